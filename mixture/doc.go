@@ -1,0 +1,35 @@
+// Package mixture is a small engine for finite mixtures fitted by the EM
+// algorithm, in the spirit of flexmix's separation of the EM driver from the
+// model drivers (Leisch 2004; Grün & Leisch 2008).
+//
+// A mixture of K groups has the log-likelihood
+//
+//	ℓ(θ) = Σ_i log Σ_k π_ik f_k(y_i | θ_k),
+//
+// where π_ik are the membership probabilities (constant shares, or a
+// multinomial logit on person-level covariates) and f_k is the density of
+// person i's data under group k. The engine sees two seams:
+//
+//   - a Family, bound to the data, which fits one group's parameters from
+//     per-person weights (warm-started from the previous fit), and its
+//     Component, which fills one log-likelihood per person;
+//   - a Membership, which gives log π_ik and fits it from the posteriors.
+//
+// How a family computes its numbers is its own business: the trajectory
+// families use sufficient statistics by age and never loop over every
+// person-age cell.
+//
+// EM alternates the E-step, the posteriors
+//
+//	p_ik = π_ik f_k(y_i) / Σ_j π_ij f_j(y_i),
+//
+// computed in log space with a max-shifted log-sum-exp, and the M-step, which
+// maximises Σ_i p_ik log f_k(y_i | θ_k) for each k and Σ_i Σ_k p_ik log π_ik
+// for the membership (Dempster, Laird & Rubin 1977). The log-likelihood never
+// decreases. Fit runs many starts (emEM: short runs from random partitions and
+// from supplied starts, then the best run to convergence; Biernacki, Celeux &
+// Govaert 2003) and reports how many reached the best optimum.
+//
+// Work over persons is split into shards of fixed size and reduced in shard
+// order, so results are bit-identical whatever the number of threads.
+package mixture

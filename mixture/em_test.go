@@ -1,0 +1,224 @@
+package mixture
+
+import (
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"testing"
+)
+
+func TestPosteriorSumsToOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const k, n = 4, 200
+	lj := make([][]float64, k)
+	for j := range lj {
+		lj[j] = make([]float64, n)
+		for i := range lj[j] {
+			lj[j][i] = -1000 * rng.Float64()
+			if i%17 == j {
+				lj[j][i] = math.Inf(-1) // a group with zero density
+			}
+		}
+	}
+	// A person with every density zero gets posteriors 1/K.
+	for j := range lj {
+		lj[j][5] = math.Inf(-1)
+	}
+	want := make([]float64, n)
+	for i := range want {
+		col := make([]float64, k)
+		for j := range col {
+			col[j] = lj[j][i]
+		}
+		want[i] = LogSumExp(col)
+	}
+	personLL := make([]float64, n)
+	post := make([][]float64, k)
+	for j := range post {
+		post[j] = make([]float64, n)
+	}
+	total := Posterior(post, lj, personLL, 0, n)
+	var sum float64
+	for i := 0; i < n; i++ {
+		var s float64
+		for j := 0; j < k; j++ {
+			p := post[j][i]
+			if p < 0 || p > 1 || math.IsNaN(p) {
+				t.Fatalf("person %d group %d: posterior %v", i, j, p)
+			}
+			s += p
+		}
+		if math.Abs(s-1) > 1e-14 {
+			t.Errorf("person %d: posteriors sum to %v", i, s)
+		}
+		if personLL[i] != want[i] && !(math.IsInf(want[i], -1) && math.IsInf(personLL[i], -1)) {
+			t.Errorf("person %d: log-likelihood %v, want %v", i, personLL[i], want[i])
+		}
+		sum += personLL[i]
+	}
+	if total != sum && !(math.IsInf(total, -1) && math.IsInf(sum, -1)) {
+		t.Errorf("total %v, sum of persons %v", total, sum)
+	}
+}
+
+func TestLogSumExp(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		x    []float64
+		want float64
+	}{
+		{"small", []float64{0, math.Log(2), math.Log(3)}, math.Log(6)},
+		{"large offsets", []float64{-1000, -1000}, -1000 + math.Log(2)},
+		{"overflow", []float64{1000, 1000}, 1000 + math.Log(2)},
+		{"one -Inf", []float64{math.Inf(-1), 1}, 1},
+		{"all -Inf", []float64{math.Inf(-1), math.Inf(-1)}, math.Inf(-1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := LogSumExp(tc.x)
+			if math.Abs(got-tc.want) > 1e-12 && got != tc.want {
+				t.Errorf("LogSumExp(%v) = %v, want %v", tc.x, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCriteria(t *testing.T) {
+	// Closed forms: BIC = −2ℓ + p ln n, AIC = −2ℓ + 2p.
+	if got, want := BIC(-100, 5, 50), 200+5*math.Log(50); math.Abs(got-want) > 1e-12 {
+		t.Errorf("BIC = %v, want %v", got, want)
+	}
+	if got := AIC(-100, 5); got != 210 {
+		t.Errorf("AIC = %v, want 210", got)
+	}
+	// Relative entropy: 1 for hard posteriors, 0 for uniform ones, NaN
+	// for one group.
+	hard := [][]float64{{1, 0, 1}, {0, 1, 0}}
+	unif := [][]float64{{0.5, 0.5}, {0.5, 0.5}}
+	if e := RelativeEntropy(hard); e != 1 {
+		t.Errorf("entropy of hard posteriors = %v, want 1", e)
+	}
+	if e := RelativeEntropy(unif); math.Abs(e) > 1e-15 {
+		t.Errorf("entropy of uniform posteriors = %v, want 0", e)
+	}
+	if e := RelativeEntropy([][]float64{{1, 1}}); !math.IsNaN(e) {
+		t.Errorf("entropy with one group = %v, want NaN", e)
+	}
+}
+
+func TestEMNeverDecreases(t *testing.T) {
+	y := toyData(3000, []float64{0.5, 0.3, 0.2}, []float64{0.5, 3, 9}, 7)
+	res, err := Fit(toyProblem(y, 3), &Settings{Starts: 6, Keep: 6, Seed: 3, ShortIterations: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Trace) < 3 {
+		t.Fatalf("trace has %d entries", len(res.Trace))
+	}
+	for j := 1; j < len(res.Trace); j++ {
+		if res.Trace[j] < res.Trace[j-1]-1e-12*math.Abs(res.Trace[j]) {
+			t.Errorf("iteration %d: log-likelihood fell from %.12f to %.12f", j, res.Trace[j-1], res.Trace[j])
+		}
+	}
+	if res.Trace[len(res.Trace)-1] != res.LogLik {
+		t.Errorf("last trace entry %v differs from the log-likelihood %v", res.Trace[len(res.Trace)-1], res.LogLik)
+	}
+}
+
+// TestRecoverToyMixture checks that EM recovers known parameters from data
+// simulated from the model (20,000 persons): shares within 0.02, rates
+// within 5%.
+func TestRecoverToyMixture(t *testing.T) {
+	shares := []float64{0.3, 0.7}
+	rates := []float64{1, 8}
+	y := toyData(20000, shares, rates, 11)
+	res, err := Fit(toyProblem(y, 2), &Settings{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Converged {
+		t.Fatalf("status %v", res.Status)
+	}
+	type grp struct{ share, rate float64 }
+	var got []grp
+	for j, c := range res.Components {
+		got = append(got, grp{res.Shares[j], math.Exp(c.Params(nil)[0])})
+	}
+	sort.Slice(got, func(a, b int) bool { return got[a].rate < got[b].rate })
+	for j, g := range got {
+		if math.Abs(g.share-shares[j]) > 0.02 {
+			t.Errorf("group %d: share %.4f, want %.2f ± 0.02", j, g.share, shares[j])
+		}
+		if math.Abs(g.rate/rates[j]-1) > 0.05 {
+			t.Errorf("group %d: rate %.4f, want %.1f ± 5%%", j, g.rate, rates[j])
+		}
+	}
+	if res.Starts.ReachedBest < 1 || res.Starts.Total != 20 || res.Starts.RunToConvergence != 5 {
+		t.Errorf("start report %+v", res.Starts)
+	}
+}
+
+// TestDeterministic checks that the same seed gives identical bits, with
+// any number of threads; the data span several shards.
+func TestDeterministic(t *testing.T) {
+	y := toyData(3*ShardSize+17, []float64{0.4, 0.35, 0.25}, []float64{0.3, 2, 6}, 5)
+	var first *Result
+	for _, threads := range []int{1, 2, 4, 1} {
+		res, err := Fit(toyProblem(y, 3), &Settings{Seed: 9, Threads: threads, Starts: 4, Keep: 2, MaxIterations: 60})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = res
+			continue
+		}
+		if res.LogLik != first.LogLik || !reflect.DeepEqual(res.Params, first.Params) ||
+			!reflect.DeepEqual(res.Posterior, first.Posterior) || !reflect.DeepEqual(res.Trace, first.Trace) {
+			t.Errorf("threads %d: result differs (loglik %v vs %v)", threads, res.LogLik, first.LogLik)
+		}
+	}
+	other, err := Fit(toyProblem(y, 3), &Settings{Seed: 10, Starts: 4, Keep: 2, MaxIterations: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.DeepEqual(other.Trace, first.Trace) {
+		t.Errorf("a different seed gave the same run: the seed is not used")
+	}
+}
+
+// TestCollapsedGroupReported: more groups than the data hold are reported
+// in the status, never deleted.
+func TestCollapsedGroupReported(t *testing.T) {
+	y := make([]float64, 500) // every count is 2: one group is enough
+	for i := range y {
+		y[i] = 2
+	}
+	res, err := Fit(toyProblem(y, 3), &Settings{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Components) != 3 || len(res.Shares) != 3 {
+		t.Fatalf("got %d groups, want the 3 asked for", len(res.Components))
+	}
+	for _, v := range res.PersonLogLik {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("person log-likelihood %v", v)
+		}
+	}
+	if math.IsNaN(res.LogLik) {
+		t.Fatal("NaN log-likelihood")
+	}
+}
+
+func TestProblemErrors(t *testing.T) {
+	if _, err := Fit(&Problem{}, nil); err == nil {
+		t.Error("no groups: want an error")
+	}
+	if _, err := Fit(toyProblem(nil, 2), nil); err == nil {
+		t.Error("no persons: want an error")
+	}
+	p := &Problem{Families: []Family{&toyFamily{y: []float64{1, 2}}, &toyFamily{y: []float64{1}}}}
+	if _, err := Fit(p, nil); err == nil {
+		t.Error("families of different lengths: want an error")
+	}
+}

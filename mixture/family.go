@@ -1,0 +1,49 @@
+package mixture
+
+// Family is a model for one group's data, bound to the data of all N
+// persons. It creates components and fits them from per-person weights.
+// A Family is used by several EM runs at once and must not keep per-fit state.
+type Family interface {
+	// Len is the number of persons N.
+	Len() int
+	// NumParams is the number of free parameters of one component.
+	NumParams() int
+	// NewComponent returns a component with storage for this family's
+	// parameters; its parameters are set by Fit or SetParams.
+	NewComponent() Component
+	// Fit sets c's parameters to maximise, or at least increase,
+	//
+	//	Σ_i w[i] log f(y_i | θ)
+	//
+	// over θ, where len(w) = Len(). When warm is true it starts from c's
+	// current parameters and reports the gradient of that objective there;
+	// otherwise it starts from the weights alone.
+	Fit(c Component, w []float64, warm bool) FitInfo
+}
+
+// Component is one group with its parameters set.
+type Component interface {
+	// LogLik sets dst[i] = log f(y_i | θ) for persons from ≤ i < to.
+	// len(dst) = N.
+	LogLik(dst []float64, from, to int)
+	// Params copies the free parameters into dst, allocating when dst is
+	// nil, and returns it.
+	Params(dst []float64) []float64
+	// SetParams sets the free parameters from p, which it does not keep.
+	SetParams(p []float64)
+}
+
+// FitInfo reports how a component's M-step went.
+type FitInfo struct {
+	// Score is the largest absolute component of the gradient of the
+	// weighted objective at the starting parameters (warm fits only). By
+	// Fisher's identity it is the gradient of the mixture log-likelihood
+	// with respect to this group's parameters.
+	Score float64
+	// Empty is true when the weights sum to (nearly) zero, so the
+	// parameters were left as they were.
+	Empty bool
+	// IllConditioned is true when the Newton system was singular or nearly
+	// so and had to be regularised.
+	IllConditioned bool
+}

@@ -1,0 +1,374 @@
+package mixture
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+)
+
+// Problem is a finite mixture to fit: one family per group, and the
+// membership model.
+type Problem struct {
+	// Families holds one family per group; K = len(Families). All must
+	// have the same Len().
+	Families []Family
+	// Membership is the model of π_ik; nil means ConstantShares.
+	Membership Membership
+}
+
+func (p *Problem) membership() Membership {
+	if p.Membership == nil {
+		return ConstantShares{}
+	}
+	return p.Membership
+}
+
+// Settings controls Fit. The zero value gives the documented defaults.
+type Settings struct {
+	// Starts is the number of starts, the InitialWeights and InitialParams
+	// included; the rest are random partitions. Zero means 20.
+	Starts int
+	// Keep is the number of best starts, after the short runs, that are run
+	// to convergence. Zero means 5.
+	Keep int
+	// ConvergeAll runs every start to convergence.
+	ConvergeAll bool
+	// ShortIterations is the length of the short run from each start.
+	// Zero means 30.
+	ShortIterations int
+	// MaxIterations bounds the iterations of a run. Zero means 10000.
+	MaxIterations int
+	// Tolerance on the relative change of the log-likelihood between
+	// iterations, |Δℓ| / |ℓ|. Zero means 1e-10.
+	Tolerance float64
+	// ScoreTolerance on the largest absolute component of the score
+	// (gradient of ℓ over all free parameters) divided by the number of
+	// persons. Zero means 1e-5.
+	ScoreTolerance float64
+	// MinShare is the share below which a group counts as collapsed. Zero
+	// means 0.005.
+	MinShare float64
+	// Seed seeds the random starts; the same seed gives the same result.
+	Seed uint64
+	// Threads is the number of goroutines; zero or less means GOMAXPROCS.
+	// It never changes a result.
+	Threads int
+	// InitialWeights are starts given as per-person group weights (each
+	// K x N), for example a partition by mean rate. They are used first.
+	InitialWeights [][][]float64
+	// InitialParams are starts given as parameter vectors (membership
+	// parameters, then each component's), for example a fit warm-started
+	// from a related model. They come after InitialWeights.
+	InitialParams [][]float64
+}
+
+func (s *Settings) withDefaults() Settings {
+	var d Settings
+	if s != nil {
+		d = *s
+	}
+	if d.Starts <= 0 {
+		d.Starts = 20
+	}
+	d.Starts = max(d.Starts, len(d.InitialWeights)+len(d.InitialParams))
+	if d.Keep <= 0 {
+		d.Keep = 5
+	}
+	if d.ConvergeAll {
+		d.Keep = d.Starts
+	}
+	d.Keep = min(d.Keep, d.Starts)
+	if d.ShortIterations <= 0 {
+		d.ShortIterations = 30
+	}
+	if d.MaxIterations <= 0 {
+		d.MaxIterations = 10000
+	}
+	if d.Tolerance <= 0 {
+		d.Tolerance = 1e-10
+	}
+	if d.ScoreTolerance <= 0 {
+		d.ScoreTolerance = 1e-5
+	}
+	if d.MinShare <= 0 {
+		d.MinShare = 0.005
+	}
+	d.Threads = Threads(d.Threads)
+	return d
+}
+
+// Result is a fitted mixture.
+type Result struct {
+	// Components are the fitted groups, in the order of Problem.Families.
+	Components []Component
+	// Prior is the fitted membership.
+	Prior Prior
+	// Shares are the mean membership probabilities π_k.
+	Shares []float64
+	// Posterior is K x N: Posterior[k][i] = P(group k | y_i).
+	Posterior [][]float64
+	// PersonLogLik[i] = log Σ_k π_ik f_k(y_i).
+	PersonLogLik []float64
+	// LogLik is the maximised log-likelihood Σ_i PersonLogLik[i].
+	LogLik float64
+	// NumParams is the number of free parameters.
+	NumParams int
+	// Params is the parameter vector (membership, then components).
+	Params []float64
+	// Iterations of the returned run, its short run included.
+	Iterations int
+	// Trace is the log-likelihood of the returned run after its start and
+	// after each iteration; EM never lets it decrease.
+	Trace  []float64
+	Status Status
+	// Warnings are human-readable notes on the fit (collapsed groups,
+	// ill-conditioned M-steps, starts that disagree).
+	Warnings []string
+	Starts   StartReport
+}
+
+// StartReport summarises the multi-start search.
+type StartReport struct {
+	// Total is the number of starts.
+	Total int
+	// RunToConvergence is how many of them were run to convergence.
+	RunToConvergence int
+	// ReachedBest is how many of those reached the best log-likelihood,
+	// within a relative 1e-6.
+	ReachedBest int
+	// Optima are the distinct log-likelihoods the converged runs reached
+	// (relative 1e-6 apart), best first.
+	Optima []float64
+	// LogLiks are the final log-likelihoods of the runs to convergence,
+	// best first.
+	LogLiks []float64
+}
+
+// SameOptimum is the relative difference of log-likelihoods under which two
+// runs count as having reached the same optimum.
+const SameOptimum = 1e-6
+
+type startState struct {
+	idx    int
+	params []float64
+	ll     float64
+	iter   int
+	conv   bool
+	trace  []float64
+}
+
+// Fit fits the mixture by EM from many starts (emEM): a short run from each
+// start, then the Keep best run to convergence. It returns the best run. An
+// error means there is no usable result (bad problem); a fit that did not
+// converge or degenerated is a Result with its Status and Warnings.
+func Fit(p *Problem, settings *Settings) (*Result, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	s := settings.withDefaults()
+	k := len(p.Families)
+	n := p.Families[0].Len()
+	for _, w := range s.InitialWeights {
+		if len(w) != k {
+			return nil, fmt.Errorf("mixture: initial weights for %d groups, want %d", len(w), k)
+		}
+		for _, row := range w {
+			if len(row) != n {
+				return nil, fmt.Errorf("mixture: initial weights for %d persons, want %d", len(row), n)
+			}
+		}
+	}
+
+	// Short runs from every start; runs go in parallel, each with its
+	// share of the threads, and each is deterministic.
+	states := make([]startState, s.Starts)
+	conc := min(s.Threads, s.Starts)
+	inner := max(1, s.Threads/conc)
+	shortIter := s.ShortIterations
+	if s.ConvergeAll || s.Keep >= s.Starts {
+		shortIter = s.MaxIterations
+	}
+	ForEach(s.Starts, conc, func(j int) {
+		r := newRun(p, inner)
+		r.start(j, &s)
+		conv := r.iterate(shortIter, s.Tolerance, s.ScoreTolerance)
+		states[j] = startState{idx: j, params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
+	})
+
+	// The best Keep continue to convergence.
+	order := make([]int, len(states))
+	for j := range order {
+		order[j] = j
+	}
+	sort.SliceStable(order, func(a, b int) bool { return better(states[order[a]].ll, states[order[b]].ll) })
+	keep := order[:s.Keep]
+	conc = min(s.Threads, len(keep))
+	inner = max(1, s.Threads/conc)
+	ForEach(len(keep), conc, func(j int) {
+		st := &states[keep[j]]
+		if st.conv {
+			return
+		}
+		r := newRun(p, inner)
+		r.trace = st.trace
+		r.initParams(st.params)
+		r.iterations = st.iter
+		st.conv = r.iterate(s.MaxIterations-st.iter, s.Tolerance, s.ScoreTolerance)
+		st.params = r.params(st.params)
+		st.ll = r.ll
+		st.iter = r.iterations
+		st.trace = r.trace
+	})
+	slices.SortStableFunc(keep, func(a, b int) int {
+		switch {
+		case better(states[a].ll, states[b].ll):
+			return -1
+		case better(states[b].ll, states[a].ll):
+			return 1
+		}
+		return 0
+	})
+
+	// Recompute the best run's posteriors from its parameters.
+	best := states[keep[0]]
+	r := newRun(p, s.Threads)
+	r.initParams(best.params)
+	res := &Result{
+		Components:   r.comps,
+		Prior:        r.prior,
+		Shares:       r.prior.Shares(nil),
+		Posterior:    r.post,
+		PersonLogLik: make([]float64, n),
+		NumParams:    r.numParams(),
+		Params:       best.params,
+		Iterations:   best.iter,
+		Trace:        best.trace,
+	}
+	// A last E-step fills the person log-likelihoods; the posteriors are
+	// recomputed from the joint densities.
+	ForShards(n, s.Threads, func(sh, from, to int) {
+		for j, c := range r.comps {
+			c.LogLik(r.post[j], from, to)
+		}
+		r.prior.AddLogPrior(r.post, from, to)
+		r.shardLL[sh] = Posterior(r.post, r.post, res.PersonLogLik, from, to)
+	})
+	for _, v := range r.shardLL {
+		res.LogLik += v
+	}
+	res.Status = MaxIterations
+	if best.conv {
+		res.Status = Converged
+	}
+	if !best.conv {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("EM stopped after %d iterations without converging", best.iter))
+	}
+
+	if d := decreases(best.trace); d > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the log-likelihood decreased in %d iterations by more than rounding error: the M-step did not always improve", d))
+	}
+
+	// Starts report.
+	rep := StartReport{Total: s.Starts, RunToConvergence: len(keep)}
+	for _, j := range keep {
+		ll := states[j].ll
+		rep.LogLiks = append(rep.LogLiks, ll)
+		if sameOptimum(ll, best.ll) {
+			rep.ReachedBest++
+		}
+		if len(rep.Optima) == 0 || !sameOptimum(ll, rep.Optima[len(rep.Optima)-1]) {
+			rep.Optima = append(rep.Optima, ll)
+		}
+	}
+	res.Starts = rep
+	if rep.ReachedBest == 1 && len(keep) > 1 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the best log-likelihood was reached by only 1 of %d starts run to convergence; consider more starts", len(keep)))
+	}
+
+	// Collapsed groups are reported, never deleted.
+	for j, sh := range res.Shares {
+		if sh < s.MinShare || math.IsNaN(sh) {
+			res.Status = Degenerate
+			res.Warnings = append(res.Warnings, fmt.Sprintf("group %d collapsed: share %.4g is below %.3g", j+1, sh, s.MinShare))
+		}
+	}
+	// The last fit's M-step flags, for the returned parameters.
+	r.mStepFlags()
+	if r.illConditioned {
+		res.Warnings = append(res.Warnings, "an M-step system was singular or nearly so and was regularised: a polynomial order may be too high for the ages observed")
+	}
+	return res, nil
+}
+
+// mStepFlags runs one M-step on a copy of the state only to learn whether
+// the groups' systems are well conditioned at the result.
+func (r *emRun) mStepFlags() {
+	p := r.params(nil)
+	r.mStep(true)
+	r.setParams(p)
+}
+
+// start initialises run r from start j: supplied weights, then supplied
+// parameters, then random partitions.
+func (r *emRun) start(j int, s *Settings) {
+	switch {
+	case j < len(s.InitialWeights):
+		r.initWeights(s.InitialWeights[j])
+	case j < len(s.InitialWeights)+len(s.InitialParams):
+		r.initParams(s.InitialParams[j-len(s.InitialWeights)])
+	default:
+		rng := rand.New(rand.NewPCG(s.Seed, uint64(j)))
+		k := len(r.post)
+		for i := 0; i < r.n; i++ {
+			g := rng.IntN(k)
+			for c := 0; c < k; c++ {
+				r.post[c][i] = 0
+			}
+			r.post[g][i] = 1
+		}
+		r.initWeights(r.post)
+	}
+}
+
+func (p *Problem) check() error {
+	if len(p.Families) == 0 {
+		return errors.New("mixture: no groups")
+	}
+	n := p.Families[0].Len()
+	if n == 0 {
+		return errors.New("mixture: no persons")
+	}
+	for _, f := range p.Families {
+		if f.Len() != n {
+			return errors.New("mixture: families have different numbers of persons")
+		}
+	}
+	return nil
+}
+
+// better orders log-likelihoods, NaN last.
+func better(a, b float64) bool {
+	if math.IsNaN(b) {
+		return !math.IsNaN(a)
+	}
+	return a > b
+}
+
+func sameOptimum(a, b float64) bool {
+	return math.Abs(a-b) <= SameOptimum*math.Abs(b)
+}
+
+// decreases counts the steps of a trace where the log-likelihood fell by
+// more than a relative 1e-12.
+func decreases(trace []float64) int {
+	n := 0
+	for j := 1; j < len(trace); j++ {
+		if trace[j]-trace[j-1] < -1e-12*math.Abs(trace[j]) {
+			n++
+		}
+	}
+	return n
+}
