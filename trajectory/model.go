@@ -1,0 +1,213 @@
+package trajectory
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// Distribution is the count distribution within a group.
+type Distribution string
+
+const (
+	// Poisson counts: y ~ Poisson(e λ_t).
+	Poisson Distribution = "poisson"
+	// ZIP counts: zero-inflated Poisson (Lambert 1992).
+	ZIP Distribution = "zip"
+)
+
+// Limits of the polynomial orders, as in Stata's traj.
+const (
+	MaxOrder          = 5
+	MaxInflationOrder = 3
+)
+
+// Model is a group-based trajectory model: K groups, each with its own
+// polynomial order of log λ in age and its own order of the logit of the
+// zero inflation (−1 for none).
+type Model struct {
+	Distribution Distribution
+	// Orders[k] is group k's polynomial order, 0..5.
+	Orders []int
+	// Inflation[k] is group k's inflation order, −1..3; all −1 for Poisson.
+	Inflation []int
+}
+
+// NewModel returns a model of k groups. orders and inflation may have one
+// entry, used for every group, or k entries; nil orders means cubic, nil
+// inflation means 0 (a constant) for ZIP and −1 for Poisson.
+func NewModel(dist Distribution, k int, orders, inflation []int) (Model, error) {
+	m := Model{Distribution: dist}
+	if k < 1 {
+		return m, fmt.Errorf("the number of groups must be at least 1, not %d", k)
+	}
+	if dist != Poisson && dist != ZIP {
+		return m, fmt.Errorf("unknown distribution %q: expected poisson or zip", dist)
+	}
+	var err error
+	if m.Orders, err = expand(orders, k, 3, "order"); err != nil {
+		return m, err
+	}
+	def := -1
+	if dist == ZIP {
+		def = 0
+	}
+	if m.Inflation, err = expand(inflation, k, def, "inflation order"); err != nil {
+		return m, err
+	}
+	return m, m.Validate()
+}
+
+func expand(v []int, k, def int, what string) ([]int, error) {
+	switch len(v) {
+	case 0:
+		v = []int{def}
+		fallthrough
+	case 1:
+		out := make([]int, k)
+		for j := range out {
+			out[j] = v[0]
+		}
+		return out, nil
+	case k:
+		return append([]int(nil), v...), nil
+	}
+	return nil, fmt.Errorf("%d %ss given for %d groups: give one for all groups or one per group", len(v), what, k)
+}
+
+// Groups returns K.
+func (m Model) Groups() int { return len(m.Orders) }
+
+// Validate checks the orders.
+func (m Model) Validate() error {
+	if len(m.Orders) == 0 {
+		return errors.New("a model needs at least one group")
+	}
+	if len(m.Inflation) != len(m.Orders) {
+		return fmt.Errorf("%d inflation orders for %d groups", len(m.Inflation), len(m.Orders))
+	}
+	for k, p := range m.Orders {
+		if p < 0 || p > MaxOrder {
+			return fmt.Errorf("group %d: order %d is outside 0..%d", k+1, p, MaxOrder)
+		}
+	}
+	for k, q := range m.Inflation {
+		if q < -1 || q > MaxInflationOrder {
+			return fmt.Errorf("group %d: inflation order %d is outside -1..%d", k+1, q, MaxInflationOrder)
+		}
+		if m.Distribution == Poisson && q != -1 {
+			return fmt.Errorf("group %d: inflation order %d needs --dist zip (a Poisson model has inflation -1)", k+1, q)
+		}
+	}
+	return nil
+}
+
+// NumParams returns the number of free parameters: the K−1 share logits
+// plus each group's rate and inflation coefficients.
+func (m Model) NumParams() int {
+	np := len(m.Orders) - 1
+	for k, p := range m.Orders {
+		np += p + 1 + max(m.Inflation[k]+1, 0)
+	}
+	return np
+}
+
+// Settings control Fit. The zero value gives the defaults.
+type Settings struct {
+	// Starts is the number of starts (0: 20); Keep how many of the best
+	// after short runs go on to convergence (0: 5); ConvergeAll runs every
+	// start to convergence.
+	Starts, Keep int
+	ConvergeAll  bool
+	// Seed seeds the random starts.
+	Seed uint64
+	// Threads bounds the goroutines (0: all CPUs); it never changes a
+	// result.
+	Threads int
+	// Tolerance on the relative change of the log-likelihood (0: 1e-10);
+	// ScoreTolerance on the largest score component per person (0: 1e-5).
+	Tolerance, ScoreTolerance float64
+	// MaxIterations per run (0: 10000).
+	MaxIterations int
+	// Scaling of age in the polynomials; nil means WindowScaling of the
+	// careers' age grid.
+	Scaling *AgeScaling
+	// InitialParams are extra starts as parameter vectors in the engine's
+	// order (share logits, then each group's β and γ), for warm starts.
+	InitialParams [][]float64
+}
+
+// Fit fits the trajectory model m to the careers by EM from many starts.
+// The careers' age grid is the modelled window.
+func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	k := m.Groups()
+	if c.Len() == 0 {
+		return nil, errors.New("no persons to fit")
+	}
+	if k > c.Len() {
+		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
+	}
+	scaling := WindowScaling(c.MinAge, c.MaxAge())
+	if s.Scaling != nil {
+		scaling = *s.Scaling
+	}
+	fd := newFamilyData(c)
+	p := &mixture.Problem{Families: make([]mixture.Family, k)}
+	for j := range p.Families {
+		p.Families[j] = newGroupFamily(fd, scaling, m.Orders[j], m.Inflation[j])
+	}
+	ms := &mixture.Settings{
+		Starts:         s.Starts,
+		Keep:           s.Keep,
+		ConvergeAll:    s.ConvergeAll,
+		MaxIterations:  s.MaxIterations,
+		Tolerance:      s.Tolerance,
+		ScoreTolerance: s.ScoreTolerance,
+		Seed:           s.Seed,
+		Threads:        s.Threads,
+		InitialWeights: [][][]float64{rateStart(c, k)},
+		InitialParams:  s.InitialParams,
+	}
+	res, err := mixture.Fit(p, ms)
+	if err != nil {
+		return nil, err
+	}
+	return newFitted(c, m, scaling, res), nil
+}
+
+// rateStart is the deterministic start: persons ranked by their mean count
+// per unit of exposure and split into k groups of equal size.
+func rateStart(c *Careers, k int) [][]float64 {
+	n := c.Len()
+	rate := make([]float64, n)
+	for i := 0; i < n; i++ {
+		var ys float64
+		es := float64(int(c.Hi[i]) - int(c.Lo[i]) + 1)
+		for j := c.Start[i]; j < c.Start[i+1]; j++ {
+			ys += float64(c.Y[j])
+			es += c.exposure(j) - 1
+		}
+		rate[i] = ys / es
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rate[order[a]] < rate[order[b]] })
+	w := make([][]float64, k)
+	for j := range w {
+		w[j] = make([]float64, n)
+	}
+	for r, i := range order {
+		w[r*k/n][i] = 1
+	}
+	return w
+}

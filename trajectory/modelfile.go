@@ -1,0 +1,205 @@
+package trajectory
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+)
+
+// ModelFile is the JSON form of a fitted model (model.json). Field names
+// are a public interface: other tools and later commands read them.
+type ModelFile struct {
+	Software     string       `json:"software"`
+	Distribution Distribution `json:"distribution"`
+	LogLik       float64      `json:"loglik"`
+	NParams      int          `json:"n_params"`
+	NPersons     int          `json:"n_persons"`
+	NObs         int          `json:"n_obs"`
+	// BICPersons and BICObs are −2ℓ + p ln N (smaller is better) with N
+	// persons and N observed person-age cells.
+	BICPersons float64      `json:"bic_persons"`
+	BICObs     float64      `json:"bic_obs"`
+	AIC        float64      `json:"aic"`
+	Entropy    *float64     `json:"entropy"`
+	Status     string       `json:"status"`
+	Warnings   []string     `json:"warnings"`
+	Iterations int          `json:"iterations"`
+	Starts     StartsFile   `json:"starts"`
+	AgeScaling AgeScaling   `json:"age_scaling"`
+	Settings   FileSettings `json:"settings"`
+	Groups     []GroupFile  `json:"groups"`
+	// Timing holds every field that changes from run to run; the rest of
+	// the file is identical for the same data, settings and seed.
+	Timing map[string]float64 `json:"timing,omitempty"`
+}
+
+// StartsFile is the multi-start report.
+type StartsFile struct {
+	Total            int       `json:"total"`
+	RunToConvergence int       `json:"run_to_convergence"`
+	ReachedBest      int       `json:"reached_best"`
+	Optima           []float64 `json:"optima"`
+}
+
+// FileSettings are the settings of a fit, enough to refit or to re-read
+// the data.
+type FileSettings struct {
+	Groups           int          `json:"groups"`
+	Orders           []int        `json:"orders"`
+	InflationOrders  []int        `json:"inflation_orders"`
+	Seed             uint64       `json:"seed"`
+	Starts           int          `json:"starts"`
+	Keep             int          `json:"keep"`
+	ConvergeAll      bool         `json:"converge_all"`
+	Tolerance        float64      `json:"tolerance"`
+	ScoreTolerance   float64      `json:"score_tolerance"`
+	MaxIterations    int          `json:"max_iterations"`
+	AgeWindow        [2]int       `json:"age_window"`
+	Data             DataSettings `json:"data"`
+	MinExposureFloor *float64     `json:"min_exposure,omitempty"`
+}
+
+// DataSettings say where the data came from and how they were read.
+type DataSettings struct {
+	File     string `json:"file"`
+	Format   Format `json:"format"`
+	ID       string `json:"id"`
+	Age      string `json:"age"`
+	Count    string `json:"count"`
+	Exposure string `json:"exposure"`
+	// Ages is the --ages window as given ("" for all ages).
+	Ages string `json:"ages"`
+}
+
+// GroupFile is one group in model.json.
+type GroupFile struct {
+	Group          int         `json:"group"`
+	Label          string      `json:"label,omitempty"`
+	Share          float64     `json:"share"`
+	AssignedShare  float64     `json:"assigned_share"`
+	APP            *float64    `json:"app"`
+	OCC            *float64    `json:"occ"`
+	NAssigned      int         `json:"n_assigned"`
+	Order          int         `json:"order"`
+	InflationOrder int         `json:"inflation_order"`
+	Beta           []float64   `json:"beta"`
+	Inflation      []float64   `json:"inflation"`
+	MeanCount      float64     `json:"mean_count"`
+	Curve          []CurveFile `json:"curve"`
+}
+
+// CurveFile is one age of a group's curve.
+type CurveFile struct {
+	Age      int     `json:"age"`
+	Rate     float64 `json:"rate"`
+	ZeroProb float64 `json:"zero_prob"`
+	Mean     float64 `json:"mean"`
+}
+
+// Version is trajkit's version, written into model.json.
+const Version = "0.1.0"
+
+// File returns the model.json form of the fit; s are the settings the fit
+// was run with (nil for defaults) and data how the data were read.
+func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
+	if s == nil {
+		s = &Settings{}
+	}
+	mf := &ModelFile{
+		Software:     "trajkit " + Version,
+		Distribution: f.Model.Distribution,
+		LogLik:       f.LogLik,
+		NParams:      f.NumParams,
+		NPersons:     f.NumPersons,
+		NObs:         f.NumObs,
+		BICPersons:   f.BICPersons,
+		BICObs:       f.BICObs,
+		AIC:          f.AIC,
+		Entropy:      finite(f.Entropy),
+		Status:       f.Status.String(),
+		Warnings:     append([]string{}, f.Warnings...),
+		Iterations:   f.Iterations,
+		Starts: StartsFile{
+			Total:            f.Starts.Total,
+			RunToConvergence: f.Starts.RunToConvergence,
+			ReachedBest:      f.Starts.ReachedBest,
+			Optima:           append([]float64{}, f.Starts.Optima...),
+		},
+		AgeScaling: f.Scaling,
+		Settings: FileSettings{
+			Groups:          len(f.Groups),
+			Orders:          f.Model.Orders,
+			InflationOrders: f.Model.Inflation,
+			Seed:            s.Seed,
+			Starts:          f.Starts.Total,
+			Keep:            f.Starts.RunToConvergence,
+			ConvergeAll:     s.ConvergeAll,
+			Tolerance:       orDefault(s.Tolerance, 1e-10),
+			ScoreTolerance:  orDefault(s.ScoreTolerance, 1e-5),
+			MaxIterations:   int(orDefault(float64(s.MaxIterations), 10000)),
+			AgeWindow:       [2]int{f.MinAge, f.MaxAge},
+			Data:            data,
+		},
+	}
+	for j, g := range f.Groups {
+		gf := GroupFile{
+			Group:          j + 1,
+			Share:          g.Share,
+			AssignedShare:  g.AssignedShare,
+			APP:            finite(g.APP),
+			OCC:            finite(g.OCC),
+			NAssigned:      g.NAssigned,
+			Order:          g.Order,
+			InflationOrder: g.InflationOrder,
+			Beta:           g.Beta,
+			Inflation:      append([]float64{}, g.Inflation...),
+			MeanCount:      g.MeanCount(),
+			Curve:          make([]CurveFile, len(g.Curve)),
+		}
+		for t, p := range g.Curve {
+			gf.Curve[t] = CurveFile{Age: p.Age, Rate: p.Rate, ZeroProb: p.ZeroProb, Mean: p.Mean}
+		}
+		mf.Groups = append(mf.Groups, gf)
+	}
+	return mf
+}
+
+// WriteJSON writes the model file as indented JSON.
+func (m *ModelFile) WriteJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// ReadModelFile reads model.json.
+func ReadModelFile(r io.Reader, name string) (*ModelFile, error) {
+	var m ModelFile
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: not a trajkit model file: %v", name, err)
+	}
+	if len(m.Groups) == 0 {
+		return nil, fmt.Errorf("%s: not a trajkit model file: no groups", name)
+	}
+	return &m, nil
+}
+
+// finite returns a pointer to x, or nil (JSON null) when x is NaN or ±Inf.
+func finite(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func orDefault(x, def float64) float64 {
+	if x <= 0 {
+		return def
+	}
+	return x
+}

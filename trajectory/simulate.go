@@ -1,0 +1,180 @@
+package trajectory
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Truth is a data-generating trajectory model given by its curves: for
+// each group its share and, at each age of the grid MinAge, MinAge+1, ...,
+// the Poisson rate λ and the probability ρ of a structural zero.
+type Truth struct {
+	MinAge   int
+	Shares   []float64
+	Rate     [][]float64 // K x ages
+	ZeroProb [][]float64 // K x ages; nil rows or a nil matrix mean no inflation
+}
+
+// NumAges returns the length of the truth's age grid.
+func (t *Truth) NumAges() int { return len(t.Rate[0]) }
+
+// TruthFromCoefficients builds the curves of a polynomial model on ages
+// minAge..maxAge: log λ = Σ β_j a^j and logit ρ = Σ γ_j a^j (no inflation
+// when γ is empty).
+func TruthFromCoefficients(s AgeScaling, minAge, maxAge int, shares []float64, beta, gamma [][]float64) Truth {
+	n := maxAge - minAge + 1
+	t := Truth{MinAge: minAge, Shares: shares, Rate: make([][]float64, len(shares)), ZeroProb: make([][]float64, len(shares))}
+	for k := range shares {
+		t.Rate[k] = make([]float64, n)
+		t.ZeroProb[k] = make([]float64, n)
+		for a := 0; a < n; a++ {
+			x := s.Scaled(float64(minAge + a))
+			t.Rate[k][a] = math.Exp(horner(beta[k], x))
+			if k < len(gamma) && len(gamma[k]) > 0 {
+				t.ZeroProb[k][a] = 1 / (1 + math.Exp(-horner(gamma[k], x)))
+			}
+		}
+	}
+	return t
+}
+
+// TruthFromFit returns the fitted curves and shares of a model file.
+func TruthFromFit(m *ModelFile) Truth {
+	t := Truth{MinAge: m.Settings.AgeWindow[0]}
+	for _, g := range m.Groups {
+		t.Shares = append(t.Shares, g.Share)
+		rate := make([]float64, len(g.Curve))
+		zp := make([]float64, len(g.Curve))
+		for a, p := range g.Curve {
+			rate[a], zp[a] = p.Rate, p.ZeroProb
+		}
+		t.Rate = append(t.Rate, rate)
+		t.ZeroProb = append(t.ZeroProb, zp)
+	}
+	return t
+}
+
+func horner(c []float64, x float64) float64 {
+	var s float64
+	for j := len(c) - 1; j >= 0; j-- {
+		s = s*x + c[j]
+	}
+	return s
+}
+
+// Design says how simulated careers are observed.
+type Design struct {
+	Persons int
+	// CensorShare is the share of persons whose follow-up ends early, at
+	// an age drawn uniformly over the grid's second half; the others are
+	// observed to the last age.
+	CensorShare float64
+	// LateStartShare is the share of persons first observed at an age
+	// drawn uniformly over the grid's first quarter, not at its first age.
+	LateStartShare float64
+	// ExposedShare is the share of observed years with exposure below 1,
+	// drawn uniformly on (0.05, 1).
+	ExposedShare float64
+	// HoleShare is the share of years inside a window left unobserved.
+	HoleShare float64
+	// RecordExposure keeps an exposure for every cell (an exposure column)
+	// even when ExposedShare is 0.
+	RecordExposure bool
+}
+
+// Simulate draws careers from the truth: each person's group from the
+// shares, then, at each observed age with exposure e, a structural zero
+// with probability ρ and otherwise a Poisson(e λ) count. It returns the
+// careers (ids "1", "2", ...) and each person's true group (0-based).
+// The same seed gives the same careers.
+func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
+	if err := t.check(); err != nil {
+		return nil, nil, err
+	}
+	if d.Persons < 1 {
+		return nil, nil, errors.New("simulate: at least one person is needed")
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x7472616a))
+	n := t.NumAges()
+	b := newCareerBuilder()
+	truth := make([]int, d.Persons)
+	cum := cumulative(t.Shares)
+	for i := 0; i < d.Persons; i++ {
+		k := draw(rng, cum)
+		truth[i] = k
+		first, last := 0, n-1
+		if rng.Float64() < d.LateStartShare {
+			first = rng.IntN(max(1, n/4))
+		}
+		if rng.Float64() < d.CensorShare {
+			last = max(first, n/2+rng.IntN(n-n/2))
+		}
+		p := b.person(fmt.Sprint(i + 1))
+		for a := first; a <= last; a++ {
+			// The window's ends are always observed.
+			if a > first && a < last && rng.Float64() < d.HoleShare {
+				continue
+			}
+			e := 1.0
+			if rng.Float64() < d.ExposedShare {
+				e = 0.05 + 0.95*rng.Float64()
+			}
+			var y uint32
+			if !(t.ZeroProb != nil && t.ZeroProb[k] != nil && rng.Float64() < t.ZeroProb[k][a]) {
+				y = uint32(distuv.Poisson{Lambda: e * t.Rate[k][a], Src: rng}.Rand())
+			}
+			b.addChecked(p, t.MinAge+a, y, e)
+		}
+	}
+	c, err := b.build(d.RecordExposure || d.ExposedShare > 0)
+	return c, truth, err
+}
+
+func (t *Truth) check() error {
+	if len(t.Shares) == 0 || len(t.Rate) != len(t.Shares) {
+		return errors.New("simulate: a share and a curve are needed for every group")
+	}
+	var sum float64
+	for k, s := range t.Shares {
+		if !(s >= 0) {
+			return fmt.Errorf("simulate: group %d has share %v", k+1, s)
+		}
+		sum += s
+		if len(t.Rate[k]) != len(t.Rate[0]) || len(t.Rate[k]) == 0 {
+			return errors.New("simulate: every group needs a rate at every age")
+		}
+		for _, r := range t.Rate[k] {
+			if !(r >= 0) || math.IsInf(r, 0) {
+				return fmt.Errorf("simulate: group %d has rate %v", k+1, r)
+			}
+		}
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return fmt.Errorf("simulate: shares sum to %v, not 1", sum)
+	}
+	return nil
+}
+
+func cumulative(p []float64) []float64 {
+	c := make([]float64, len(p))
+	var s float64
+	for j, v := range p {
+		s += v
+		c[j] = s
+	}
+	return c
+}
+
+func draw(rng *rand.Rand, cum []float64) int {
+	u := rng.Float64() * cum[len(cum)-1]
+	for j, c := range cum {
+		if u < c {
+			return j
+		}
+	}
+	return len(cum) - 1
+}
