@@ -1,0 +1,212 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/data"
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// dataFlags are the flags that say which careers to read and how; every
+// command that fits shares them.
+type dataFlags struct {
+	data, format, id, age, count, exposure, ages string
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.data, "data", "", "career file (CSV), or example:NAME for an embedded data set (see trajkit datasets)")
+	fs.StringVar(&d.format, "format", "", "file layout: long or wide (default: detected from the header)")
+	fs.StringVar(&d.id, "id", "id", "person id column")
+	fs.StringVar(&d.age, "age", "age", "age column (long files)")
+	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
+	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
+	fs.StringVar(&d.ages, "ages", "", "model only ages LO-HI, e.g. 12-40 (default: all ages in the data)")
+}
+
+// loaded is a data set read and restricted to the modelled window.
+type loaded struct {
+	careers  *trajectory.Careers
+	settings trajectory.DataSettings
+	info     *trajectory.ReadInfo
+	warnings []string
+	// dropped is the number of persons with no observed age in the window.
+	dropped int
+}
+
+// readOptions returns the reading options; flags not set on the command
+// line take an embedded data set's defaults.
+func (d *dataFlags) readOptions(fs *flag.FlagSet, ds *data.Dataset) trajectory.ReadOptions {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	o := trajectory.ReadOptions{Format: trajectory.Format(d.format), ID: d.id, Age: d.age, Count: d.count, Exposure: d.exposure}
+	if ds != nil {
+		if !set["format"] {
+			o.Format = trajectory.Format(ds.Format)
+		}
+		if !set["exposure"] {
+			o.Exposure = ds.Exposure
+		}
+	}
+	return o
+}
+
+// check validates the flags before any work is done.
+func (d *dataFlags) check() error {
+	if d.data == "" {
+		return usagef("--data is required: a career file, or example:NAME (see trajkit datasets)")
+	}
+	if d.format != "" && d.format != "long" && d.format != "wide" {
+		return usagef("--format %q: expected long or wide", d.format)
+	}
+	if d.ages != "" {
+		if _, _, err := parseAges(d.ages); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load reads the careers and restricts them to the window.
+func (d *dataFlags) load(fs *flag.FlagSet) (*loaded, error) {
+	ds, isExample, err := data.Lookup(d.data)
+	if err != nil {
+		return nil, usagef("--data: %v", err)
+	}
+	var (
+		c    *trajectory.Careers
+		info *trajectory.ReadInfo
+	)
+	var opt trajectory.ReadOptions
+	if isExample {
+		if ds.Format == "" {
+			return nil, usagef("--data %s holds no careers: %s", d.data, ds.Description)
+		}
+		opt = d.readOptions(fs, &ds)
+		f, err := data.Open(ds)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		c, info, err = trajectory.ReadCareers(f, d.data, opt)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		opt = d.readOptions(fs, nil)
+		c, info, err = trajectory.ReadCareersFile(d.data, opt)
+		if err != nil {
+			return nil, err
+		}
+	}
+	l := &loaded{
+		careers: c,
+		info:    info,
+		settings: trajectory.DataSettings{
+			File: d.data, Format: info.Format, ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure, Ages: d.ages,
+		},
+	}
+	l.warnings = append(l.warnings, info.Warnings...)
+	if d.ages != "" {
+		lo, hi, _ := parseAges(d.ages)
+		var dropped []int
+		l.careers, dropped = c.Restrict(lo, hi)
+		l.dropped = len(dropped)
+		if l.careers.Len() == 0 {
+			return nil, fmt.Errorf("%s: no person is observed at ages %d-%d (the data cover ages %d-%d)", d.data, lo, hi, c.MinAge, c.MaxAge())
+		}
+		if l.dropped > 0 {
+			l.warnings = append(l.warnings, fmt.Sprintf("%d persons have no observed age in %d-%d and are left out (first: %q)", l.dropped, lo, hi, c.IDs[dropped[0]]))
+		}
+	} else {
+		l.warnings = append(l.warnings, trajectory.WindowWarnings(c)...)
+	}
+	return l, nil
+}
+
+// parseAges parses LO-HI.
+func parseAges(s string) (lo, hi int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if ok {
+		lo, err = strconv.Atoi(strings.TrimSpace(a))
+		if err == nil {
+			hi, err = strconv.Atoi(strings.TrimSpace(b))
+		}
+	}
+	if !ok || err != nil || lo > hi {
+		return 0, 0, usagef("--ages %q: expected a window LO-HI of whole ages, e.g. 12-40", s)
+	}
+	return lo, hi, nil
+}
+
+// parseInts parses a comma-separated list of integers.
+func parseInts(s, flagName string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, usagef("--%s %q: expected a whole number or a comma-separated list, e.g. 3 or 2,3,3", flagName, s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// checkOut checks that --out can be a directory, before any work is done.
+func checkOut(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	st, err := os.Stat(dir)
+	if err == nil && !st.IsDir() {
+		return usagef("--out %s is an existing file: expected a directory", dir)
+	}
+	return nil
+}
+
+// writeAtomic writes a file by writing a temporary file in the same
+// directory and renaming it, so an interrupted run leaves no partial file.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := splitPath(path)
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func splitPath(p string) (dir, base string) {
+	i := strings.LastIndexAny(p, `/\`)
+	if i < 0 {
+		return ".", p
+	}
+	return p[:i+1], p[i+1:]
+}
+
+// formatFloat writes x with enough digits to round-trip.
+func formatFloat(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}

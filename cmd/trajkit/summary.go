@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+var powerNames = []string{"Intercept", "Linear", "Quadratic", "Cubic", "Quartic", "Quintic"}
+
+// writeSummary prints a fit in the layout of traj's output: per group its
+// coefficients, share and adequacy diagnostics, then the criteria and the
+// multi-start report.
+func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
+	m := f.Model
+	dist := "Poisson"
+	if m.Distribution == trajectory.ZIP {
+		dist = "zero-inflated Poisson"
+	}
+	fmt.Fprintf(w, "Group-based trajectory model: %s, %d groups\n", dist, len(f.Groups))
+	fmt.Fprintf(w, "Data: %s (%s), %d persons, %d person-age observations, ages %d-%d\n",
+		l.settings.File, l.settings.Format, f.NumPersons, f.NumObs, f.MinAge, f.MaxAge)
+	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
+
+	for j, g := range f.Groups {
+		fmt.Fprintf(w, "Group %d: share %.1f%%\n", j+1, 100*g.Share)
+		fmt.Fprintf(w, "  %-24s %12s\n", "Parameter", "Estimate")
+		for p, b := range g.Beta {
+			fmt.Fprintf(w, "  %-24s %12.5f\n", powerNames[p], b)
+		}
+		if g.InflationOrder >= 0 {
+			for p, c := range g.Inflation {
+				fmt.Fprintf(w, "  %-24s %12.5f\n", "Inflation "+strings.ToLower(powerNames[p]), c)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+
+	fmt.Fprintln(w, "Adequacy (Nagin 2005): APP >= 0.7 and OCC >= 5 in every group")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Group\tShare %\tAssigned %\tN assigned\tAPP\tOCC\tMean count\t")
+	for j, g := range f.Groups {
+		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%d\t%s\t%s\t%.3f\t\n", j+1, 100*g.Share, 100*g.AssignedShare, g.NAssigned,
+			fmtNum(g.APP, 3), fmtNum(g.OCC, 1), g.MeanCount())
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Log-likelihood\t%.6f\n", f.LogLik)
+	fmt.Fprintf(tw, "Parameters\t%d\n", f.NumParams)
+	fmt.Fprintf(tw, "BIC (N = %d persons)\t%.3f\n", f.NumPersons, f.BICPersons)
+	fmt.Fprintf(tw, "BIC (N = %d observations)\t%.3f\n", f.NumObs, f.BICObs)
+	fmt.Fprintf(tw, "AIC\t%.3f\n", f.AIC)
+	fmt.Fprintf(tw, "traj's BIC (larger is better)\t%.3f (persons), %.3f (observations)\n", -f.BICPersons/2, -f.BICObs/2)
+	fmt.Fprintf(tw, "Relative entropy\t%s\n", fmtNum(f.Entropy, 4))
+	tw.Flush()
+
+	st := f.Starts
+	fmt.Fprintf(w, "\nStarts: %d; %d run to convergence; best log-likelihood reached by %d of %d\n",
+		st.Total, st.RunToConvergence, st.ReachedBest, st.RunToConvergence)
+	if len(st.Optima) > 1 {
+		opt := make([]string, len(st.Optima))
+		for j, o := range st.Optima {
+			opt[j] = fmt.Sprintf("%.4f", o)
+		}
+		fmt.Fprintf(w, "Distinct optima: %s\n", strings.Join(opt, ", "))
+	}
+	fmt.Fprintf(w, "Status: %s after %d iterations\n", f.Status, f.Iterations)
+	for _, warn := range f.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn)
+	}
+}
+
+func fmtNum(x float64, digits int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.*f", digits, x)
+}
