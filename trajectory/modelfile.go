@@ -29,6 +29,14 @@ type ModelFile struct {
 	AgeScaling AgeScaling   `json:"age_scaling"`
 	Settings   FileSettings `json:"settings"`
 	Groups     []GroupFile  `json:"groups"`
+	// Covariance is the estimated covariance matrix of the free parameters
+	// (inverse observed information), null when not computed or singular.
+	Covariance *Covariance `json:"covariance"`
+	// Bootstrap reports a bootstrap run, when one was asked for.
+	Bootstrap *BootstrapReport `json:"bootstrap,omitempty"`
+	// Covariates names the risk factors of membership and the time-varying
+	// covariates of the trajectories, when the model has any.
+	Covariates *CovariatesFile `json:"covariates,omitempty"`
 	// Timing holds every field that changes from run to run; the rest of
 	// the file is identical for the same data, settings and seed.
 	Timing map[string]float64 `json:"timing,omitempty"`
@@ -72,11 +80,42 @@ type DataSettings struct {
 	Ages string `json:"ages"`
 }
 
-// GroupFile is one group in model.json.
+// Covariance is a named covariance matrix; entries are null where they
+// could not be estimated.
+type Covariance struct {
+	Names  []string     `json:"names"`
+	Matrix [][]*float64 `json:"matrix"`
+}
+
+// BootstrapReport summarises a bootstrap.
+type BootstrapReport struct {
+	Type       string `json:"type"` // "person" or "parametric"
+	Replicates int    `json:"replicates"`
+	Failed     int    `json:"failed"`
+	// Relabelled counts replicates whose groups had to be matched to the
+	// original fit's in another order.
+	Relabelled int    `json:"relabelled"`
+	Seed       uint64 `json:"seed"`
+}
+
+// CovariatesFile names a model's covariates.
+type CovariatesFile struct {
+	Risk      []string `json:"risk,omitempty"`
+	Reference int      `json:"reference,omitempty"` // 1-based reference group of the membership model
+	Tcov      []string `json:"tcov,omitempty"`
+	// CurveAt says at which covariate values the curves are given.
+	CurveAt string `json:"curve_at,omitempty"`
+}
+
+// GroupFile is one group in model.json. Standard errors and intervals are
+// null when not computed (fit --no-se) or not estimable.
 type GroupFile struct {
 	Group          int         `json:"group"`
 	Label          string      `json:"label,omitempty"`
 	Share          float64     `json:"share"`
+	ShareSE        *float64    `json:"share_se"`
+	ShareCI        *[2]float64 `json:"share_ci"`
+	ShareCIBoot    *[2]float64 `json:"share_ci_boot,omitempty"`
 	AssignedShare  float64     `json:"assigned_share"`
 	APP            *float64    `json:"app"`
 	OCC            *float64    `json:"occ"`
@@ -84,17 +123,32 @@ type GroupFile struct {
 	Order          int         `json:"order"`
 	InflationOrder int         `json:"inflation_order"`
 	Beta           []float64   `json:"beta"`
+	BetaSE         []*float64  `json:"beta_se"`
 	Inflation      []float64   `json:"inflation"`
-	MeanCount      float64     `json:"mean_count"`
-	Curve          []CurveFile `json:"curve"`
+	InflationSE    []*float64  `json:"inflation_se"`
+	// Membership coefficients (log-odds against the reference group, with
+	// "(intercept)") and time-varying covariate effects, when the model
+	// has covariates.
+	MembershipCoef map[string]float64  `json:"membership_coef,omitempty"`
+	MembershipSE   map[string]*float64 `json:"membership_se,omitempty"`
+	TcovCoef       map[string]float64  `json:"tcov_coef,omitempty"`
+	TcovSE         map[string]*float64 `json:"tcov_se,omitempty"`
+	MeanCount      float64             `json:"mean_count"`
+	Curve          []CurveFile         `json:"curve"`
 }
 
-// CurveFile is one age of a group's curve.
+// CurveFile is one age of a group's curve. MeanLo and MeanHi bound a
+// pointwise 95% interval of the expected count (delta method on the log
+// scale); the _boot fields are bootstrap percentile intervals.
 type CurveFile struct {
-	Age      int     `json:"age"`
-	Rate     float64 `json:"rate"`
-	ZeroProb float64 `json:"zero_prob"`
-	Mean     float64 `json:"mean"`
+	Age        int      `json:"age"`
+	Rate       float64  `json:"rate"`
+	ZeroProb   float64  `json:"zero_prob"`
+	Mean       float64  `json:"mean"`
+	MeanLo     *float64 `json:"mean_lo"`
+	MeanHi     *float64 `json:"mean_hi"`
+	MeanLoBoot *float64 `json:"mean_lo_boot,omitempty"`
+	MeanHiBoot *float64 `json:"mean_hi_boot,omitempty"`
 }
 
 // Version is trajkit's version, written into model.json.
