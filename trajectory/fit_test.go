@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -204,5 +205,63 @@ func TestReferenceMaxima(t *testing.T) {
 			}
 			t.Logf("%s: trajkit %.6f, %s %.6f", tc.name, f.LogLik, tc.source, tc.peer)
 		})
+	}
+}
+
+// TestStandardErrorsInModelFile: on sim630 with ZIP the low-rate group's
+// zero inflation goes to its boundary (ρ → 0), so its information is
+// singular: that SE is null and named in the warnings, the others are
+// finite, and the intervals contain their estimates.
+func TestStandardErrorsInModelFile(t *testing.T) {
+	c, _, err := ReadCareersFile("../data/gbtm_sim/sim630.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Fit(c, mustModel(t, ZIP, 4, nil, nil), &Settings{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mf := f.File(nil, DataSettings{})
+	var b bytes.Buffer
+	if err := mf.WriteJSON(&b); err != nil {
+		t.Fatal(err) // NaN or Inf anywhere would fail here
+	}
+	if mf.Covariance == nil || len(mf.Covariance.Names) != 23 {
+		t.Fatalf("covariance %v", mf.Covariance)
+	}
+	g1 := mf.Groups[0]
+	if len(g1.InflationSE) != 1 || g1.InflationSE[0] != nil {
+		t.Errorf("group 1 inflation SE %v, want [null]", g1.InflationSE)
+	}
+	warned := false
+	for _, w := range mf.Warnings {
+		warned = warned || strings.Contains(w, "g1_gamma0")
+	}
+	if !warned {
+		t.Errorf("no warning names g1_gamma0: %q", mf.Warnings)
+	}
+	for j, g := range mf.Groups {
+		for p, se := range g.BetaSE {
+			if se == nil || !(*se > 0) {
+				t.Errorf("group %d beta%d: SE %v", j+1, p, se)
+			}
+		}
+		if g.ShareSE == nil || g.ShareCI == nil || !(g.ShareCI[0] < g.Share && g.Share < g.ShareCI[1]) {
+			t.Errorf("group %d: share %v, SE %v, CI %v", j+1, g.Share, g.ShareSE, g.ShareCI)
+		}
+		for _, p := range g.Curve {
+			if p.MeanLo == nil || p.MeanHi == nil || !(*p.MeanLo < p.Mean && p.Mean < *p.MeanHi) {
+				t.Fatalf("group %d age %d: mean %v, interval %v-%v", j+1, p.Age, p.Mean, p.MeanLo, p.MeanHi)
+			}
+		}
+	}
+	// Without SEs every SE field is null.
+	f2, err := Fit(c, mustModel(t, Poisson, 2, nil, nil), &Settings{Seed: 1, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mf2 := f2.File(nil, DataSettings{})
+	if mf2.Covariance != nil || mf2.Groups[0].BetaSE != nil || mf2.Groups[0].Curve[0].MeanLo != nil {
+		t.Error("--no-se fit reports standard errors")
 	}
 }

@@ -43,6 +43,9 @@ type Fitted struct {
 	// Params is the engine's parameter vector of the fit, in output group
 	// order: share logits against the last group, then each group's β, γ.
 	Params []float64
+	// Inference holds the covariance matrix and standard errors; nil when
+	// not computed (Settings.NoSE).
+	Inference *Inference
 }
 
 // Group is one fitted trajectory group.
@@ -61,6 +64,14 @@ type Group struct {
 	// Inflation those of logit ρ (empty for no inflation).
 	Beta, Inflation []float64
 	Curve           []CurvePoint
+	// Standard errors (NaN where not estimable; nil when not computed):
+	// of the coefficients, and of the share with its 95% interval (delta
+	// method on the logit scale).
+	BetaSE, InflationSE []float64
+	ShareSE             float64
+	ShareCI             [2]float64
+	// Label names the group's shape (e.g. "early-peak"); empty unless set.
+	Label string
 }
 
 // CurvePoint is a group's model at one age.
@@ -69,6 +80,9 @@ type CurvePoint struct {
 	Rate     float64 // λ: expected count per unit of exposure, if not a structural zero
 	ZeroProb float64 // ρ: probability of a structural zero
 	Mean     float64 // (1 − ρ) λ: expected count per unit of exposure
+	// MeanLo and MeanHi bound a pointwise 95% interval of Mean (delta
+	// method on the log scale); zero when not computed.
+	MeanLo, MeanHi float64
 }
 
 // MeanCount returns the group's mean expected count over the window, the
@@ -161,9 +175,22 @@ func groupParams(groups []Group) []float64 {
 	return out
 }
 
-// checkGroups warns about groups that duplicate another: curves within 1%
-// of each other at every age.
+// checkGroups warns about groups that duplicate another (curves within 1%
+// of each other at every age) and about zero inflation estimated at its
+// boundary.
 func (f *Fitted) checkGroups() {
+	for j, g := range f.Groups {
+		if g.InflationOrder < 0 {
+			continue
+		}
+		maxRho := 0.0
+		for _, p := range g.Curve {
+			maxRho = math.Max(maxRho, p.ZeroProb)
+		}
+		if maxRho < 1e-6 {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("group %d: the zero inflation is estimated at 0 (below 1e-6 at every age), at the boundary of its range; the group needs no inflation (inflation order -1 for it)", j+1))
+		}
+	}
 	for a := range f.Groups {
 		for b := a + 1; b < len(f.Groups); b++ {
 			same := true

@@ -137,6 +137,8 @@ type Settings struct {
 	// InitialParams are extra starts as parameter vectors in the engine's
 	// order (share logits, then each group's β and γ), for warm starts.
 	InitialParams [][]float64
+	// NoSE skips the standard errors.
+	NoSE bool
 }
 
 // Fit fits the trajectory model m to the careers by EM from many starts.
@@ -180,7 +182,11 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newFitted(c, m, scaling, res), nil
+	f := newFitted(c, m, scaling, res)
+	if !s.NoSE {
+		f.infer(c, s.Threads)
+	}
+	return f, nil
 }
 
 // rateStart is the deterministic start: persons ranked by their mean count

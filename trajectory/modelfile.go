@@ -196,9 +196,21 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 			Data:            data,
 		},
 	}
+	if inf := f.Inference; inf != nil {
+		p := len(inf.Names)
+		cv := &Covariance{Names: inf.Names, Matrix: make([][]*float64, p)}
+		for a := range cv.Matrix {
+			cv.Matrix[a] = make([]*float64, p)
+			for b := range cv.Matrix[a] {
+				cv.Matrix[a][b] = finite(inf.Cov[a*p+b])
+			}
+		}
+		mf.Covariance = cv
+	}
 	for j, g := range f.Groups {
 		gf := GroupFile{
 			Group:          j + 1,
+			Label:          g.Label,
 			Share:          g.Share,
 			AssignedShare:  g.AssignedShare,
 			APP:            finite(g.APP),
@@ -213,6 +225,19 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 		}
 		for t, p := range g.Curve {
 			gf.Curve[t] = CurveFile{Age: p.Age, Rate: p.Rate, ZeroProb: p.ZeroProb, Mean: p.Mean}
+		}
+		if f.Inference != nil {
+			gf.ShareSE = finite(g.ShareSE)
+			if !math.IsNaN(g.ShareCI[0]) && !math.IsNaN(g.ShareCI[1]) {
+				ci := g.ShareCI
+				gf.ShareCI = &ci
+			}
+			gf.BetaSE = finiteAll(g.BetaSE)
+			gf.InflationSE = finiteAll(g.InflationSE)
+			for t, p := range g.Curve {
+				gf.Curve[t].MeanLo = finite(p.MeanLo)
+				gf.Curve[t].MeanHi = finite(p.MeanHi)
+			}
 		}
 		mf.Groups = append(mf.Groups, gf)
 	}
@@ -249,6 +274,15 @@ func finite(x float64) *float64 {
 		return nil
 	}
 	return &x
+}
+
+// finiteAll maps finite over a slice; it returns a non-nil slice.
+func finiteAll(x []float64) []*float64 {
+	out := make([]*float64, len(x))
+	for j, v := range x {
+		out[j] = finite(v)
+	}
+	return out
 }
 
 func orDefault(x, def float64) float64 {

@@ -40,7 +40,7 @@ type fitFlags struct {
 	starts, keep, threads     int
 	maxIter                   int
 	seed                      uint64
-	convergeAll               bool
+	convergeAll, noSE         bool
 	tolerance, scoreTolerance float64
 	out                       string
 }
@@ -59,6 +59,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxIter, "max-iter", 10000, "maximum EM iterations per start")
 	fs.Float64Var(&f.tolerance, "tol", 1e-10, "convergence: relative change of the log-likelihood")
 	fs.Float64Var(&f.scoreTolerance, "score-tol", 1e-5, "convergence: largest score (gradient) component per person")
+	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
 }
 
@@ -92,6 +93,7 @@ func (f *fitFlags) settings() *trajectory.Settings {
 		MaxIterations:  f.maxIter,
 		Tolerance:      f.tolerance,
 		ScoreTolerance: f.scoreTolerance,
+		NoSE:           f.noSE,
 	}
 }
 

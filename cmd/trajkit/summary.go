@@ -26,15 +26,34 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 		l.settings.File, l.settings.Format, f.NumPersons, f.NumObs, f.MinAge, f.MaxAge)
 	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
 
+	se := f.Inference != nil
 	for j, g := range f.Groups {
-		fmt.Fprintf(w, "Group %d: share %.1f%%\n", j+1, 100*g.Share)
-		fmt.Fprintf(w, "  %-24s %12s\n", "Parameter", "Estimate")
+		name := fmt.Sprintf("Group %d", j+1)
+		if g.Label != "" {
+			name += " (" + g.Label + ")"
+		}
+		if se {
+			fmt.Fprintf(w, "%s: share %.1f%% (95%% CI %s-%s)\n", name, 100*g.Share, fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
+			fmt.Fprintf(w, "  %-24s %12s %10s %9s %8s\n", "Parameter", "Estimate", "SE", "z", "P>|z|")
+		} else {
+			fmt.Fprintf(w, "%s: share %.1f%%\n", name, 100*g.Share)
+			fmt.Fprintf(w, "  %-24s %12s\n", "Parameter", "Estimate")
+		}
+		row := func(label string, b float64, ses []float64, p int) {
+			if !se {
+				fmt.Fprintf(w, "  %-24s %12.5f\n", label, b)
+				return
+			}
+			s := ses[p]
+			z := b / s
+			fmt.Fprintf(w, "  %-24s %12.5f %10s %9s %8s\n", label, b, fmtNum(s, 5), fmtNum(z, 2), fmtNum(math.Erfc(math.Abs(z)/math.Sqrt2), 4))
+		}
 		for p, b := range g.Beta {
-			fmt.Fprintf(w, "  %-24s %12.5f\n", powerNames[p], b)
+			row(powerNames[p], b, g.BetaSE, p)
 		}
 		if g.InflationOrder >= 0 {
 			for p, c := range g.Inflation {
-				fmt.Fprintf(w, "  %-24s %12.5f\n", "Inflation "+strings.ToLower(powerNames[p]), c)
+				row("Inflation "+strings.ToLower(powerNames[p]), c, g.InflationSE, p)
 			}
 		}
 		fmt.Fprintln(w)
@@ -74,6 +93,13 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 	for _, warn := range f.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
+}
+
+func fmtPct(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
 }
 
 func fmtNum(x float64, digits int) string {
