@@ -46,6 +46,8 @@ type Fitted struct {
 	// Inference holds the covariance matrix and standard errors; nil when
 	// not computed (Settings.NoSE).
 	Inference *Inference
+	// BootstrapReport is set by Bootstrap.
+	BootstrapReport *BootstrapReport
 }
 
 // Group is one fitted trajectory group.
@@ -70,6 +72,9 @@ type Group struct {
 	BetaSE, InflationSE []float64
 	ShareSE             float64
 	ShareCI             [2]float64
+	// ShareCIBoot is the bootstrap percentile interval of the share; zero
+	// without a bootstrap.
+	ShareCIBoot [2]float64
 	// Label names the group's shape (e.g. "early-peak"); empty unless set.
 	Label string
 }
@@ -83,6 +88,9 @@ type CurvePoint struct {
 	// MeanLo and MeanHi bound a pointwise 95% interval of Mean (delta
 	// method on the log scale); zero when not computed.
 	MeanLo, MeanHi float64
+	// MeanLoBoot and MeanHiBoot are bootstrap percentile limits; zero
+	// without a bootstrap.
+	MeanLoBoot, MeanHiBoot float64
 }
 
 // MeanCount returns the group's mean expected count over the window, the

@@ -181,6 +181,7 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 			Optima:           append([]float64{}, f.Starts.Optima...),
 		},
 		AgeScaling: f.Scaling,
+		Bootstrap:  f.BootstrapReport,
 		Settings: FileSettings{
 			Groups:          len(f.Groups),
 			Orders:          f.Model.Orders,
@@ -225,6 +226,14 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 		}
 		for t, p := range g.Curve {
 			gf.Curve[t] = CurveFile{Age: p.Age, Rate: p.Rate, ZeroProb: p.ZeroProb, Mean: p.Mean}
+		}
+		if f.BootstrapReport != nil && g.ShareCIBoot != ([2]float64{}) {
+			ci := g.ShareCIBoot
+			gf.ShareCIBoot = &ci
+			for t, p := range g.Curve {
+				gf.Curve[t].MeanLoBoot = finite(p.MeanLoBoot)
+				gf.Curve[t].MeanHiBoot = finite(p.MeanHiBoot)
+			}
 		}
 		if f.Inference != nil {
 			gf.ShareSE = finite(g.ShareSE)

@@ -89,6 +89,14 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 		}
 		fmt.Fprintf(w, "Distinct optima: %s\n", strings.Join(opt, ", "))
 	}
+	if b := f.BootstrapReport; b != nil {
+		fmt.Fprintf(w, "Bootstrap (%s): %d replicates, %d failed, %d matched to the fit's groups in another order\n",
+			b.Type, b.Replicates, b.Failed, b.Relabelled)
+		for j, g := range f.Groups {
+			fmt.Fprintf(w, "  group %d share %.1f%%: bootstrap 95%% interval %s-%s, delta method %s-%s\n", j+1, 100*g.Share,
+				fmtPct(g.ShareCIBoot[0]), fmtPct(g.ShareCIBoot[1]), fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
+		}
+	}
 	fmt.Fprintf(w, "Status: %s after %d iterations\n", f.Status, f.Iterations)
 	for _, warn := range f.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn)

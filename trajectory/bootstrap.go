@@ -1,0 +1,267 @@
+package trajectory
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// Bootstrap types.
+const (
+	// PersonBootstrap resamples persons with replacement (nonparametric).
+	PersonBootstrap = "person"
+	// ParametricBootstrap simulates new counts from the fit on each
+	// person's observed ages and exposures.
+	ParametricBootstrap = "parametric"
+)
+
+// BootstrapSettings control Bootstrap.
+type BootstrapSettings struct {
+	Replicates int
+	// Type is PersonBootstrap (default when empty) or ParametricBootstrap.
+	Type string
+	Seed uint64
+	// Threads run replicates in parallel; results do not depend on it.
+	Threads int
+}
+
+// Bootstrap refits the model on B resampled data sets, each warm-started
+// from the fit (and from the deterministic start by mean rate), matches
+// each replicate's groups to the fit's by their curves, and sets 95%
+// percentile intervals of the shares (Group.ShareCIBoot) and of the
+// expected counts (CurvePoint.MeanLoBoot, MeanHiBoot). Replicates that fail
+// or end degenerate or unconverged are left out and counted. It records a
+// report in f.BootstrapReport.
+func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
+	if b.Replicates < 1 {
+		return errors.New("bootstrap: at least one replicate is needed")
+	}
+	if b.Type == "" {
+		b.Type = PersonBootstrap
+	}
+	if b.Type != PersonBootstrap && b.Type != ParametricBootstrap {
+		return fmt.Errorf("bootstrap: unknown type %q: expected person or parametric", b.Type)
+	}
+	k := len(f.Groups)
+	nt := len(f.Groups[0].Curve)
+	type replicate struct {
+		ok, relabelled bool
+		shares         []float64
+		means          [][]float64 // K x ages
+	}
+	reps := make([]replicate, b.Replicates)
+	truth := f.truth()
+	mixture.ForEach(b.Replicates, b.Threads, func(r int) {
+		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
+		var data *Careers
+		if b.Type == PersonBootstrap {
+			data = c.resample(rand.New(rand.NewPCG(seed, 1)))
+		} else {
+			data = c.simulateLike(truth, rand.New(rand.NewPCG(seed, 2)))
+		}
+		rs := &Settings{Starts: 2, Keep: 2, Seed: seed, Threads: 1, NoSE: true,
+			Tolerance: s.Tolerance, ScoreTolerance: s.ScoreTolerance, MaxIterations: s.MaxIterations,
+			Scaling: &f.Scaling, InitialParams: [][]float64{f.Params}}
+		rf, err := Fit(data, f.Model, rs)
+		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
+			return
+		}
+		perm := matchGroups(f.Groups, rf.Groups)
+		rep := replicate{ok: true, shares: make([]float64, k), means: make([][]float64, k)}
+		for j, from := range perm {
+			rep.relabelled = rep.relabelled || from != j
+			rep.shares[j] = rf.Groups[from].Share
+			rep.means[j] = make([]float64, nt)
+			for t, p := range rf.Groups[from].Curve {
+				rep.means[j][t] = p.Mean
+			}
+		}
+		reps[r] = rep
+	})
+	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}
+	var good []replicate
+	for _, r := range reps {
+		if !r.ok {
+			report.Failed++
+			continue
+		}
+		if r.relabelled {
+			report.Relabelled++
+		}
+		good = append(good, r)
+	}
+	f.BootstrapReport = report
+	if len(good) < 2 {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("bootstrap: only %d of %d replicates succeeded; no bootstrap intervals", len(good), b.Replicates))
+		return nil
+	}
+	if report.Failed > 0 {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("bootstrap: %d of %d replicates failed to converge or degenerated and are left out", report.Failed, b.Replicates))
+	}
+	vals := make([]float64, len(good))
+	for j := range f.Groups {
+		g := &f.Groups[j]
+		for r, rep := range good {
+			vals[r] = rep.shares[j]
+		}
+		g.ShareCIBoot = percentiles(vals)
+		for t := range g.Curve {
+			for r, rep := range good {
+				vals[r] = rep.means[j][t]
+			}
+			ci := percentiles(vals)
+			g.Curve[t].MeanLoBoot, g.Curve[t].MeanHiBoot = ci[0], ci[1]
+		}
+	}
+	return nil
+}
+
+// percentiles returns the 2.5% and 97.5% quantiles of v (linear
+// interpolation between order statistics, R's type 7). It sorts v.
+func percentiles(v []float64) [2]float64 {
+	sort.Float64s(v)
+	q := func(p float64) float64 {
+		h := p * float64(len(v)-1)
+		lo := math.Floor(h)
+		if int(lo) >= len(v)-1 {
+			return v[len(v)-1]
+		}
+		return v[int(lo)] + (h-lo)*(v[int(lo)+1]-v[int(lo)])
+	}
+	return [2]float64{q(0.025), q(0.975)}
+}
+
+// matchGroups returns perm with perm[j] = the index in rep of the group
+// that matches orig's group j: the assignment minimising the summed squared
+// differences of the log expected counts over the window (exhaustively for
+// up to 8 groups, greedily beyond).
+func matchGroups(orig, rep []Group) []int {
+	k := len(orig)
+	cost := make([][]float64, k)
+	for a := range cost {
+		cost[a] = make([]float64, k)
+		for b := range cost[a] {
+			var s float64
+			for t := range orig[a].Curve {
+				d := math.Log(orig[a].Curve[t].Mean+1e-12) - math.Log(rep[b].Curve[t].Mean+1e-12)
+				s += d * d
+			}
+			cost[a][b] = s
+		}
+	}
+	perm := make([]int, k)
+	for j := range perm {
+		perm[j] = j
+	}
+	if k > 8 {
+		used := make([]bool, k)
+		for a := 0; a < k; a++ {
+			best := -1
+			for b := 0; b < k; b++ {
+				if !used[b] && (best < 0 || cost[a][b] < cost[a][best]) {
+					best = b
+				}
+			}
+			used[best] = true
+			perm[a] = best
+		}
+		return perm
+	}
+	best := append([]int(nil), perm...)
+	bestCost := math.Inf(1)
+	var walk func(j int, sum float64)
+	walk = func(j int, sum float64) {
+		if sum >= bestCost {
+			return
+		}
+		if j == k {
+			bestCost = sum
+			copy(best, perm)
+			return
+		}
+		for m := j; m < k; m++ {
+			perm[j], perm[m] = perm[m], perm[j]
+			walk(j+1, sum+cost[j][perm[j]])
+			perm[j], perm[m] = perm[m], perm[j]
+		}
+	}
+	walk(0, 0)
+	return best
+}
+
+// truth returns the fitted curves and shares as a data-generating model.
+func (f *Fitted) truth() Truth { return TruthFromFit(f.File(nil, DataSettings{})) }
+
+// resample returns N persons drawn with replacement.
+func (c *Careers) resample(rng *rand.Rand) *Careers {
+	idx := make([]int, c.Len())
+	for j := range idx {
+		idx[j] = rng.IntN(c.Len())
+	}
+	return c.subset(idx)
+}
+
+// subset returns the careers of persons idx (repeats allowed), in that
+// order; a repeated person gets the id "id#2", "id#3", ....
+func (c *Careers) subset(idx []int) *Careers {
+	out := &Careers{MinAge: c.MinAge, NumAges: c.NumAges,
+		IDs: make([]string, len(idx)), Lo: make([]uint8, len(idx)), Hi: make([]uint8, len(idx)),
+		Start: make([]int32, len(idx)+1), Const: make([]float64, len(idx))}
+	seen := map[int]int{}
+	for j, i := range idx {
+		seen[i]++
+		out.IDs[j] = c.IDs[i]
+		if seen[i] > 1 {
+			out.IDs[j] = fmt.Sprintf("%s#%d", c.IDs[i], seen[i])
+		}
+		out.Lo[j], out.Hi[j], out.Const[j] = c.Lo[i], c.Hi[i], c.Const[i]
+		from, to := c.Start[i], c.Start[i+1]
+		out.Age = append(out.Age, c.Age[from:to]...)
+		out.Y = append(out.Y, c.Y[from:to]...)
+		if c.E != nil {
+			out.E = append(out.E, c.E[from:to]...)
+		}
+		out.Start[j+1] = int32(len(out.Age))
+		out.NumObs += int(c.Hi[i]) - int(c.Lo[i]) + 1
+		for k := from; k < to; k++ {
+			if c.exposure(k) == 0 {
+				out.NumObs--
+			}
+		}
+	}
+	return out
+}
+
+// simulateLike draws new careers from truth on the same persons, ages and
+// exposures as c: each person's group from the shares, then each observed
+// cell's count.
+func (c *Careers) simulateLike(truth Truth, rng *rand.Rand) *Careers {
+	b := newCareerBuilder()
+	cum := cumulative(truth.Shares)
+	for i := 0; i < c.Len(); i++ {
+		k := draw(rng, cum)
+		p := b.person(c.IDs[i])
+		c.Cells(i, func(x Cell) {
+			if x.Exposure == 0 {
+				return
+			}
+			a := x.Age - truth.MinAge
+			var y uint32
+			if !(truth.ZeroProb != nil && rng.Float64() < truth.ZeroProb[k][a]) {
+				y = uint32(distuv.Poisson{Lambda: x.Exposure * truth.Rate[k][a], Src: rng}.Rand())
+			}
+			b.addChecked(p, x.Age, y, x.Exposure)
+		})
+	}
+	out, err := b.build(c.E != nil)
+	if err != nil {
+		panic("trajectory: simulating like valid careers failed: " + err.Error())
+	}
+	return out
+}
