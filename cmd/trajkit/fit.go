@@ -41,18 +41,57 @@ settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group).
 `
 
+// emFlags control the EM runs; every command that fits shares them.
+type emFlags struct {
+	starts, keep, threads, maxIter int
+	seed                           uint64
+	convergeAll                    bool
+	tolerance, scoreTolerance      float64
+}
+
+func (e *emFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&e.starts, "starts", 20, "number of EM starts")
+	fs.IntVar(&e.keep, "keep", 5, "number of best starts run to convergence")
+	fs.BoolVar(&e.convergeAll, "converge-all", false, "run every start to convergence")
+	fs.Uint64Var(&e.seed, "seed", 1, "seed of the random starts (the same seed gives the same result)")
+	fs.IntVar(&e.threads, "threads", 0, "number of threads (default: all cores); never changes the result")
+	fs.IntVar(&e.maxIter, "max-iter", 10000, "maximum EM iterations per start")
+	fs.Float64Var(&e.tolerance, "tol", 1e-10, "convergence: relative change of the log-likelihood")
+	fs.Float64Var(&e.scoreTolerance, "score-tol", 1e-5, "convergence: largest score (gradient) component per person")
+}
+
+func (e *emFlags) check() error {
+	if e.starts < 1 || e.keep < 1 || e.maxIter < 1 {
+		return usagef("--starts, --keep and --max-iter must be at least 1")
+	}
+	if !(e.tolerance > 0) || !(e.scoreTolerance > 0) {
+		return usagef("--tol and --score-tol must be positive")
+	}
+	return nil
+}
+
+func (e *emFlags) settings() *trajectory.Settings {
+	return &trajectory.Settings{
+		Starts:         e.starts,
+		Keep:           e.keep,
+		ConvergeAll:    e.convergeAll,
+		Seed:           e.seed,
+		Threads:        e.threads,
+		MaxIterations:  e.maxIter,
+		Tolerance:      e.tolerance,
+		ScoreTolerance: e.scoreTolerance,
+	}
+}
+
 type fitFlags struct {
 	dataFlags
-	groups                    int
-	order, inflation, dist    string
-	starts, keep, threads     int
-	bootstrap                 int
-	bootstrapType             string
-	maxIter                   int
-	seed                      uint64
-	convergeAll, noSE         bool
-	tolerance, scoreTolerance float64
-	out                       string
+	emFlags
+	groups                 int
+	order, inflation, dist string
+	noSE                   bool
+	bootstrap              int
+	bootstrapType          string
+	out                    string
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
@@ -61,14 +100,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, e.g. 2,3,3,1")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3, one or one per group (default 0 with --dist zip, -1 with poisson)")
-	fs.IntVar(&f.starts, "starts", 20, "number of EM starts")
-	fs.IntVar(&f.keep, "keep", 5, "number of best starts run to convergence")
-	fs.BoolVar(&f.convergeAll, "converge-all", false, "run every start to convergence")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed of the random starts (the same seed gives the same result)")
-	fs.IntVar(&f.threads, "threads", 0, "number of threads (default: all cores); never changes the result")
-	fs.IntVar(&f.maxIter, "max-iter", 10000, "maximum EM iterations per start")
-	fs.Float64Var(&f.tolerance, "tol", 1e-10, "convergence: relative change of the log-likelihood")
-	fs.Float64Var(&f.scoreTolerance, "score-tol", 1e-5, "convergence: largest score (gradient) component per person")
+	f.emFlags.register(fs)
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
 	fs.IntVar(&f.bootstrap, "bootstrap", 0, "number of bootstrap replicates for percentile intervals of shares and curves (0: none)")
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
@@ -96,17 +128,9 @@ func (f *fitFlags) model() (trajectory.Model, error) {
 }
 
 func (f *fitFlags) settings() *trajectory.Settings {
-	return &trajectory.Settings{
-		Starts:         f.starts,
-		Keep:           f.keep,
-		ConvergeAll:    f.convergeAll,
-		Seed:           f.seed,
-		Threads:        f.threads,
-		MaxIterations:  f.maxIter,
-		Tolerance:      f.tolerance,
-		ScoreTolerance: f.scoreTolerance,
-		NoSE:           f.noSE,
-	}
+	s := f.emFlags.settings()
+	s.NoSE = f.noSE
+	return s
 }
 
 func (f *fitFlags) check() (trajectory.Model, error) {
@@ -117,11 +141,8 @@ func (f *fitFlags) check() (trajectory.Model, error) {
 	if err != nil {
 		return m, err
 	}
-	if f.starts < 1 || f.keep < 1 || f.maxIter < 1 {
-		return m, usagef("--starts, --keep and --max-iter must be at least 1")
-	}
-	if !(f.tolerance > 0) || !(f.scoreTolerance > 0) {
-		return m, usagef("--tol and --score-tol must be positive")
+	if err := f.emFlags.check(); err != nil {
+		return m, err
 	}
 	if f.bootstrap < 0 {
 		return m, usagef("--bootstrap %d: expected a number of replicates ≥ 0", f.bootstrap)

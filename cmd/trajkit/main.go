@@ -10,12 +10,14 @@
 // Commands:
 //
 //	fit       fit a trajectory model to a career file
+//	select    compare numbers of groups and orders, and recommend a model
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
 // Examples:
 //
 //	trajkit fit --data example:sim630 --groups 4
+//	trajkit select --data example:sim630 --groups 1-6
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
 //	trajkit datasets
 //
@@ -61,6 +63,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"fit", "fit a trajectory model to a career file", runFit},
+		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

@@ -42,7 +42,7 @@ func examples(usage string) [][]string {
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, selectUsage} {
 		all = append(all, examples(u)...)
 	}
 	if len(all) < 4 {
@@ -218,6 +218,10 @@ func TestExitCodes(t *testing.T) {
 		{"unknown example", []string{"fit", "--data", "example:nope", "--groups", "2"}, 2, "no embedded data set"},
 		{"out is a file", []string{"fit", "--data", "example:sim630", "--groups", "2", "--out", file}, 2, "existing file"},
 		{"more groups than persons", []string{"fit", "--data", "example:sim630", "--groups", "631"}, 2, "more than the 630 persons"},
+		{"select: bad group range", []string{"select", "--data", "example:sim630", "--groups", "3-1"}, 2, "--groups"},
+		{"select: order list", []string{"select", "--data", "example:sim630", "--order", "2,3"}, 2, "one order for every group"},
+		{"select: order and orders", []string{"select", "--data", "example:sim630", "--order", "2", "--orders", "0-3"}, 2, "not both"},
+		{"select: one fold", []string{"select", "--data", "example:sim630", "--cv", "1"}, 2, "--cv"},
 		{"missing file", []string{"fit", "--data", filepath.Join(t.TempDir(), "none.csv"), "--groups", "2", "--out", outDir}, 1, "no such file"},
 		{"bad data", []string{"fit", "--data", bad, "--groups", "2", "--out", outDir}, 1, `bad.csv:2:3: column "y": count "-3" is negative`},
 	} {
@@ -280,5 +284,63 @@ func TestGolden(t *testing.T) {
 				t.Errorf("stdout differs from %s (go test -update to accept):\n%s", path, stdout)
 			}
 		})
+	}
+}
+
+func TestSelectWritesOutputs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sel")
+	code, stdout, stderr := trajkit(t, "select", "--data", "example:sim630", "--groups", "1-3", "--cv", "3", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Recommended: 3 groups") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	f, err := os.Open(filepath.Join(dir, "selection.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for j, h := range rows[0] {
+		col[h] = j
+	}
+	for _, name := range []string{"groups", "orders", "inflation_orders", "loglik", "n_params", "bic_persons", "bic_obs", "aic",
+		"entropy", "min_app", "min_occ", "min_share", "starts_reached_best", "adequate", "cv_loglik", "cve"} {
+		if _, ok := col[name]; !ok {
+			t.Errorf("selection.csv has no column %q", name)
+		}
+	}
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 3 candidates", len(rows)-1)
+	}
+	if rows[1][col["entropy"]] != "" || rows[1][col["orders"]] != "3" || rows[3][col["orders"]] != "3;3;3" || rows[3][col["inflation_orders"]] != "-1;-1;-1" {
+		t.Errorf("rows %v", rows)
+	}
+	var sj map[string]any
+	b, err := os.ReadFile(filepath.Join(dir, "selection.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sj); err != nil {
+		t.Fatal(err)
+	}
+	rec, ok := sj["recommended"].(map[string]any)
+	if !ok || rec["groups"] != 3.0 || sj["reason"] == "" || sj["best_bic"] == nil {
+		t.Errorf("selection.json: %v", sj)
+	}
+	for _, p := range []string{"recommended/model.json", "recommended/assignments.csv", "model.json", "assignments.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("missing %s", p)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "model.json"))
+	r, _ := os.ReadFile(filepath.Join(dir, "recommended", "model.json"))
+	if string(a) != string(r) {
+		t.Error("DIR/model.json differs from DIR/recommended/model.json")
 	}
 }

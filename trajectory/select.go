@@ -1,0 +1,543 @@
+package trajectory
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// Adequacy thresholds of Nagin (2005, ch. 5).
+const (
+	MinAPP = 0.7
+	MinOCC = 5.0
+)
+
+// SelectSettings control Select.
+type SelectSettings struct {
+	Distribution Distribution
+	// MinGroups..MaxGroups is the range of K.
+	MinGroups, MaxGroups int
+	// MinOrder..MaxOrder: with MinOrder < MaxOrder the per-group order
+	// search runs; otherwise every group has order MaxOrder.
+	MinOrder, MaxOrder int
+	// Inflation is the inflation order of every group (−1 for Poisson).
+	Inflation int
+	// CV is the number of cross-validation folds (0: none).
+	CV int
+	// MinShare is the smallest share of an adequate model (0: 0.05).
+	MinShare float64
+	// Fit are the settings of each fit (starts, seed, threads, tolerance).
+	Fit Settings
+	// Progress, when not nil, is called after each candidate.
+	Progress func(done int, c *Candidate)
+}
+
+// Candidate is one fitted model of a selection.
+type Candidate struct {
+	Groups          int
+	Orders          []int
+	Inflation       []int
+	LogLik          float64
+	NumParams       int
+	BICPersons      float64
+	BICObs          float64
+	AIC             float64
+	Entropy         float64 // NaN for K = 1
+	MinAPP, MinOCC  float64 // NaN when undefined
+	MinShare        float64
+	ReachedBest     int
+	Status          mixture.Status
+	Adequate        bool
+	CVLogLik, CVE   float64 // NaN without cross-validation
+	Params          []float64
+	fit             *Fitted
+	adequacyFailure string
+}
+
+// Selection is the result of Select.
+type Selection struct {
+	Candidates []*Candidate
+	// Recommended is the adequate candidate with the lowest BIC (N =
+	// persons), nil when none is adequate; RunnerUp the next adequate one.
+	Recommended, RunnerUp *Candidate
+	// BestBIC is the candidate with the lowest BIC, adequate or not.
+	BestBIC *Candidate
+	// Reason says in words why Recommended was chosen.
+	Reason string
+	// Fit is the recommended model's fit (nil when none).
+	Fit *Fitted
+}
+
+// Select fits every candidate model and recommends one by a documented
+// rule: among candidates that meet Nagin's adequacy criteria (every group's
+// APP ≥ 0.7 and OCC ≥ 5, the smallest share ≥ MinShare, converged), the one
+// with the lowest BIC with N = persons. Larger K are warm-started from the
+// best fit with one group fewer (each group split in two) besides fresh
+// starts. With an order range, for each K it starts with every group at
+// the highest order and repeatedly drops the highest term of the group
+// whose drop lowers the BIC most, until no drop lowers it (Nagin 2005);
+// every model visited is a candidate.
+func Select(c *Careers, s SelectSettings) (*Selection, error) {
+	if s.MinGroups < 1 || s.MaxGroups < s.MinGroups {
+		return nil, fmt.Errorf("select: group range %d-%d is empty", s.MinGroups, s.MaxGroups)
+	}
+	if s.MaxGroups > c.Len() {
+		return nil, fmt.Errorf("select: %d groups for %d persons", s.MaxGroups, c.Len())
+	}
+	if s.MinOrder < 0 || s.MaxOrder > MaxOrder || s.MinOrder > s.MaxOrder {
+		return nil, fmt.Errorf("select: order range %d-%d is outside 0-%d", s.MinOrder, s.MaxOrder, MaxOrder)
+	}
+	if s.MinShare <= 0 {
+		s.MinShare = 0.05
+	}
+	if s.Distribution == Poisson {
+		s.Inflation = -1
+	}
+	if s.Fit.Scaling == nil {
+		sc := WindowScaling(c.MinAge, c.MaxAge())
+		s.Fit.Scaling = &sc
+	}
+	sel := &Selection{}
+	var folds []int
+	if s.CV > 1 {
+		if s.CV > c.Len() {
+			return nil, fmt.Errorf("select: %d folds for %d persons", s.CV, c.Len())
+		}
+		folds = makeFolds(c.Len(), s.CV, s.Fit.Seed)
+	}
+	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
+		fs := s.Fit
+		fs.InitialParams = init
+		if starts > 0 {
+			fs.Starts = starts
+			fs.Keep = min(max(fs.Keep, 1), starts)
+		}
+		fs.NoSE = true
+		f, err := Fit(c, m, &fs)
+		if err != nil {
+			return nil, nil, err
+		}
+		cand := newCandidate(f, s.MinShare)
+		if folds != nil {
+			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
+		}
+		sel.Candidates = append(sel.Candidates, cand)
+		if s.Progress != nil {
+			s.Progress(len(sel.Candidates), cand)
+		}
+		// Keep the fit only while it may be recommended.
+		if cand.Adequate && (sel.Recommended == nil || cand.BICPersons < sel.Recommended.BICPersons) {
+			if sel.Recommended != nil {
+				sel.Recommended.fit = nil
+			}
+			sel.Recommended = cand
+			cand.fit = f
+		}
+		return cand, f, nil
+	}
+
+	searchStarts := s.Fit.Starts
+	if searchStarts <= 0 {
+		searchStarts = 20
+	}
+	searchStarts = max(4, searchStarts/4)
+	var prevFit *Fitted // the fit with one group fewer, every group at the highest order
+	for k := s.MinGroups; k <= s.MaxGroups; k++ {
+		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, []int{s.Inflation})
+		if err != nil {
+			return nil, err
+		}
+		var init [][]float64
+		if prevFit != nil {
+			init = splitStarts(prevFit, m)
+		}
+		cur, fullFit, err := add(m, init, 0)
+		if err != nil {
+			return nil, err
+		}
+		// Order search: drop the highest term of one group at a time. A
+		// mixture does not change when its groups are relabelled, so models
+		// are identified by the multiset of their groups' orders; drops
+		// that give the same multiset are one candidate, started from each
+		// of their warm starts.
+		visited := map[string]bool{modelKey(cur.Orders, cur.Inflation): true}
+		for s.MinOrder < s.MaxOrder {
+			var keys []string
+			opts := map[string]*Model{}
+			inits := map[string][][]float64{}
+			for j := 0; j < k; j++ {
+				if cur.Orders[j] <= s.MinOrder {
+					continue
+				}
+				orders := append([]int(nil), cur.Orders...)
+				orders[j]--
+				key := modelKey(orders, cur.Inflation)
+				if visited[key] {
+					continue
+				}
+				if opts[key] == nil {
+					keys = append(keys, key)
+					opts[key] = &Model{Distribution: s.Distribution, Orders: orders, Inflation: append([]int(nil), cur.Inflation...)}
+				}
+				inits[key] = append(inits[key], dropTerm(cur, j))
+			}
+			var best *Candidate
+			for _, key := range keys {
+				visited[key] = true
+				cand, _, err := add(*opts[key], inits[key], max(searchStarts, len(inits[key])+2))
+				if err != nil {
+					return nil, err
+				}
+				if cand.BICPersons < cur.BICPersons && (best == nil || cand.BICPersons < best.BICPersons) {
+					best = cand
+				}
+			}
+			if best == nil {
+				break
+			}
+			cur = best
+		}
+		prevFit = fullFit
+	}
+
+	for _, cand := range sel.Candidates {
+		if sel.BestBIC == nil || cand.BICPersons < sel.BestBIC.BICPersons {
+			sel.BestBIC = cand
+		}
+		if cand.Adequate && cand != sel.Recommended && (sel.RunnerUp == nil || cand.BICPersons < sel.RunnerUp.BICPersons) {
+			sel.RunnerUp = cand
+		}
+	}
+	sel.Reason = sel.reason(s.MinShare)
+	if sel.Recommended != nil {
+		// Refit the recommended model with standard errors.
+		rec := sel.Recommended
+		fs := s.Fit
+		fs.InitialParams = [][]float64{rec.Params}
+		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
+		if err != nil {
+			return nil, err
+		}
+		if f.LogLik < rec.LogLik-1e-6*math.Abs(rec.LogLik) {
+			// The selection's fit is among the starts, so this is only a
+			// guard: keep the better one.
+			f = rec.fit
+			f.infer(c, s.Fit.Threads)
+		}
+		sel.Fit = f
+	}
+	return sel, nil
+}
+
+func newCandidate(f *Fitted, minShare float64) *Candidate {
+	cand := &Candidate{
+		Groups:      len(f.Groups),
+		Orders:      f.Model.Orders,
+		Inflation:   f.Model.Inflation,
+		LogLik:      f.LogLik,
+		NumParams:   f.NumParams,
+		BICPersons:  f.BICPersons,
+		BICObs:      f.BICObs,
+		AIC:         f.AIC,
+		Entropy:     f.Entropy,
+		MinAPP:      math.Inf(1),
+		MinOCC:      math.Inf(1),
+		MinShare:    math.Inf(1),
+		ReachedBest: f.Starts.ReachedBest,
+		Status:      f.Status,
+		CVLogLik:    math.NaN(),
+		CVE:         math.NaN(),
+		Params:      f.Params,
+	}
+	for _, g := range f.Groups {
+		cand.MinAPP = math.Min(cand.MinAPP, nanInf(g.APP))
+		cand.MinOCC = math.Min(cand.MinOCC, nanInf(g.OCC))
+		cand.MinShare = math.Min(cand.MinShare, g.Share)
+	}
+	cand.Adequate = true
+	switch {
+	case f.Status != mixture.Converged:
+		cand.Adequate, cand.adequacyFailure = false, "did not converge ("+f.Status.String()+")"
+	case len(f.Groups) == 1:
+		// One group: classification is trivially perfect.
+	case cand.MinAPP < MinAPP:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's APP is %.3f < %.1f", cand.MinAPP, MinAPP)
+	case cand.MinOCC < MinOCC:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's OCC is %.2f < %.0f", cand.MinOCC, MinOCC)
+	case cand.MinShare < minShare:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("the smallest share is %.3f < %.3f", cand.MinShare, minShare)
+	}
+	// Undefined minima are reported as NaN (empty cells).
+	if math.IsInf(cand.MinAPP, 1) {
+		cand.MinAPP = math.NaN()
+	}
+	if math.IsInf(cand.MinOCC, 1) {
+		cand.MinOCC = math.NaN()
+	}
+	return cand
+}
+
+// nanInf maps NaN (undefined) to +Inf so that it never is the minimum.
+func nanInf(x float64) float64 {
+	if math.IsNaN(x) {
+		return math.Inf(1)
+	}
+	return x
+}
+
+// KassRaftery reads a difference of BIC as 2 ln(Bayes factor) (Kass &
+// Raftery 1995): < 2 weak, 2-6 positive, 6-10 strong, > 10 very strong.
+func KassRaftery(delta float64) string {
+	switch {
+	case delta < 2:
+		return "weak"
+	case delta < 6:
+		return "positive"
+	case delta < 10:
+		return "strong"
+	}
+	return "very strong"
+}
+
+func (sel *Selection) reason(minShare float64) string {
+	r := sel.Recommended
+	if r == nil {
+		return fmt.Sprintf("no candidate meets the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)", MinAPP, MinOCC, minShare)
+	}
+	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %d candidates that meet the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)",
+		sel.adequateCount(), MinAPP, MinOCC, minShare)
+	if ru := sel.RunnerUp; ru != nil {
+		d := ru.BICPersons - r.BICPersons
+		msg += fmt.Sprintf("; the runner-up (%d groups, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", ru.Groups, FormatOrders(ru.Orders), d, KassRaftery(d))
+	}
+	if b := sel.BestBIC; b != r {
+		msg += fmt.Sprintf("; the lowest BIC overall (%d groups, orders %s) is not adequate: %s", b.Groups, FormatOrders(b.Orders), b.adequacyFailure)
+	}
+	return msg
+}
+
+func (sel *Selection) adequateCount() int {
+	n := 0
+	for _, c := range sel.Candidates {
+		if c.Adequate {
+			n++
+		}
+	}
+	return n
+}
+
+// splitStarts returns starts for model m (K groups) from a fit with K−1
+// groups: each group in turn is split in two with half its share and the
+// intercept moved by ±0.3; the new groups take m's orders, with missing
+// coefficients zero and extra ones dropped.
+func splitStarts(prev *Fitted, m Model) [][]float64 {
+	k := m.Groups()
+	var out [][]float64
+	for split := range prev.Groups {
+		var shares []float64
+		var betas, gammas [][]float64
+		for j, g := range prev.Groups {
+			if j != split {
+				shares = append(shares, g.Share)
+				betas = append(betas, g.Beta)
+				gammas = append(gammas, g.Inflation)
+				continue
+			}
+			for _, d := range []float64{-0.3, 0.3} {
+				b := append([]float64(nil), g.Beta...)
+				b[0] += d
+				shares = append(shares, g.Share/2)
+				betas = append(betas, b)
+				gammas = append(gammas, g.Inflation)
+			}
+		}
+		p := make([]float64, 0, m.NumParams())
+		for j := 0; j < k-1; j++ {
+			p = append(p, math.Log(shares[j]/shares[k-1]))
+		}
+		for j := 0; j < k; j++ {
+			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
+			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// fitLen returns v cut or padded with zeros to length n (n ≤ 0: empty).
+func fitLen(v []float64, n int) []float64 {
+	out := make([]float64, max(n, 0))
+	copy(out, v)
+	return out
+}
+
+// dropTerm returns the parameters of candidate c with the highest rate
+// term of group j removed.
+func dropTerm(c *Candidate, j int) []float64 {
+	k := c.Groups
+	p := append([]float64(nil), c.Params[:k-1]...)
+	off := k - 1
+	for g := 0; g < k; g++ {
+		nb, ng := c.Orders[g]+1, max(c.Inflation[g]+1, 0)
+		beta := c.Params[off : off+nb]
+		if g == j {
+			beta = beta[:nb-1]
+		}
+		p = append(p, beta...)
+		p = append(p, c.Params[off+nb:off+nb+ng]...)
+		off += nb + ng
+	}
+	return p
+}
+
+// modelKey identifies a model up to relabelling of its groups: the sorted
+// list of the groups' (order, inflation order) pairs.
+func modelKey(orders, inflation []int) string {
+	pairs := make([]string, len(orders))
+	for j := range orders {
+		pairs[j] = fmt.Sprintf("%d/%d", orders[j], inflation[j])
+	}
+	sort.Strings(pairs)
+	return strings.Join(pairs, ",")
+}
+
+// FormatOrders writes orders as "3;3;2".
+func FormatOrders(v []int) string {
+	s := make([]string, len(v))
+	for j, x := range v {
+		s[j] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ";")
+}
+
+// makeFolds assigns persons to f folds of near-equal size at random.
+func makeFolds(n, f int, seed uint64) []int {
+	rng := rand.New(rand.NewPCG(seed, 0xc5))
+	fold := make([]int, n)
+	for i := range fold {
+		fold[i] = i % f
+	}
+	rng.Shuffle(n, func(a, b int) { fold[a], fold[b] = fold[b], fold[a] })
+	return fold
+}
+
+// crossValidate returns the F-fold out-of-sample log-likelihood (the sum
+// over persons of their log-likelihood under the model fitted without
+// their fold) and the cross-validation error in the manner of crimCV
+// (Nielsen et al. 2014): the mean absolute difference, over the held-out
+// persons' observed cells, between each count and its prediction
+// e Σ_k p_ik (1 − ρ_kt) λ_kt, with p_ik the person's posterior under the
+// parameters fitted without them. Folds run in parallel, each
+// warm-started from the full fit.
+func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) (float64, float64) {
+	nf := 0
+	for _, f := range folds {
+		nf = max(nf, f+1)
+	}
+	type result struct {
+		ll, absErr float64
+		cells      int
+		ok         bool
+	}
+	res := make([]result, nf)
+	mixture.ForEach(nf, s.Threads, func(f int) {
+		var train, test []int
+		for i, g := range folds {
+			if g == f {
+				test = append(test, i)
+			} else {
+				train = append(train, i)
+			}
+		}
+		fs := *s
+		fs.Threads = 1
+		fs.NoSE = true
+		fs.Starts, fs.Keep = 2, 2
+		fs.InitialParams = [][]float64{full.Params}
+		tf, err := Fit(c.subset(train), m, &fs)
+		if err != nil || math.IsNaN(tf.LogLik) {
+			return
+		}
+		held := c.subset(test)
+		ll, post := tf.Score(held)
+		var absErr float64
+		cells := 0
+		for i := 0; i < held.Len(); i++ {
+			held.Cells(i, func(x Cell) {
+				if x.Exposure == 0 {
+					return
+				}
+				var pred float64
+				for k, g := range tf.Groups {
+					pred += post[k][i] * g.Curve[x.Age-tf.MinAge].Mean
+				}
+				absErr += math.Abs(float64(x.Y) - x.Exposure*pred)
+				cells++
+			})
+		}
+		res[f] = result{ll: ll, absErr: absErr, cells: cells, ok: true}
+	})
+	var ll, absErr float64
+	cells := 0
+	for _, r := range res {
+		if !r.ok {
+			return math.NaN(), math.NaN()
+		}
+		ll += r.ll
+		absErr += r.absErr
+		cells += r.cells
+	}
+	return ll, absErr / float64(cells)
+}
+
+// Score returns the log-likelihood of other careers under the fitted model
+// and their posteriors (K x N). The careers must lie on the fit's age grid.
+func (f *Fitted) Score(c *Careers) (float64, [][]float64) {
+	k := len(f.Groups)
+	if c.MinAge != f.MinAge || c.NumAges != f.MaxAge-f.MinAge+1 {
+		c = c.regrid(f.MinAge, f.MaxAge)
+	}
+	fd := newFamilyData(c)
+	comps := make([]mixture.Component, k)
+	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
+	prior.SetParams(f.Params[:k-1])
+	off := k - 1
+	for j := 0; j < k; j++ {
+		fam := newGroupFamily(fd, f.Scaling, f.Model.Orders[j], f.Model.Inflation[j])
+		comps[j] = fam.NewComponent()
+		comps[j].SetParams(f.Params[off : off+fam.NumParams()])
+		off += fam.NumParams()
+	}
+	post := make([][]float64, k)
+	for j := range post {
+		post[j] = make([]float64, c.Len())
+	}
+	return mixture.EStep(comps, prior, post, nil, 1), post
+}
+
+// regrid returns the careers on the age grid lo..hi, which must contain
+// every observed age.
+func (c *Careers) regrid(lo, hi int) *Careers {
+	if c.MinAge < lo || c.MaxAge() > hi {
+		panic(errors.New("trajectory: careers outside the fit's age window"))
+	}
+	out := *c
+	shift := uint8(c.MinAge - lo)
+	out.MinAge, out.NumAges = lo, hi-lo+1
+	out.Lo = make([]uint8, len(c.Lo))
+	out.Hi = make([]uint8, len(c.Hi))
+	out.Age = make([]uint8, len(c.Age))
+	for i := range c.Lo {
+		out.Lo[i], out.Hi[i] = c.Lo[i]+shift, c.Hi[i]+shift
+	}
+	for j, a := range c.Age {
+		out.Age[j] = a + shift
+	}
+	return &out
+}
