@@ -88,3 +88,20 @@ func toyProblem(y []float64, k int) *Problem {
 	}
 	return p
 }
+
+// Scores and Hessian make toyComp Differentiable: ∂/∂θ = y − e^θ,
+// ∂²/∂θ² = −e^θ.
+func (c *toyComp) Scores(dst []float64, from, to int) {
+	lam := math.Exp(c.logLam)
+	for i := from; i < to; i++ {
+		dst[i-from] = c.f.y[i] - lam
+	}
+}
+
+func (c *toyComp) Hessian(dst []float64, w []float64) {
+	var s float64
+	for _, v := range w {
+		s += v
+	}
+	dst[0] = -s * math.Exp(c.logLam)
+}
