@@ -57,17 +57,36 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	}
 	reps := make([]replicate, b.Replicates)
 	truth := f.truth()
+	// Each person's membership probabilities (all alike without risk
+	// factors), for the parametric bootstrap.
+	memb := f.memberships(c)
 	mixture.ForEach(b.Replicates, b.Threads, func(r int) {
 		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
 		var data *Careers
+		var risk *RiskDesign
 		if b.Type == PersonBootstrap {
-			data = c.resample(rand.New(rand.NewPCG(seed, 1)))
+			rng := rand.New(rand.NewPCG(seed, 1))
+			idx := make([]int, c.Len())
+			for j := range idx {
+				idx[j] = rng.IntN(c.Len())
+			}
+			data = c.subset(idx)
+			if f.Risk != nil {
+				rd := *f.Risk
+				rd.X = make([][]float64, len(idx))
+				for j, i := range idx {
+					rd.X[j] = f.Risk.X[i]
+				}
+				risk = &rd
+			}
 		} else {
-			data = c.simulateLike(truth, rand.New(rand.NewPCG(seed, 2)))
+			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
+			risk = f.Risk
 		}
+		// The warm start is the fit in output order; so is the reference.
 		rs := &Settings{Starts: 2, Keep: 2, Seed: seed, Threads: 1, NoSE: true,
 			Tolerance: s.Tolerance, ScoreTolerance: s.ScoreTolerance, MaxIterations: s.MaxIterations,
-			Scaling: &f.Scaling, InitialParams: [][]float64{f.Params}}
+			Scaling: &f.Scaling, InitialParams: [][]float64{f.engineParams()}, Risk: risk, Reference: f.Reference + 1}
 		rf, err := Fit(data, f.Model, rs)
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
 			return
@@ -198,17 +217,45 @@ func matchGroups(orig, rep []Group) []int {
 // truth returns the fitted curves and shares as a data-generating model.
 func (f *Fitted) truth() Truth { return TruthFromFit(f.File(nil, DataSettings{})) }
 
-// resample returns N persons drawn with replacement.
-func (c *Careers) resample(rng *rand.Rand) *Careers {
-	idx := make([]int, c.Len())
-	for j := range idx {
-		idx[j] = rng.IntN(c.Len())
+// engineParams returns the fit's parameters as the engine takes them for a
+// warm start: with risk factors the engine's reference is the last group,
+// so the coefficients are re-expressed against it.
+func (f *Fitted) engineParams() []float64 {
+	if f.Risk == nil {
+		return f.Params
 	}
-	return c.subset(idx)
+	k := len(f.Groups)
+	last := f.Groups[k-1].MembershipCoef
+	var out []float64
+	for j := 0; j < k-1; j++ {
+		for a, v := range f.Groups[j].MembershipCoef {
+			out = append(out, v-last[a])
+		}
+	}
+	return append(out, f.Params[f.numMembershipParams():]...)
 }
 
-// subset returns the careers of persons idx (repeats allowed), in that
+// memberships returns each person's membership probabilities (K x N).
+func (f *Fitted) memberships(c *Careers) [][]float64 {
+	k := len(f.Groups)
+	lp := make([][]float64, k)
+	for j := range lp {
+		lp[j] = make([]float64, c.Len())
+	}
+	_, prior, _ := f.components(c)
+	prior.AddLogPrior(lp, 0, c.Len())
+	for j := range lp {
+		for i, v := range lp[j] {
+			lp[j][i] = math.Exp(v)
+		}
+	}
+	return lp
+}
+
+// Subset returns the careers of persons idx (repeats allowed), in that
 // order; a repeated person gets the id "id#2", "id#3", ....
+func (c *Careers) Subset(idx []int) *Careers { return c.subset(idx) }
+
 func (c *Careers) subset(idx []int) *Careers {
 	out := &Careers{MinAge: c.MinAge, NumAges: c.NumAges,
 		IDs: make([]string, len(idx)), Lo: make([]uint8, len(idx)), Hi: make([]uint8, len(idx)),
@@ -239,13 +286,16 @@ func (c *Careers) subset(idx []int) *Careers {
 }
 
 // simulateLike draws new careers from truth on the same persons, ages and
-// exposures as c: each person's group from the shares, then each observed
-// cell's count.
-func (c *Careers) simulateLike(truth Truth, rng *rand.Rand) *Careers {
+// exposures as c: each person's group from their membership probabilities
+// memb (K x N), then each observed cell's count.
+func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *Careers {
 	b := newCareerBuilder()
-	cum := cumulative(truth.Shares)
+	probs := make([]float64, len(memb))
 	for i := 0; i < c.Len(); i++ {
-		k := draw(rng, cum)
+		for j := range probs {
+			probs[j] = memb[j][i]
+		}
+		k := draw(rng, cumulative(probs))
 		p := b.person(c.IDs[i])
 		c.Cells(i, func(x Cell) {
 			if x.Exposure == 0 {

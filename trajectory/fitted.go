@@ -48,6 +48,12 @@ type Fitted struct {
 	Inference *Inference
 	// BootstrapReport is set by Bootstrap.
 	BootstrapReport *BootstrapReport
+	// Risk is the membership model's design (nil for constant shares) and
+	// Reference its 0-based reference group in output order.
+	Risk      *RiskDesign
+	Reference int
+	// Wald holds a Wald test per risk factor (with standard errors).
+	Wald []WaldTest
 }
 
 // Group is one fitted trajectory group.
@@ -77,6 +83,11 @@ type Group struct {
 	ShareCIBoot [2]float64
 	// Label names the group's shape (e.g. "early-peak"); empty unless set.
 	Label string
+	// MembershipCoef are the log-odds of this group against the reference
+	// group, intercept first, then one per risk factor (zeros for the
+	// reference group); MembershipSE their standard errors. Nil without
+	// risk factors.
+	MembershipCoef, MembershipSE []float64
 }
 
 // CurvePoint is a group's model at one age.
@@ -103,7 +114,7 @@ func (g *Group) MeanCount() float64 {
 	return s / float64(len(g.Curve))
 }
 
-func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result) *Fitted {
+func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, risk *RiskDesign, ref int) *Fitted {
 	k := m.Groups()
 	n := c.Len()
 	f := &Fitted{
@@ -121,6 +132,8 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result) *Fi
 		Starts:       res.Starts,
 		IDs:          c.IDs,
 		PersonLogLik: res.PersonLogLik,
+		Risk:         risk,
+		Reference:    ref,
 	}
 	f.BICPersons = mixture.BIC(f.LogLik, f.NumParams, n)
 	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, c.NumObs)
@@ -158,29 +171,71 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result) *Fi
 		f.Model.Orders[j] = m.Orders[from]
 		f.Model.Inflation[j] = m.Inflation[from]
 	}
-	f.Params = groupParams(f.Groups)
+	if risk != nil {
+		// Engine coefficients: one block per group but the last (the
+		// engine's reference); re-express against the output reference.
+		d := len(risk.Names) + 1
+		g := make([][]float64, k)
+		for j := range g {
+			g[j] = make([]float64, d)
+			if j < k-1 {
+				copy(g[j], res.Params[j*d:(j+1)*d])
+			}
+		}
+		base := g[perm[ref]]
+		for j := range f.Groups {
+			coef := make([]float64, d)
+			for a := range coef {
+				coef[a] = g[perm[j]][a] - base[a]
+			}
+			f.Groups[j].MembershipCoef = coef
+		}
+	}
+	f.Params = f.paramVector()
 	f.classify()
 	f.checkGroups()
 	return f
 }
 
-// groupParams returns the engine's parameter vector for groups in output
-// order: share logits against the last group, then each group's β and γ.
-func groupParams(groups []Group) []float64 {
-	k := len(groups)
-	logPi := make([]float64, k)
-	for j, g := range groups {
-		logPi[j] = math.Log(g.Share)
-	}
+// paramVector returns the engine's parameter vector for the groups in
+// output order: the membership parameters (share logits against the last
+// group, or the log-odds coefficients of each group but the reference),
+// then each group's β and γ.
+func (f *Fitted) paramVector() []float64 {
+	k := len(f.Groups)
 	var out []float64
-	for j := 0; j < k-1; j++ {
-		out = append(out, logPi[j]-logPi[k-1])
+	if f.Risk != nil {
+		for j, g := range f.Groups {
+			if j != f.Reference {
+				out = append(out, g.MembershipCoef...)
+			}
+		}
+	} else {
+		for j := 0; j < k-1; j++ {
+			out = append(out, math.Log(f.Groups[j].Share)-math.Log(f.Groups[k-1].Share))
+		}
 	}
-	for _, g := range groups {
+	for _, g := range f.Groups {
 		out = append(out, g.Beta...)
 		out = append(out, g.Inflation...)
 	}
 	return out
+}
+
+// membership returns the membership model of the fit in output order.
+func (f *Fitted) membership() mixture.Membership {
+	if f.Risk != nil {
+		return mixture.MultinomialLogit{X: f.Risk.X, Reference: f.Reference}
+	}
+	return mixture.ConstantShares{}
+}
+
+// numMembershipParams is the number of membership parameters.
+func (f *Fitted) numMembershipParams() int {
+	if f.Risk != nil {
+		return (len(f.Groups) - 1) * (len(f.Risk.Names) + 1)
+	}
+	return len(f.Groups) - 1
 }
 
 // checkGroups warns about groups that duplicate another (curves within 1%

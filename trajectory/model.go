@@ -139,6 +139,12 @@ type Settings struct {
 	InitialParams [][]float64
 	// NoSE skips the standard errors.
 	NoSE bool
+	// Risk, when not nil, makes membership a multinomial logit on these
+	// person-level covariates (X aligned with the careers' persons).
+	Risk *RiskDesign
+	// Reference is the 1-based output group against which membership
+	// log-odds are expressed; 0 means group 1, the lowest-rate group.
+	Reference int
 }
 
 // Fit fits the trajectory model m to the careers by EM from many starts.
@@ -178,11 +184,25 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		InitialWeights: [][][]float64{rateStart(c, k)},
 		InitialParams:  s.InitialParams,
 	}
+	ref := 0
+	if s.Risk != nil {
+		if len(s.Risk.X) != c.Len() {
+			return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(s.Risk.X), c.Len())
+		}
+		ref = s.Reference - 1
+		if s.Reference == 0 {
+			ref = 0
+		}
+		if ref < 0 || ref >= k {
+			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)
+		}
+		p.Membership = mixture.MultinomialLogit{X: s.Risk.X, Reference: k - 1}
+	}
 	res, err := mixture.Fit(p, ms)
 	if err != nil {
 		return nil, err
 	}
-	f := newFitted(c, m, scaling, res)
+	f := newFitted(c, m, scaling, res, s.Risk, ref)
 	if !s.NoSE {
 		f.infer(c, s.Threads)
 	}

@@ -78,6 +78,9 @@ type DataSettings struct {
 	Exposure string `json:"exposure"`
 	// Ages is the --ages window as given ("" for all ages).
 	Ages string `json:"ages"`
+	// Persons is the person file and Risk the risk factors, when used.
+	Persons string   `json:"persons,omitempty"`
+	Risk    []string `json:"risk,omitempty"`
 }
 
 // Covariance is a named covariance matrix; entries are null where they
@@ -100,11 +103,23 @@ type BootstrapReport struct {
 
 // CovariatesFile names a model's covariates.
 type CovariatesFile struct {
-	Risk      []string `json:"risk,omitempty"`
-	Reference int      `json:"reference,omitempty"` // 1-based reference group of the membership model
-	Tcov      []string `json:"tcov,omitempty"`
+	// Risk are the membership model's covariates (categorical variables
+	// expanded to "variable=level" indicators), from RiskVariables.
+	Risk          []string   `json:"risk,omitempty"`
+	RiskVariables []string   `json:"risk_variables,omitempty"`
+	Reference     int        `json:"reference,omitempty"` // 1-based reference group of the membership model
+	Wald          []WaldFile `json:"wald,omitempty"`
+	Tcov          []string   `json:"tcov,omitempty"`
 	// CurveAt says at which covariate values the curves are given.
 	CurveAt string `json:"curve_at,omitempty"`
+}
+
+// WaldFile is a Wald test that a risk factor has no effect.
+type WaldFile struct {
+	Variable string   `json:"variable"`
+	Chi2     *float64 `json:"chi2"`
+	DF       int      `json:"df"`
+	P        *float64 `json:"p"`
 }
 
 // GroupFile is one group in model.json. Standard errors and intervals are
@@ -197,6 +212,12 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 			Data:            data,
 		},
 	}
+	if f.Risk != nil {
+		mf.Covariates = &CovariatesFile{Risk: f.Risk.Names, Reference: f.Reference + 1, RiskVariables: f.Risk.Variables}
+		for _, w := range f.Wald {
+			mf.Covariates.Wald = append(mf.Covariates.Wald, WaldFile{Variable: w.Variable, Chi2: finite(w.Chi2), DF: w.DF, P: finite(w.P)})
+		}
+	}
 	if inf := f.Inference; inf != nil {
 		p := len(inf.Names)
 		cv := &Covariance{Names: inf.Names, Matrix: make([][]*float64, p)}
@@ -226,6 +247,24 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 		}
 		for t, p := range g.Curve {
 			gf.Curve[t] = CurveFile{Age: p.Age, Rate: p.Rate, ZeroProb: p.ZeroProb, Mean: p.Mean}
+		}
+		if f.Risk != nil {
+			names := append([]string{"(intercept)"}, f.Risk.Names...)
+			gf.MembershipCoef = map[string]float64{}
+			for a, n := range names {
+				gf.MembershipCoef[n] = g.MembershipCoef[a]
+			}
+			if f.Inference != nil {
+				gf.MembershipSE = map[string]*float64{}
+				for a, n := range names {
+					se := finite(g.MembershipSE[a])
+					if j == f.Reference {
+						zero := 0.0
+						se = &zero
+					}
+					gf.MembershipSE[n] = se
+				}
+			}
 		}
 		if f.BootstrapReport != nil && g.ShareCIBoot != ([2]float64{}) {
 			ci := g.ShareCIBoot

@@ -497,27 +497,22 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 }
 
 // Score returns the log-likelihood of other careers under the fitted model
-// and their posteriors (K x N). The careers must lie on the fit's age grid.
+// and their posteriors (K x N). The careers must lie within the fit's age
+// window. A model with risk factors needs the new persons' covariates, so
+// it cannot score careers alone: Score then returns NaN.
 func (f *Fitted) Score(c *Careers) (float64, [][]float64) {
 	k := len(f.Groups)
-	if c.MinAge != f.MinAge || c.NumAges != f.MaxAge-f.MinAge+1 {
-		c = c.regrid(f.MinAge, f.MaxAge)
-	}
-	fd := newFamilyData(c)
-	comps := make([]mixture.Component, k)
-	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
-	prior.SetParams(f.Params[:k-1])
-	off := k - 1
-	for j := 0; j < k; j++ {
-		fam := newGroupFamily(fd, f.Scaling, f.Model.Orders[j], f.Model.Inflation[j])
-		comps[j] = fam.NewComponent()
-		comps[j].SetParams(f.Params[off : off+fam.NumParams()])
-		off += fam.NumParams()
-	}
 	post := make([][]float64, k)
 	for j := range post {
 		post[j] = make([]float64, c.Len())
 	}
+	if f.Risk != nil {
+		return math.NaN(), post
+	}
+	if c.MinAge != f.MinAge || c.NumAges != f.MaxAge-f.MinAge+1 {
+		c = c.regrid(f.MinAge, f.MaxAge)
+	}
+	comps, prior, _ := f.components(c)
 	return mixture.EStep(comps, prior, post, nil, 1), post
 }
 

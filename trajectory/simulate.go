@@ -84,6 +84,9 @@ type Design struct {
 	// RecordExposure keeps an exposure for every cell (an exposure column)
 	// even when ExposedShare is 0.
 	RecordExposure bool
+	// Groups, when not nil, fixes each person's group (0-based) instead of
+	// drawing it from the shares; len(Groups) = Persons.
+	Groups []int
 }
 
 // Simulate draws careers from the truth: each person's group from the
@@ -105,6 +108,9 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	cum := cumulative(t.Shares)
 	for i := 0; i < d.Persons; i++ {
 		k := draw(rng, cum)
+		if d.Groups != nil {
+			k = d.Groups[i]
+		}
 		truth[i] = k
 		first, last := 0, n-1
 		if rng.Float64() < d.LateStartShare {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -28,6 +29,7 @@ Examples:
   trajkit fit --data example:toronto1-exposure --groups 4 --dist zip --inflation 0
   trajkit fit --data wide.csv --format wide --count y --exposure e --ages 12-40 --groups 4
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
+  trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit
@@ -35,6 +37,13 @@ scale and the expected counts by the delta method on the log scale.
 --bootstrap B adds percentile intervals from B refits on resampled persons
 (or, with --bootstrap-type parametric, on data simulated from the fit),
 each warm-started from the fit and matched to its groups.
+
+With --persons FILE (one row per person, joined on --id) and --risk
+a,b,c, group membership is a multinomial logit on those risk factors
+(traj's risk()): log-odds of each group against --reference, with odds
+ratios, 95% intervals and a Wald test per risk factor. Categorical
+columns become indicators against their first level in sorted order.
+--persons alone gives group profiles only (profiles.csv).
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
@@ -86,6 +95,7 @@ func (e *emFlags) settings() *trajectory.Settings {
 type fitFlags struct {
 	dataFlags
 	emFlags
+	personFlags
 	groups                 int
 	order, inflation, dist string
 	noSE                   bool
@@ -100,6 +110,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, e.g. 2,3,3,1")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3, one or one per group (default 0 with --dist zip, -1 with poisson)")
+	f.personFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
 	fs.IntVar(&f.bootstrap, "bootstrap", 0, "number of bootstrap replicates for percentile intervals of shares and curves (0: none)")
@@ -144,6 +155,9 @@ func (f *fitFlags) check() (trajectory.Model, error) {
 	if err := f.emFlags.check(); err != nil {
 		return m, err
 	}
+	if err := f.personFlags.check(m.Groups()); err != nil {
+		return m, err
+	}
 	if f.bootstrap < 0 {
 		return m, usagef("--bootstrap %d: expected a number of replicates ≥ 0", f.bootstrap)
 	}
@@ -169,6 +183,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := f.attach(l); err != nil {
+		return err
+	}
 	tRead := time.Since(t0)
 	if m.Groups() > l.careers.Len() {
 		return usagef("--groups %d is more than the %d persons in the data", m.Groups(), l.careers.Len())
@@ -177,6 +194,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
 	}
 	s := f.settings()
+	s.Risk, s.Reference = l.risk, f.reference
 	t1 := time.Now()
 	fit, err := trajectory.Fit(l.careers, m, s)
 	if err != nil {
@@ -193,13 +211,31 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	mf := fit.File(s, l.settings)
 	mf.Timing = map[string]float64{"read_seconds": tRead.Seconds(), "fit_seconds": tFit.Seconds()}
 	writeSummary(stdout, fit, l)
+	var profiles []trajectory.ProfileRow
+	if l.persons != nil {
+		labels := make([]string, len(fit.Groups))
+		for j, g := range fit.Groups {
+			labels[j] = g.Label
+		}
+		profiles = trajectory.Profiles(l.persons, fit.IDs, fit.Posterior, fit.Assigned, labels)
+		fmt.Fprintln(stdout)
+		writeProfiles(stdout, l.persons, profiles, len(fit.Groups), labels)
+	}
 	if f.out == "" {
 		return nil
 	}
 	if err := writeFitOutputs(f.out, mf, fit); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nWrote %s and %s\n", filepath.Join(f.out, "model.json"), filepath.Join(f.out, "assignments.csv"))
+	written := []string{filepath.Join(f.out, "model.json"), filepath.Join(f.out, "assignments.csv")}
+	if profiles != nil {
+		path := filepath.Join(f.out, "profiles.csv")
+		if err := writeAtomic(path, func(w io.Writer) error { return writeProfilesCSV(w, profiles) }); err != nil {
+			return err
+		}
+		written = append(written, path)
+	}
+	fmt.Fprintf(stdout, "\nWrote %s\n", strings.Join(written, ", "))
 	return nil
 }
 

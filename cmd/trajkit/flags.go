@@ -37,6 +37,10 @@ type loaded struct {
 	warnings []string
 	// dropped is the number of persons with no observed age in the window.
 	dropped int
+	// persons is the person file, risk the risk-factor design (aligned
+	// with careers), when given.
+	persons *trajectory.PersonTable
+	risk    *trajectory.RiskDesign
 }
 
 // readOptions returns the reading options; flags not set on the command
@@ -209,4 +213,85 @@ func formatFloat(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// personFlags name a person-level file: risk factors of membership and
+// profile variables.
+type personFlags struct {
+	persons, risk string
+	reference     int
+	dropMissing   bool
+}
+
+func (p *personFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
+	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
+	fs.IntVar(&p.reference, "reference", 1, "reference group of the membership model (1 is the lowest-rate group)")
+	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
+}
+
+func (p *personFlags) check(groups int) error {
+	if p.risk != "" && p.persons == "" {
+		return usagef("--risk needs --persons, the file that holds the risk factors")
+	}
+	if p.reference < 1 || (groups > 0 && p.reference > groups) {
+		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))
+	}
+	return nil
+}
+
+// riskNames returns the --risk list.
+func (p *personFlags) riskNames() []string {
+	if p.risk == "" {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(p.risk, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// attach reads the person file into l and, with risk factors, builds
+// their design, leaving out (with a warning) or rejecting persons with
+// missing values.
+func (p *personFlags) attach(l *loaded) error {
+	if p.persons == "" {
+		return nil
+	}
+	t, err := trajectory.ReadPersonsFile(p.persons, l.settings.ID)
+	if err != nil {
+		return err
+	}
+	l.persons = t
+	l.settings.Persons = p.persons
+	matched := 0
+	for _, id := range l.careers.IDs {
+		if t.Row(id) >= 0 {
+			matched++
+		}
+	}
+	if extra := len(t.IDs) - matched; extra > 0 {
+		l.warnings = append(l.warnings, fmt.Sprintf("%s: %d persons have no careers and are not used", p.persons, extra))
+	}
+	names := p.riskNames()
+	if len(names) == 0 {
+		if matched < l.careers.Len() {
+			l.warnings = append(l.warnings, fmt.Sprintf("%s: %d persons of the careers have no row; their profile values count as missing", p.persons, l.careers.Len()-matched))
+		}
+		return nil
+	}
+	d, keep, err := t.Design(names, l.careers.IDs, p.dropMissing)
+	if err != nil {
+		return err
+	}
+	if dropped := l.careers.Len() - len(keep); dropped > 0 {
+		l.warnings = append(l.warnings, fmt.Sprintf("%d persons left out for a missing risk factor or no row in %s (--drop-missing)", dropped, p.persons))
+		l.careers = l.careers.Subset(keep)
+	}
+	l.risk = d
+	l.settings.Risk = names
+	return nil
 }

@@ -11,6 +11,7 @@
 //
 //	fit       fit a trajectory model to a career file
 //	select    compare numbers of groups and orders, and recommend a model
+//	profile   describe the groups of a fitted model by person-level variables
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
@@ -64,6 +65,7 @@ func init() {
 	commands = []command{
 		{"fit", "fit a trajectory model to a career file", runFit},
 		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
+		{"profile", "describe the groups of a fitted model by person-level variables", runProfile},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

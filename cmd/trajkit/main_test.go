@@ -42,7 +42,7 @@ func examples(usage string) [][]string {
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, selectUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, selectUsage, profileUsage} {
 		all = append(all, examples(u)...)
 	}
 	if len(all) < 4 {
@@ -221,6 +221,9 @@ func TestExitCodes(t *testing.T) {
 		{"select: bad group range", []string{"select", "--data", "example:sim630", "--groups", "3-1"}, 2, "--groups"},
 		{"select: order list", []string{"select", "--data", "example:sim630", "--order", "2,3"}, 2, "one order for every group"},
 		{"select: order and orders", []string{"select", "--data", "example:sim630", "--order", "2", "--orders", "0-3"}, 2, "not both"},
+		{"risk without persons", []string{"fit", "--data", "example:sim630", "--groups", "2", "--risk", "x"}, 2, "--risk needs --persons"},
+		{"reference out of range", []string{"fit", "--data", "example:sim630", "--groups", "2", "--reference", "3"}, 2, "--reference 3"},
+		{"profile without model", []string{"profile", "--persons", "x.csv"}, 2, "--model and --persons are required"},
 		{"select: one fold", []string{"select", "--data", "example:sim630", "--cv", "1"}, 2, "--cv"},
 		{"missing file", []string{"fit", "--data", filepath.Join(t.TempDir(), "none.csv"), "--groups", "2", "--out", outDir}, 1, "no such file"},
 		{"bad data", []string{"fit", "--data", bad, "--groups", "2", "--out", outDir}, 1, `bad.csv:2:3: column "y": count "-3" is negative`},
@@ -343,4 +346,91 @@ func TestSelectWritesOutputs(t *testing.T) {
 	if string(a) != string(r) {
 		t.Error("DIR/model.json differs from DIR/recommended/model.json")
 	}
+}
+
+// TestFitWithPersons: risk factors and profiles from a person file
+// (testdata/persons630.csv: random covariates for sim630 whose female and
+// qualification shares depend on the true group).
+func TestFitWithPersons(t *testing.T) {
+	dir := t.TempDir()
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	code, stdout, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "4", "--persons", persons,
+		"--risk", "female,region", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Membership (multinomial logit; reference group 1)", "Wald tests", "Group profiles"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	var m struct {
+		Groups []struct {
+			MembershipCoef map[string]float64  `json:"membership_coef"`
+			MembershipSE   map[string]*float64 `json:"membership_se"`
+		} `json:"groups"`
+		Covariates struct {
+			Risk      []string `json:"risk"`
+			Reference int      `json:"reference"`
+		} `json:"covariates"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Covariates.Risk, ",") != "female,region=south,region=west" || m.Covariates.Reference != 1 {
+		t.Errorf("covariates %+v", m.Covariates)
+	}
+	for j, g := range m.Groups {
+		if len(g.MembershipCoef) != 4 || len(g.MembershipSE) != 4 {
+			t.Fatalf("group %d: coef %v se %v", j+1, g.MembershipCoef, g.MembershipSE)
+		}
+		if j == 0 && (g.MembershipCoef["(intercept)"] != 0 || g.MembershipCoef["female"] != 0) {
+			t.Errorf("reference group coefficients %v", g.MembershipCoef)
+		}
+		if j > 0 && g.MembershipSE["female"] == nil {
+			t.Errorf("group %d: no SE for female", j+1)
+		}
+	}
+	rows := readCSV(t, filepath.Join(dir, "profiles.csv"))
+	if strings.Join(rows[0], ",") != "variable,level,group,label,n_assigned,assigned_mean,posterior_mean" {
+		t.Errorf("profiles header %v", rows[0])
+	}
+	// female, qualification, age_first and 3 region levels, 4 groups each.
+	if len(rows)-1 != 6*4 {
+		t.Errorf("%d profile rows, want 24", len(rows)-1)
+	}
+	// The profile command recomputes the same table from the fit's files.
+	out := t.TempDir()
+	code, _, stderr = trajkit(t, "profile", "--model", dir, "--persons", persons, "--out", out)
+	if code != 0 {
+		t.Fatalf("profile: exit %d: %s", code, stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "profiles.csv"))
+	p, _ := os.ReadFile(filepath.Join(out, "profiles.csv"))
+	if string(a) != string(p) {
+		t.Error("trajkit profile writes a different profiles.csv than fit --persons")
+	}
+	// A risk factor that is not a column is an error naming the file.
+	code, _, stderr = trajkit(t, "fit", "--data", "example:sim630", "--groups", "2", "--persons", persons, "--risk", "nope")
+	if code != 1 || !strings.Contains(stderr, `no column "nope"`) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -59,6 +59,9 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 		fmt.Fprintln(w)
 	}
 
+	if f.Risk != nil {
+		writeMembership(w, f)
+	}
 	fmt.Fprintln(w, "Adequacy (Nagin 2005): APP >= 0.7 and OCC >= 5 in every group")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "Group\tShare %\tAssigned %\tN assigned\tAPP\tOCC\tMean count\t")
@@ -115,4 +118,45 @@ func fmtNum(x float64, digits int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.*f", digits, x)
+}
+
+// writeMembership prints the multinomial logit of membership: per group
+// against the reference, each coefficient with its SE, odds ratio and 95%
+// interval; then a Wald test per risk factor.
+func writeMembership(w io.Writer, f *trajectory.Fitted) {
+	names := append([]string{"(intercept)"}, f.Risk.Names...)
+	fmt.Fprintf(w, "Membership (multinomial logit; reference group %d)\n", f.Reference+1)
+	for v, ref := range f.Risk.Reference {
+		if ref != "" {
+			fmt.Fprintf(w, "  %s: indicators against level %q\n", f.Risk.Variables[v], ref)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Group\tCovariate\tLog-odds\tSE\tOdds ratio\t95% CI\tP>|z|\t")
+	for j, g := range f.Groups {
+		if j == f.Reference {
+			continue
+		}
+		for a, n := range names {
+			b := g.MembershipCoef[a]
+			se := math.NaN()
+			if g.MembershipSE != nil {
+				se = g.MembershipSE[a]
+			}
+			ci := "-"
+			if !math.IsNaN(se) {
+				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-1.959963984540054*se), math.Exp(b+1.959963984540054*se))
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, n, b, fmtNum(se, 4), math.Exp(b), ci,
+				fmtNum(math.Erfc(math.Abs(b/se)/math.Sqrt2), 4))
+		}
+	}
+	tw.Flush()
+	if len(f.Wald) > 0 {
+		fmt.Fprintln(w, "Wald tests (all coefficients of a risk factor zero):")
+		for _, t := range f.Wald {
+			fmt.Fprintf(w, "  %-24s chi2 = %s, df = %d, p = %s\n", t.Variable, fmtNum(t.Chi2, 2), t.DF, fmtNum(t.P, 4))
+		}
+	}
+	fmt.Fprintln(w)
 }

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+const profileUsage = `Usage: trajkit profile --model DIR --persons FILE [--id id] [--out DIR]
+
+Describes the groups of a fitted model by the variables of a person file
+(one row per person, joined on the --id column): for each group and each
+variable, the mean among the persons assigned to the group (maximum
+posterior) and the posterior-weighted mean; a categorical variable gives
+one row per level (the share having it). It reads DIR/model.json and
+DIR/assignments.csv and writes DIR/profiles.csv (or --out DIR/profiles.csv).
+trajkit fit --persons FILE writes the same file.
+
+Examples:
+  trajkit fit --data example:sim630 --groups 4 --out fit4
+  trajkit profile --model fit4 --persons persons.csv
+`
+
+func runProfile(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
+	model := fs.String("model", "", "directory of a fitted model (model.json, assignments.csv)")
+	persons := fs.String("persons", "", "person file (CSV)")
+	id := fs.String("id", "", "person id column of the person file (default: the fit's --id)")
+	out := fs.String("out", "", "directory for profiles.csv (default: --model)")
+	if err := parseFlags(fs, profileUsage, args, stdout); err != nil {
+		return err
+	}
+	if *model == "" || *persons == "" {
+		return usagef("--model and --persons are required")
+	}
+	if err := checkOut(*out); err != nil {
+		return err
+	}
+	mf, err := readModelFile(filepath.Join(*model, "model.json"))
+	if err != nil {
+		return err
+	}
+	idCol := *id
+	if idCol == "" {
+		idCol = mf.Settings.Data.ID
+	}
+	a, err := readAssignments(filepath.Join(*model, "assignments.csv"), len(mf.Groups))
+	if err != nil {
+		return err
+	}
+	t, err := trajectory.ReadPersonsFile(*persons, idCol)
+	if err != nil {
+		return err
+	}
+	labels := make([]string, len(mf.Groups))
+	for j, g := range mf.Groups {
+		labels[j] = g.Label
+	}
+	rows := trajectory.Profiles(t, a.ids, a.post, a.group, labels)
+	writeProfiles(stdout, t, rows, len(mf.Groups), labels)
+	dir := *out
+	if dir == "" {
+		dir = *model
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "profiles.csv")
+	if err := writeAtomic(path, func(w io.Writer) error { return writeProfilesCSV(w, rows) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nWrote %s\n", path)
+	return nil
+}
+
+func readModelFile(path string) (*trajectory.ModelFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return trajectory.ReadModelFile(f, path)
+}
+
+// assignments is the content of assignments.csv.
+type assignments struct {
+	ids   []string
+	group []int       // 0-based
+	post  [][]float64 // K x N
+}
+
+func readAssignments(path string, k int) (*assignments, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = k + 2
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &trajectory.DataError{File: path, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d: %v", k, err)}
+	}
+	if header[0] != "id" || header[1] != "group" {
+		return nil, &trajectory.DataError{File: path, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d", k)}
+	}
+	a := &assignments{post: make([][]float64, k)}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &trajectory.DataError{File: path, Msg: err.Error()}
+		}
+		line, _ := cr.FieldPos(0)
+		g, err := strconv.Atoi(rec[1])
+		if err != nil || g < 1 || g > k {
+			return nil, &trajectory.DataError{File: path, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
+		}
+		a.ids = append(a.ids, rec[0])
+		a.group = append(a.group, g-1)
+		for j := 0; j < k; j++ {
+			p, err := strconv.ParseFloat(rec[j+2], 64)
+			if err != nil || p < 0 || p > 1 {
+				return nil, &trajectory.DataError{File: path, Line: line, Column: j + 3, ColumnName: header[j+2], Msg: fmt.Sprintf("posterior %q: expected a probability", rec[j+2])}
+			}
+			a.post[j] = append(a.post[j], p)
+		}
+	}
+	return a, nil
+}
+
+func writeProfilesCSV(w io.Writer, rows []trajectory.ProfileRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"variable", "level", "group", "label", "n_assigned", "assigned_mean", "posterior_mean"})
+	for _, r := range rows {
+		cw.Write([]string{r.Variable, r.Level, strconv.Itoa(r.Group), r.Label, strconv.Itoa(r.NAssigned), formatFloat(r.AssignedMean), formatFloat(r.PosteriorMean)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeProfiles prints the profiles in the layout of a study's group
+// table: one line per variable (or level), one column per group; shares
+// as percentages, other variables as means; assigned persons, with the
+// posterior-weighted value in brackets.
+func writeProfiles(w io.Writer, t *trajectory.PersonTable, rows []trajectory.ProfileRow, k int, labels []string) {
+	fmt.Fprintln(w, "Group profiles: among persons assigned to each group (posterior-weighted in brackets)")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	head := []string{"Variable"}
+	for g := 0; g < k; g++ {
+		h := fmt.Sprintf("Group %d", g+1)
+		if labels[g] != "" {
+			h += " " + labels[g]
+		}
+		head = append(head, h)
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for r := 0; r < len(rows); r += k {
+		name := rows[r].Variable
+		share := t.IsShare(name)
+		if rows[r].Level != "" {
+			name += " = " + rows[r].Level
+		}
+		cells := []string{name}
+		for g := 0; g < k; g++ {
+			row := rows[r+g]
+			if share {
+				cells = append(cells, fmt.Sprintf("%s (%s)", fmtPct(row.AssignedMean), fmtPct(row.PosteriorMean)))
+			} else {
+				cells = append(cells, fmt.Sprintf("%s (%s)", fmtNum(row.AssignedMean, 1), fmtNum(row.PosteriorMean, 1)))
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+	tw.Flush()
+}
