@@ -90,6 +90,13 @@ var Presets = []Preset{
 		Seed:        1,
 		Generate:    truthPreset(scaleTruth, Design{CensorShare: 0.5, ExposedShare: 0.1}),
 	},
+	{
+		Name:        "nl630",
+		Description: "the synthetic cohort of the Dutch study of 630 domestic sex traffickers: 4 labelled groups, follow-up to 2022 from birth year, person variables (data/nl630/README.md)",
+		Persons:     630,
+		Seed:        NL630Seed,
+		Generate:    SimulateNL630,
+	},
 }
 
 // LookupPreset returns the preset of that name.
