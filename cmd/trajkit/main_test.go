@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -280,5 +282,30 @@ func TestGolden(t *testing.T) {
 				t.Errorf("stdout differs from %s (go test -update to accept):\n%s", path, stdout)
 			}
 		})
+	}
+}
+
+// TestWriteAtomic: the file appears whole, readable by all, with no
+// temporary file left; a failed write leaves nothing.
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	if err := writeAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "a,b\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
+	failed := filepath.Join(dir, "failed.csv")
+	if err := writeAtomic(failed, func(io.Writer) error { return errors.New("interrupted") }); err == nil {
+		t.Error("no error from a failed write")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want only out.csv", len(entries))
 	}
 }
