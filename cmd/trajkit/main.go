@@ -10,6 +10,7 @@
 // Commands:
 //
 //	fit       fit a trajectory model to a career file
+//	simulate  draw careers from a fitted model or a named preset
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
@@ -17,6 +18,7 @@
 //
 //	trajkit fit --data example:sim630 --groups 4
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
+//	trajkit simulate --preset nl630 --out nl630
 //	trajkit datasets
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
@@ -61,6 +63,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"fit", "fit a trajectory model to a career file", runFit},
+		{"simulate", "draw careers from a fitted model or a named preset", runSimulate},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

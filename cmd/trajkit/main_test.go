@@ -26,12 +26,13 @@ func trajkit(t *testing.T, args ...string) (int, string, string) {
 }
 
 // examples returns the command lines in a usage text's examples that read
-// embedded data, without the leading "trajkit".
+// embedded data or simulate from a preset, without the leading "trajkit".
 func examples(usage string) [][]string {
 	var out [][]string
 	for _, line := range strings.Split(usage, "\n") {
 		line = strings.TrimSpace(line)
-		if !strings.HasPrefix(line, "trajkit ") || !strings.Contains(line, "example:") && !strings.HasPrefix(line, "trajkit datasets") {
+		runnable := strings.Contains(line, "example:") || strings.Contains(line, "--preset ") || strings.HasPrefix(line, "trajkit datasets")
+		if !strings.HasPrefix(line, "trajkit ") || !runnable {
 			continue
 		}
 		out = append(out, strings.Fields(line)[1:])
@@ -44,7 +45,7 @@ func examples(usage string) [][]string {
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage} {
 		all = append(all, examples(u)...)
 	}
 	if len(all) < 4 {
@@ -239,7 +240,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"fit", "-h"}, {"datasets", "--help"}} {
+	for _, args := range [][]string{{"-h"}, {"fit", "-h"}, {"simulate", "-h"}, {"datasets", "--help"}} {
 		code, stdout, _ := trajkit(t, args...)
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
