@@ -49,8 +49,7 @@ import (
 
 // NL630Seed is the seed of the committed cohort data/nl630: the first seed
 // from 20240228, the report's date, whose 630 persons meet every published
-// target within its tolerance (20240228 misses one by sampling alone: 46.8%
-// younger than 25 at the first THB offence, for 52% ± 5).
+// target within its tolerance (20240228 misses two by sampling alone).
 const NL630Seed = 20240229
 
 // NL630Labels are the labels of the four groups, in group order.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trajkit/trajkit/data"
 	"github.com/trajkit/trajkit/trajectory"
 )
 
@@ -146,5 +147,25 @@ func TestSimulateErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed simulate created --out: %v", err)
+	}
+}
+
+// TestSimulateNL630: with its defaults, the nl630 preset writes exactly
+// the committed cohort data/nl630.
+func TestSimulateNL630(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := trajkit(t, "simulate", "--preset", "nl630", "--out", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	names := []string{"long.csv", "wide.csv", "persons.csv", "truth.csv"}
+	got := readFiles(t, dir, names...)
+	for _, n := range names {
+		want, err := data.ReadFile("nl630/" + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got[n], want) {
+			t.Errorf("%s differs from data/nl630/%s", n, n)
+		}
 	}
 }
