@@ -19,12 +19,12 @@ type Simulated struct {
 	Labels []string
 	// Persons holds one row of person-level variables per person, in the
 	// careers' order; nil when the generator has none.
-	Persons PersonTable
+	Persons PersonWriter
 }
 
-// PersonTable is a table of person-level variables that writes itself as
-// CSV, one row per person, the id first.
-type PersonTable interface {
+// PersonWriter is a simulated table of person-level variables that writes
+// itself as CSV, one row per person, the id first.
+type PersonWriter interface {
 	WriteCSV(w io.Writer) error
 }
 
