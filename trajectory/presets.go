@@ -113,8 +113,9 @@ func LookupPreset(name string) (Preset, error) {
 
 func truthPreset(truth func() Truth, d Design) func(int, uint64) (*Simulated, error) {
 	return func(n int, seed uint64) (*Simulated, error) {
-		d.Persons = n
-		return SimulateTruth(truth(), d, seed)
+		dn := d // a copy per call: the preset may be used concurrently
+		dn.Persons = n
+		return SimulateTruth(truth(), dn, seed)
 	}
 }
 
