@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed gbtm_sim/*.csv toronto/*.csv
+//go:embed gbtm_sim/*.csv toronto/*.csv nl630/*.csv
 var files embed.FS
 
 // Dataset describes one embedded data set.
@@ -36,6 +36,8 @@ const (
 	toSource    = "R package crimCV 1.0.0 by Jason D. Nielsen (CRAN), data sets TO1adj/TO1/TO1Risk and TO2adj/TO2/TO2Risk; Nielsen et al. (2011)"
 	toLicence   = "GPL (>= 2), the licence of crimCV"
 	torontoDesc = "Toronto youth court contacts"
+	nlSource    = "synthetic: trajkit simulate --preset nl630 (seed 20240229), calibrated to the published figures of the Dutch National Rapporteur's study of 630 domestic sex traffickers (2024); see data/nl630/README.md"
+	nlLicence   = simLicence
 )
 
 // Datasets lists the embedded data sets.
@@ -46,6 +48,10 @@ var Datasets = []Dataset{
 	{"sim5000", "gbtm_sim/sim5000.csv", "long", "", 5000, "5000 simulated careers from the same four groups (long)", simSource, simLicence},
 	{"sim5000-wide", "gbtm_sim/sim5000_wide.csv", "wide", "", 5000, "the same careers as sim5000 (wide)", simSource, simLicence},
 	{"sim5000-groups", "gbtm_sim/sim5000_groups.csv", "", "", 5000, "true groups of sim5000; not career data", simSource, simLicence},
+	{"nl630", "nl630/long.csv", "long", "", 630, "synthetic cohort of the Dutch study of 630 domestic sex traffickers: cases per age, 12 to end of follow-up (long)", nlSource, nlLicence},
+	{"nl630-wide", "nl630/wide.csv", "wide", "", 630, "the same careers as nl630, one row per person, empty after follow-up (wide)", nlSource, nlLicence},
+	{"nl630-persons", "nl630/persons.csv", "", "", 630, "person variables of nl630 (sex, birth year, THB case, risk factors); not career data", nlSource, nlLicence},
+	{"nl630-truth", "nl630/truth.csv", "", "", 630, "true groups of nl630 (low-rate, early-peak, late-peak, high-rate); not career data", nlSource, nlLicence},
 	{"toronto1", "toronto/TO1adj.csv", "long", "", 378, torontoDesc + ", sample 1, ages 8-38, counts adjusted for time at risk by crimCV (TO1adj)", toSource, toLicence},
 	{"toronto1-exposure", "toronto/TO1_exposure.csv", "long", "exposure", 378, torontoDesc + ", sample 1, raw counts (TO1) with time at risk as exposure (TO1Risk)", toSource, toLicence},
 	{"toronto2", "toronto/TO2adj.csv", "long", "", 386, torontoDesc + ", sample 2, ages 9-38, adjusted counts (TO2adj)", toSource, toLicence},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -99,7 +100,7 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 		return nil, nil, err
 	}
 	if d.Persons < 1 {
-		return nil, nil, errors.New("simulate: at least one person is needed")
+		return nil, nil, errNoPersons
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x7472616a))
 	n := t.NumAges()
@@ -119,7 +120,7 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 		if rng.Float64() < d.CensorShare {
 			last = max(first, n/2+rng.IntN(n-n/2))
 		}
-		p := b.person(fmt.Sprint(i + 1))
+		p := b.person(strconv.Itoa(i + 1))
 		for a := first; a <= last; a++ {
 			// The window's ends are always observed.
 			if a > first && a < last && rng.Float64() < d.HoleShare {

@@ -16,6 +16,7 @@ Read one with --data example:NAME, for example:
 
   trajkit fit --data example:sim630 --groups 4
   trajkit fit --data example:toronto1-exposure --groups 4 --dist zip
+  trajkit fit --data example:nl630 --ages 12-40 --groups 4 --dist zip
 `
 
 func runDatasets(args []string, stdout, stderr io.Writer) error {

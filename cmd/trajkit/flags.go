@@ -178,6 +178,8 @@ func checkOut(dir string) error {
 
 // writeAtomic writes a file by writing a temporary file in the same
 // directory and renaming it, so an interrupted run leaves no partial file.
+// The file is readable by all (0644), as os.Create would leave it under
+// the usual umask, not private as temporary files are created.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := splitPath(path)
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
@@ -190,6 +192,9 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err = write(tmp); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@
 //	fit       fit a trajectory model to a career file
 //	select    compare numbers of groups and orders, and recommend a model
 //	profile   describe the groups of a fitted model by person-level variables
+//	simulate  draw careers from a fitted model or a named preset
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
@@ -20,6 +21,7 @@
 //	trajkit fit --data example:sim630 --groups 4
 //	trajkit select --data example:sim630 --groups 1-6
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
+//	trajkit simulate --preset nl630 --out nl630
 //	trajkit datasets
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
@@ -66,6 +68,7 @@ func init() {
 		{"fit", "fit a trajectory model to a career file", runFit},
 		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
 		{"profile", "describe the groups of a fitted model by person-level variables", runProfile},
+		{"simulate", "draw careers from a fitted model or a named preset", runSimulate},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

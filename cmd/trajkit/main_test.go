@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,12 +26,13 @@ func trajkit(t *testing.T, args ...string) (int, string, string) {
 }
 
 // examples returns the command lines in a usage text's examples that read
-// embedded data, without the leading "trajkit".
+// embedded data or simulate from a preset, without the leading "trajkit".
 func examples(usage string) [][]string {
 	var out [][]string
 	for _, line := range strings.Split(usage, "\n") {
 		line = strings.TrimSpace(line)
-		if !strings.HasPrefix(line, "trajkit ") || !strings.Contains(line, "example:") && !strings.HasPrefix(line, "trajkit datasets") {
+		runnable := strings.Contains(line, "example:") || strings.Contains(line, "--preset ") || strings.HasPrefix(line, "trajkit datasets")
+		if !strings.HasPrefix(line, "trajkit ") || !runnable {
 			continue
 		}
 		out = append(out, strings.Fields(line)[1:])
@@ -42,7 +45,7 @@ func examples(usage string) [][]string {
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, selectUsage, profileUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage} {
 		all = append(all, examples(u)...)
 	}
 	if len(all) < 4 {
@@ -244,7 +247,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"fit", "-h"}, {"datasets", "--help"}} {
+	for _, args := range [][]string{{"-h"}, {"fit", "-h"}, {"simulate", "-h"}, {"datasets", "--help"}} {
 		code, stdout, _ := trajkit(t, args...)
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
@@ -433,4 +436,29 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// TestWriteAtomic: the file appears whole, readable by all, with no
+// temporary file left; a failed write leaves nothing.
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	if err := writeAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "a,b\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
+	failed := filepath.Join(dir, "failed.csv")
+	if err := writeAtomic(failed, func(io.Writer) error { return errors.New("interrupted") }); err == nil {
+		t.Error("no error from a failed write")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want only out.csv", len(entries))
+	}
 }

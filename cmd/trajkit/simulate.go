@@ -1,0 +1,259 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+const simulateUsageHead = `Usage: trajkit simulate (--model DIR/model.json | --preset NAME) --out DIR [flags]
+
+Draws careers from a fitted model (its curves and shares in model.json) or
+from a named preset, and writes into DIR:
+
+  long.csv     id,age,y[,exposure]: one row per person and observed age
+  wide.csv     id,y<age>,...[,e<age>,...]: one row per person, empty cells unobserved
+  truth.csv    id,group: each person's true group (1-based, or its label)
+  persons.csv  person-level variables, when the preset has them (nl630)
+
+The same seed gives byte-identical files. From a model, each person's
+group is drawn from the shares, then at each observed age t with exposure
+e a structural zero with probability ρ_t of the group's curve, else a
+Poisson(e·λ_t) count; persons are observed at every age of the model's
+window with exposure 1 unless --censor, --late-start, --exposed or --holes
+say otherwise. A preset fixes its own design.
+
+Presets:
+`
+
+const simulateUsageTail = `
+Examples:
+  trajkit simulate --preset default --persons 2000 --seed 7 --out sim
+  trajkit simulate --preset nl630 --out nl630
+  trajkit simulate --preset scale --persons 20000 --seed 3 --out bench
+  trajkit simulate --model result/model.json --persons 5000 --censor 0.3 --out resim
+
+Read them back with, for example:
+  trajkit fit --data sim/long.csv --exposure exposure --groups 4 --dist zip
+  trajkit fit --data nl630/long.csv --ages 12-40 --groups 4 --dist zip
+`
+
+var simulateUsage = func() string {
+	var b strings.Builder
+	b.WriteString(simulateUsageHead)
+	for _, p := range trajectory.Presets {
+		fmt.Fprintf(&b, "  %-8s %s\n", p.Name, wrap(p.Description, 66, "           "))
+		fmt.Fprintf(&b, "           default %d persons, seed %d\n", p.Persons, p.Seed)
+	}
+	b.WriteString(simulateUsageTail)
+	return b.String()
+}()
+
+type simulateFlags struct {
+	model, preset, out                string
+	persons                           int
+	seed                              uint64
+	censor, lateStart, exposed, holes float64
+}
+
+func (f *simulateFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.model, "model", "", "draw from a fitted model: model.json (or the directory holding it) written by trajkit fit --out")
+	fs.StringVar(&f.preset, "preset", "", "draw from a named preset: "+presetNames())
+	fs.IntVar(&f.persons, "persons", 0, "number of persons (default: the preset's; 1000 with --model)")
+	fs.Uint64Var(&f.seed, "seed", 0, "seed; the same seed gives the same files (default: the preset's; 1 with --model)")
+	fs.StringVar(&f.out, "out", "", "directory for the files (required; created if missing)")
+	fs.Float64Var(&f.censor, "censor", 0, "with --model: share of persons whose follow-up ends early, at an age drawn over the window's second half")
+	fs.Float64Var(&f.lateStart, "late-start", 0, "with --model: share of persons first observed at an age drawn over the window's first quarter")
+	fs.Float64Var(&f.exposed, "exposed", 0, "with --model: share of observed years with exposure below 1, drawn uniformly on (0.05, 1); writes an exposure column")
+	fs.Float64Var(&f.holes, "holes", 0, "with --model: share of years inside a follow-up left unobserved")
+}
+
+// wrap breaks text into lines of at most width characters, indenting the
+// lines after the first.
+func wrap(text string, width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for j, w := range strings.Fields(text) {
+		if j > 0 && n+1+len(w) > width {
+			b.WriteString("\n" + indent)
+			n = 0
+		} else if j > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
+func presetNames() string {
+	names := make([]string, len(trajectory.Presets))
+	for j, p := range trajectory.Presets {
+		names[j] = p.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// check validates the flags before any work is done.
+func (f *simulateFlags) check(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch {
+	case f.model == "" && f.preset == "":
+		return usagef("give --model FILE or --preset NAME (%s)", presetNames())
+	case f.model != "" && f.preset != "":
+		return usagef("give --model or --preset, not both")
+	case f.out == "":
+		return usagef("--out is required: the directory for long.csv, wide.csv and truth.csv")
+	case set["persons"] && f.persons < 1:
+		return usagef("--persons: expected a number of persons ≥ 1, got %d", f.persons)
+	}
+	if f.preset != "" {
+		p, err := trajectory.LookupPreset(f.preset)
+		if err != nil {
+			return usagef("--preset: %v", err)
+		}
+		for _, name := range []string{"censor", "late-start", "exposed", "holes"} {
+			if set[name] {
+				return usagef("--%s goes with --model: preset %s fixes its own design", name, p.Name)
+			}
+		}
+		if !set["persons"] {
+			f.persons = p.Persons
+		}
+		if !set["seed"] {
+			f.seed = p.Seed
+		}
+	} else {
+		if !set["persons"] {
+			f.persons = 1000
+		}
+		if !set["seed"] {
+			f.seed = 1
+		}
+		for _, s := range []struct {
+			name string
+			v    float64
+		}{{"censor", f.censor}, {"late-start", f.lateStart}, {"exposed", f.exposed}, {"holes", f.holes}} {
+			if !(s.v >= 0 && s.v <= 1) {
+				return usagef("--%s %v: expected a share between 0 and 1", s.name, s.v)
+			}
+		}
+	}
+	return checkOut(f.out)
+}
+
+func runSimulate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	var f simulateFlags
+	f.register(fs)
+	if err := parseFlags(fs, simulateUsage, args, stdout); err != nil {
+		return err
+	}
+	if err := f.check(fs); err != nil {
+		return err
+	}
+	var (
+		s      *trajectory.Simulated
+		source string
+	)
+	if f.preset != "" {
+		p, _ := trajectory.LookupPreset(f.preset)
+		var err error
+		if s, err = p.Generate(f.persons, f.seed); err != nil {
+			return err
+		}
+		source = "preset " + p.Name
+	} else {
+		m, path, err := readModel(f.model)
+		if err != nil {
+			return err
+		}
+		if m.Covariates != nil {
+			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
+		}
+		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes}
+		if s, err = trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed); err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		source = path
+	}
+	names, err := writeSimulated(f.out, s)
+	if err != nil {
+		return err
+	}
+	c := s.Careers
+	fmt.Fprintf(stdout, "Simulated %d careers, ages %d-%d, from %s with seed %d\n", c.Len(), c.MinAge, c.MaxAge(), source, f.seed)
+	fmt.Fprintf(stdout, "True groups:%s\n", groupCounts(s))
+	fmt.Fprintf(stdout, "Wrote %s\n", strings.Join(names, ", "))
+	return nil
+}
+
+// readModel reads model.json, given as a file or the directory holding it.
+func readModel(path string) (*trajectory.ModelFile, string, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, "model.json")
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, path, err
+	}
+	defer fh.Close()
+	m, err := trajectory.ReadModelFile(fh, path)
+	return m, path, err
+}
+
+// writeSimulated writes the files of a simulated data set into dir and
+// returns their paths.
+func writeSimulated(dir string, s *trajectory.Simulated) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	type outFile struct {
+		name  string
+		write func(io.Writer) error
+	}
+	files := []outFile{{"long.csv", s.Careers.WriteLong}, {"wide.csv", s.Careers.WriteWide}, {"truth.csv", s.WriteTruth}}
+	if s.Persons != nil {
+		files = append(files, outFile{"persons.csv", s.Persons.WriteCSV})
+	}
+	var names []string
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := writeAtomic(path, f.write); err != nil {
+			return names, err
+		}
+		names = append(names, path)
+	}
+	return names, nil
+}
+
+// groupCounts lists the number of persons in each true group.
+func groupCounts(s *trajectory.Simulated) string {
+	k := 0
+	for _, g := range s.Groups {
+		k = max(k, g+1)
+	}
+	if s.Labels != nil {
+		k = len(s.Labels)
+	}
+	n := make([]int, k)
+	for _, g := range s.Groups {
+		n[g]++
+	}
+	var b strings.Builder
+	for j, v := range n {
+		name := fmt.Sprint(j + 1)
+		if s.Labels != nil {
+			name = s.Labels[j]
+		}
+		fmt.Fprintf(&b, " %s %d (%.1f%%)", name, v, 100*float64(v)/float64(len(s.Groups)))
+	}
+	return b.String()
+}

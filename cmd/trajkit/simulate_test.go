@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/trajkit/trajkit/data"
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+func readFiles(t *testing.T, dir string, names ...string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[n] = b
+	}
+	return out
+}
+
+// TestSimulatePreset: the files of a preset read back into the same
+// careers, truth.csv has a group per person, and the same seed gives
+// byte-identical files while another seed does not.
+func TestSimulatePreset(t *testing.T) {
+	base := t.TempDir()
+	dirs := map[string][]string{
+		"a": {"--seed", "3"}, "b": {"--seed", "3"}, "c": {"--seed", "4"},
+	}
+	for name, seed := range dirs {
+		args := append([]string{"simulate", "--preset", "default", "--persons", "500", "--out", filepath.Join(base, name)}, seed...)
+		code, stdout, stderr := trajkit(t, args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, "Simulated 500 careers") || !strings.Contains(stdout, "truth.csv") {
+			t.Errorf("stdout does not say what was done:\n%s", stdout)
+		}
+	}
+	names := []string{"long.csv", "wide.csv", "truth.csv"}
+	a, b, c := readFiles(t, filepath.Join(base, "a"), names...), readFiles(t, filepath.Join(base, "b"), names...), readFiles(t, filepath.Join(base, "c"), names...)
+	for _, n := range names {
+		if !bytes.Equal(a[n], b[n]) {
+			t.Errorf("%s: the same seed gave different files", n)
+		}
+		if bytes.Equal(a[n], c[n]) {
+			t.Errorf("%s: seeds 3 and 4 gave the same file", n)
+		}
+	}
+	long, _, err := trajectory.ReadCareersFile(filepath.Join(base, "a", "long.csv"), trajectory.ReadOptions{Exposure: "exposure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide, _, err := trajectory.ReadCareersFile(filepath.Join(base, "a", "wide.csv"), trajectory.ReadOptions{Exposure: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := trajectory.LookupPreset("default")
+	s, err := p.Generate(500, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(long, s.Careers) || !reflect.DeepEqual(wide, s.Careers) {
+		t.Error("the files do not read back into the simulated careers")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(a["truth.csv"])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "id,group" || len(rows) != 501 {
+		t.Fatalf("truth.csv: header %v, %d rows", rows[0], len(rows)-1)
+	}
+	for i, r := range rows[1:] {
+		if r[0] != s.Careers.IDs[i] || r[1] != string(rune('1'+s.Groups[i])) {
+			t.Fatalf("truth.csv row %d: %v, want id %s group %d", i+1, r, s.Careers.IDs[i], s.Groups[i]+1)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(base, "a", "persons.csv")); !os.IsNotExist(err) {
+		t.Error("persons.csv written for a preset without person variables")
+	}
+}
+
+// TestSimulateFromModel fits a model, then draws careers from its
+// model.json (given as the directory) over the model's window.
+func TestSimulateFromModel(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "2", "--order", "2", "--out", filepath.Join(dir, "m")); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "sim")
+	code, _, stderr := trajkit(t, "simulate", "--model", filepath.Join(dir, "m"), "--persons", "300", "--censor", "0.5", "--exposed", "0.1", "--out", out)
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, stderr)
+	}
+	c, _, err := trajectory.ReadCareersFile(filepath.Join(out, "long.csv"), trajectory.ReadOptions{Exposure: "exposure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() != 300 || c.MinAge != 12 || c.MaxAge() > 40 {
+		t.Errorf("%d careers over ages %d-%d; want 300 within the model's 12-40", c.Len(), c.MinAge, c.MaxAge())
+	}
+	truth := readFiles(t, out, "truth.csv")["truth.csv"]
+	for _, line := range strings.Split(strings.TrimSpace(string(truth)), "\n")[1:] {
+		if g := line[strings.IndexByte(line, ',')+1:]; g != "1" && g != "2" {
+			t.Fatalf("truth.csv: group %q of a 2-group model", g)
+		}
+	}
+}
+
+func TestSimulateErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "afile")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "never")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no source", []string{"simulate", "--out", out}, 2, "give --model FILE or --preset NAME"},
+		{"both sources", []string{"simulate", "--model", file, "--preset", "default", "--out", out}, 2, "not both"},
+		{"unknown preset", []string{"simulate", "--preset", "nope", "--out", out}, 2, `no preset "nope"`},
+		{"no out", []string{"simulate", "--preset", "default"}, 2, "--out is required"},
+		{"out is a file", []string{"simulate", "--preset", "default", "--out", file}, 2, "existing file"},
+		{"no persons", []string{"simulate", "--preset", "default", "--persons", "0", "--out", out}, 2, "--persons"},
+		{"design with a preset", []string{"simulate", "--preset", "nl630", "--censor", "0.2", "--out", out}, 2, "--censor goes with --model"},
+		{"share above 1", []string{"simulate", "--model", file, "--exposed", "1.5", "--out", out}, 2, "--exposed 1.5"},
+		{"stray argument", []string{"simulate", "--preset", "default", "--out", out, "extra"}, 2, "unexpected argument"},
+		{"missing model", []string{"simulate", "--model", filepath.Join(t.TempDir(), "model.json"), "--out", out}, 1, "no such file"},
+		{"not a model", []string{"simulate", "--model", file, "--out", out}, 1, "not a trajkit model file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := trajkit(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tc.code, tc.msg)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed simulate created --out: %v", err)
+	}
+}
+
+// TestSimulateNL630: with its defaults, the nl630 preset writes exactly
+// the committed cohort data/nl630.
+func TestSimulateNL630(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := trajkit(t, "simulate", "--preset", "nl630", "--out", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	names := []string{"long.csv", "wide.csv", "persons.csv", "truth.csv"}
+	got := readFiles(t, dir, names...)
+	for _, n := range names {
+		want, err := data.ReadFile("nl630/" + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got[n], want) {
+			t.Errorf("%s differs from data/nl630/%s", n, n)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package trajectory
+
+import (
+	"bytes"
+	"math"
+	"testing"
+)
+
+// TestPresetsDeterministic: every preset gives byte-identical files from
+// the same seed and different files from another seed.
+func TestPresetsDeterministic(t *testing.T) {
+	for _, p := range Presets {
+		t.Run(p.Name, func(t *testing.T) {
+			files := func(seed uint64) []byte {
+				s, err := p.Generate(300, seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s.Careers.Len() != 300 || len(s.Groups) != 300 {
+					t.Fatalf("%d careers, %d groups for 300 persons", s.Careers.Len(), len(s.Groups))
+				}
+				var b bytes.Buffer
+				for _, w := range []func(*bytes.Buffer) error{
+					func(b *bytes.Buffer) error { return s.Careers.WriteLong(b) },
+					func(b *bytes.Buffer) error { return s.Careers.WriteWide(b) },
+					func(b *bytes.Buffer) error { return s.WriteTruth(b) },
+				} {
+					if err := w(&b); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return b.Bytes()
+			}
+			a, b, c := files(5), files(5), files(6)
+			if !bytes.Equal(a, b) {
+				t.Error("the same seed gave different files")
+			}
+			if bytes.Equal(a, c) {
+				t.Error("seeds 5 and 6 gave the same files")
+			}
+		})
+	}
+}
+
+func TestLookupPreset(t *testing.T) {
+	for _, p := range Presets {
+		if q, err := LookupPreset(p.Name); err != nil || q.Name != p.Name {
+			t.Errorf("LookupPreset(%q) = %q, %v", p.Name, q.Name, err)
+		}
+	}
+	if _, err := LookupPreset("nope"); err == nil {
+		t.Error("no error for an unknown preset")
+	}
+}
+
+// TestPresetRoundTrip fits the default preset's own model (4 groups, ZIP,
+// cubic, constant inflation) to 3000 persons drawn from it and checks the
+// known truth roughly: each true group maps to one fitted group holding at
+// least 85% of its members, shares within 0.04, and expected counts
+// (1 − ρ)λ within 25% at every age where the group has 300 persons
+// observed.
+func TestPresetRoundTrip(t *testing.T) {
+	p, err := LookupPreset("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Generate(3000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Careers
+	tr := defaultTruth()
+	f, err := Fit(c, mustModel(t, ZIP, 4, nil, nil), &Settings{Seed: 1, Starts: 8, Keep: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := len(tr.Shares)
+	counts := make([][]int, k) // true x fitted
+	obs := make([][]int, k)    // true group x age
+	for j := range counts {
+		counts[j] = make([]int, k)
+		obs[j] = make([]int, c.NumAges)
+	}
+	for i, g := range s.Groups {
+		counts[g][f.Assigned[i]]++
+		c.Cells(i, func(x Cell) {
+			if x.Exposure > 0 {
+				obs[g][x.Age-c.MinAge]++
+			}
+		})
+	}
+	for g := 0; g < k; g++ {
+		best, n := 0, 0
+		for j, v := range counts[g] {
+			n += v
+			if v > counts[g][best] {
+				best = j
+			}
+		}
+		if frac := float64(counts[g][best]) / float64(n); frac < 0.85 {
+			t.Errorf("true group %d: only %.2f of its members in one fitted group (%v)", g+1, frac, counts[g])
+		}
+		fg := f.Groups[best]
+		if math.Abs(fg.Share-tr.Shares[g]) > 0.04 {
+			t.Errorf("true group %d: fitted share %.3f, true %.2f", g+1, fg.Share, tr.Shares[g])
+		}
+		for _, pt := range fg.Curve {
+			a := pt.Age - tr.MinAge
+			if obs[g][pt.Age-c.MinAge] < 300 {
+				continue
+			}
+			want := tr.Rate[g][a] * (1 - tr.ZeroProb[g][a])
+			if math.Abs(pt.Mean/want-1) > 0.25 {
+				t.Errorf("true group %d, age %d: expected count %.3f, true %.3f", g+1, pt.Age, pt.Mean, want)
+			}
+		}
+	}
+}
