@@ -266,7 +266,7 @@ func (p *personFlags) attach(l *loaded) error {
 	if p.persons == "" {
 		return nil
 	}
-	t, err := trajectory.ReadPersonsFile(p.persons, l.settings.ID)
+	t, err := readPersons(p.persons, l.settings.ID)
 	if err != nil {
 		return err
 	}
@@ -299,4 +299,21 @@ func (p *personFlags) attach(l *loaded) error {
 	l.risk = d
 	l.settings.Risk = names
 	return nil
+}
+
+// readPersons reads a person file, or an embedded one (example:NAME).
+func readPersons(arg, id string) (*trajectory.PersonTable, error) {
+	ds, isExample, err := data.Lookup(arg)
+	if err != nil {
+		return nil, usagef("--persons: %v", err)
+	}
+	if !isExample {
+		return trajectory.ReadPersonsFile(arg, id)
+	}
+	f, err := data.Open(ds)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return trajectory.ReadPersons(f, arg, id)
 }

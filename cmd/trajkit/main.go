@@ -9,6 +9,7 @@
 //
 // Commands:
 //
+//	reproduce reproduce the four-group solution of the Dutch 630-offender study
 //	fit       fit a trajectory model to a career file
 //	select    compare numbers of groups and orders, and recommend a model
 //	profile   describe the groups of a fitted model by person-level variables
@@ -18,6 +19,7 @@
 //
 // Examples:
 //
+//	trajkit reproduce
 //	trajkit fit --data example:sim630 --groups 4
 //	trajkit select --data example:sim630 --groups 1-6
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
@@ -65,6 +67,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"reproduce", "reproduce the four-group solution of the Dutch 630-offender study", runReproduce},
 		{"fit", "fit a trajectory model to a career file", runFit},
 		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
 		{"profile", "describe the groups of a fitted model by person-level variables", runProfile},

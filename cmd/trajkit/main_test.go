@@ -25,38 +25,67 @@ func trajkit(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// examples returns the command lines in a usage text's examples that read
-// embedded data or simulate from a preset, without the leading "trajkit".
+// examples returns the command lines of a usage text's Examples block,
+// without the leading "trajkit".
 func examples(usage string) [][]string {
 	var out [][]string
+	in := false
 	for _, line := range strings.Split(usage, "\n") {
 		line = strings.TrimSpace(line)
-		runnable := strings.Contains(line, "example:") || strings.Contains(line, "--preset ") || strings.HasPrefix(line, "trajkit datasets")
-		if !strings.HasPrefix(line, "trajkit ") || !runnable {
-			continue
+		switch {
+		case line == "Examples:":
+			in = true
+		case line == "":
+			if in && len(out) > 0 {
+				in = false
+			}
+		case in && strings.HasPrefix(line, "trajkit "):
+			out = append(out, strings.Fields(line)[1:])
 		}
-		out = append(out, strings.Fields(line)[1:])
 	}
 	return out
 }
 
-// TestUsageExamples runs every example of the command doc and the usage
-// texts that works on embedded data: the documentation runs.
+// runnable reports whether an example runs on embedded data alone: it
+// names no outside file, is not a long study, and any --model directory it
+// reads was made by an earlier example.
+func runnable(args []string) bool {
+	for j, a := range args {
+		if strings.HasSuffix(a, ".csv") || a == "--seeds" {
+			return false
+		}
+		if a == "--model" && j+1 < len(args) {
+			if _, err := os.Stat(args[j+1]); err != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestUsageExamples runs, in order, every example of the command doc and
+// the usage texts that works on embedded data: the documentation runs.
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
-	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage} {
-		all = append(all, examples(u)...)
-	}
-	if len(all) < 4 {
-		t.Fatalf("found only %d runnable examples", len(all))
-	}
-	for _, args := range all {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			if code, _, stderr := trajkit(t, args...); code != 0 {
-				t.Errorf("exit %d: %s", code, stderr)
+	n := 0
+	seen := map[string]bool{}
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage} {
+		for _, args := range examples(u) {
+			key := strings.Join(args, " ")
+			if !runnable(args) || seen[key] {
+				continue
 			}
-		})
+			seen[key] = true
+			n++
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				if code, _, stderr := trajkit(t, args...); code != 0 {
+					t.Errorf("exit %d: %s", code, stderr)
+				}
+			})
+		}
+	}
+	if n < 8 {
+		t.Errorf("only %d runnable examples", n)
 	}
 }
 
@@ -460,5 +489,61 @@ func TestWriteAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("the directory holds %d entries, want only out.csv", len(entries))
+	}
+}
+
+// TestReproduce runs the README's first command: the reproduction on the
+// embedded synthetic cohort recovers the four published shares within five
+// points and writes every output.
+func TestReproduce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := trajkit(t, "reproduce", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(dir, "reproduction.csv"))
+	if strings.Join(rows[0], ",") != "row,published,reproduced,tolerance,ok" {
+		t.Fatalf("header %v", rows[0])
+	}
+	shares := 0
+	for _, r := range rows[1:] {
+		if strings.HasPrefix(r[0], "share of the ") {
+			shares++
+			if r[4] != "true" {
+				t.Errorf("%s: reproduced %s, published %s", r[0], r[2], r[1])
+			}
+		}
+	}
+	if shares != 4 {
+		t.Errorf("%d share rows", shares)
+	}
+	if !strings.Contains(stdout, "Published vs reproduced") {
+		t.Error("no table on stdout")
+	}
+	var m struct {
+		Groups []struct {
+			Label string `json:"label"`
+		} `json:"groups"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, g := range m.Groups {
+		seen[g.Label] = true
+	}
+	for _, l := range []string{"low-rate", "early-peak", "late-peak", "high-rate"} {
+		if !seen[l] {
+			t.Errorf("no group labelled %s: %v", l, m.Groups)
+		}
+	}
+	for _, f := range []string{"assignments.csv", "selection.csv", "selection.json", "profiles.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
 	}
 }
