@@ -140,12 +140,20 @@ func weights(w []float64, post [][]float64, i int, by Weighting) {
 		}
 		return
 	}
-	best := 0
 	for j := range w {
 		w[j] = 0
+	}
+	w[argmax(post, i)] = 1
+}
+
+// argmax returns the index of the largest post[j][i] over groups j, the
+// lowest index on ties (as classify does).
+func argmax(post [][]float64, i int) int {
+	best := 0
+	for j := range post {
 		if post[j][i] > post[best][i] {
 			best = j
 		}
 	}
-	w[best] = 1
+	return best
 }
