@@ -153,6 +153,13 @@ func groupStyle(k int) (color.NRGBA, vgdraw.GlyphStyle, vgdraw.LineStyle) {
 	return c, g, l
 }
 
+// GroupColour returns the colour of group k (0-based) in the figures as
+// #RRGGBB, for tables and text that go with them.
+func GroupColour(k int) string {
+	c := okabeIto[k%len(okabeIto)]
+	return fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B)
+}
+
 // withAlpha returns c with opacity a in [0, 1].
 func withAlpha(c color.NRGBA, a float64) color.NRGBA {
 	c.A = uint8(math.Round(255 * a))
@@ -160,6 +167,19 @@ func withAlpha(c color.NRGBA, a float64) color.NRGBA {
 }
 
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// FigureFont returns the family name and the TrueType data of the font of
+// the figures' text, Liberation Sans (SIL Open Font License 1.1, which
+// allows embedding), so that a page that shows SVG figures inline can set
+// their text in the font it was measured with.
+func FigureFont() (family string, ttf []byte, err error) {
+	face := font.DefaultCache.Lookup(sans, 12)
+	var b bytes.Buffer
+	if _, err := face.Face.WriteSourceTo(nil, &b); err != nil {
+		return "", nil, err
+	}
+	return "Liberation Sans", b.Bytes(), nil
+}
 
 // textStyle is plain black Liberation Sans of the given size in points.
 func textStyle(size float64) text.Style {

@@ -312,3 +312,18 @@ func TestPlotImports(t *testing.T) {
 		}
 	}
 }
+
+func TestFigureFontAndColours(t *testing.T) {
+	family, ttf, err := FigureFont()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A TrueType file starts with the version 1.0 tag.
+	if family != "Liberation Sans" || len(ttf) < 100000 || !bytes.HasPrefix(ttf, []byte{0, 1, 0, 0}) {
+		t.Errorf("FigureFont: %q, %d bytes starting %x", family, len(ttf), ttf[:min(4, len(ttf))])
+	}
+	// Okabe & Ito's orange first; the palette repeats after eight groups.
+	if GroupColour(0) != "#E69F00" || GroupColour(8) != GroupColour(0) || GroupColour(1) == GroupColour(0) {
+		t.Errorf("GroupColour: %s %s %s", GroupColour(0), GroupColour(1), GroupColour(8))
+	}
+}
