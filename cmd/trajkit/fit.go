@@ -30,7 +30,8 @@ Examples:
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
-and maximum-posterior group).
+and maximum-posterior group); with --plot also DIR/trajectories.png and
+DIR/trajectories.svg (see trajkit plot for other figures).
 `
 
 type fitFlags struct {
@@ -43,6 +44,7 @@ type fitFlags struct {
 	convergeAll               bool
 	tolerance, scoreTolerance float64
 	out                       string
+	plot                      bool
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
@@ -60,6 +62,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.tolerance, "tol", 1e-10, "convergence: relative change of the log-likelihood")
 	fs.Float64Var(&f.scoreTolerance, "score-tol", 1e-5, "convergence: largest score (gradient) component per person")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
+	fs.BoolVar(&f.plot, "plot", false, "also write the trajectories figure, DIR/trajectories.png and .svg (needs --out)")
 }
 
 // model returns the model the flags describe.
@@ -109,6 +112,9 @@ func (f *fitFlags) check() (trajectory.Model, error) {
 	if !(f.tolerance > 0) || !(f.scoreTolerance > 0) {
 		return m, usagef("--tol and --score-tol must be positive")
 	}
+	if f.plot && f.out == "" {
+		return m, usagef("--plot needs --out DIR: the figures are written there")
+	}
 	return m, checkOut(f.out)
 }
 
@@ -153,6 +159,21 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nWrote %s and %s\n", filepath.Join(f.out, "model.json"), filepath.Join(f.out, "assignments.csv"))
+	if !f.plot {
+		return nil
+	}
+	var ff figureFlags
+	ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
+	fig, err := ff.figure(kindTrajectories, &figureData{model: mf, careers: l.careers, post: fit.Posterior})
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"trajectories.png", "trajectories.svg"} {
+		if err := writeFigure(filepath.Join(f.out, name), fig, ff.width, ff.height); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "Wrote %s and %s\n", filepath.Join(f.out, "trajectories.png"), filepath.Join(f.out, "trajectories.svg"))
 	return nil
 }
 

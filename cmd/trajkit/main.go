@@ -10,6 +10,7 @@
 // Commands:
 //
 //	fit       fit a trajectory model to a career file
+//	plot      draw a figure of a fitted model or a model selection
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
@@ -17,6 +18,8 @@
 //
 //	trajkit fit --data example:sim630 --groups 4
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
+//	trajkit fit --data example:sim630 --groups 4 --out sim630 --plot
+//	trajkit plot --model sim630 --data example:sim630 --kind careers --out careers.png
 //	trajkit datasets
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
@@ -61,6 +64,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"fit", "fit a trajectory model to a career file", runFit},
+		{"plot", "draw a figure of a fitted model or a model selection", runPlot},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

@@ -24,32 +24,67 @@ func trajkit(t *testing.T, args ...string) (int, string, string) {
 }
 
 // examples returns the command lines in a usage text's examples that read
-// embedded data, without the leading "trajkit".
+// embedded data or the output of an earlier example (--model DIR), without
+// the leading "trajkit".
 func examples(usage string) [][]string {
 	var out [][]string
 	for _, line := range strings.Split(usage, "\n") {
 		line = strings.TrimSpace(line)
-		if !strings.HasPrefix(line, "trajkit ") || !strings.Contains(line, "example:") && !strings.HasPrefix(line, "trajkit datasets") {
+		if !strings.HasPrefix(line, "trajkit ") || !strings.Contains(line, "example:") && !strings.Contains(line, "--model ") && !strings.HasPrefix(line, "trajkit datasets") {
 			continue
 		}
-		out = append(out, strings.Fields(line)[1:])
+		out = append(out, splitArgs(line)[1:])
+	}
+	return out
+}
+
+// splitArgs splits a command line into words, keeping double-quoted words
+// whole.
+func splitArgs(line string) []string {
+	var out []string
+	for len(line) > 0 {
+		line = strings.TrimLeft(line, " ")
+		if line == "" {
+			break
+		}
+		if line[0] == '"' {
+			end := strings.IndexByte(line[1:], '"')
+			if end < 0 {
+				end = len(line) - 1
+			}
+			out = append(out, line[1:end+1])
+			line = line[min(end+2, len(line)):]
+			continue
+		}
+		word, rest, _ := strings.Cut(line, " ")
+		out = append(out, word)
+		line = rest
 	}
 	return out
 }
 
 // TestUsageExamples runs every example of the command doc and the usage
-// texts that works on embedded data: the documentation runs.
+// texts that works on embedded data, or on the output of an earlier
+// example: the documentation runs. Examples whose --model or --select
+// directory no example wrote are skipped.
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, plotUsage} {
 		all = append(all, examples(u)...)
 	}
-	if len(all) < 4 {
+	if len(all) < 10 {
 		t.Fatalf("found only %d runnable examples", len(all))
 	}
 	for _, args := range all {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			for j, a := range args {
+				if (a == "--model" || a == "--select") && j+1 < len(args) {
+					if _, err := os.Stat(args[j+1]); err != nil {
+						t.Skipf("no example writes %s", args[j+1])
+					}
+				}
+			}
 			if code, _, stderr := trajkit(t, args...); code != 0 {
 				t.Errorf("exit %d: %s", code, stderr)
 			}

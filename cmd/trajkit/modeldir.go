@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// The files other commands write, read back by plot: fit's model.json and
+// assignments.csv, select's selection.csv and selection.json.
+
+// readModel reads DIR/model.json.
+func readModel(dir string) (*trajectory.ModelFile, error) {
+	path := filepath.Join(dir, "model.json")
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file: --model expects the --out directory of trajkit fit", path)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	return trajectory.ReadModelFile(f, path)
+}
+
+// readAssignments reads DIR/assignments.csv (id,group,p1..pK) and returns
+// the ids and the posteriors, K x N in file order.
+func readAssignments(dir string, k int) ([]string, [][]float64, error) {
+	path := filepath.Join(dir, "assignments.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.ReuseRecord = true
+	h, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(h) != k+2 || h[0] != "id" || h[1] != "group" {
+		return nil, nil, fmt.Errorf("%s: header %q: expected id,group,p1..p%d for the %d groups of model.json", path, strings.Join(h, ","), k, k)
+	}
+	var ids []string
+	post := make([][]float64, k)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		ids = append(ids, rec[0])
+		for j := 0; j < k; j++ {
+			p, err := strconv.ParseFloat(rec[j+2], 64)
+			if err != nil || !(p >= 0 && p <= 1) {
+				return nil, nil, &trajectory.DataError{File: path, Line: line, Column: j + 3, ColumnName: h[j+2], Msg: fmt.Sprintf("%q is not a probability", rec[j+2])}
+			}
+			post[j] = append(post[j], p)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil, fmt.Errorf("%s: no persons", path)
+	}
+	return ids, post, nil
+}
+
+// alignPosteriors returns the posteriors in the order of the careers'
+// persons. The careers must be exactly the persons of the assignments:
+// a model's posteriors say nothing about anyone else.
+func alignPosteriors(c *trajectory.Careers, ids []string, post [][]float64, dir, dataName string) ([][]float64, error) {
+	row := make(map[string]int, len(ids))
+	for i, id := range ids {
+		row[id] = i
+	}
+	mismatch := func(detail string) error {
+		return fmt.Errorf("the data %s are not the persons the model in %s was fitted to (%s): give the data and reading flags of the fit", dataName, dir, detail)
+	}
+	if c.Len() != len(ids) {
+		return nil, mismatch(fmt.Sprintf("%d persons in the data, %d in assignments.csv", c.Len(), len(ids)))
+	}
+	out := make([][]float64, len(post))
+	for j := range out {
+		out[j] = make([]float64, c.Len())
+	}
+	for i, id := range c.IDs {
+		r, ok := row[id]
+		if !ok {
+			return nil, mismatch(fmt.Sprintf("person %q is not in assignments.csv", id))
+		}
+		for j := range post {
+			out[j][i] = post[j][r]
+		}
+	}
+	return out, nil
+}
+
+// selectionFile is select's selection.json.
+type selectionFile struct {
+	Recommended *struct {
+		Groups          int   `json:"groups"`
+		Orders          []int `json:"orders"`
+		InflationOrders []int `json:"inflation_orders"`
+	} `json:"recommended"`
+	Reason string `json:"reason"`
+}
+
+// readSelection reads DIR/selection.csv and, when present,
+// DIR/selection.json, marking the recommended model in the table. The
+// warning is set when selection.json recommends a model the table lacks.
+func readSelection(dir string) (t *trajectory.SelectionTable, sel *selectionFile, warning string, err error) {
+	path := filepath.Join(dir, "selection.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, "", fmt.Errorf("%s: no such file: expected the --out directory of trajkit select", path)
+		}
+		return nil, nil, "", err
+	}
+	defer f.Close()
+	t, err = trajectory.ReadSelectionTable(f, path)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	jpath := filepath.Join(dir, "selection.json")
+	b, err := os.ReadFile(jpath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return t, nil, "", nil
+	}
+	if err != nil {
+		return nil, nil, "", err
+	}
+	sel = &selectionFile{}
+	if err := json.Unmarshal(b, sel); err != nil {
+		return nil, nil, "", fmt.Errorf("%s: %v", jpath, err)
+	}
+	if r := sel.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
+		warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
+	}
+	return t, sel, warning, nil
+}
