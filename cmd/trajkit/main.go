@@ -11,6 +11,7 @@
 //
 //	fit       fit a trajectory model to a career file
 //	plot      draw a figure of a fitted model or a model selection
+//	report    write a one-file HTML report of a fitted model
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
@@ -20,6 +21,7 @@
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
 //	trajkit fit --data example:sim630 --groups 4 --out sim630 --plot
 //	trajkit plot --model sim630 --data example:sim630 --kind careers --out careers.png
+//	trajkit report --model sim630 --data example:sim630 --out report.html
 //	trajkit datasets
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
@@ -65,6 +67,7 @@ func init() {
 	commands = []command{
 		{"fit", "fit a trajectory model to a career file", runFit},
 		{"plot", "draw a figure of a fitted model or a model selection", runPlot},
+		{"report", "write a one-file HTML report of a fitted model", runReport},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

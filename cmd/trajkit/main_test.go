@@ -70,7 +70,7 @@ func splitArgs(line string) []string {
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
-	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, plotUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, datasetsUsage, plotUsage, reportUsage} {
 		all = append(all, examples(u)...)
 	}
 	if len(all) < 10 {

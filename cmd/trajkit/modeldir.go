@@ -15,8 +15,9 @@ import (
 	"github.com/trajkit/trajkit/trajectory"
 )
 
-// The files other commands write, read back by plot: fit's model.json and
-// assignments.csv, select's selection.csv and selection.json.
+// The files other commands write, read back by plot and report: fit's
+// model.json and assignments.csv, select's selection.csv and
+// selection.json, and the group profiles (profiles.csv).
 
 // readModel reads DIR/model.json.
 func readModel(dir string) (*trajectory.ModelFile, error) {
@@ -149,4 +150,32 @@ func readSelection(dir string) (t *trajectory.SelectionTable, sel *selectionFile
 		warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
 	}
 	return t, sel, warning, nil
+}
+
+// csvTable is a small CSV file read whole, for display.
+type csvTable struct {
+	Header []string
+	Rows   [][]string
+}
+
+// readProfiles reads DIR/profiles.csv; it returns nil and no error when
+// the file does not exist.
+func readProfiles(dir string) (*csvTable, error) {
+	path := filepath.Join(dir, "profiles.csv")
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: empty file", path)
+	}
+	return &csvTable{Header: rows[0], Rows: rows[1:]}, nil
 }

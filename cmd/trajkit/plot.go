@@ -118,6 +118,8 @@ type figureData struct {
 	// their posteriors (K x N, in the careers' order when careers are set).
 	careers *trajectory.Careers
 	post    [][]float64
+	// read says how the careers were read.
+	read trajectory.DataSettings
 	// selection is select's table, for the selection figure.
 	selection *trajectory.SelectionTable
 }
@@ -254,6 +256,6 @@ func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers boo
 	if d.post, err = alignPosteriors(l.careers, ids, post, dir, df.data); err != nil {
 		return nil, err
 	}
-	d.careers = l.careers
+	d.careers, d.read = l.careers, l.settings
 	return d, nil
 }

@@ -48,7 +48,7 @@ func fitSim630(t *testing.T, labels bool, extra ...string) string {
 }
 
 // legends returns each group's legend entry ("early-peak 28.5%") as the
-// figures write it.
+// figures and the report write it.
 func legends(t *testing.T, dir string) []string {
 	t.Helper()
 	m, err := readModel(dir)
@@ -202,6 +202,10 @@ func TestPlotExitCodes(t *testing.T) {
 		{"not a selection", []string{"plot", "--model", dir, "--kind", "selection", "--out", out}, 1, "selection.csv: no such file"},
 		{"other data", []string{"plot", "--model", dir, "--out", out, "--data", "example:toronto1"}, 1, "not the persons the model"},
 		{"fit plot without out", []string{"fit", "--data", "example:sim630", "--groups", "2", "--plot"}, 2, "--plot needs --out"},
+		{"report without model", []string{"report", "--out", "r.html"}, 2, "--model is required"},
+		{"report without out", []string{"report", "--model", dir}, 2, "--out is required"},
+		{"report of no model", []string{"report", "--model", empty, "--out", filepath.Join(empty, "r.html")}, 1, "model.json: no such file"},
+		{"report without selection", []string{"report", "--model", dir, "--select", empty, "--out", filepath.Join(empty, "r.html")}, 1, "selection.csv: no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := trajkit(t, tc.args...)
@@ -213,10 +217,13 @@ func TestPlotExitCodes(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed plot wrote %s", out)
 	}
+	if _, err := os.Stat(filepath.Join(empty, "r.html")); !os.IsNotExist(err) {
+		t.Errorf("a failed report wrote r.html")
+	}
 }
 
 func TestPlotHelp(t *testing.T) {
-	for _, cmd := range []string{"plot"} {
+	for _, cmd := range []string{"plot", "report"} {
 		code, stdout, _ := trajkit(t, cmd, "-h")
 		if code != 0 || !strings.Contains(stdout, "Usage: trajkit "+cmd) || !strings.Contains(stdout, "-model") {
 			t.Errorf("%s -h: exit %d, stdout %q", cmd, code, stdout)
