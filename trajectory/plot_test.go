@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"go/parser"
 	"go/token"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -325,5 +326,53 @@ func TestFigureFontAndColours(t *testing.T) {
 	// Okabe & Ito's orange first; the palette repeats after eight groups.
 	if GroupColour(0) != "#E69F00" || GroupColour(8) != GroupColour(0) || GroupColour(1) == GroupColour(0) {
 		t.Errorf("GroupColour: %s %s %s", GroupColour(0), GroupColour(1), GroupColour(8))
+	}
+}
+
+// TestPlotEdgeCases draws figures with nothing to scale them by: flat
+// zero curves, one group, a group without members, a single model. They
+// must render, not panic.
+func TestPlotEdgeCases(t *testing.T) {
+	m, c, _ := plotFixture(t)
+	flat := labelled(m, false)
+	for j := range flat.Groups {
+		for a := range flat.Groups[j].Curve {
+			flat.Groups[j].Curve[a].Mean = 0
+		}
+	}
+	one := *m
+	one.Groups = m.Groups[:1]
+	ones := make([]float64, c.Len())
+	for i := range ones {
+		ones[i] = 1
+	}
+	// Everyone in group 2: groups 1, 3 and 4 have no members.
+	empty := [][]float64{make([]float64, c.Len()), ones, make([]float64, c.Len()), make([]float64, c.Len())}
+	for _, tc := range []struct {
+		name string
+		fig  func() (*Figure, error)
+	}{
+		{"flat curves", func() (*Figure, error) { return TrajectoryPlot(flat, nil) }},
+		{"one group", func() (*Figure, error) {
+			return TrajectoryPlot(&one, &TrajectoryOptions{Observed: ObservedMeans(c, [][]float64{ones}, ByPosterior)})
+		}},
+		{"posteriors of one group", func() (*Figure, error) { return PosteriorPlot(&one, [][]float64{ones}, nil) }},
+		{"posteriors of empty groups", func() (*Figure, error) { return PosteriorPlot(m, empty, nil) }},
+		{"careers of empty groups", func() (*Figure, error) { return CareersPlot(m, c, empty, nil) }},
+		{"one model", func() (*Figure, error) {
+			return SelectionPlot([]SelectionPoint{{Groups: 3, BICPersons: 10, BICObs: 11, AIC: math.NaN(), Recommended: true}}, nil)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fig, err := tc.fig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"png", "svg", "pdf"} {
+				if err := fig.Render(io.Discard, format, 400, 300); err != nil {
+					t.Errorf("%s: %v", format, err)
+				}
+			}
+		})
 	}
 }
