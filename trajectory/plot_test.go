@@ -283,6 +283,17 @@ func TestSelectionTable(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.msg)
 		}
 	}
+	// select's recommended column marks a row; Recommend moves the mark.
+	st3, err := ReadSelectionTable(strings.NewReader("groups,orders,bic_persons,bic_obs,aic,recommended\n2,3;3,10,11,9,false\n3,3;2;2,8,9,7,true\n"), "sel.csv")
+	if err != nil || st3.Points[0].Recommended || !st3.Points[1].Recommended || !slices.Equal(st3.Orders[1], []int{3, 2, 2}) {
+		t.Fatalf("recommended column: %v, %+v", err, st3)
+	}
+	if st3.Recommend(2, nil, nil) != 0 || !st3.Points[0].Recommended || st3.Points[1].Recommended {
+		t.Errorf("Recommend did not move the mark: %+v", st3.Points)
+	}
+	if _, err := ReadSelectionTable(strings.NewReader("groups,bic_persons,bic_obs,aic,recommended\n2,10,11,9,maybe\n"), "sel.csv"); err == nil || !strings.Contains(err.Error(), `"maybe": expected true or false`) {
+		t.Errorf("bad recommended cell: %v", err)
+	}
 	// Undefined criteria are empty cells.
 	st2, err := ReadSelectionTable(strings.NewReader("groups,bic_persons,bic_obs,aic\n1,10,11,\n"), "sel.csv")
 	if err != nil || !math.IsNaN(st2.Points[0].AIC) {

@@ -12,7 +12,10 @@ import (
 
 // SelectionTable is a model-selection table as trajkit select writes it
 // (selection.csv): one row per model fitted, with at least the columns
-// groups, bic_persons, bic_obs and aic; an empty cell is undefined.
+// groups, bic_persons, bic_obs and aic; an empty cell is undefined. Orders
+// are lists of whole numbers with any separator ("3;3;2", "3,3,2"). A
+// column recommended, when present, marks the recommended model with
+// "true".
 type SelectionTable struct {
 	// Header and Rows are the file as read, every column kept.
 	Header []string
@@ -33,7 +36,7 @@ func ReadSelectionTable(r io.Reader, name string) (*SelectionTable, error) {
 		return nil, &DataError{File: name, Line: 1, Msg: "the file is empty: expected a header with groups,bic_persons,bic_obs,aic"}
 	}
 	if err != nil {
-		return nil, csvDataError(name, err)
+		return nil, selectionCSVError(name, err)
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
@@ -54,7 +57,7 @@ func ReadSelectionTable(r io.Reader, name string) (*SelectionTable, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvDataError(name, err)
+			return nil, selectionCSVError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		at := func(c string) (int, string) { return col[c], strings.TrimSpace(rec[col[c]]) }
@@ -85,6 +88,12 @@ func ReadSelectionTable(r io.Reader, name string) (*SelectionTable, error) {
 		if p.AIC, err = num("aic"); err != nil {
 			return nil, err
 		}
+		if _, ok := col["recommended"]; ok {
+			j, s := at("recommended")
+			if p.Recommended, err = strconv.ParseBool(strings.ToLower(s)); err != nil && s != "" {
+				return nil, &DataError{File: name, Line: line, Column: j + 1, ColumnName: "recommended", Msg: fmt.Sprintf("%q: expected true or false", s)}
+			}
+		}
 		for _, c := range []struct {
 			name string
 			dst  *[][]int
@@ -109,9 +118,10 @@ func ReadSelectionTable(r io.Reader, name string) (*SelectionTable, error) {
 }
 
 // Recommend marks the row with the given number of groups and orders as
-// the recommended model and returns its index, or −1 when no row matches.
-// An order list of one entry stands for the same order in every group;
-// nil orders match any.
+// the recommended model, and no other, and returns its index; it returns
+// −1 and leaves the marks as they were when no row matches. An order list
+// of one entry stands for the same order in every group; nil orders match
+// any.
 func (t *SelectionTable) Recommend(groups int, orders, inflation []int) int {
 	for r, p := range t.Points {
 		if p.Groups != groups {
@@ -123,7 +133,9 @@ func (t *SelectionTable) Recommend(groups int, orders, inflation []int) int {
 		if inflation != nil && t.InflationOrders != nil && !sameOrders(t.InflationOrders[r], inflation, groups) {
 			continue
 		}
-		t.Points[r].Recommended = true
+		for q := range t.Points {
+			t.Points[q].Recommended = q == r
+		}
 		return r
 	}
 	return -1
@@ -150,8 +162,8 @@ func parseIntList(s string) ([]int, error) {
 	return out, nil
 }
 
-// csvDataError turns a CSV syntax error into a DataError.
-func csvDataError(name string, err error) error {
+// selectionCSVError turns a CSV syntax error into a DataError.
+func selectionCSVError(name string, err error) error {
 	if pe, ok := err.(*csv.ParseError); ok {
 		return &DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
 	}

@@ -33,9 +33,9 @@ func readModel(dir string) (*trajectory.ModelFile, error) {
 	return trajectory.ReadModelFile(f, path)
 }
 
-// readAssignments reads DIR/assignments.csv (id,group,p1..pK) and returns
+// readPosteriors reads DIR/assignments.csv (id,group,p1..pK) and returns
 // the ids and the posteriors, K x N in file order.
-func readAssignments(dir string, k int) ([]string, [][]float64, error) {
+func readPosteriors(dir string, k int) ([]string, [][]float64, error) {
 	path := filepath.Join(dir, "assignments.csv")
 	f, err := os.Open(path)
 	if err != nil {

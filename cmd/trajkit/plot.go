@@ -225,7 +225,7 @@ func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers boo
 	if err != nil {
 		return nil, err
 	}
-	ids, post, err := readAssignments(dir, len(m.Groups))
+	ids, post, err := readPosteriors(dir, len(m.Groups))
 	if err != nil {
 		return nil, err
 	}

@@ -81,10 +81,10 @@ func (p *reportPage) modelSection(m *trajectory.ModelFile) {
 	p.Model = []keyValue{
 		{"Distribution", distName(m.Distribution)},
 		{"Groups", strconv.Itoa(len(m.Groups))},
-		{"Polynomial orders of log λ", joinInts(orders, ", ")},
+		{"Polynomial orders of log λ", joinList(orders, ", ")},
 	}
 	if m.Distribution == trajectory.ZIP {
-		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinInts(infl, ", ")})
+		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinList(infl, ", ")})
 	}
 	p.Model = append(p.Model, keyValue{"Age in the polynomials", fmt.Sprintf("a = (age − %g) / %g", m.AgeScaling.Center, m.AgeScaling.Scale)})
 	st := m.Starts

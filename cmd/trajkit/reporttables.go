@@ -30,16 +30,20 @@ func selectionSection(t *trajectory.SelectionTable, sel *selectionFile, warning 
 	s.Header = headerCells(titles, s.Rows)
 	if sel != nil {
 		s.Reason = sel.Reason
-		if rec := sel.Recommended; rec != nil {
-			s.Recommended = fmt.Sprintf("%d groups", rec.Groups)
-			if len(rec.Orders) > 0 {
-				s.Recommended += ", orders " + joinInts(rec.Orders, ",")
-			}
-			if slices.ContainsFunc(rec.InflationOrders, func(v int) bool { return v >= 0 }) {
-				s.Recommended += ", zero-inflation orders " + joinInts(rec.InflationOrders, ",")
-			}
-		} else {
+		if sel.Recommended == nil {
 			s.Recommended = "none"
+		}
+	}
+	for r, p := range t.Points {
+		if !p.Recommended {
+			continue
+		}
+		s.Recommended = fmt.Sprintf("%d groups", p.Groups)
+		if t.Orders != nil {
+			s.Recommended += ", orders " + joinList(t.Orders[r], ",")
+		}
+		if t.InflationOrders != nil && slices.ContainsFunc(t.InflationOrders[r], func(v int) bool { return v >= 0 }) {
+			s.Recommended += ", zero-inflation orders " + joinList(t.InflationOrders[r], ",")
 		}
 	}
 	s.Note = "One row per model fitted, from selection.csv; the recommended model is highlighted. Criteria are smaller-is-better; shares are percentages."
@@ -81,6 +85,7 @@ var columnTitles = map[string]string{
 	"n_params": "Parameters", "bic_persons": "BIC (N persons)", "bic_obs": "BIC (N obs.)", "aic": "AIC",
 	"entropy": "Entropy", "min_app": "Min APP", "min_occ": "Min OCC", "min_share": "Min share",
 	"starts_reached_best": "Starts at best", "adequate": "Adequate", "cv_loglik": "CV log-likelihood", "cve": "CVE",
+	"recommended": "Recommended",
 }
 
 func columnTitle(h string) string {
@@ -142,7 +147,7 @@ func headerCells(titles []string, rows []reportRow) []reportCell {
 	return out
 }
 
-func joinInts(v []int, sep string) string {
+func joinList(v []int, sep string) string {
 	s := make([]string, len(v))
 	for j, x := range v {
 		s[j] = strconv.Itoa(x)
