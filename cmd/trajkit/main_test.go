@@ -63,10 +63,13 @@ func splitArgs(line string) []string {
 	return out
 }
 
+// inputFlags name files or directories an example reads.
+var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": true, "--persons": true}
+
 // TestUsageExamples runs every example of the command doc and the usage
 // texts that works on embedded data, or on the output of an earlier
-// example: the documentation runs. Examples whose --model or --select
-// directory no example wrote are skipped.
+// example: the documentation runs. Examples that read a file no example
+// wrote are skipped.
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var all [][]string
@@ -79,7 +82,7 @@ func TestUsageExamples(t *testing.T) {
 	for _, args := range all {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			for j, a := range args {
-				if (a == "--model" || a == "--select") && j+1 < len(args) {
+				if inputFlags[a] && j+1 < len(args) && !strings.HasPrefix(args[j+1], "example:") {
 					if _, err := os.Stat(args[j+1]); err != nil {
 						t.Skipf("no example writes %s", args[j+1])
 					}
