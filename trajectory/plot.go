@@ -41,9 +41,11 @@ type Figure struct {
 }
 
 // Render writes the figure to w in format "png", "svg" or "pdf", width x
-// height pixels (see FigureDPI). SVG text names Liberation Sans, the font
-// the layout was measured with, then metric-compatible fallbacks, so the
-// file needs no embedded font.
+// height pixels (see FigureDPI). A PDF embeds its font. An SVG does not,
+// to stay small: its text names Liberation Sans, the font the layout was
+// measured with, then the fonts with the same widths (Arimo, Arial,
+// Helvetica); where none of them is installed, a wider font can overrun
+// the legend.
 func (f *Figure) Render(w io.Writer, format string, width, height int) error {
 	for _, d := range []int{width, height} {
 		if d < MinFigurePixels || d > MaxFigurePixels {
