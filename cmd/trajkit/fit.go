@@ -47,7 +47,8 @@ columns become indicators against their first level in sorted order.
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
-and maximum-posterior group).
+and maximum-posterior group); with --plot also DIR/trajectories.png and
+DIR/trajectories.svg (see trajkit plot for other figures).
 `
 
 // emFlags control the EM runs; every command that fits shares them.
@@ -102,6 +103,7 @@ type fitFlags struct {
 	bootstrap              int
 	bootstrapType          string
 	out                    string
+	plot                   bool
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
@@ -116,6 +118,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.bootstrap, "bootstrap", 0, "number of bootstrap replicates for percentile intervals of shares and curves (0: none)")
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
+	fs.BoolVar(&f.plot, "plot", false, "also write the trajectories figure, DIR/trajectories.png and .svg (needs --out)")
 }
 
 // model returns the model the flags describe.
@@ -163,6 +166,9 @@ func (f *fitFlags) check() (trajectory.Model, error) {
 	}
 	if f.bootstrapType != trajectory.PersonBootstrap && f.bootstrapType != trajectory.ParametricBootstrap {
 		return m, usagef("--bootstrap-type %q: expected person or parametric", f.bootstrapType)
+	}
+	if f.plot && f.out == "" {
+		return m, usagef("--plot needs --out DIR: the figures are written there")
 	}
 	return m, checkOut(f.out)
 }
@@ -236,6 +242,21 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		written = append(written, path)
 	}
 	fmt.Fprintf(stdout, "\nWrote %s\n", strings.Join(written, ", "))
+	if !f.plot {
+		return nil
+	}
+	var ff figureFlags
+	ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
+	fig, err := ff.figure(kindTrajectories, &figureData{model: mf, careers: l.careers, post: fit.Posterior})
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"trajectories.png", "trajectories.svg"} {
+		if err := writeFigure(filepath.Join(f.out, name), fig, ff.width, ff.height); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "Wrote %s and %s\n", filepath.Join(f.out, "trajectories.png"), filepath.Join(f.out, "trajectories.svg"))
 	return nil
 }
 

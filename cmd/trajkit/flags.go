@@ -17,6 +17,10 @@ import (
 // command that fits shares them.
 type dataFlags struct {
 	data, format, id, age, count, exposure, ages string
+	// stored is set when the flags were completed from a model's settings
+	// (fromModel): they say all there is to say, so an embedded data set's
+	// defaults do not apply.
+	stored bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -49,7 +53,7 @@ func (d *dataFlags) readOptions(fs *flag.FlagSet, ds *data.Dataset) trajectory.R
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	o := trajectory.ReadOptions{Format: trajectory.Format(d.format), ID: d.id, Age: d.age, Count: d.count, Exposure: d.exposure}
-	if ds != nil {
+	if ds != nil && !d.stored {
 		if !set["format"] {
 			o.Format = trajectory.Format(ds.Format)
 		}
@@ -58,6 +62,31 @@ func (d *dataFlags) readOptions(fs *flag.FlagSet, ds *data.Dataset) trajectory.R
 		}
 	}
 	return o
+}
+
+// fromModel completes the flags from the settings a model was fitted
+// with, so that the data are read again as they were for the fit. With
+// --data on the command line, the command line alone says how to read;
+// otherwise each reading flag given overrides the stored setting.
+func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["data"] {
+		return
+	}
+	for _, f := range []struct {
+		name  string
+		dst   *string
+		value string
+	}{
+		{"data", &d.data, s.File}, {"format", &d.format, string(s.Format)}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
+		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure}, {"ages", &d.ages, s.Ages},
+	} {
+		if !set[f.name] {
+			*f.dst = f.value
+		}
+	}
+	d.stored = true
 }
 
 // check validates the flags before any work is done.

@@ -14,6 +14,8 @@
 //	select    compare numbers of groups and orders, and recommend a model
 //	profile   describe the groups of a fitted model by person-level variables
 //	simulate  draw careers from a fitted model or a named preset
+//	plot      draw a figure of a fitted model or a model selection
+//	report    write a one-file HTML report of a fitted model
 //	datasets  list the data sets embedded in trajkit
 //	version   print the version
 //
@@ -24,6 +26,9 @@
 //	trajkit select --data example:sim630 --groups 1-6
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
 //	trajkit simulate --preset nl630 --out nl630
+//	trajkit fit --data example:sim630 --groups 4 --out sim630 --plot
+//	trajkit plot --model sim630 --data example:sim630 --kind careers --out careers.png
+//	trajkit report --model sim630 --data example:sim630 --out report.html
 //	trajkit datasets
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
@@ -72,6 +77,8 @@ func init() {
 		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
 		{"profile", "describe the groups of a fitted model by person-level variables", runProfile},
 		{"simulate", "draw careers from a fitted model or a named preset", runSimulate},
+		{"plot", "draw a figure of a fitted model or a model selection", runPlot},
+		{"report", "write a one-file HTML report of a fitted model", runReport},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
 		{"version", "print the version", runVersion},
 	}

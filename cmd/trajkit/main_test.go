@@ -40,21 +40,49 @@ func examples(usage string) [][]string {
 				in = false
 			}
 		case in && strings.HasPrefix(line, "trajkit "):
-			out = append(out, strings.Fields(line)[1:])
+			out = append(out, splitArgs(line)[1:])
 		}
 	}
 	return out
 }
 
-// runnable reports whether an example runs on embedded data alone: it
-// names no outside file, is not a long study, and any --model directory it
-// reads was made by an earlier example.
+// splitArgs splits a command line into words, keeping double-quoted words
+// whole.
+func splitArgs(line string) []string {
+	var out []string
+	for len(line) > 0 {
+		line = strings.TrimLeft(line, " ")
+		if line == "" {
+			break
+		}
+		if line[0] == '"' {
+			end := strings.IndexByte(line[1:], '"')
+			if end < 0 {
+				end = len(line) - 1
+			}
+			out = append(out, line[1:end+1])
+			line = line[min(end+2, len(line)):]
+			continue
+		}
+		word, rest, _ := strings.Cut(line, " ")
+		out = append(out, word)
+		line = rest
+	}
+	return out
+}
+
+// inputFlags name files or directories an example reads.
+var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": true, "--persons": true}
+
+// runnable reports whether an example runs on embedded data alone or on
+// the output of an earlier example: every file it reads exists (or is
+// embedded), and it is not a long study.
 func runnable(args []string) bool {
 	for j, a := range args {
-		if strings.HasSuffix(a, ".csv") || a == "--seeds" {
+		if a == "--seeds" {
 			return false
 		}
-		if a == "--model" && j+1 < len(args) {
+		if inputFlags[a] && j+1 < len(args) && !strings.HasPrefix(args[j+1], "example:") {
 			if _, err := os.Stat(args[j+1]); err != nil {
 				return false
 			}
@@ -64,12 +92,13 @@ func runnable(args []string) bool {
 }
 
 // TestUsageExamples runs, in order, every example of the command doc and
-// the usage texts that works on embedded data: the documentation runs.
+// the usage texts that works on embedded data or on the output of an
+// earlier example: the documentation runs.
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	n := 0
 	seen := map[string]bool{}
-	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage} {
 		for _, args := range examples(u) {
 			key := strings.Join(args, " ")
 			if !runnable(args) || seen[key] {
@@ -77,14 +106,14 @@ func TestUsageExamples(t *testing.T) {
 			}
 			seen[key] = true
 			n++
-			t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Run(key, func(t *testing.T) {
 				if code, _, stderr := trajkit(t, args...); code != 0 {
 					t.Errorf("exit %d: %s", code, stderr)
 				}
 			})
 		}
 	}
-	if n < 8 {
+	if n < 10 {
 		t.Errorf("only %d runnable examples", n)
 	}
 }

@@ -44,7 +44,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if err := checkOut(*out); err != nil {
 		return err
 	}
-	mf, err := readModelFile(filepath.Join(*model, "model.json"))
+	mf, _, err := readModel(*model)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if idCol == "" {
 		idCol = mf.Settings.Data.ID
 	}
-	a, err := readAssignments(filepath.Join(*model, "assignments.csv"), len(mf.Groups))
+	a, err := readAssignments(*model, len(mf.Groups))
 	if err != nil {
 		return err
 	}
@@ -79,64 +79,6 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nWrote %s\n", path)
 	return nil
-}
-
-func readModelFile(path string) (*trajectory.ModelFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return trajectory.ReadModelFile(f, path)
-}
-
-// assignments is the content of assignments.csv.
-type assignments struct {
-	ids   []string
-	group []int       // 0-based
-	post  [][]float64 // K x N
-}
-
-func readAssignments(path string, k int) (*assignments, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = k + 2
-	header, err := cr.Read()
-	if err != nil {
-		return nil, &trajectory.DataError{File: path, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d: %v", k, err)}
-	}
-	if header[0] != "id" || header[1] != "group" {
-		return nil, &trajectory.DataError{File: path, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d", k)}
-	}
-	a := &assignments{post: make([][]float64, k)}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, &trajectory.DataError{File: path, Msg: err.Error()}
-		}
-		line, _ := cr.FieldPos(0)
-		g, err := strconv.Atoi(rec[1])
-		if err != nil || g < 1 || g > k {
-			return nil, &trajectory.DataError{File: path, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
-		}
-		a.ids = append(a.ids, rec[0])
-		a.group = append(a.group, g-1)
-		for j := 0; j < k; j++ {
-			p, err := strconv.ParseFloat(rec[j+2], 64)
-			if err != nil || p < 0 || p > 1 {
-				return nil, &trajectory.DataError{File: path, Line: line, Column: j + 3, ColumnName: header[j+2], Msg: fmt.Sprintf("posterior %q: expected a probability", rec[j+2])}
-			}
-			a.post[j] = append(a.post[j], p)
-		}
-	}
-	return a, nil
 }
 
 func writeProfilesCSV(w io.Writer, rows []trajectory.ProfileRow) error {

@@ -195,20 +195,6 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// readModel reads model.json, given as a file or the directory holding it.
-func readModel(path string) (*trajectory.ModelFile, string, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, "model.json")
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, path, err
-	}
-	defer fh.Close()
-	m, err := trajectory.ReadModelFile(fh, path)
-	return m, path, err
-}
-
 // writeSimulated writes the files of a simulated data set into dir and
 // returns their paths.
 func writeSimulated(dir string, s *trajectory.Simulated) ([]string, error) {

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+const plotUsage = `Usage: trajkit plot --model DIR --out FILE.png|.svg|.pdf [flags]
+
+Draws a figure of the model in DIR (the --out directory of trajkit fit):
+
+  trajectories  per group the expected count by age as a line, the observed
+                means as points (posterior-weighted; --observed assigned for
+                assigned members only) and 95% bands when model.json has
+                intervals; the default
+  posteriors    each assigned person's posterior probability of the group,
+                with the group's APP (average posterior probability)
+  careers       a random sample of individual careers per group, as strips
+                of counts by age
+  selection     BIC (N persons, N observations) and AIC by number of groups,
+                the recommended model ringed; DIR is the --out directory of
+                trajkit select (selection.csv, selection.json)
+
+The careers are read again as model.json says they were read for the fit;
+--data and the reading flags override that. A PNG has --width x --height
+pixels; an SVG or PDF has the same size at 96 pixels per inch.
+
+Examples:
+  trajkit fit --data example:sim630 --groups 4 --out result
+  trajkit plot --model result --data example:sim630 --out trajectories.png
+  trajkit plot --model result --data example:sim630 --kind careers --sample 30 --out careers.svg
+  trajkit plot --model result --kind posteriors --out posteriors.pdf --width 900 --height 600
+  trajkit plot --model result --title "Simulated careers" --ylabel "Offences per year at risk" --out trajectories.svg
+  trajkit plot --model selection --kind selection --out selection.png
+`
+
+// Figure kinds.
+const (
+	kindTrajectories = "trajectories"
+	kindPosteriors   = "posteriors"
+	kindCareers      = "careers"
+	kindSelection    = "selection"
+)
+
+// figureFlags are the flags that shape a figure.
+type figureFlags struct {
+	kind                  string
+	title, xLabel, yLabel string
+	width, height         int
+	observed              string
+	noBands               bool
+	sample                int
+	seed                  uint64
+}
+
+func (f *figureFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers or selection")
+	fs.IntVar(&f.width, "width", 1200, "width in pixels (96 per inch in SVG and PDF)")
+	fs.IntVar(&f.height, "height", 800, "height in pixels")
+	fs.StringVar(&f.title, "title", "", "title over the figure (default none)")
+	fs.StringVar(&f.xLabel, "xlabel", "", `label of the x axis (default "Age" for trajectories and careers)`)
+	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default "Offences per year" for trajectories)`)
+	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
+	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
+	fs.IntVar(&f.sample, "sample", 20, "careers: persons drawn per group")
+	fs.Uint64Var(&f.seed, "seed", 1, "careers: seed of the sample")
+}
+
+func (f *figureFlags) check() error {
+	switch f.kind {
+	case kindTrajectories, kindPosteriors, kindCareers, kindSelection:
+	default:
+		return usagef("--kind %q: expected trajectories, posteriors, careers or selection", f.kind)
+	}
+	switch f.observed {
+	case "posterior", "assigned", "none":
+	default:
+		return usagef("--observed %q: expected posterior, assigned or none", f.observed)
+	}
+	for _, d := range []struct {
+		name string
+		v    int
+	}{{"width", f.width}, {"height", f.height}} {
+		if d.v < trajectory.MinFigurePixels || d.v > trajectory.MaxFigurePixels {
+			return usagef("--%s %d: expected %d to %d pixels", d.name, d.v, trajectory.MinFigurePixels, trajectory.MaxFigurePixels)
+		}
+	}
+	if f.sample < 1 {
+		return usagef("--sample %d: expected at least 1 person per group", f.sample)
+	}
+	return nil
+}
+
+// needsData says whether the figure needs the careers.
+func (f *figureFlags) needsData() bool {
+	return f.kind == kindCareers || f.kind == kindTrajectories && f.observed != "none"
+}
+
+// figureFormat returns png, svg or pdf from a file name.
+func figureFormat(path string) (string, error) {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	switch ext {
+	case "png", "svg", "pdf":
+		return ext, nil
+	}
+	return "", usagef("--out %q: expected a file name ending in .png, .svg or .pdf", path)
+}
+
+// figureData is what the figures are drawn from.
+type figureData struct {
+	model *trajectory.ModelFile
+	// careers are the persons of the fit, nil when not read; post are
+	// their posteriors (K x N, in the careers' order when careers are set).
+	careers *trajectory.Careers
+	post    [][]float64
+	// read says how the careers were read.
+	read trajectory.DataSettings
+	// selection is select's table, for the selection figure.
+	selection *trajectory.SelectionTable
+}
+
+// figure draws the figure of the given kind.
+func (f *figureFlags) figure(kind string, d *figureData) (*trajectory.Figure, error) {
+	switch kind {
+	case kindTrajectories:
+		o := &trajectory.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands}
+		if f.observed != "none" {
+			o.Weighting = trajectory.ByPosterior
+			if f.observed == "assigned" {
+				o.Weighting = trajectory.ByAssignment
+			}
+			o.Observed = trajectory.ObservedMeans(d.careers, d.post, o.Weighting)
+		}
+		return trajectory.TrajectoryPlot(d.model, o)
+	case kindPosteriors:
+		return trajectory.PosteriorPlot(d.model, d.post, &trajectory.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+	case kindCareers:
+		return trajectory.CareersPlot(d.model, d.careers, d.post, &trajectory.CareersOptions{
+			Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Sample: f.sample, Seed: f.seed})
+	case kindSelection:
+		return trajectory.SelectionPlot(d.selection.Points, &trajectory.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+	}
+	panic("trajkit: unknown figure kind " + kind)
+}
+
+// writeFigure renders fig into path, atomically.
+func writeFigure(path string, fig *trajectory.Figure, width, height int) error {
+	format, err := figureFormat(path)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
+}
+
+type plotFlags struct {
+	dataFlags
+	figureFlags
+	model, out string
+}
+
+func runPlot(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
+	var f plotFlags
+	f.dataFlags.register(fs)
+	f.figureFlags.register(fs)
+	fs.StringVar(&f.model, "model", "", "directory of the model (trajkit fit --out), or of the selection for --kind selection (required)")
+	fs.StringVar(&f.out, "out", "", "figure file: .png, .svg or .pdf (required)")
+	if err := parseFlags(fs, plotUsage, args, stdout); err != nil {
+		return err
+	}
+	if f.model == "" {
+		return usagef("--model is required: the --out directory of trajkit fit (or of trajkit select for --kind selection)")
+	}
+	if f.out == "" {
+		return usagef("--out is required: a file name ending in .png, .svg or .pdf")
+	}
+	if _, err := figureFormat(f.out); err != nil {
+		return err
+	}
+	if err := f.figureFlags.check(); err != nil {
+		return err
+	}
+	if f.data != "" {
+		if err := f.dataFlags.check(); err != nil {
+			return err
+		}
+	}
+	d := &figureData{}
+	if f.kind == kindSelection {
+		t, _, warning, err := readSelection(f.model)
+		if err != nil {
+			return err
+		}
+		if warning != "" {
+			fmt.Fprintf(stderr, "trajkit: warning: %s\n", warning)
+		}
+		d.selection = t
+	} else {
+		var err error
+		if d, err = readFigureData(f.model, &f.dataFlags, fs, f.needsData(), stderr); err != nil {
+			return err
+		}
+	}
+	fig, err := f.figure(f.kind, d)
+	if err != nil {
+		return err
+	}
+	if err := writeFigure(f.out, fig, f.width, f.height); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
+	return nil
+}
+
+// readFigureData reads the model in dir, its posteriors and, when
+// withCareers, the careers it was fitted to, with the posteriors in their
+// order.
+func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers bool, stderr io.Writer) (*figureData, error) {
+	m, _, err := readModel(dir)
+	if err != nil {
+		return nil, err
+	}
+	a, err := readAssignments(dir, len(m.Groups))
+	if err != nil {
+		return nil, err
+	}
+	d := &figureData{model: m, post: a.post}
+	if !withCareers {
+		return d, nil
+	}
+	given := df.data != ""
+	df.fromModel(fs, m.Settings.Data)
+	if df.data == "" {
+		return nil, usagef("%s does not say which data the model was fitted to: give --data", filepath.Join(dir, "model.json"))
+	}
+	if err := df.check(); err != nil {
+		return nil, err
+	}
+	l, err := df.load(fs)
+	if err != nil {
+		if !given {
+			return nil, fmt.Errorf("reading the data of the fit again as model.json records (--data to read other data or from elsewhere): %w", err)
+		}
+		return nil, err
+	}
+	if given {
+		for _, w := range l.warnings {
+			fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
+		}
+	}
+	if d.post, err = alignPosteriors(l.careers, a.ids, a.post, dir, df.data); err != nil {
+		return nil, err
+	}
+	d.careers, d.read = l.careers, l.settings
+	return d, nil
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// fitSim630 fits four groups to example:sim630 into a new directory and
+// returns it; with labels, the groups get the names of the simulated ones
+// (data/README.md).
+func fitSim630(t *testing.T, labels bool, extra ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sim630")
+	args := append([]string{"fit", "--data", "example:sim630", "--groups", "4", "--out", dir}, extra...)
+	if code, _, stderr := trajkit(t, args...); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	if !labels {
+		return dir
+	}
+	path := filepath.Join(dir, "model.json")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := trajectory.ReadModelFile(f, path)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, name := range []string{"incidental", "early-peak", "late-peak", "continuous"} {
+		m.Groups[k].Label = name
+	}
+	var b bytes.Buffer
+	if err := m.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// legends returns each group's legend entry ("early-peak 28.5%") as the
+// figures and the report write it.
+func legends(t *testing.T, dir string) []string {
+	t.Helper()
+	m, _, err := readModel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for j := range m.Groups {
+		out = append(out, m.Groups[j].Legend())
+	}
+	return out
+}
+
+func TestFitPlot(t *testing.T) {
+	dir := fitSim630(t, false, "--plot")
+	f, err := os.Open(filepath.Join(dir, "trajectories.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 800 {
+		t.Errorf("trajectories.png is %dx%d, want 1200x800", b.Dx(), b.Dy())
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "trajectories.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range append(legends(t, dir), `width="900pt" height="600pt"`) {
+		if !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("trajectories.svg does not contain %q", want)
+		}
+	}
+}
+
+func TestPlotKindsAndFormats(t *testing.T) {
+	dir := fitSim630(t, true)
+	out := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		file string
+		want []string // in SVG files
+	}{
+		{"trajectories from the stored settings", []string{"--model", dir}, "t.svg", append(legends(t, dir), "observed mean (posterior-weighted)")},
+		{"trajectories by assignment", []string{"--model", dir, "--observed", "assigned", "--title", "Four & more"}, "t2.svg", []string{"observed mean (by assignment)", "Four &amp; more"}},
+		{"trajectories without data", []string{"--model", dir, "--observed", "none", "--data", "example:nope"}, "t3.svg", legends(t, dir)},
+		{"trajectories with labels", []string{"--model", dir, "--xlabel", "Years of age", "--ylabel", "Arrests"}, "t4.png", nil},
+		{"posteriors", []string{"--model", dir, "--kind", "posteriors"}, "p.svg", []string{"APP 0.9"}},
+		{"careers", []string{"--model", dir, "--kind", "careers", "--data", "example:sim630", "--sample", "5"}, "c.svg", []string{"5 of 235 assigned"}},
+		{"careers pdf", []string{"--model", dir, "--kind", "careers"}, "c.pdf", nil},
+		{"selection", []string{"--model", filepath.Join("testdata", "select-sim630"), "--kind", "selection"}, "s.svg", []string{"recommended: 4 groups", "BIC (N observations)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(out, tc.file)
+			args := append(append([]string{"plot"}, tc.args...), "--out", path, "--width", "960", "--height", "640")
+			code, stdout, stderr := trajkit(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stdout, "Wrote "+path) {
+				t.Errorf("stdout %q", stdout)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch filepath.Ext(path) {
+			case ".png":
+				img, err := png.Decode(bytes.NewReader(b))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if img.Bounds().Dx() != 960 || img.Bounds().Dy() != 640 {
+					t.Errorf("%s is %v, want 960x640", tc.file, img.Bounds())
+				}
+			case ".pdf":
+				// 960 x 640 pixels at 96 dpi are 720 x 480 points.
+				if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("/MediaBox [0 0 720.00 480.00]")) {
+					t.Errorf("%s is not a 720 x 480 point PDF", tc.file)
+				}
+			case ".svg":
+				for _, want := range append(tc.want, `width="720pt" height="480pt"`) {
+					if !bytes.Contains(b, []byte(want)) {
+						t.Errorf("%s does not contain %q", tc.file, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPlotStoredSettings(t *testing.T) {
+	// Exposure and a window: the data must be read again with both, or
+	// the persons would not match assignments.csv.
+	dir := filepath.Join(t.TempDir(), "to1")
+	if code, _, stderr := trajkit(t, "fit", "--data", "example:toronto1-exposure", "--groups", "2", "--ages", "10-30", "--out", dir); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	m, _, err := readModel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.Settings.Data; s.Exposure != "exposure" || s.Ages != "10-30" {
+		t.Fatalf("model.json data settings %+v", s)
+	}
+	out := filepath.Join(t.TempDir(), "t.svg")
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--out", out); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The age axis covers the window of the fit.
+	for _, want := range []string{">10</text>", ">30</text>"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the figure has no tick label %q", want)
+		}
+	}
+	// Other data than the fit's do not match the posteriors.
+	code, _, stderr := trajkit(t, "plot", "--model", dir, "--data", "example:toronto2", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "not the persons the model") {
+		t.Errorf("other data: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestPlotExitCodes(t *testing.T) {
+	dir := fitSim630(t, false)
+	out := filepath.Join(t.TempDir(), "f.png")
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no model", []string{"plot", "--out", out}, 2, "--model is required"},
+		{"no out", []string{"plot", "--model", dir}, 2, "--out is required"},
+		{"bad extension", []string{"plot", "--model", dir, "--out", "f.gif"}, 2, ".png, .svg or .pdf"},
+		{"bad kind", []string{"plot", "--model", dir, "--out", out, "--kind", "pie"}, 2, `--kind "pie"`},
+		{"bad observed", []string{"plot", "--model", dir, "--out", out, "--observed", "all"}, 2, `--observed "all"`},
+		{"too small", []string{"plot", "--model", dir, "--out", out, "--width", "20"}, 2, "--width 20"},
+		{"bad sample", []string{"plot", "--model", dir, "--out", out, "--kind", "careers", "--sample", "0"}, 2, "--sample 0"},
+		{"bad data flag", []string{"plot", "--model", dir, "--out", out, "--data", "example:sim630", "--format", "tall"}, 2, `--format "tall"`},
+		{"unknown example", []string{"plot", "--model", dir, "--out", out, "--data", "example:nope"}, 2, "no embedded data set"},
+		{"not a model", []string{"plot", "--model", empty, "--out", out}, 1, "model.json: no such file"},
+		{"not a selection", []string{"plot", "--model", dir, "--kind", "selection", "--out", out}, 1, "selection.csv: no such file"},
+		{"other data", []string{"plot", "--model", dir, "--out", out, "--data", "example:toronto1"}, 1, "not the persons the model"},
+		{"fit plot without out", []string{"fit", "--data", "example:sim630", "--groups", "2", "--plot"}, 2, "--plot needs --out"},
+		{"report without model", []string{"report", "--out", "r.html"}, 2, "--model is required"},
+		{"report without out", []string{"report", "--model", dir}, 2, "--out is required"},
+		{"report of no model", []string{"report", "--model", empty, "--out", filepath.Join(empty, "r.html")}, 1, "model.json: no such file"},
+		{"report without selection", []string{"report", "--model", dir, "--select", empty, "--out", filepath.Join(empty, "r.html")}, 1, "selection.csv: no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := trajkit(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tc.code, tc.msg)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed plot wrote %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(empty, "r.html")); !os.IsNotExist(err) {
+		t.Errorf("a failed report wrote r.html")
+	}
+}
+
+func TestPlotHelp(t *testing.T) {
+	for _, cmd := range []string{"plot", "report"} {
+		code, stdout, _ := trajkit(t, cmd, "-h")
+		if code != 0 || !strings.Contains(stdout, "Usage: trajkit "+cmd) || !strings.Contains(stdout, "-model") {
+			t.Errorf("%s -h: exit %d, stdout %q", cmd, code, stdout)
+		}
+	}
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// The sections of the report: each fills its part of the page with text
+// ready to show.
+
+func distName(d trajectory.Distribution) string {
+	if d == trajectory.ZIP {
+		return "zero-inflated Poisson"
+	}
+	return "Poisson"
+}
+
+// dataSection summarises the careers as read.
+func (p *reportPage) dataSection(d *figureData) {
+	c, s := d.careers, d.read
+	var offences, offenders int
+	var exposure float64
+	for i := 0; i < c.Len(); i++ {
+		y := 0
+		c.Cells(i, func(x trajectory.Cell) {
+			y += x.Y
+			exposure += x.Exposure
+		})
+		offences += y
+		if y > 0 {
+			offenders++
+		}
+	}
+	obs := c.ObservedByAge()
+	lo, hi := slices.Min(obs), slices.Max(obs)
+	expo := "none: every observed year counts as 1"
+	if s.Exposure != "" {
+		expo = "column " + s.Exposure
+	}
+	p.Data = []keyValue{
+		{"File", s.File},
+		{"Layout", layout(s)},
+		{"Exposure (time at risk)", expo},
+		{"Ages modelled", fmt.Sprintf("%d-%d", c.MinAge, c.MaxAge())},
+		{"Persons", strconv.Itoa(c.Len())},
+		{"Person-age observations", strconv.Itoa(c.NumObs)},
+		{"Persons observed per age", fmt.Sprintf("%d to %d", lo, hi)},
+		{"Offences", strconv.Itoa(offences)},
+		{"Persons with at least one offence", fmt.Sprintf("%d (%s)", offenders, trajectory.FormatShare(float64(offenders)/float64(c.Len())))},
+		{"Offences per person-year at risk", fmtNum(float64(offences)/exposure, 4)},
+	}
+	if fitted := d.model.Settings.Data.File; fitted != s.File {
+		p.DataWarnings = append(p.DataWarnings, fmt.Sprintf("The model was fitted to %s; this report reads %s.", fitted, s.File))
+	}
+}
+
+// layout describes how the career file is laid out.
+func layout(s trajectory.DataSettings) string {
+	if s.Format == trajectory.Wide {
+		return fmt.Sprintf("wide: one row per person, id in column %s, counts in columns %s12, %s13, ...", s.ID, s.Count, s.Count)
+	}
+	return fmt.Sprintf("long: one row per person and age, id, age and count in columns %s, %s and %s", s.ID, s.Age, s.Count)
+}
+
+// modelSection describes the model, its fit and the multi-start report.
+func (p *reportPage) modelSection(m *trajectory.ModelFile) {
+	orders := make([]int, len(m.Groups))
+	infl := make([]int, len(m.Groups))
+	for j, g := range m.Groups {
+		orders[j], infl[j] = g.Order, g.InflationOrder
+	}
+	p.Model = []keyValue{
+		{"Distribution", distName(m.Distribution)},
+		{"Groups", strconv.Itoa(len(m.Groups))},
+		{"Polynomial orders of log λ", joinList(orders, ", ")},
+	}
+	if m.Distribution == trajectory.ZIP {
+		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinList(infl, ", ")})
+	}
+	p.Model = append(p.Model, keyValue{"Age in the polynomials", fmt.Sprintf("a = (age − %g) / %g", m.AgeScaling.Center, m.AgeScaling.Scale)})
+	st := m.Starts
+	p.Criteria = []keyValue{
+		{"Log-likelihood", fmtNum(m.LogLik, 3)},
+		{"Parameters", strconv.Itoa(m.NParams)},
+		{fmt.Sprintf("BIC, N = %d persons", m.NPersons), fmtNum(m.BICPersons, 2)},
+		{fmt.Sprintf("BIC, N = %d observations", m.NObs), fmtNum(m.BICObs, 2)},
+		{"AIC", fmtNum(m.AIC, 2)},
+		{"Relative entropy", fmtPtr(m.Entropy, 3)},
+		{"Starts", fmt.Sprintf("%d, %d run to convergence, the best log-likelihood reached by %d", st.Total, st.RunToConvergence, st.ReachedBest)},
+		{"Status", fmt.Sprintf("%s after %d iterations", m.Status, m.Iterations)},
+	}
+	p.Warnings = m.Warnings
+}
+
+// Nagin's (2005, ch. 5) rules of thumb for adequacy.
+const (
+	minAPP = 0.7
+	minOCC = 5
+)
+
+// groupSections writes the groups' shares and adequacy diagnostics, and
+// their coefficients with standard errors when model.json has them.
+func (p *reportPage) groupSections(m *trajectory.ModelFile) {
+	hasSE := false
+	for j := range m.Groups {
+		g := &m.Groups[j]
+		r := reportGroup{
+			Name:      g.Name(),
+			Colour:    trajectory.GroupColour(j),
+			Share:     trajectory.FormatShare(g.Share),
+			ShareSE:   "–",
+			ShareCI:   "–",
+			Assigned:  trajectory.FormatShare(g.AssignedShare),
+			NAssigned: strconv.Itoa(g.NAssigned),
+			APP:       fmtPtr(g.APP, 3),
+			OCC:       fmtPtr(g.OCC, 1),
+			MeanCount: fmtNum(g.MeanCount, 3),
+			LowAPP:    g.APP != nil && *g.APP < minAPP,
+			LowOCC:    g.OCC != nil && *g.OCC < minOCC,
+		}
+		if g.ShareSE != nil {
+			p.HasShareSE = true
+			r.ShareSE = trajectory.FormatShare(*g.ShareSE)
+		}
+		if g.ShareCI != nil {
+			p.HasShareSE = true
+			r.ShareCI = trajectory.FormatShare(g.ShareCI[0]) + " to " + trajectory.FormatShare(g.ShareCI[1])
+		}
+		p.AnyLow = p.AnyLow || r.LowAPP || r.LowOCC
+		p.Groups = append(p.Groups, r)
+
+		b := coefBlock{Name: g.Legend(), Colour: trajectory.GroupColour(j)}
+		for q, est := range g.Beta {
+			b.Rows = append(b.Rows, coefficientRow(powerName(q), est, g.BetaSE, q, &hasSE))
+		}
+		for q, est := range g.Inflation {
+			b.Rows = append(b.Rows, coefficientRow("Inflation "+strings.ToLower(powerName(q)), est, g.InflationSE, q, &hasSE))
+		}
+		p.Coefs = append(p.Coefs, b)
+	}
+	p.CoefNote = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
+	if m.Distribution == trajectory.ZIP {
+		p.CoefNote += ", and of the logit of the probability of a structural zero"
+	}
+	if hasSE {
+		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
+	} else {
+		p.CoefNote += ". model.json has no standard errors, so SE, z and p are not shown."
+	}
+}
+
+// coefficientRow writes one coefficient, with its SE, z and p when the
+// SE is known.
+func coefficientRow(name string, est float64, ses []*float64, q int, hasSE *bool) coefRow {
+	r := coefRow{Parameter: name, Estimate: fmtNum(est, 5), SE: "–", Z: "–", P: "–"}
+	if q < len(ses) && ses[q] != nil && *ses[q] > 0 {
+		se := *ses[q]
+		*hasSE = true
+		z := est / se
+		r.SE, r.Z = fmtNum(se, 5), fmtNum(z, 2)
+		r.P = formatP(math.Erfc(math.Abs(z) / math.Sqrt2))
+	}
+	return r
+}
+
+func powerName(q int) string {
+	if q < len(powerNames) {
+		return powerNames[q]
+	}
+	return "Power " + strconv.Itoa(q)
+}
+
+// formatP writes a p-value with two significant digits, "< 0.001" below.
+func formatP(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return strconv.FormatFloat(p, 'f', max(2, 1-int(math.Floor(math.Log10(p)))), 64)
+}
+
+// figures draws the trajectories, the posterior probabilities and a sample
+// of careers.
+func (p *reportPage) figures(d *figureData, sample int, seed uint64) error {
+	k := len(d.model.Groups)
+	ff := figureFlags{observed: "posterior", sample: sample, seed: seed}
+	bands := "No intervals are drawn: model.json has none."
+	if hasBands(d.model) {
+		bands = "Shaded: pointwise 95% intervals of the expected count."
+	}
+	cols := int(math.Ceil(math.Sqrt(float64(k))))
+	rows := (k + cols - 1) / cols
+	for _, fig := range []struct {
+		kind, id, title string
+		height          int
+		caption         string
+	}{
+		{kindTrajectories, "fig-trajectories", "Trajectories", 800,
+			"Expected offences per year at risk by age in each group (lines) and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
+		{kindPosteriors, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
+			"Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold 0.7. Dots far to the left are persons the model cannot place with confidence."},
+		{kindCareers, "fig-careers", "Careers", min(120+340*rows, 2400),
+			fmt.Sprintf("A random sample of up to %d persons per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", sample, seed)},
+	} {
+		f, err := ff.figure(fig.kind, d)
+		if err != nil {
+			return err
+		}
+		rf, err := reportSVG(f, fig.id, fig.title, 1200, fig.height, fig.caption)
+		if err != nil {
+			return err
+		}
+		p.Figures = append(p.Figures, rf)
+	}
+	return nil
+}
+
+// hasBands says whether any group has an interval at every age.
+func hasBands(m *trajectory.ModelFile) bool {
+	for _, g := range m.Groups {
+		ok := len(g.Curve) > 0
+		for _, c := range g.Curve {
+			if !(c.MeanLo != nil && c.MeanHi != nil || c.MeanLoBoot != nil && c.MeanHiBoot != nil) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// svgSize matches the fixed size of gonum/plot's SVG element.
+var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+
+// reportSVG renders fig as an SVG element for the page: without the XML
+// prologue, and without a fixed size so that it scales with the page (its
+// viewBox keeps the proportions).
+func reportSVG(fig *trajectory.Figure, id, title string, width, height int, caption string) (reportFigure, error) {
+	var b bytes.Buffer
+	if err := fig.Render(&b, "svg", width, height); err != nil {
+		return reportFigure{}, err
+	}
+	s := b.String()
+	if i := strings.Index(s, "<svg"); i >= 0 {
+		s = s[i:]
+	}
+	s = svgSize.ReplaceAllLiteralString(s, `<svg role="img" aria-label="`+html.EscapeString(title)+`"`)
+	// The SVG comes from gonum/plot, which escapes every text it draws.
+	return reportFigure{ID: id, Title: title, Caption: caption, SVG: template.HTML(s)}, nil
+}
