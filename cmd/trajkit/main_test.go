@@ -570,9 +570,19 @@ func TestReproduce(t *testing.T) {
 			t.Errorf("no group labelled %s: %v", l, m.Groups)
 		}
 	}
-	for _, f := range []string{"assignments.csv", "selection.csv", "selection.json", "profiles.csv"} {
+	for _, f := range []string{"assignments.csv", "selection.csv", "selection.json", "profiles.csv",
+		"trajectories.png", "trajectories.svg", "selection.png", "report.html"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s", f)
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="reproduction"`, "Published vs reproduced", "low-rate", "✔"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
 		}
 	}
 }

@@ -176,8 +176,12 @@ type csvTable struct {
 
 // readProfiles reads DIR/profiles.csv; it returns nil and no error when
 // the file does not exist.
-func readProfiles(dir string) (*csvTable, error) {
-	path := filepath.Join(dir, "profiles.csv")
+func readProfiles(dir string) (*csvTable, error) { return readCSVTable(dir, "profiles.csv") }
+
+// readCSVTable reads DIR/name as a table, or returns nil when there is no
+// such file.
+func readCSVTable(dir, name string) (*csvTable, error) {
+	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -88,6 +88,10 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	repro, err := readCSVTable(f.model, "reproduction.csv")
+	if err != nil {
+		return err
+	}
 	page, err := f.page(d)
 	if err != nil {
 		return err
@@ -99,6 +103,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	if prof != nil {
 		page.Profiles = profilesSection(prof)
+	}
+	if repro != nil {
+		page.Reproduction = reproductionSection(repro)
 	}
 	if err := writeAtomic(f.out, func(w io.Writer) error { return reportTemplate.Execute(w, page) }); err != nil {
 		return err
@@ -127,6 +134,7 @@ type reportPage struct {
 	Figures            []reportFigure
 	Selection          *reportSelection
 	Profiles           *reportTable
+	Reproduction       *reportTable
 }
 
 type keyValue struct{ Key, Value string }

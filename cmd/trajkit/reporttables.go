@@ -71,6 +71,25 @@ func profilesSection(t *csvTable) *reportTable {
 	return s
 }
 
+// reproductionSection shows reproduction.csv, written by trajkit reproduce.
+func reproductionSection(t *csvTable) *reportTable {
+	s := &reportTable{Note: "From reproduction.csv: each published figure of the 630-offender study next to the value the pipeline reproduces, with its tolerance."}
+	for _, r := range t.Rows {
+		cells := make([]reportCell, len(r))
+		for j, v := range r {
+			if t.Header[j] == "ok" {
+				v = map[string]string{"true": "✔", "false": "✘"}[v]
+			}
+			cells[j] = reportCell{Text: v}
+		}
+		s.Rows = append(s.Rows, reportRow{Cells: cells})
+	}
+	for _, h := range []string{"Row", "Published", "Reproduced", "Tolerance", "OK"} {
+		s.Header = append(s.Header, reportCell{Text: h})
+	}
+	return s
+}
+
 // Digits of the numeric columns of select's and the profiles' tables;
 // shares become percentages.
 var columnDigits = map[string]int{

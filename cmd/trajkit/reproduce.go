@@ -49,7 +49,9 @@ Examples:
 
 It writes to DIR (default out): model.json and assignments.csv (the
 recommended model, groups labelled), selection.csv, selection.json,
-profiles.csv and reproduction.csv (row,published,reproduced,tolerance,ok).
+profiles.csv, reproduction.csv (row,published,reproduced,tolerance,ok),
+the figures trajectories.png, trajectories.svg and selection.png, and
+report.html, one self-contained page with all of it.
 With --seeds N it instead regenerates the synthetic cohort with seeds 1..N,
 runs the pipeline on each, and reports how often it picks four groups, how
 often each share is within five points of the published one, and how well
@@ -204,6 +206,22 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	written = append(written, "reproduction.csv")
+	// Figures and the report, by the plot and report commands.
+	for _, args := range [][]string{
+		{"--model", f.out, "--out", filepath.Join(f.out, "trajectories.png")},
+		{"--model", f.out, "--out", filepath.Join(f.out, "trajectories.svg")},
+		{"--model", f.out, "--kind", "selection", "--out", filepath.Join(f.out, "selection.png")},
+	} {
+		if err := runPlot(args, io.Discard, stderr); err != nil {
+			return err
+		}
+		written = append(written, filepath.Base(args[len(args)-1]))
+	}
+	report := []string{"--model", f.out, "--select", f.out, "--title", "Reproduction of the 630-offender four-group solution", "--out", filepath.Join(f.out, "report.html")}
+	if err := runReport(report, io.Discard, stderr); err != nil {
+		return err
+	}
+	written = append(written, "report.html")
 	fmt.Fprintf(stdout, "\nWrote %s in %s\n", strings.Join(written, ", "), f.out)
 	return nil
 }
