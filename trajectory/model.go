@@ -203,6 +203,9 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		return nil, err
 	}
 	f := newFitted(c, m, scaling, res, s.Risk, ref)
+	if totalCount(c) == 0 {
+		f.Warnings = append([]string{"every count is zero: the rates go to zero and no trajectory is identified"}, f.Warnings...)
+	}
 	if !s.NoSE {
 		f.infer(c, s.Threads)
 	}
@@ -236,4 +239,13 @@ func rateStart(c *Careers, k int) [][]float64 {
 		w[r*k/n][i] = 1
 	}
 	return w
+}
+
+// totalCount returns the sum of all counts.
+func totalCount(c *Careers) float64 {
+	var s float64
+	for _, y := range c.Y {
+		s += float64(y)
+	}
+	return s
 }

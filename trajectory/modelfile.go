@@ -53,19 +53,18 @@ type StartsFile struct {
 // FileSettings are the settings of a fit, enough to refit or to re-read
 // the data.
 type FileSettings struct {
-	Groups           int          `json:"groups"`
-	Orders           []int        `json:"orders"`
-	InflationOrders  []int        `json:"inflation_orders"`
-	Seed             uint64       `json:"seed"`
-	Starts           int          `json:"starts"`
-	Keep             int          `json:"keep"`
-	ConvergeAll      bool         `json:"converge_all"`
-	Tolerance        float64      `json:"tolerance"`
-	ScoreTolerance   float64      `json:"score_tolerance"`
-	MaxIterations    int          `json:"max_iterations"`
-	AgeWindow        [2]int       `json:"age_window"`
-	Data             DataSettings `json:"data"`
-	MinExposureFloor *float64     `json:"min_exposure,omitempty"`
+	Groups          int          `json:"groups"`
+	Orders          []int        `json:"orders"`
+	InflationOrders []int        `json:"inflation_orders"`
+	Seed            uint64       `json:"seed"`
+	Starts          int          `json:"starts"`
+	Keep            int          `json:"keep"`
+	ConvergeAll     bool         `json:"converge_all"`
+	Tolerance       float64      `json:"tolerance"`
+	ScoreTolerance  float64      `json:"score_tolerance"`
+	MaxIterations   int          `json:"max_iterations"`
+	AgeWindow       [2]int       `json:"age_window"`
+	Data            DataSettings `json:"data"`
 }
 
 // DataSettings say where the data came from and how they were read.
@@ -78,6 +77,8 @@ type DataSettings struct {
 	Exposure string `json:"exposure"`
 	// Ages is the --ages window as given ("" for all ages).
 	Ages string `json:"ages"`
+	// MinExposure is the --min-exposure floor, when one was applied.
+	MinExposure float64 `json:"min_exposure,omitempty"`
 	// Persons is the person file and Risk the risk factors, when used.
 	Persons string   `json:"persons,omitempty"`
 	Risk    []string `json:"risk,omitempty"`

@@ -2,6 +2,7 @@ package trajectory
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -176,6 +177,41 @@ func TestRestrict(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("person %s: %v, want %v", c.IDs[i], got, want)
+		}
+	}
+}
+
+// TestExposurePolicy: tiny exposures with positive counts are reported;
+// flooring them changes exactly those cells and keeps the likelihood
+// constant consistent (a naive recomputation agrees).
+func TestExposurePolicy(t *testing.T) {
+	in := "id,age,y,e\n1,12,0,1\n1,13,2,1e-9\n1,14,1,0.5\n2,12,3,0.0001\n2,13,0,1e-6\n"
+	c, _, err := ReadCareers(strings.NewReader(in), "e.csv", ReadOptions{Exposure: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.TinyExposures(TinyExposure)
+	if r.Cells != 2 || r.WorstID != "1" || r.WorstAge != 13 || r.WorstY != 2 {
+		t.Errorf("report %+v", r)
+	}
+	if w := r.Warning(TinyExposure); !strings.Contains(w, "2 years") || !strings.Contains(w, `person "1" at age 13`) {
+		t.Errorf("warning %q", w)
+	}
+	if n := c.FloorExposure(1e-3); n != 3 {
+		t.Errorf("floored %d cells, want 3 (two positive counts and one zero)", n)
+	}
+	if r := c.TinyExposures(TinyExposure); r.Cells != 0 {
+		t.Errorf("after flooring: %+v", r)
+	}
+	s := WindowScaling(c.MinAge, c.MaxAge())
+	f := newGroupFamily(newFamilyData(c), s, 1, 0)
+	comp := f.NewComponent()
+	comp.SetParams([]float64{-0.5, 0.2, -1})
+	ll := make([]float64, c.Len())
+	comp.LogLik(ll, 0, c.Len())
+	for i := range ll {
+		if want := naiveLogLik(c, i, s, []float64{-0.5, 0.2}, []float64{-1}); math.Abs(ll[i]-want) > 1e-9*(1+math.Abs(want)) {
+			t.Errorf("person %d: %v, naive %v", i, ll[i], want)
 		}
 	}
 }

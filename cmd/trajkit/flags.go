@@ -17,6 +17,7 @@ import (
 // command that fits shares them.
 type dataFlags struct {
 	data, format, id, age, count, exposure, ages string
+	minExposure                                  float64
 	// stored is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
 	// defaults do not apply.
@@ -31,6 +32,7 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
 	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
 	fs.StringVar(&d.ages, "ages", "", "model only ages LO-HI, e.g. 12-40 (default: all ages in the data)")
+	fs.Float64Var(&d.minExposure, "min-exposure", 0, "floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below 0.001)")
 }
 
 // loaded is a data set read and restricted to the modelled window.
@@ -86,6 +88,9 @@ func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
 			*f.dst = f.value
 		}
 	}
+	if !set["min-exposure"] {
+		d.minExposure = s.MinExposure
+	}
 	d.stored = true
 }
 
@@ -96,6 +101,9 @@ func (d *dataFlags) check() error {
 	}
 	if d.format != "" && d.format != "long" && d.format != "wide" {
 		return usagef("--format %q: expected long or wide", d.format)
+	}
+	if d.minExposure < 0 || d.minExposure > 1 || math.IsNaN(d.minExposure) {
+		return usagef("--min-exposure %v: expected a time at risk between 0 and 1", d.minExposure)
 	}
 	if d.ages != "" {
 		if _, _, err := parseAges(d.ages); err != nil {
@@ -145,6 +153,13 @@ func (d *dataFlags) load(fs *flag.FlagSet) (*loaded, error) {
 		},
 	}
 	l.warnings = append(l.warnings, info.Warnings...)
+	if d.minExposure > 0 {
+		n := c.FloorExposure(d.minExposure)
+		l.settings.MinExposure = d.minExposure
+		l.warnings = append(l.warnings, fmt.Sprintf("--min-exposure %g: %d cells had a lower exposure and were floored", d.minExposure, n))
+	} else if w := c.TinyExposures(trajectory.TinyExposure).Warning(trajectory.TinyExposure); w != "" {
+		l.warnings = append(l.warnings, w)
+	}
 	if d.ages != "" {
 		lo, hi, _ := parseAges(d.ages)
 		var dropped []int

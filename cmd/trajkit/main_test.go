@@ -10,6 +10,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -583,6 +585,53 @@ func TestReproduce(t *testing.T) {
 	for _, want := range []string{`id="reproduction"`, "Published vs reproduced", "low-rate", "✔"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+// TestDeterministicOutputs: model.json is identical, apart from its timing
+// fields, for 1 and 4 threads and GOMAXPROCS 1 and 4, and across reruns;
+// assignments.csv is identical byte for byte.
+func TestDeterministicOutputs(t *testing.T) {
+	var first map[string]any
+	var firstAssign string
+	for _, tc := range []struct {
+		threads    string
+		gomaxprocs int
+	}{{"1", 1}, {"4", 4}, {"4", 1}, {"1", 4}} {
+		prev := runtime.GOMAXPROCS(tc.gomaxprocs)
+		dir := t.TempDir()
+		code, _, stderr := trajkit(t, "fit", "--data", "example:toronto1-exposure", "--groups", "3", "--dist", "zip",
+			"--threads", tc.threads, "--out", dir)
+		runtime.GOMAXPROCS(prev)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m["timing"]; !ok {
+			t.Error("model.json has no timing fields")
+		}
+		delete(m, "timing")
+		a, err := os.ReadFile(filepath.Join(dir, "assignments.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first, firstAssign = m, string(a)
+			continue
+		}
+		if !reflect.DeepEqual(m, first) {
+			t.Errorf("--threads %s, GOMAXPROCS %d: model.json differs", tc.threads, tc.gomaxprocs)
+		}
+		if string(a) != firstAssign {
+			t.Errorf("--threads %s, GOMAXPROCS %d: assignments.csv differs", tc.threads, tc.gomaxprocs)
 		}
 	}
 }

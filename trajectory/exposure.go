@@ -1,0 +1,80 @@
+package trajectory
+
+import (
+	"fmt"
+	"math"
+)
+
+// TinyExposure is the exposure below which a year with a positive count is
+// reported: the count divided by the time at risk implies an absurd rate
+// (the public Toronto data have exposures down to 1e-16 with positive
+// counts).
+const TinyExposure = 1e-3
+
+// ExposureReport describes cells with a positive count and an exposure
+// below a threshold.
+type ExposureReport struct {
+	Cells int
+	// Worst is the cell with the highest implied rate y / e.
+	WorstID  string
+	WorstAge int
+	WorstY   int
+	WorstE   float64
+}
+
+// TinyExposures reports the cells with a positive count and an exposure
+// below threshold.
+func (c *Careers) TinyExposures(threshold float64) ExposureReport {
+	var r ExposureReport
+	if c.E == nil {
+		return r
+	}
+	worst := -1.0
+	for i := 0; i < c.Len(); i++ {
+		for k := c.Start[i]; k < c.Start[i+1]; k++ {
+			e := c.E[k]
+			if c.Y[k] == 0 || e == 0 || e >= threshold {
+				continue
+			}
+			r.Cells++
+			if rate := float64(c.Y[k]) / e; rate > worst {
+				worst = rate
+				r.WorstID, r.WorstAge, r.WorstY, r.WorstE = c.IDs[i], c.MinAge+int(c.Age[k]), int(c.Y[k]), e
+			}
+		}
+	}
+	return r
+}
+
+// Warning returns the report as a warning, or "" when there is none.
+func (r ExposureReport) Warning(threshold float64) string {
+	if r.Cells == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d years have a positive count with an exposure below %g, which implies an absurd rate (worst: person %q at age %d, count %d with exposure %.3g); they are used as given, as other tools do; --min-exposure X floors exposures at X",
+		r.Cells, threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE)
+}
+
+// FloorExposure raises every observed exposure below min to min and
+// returns the number of cells changed.
+func (c *Careers) FloorExposure(min float64) int {
+	if c.E == nil || !(min > 0) {
+		return 0
+	}
+	changed := 0
+	for i := 0; i < c.Len(); i++ {
+		for k := c.Start[i]; k < c.Start[i+1]; k++ {
+			e := c.E[k]
+			if e == 0 || e >= min {
+				continue
+			}
+			// Const holds Σ y log e: update it with the exposure.
+			if y := float64(c.Y[k]); y > 0 {
+				c.Const[i] += y * (math.Log(min) - math.Log(e))
+			}
+			c.E[k] = min
+			changed++
+		}
+	}
+	return changed
+}
