@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"bytes"
 	"encoding/csv"
 	"math"
 	"os"
@@ -118,5 +119,23 @@ func TestStudyWindow(t *testing.T) {
 	// older, fewer.
 	if lo != 12 || obs[hi-c.MinAge] < 158 || (hi < c.MaxAge() && obs[hi+1-c.MinAge] >= 158) {
 		t.Errorf("window %d-%d; observed at %d: %d, at %d: %d", lo, hi, hi, obs[hi-c.MinAge], hi+1, obs[hi+1-c.MinAge])
+	}
+}
+
+// TestShareStudyPlot: the robustness figure renders, with missing shares
+// (NaN) left out.
+func TestShareStudyPlot(t *testing.T) {
+	labels := []string{LabelLowRate, LabelHighRate}
+	fig, err := ShareStudyPlot(labels, map[string][]float64{LabelLowRate: {0.35, 0.4, math.NaN()}, LabelHighRate: {0.15}},
+		map[string]float64{LabelLowRate: 0.36, LabelHighRate: 0.15}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := fig.Render(&b, "png", 400, 300); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() < 1000 {
+		t.Errorf("PNG of %d bytes", b.Len())
 	}
 }

@@ -375,7 +375,25 @@ func runSeedStudy(n int, s trajectory.SelectSettings, out string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nWrote %s\n", path)
+	sharesByLabel := map[string][]float64{}
+	for _, r := range results {
+		for _, l := range order {
+			v, ok := r.shares[l]
+			if !ok {
+				v = math.NaN()
+			}
+			sharesByLabel[l] = append(sharesByLabel[l], v)
+		}
+	}
+	fig, err := trajectory.ShareStudyPlot(order, sharesByLabel, published, fmt.Sprintf("Shares recovered from %d synthetic cohorts", n))
+	if err != nil {
+		return err
+	}
+	figPath := filepath.Join(out, "seeds.png")
+	if err := writeFigure(figPath, fig, 900, 600); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nWrote %s and %s\n", path, figPath)
 	return nil
 }
 
