@@ -58,8 +58,13 @@ func (s *shares) AddLogPrior(dst [][]float64, from, to int) {
 	}
 }
 
-// Fit sets π_k = Σ_i p_ik / N. The gradient of the log-likelihood with
-// respect to α_k is Σ_i p_ik − N π_k.
+// minShare keeps every share positive, so that its logit stays finite: a
+// group that loses every person keeps a share of 1e-12, which changes the
+// log-likelihood by about that much and is reported as collapsed.
+const minShare = 1e-12
+
+// Fit sets π_k = Σ_i p_ik / N (at least minShare). The gradient of the
+// log-likelihood with respect to α_k is Σ_i p_ik − N π_k.
 func (s *shares) Fit(post [][]float64) float64 {
 	var score float64
 	for k := range s.pi {
@@ -70,7 +75,7 @@ func (s *shares) Fit(post [][]float64) float64 {
 		if k < len(s.pi)-1 {
 			score = math.Max(score, math.Abs(sum-float64(s.n)*s.pi[k]))
 		}
-		s.pi[k] = sum / float64(s.n)
+		s.pi[k] = math.Max(sum/float64(s.n), minShare)
 	}
 	s.normalise()
 	return score

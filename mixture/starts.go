@@ -234,6 +234,9 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 
 	// Recompute the best run's posteriors from its parameters.
 	best := states[keep[0]]
+	if math.IsNaN(best.ll) || math.IsInf(best.ll, 0) {
+		return nil, errors.New("mixture: no start reached a finite log-likelihood: the model gives the data zero probability")
+	}
 	r := newRun(p, s.Threads)
 	r.initParams(best.params)
 	res := &Result{
