@@ -141,9 +141,15 @@ func isUsage(err error) bool {
 	return errors.As(err, &u)
 }
 
+const versionUsage = `Usage: trajkit version
+
+Prints trajkit's version.
+`
+
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return usagef("version takes no arguments")
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parseFlags(fs, versionUsage, args, stdout); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "trajkit %s\n", trajectory.Version)
 	return nil
