@@ -196,9 +196,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if m.Groups() > l.careers.Len() {
 		return usagef("--groups %d is more than the %d persons in the data", m.Groups(), l.careers.Len())
 	}
-	for _, w := range l.warnings {
-		fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
-	}
+	warn(stderr, l.warnings...)
 	s := f.settings()
 	s.Risk, s.Reference = l.risk, f.reference
 	t1 := time.Now()

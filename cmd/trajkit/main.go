@@ -154,3 +154,10 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "trajkit %s\n", trajectory.Version)
 	return nil
 }
+
+// warn prints warnings on stderr, one per line, prefixed "trajkit: warning:".
+func warn(stderr io.Writer, warnings ...string) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
+	}
+}

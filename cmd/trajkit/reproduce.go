@@ -158,15 +158,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %d persons are still observed.\n\n",
 			lo, hi, 100*trajectory.StudyWindowShare, full.Len())
 	}
-	for _, w := range l.warnings {
-		fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
-	}
-	progress := newProgress(stderr, "reproduce")
-	s.Progress = func(done int, c *trajectory.Candidate) {
-		progress.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, joinInts(c.Orders)))
-	}
-	sel, err := trajectory.Select(l.careers, s)
-	progress.done()
+	sel, err := runSelection("reproduce", l, s, stderr)
 	if err != nil {
 		return err
 	}

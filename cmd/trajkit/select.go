@@ -161,15 +161,7 @@ func runSelect(args []string, stdout, stderr io.Writer) error {
 	if s.MaxGroups > l.careers.Len() {
 		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.careers.Len())
 	}
-	for _, w := range l.warnings {
-		fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
-	}
-	progress := newProgress(stderr, "select")
-	s.Progress = func(done int, c *trajectory.Candidate) {
-		progress.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, joinInts(c.Orders)))
-	}
-	sel, err := trajectory.Select(l.careers, s)
-	progress.done()
+	sel, err := runSelection("select", l, s, stderr)
 	if err != nil {
 		return err
 	}
@@ -186,6 +178,19 @@ func runSelect(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	return nil
+}
+
+// runSelection prints the data's warnings, then runs the model selection
+// with a progress line on stderr when it is a terminal.
+func runSelection(name string, l *loaded, s trajectory.SelectSettings, stderr io.Writer) (*trajectory.Selection, error) {
+	warn(stderr, l.warnings...)
+	progress := newProgress(stderr, name)
+	s.Progress = func(done int, c *trajectory.Candidate) {
+		progress.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, joinInts(c.Orders)))
+	}
+	sel, err := trajectory.Select(l.careers, s)
+	progress.done()
+	return sel, err
 }
 
 func joinInts(v []int) string { return trajectory.FormatOrders(v) }
