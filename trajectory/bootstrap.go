@@ -48,6 +48,9 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Type != PersonBootstrap && b.Type != ParametricBootstrap {
 		return fmt.Errorf("bootstrap: unknown type %q: expected person or parametric", b.Type)
 	}
+	if b.Type == ParametricBootstrap && f.TcovNames != nil {
+		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use --bootstrap-type person")
+	}
 	k := len(f.Groups)
 	nt := len(f.Groups[0].Curve)
 	type replicate struct {
@@ -257,7 +260,7 @@ func (f *Fitted) memberships(c *Careers) [][]float64 {
 func (c *Careers) Subset(idx []int) *Careers { return c.subset(idx) }
 
 func (c *Careers) subset(idx []int) *Careers {
-	out := &Careers{MinAge: c.MinAge, NumAges: c.NumAges,
+	out := &Careers{MinAge: c.MinAge, NumAges: c.NumAges, TcovNames: c.TcovNames, Patterns: c.Patterns,
 		IDs: make([]string, len(idx)), Lo: make([]uint8, len(idx)), Hi: make([]uint8, len(idx)),
 		Start: make([]int32, len(idx)+1), Const: make([]float64, len(idx))}
 	seen := map[int]int{}
@@ -273,6 +276,9 @@ func (c *Careers) subset(idx []int) *Careers {
 		out.Y = append(out.Y, c.Y[from:to]...)
 		if c.E != nil {
 			out.E = append(out.E, c.E[from:to]...)
+		}
+		if c.Pattern != nil {
+			out.Pattern = append(out.Pattern, c.Pattern[from:to]...)
 		}
 		out.Start[j+1] = int32(len(out.Age))
 		out.NumObs += int(c.Hi[i]) - int(c.Lo[i]) + 1

@@ -42,6 +42,13 @@ type Careers struct {
 	Const []float64
 	// NumObs is the number of observed person-age cells.
 	NumObs int
+	// Time-varying covariates, nil without them (see WithTcov): TcovNames
+	// names them, Patterns holds their distinct value vectors (Patterns[0]
+	// is all zeros) and Pattern[k] is the pattern of special cell k. An
+	// observed cell whose covariates are not all zero is a special cell.
+	TcovNames []string
+	Patterns  [][]float64
+	Pattern   []uint32
 }
 
 // Len returns the number of persons.
@@ -93,7 +100,7 @@ func (c *Careers) exposure(k int32) float64 {
 // are therefore left out.
 func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 	b := newCareerBuilder()
-	var dropped []int
+	var dropped, kept []int
 	for i := 0; i < c.Len(); i++ {
 		pi := -1
 		c.Cells(i, func(x Cell) {
@@ -107,13 +114,15 @@ func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 		})
 		if pi < 0 {
 			dropped = append(dropped, i)
+		} else {
+			kept = append(kept, i)
 		}
 	}
 	out, err := b.build(c.E != nil)
 	if err != nil {
 		panic("trajectory: restricting valid careers failed: " + err.Error())
 	}
-	return out, dropped
+	return c.carryTcov(out, func(j int) int { return kept[j] }), dropped
 }
 
 // careerBuilder collects cells person by person in any order and builds

@@ -8,166 +8,241 @@ import (
 
 // groupFamily is the Poisson or zero-inflated Poisson model of one group's
 // careers (Nagin 1999; Jones, Nagin & Roeder 2001; Lambert 1992), bound to
-// the data. In group k, at age t with exposure e,
+// the data. In group k, at age t with exposure e and time-varying
+// covariates w (traj's tcov; none by default),
 //
-//	log λ_t = Σ_j β_j a_t^j   (j = 0..order)
-//	logit ρ_t = Σ_j γ_j a_t^j (j = 0..inflation; no inflation when −1)
+//	log λ_t = Σ_j β_j a_t^j + δ · w   (j = 0..order)
+//	logit ρ_t = Σ_j γ_j a_t^j         (j = 0..inflation; none when −1)
 //	P(y = 0) = ρ_t + (1 − ρ_t) exp(−e λ_t)
 //	P(y = j) = (1 − ρ_t) Poisson(j; e λ_t),  j > 0.
 //
-// It implements mixture.Family on sufficient statistics by age: a person's
+// It implements mixture.Family on sufficient statistics: a person's
 // log-likelihood needs only the person's special cells and prefix sums over
-// the age window, and the M-step needs only per-age weighted sums.
+// the age window, and the M-step needs only weighted sums by cell type. A
+// cell's type is its age, or, for a cell with covariates not all zero, the
+// pair of its age and covariate pattern; without covariates the types are
+// the ages.
 type groupFamily struct {
 	d         *familyData
 	order     int
 	inflation int
-	x, z      [][]float64 // bases of the rate and of the inflation
+	// x and z are the rate's and the inflation's design rows by cell type:
+	// x_c = (1, a, ..., a^order, w), z_c = (1, a, ..., a^inflation).
+	x, z [][]float64
 }
 
 // familyData is what all groups' families share.
 type familyData struct {
 	c *Careers
+	// Cell types beyond the ages: typeAge and typePattern give each
+	// type's age index and covariate pattern; cellType is the type of each
+	// special cell (nil without covariates: the type is the age).
+	typeAge     []int
+	typePattern []uint32
+	cellType    []uint32
 	// zero-count cells with an exposure other than 0 and 1: their ZIP
 	// posterior of a structural zero depends on the exposure, so the ZIP
 	// M-step visits them one by one.
 	zxPerson []int32
-	zxAge    []uint8
+	zxType   []uint32
 	zxE      []float64
 }
 
 func newFamilyData(c *Careers) *familyData {
 	d := &familyData{c: c}
+	for t := 0; t < c.NumAges; t++ {
+		d.typeAge = append(d.typeAge, t)
+		d.typePattern = append(d.typePattern, 0)
+	}
+	if c.Pattern != nil {
+		d.cellType = make([]uint32, len(c.Y))
+		index := map[[2]uint32]uint32{}
+		for k, p := range c.Pattern {
+			t := uint32(c.Age[k])
+			if p == 0 {
+				d.cellType[k] = t
+				continue
+			}
+			key := [2]uint32{t, p}
+			ty, ok := index[key]
+			if !ok {
+				ty = uint32(len(d.typeAge))
+				index[key] = ty
+				d.typeAge = append(d.typeAge, int(t))
+				d.typePattern = append(d.typePattern, p)
+			}
+			d.cellType[k] = ty
+		}
+	}
 	if c.E == nil {
 		return d
 	}
 	for i := 0; i < c.Len(); i++ {
 		for k := c.Start[i]; k < c.Start[i+1]; k++ {
-			if c.Y[k] == 0 && c.E[k] != 0 {
+			if e := c.E[k]; c.Y[k] == 0 && e != 0 && e != 1 {
 				d.zxPerson = append(d.zxPerson, int32(i))
-				d.zxAge = append(d.zxAge, c.Age[k])
-				d.zxE = append(d.zxE, c.E[k])
+				d.zxType = append(d.zxType, d.typeOf(k))
+				d.zxE = append(d.zxE, e)
 			}
 		}
 	}
 	return d
 }
 
+// types returns the number of cell types.
+func (d *familyData) types() int { return len(d.typeAge) }
+
+// typeOf returns the type of special cell k.
+func (d *familyData) typeOf(k int32) uint32 {
+	if d.cellType == nil {
+		return uint32(d.c.Age[k])
+	}
+	return d.cellType[k]
+}
+
 func newGroupFamily(d *familyData, s AgeScaling, order, inflation int) *groupFamily {
 	f := &groupFamily{d: d, order: order, inflation: inflation}
-	f.x = basis(s, d.c.MinAge, d.c.NumAges, order)
+	ax := basis(s, d.c.MinAge, d.c.NumAges, order)
+	var az [][]float64
 	if inflation >= 0 {
-		f.z = basis(s, d.c.MinAge, d.c.NumAges, inflation)
+		az = basis(s, d.c.MinAge, d.c.NumAges, inflation)
+	}
+	f.x = make([][]float64, d.types())
+	for ty, t := range d.typeAge {
+		row := append([]float64(nil), ax[t]...)
+		if d.c.TcovNames != nil {
+			row = append(row, d.c.Patterns[d.typePattern[ty]]...)
+		}
+		f.x[ty] = row
+		if az != nil {
+			f.z = append(f.z, az[t])
+		}
 	}
 	return f
 }
 
+// ntcov is the number of time-varying covariates.
+func (f *groupFamily) ntcov() int { return len(f.d.c.TcovNames) }
+
 func (f *groupFamily) Len() int { return f.d.c.Len() }
 
 func (f *groupFamily) NumParams() int {
-	return f.order + 1 + max(f.inflation+1, 0)
+	return f.order + 1 + f.ntcov() + max(f.inflation+1, 0)
 }
 
 func (f *groupFamily) NewComponent() mixture.Component {
-	t := f.d.c.NumAges
+	nty := f.d.types()
+	nr := f.order + 1 + f.ntcov()
 	c := &groupComp{
 		f:        f,
-		beta:     make([]float64, f.order+1),
+		rate:     make([]float64, nr),
 		gamma:    make([]float64, max(f.inflation+1, 0)),
-		eta:      make([]float64, t),
-		lam:      make([]float64, t),
-		logRho:   make([]float64, t),
-		log1mRho: make([]float64, t),
-		base:     make([]float64, t),
-		cnz:      make([]float64, t),
-		prefix:   make([]float64, t+1),
+		eta:      make([]float64, nty),
+		lam:      make([]float64, nty),
+		logRho:   make([]float64, nty),
+		log1mRho: make([]float64, nty),
+		zero:     make([]float64, nty),
+		cnz:      make([]float64, nty),
+		prefix:   make([]float64, f.d.c.NumAges+1),
 	}
-	c.st.init(t)
+	c.beta, c.delta = c.rate[:f.order+1], c.rate[f.order+1:]
+	c.st.init(nty, f.d.c.NumAges)
 	c.refresh()
 	return c
 }
 
-// groupComp is one group's fitted curve with the per-age quantities that
+// groupComp is one group's fitted curve with the per-type quantities that
 // make its log-likelihood cheap.
 type groupComp struct {
-	f           *groupFamily
-	beta, gamma []float64
-	// Per age: η = log λ, λ, log ρ, log(1 − ρ); base is the log-likelihood
-	// of an observed zero with exposure 1, and cnz is added to y·η for a
-	// positive count with exposure 1. prefix holds the prefix sums of base.
-	eta, lam, logRho, log1mRho, base, cnz, prefix []float64
+	f *groupFamily
+	// rate = (β, δ): β the polynomial in age, δ the effects of the
+	// time-varying covariates; γ the inflation polynomial.
+	rate, beta, delta, gamma []float64
+	// Per cell type: η = log λ, λ, log ρ, log(1 − ρ), the log-likelihood of
+	// a zero with exposure 1 (zero), and cnz, added to y·η for a positive
+	// count with exposure 1. prefix holds the prefix sums over ages of the
+	// ages' own types (covariates zero), the baseline of every window.
+	eta, lam, logRho, log1mRho, zero, cnz, prefix []float64
 	st                                            groupStats
 }
 
-// refresh recomputes the per-age quantities from the parameters.
+// refresh recomputes the per-type quantities from the parameters.
 func (c *groupComp) refresh() {
 	f := c.f
-	c.prefix[0] = 0
-	for t := range c.eta {
-		eta := polyval(c.beta, f.x[t])
+	for ty, age := range f.d.typeAge {
+		eta := polyval(c.rate, f.x[ty])
 		lam := math.Exp(eta)
-		c.eta[t], c.lam[t] = eta, lam
+		c.eta[ty], c.lam[ty] = eta, lam
 		if f.inflation < 0 {
-			c.logRho[t], c.log1mRho[t] = math.Inf(-1), 0
-			c.base[t] = -lam
-			c.cnz[t] = 0
+			c.logRho[ty], c.log1mRho[ty] = math.Inf(-1), 0
+			c.zero[ty] = -lam
 		} else {
-			zeta := polyval(c.gamma, f.z[t])
-			c.logRho[t], c.log1mRho[t] = logSigmoid(zeta), logSigmoid(-zeta)
-			c.base[t] = logAddExp(c.logRho[t], c.log1mRho[t]-lam)
-			c.cnz[t] = c.log1mRho[t] - lam - c.base[t]
+			zeta := polyval(c.gamma, f.z[ty])
+			c.logRho[ty], c.log1mRho[ty] = logSigmoid(zeta), logSigmoid(-zeta)
+			c.zero[ty] = logAddExp(c.logRho[ty], c.log1mRho[ty]-lam)
 		}
-		c.prefix[t+1] = c.prefix[t] + c.base[t]
+		// For ages, type = age, so zero[age] is already set.
+		c.cnz[ty] = c.log1mRho[ty] - lam - c.zero[age]
+	}
+	c.prefix[0] = 0
+	for t := 0; t < f.d.c.NumAges; t++ {
+		c.prefix[t+1] = c.prefix[t] + c.zero[t]
 	}
 }
 
 // LogLik fills dst[i] for persons from ≤ i < to:
 //
-//	ℓ_i = Const_i + Σ_{t=lo..hi} base_t + Σ_{special cells} (cell value − base_t).
+//	ℓ_i = Const_i + Σ_{t=lo..hi} zero_t + Σ_{special cells} (cell value − zero_t).
 func (c *groupComp) LogLik(dst []float64, from, to int) {
-	d := c.f.d.c
+	d := c.f.d
+	cs := d.c
 	for i := from; i < to; i++ {
-		ll := d.Const[i] + c.prefix[int(d.Hi[i])+1] - c.prefix[d.Lo[i]]
-		for k := d.Start[i]; k < d.Start[i+1]; k++ {
-			t := d.Age[k]
-			y := d.Y[k]
-			e := d.exposure(k)
+		ll := cs.Const[i] + c.prefix[int(cs.Hi[i])+1] - c.prefix[cs.Lo[i]]
+		for k := cs.Start[i]; k < cs.Start[i+1]; k++ {
+			t := cs.Age[k]
+			ty := d.typeOf(k)
+			y := cs.Y[k]
+			e := cs.exposure(k)
 			switch {
-			case e == 1:
-				ll += float64(y)*c.eta[t] + c.cnz[t]
+			case e == 1 && y > 0:
+				ll += float64(y)*c.eta[ty] + c.cnz[ty]
+			case e == 1: // a zero whose covariates are not all zero
+				ll += c.zero[ty] - c.zero[t]
 			case e == 0:
-				ll -= c.base[t]
+				ll -= c.zero[t]
 			case y > 0:
-				ll += float64(y)*c.eta[t] + c.log1mRho[t] - e*c.lam[t] - c.base[t]
+				ll += float64(y)*c.eta[ty] + c.log1mRho[ty] - e*c.lam[ty] - c.zero[t]
 			default:
-				ll += logAddExp(c.logRho[t], c.log1mRho[t]-e*c.lam[t]) - c.base[t]
+				ll += logAddExp(c.logRho[ty], c.log1mRho[ty]-e*c.lam[ty]) - c.zero[t]
 			}
 		}
 		dst[i] = ll
 	}
 }
 
+// Params returns (β, δ, γ).
 func (c *groupComp) Params(dst []float64) []float64 {
-	dst = append(dst[:0], c.beta...)
+	dst = append(dst[:0], c.rate...)
 	return append(dst, c.gamma...)
 }
 
 func (c *groupComp) SetParams(p []float64) {
-	if len(p) != len(c.beta)+len(c.gamma) {
+	if len(p) != len(c.rate)+len(c.gamma) {
 		panic("trajectory: wrong number of group parameters")
 	}
-	copy(c.beta, p)
-	copy(c.gamma, p[len(c.beta):])
+	copy(c.rate, p)
+	copy(c.gamma, p[len(c.rate):])
 	c.refresh()
 }
 
-// groupStats are the per-age weighted sums of the M-step.
+// groupStats are the weighted sums of the M-step, by cell type (win and
+// spec by age).
 type groupStats struct {
-	win  []float64 // persons whose window covers the age (difference array first)
+	win  []float64 // by age: persons whose window covers it (difference array first)
+	spec []float64 // by age: Σ w over special cells at the age
 	y    []float64 // Σ w y over positive counts
 	pos  []float64 // Σ w over positive counts
 	epos []float64 // Σ w e over positive counts
-	miss []float64 // Σ w over unobserved ages inside windows
 	wz   []float64 // Σ w over zero counts with exposure ∉ {0, 1}
 	ez   []float64 // Σ w e over those
 	w0   []float64 // Σ w over zero counts with exposure 1
@@ -183,18 +258,20 @@ type groupStats struct {
 	nw                mixture.Newton
 }
 
-func (s *groupStats) init(t int) {
-	for _, p := range []*[]float64{&s.y, &s.pos, &s.epos, &s.miss, &s.wz, &s.ez, &s.w0, &s.eff, &s.succ, &s.trials} {
-		*p = make([]float64, t)
+func (s *groupStats) init(types, ages int) {
+	for _, p := range []*[]float64{&s.y, &s.pos, &s.epos, &s.wz, &s.ez, &s.w0, &s.eff, &s.succ, &s.trials} {
+		*p = make([]float64, types)
 	}
-	s.win = make([]float64, t+1)
-	s.zd.init(t)
+	s.win = make([]float64, ages+1)
+	s.spec = make([]float64, ages)
+	s.zd.init(types)
 }
 
-// accumulate computes the per-age weighted sums for weights w, in
+// accumulate computes the weighted sums for weights w, in
 // O(persons + special cells).
-func (s *groupStats) accumulate(d *Careers, w []float64) {
-	for _, p := range [][]float64{s.win, s.y, s.pos, s.epos, s.miss, s.wz, s.ez} {
+func (s *groupStats) accumulate(d *familyData, w []float64) {
+	cs := d.c
+	for _, p := range [][]float64{s.win, s.spec, s.y, s.pos, s.epos, s.wz, s.ez, s.w0} {
 		clear(p)
 	}
 	s.sumW = 0
@@ -204,30 +281,32 @@ func (s *groupStats) accumulate(d *Careers, w []float64) {
 			continue
 		}
 		s.sumW += wi
-		s.win[d.Lo[i]] += wi
-		s.win[int(d.Hi[i])+1] -= wi
-		for k := d.Start[i]; k < d.Start[i+1]; k++ {
-			t := d.Age[k]
-			y := d.Y[k]
-			e := d.exposure(k)
+		s.win[cs.Lo[i]] += wi
+		s.win[int(cs.Hi[i])+1] -= wi
+		for k := cs.Start[i]; k < cs.Start[i+1]; k++ {
+			ty := d.typeOf(k)
+			y := cs.Y[k]
+			e := cs.exposure(k)
+			s.spec[cs.Age[k]] += wi
 			switch {
 			case y > 0:
-				s.y[t] += wi * float64(y)
-				s.pos[t] += wi
-				s.epos[t] += wi * e
+				s.y[ty] += wi * float64(y)
+				s.pos[ty] += wi
+				s.epos[ty] += wi * e
 			case e == 0:
-				s.miss[t] += wi
+			case e == 1:
+				s.w0[ty] += wi
 			default:
-				s.wz[t] += wi
-				s.ez[t] += wi * e
+				s.wz[ty] += wi
+				s.ez[ty] += wi * e
 			}
 		}
 	}
 	var run float64
-	for t := range s.w0 {
+	for t := range s.spec {
 		run += s.win[t]
 		s.win[t] = run
-		s.w0[t] = math.Max(0, run-s.pos[t]-s.miss[t]-s.wz[t])
+		s.w0[t] = math.Max(0, run-s.spec[t])
 	}
 }
 
@@ -242,14 +321,14 @@ const emptyWeight = 1e-8
 func (f *groupFamily) Fit(comp mixture.Component, w []float64, warm bool) mixture.FitInfo {
 	c := comp.(*groupComp)
 	s := &c.st
-	s.accumulate(f.d.c, w)
+	s.accumulate(f.d, w)
 	var info mixture.FitInfo
 	if s.sumW < emptyWeight {
 		info.Empty = true
 		if !warm {
-			clear(c.beta)
+			clear(c.rate)
 			clear(c.gamma)
-			c.beta[0] = math.Log(0.1)
+			c.rate[0] = math.Log(0.1)
 			c.refresh()
 		}
 		return info
@@ -275,7 +354,7 @@ func (f *groupFamily) Fit(comp mixture.Component, w []float64, warm bool) mixtur
 func (f *groupFamily) fitRate(c *groupComp) mixture.NewtonResult {
 	s := &c.st
 	s.pois = poissonObjective{x: f.x, y: s.y, e: s.eff}
-	return s.nw.Maximize(&s.pois, c.beta, newtonTol, newtonMaxIter)
+	return s.nw.Maximize(&s.pois, c.rate, newtonTol, newtonMaxIter)
 }
 
 // coldStart sets a Poisson fit of the weighted data (and, for ZIP, a
@@ -288,9 +367,9 @@ func (f *groupFamily) coldStart(c *groupComp) {
 		ys += s.y[t]
 		es += s.eff[t]
 	}
-	clear(c.beta)
+	clear(c.rate)
 	clear(c.gamma)
-	c.beta[0] = math.Log((ys + 1e-3) / (es + 1e-3))
+	c.rate[0] = math.Log((ys + 1e-3) / (es + 1e-3))
 	f.fitRate(c)
 	if f.inflation < 0 {
 		return
@@ -310,7 +389,7 @@ func (f *groupFamily) coldStart(c *groupComp) {
 	rho = math.Min(math.Max(rho, 0.05), 0.9)
 	c.gamma[0] = math.Log(rho / (1 - rho))
 	// The Poisson fit saw the structural zeros as Poisson zeros; rescale λ.
-	c.beta[0] -= math.Log(1 - rho)
+	c.rate[0] -= math.Log(1 - rho)
 }
 
 // Newton settings of the M-step: the decrement tolerance, relative to the

@@ -164,7 +164,7 @@ func TestMStepDerivatives(t *testing.T) {
 	t.Run("poisson", func(t *testing.T) {
 		f := newGroupFamily(fd, s, 3, -1)
 		comp := f.NewComponent().(*groupComp)
-		comp.st.accumulate(c, w)
+		comp.st.accumulate(fd, w)
 		for a := range comp.st.eff {
 			comp.st.eff[a] = comp.st.w0[a] + comp.st.epos[a] + comp.st.ez[a]
 		}
@@ -187,7 +187,7 @@ func TestMStepDerivatives(t *testing.T) {
 		t.Run("zip joint", func(t *testing.T) {
 			f := newGroupFamily(fd, s, 2, q)
 			comp := f.NewComponent().(*groupComp)
-			comp.st.accumulate(c, w)
+			comp.st.accumulate(fd, w)
 			obj := &zipObjective{c: comp}
 			x := []float64{-0.2, 0.4, -0.6, -0.5, 0.3, -0.2}[:3+q+1]
 			checkDerivatives(t, obj, x, 1e-5, 1e-6)

@@ -52,6 +52,8 @@ type Fitted struct {
 	// Reference its 0-based reference group in output order.
 	Risk      *RiskDesign
 	Reference int
+	// TcovNames names the time-varying covariates (nil without).
+	TcovNames []string
 	// Wald holds a Wald test per risk factor (with standard errors).
 	Wald []WaldTest
 }
@@ -76,8 +78,12 @@ type Group struct {
 	// of the coefficients, and of the share with its 95% interval (delta
 	// method on the logit scale).
 	BetaSE, InflationSE []float64
-	ShareSE             float64
-	ShareCI             [2]float64
+	// TcovCoef are the effects δ of the time-varying covariates on log λ
+	// (Careers.TcovNames order), TcovSE their standard errors; nil
+	// without covariates. The curves are at covariates zero.
+	TcovCoef, TcovSE []float64
+	ShareSE          float64
+	ShareCI          [2]float64
 	// ShareCIBoot is the bootstrap percentile interval of the share; zero
 	// without a bootstrap.
 	ShareCIBoot [2]float64
@@ -134,6 +140,7 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 		PersonLogLik: res.PersonLogLik,
 		Risk:         risk,
 		Reference:    ref,
+		TcovNames:    c.TcovNames,
 	}
 	f.BICPersons = mixture.BIC(f.LogLik, f.NumParams, n)
 	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, c.NumObs)
@@ -146,6 +153,9 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 		g.Share = res.Shares[j]
 		g.Order, g.InflationOrder = m.Orders[j], m.Inflation[j]
 		g.Beta = append([]float64(nil), gc.beta...)
+		if len(gc.delta) > 0 {
+			g.TcovCoef = append([]float64(nil), gc.delta...)
+		}
 		g.Inflation = append([]float64{}, gc.gamma...)
 		g.Curve = make([]CurvePoint, c.NumAges)
 		for t := range g.Curve {
@@ -217,6 +227,7 @@ func (f *Fitted) paramVector() []float64 {
 	}
 	for _, g := range f.Groups {
 		out = append(out, g.Beta...)
+		out = append(out, g.TcovCoef...)
 		out = append(out, g.Inflation...)
 	}
 	return out

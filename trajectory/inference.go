@@ -55,6 +55,9 @@ func (f *Fitted) paramNames() []string {
 		for p := 0; p <= g.Order; p++ {
 			names = append(names, fmt.Sprintf("g%d_beta%d", j+1, p))
 		}
+		for _, n := range f.TcovNames {
+			names = append(names, fmt.Sprintf("g%d_tcov_%s", j+1, n))
+		}
 		for p := 0; p <= g.InflationOrder; p++ {
 			names = append(names, fmt.Sprintf("g%d_gamma%d", j+1, p))
 		}
@@ -173,14 +176,19 @@ func (f *Fitted) infer(c *Careers, threads int) {
 		o := offsets[j]
 		nb := len(g.Beta)
 		g.BetaSE = append([]float64(nil), inf.SE[o:o+nb]...)
-		g.InflationSE = append([]float64{}, inf.SE[o+nb:o+nb+len(g.Inflation)]...)
-		// log mean_t = x_t β + log(1 − ρ_t): gradient x_t for β, −ρ_t z_t for γ.
+		nd := len(g.TcovCoef)
+		if nd > 0 {
+			g.TcovSE = append([]float64(nil), inf.SE[o+nb:o+nb+nd]...)
+		}
+		g.InflationSE = append([]float64{}, inf.SE[o+nb+nd:o+nb+nd+len(g.Inflation)]...)
+		// log mean_t = x_t β + log(1 − ρ_t) at covariates zero: gradient x_t
+		// for β, 0 for δ, −ρ_t z_t for γ.
 		fam := comps[j].(*groupComp).f
-		grad := make([]float64, nb+len(g.Inflation))
+		grad := make([]float64, nb+nd+len(g.Inflation))
 		for t := range g.Curve {
-			copy(grad, fam.x[t])
+			copy(grad[:nb], fam.x[t])
 			for m := range g.Inflation {
-				grad[nb+m] = -g.Curve[t].ZeroProb * fam.z[t][m]
+				grad[nb+nd+m] = -g.Curve[t].ZeroProb * fam.z[t][m]
 			}
 			v, _ := cov.Variance(o, grad)
 			sd := math.Sqrt(v)

@@ -77,6 +77,8 @@ type DataSettings struct {
 	Exposure string `json:"exposure"`
 	// Ages is the --ages window as given ("" for all ages).
 	Ages string `json:"ages"`
+	// Tcov names the time-varying covariates read with the careers.
+	Tcov []string `json:"tcov,omitempty"`
 	// MinExposure is the --min-exposure floor, when one was applied.
 	MinExposure float64 `json:"min_exposure,omitempty"`
 	// Persons is the person file and Risk the risk factors, when used.
@@ -213,8 +215,14 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 			Data:            data,
 		},
 	}
+	if len(f.TcovNames) > 0 {
+		mf.Covariates = &CovariatesFile{Tcov: f.TcovNames, CurveAt: "the curves are at every time-varying covariate zero; the expected count at covariates w is mean·exp(tcov_coef·w)"}
+	}
 	if f.Risk != nil {
-		mf.Covariates = &CovariatesFile{Risk: f.Risk.Names, Reference: f.Reference + 1, RiskVariables: f.Risk.Variables}
+		if mf.Covariates == nil {
+			mf.Covariates = &CovariatesFile{}
+		}
+		mf.Covariates.Risk, mf.Covariates.Reference, mf.Covariates.RiskVariables = f.Risk.Names, f.Reference+1, f.Risk.Variables
 		for _, w := range f.Wald {
 			mf.Covariates.Wald = append(mf.Covariates.Wald, WaldFile{Variable: w.Variable, Chi2: finite(w.Chi2), DF: w.DF, P: finite(w.P)})
 		}
@@ -264,6 +272,18 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 						se = &zero
 					}
 					gf.MembershipSE[n] = se
+				}
+			}
+		}
+		if g.TcovCoef != nil {
+			gf.TcovCoef = map[string]float64{}
+			for a, n := range f.TcovNames {
+				gf.TcovCoef[n] = g.TcovCoef[a]
+			}
+			if g.TcovSE != nil {
+				gf.TcovSE = map[string]*float64{}
+				for a, n := range f.TcovNames {
+					gf.TcovSE[n] = finite(g.TcovSE[a])
 				}
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -29,6 +31,12 @@ type TrajectoryOptions struct {
 	MinPersons float64
 	// NoBands leaves out the 95% bands even when the model has intervals.
 	NoBands bool
+	// TcovAt draws each group's curve at these values of its time-varying
+	// covariates (traj's plottcov): one line per setting, covariates not
+	// named at zero, mean · exp(Σ δ w). Empty means the curves at
+	// covariates zero. Bands and observed means are at covariates zero
+	// and as observed.
+	TcovAt []map[string]float64
 }
 
 // TrajectoryPlot draws a fitted model's trajectories: per group the
@@ -68,29 +76,48 @@ func TrajectoryPlot(m *ModelFile, o *TrajectoryOptions) (*Figure, error) {
 			}
 		}
 	}
+	settings := o.TcovAt
+	if len(settings) == 0 {
+		settings = []map[string]float64{nil}
+	}
 	for k := range m.Groups {
 		g := &m.Groups[k]
 		_, glyph, line := groupStyle(k)
-		xy := make(plotter.XYs, 0, len(g.Curve))
-		for _, c := range g.Curve {
-			if isFinite(c.Mean) {
-				xy = append(xy, plotter.XY{X: float64(c.Age), Y: c.Mean})
-			}
-		}
-		if len(xy) == 0 {
-			return nil, fmt.Errorf("%s has no finite expected count to draw", g.Name())
-		}
-		l, err := plotter.NewLine(xy)
-		if err != nil {
-			return nil, err
-		}
-		l.LineStyle = line
 		thumbs := []plot.Thumbnailer{}
 		if bands[k] != nil {
 			thumbs = append(thumbs, bands[k])
 		}
-		thumbs = append(thumbs, l)
-		p.Add(l)
+		for si, w := range settings {
+			shift := 0.0 // Σ δ w on the log scale
+			for name, v := range w {
+				d, ok := g.TcovCoef[name]
+				if !ok {
+					return nil, fmt.Errorf("%s has no time-varying covariate %q", g.Name(), name)
+				}
+				shift += d * v
+			}
+			xy := make(plotter.XYs, 0, len(g.Curve))
+			for _, c := range g.Curve {
+				if y := c.Mean * math.Exp(shift); isFinite(y) {
+					xy = append(xy, plotter.XY{X: float64(c.Age), Y: y})
+				}
+			}
+			if len(xy) == 0 {
+				return nil, fmt.Errorf("%s has no finite expected count to draw", g.Name())
+			}
+			l, err := plotter.NewLine(xy)
+			if err != nil {
+				return nil, err
+			}
+			l.LineStyle = line
+			if len(o.TcovAt) > 0 {
+				l.LineStyle.Dashes = dashes[si%len(dashes)]
+			}
+			if si == 0 {
+				thumbs = append(thumbs, l)
+			}
+			p.Add(l)
+		}
 		if o.Observed != nil {
 			var pts plotter.XYs
 			for _, ob := range o.Observed[k] {
@@ -111,6 +138,24 @@ func TrajectoryPlot(m *ModelFile, o *TrajectoryOptions) (*Figure, error) {
 	leg.Add(" ")
 	keyLine := &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2)}}
 	leg.Add("expected count (model)", keyLine)
+	if len(o.TcovAt) > 0 {
+		for si, w := range o.TcovAt {
+			names := make([]string, 0, len(w))
+			for n := range w {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			parts := make([]string, len(names))
+			for j, n := range names {
+				parts[j] = fmt.Sprintf("%s = %g", n, w[n])
+			}
+			label := strings.Join(parts, ", ")
+			if label == "" {
+				label = "covariates zero"
+			}
+			leg.Add("  at "+label, &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2), Dashes: dashes[si%len(dashes)]}})
+		}
+	}
 	if o.Observed != nil {
 		keyPoint := &plotter.Scatter{GlyphStyle: vgdraw.GlyphStyle{Color: black, Radius: vg.Points(3.5), Shape: vgdraw.CircleGlyph{}}}
 		leg.Add("observed mean ("+o.Weighting.String()+")", keyPoint)

@@ -56,6 +56,7 @@ type Candidate struct {
 	Adequate        bool
 	CVLogLik, CVE   float64 // NaN without cross-validation
 	Params          []float64
+	ntcov           int // time-varying covariates, whose effects follow β in Params
 	fit             *Fitted
 	adequacyFailure string
 }
@@ -254,6 +255,7 @@ func newCandidate(f *Fitted, minShare float64) *Candidate {
 		CVLogLik:    math.NaN(),
 		CVE:         math.NaN(),
 		Params:      f.Params,
+		ntcov:       len(f.TcovNames),
 	}
 	for _, g := range f.Groups {
 		cand.MinAPP = math.Min(cand.MinAPP, nanInf(g.APP))
@@ -341,11 +343,12 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 	var out [][]float64
 	for split := range prev.Groups {
 		var shares []float64
-		var betas, gammas [][]float64
+		var betas, deltas, gammas [][]float64
 		for j, g := range prev.Groups {
 			if j != split {
 				shares = append(shares, g.Share)
 				betas = append(betas, g.Beta)
+				deltas = append(deltas, g.TcovCoef)
 				gammas = append(gammas, g.Inflation)
 				continue
 			}
@@ -354,6 +357,7 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 				b[0] += d
 				shares = append(shares, g.Share/2)
 				betas = append(betas, b)
+				deltas = append(deltas, g.TcovCoef)
 				gammas = append(gammas, g.Inflation)
 			}
 		}
@@ -363,6 +367,7 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 		}
 		for j := 0; j < k; j++ {
 			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
+			p = append(p, deltas[j]...)
 			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
 		}
 		out = append(out, p)
@@ -390,8 +395,9 @@ func dropTerm(c *Candidate, j int) []float64 {
 			beta = beta[:nb-1]
 		}
 		p = append(p, beta...)
-		p = append(p, c.Params[off+nb:off+nb+ng]...)
-		off += nb + ng
+		// The time-varying covariates' effects and the inflation follow.
+		p = append(p, c.Params[off+nb:off+nb+c.ntcov+ng]...)
+		off += nb + c.ntcov + ng
 	}
 	return p
 }

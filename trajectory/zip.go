@@ -54,7 +54,7 @@ func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
 	for it := 0; it < iter; it++ {
 		c.refresh()
 		for t := range s.eff {
-			tau := math.Exp(c.logRho[t] - c.base[t])
+			tau := math.Exp(c.logRho[t] - c.zero[t])
 			s.eff[t] = (1-tau)*s.w0[t] + s.epos[t]
 			s.succ[t] = tau * s.w0[t]
 			s.trials[t] = s.w0[t] + s.pos[t] + s.wz[t]
@@ -64,7 +64,7 @@ func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
 			if wi == 0 {
 				continue
 			}
-			t, e := d.zxAge[j], d.zxE[j]
+			t, e := d.zxType[j], d.zxE[j]
 			tau := math.Exp(c.logRho[t] - logAddExp(c.logRho[t], c.log1mRho[t]-e*c.lam[t]))
 			s.eff[t] += (1 - tau) * wi * e
 			s.succ[t] += tau * wi
@@ -103,14 +103,14 @@ func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
 // summed by age first, so a step costs O(ages + zeros with exposure).
 type zipObjective struct{ c *groupComp }
 
-func (o *zipObjective) Dim() int { return len(o.c.beta) + len(o.c.gamma) }
+func (o *zipObjective) Dim() int { return len(o.c.rate) + len(o.c.gamma) }
 
 func (o *zipObjective) Eval(par, grad, negHess []float64) float64 {
 	c := o.c
 	f := c.f
 	s := &c.st
 	d := f.d
-	p := len(c.beta)
+	p := len(c.rate)
 	nt := len(c.eta)
 	a := &s.zd
 	var val float64
@@ -140,7 +140,7 @@ func (o *zipObjective) Eval(par, grad, negHess []float64) float64 {
 		if wi == 0 {
 			continue
 		}
-		t := d.zxAge[j]
+		t := d.zxType[j]
 		u := d.zxE[j] * a.lam[t]
 		l := logAddExp(a.lr[t], a.l1r[t]-u)
 		val += wi * l
@@ -219,12 +219,12 @@ func (c *groupComp) weightedLogLik(w []float64) float64 {
 	s := &c.st
 	var q float64
 	for t := range c.eta {
-		q += s.w0[t]*c.base[t] + s.pos[t]*c.log1mRho[t] + s.y[t]*c.eta[t] - s.epos[t]*c.lam[t]
+		q += s.w0[t]*c.zero[t] + s.pos[t]*c.log1mRho[t] + s.y[t]*c.eta[t] - s.epos[t]*c.lam[t]
 	}
 	d := c.f.d
 	for j, i := range d.zxPerson {
 		if wi := w[i]; wi != 0 {
-			t := d.zxAge[j]
+			t := d.zxType[j]
 			q += wi * logAddExp(c.logRho[t], c.log1mRho[t]-d.zxE[j]*c.lam[t])
 		}
 	}

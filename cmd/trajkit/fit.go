@@ -30,6 +30,7 @@ Examples:
   trajkit fit --data wide.csv --format wide --count y --exposure e --ages 12-40 --groups 4
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
+  trajkit fit --data careers.csv --groups 3 --tcov employed,partner --out result
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit
@@ -44,6 +45,12 @@ a,b,c, group membership is a multinomial logit on those risk factors
 ratios, 95% intervals and a Wald test per risk factor. Categorical
 columns become indicators against their first level in sorted order.
 --persons alone gives group profiles only (profiles.csv).
+
+With --tcov a,b (columns of a long file, or prefixes a12, a13, ... of a
+wide file) the log-rate of each group gains δ_k · w, the effects of
+time-varying covariates such as employment or detention (traj's tcov),
+with SEs; the curves are then at covariates zero, and trajkit plot --tcov
+a=0,1 draws them at other values.
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
@@ -108,6 +115,7 @@ type fitFlags struct {
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
+	f.dataFlags.registerTcov(fs)
 	fs.IntVar(&f.groups, "groups", 0, "number of groups K (required)")
 	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, e.g. 2,3,3,1")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")

@@ -17,6 +17,7 @@ import (
 // command that fits shares them.
 type dataFlags struct {
 	data, format, id, age, count, exposure, ages string
+	tcov                                         string
 	minExposure                                  float64
 	// stored is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
@@ -33,6 +34,11 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
 	fs.StringVar(&d.ages, "ages", "", "model only ages LO-HI, e.g. 12-40 (default: all ages in the data)")
 	fs.Float64Var(&d.minExposure, "min-exposure", 0, "floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below 0.001)")
+}
+
+// registerTcov adds --tcov, for the commands that fit.
+func (d *dataFlags) registerTcov(fs *flag.FlagSet) {
+	fs.StringVar(&d.tcov, "tcov", "", "time-varying covariates of the trajectories (traj's tcov): columns of a long file, or prefixes of columns name+age of a wide file, comma-separated")
 }
 
 // loaded is a data set read and restricted to the modelled window.
@@ -153,6 +159,13 @@ func (d *dataFlags) load(fs *flag.FlagSet) (*loaded, error) {
 		},
 	}
 	l.warnings = append(l.warnings, info.Warnings...)
+	if names := splitList(d.tcov); len(names) > 0 {
+		if c, err = d.readTcov(ds, isExample, info.Format, opt, names, c); err != nil {
+			return nil, err
+		}
+		l.careers = c
+		l.settings.Tcov = names
+	}
 	if d.minExposure > 0 {
 		n := c.FloorExposure(d.minExposure)
 		l.settings.MinExposure = d.minExposure
@@ -290,18 +303,7 @@ func (p *personFlags) check(groups int) error {
 }
 
 // riskNames returns the --risk list.
-func (p *personFlags) riskNames() []string {
-	if p.risk == "" {
-		return nil
-	}
-	var out []string
-	for _, s := range strings.Split(p.risk, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func (p *personFlags) riskNames() []string { return splitList(p.risk) }
 
 // attach reads the person file into l and, with risk factors, builds
 // their design, leaving out (with a warning) or rejecting persons with
@@ -360,4 +362,32 @@ func readPersons(arg, id string) (*trajectory.PersonTable, error) {
 	}
 	defer f.Close()
 	return trajectory.ReadPersons(f, arg, id)
+}
+
+// readTcov reads the time-varying covariates from the data file a second
+// time and attaches them to the careers.
+func (d *dataFlags) readTcov(ds data.Dataset, isExample bool, format trajectory.Format, opt trajectory.ReadOptions, names []string, c *trajectory.Careers) (*trajectory.Careers, error) {
+	var r io.ReadCloser
+	var err error
+	if isExample {
+		r, err = data.Open(ds)
+	} else {
+		r, err = os.Open(d.data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return trajectory.ReadTcov(r, d.data, format, opt, names, c)
+}
+
+// splitList splits a comma-separated list, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -635,3 +635,61 @@ func TestDeterministicOutputs(t *testing.T) {
 		}
 	}
 }
+
+// TestFitTcov: time-varying covariates from a long file's column
+// (testdata/tcov.csv: 300 simulated careers whose rate is multiplied by
+// exp(−0.7) in years of employment), their effects in model.json, and the
+// plot at chosen covariate values.
+func TestFitTcov(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(srcDir, "testdata", "tcov.csv")
+	code, stdout, stderr := trajkit(t, "fit", "--data", data, "--groups", "2", "--order", "2", "--tcov", "employed", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "employed") {
+		t.Error("the summary does not show the covariate's effect")
+	}
+	var m struct {
+		Groups []struct {
+			TcovCoef map[string]float64  `json:"tcov_coef"`
+			TcovSE   map[string]*float64 `json:"tcov_se"`
+		} `json:"groups"`
+		Covariates struct {
+			Tcov    []string `json:"tcov"`
+			CurveAt string   `json:"curve_at"`
+		} `json:"covariates"`
+		Settings struct {
+			Data struct {
+				Tcov []string `json:"tcov"`
+			} `json:"data"`
+		} `json:"settings"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Covariates.Tcov, ",") != "employed" || m.Covariates.CurveAt == "" || strings.Join(m.Settings.Data.Tcov, ",") != "employed" {
+		t.Errorf("covariates %+v, settings %+v", m.Covariates, m.Settings.Data)
+	}
+	for j, g := range m.Groups {
+		d, se := g.TcovCoef["employed"], g.TcovSE["employed"]
+		// The simulated effect is −0.7 in both groups.
+		if se == nil || math.Abs(d+0.7) > 3**se {
+			t.Errorf("group %d: employed effect %v ± %v, simulated −0.7", j+1, d, se)
+		}
+	}
+	png := filepath.Join(dir, "tcov.png")
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "employed=0,1", "--out", png); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "partner=1", "--out", png); code != 1 || !strings.Contains(stderr, `no time-varying covariate "partner"`) {
+		t.Errorf("plot of an unknown covariate: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "employed", "--out", png); code != 2 || !strings.Contains(stderr, "NAME=V1,V2") {
+		t.Errorf("plot --tcov without values: exit %d: %s", code, stderr)
+	}
+}

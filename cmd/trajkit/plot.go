@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -56,6 +58,56 @@ type figureFlags struct {
 	noBands               bool
 	sample                int
 	seed                  uint64
+	tcovAt                tcovValues
+}
+
+// tcovValues collects --tcov NAME=V1,V2 settings of the plot command.
+type tcovValues struct {
+	names  []string
+	values [][]float64
+}
+
+func (t *tcovValues) String() string { return "" }
+
+func (t *tcovValues) Set(s string) error {
+	name, vals, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return fmt.Errorf("expected NAME=V1,V2, e.g. employed=0,1")
+	}
+	var vs []float64
+	for _, v := range strings.Split(vals, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("value %q of %s is not a finite number", v, name)
+		}
+		vs = append(vs, x)
+	}
+	t.names = append(t.names, name)
+	t.values = append(t.values, vs)
+	return nil
+}
+
+// settings returns every combination of the values, in order.
+func (t *tcovValues) settings() []map[string]float64 {
+	if len(t.names) == 0 {
+		return nil
+	}
+	out := []map[string]float64{{}}
+	for j, name := range t.names {
+		var next []map[string]float64
+		for _, m := range out {
+			for _, v := range t.values[j] {
+				c := map[string]float64{name: v}
+				for k, x := range m {
+					c[k] = x
+				}
+				next = append(next, c)
+			}
+		}
+		out = next
+	}
+	return out
 }
 
 func (f *figureFlags) register(fs *flag.FlagSet) {
@@ -67,6 +119,7 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default "Offences per year" for trajectories)`)
 	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
 	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
+	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2 (repeat for several covariates; all combinations are drawn)")
 	fs.IntVar(&f.sample, "sample", 20, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", 1, "careers: seed of the sample")
 }
@@ -128,7 +181,7 @@ type figureData struct {
 func (f *figureFlags) figure(kind string, d *figureData) (*trajectory.Figure, error) {
 	switch kind {
 	case kindTrajectories:
-		o := &trajectory.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands}
+		o := &trajectory.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings()}
 		if f.observed != "none" {
 			o.Weighting = trajectory.ByPosterior
 			if f.observed == "assigned" {

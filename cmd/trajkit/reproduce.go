@@ -70,6 +70,7 @@ type reproduceFlags struct {
 
 func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
+	f.dataFlags.registerTcov(fs)
 	fs.Lookup("data").DefValue = "example:nl630"
 	f.data = "example:nl630"
 	fs.StringVar(&f.persons, "persons", "example:nl630-persons", "person file (CSV, one row per person, joined on --id): needs sex and age_first_thb")

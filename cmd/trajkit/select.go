@@ -59,6 +59,7 @@ type selectFlags struct {
 
 func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
+	f.dataFlags.registerTcov(fs)
 	fs.StringVar(&f.groups, "groups", "1-6", "numbers of groups to compare, LO-HI (or one number)")
 	fs.StringVar(&f.order, "order", "3", "polynomial order of every group, 0-5 (without --orders)")
 	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")

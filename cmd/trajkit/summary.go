@@ -51,6 +51,9 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 		for p, b := range g.Beta {
 			row(powerNames[p], b, g.BetaSE, p)
 		}
+		for p, b := range g.TcovCoef {
+			row(f.TcovNames[p], b, g.TcovSE, p)
+		}
 		if g.InflationOrder >= 0 {
 			for p, c := range g.Inflation {
 				row("Inflation "+strings.ToLower(powerNames[p]), c, g.InflationSE, p)
