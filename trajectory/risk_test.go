@@ -12,40 +12,8 @@ import (
 // three standard errors, on 3,000 simulated careers; the Wald test rejects
 // both risk factors.
 func TestRiskRecovery(t *testing.T) {
-	const n = 3000
 	gamma := [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}}
-	rng := rand.New(rand.NewPCG(7, 7))
-	x := make([][]float64, n)
-	groups := make([]int, n)
-	for i := range x {
-		x1 := rng.NormFloat64()
-		x2 := 0.0
-		if rng.Float64() < 0.3 {
-			x2 = 1
-		}
-		x[i] = []float64{x1, x2}
-		eta := make([]float64, 3)
-		for k := range eta {
-			eta[k] = gamma[k][0] + gamma[k][1]*x1 + gamma[k][2]*x2
-		}
-		var s float64
-		for k := range eta {
-			eta[k] = math.Exp(eta[k])
-			s += eta[k]
-		}
-		u := rng.Float64() * s
-		for groups[i] = 0; groups[i] < 2 && u > eta[groups[i]]; groups[i]++ {
-			u -= eta[groups[i]]
-		}
-	}
-	s := WindowScaling(12, 35)
-	tr := TruthFromCoefficients(s, 12, 35, []float64{0.4, 0.35, 0.25},
-		[][]float64{{-2}, {0, -1, -1}, {0.9, 0.3, -0.5}}, nil)
-	c, _, err := Simulate(tr, Design{Persons: n, Groups: groups}, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	risk := &RiskDesign{Variables: []string{"x1", "x2"}, Names: []string{"x1", "x2"}, Of: []int{0, 1}, Reference: []string{"", ""}, X: x}
+	c, risk := riskCareers(t, 3000, 7, gamma)
 	f, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Seed: 1, Risk: risk})
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +58,45 @@ func TestRiskRecovery(t *testing.T) {
 			t.Errorf("reference 3, group 2 coefficient %d: %v, want %v", a, got, want)
 		}
 	}
+}
+
+// riskCareers draws n careers of three groups whose membership follows a
+// multinomial logit on x1 ~ N(0, 1) and x2 ~ Bernoulli(0.3): group k
+// against group 1 has log-odds γ_k0 + γ_k1 x1 + γ_k2 x2.
+func riskCareers(t *testing.T, n int, seed uint64, gamma [][]float64) (*Careers, *RiskDesign) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed))
+	x := make([][]float64, n)
+	groups := make([]int, n)
+	for i := range x {
+		x1 := rng.NormFloat64()
+		x2 := 0.0
+		if rng.Float64() < 0.3 {
+			x2 = 1
+		}
+		x[i] = []float64{x1, x2}
+		eta := make([]float64, 3)
+		for k := range eta {
+			eta[k] = gamma[k][0] + gamma[k][1]*x1 + gamma[k][2]*x2
+		}
+		var s float64
+		for k := range eta {
+			eta[k] = math.Exp(eta[k])
+			s += eta[k]
+		}
+		u := rng.Float64() * s
+		for groups[i] = 0; groups[i] < 2 && u > eta[groups[i]]; groups[i]++ {
+			u -= eta[groups[i]]
+		}
+	}
+	s := WindowScaling(12, 35)
+	tr := TruthFromCoefficients(s, 12, 35, []float64{0.4, 0.35, 0.25},
+		[][]float64{{-2}, {0, -1, -1}, {0.9, 0.3, -0.5}}, nil)
+	c, _, err := Simulate(tr, Design{Persons: n, Groups: groups}, seed+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &RiskDesign{Variables: []string{"x1", "x2"}, Names: []string{"x1", "x2"}, Of: []int{0, 1}, Reference: []string{"", ""}, X: x}
 }
 
 func TestReadPersons(t *testing.T) {

@@ -3,6 +3,7 @@ package trajectory
 import (
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,71 @@ func TestCoverageStudy(t *testing.T) {
 		// about 1.3 points: report, do not assert.
 		t.Logf("%s, N=%d: shares %v of %d, curve %d of %d", tc.name, tc.persons, shareHit, conv, curveHit, curveN)
 	}
+	t.Log("\n" + out.String())
+}
+
+// TestCovariateCoverageStudy is a simulation study run only with -study:
+// the coverage of the 95% Wald intervals of the membership coefficients
+// (risk factors) and of the time-varying covariates' effects, over data
+// sets drawn from known models (riskCareers, tcovCareers).
+//
+//	go test ./trajectory -run CovariateCoverageStudy -study -timeout 2h
+func TestCovariateCoverageStudy(t *testing.T) {
+	if !*study {
+		t.Skip("a simulation study: run with -study")
+	}
+	const reps = 200
+	var out strings.Builder
+	fmt.Fprintf(&out, "| coefficients | persons | data sets | converged | coverage of each coefficient's 95%% interval |\n| --- | --- | --- | --- | --- |\n")
+	pct := func(h, n int) string { return fmt.Sprintf("%.1f%%", 100*float64(h)/float64(n)) }
+
+	gamma := [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}}
+	hits := make([]int, 6)
+	conv := 0
+	for r := 0; r < reps; r++ {
+		c, risk := riskCareers(t, 1500, uint64(100+r), gamma)
+		f, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Seed: uint64(r), Starts: 10, Risk: risk})
+		if err != nil || f.Status.String() != "converged" || f.Inference == nil {
+			continue
+		}
+		conv++
+		for k := 1; k < 3; k++ {
+			for a, want := range gamma[k] {
+				est, se := f.Groups[k].MembershipCoef[a], f.Groups[k].MembershipSE[a]
+				if math.Abs(est-want) <= z975*se {
+					hits[(k-1)*3+a]++
+				}
+			}
+		}
+	}
+	var cells []string
+	for _, h := range hits {
+		cells = append(cells, pct(h, conv))
+	}
+	fmt.Fprintf(&out, "| membership γ (groups 2, 3: intercept, x1, x2) | 1500 | %d | %d | %s |\n", reps, conv, strings.Join(cells, ", "))
+
+	delta := [][]float64{{-0.5, 0.3}, {-0.8, 0.1}}
+	hits = make([]int, 4)
+	conv = 0
+	for r := 0; r < reps; r++ {
+		c, _ := tcovCareers(t, 1500, uint64(300+r), delta)
+		f, err := Fit(c, mustModel(t, ZIP, 2, []int{2, 2}, []int{0, -1}), &Settings{Seed: uint64(r), Starts: 10})
+		if err != nil || f.Status.String() != "converged" || f.Inference == nil {
+			continue
+		}
+		conv++
+		for k := range delta {
+			for a, want := range delta[k] {
+				if math.Abs(f.Groups[k].TcovCoef[a]-want) <= z975*f.Groups[k].TcovSE[a] {
+					hits[k*2+a]++
+				}
+			}
+		}
+	}
+	cells = cells[:0]
+	for _, h := range hits {
+		cells = append(cells, pct(h, conv))
+	}
+	fmt.Fprintf(&out, "| time-varying δ (groups 1, 2: employed, hours) | 1500 | %d | %d | %s |\n", reps, conv, strings.Join(cells, ", "))
 	t.Log("\n" + out.String())
 }
