@@ -40,12 +40,19 @@ type familyData struct {
 	typeAge     []int
 	typePattern []uint32
 	cellType    []uint32
-	// zero-count cells with an exposure other than 0 and 1: their ZIP
-	// posterior of a structural zero depends on the exposure, so the ZIP
-	// M-step visits them one by one.
+	// Zero-count cells with an exposure other than 0 and 1: their ZIP
+	// posterior of a structural zero depends on the exposure. Cells that
+	// share a cell type and an exposure are pooled: zxPerson and zxPool
+	// give each cell's person and pool, zxType and zxE each pool's type and
+	// exposure. Exposures recorded in days (fractions of 365) make a few
+	// hundred pools per type however many persons there are, and the ZIP
+	// M-step's Newton iterations run over the pools.
 	zxPerson []int32
+	zxPool   []uint32
 	zxType   []uint32
 	zxE      []float64
+	// cellPool is the pool of each special cell (−1 for cells in none).
+	cellPool []int32
 }
 
 func newFamilyData(c *Careers) *familyData {
@@ -77,13 +84,32 @@ func newFamilyData(c *Careers) *familyData {
 	if c.E == nil {
 		return d
 	}
+	type pool struct {
+		ty uint32
+		e  uint64
+	}
+	pools := map[pool]uint32{}
+	d.cellPool = make([]int32, len(c.Y))
+	for k := range d.cellPool {
+		d.cellPool[k] = -1
+	}
 	for i := 0; i < c.Len(); i++ {
 		for k := c.Start[i]; k < c.Start[i+1]; k++ {
-			if e := c.E[k]; c.Y[k] == 0 && e != 0 && e != 1 {
-				d.zxPerson = append(d.zxPerson, int32(i))
-				d.zxType = append(d.zxType, d.typeOf(k))
+			e := c.E[k]
+			if c.Y[k] != 0 || e == 0 || e == 1 {
+				continue
+			}
+			key := pool{d.typeOf(k), math.Float64bits(e)}
+			g, ok := pools[key]
+			if !ok {
+				g = uint32(len(d.zxType))
+				pools[key] = g
+				d.zxType = append(d.zxType, key.ty)
 				d.zxE = append(d.zxE, e)
 			}
+			d.zxPerson = append(d.zxPerson, int32(i))
+			d.zxPool = append(d.zxPool, g)
+			d.cellPool[k] = int32(g)
 		}
 	}
 	return d
@@ -144,9 +170,10 @@ func (f *groupFamily) NewComponent() mixture.Component {
 		zero:     make([]float64, nty),
 		cnz:      make([]float64, nty),
 		prefix:   make([]float64, f.d.c.NumAges+1),
+		pool:     make([]float64, len(f.d.zxType)),
 	}
 	c.beta, c.delta = c.rate[:f.order+1], c.rate[f.order+1:]
-	c.st.init(nty, f.d.c.NumAges)
+	c.st.init(nty, f.d.c.NumAges, len(f.d.zxType))
 	c.refresh()
 	return c
 }
@@ -163,11 +190,26 @@ type groupComp struct {
 	// count with exposure 1. prefix holds the prefix sums over ages of the
 	// ages' own types (covariates zero), the baseline of every window.
 	eta, lam, logRho, log1mRho, zero, cnz, prefix []float64
-	st                                            groupStats
+	// pool holds, for each pool of zeros with the same type and exposure
+	// e ∉ {0, 1}, their log-likelihood minus the window's baseline.
+	pool []float64
+	st   groupStats
 }
 
-// refresh recomputes the per-type quantities from the parameters.
+// refresh recomputes every per-type and per-pool quantity from the
+// parameters.
 func (c *groupComp) refresh() {
+	c.refreshTypes()
+	f := c.f
+	for g, ty := range f.d.zxType {
+		age := f.d.typeAge[ty]
+		c.pool[g] = logAddExp(c.logRho[ty], c.log1mRho[ty]-f.d.zxE[g]*c.lam[ty]) - c.zero[age]
+	}
+}
+
+// refreshTypes recomputes the per-type quantities and the prefix sums, all
+// the M-step's inner loops need.
+func (c *groupComp) refreshTypes() {
 	f := c.f
 	for ty, age := range f.d.typeAge {
 		eta := polyval(c.rate, f.x[ty])
@@ -213,7 +255,7 @@ func (c *groupComp) LogLik(dst []float64, from, to int) {
 			case y > 0:
 				ll += float64(y)*c.eta[ty] + c.log1mRho[ty] - e*c.lam[ty] - c.zero[t]
 			default:
-				ll += logAddExp(c.logRho[ty], c.log1mRho[ty]-e*c.lam[ty]) - c.zero[t]
+				ll += c.pool[d.cellPool[k]]
 			}
 		}
 		dst[i] = ll
@@ -248,6 +290,7 @@ type groupStats struct {
 	w0   []float64 // Σ w over zero counts with exposure 1
 	// working sums of the Newton problems
 	eff, succ, trials []float64
+	zw                []float64 // Σ w over each pool of zeros with exposure ∉ {0, 1}
 	sumW              float64
 	w                 []float64 // the weights of the last accumulate, by reference
 	pois              poissonObjective
@@ -258,7 +301,8 @@ type groupStats struct {
 	nw                mixture.Newton
 }
 
-func (s *groupStats) init(types, ages int) {
+func (s *groupStats) init(types, ages, pools int) {
+	s.zw = make([]float64, pools)
 	for _, p := range []*[]float64{&s.y, &s.pos, &s.epos, &s.wz, &s.ez, &s.w0, &s.eff, &s.succ, &s.trials} {
 		*p = make([]float64, types)
 	}
@@ -307,6 +351,10 @@ func (s *groupStats) accumulate(d *familyData, w []float64) {
 		run += s.win[t]
 		s.win[t] = run
 		s.w0[t] = math.Max(0, run-s.spec[t])
+	}
+	clear(s.zw)
+	for j, i := range d.zxPerson {
+		s.zw[d.zxPool[j]] += w[i]
 	}
 }
 

@@ -77,8 +77,9 @@ type Design struct {
 	// LateStartShare is the share of persons first observed at an age
 	// drawn uniformly over the grid's first quarter, not at its first age.
 	LateStartShare float64
-	// ExposedShare is the share of observed years with exposure below 1,
-	// drawn uniformly on (0.05, 1).
+	// ExposedShare is the share of observed years with exposure below 1:
+	// a whole number of days at risk, 18 to 364, drawn uniformly, over
+	// 365, as time at risk is recorded.
 	ExposedShare float64
 	// HoleShare is the share of years inside a window left unobserved.
 	HoleShare float64
@@ -128,7 +129,7 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 			}
 			e := 1.0
 			if rng.Float64() < d.ExposedShare {
-				e = 0.05 + 0.95*rng.Float64()
+				e = float64(18+rng.IntN(347)) / 365
 			}
 			var y uint32
 			if !(t.ZeroProb != nil && t.ZeroProb[k] != nil && rng.Float64() < t.ZeroProb[k][a]) {

@@ -49,22 +49,20 @@ func (f *groupFamily) fitZIP(c *groupComp, warm bool, info *mixture.FitInfo) {
 func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
 	s := &c.st
 	d := f.d
-	w := s.w
 	prev := math.Inf(-1)
 	for it := 0; it < iter; it++ {
-		c.refresh()
+		c.refreshTypes()
 		for t := range s.eff {
 			tau := math.Exp(c.logRho[t] - c.zero[t])
 			s.eff[t] = (1-tau)*s.w0[t] + s.epos[t]
 			s.succ[t] = tau * s.w0[t]
 			s.trials[t] = s.w0[t] + s.pos[t] + s.wz[t]
 		}
-		for j, i := range d.zxPerson {
-			wi := w[i]
+		for g, wi := range s.zw {
 			if wi == 0 {
 				continue
 			}
-			t, e := d.zxType[j], d.zxE[j]
+			t, e := d.zxType[g], d.zxE[g]
 			tau := math.Exp(c.logRho[t] - logAddExp(c.logRho[t], c.log1mRho[t]-e*c.lam[t]))
 			s.eff[t] += (1 - tau) * wi * e
 			s.succ[t] += tau * wi
@@ -75,8 +73,8 @@ func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
 		if info != nil && (rb.IllConditioned || rg.IllConditioned) {
 			info.IllConditioned = true
 		}
-		c.refresh()
-		q := c.weightedLogLik(w)
+		c.refreshTypes()
+		q := c.weightedLogLik()
 		if q-prev <= 1e-11*(1+math.Abs(q)) {
 			break
 		}
@@ -134,14 +132,12 @@ func (o *zipObjective) Eval(par, grad, negHess []float64) float64 {
 		a.hzz[t] = -w0*(tau*(1-tau)-rho*(1-rho)) + s.pos[t]*rho*(1-rho)
 		a.hez[t] = -w0 * u * tau * (1 - tau)
 	}
-	w := s.w
-	for j, i := range d.zxPerson {
-		wi := w[i]
+	for g, wi := range s.zw {
 		if wi == 0 {
 			continue
 		}
-		t := d.zxType[j]
-		u := d.zxE[j] * a.lam[t]
+		t := d.zxType[g]
+		u := d.zxE[g] * a.lam[t]
 		l := logAddExp(a.lr[t], a.l1r[t]-u)
 		val += wi * l
 		if grad == nil {
@@ -215,17 +211,17 @@ func (z *zipDerivs) init(t int) {
 // weightedLogLik returns the group's weighted ZIP log-likelihood, up to
 // terms free of the parameters, from the per-age sums and the zeros with
 // exposure.
-func (c *groupComp) weightedLogLik(w []float64) float64 {
+func (c *groupComp) weightedLogLik() float64 {
 	s := &c.st
 	var q float64
 	for t := range c.eta {
 		q += s.w0[t]*c.zero[t] + s.pos[t]*c.log1mRho[t] + s.y[t]*c.eta[t] - s.epos[t]*c.lam[t]
 	}
 	d := c.f.d
-	for j, i := range d.zxPerson {
-		if wi := w[i]; wi != 0 {
-			t := d.zxType[j]
-			q += wi * logAddExp(c.logRho[t], c.log1mRho[t]-d.zxE[j]*c.lam[t])
+	for g, wi := range s.zw {
+		if wi != 0 {
+			t := d.zxType[g]
+			q += wi * logAddExp(c.logRho[t], c.log1mRho[t]-d.zxE[g]*c.lam[t])
 		}
 	}
 	return q
