@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed gbtm_sim/*.csv toronto/*.csv nl630/*.csv
+//go:embed gbtm_sim/*.csv toronto/*.csv tcov/*.csv nl630/*.csv
 var files embed.FS
 
 // Dataset describes one embedded data set.
@@ -52,6 +52,7 @@ var Datasets = []Dataset{
 	{"nl630-wide", "nl630/wide.csv", "wide", "", 630, "the same careers as nl630, one row per person, empty after follow-up (wide)", nlSource, nlLicence},
 	{"nl630-persons", "nl630/persons.csv", "", "", 630, "person variables of nl630 (sex, birth year, THB case, risk factors); not career data", nlSource, nlLicence},
 	{"nl630-truth", "nl630/truth.csv", "", "", 630, "true groups of nl630 (low-rate, early-peak, late-peak, high-rate); not career data", nlSource, nlLicence},
+	{"employment", "tcov/employment.csv", "long", "", 300, "300 simulated careers, ages 14-30, with a yearly 0/1 employed covariate that lowers the rate by exp(-0.7) (long; --tcov employed)", simSource, simLicence},
 	{"toronto1", "toronto/TO1adj.csv", "long", "", 378, torontoDesc + ", sample 1, ages 8-38, counts adjusted for time at risk by crimCV (TO1adj)", toSource, toLicence},
 	{"toronto1-exposure", "toronto/TO1_exposure.csv", "long", "exposure", 378, torontoDesc + ", sample 1, raw counts (TO1) with time at risk as exposure (TO1Risk)", toSource, toLicence},
 	{"toronto2", "toronto/TO2adj.csv", "long", "", 386, torontoDesc + ", sample 2, ages 9-38, adjusted counts (TO2adj)", toSource, toLicence},

@@ -30,7 +30,7 @@ Examples:
   trajkit fit --data wide.csv --format wide --count y --exposure e --ages 12-40 --groups 4
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
-  trajkit fit --data careers.csv --groups 3 --tcov employed,partner --out result
+  trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit

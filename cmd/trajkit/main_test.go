@@ -637,12 +637,12 @@ func TestDeterministicOutputs(t *testing.T) {
 }
 
 // TestFitTcov: time-varying covariates from a long file's column
-// (testdata/tcov.csv: 300 simulated careers whose rate is multiplied by
-// exp(−0.7) in years of employment), their effects in model.json, and the
+// (the embedded employment data: 300 simulated careers whose rate is
+// multiplied by exp(−0.7) in years of employment), their effects in model.json, and the
 // plot at chosen covariate values.
 func TestFitTcov(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(srcDir, "testdata", "tcov.csv")
+	data := "example:employment"
 	code, stdout, stderr := trajkit(t, "fit", "--data", data, "--groups", "2", "--order", "2", "--tcov", "employed", "--out", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -39,6 +39,8 @@ Examples:
   trajkit plot --model result --kind posteriors --out posteriors.pdf --width 900 --height 600
   trajkit plot --model result --title "Simulated careers" --ylabel "Offences per year at risk" --out trajectories.svg
   trajkit plot --model selection --kind selection --out selection.png
+  trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
+  trajkit plot --model emp --tcov employed=0,1 --out employment.png
 `
 
 // Figure kinds.
