@@ -11,6 +11,7 @@
 //
 //	fit       fit a trajectory model to a career file
 //	datasets  list the data sets embedded in trajkit
+//	bench     time reading and fitting simulated careers
 //	version   print the version
 //
 // Examples:
@@ -18,6 +19,7 @@
 //	trajkit fit --data example:sim630 --groups 4
 //	trajkit fit --data careers.csv --groups 3 --order 2,3,3 --dist zip --out result
 //	trajkit datasets
+//	trajkit bench --persons 2000 --groups 3 --dist poisson --starts 4 --keep 2
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
 // success, 1 when the data or the fit fail, 2 on a usage error.
@@ -62,6 +64,7 @@ func init() {
 	commands = []command{
 		{"fit", "fit a trajectory model to a career file", runFit},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
+		{"bench", "time reading and fitting simulated careers", runBench},
 		{"version", "print the version", runVersion},
 	}
 }
