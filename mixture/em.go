@@ -46,6 +46,13 @@ type emRun struct {
 	n       int
 	pool    *pool
 
+	// sample lists, in order, the shards a run on a sample of the persons
+	// works on; nil means every shard. Outside the sample the posteriors
+	// stay 0, so the M-steps see the sample alone. active is the number
+	// of persons the run works on.
+	sample []int
+	active int
+
 	// The E-step over shards and the M-step over groups as pool jobs, and
 	// their arguments.
 	eJob, mJob job
@@ -98,6 +105,7 @@ func newRun(p *Problem, pool *pool, buf *runBuffers, accelerate bool) *emRun {
 		post:    buf.post,
 		shardLL: buf.shardLL,
 		n:       n,
+		active:  n,
 		pool:    pool,
 		empty:   make([]bool, k),
 		infos:   make([]FitInfo, k),
@@ -164,16 +172,28 @@ func (r *emRun) setParams(p []float64) {
 // eStep computes the posteriors at the current parameters and returns the
 // log-likelihood, summed over shards in shard order.
 func (r *emRun) eStep() float64 {
-	r.pool.run(&r.eJob, NumShards(r.n))
 	var ll float64
-	for _, v := range r.shardLL {
-		ll += v
+	if r.sample == nil {
+		r.pool.run(&r.eJob, NumShards(r.n))
+		for _, v := range r.shardLL {
+			ll += v
+		}
+		return ll
+	}
+	r.pool.run(&r.eJob, len(r.sample))
+	for _, s := range r.sample {
+		ll += r.shardLL[s]
 	}
 	return ll
 }
 
-// eShard is the E-step of shard s.
-func (r *emRun) eShard(s int) {
+// eShard is the E-step of task t: shard t, or the t-th shard of the
+// sample.
+func (r *emRun) eShard(t int) {
+	s := t
+	if r.sample != nil {
+		s = r.sample[t]
+	}
 	from, to := Shard(s, r.n)
 	for j, c := range r.comps {
 		c.LogLik(r.post[j], from, to)
@@ -182,10 +202,47 @@ func (r *emRun) eShard(s int) {
 	r.shardLL[s] = Posterior(r.post, r.post, r.personLL, from, to)
 }
 
+// setSample makes the run work on the persons of the given shards only
+// (all when nil), with posteriors 0 elsewhere.
+func (r *emRun) setSample(shards []int) {
+	r.sample = shards
+	r.active = r.n
+	if shards == nil {
+		return
+	}
+	r.active = 0
+	for _, row := range r.post {
+		clear(row)
+	}
+	for _, row := range r.alt {
+		clear(row)
+	}
+	for _, s := range shards {
+		from, to := Shard(s, r.n)
+		r.active += to - from
+	}
+}
+
+// persons calls fn for the ranges of persons the run works on, in order.
+func (r *emRun) persons(fn func(from, to int)) {
+	if r.sample == nil {
+		fn(0, r.n)
+		return
+	}
+	for _, s := range r.sample {
+		fn(Shard(s, r.n))
+	}
+}
+
 // mStep fits the membership and every component from the posteriors, warm
 // or from the weights alone, and returns the largest absolute score.
 func (r *emRun) mStep(warm bool) float64 {
 	score := r.prior.Fit(r.post)
+	if r.sample != nil {
+		// The membership's score counts the persons outside the sample as
+		// if they had no weight in any group; only the components' count.
+		score = 0
+	}
 	r.warm = warm
 	r.pool.run(&r.mJob, len(r.comps))
 	for j, in := range r.infos {
@@ -203,11 +260,14 @@ func (r *emRun) mGroup(j int) {
 	r.infos[j] = r.fams[j].Fit(r.comps[j], r.post[j], r.warm)
 }
 
-// initWeights starts the run from per-person group weights (K x N).
+// initWeights starts the run from per-person group weights (K x N), of
+// which it uses those of the persons it works on.
 func (r *emRun) initWeights(w [][]float64) {
-	for j := range r.post {
-		copy(r.post[j], w[j])
-	}
+	r.persons(func(from, to int) {
+		for j := range r.post {
+			copy(r.post[j][from:to], w[j][from:to])
+		}
+	})
 	r.mStep(false)
 	r.ll = r.eStep()
 	r.trace = append(r.trace, r.ll)
@@ -260,7 +320,7 @@ func (r *emRun) step(tol, scoreTol float64) (converged, stop bool) {
 	score := r.mStep(true)
 	ll := r.eStep()
 	r.iterations++
-	r.score = score / float64(r.n)
+	r.score = score / float64(r.active)
 	change := (ll - r.ll) / math.Abs(ll)
 	r.ll = ll
 	r.trace = append(r.trace, ll)
