@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"text/tabwriter"
 	"time"
 
@@ -36,7 +37,7 @@ for timing 'trajkit fit' on it, e.g.:
 
 type benchFlags struct {
 	persons, groups, order         int
-	dist, ages, csv                string
+	dist, ages, csv, cpuprofile    string
 	censor, late, exposed, holes   float64
 	starts, keep, threads, maxIter int
 	seed                           uint64
@@ -55,6 +56,7 @@ func (f *benchFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.holes, "holes", 0, "share of years inside a window left unobserved")
 	fs.StringVar(&f.csv, "csv", "", "write the careers to this wide career file and read it back before fitting")
 	fs.BoolVar(&f.fit, "fit", true, "fit the model (--fit=false only simulates and writes)")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of reading and fitting to this file (go tool pprof)")
 	fs.IntVar(&f.starts, "starts", 20, "number of EM starts")
 	fs.IntVar(&f.keep, "keep", 5, "number of best starts run to convergence")
 	fs.IntVar(&f.threads, "threads", 0, "number of threads (default: all cores)")
@@ -129,6 +131,11 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		row("write", "%s  (%s, %.0f MB)", seconds(time.Since(t0)), f.csv, float64(st.Size())/1e6)
 		if f.fit {
+			stop, err := startProfile(f.cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer stop()
 			opt := trajectory.ReadOptions{Format: trajectory.Wide}
 			if c.E != nil {
 				opt.Exposure = "e"
@@ -146,6 +153,13 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	row("cells", "%d observed, %d special (%.1f%%: positive counts, exposures other than 1, holes)",
 		c.NumObs, len(c.Y), 100*float64(len(c.Y))/float64(c.NumObs))
 	if f.fit {
+		if f.csv == "" {
+			stop, err := startProfile(f.cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		s := &trajectory.Settings{Starts: f.starts, Keep: f.keep, Seed: f.seed, Threads: f.threads, MaxIterations: f.maxIter}
 		t0 = time.Now()
 		fit, err := trajectory.Fit(c, m, s)
@@ -156,12 +170,36 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		all := fit.Starts.Iterations
 		row("fit", "%s  (%s, K = %d, order %d, %d starts, %d run to convergence, %d threads)",
 			seconds(d), m.Distribution, m.Groups(), f.order, fit.Starts.Total, fit.Starts.RunToConvergence, threadsUsed(f.threads))
-		row("iterations", "%d in all runs; %d in the best run", all, fit.Iterations)
+		sampled := ""
+		if st := fit.Starts; st.Sample > 0 {
+			sampled = fmt.Sprintf(" (%d of them in short runs on a sample of %d persons)", st.SampleIterations, st.Sample)
+		}
+		row("iterations", "%d in all runs%s; %d in the best run", all, sampled, fit.Iterations)
 		row("per iteration", "%.1f ms  (fit time / iterations in all runs)", 1e3*d.Seconds()/float64(max(all, 1)))
 		row("log-likelihood", "%.6f  (%s; best reached by %d of %d)", fit.LogLik, fit.Status, fit.Starts.ReachedBest, fit.Starts.RunToConvergence)
 	}
 	row("peak memory", "%s", peakMemory())
 	return nil
+}
+
+// startProfile starts a CPU profile into path, when not empty, and
+// returns the function that stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	}, nil
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
