@@ -66,7 +66,6 @@ type emRun struct {
 	theta0, theta1, theta2, trial []float64
 	alt                           [][]float64
 	stepMax                       float64
-	accepted                      int // extrapolations taken
 
 	// outcome
 	ll             float64
@@ -357,6 +356,11 @@ func (r *emRun) extrapolate() {
 	if !(alpha > 1) { // also NaN, when θ2 = θ1 = θ0
 		return
 	}
+	if r.stepMax == 1 {
+		// A step of length 1 is θ2 itself: no need to try it.
+		r.stepMax = 4
+		return
+	}
 	alpha = min(alpha, r.stepMax)
 	r.trial = r.trial[:0]
 	for i, t0 := range r.theta0 {
@@ -368,7 +372,6 @@ func (r *emRun) extrapolate() {
 	r.post, r.alt = r.alt, r.post
 	ll := r.eStep()
 	if ll >= r.ll {
-		r.accepted++
 		r.ll = ll
 		r.trace = append(r.trace, ll)
 		if alpha == r.stepMax {
