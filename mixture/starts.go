@@ -18,6 +18,13 @@ type Problem struct {
 	Families []Family
 	// Membership is the model of π_ik; nil means ConstantShares.
 	Membership Membership
+	// Subset, when not nil, returns the same model bound to the persons
+	// of the given shards only (see Shard), in shard order, with the same
+	// parameters (membership included). Fit uses it for the short runs on a sample of the
+	// persons (Settings.StartSample). Without it those runs keep every
+	// person, with weight 0 outside the sample, so each of their M-steps
+	// still passes over all persons.
+	Subset func(shards []int) *Problem
 }
 
 func (p *Problem) membership() Membership {
@@ -228,14 +235,30 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	} else {
 		sample = sampleShards(n, s.StartSample)
 	}
+	// The short runs' problem and settings: p with the persons outside the
+	// sample at weight 0, or p's subset when it has one.
+	sp, ss, spare0 := p, s, spare
+	if sample != nil && p.Subset != nil {
+		var err error
+		if sp, err = p.subset(sample); err != nil {
+			return nil, err
+		}
+		ss.InitialWeights = make([][][]float64, len(s.InitialWeights))
+		for j, w := range s.InitialWeights {
+			ss.InitialWeights[j] = sampleRows(w, sample, n)
+		}
+		spare0 = newBufferList(s.Threads)
+	}
 	pool.run(&job{fn: func(j int) {
-		r := newRun(p, pool, spare.get(), s.Accelerate)
-		r.setSample(sample)
-		r.start(j, &s)
+		r := newRun(sp, pool, spare0.get(), s.Accelerate)
+		if sp == p {
+			r.setSample(sample)
+		}
+		r.start(j, &ss)
 		conv := r.iterate(shortIter, s.Tolerance, s.ScoreTolerance)
 		states[j] = startState{idx: j, params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
 		shortDone[j] = r.iterations
-		spare.put(r.buffers())
+		spare0.put(r.buffers())
 	}}, s.Starts)
 
 	sampleIter := 0
@@ -351,6 +374,45 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		res.Warnings = append(res.Warnings, "an M-step system was singular or nearly so and was regularised: a polynomial order may be too high for the ages observed")
 	}
 	return res, nil
+}
+
+// subset returns p's subset on the given shards, checked against p.
+func (p *Problem) subset(shards []int) (*Problem, error) {
+	sp := p.Subset(shards)
+	n := p.Families[0].Len()
+	persons := 0
+	for _, s := range shards {
+		from, to := Shard(s, n)
+		persons += to - from
+	}
+	if sp == nil || len(sp.Families) != len(p.Families) {
+		return nil, errors.New("mixture: Problem.Subset returned a problem with other groups")
+	}
+	if err := sp.check(); err != nil {
+		return nil, err
+	}
+	if sp.Families[0].Len() != persons {
+		return nil, fmt.Errorf("mixture: Problem.Subset returned %d persons for shards holding %d", sp.Families[0].Len(), persons)
+	}
+	for j, f := range sp.Families {
+		if f.NumParams() != p.Families[j].NumParams() {
+			return nil, fmt.Errorf("mixture: Problem.Subset changed the parameters of group %d", j+1)
+		}
+	}
+	return sp, nil
+}
+
+// sampleRows returns the columns of w (K x n) of the persons of the
+// given shards, in order.
+func sampleRows(w [][]float64, shards []int, n int) [][]float64 {
+	out := make([][]float64, len(w))
+	for j, row := range w {
+		for _, s := range shards {
+			from, to := Shard(s, n)
+			out[j] = append(out[j], row[from:to]...)
+		}
+	}
+	return out
 }
 
 // sampleShards returns the shards of a systematic sample of about size of

@@ -116,6 +116,47 @@ func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 	return out, dropped
 }
 
+// Subset returns the careers of the persons idx, in that order, on the
+// same age grid (so that curves and coefficients mean the same), sharing
+// no storage with c.
+func (c *Careers) Subset(idx []int) *Careers {
+	s := &Careers{
+		IDs:     make([]string, len(idx)),
+		MinAge:  c.MinAge,
+		NumAges: c.NumAges,
+		Lo:      make([]uint8, len(idx)),
+		Hi:      make([]uint8, len(idx)),
+		Start:   make([]int32, len(idx)+1),
+		Const:   make([]float64, len(idx)),
+	}
+	cells := 0
+	for _, i := range idx {
+		cells += int(c.Start[i+1] - c.Start[i])
+	}
+	s.Age = make([]uint8, 0, cells)
+	s.Y = make([]uint32, 0, cells)
+	if c.E != nil {
+		s.E = make([]float64, 0, cells)
+	}
+	for j, i := range idx {
+		s.IDs[j], s.Lo[j], s.Hi[j], s.Const[j] = c.IDs[i], c.Lo[i], c.Hi[i], c.Const[i]
+		from, to := c.Start[i], c.Start[i+1]
+		s.Age = append(s.Age, c.Age[from:to]...)
+		s.Y = append(s.Y, c.Y[from:to]...)
+		if c.E != nil {
+			s.E = append(s.E, c.E[from:to]...)
+		}
+		s.Start[j+1] = int32(len(s.Age))
+		s.NumObs += int(c.Hi[i]) - int(c.Lo[i]) + 1
+		for k := from; k < to; k++ {
+			if c.exposure(k) == 0 {
+				s.NumObs--
+			}
+		}
+	}
+	return s
+}
+
 // careerBuilder collects cells person by person in any order and builds
 // Careers. It keeps one bit per person and age for observed ages and
 // stores only special cells, in chunks that are never copied, so memory

@@ -129,7 +129,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		row("write", "%s  (%s, %.0f MB)", seconds(time.Since(t0)), f.csv, float64(st.Size())/1e6)
+		row("write", "%s  (%s, %.1f MB)", seconds(time.Since(t0)), f.csv, float64(st.Size())/1e6)
 		if f.fit {
 			stop, err := startProfile(f.cpuprofile)
 			if err != nil {
