@@ -69,7 +69,7 @@ type Settings struct {
 	// short run reached: emEM with the short runs on a sample, which
 	// costs a fraction of the short runs on all persons while ranking the
 	// starts nearly as well (Biernacki, Celeux & Govaert 2003; Wehrens et
-	// al. 2004). Zero means 65,536; a negative value means all persons.
+	// al. 2004). Zero means 32,768; a negative value means all persons.
 	StartSample int
 	// Accelerate turns on SQUAREM, the squared extrapolation that every
 	// two EM iterations tries a longer step along their direction and
@@ -107,7 +107,7 @@ func (s *Settings) withDefaults() Settings {
 	}
 	d.Keep = min(d.Keep, d.Starts)
 	if d.StartSample == 0 {
-		d.StartSample = 1 << 16
+		d.StartSample = 1 << 15
 	}
 	if d.ShortIterations <= 0 {
 		d.ShortIterations = 30
