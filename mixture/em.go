@@ -3,6 +3,7 @@ package mixture
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Status says how an EM run ended. Not converging is a status, not an error.
@@ -34,6 +35,8 @@ func (s Status) String() string {
 
 // emRun is the state of one EM run: components, membership and the
 // K x N matrix that holds the log joint densities and then the posteriors.
+// Its buffers are allocated when it is set up, so an iteration allocates
+// nothing.
 type emRun struct {
 	fams    []Family
 	comps   []Component
@@ -41,7 +44,28 @@ type emRun struct {
 	post    [][]float64
 	shardLL []float64
 	n       int
-	threads int
+	pool    *pool
+
+	// sample lists, in order, the shards a run on a sample of the persons
+	// works on; nil means every shard. Outside the sample the posteriors
+	// stay 0, so the M-steps see the sample alone. active is the number
+	// of persons the run works on.
+	sample []int
+	active int
+
+	// The E-step over shards and the M-step over groups as pool jobs, and
+	// their arguments.
+	eJob, mJob job
+	warm       bool
+	personLL   []float64 // when not nil, the E-step fills it
+	pbuf       []float64 // parameter scratch
+
+	// SQUAREM: whether it is on, the parameters of the last cycle, the
+	// trial point and the posteriors of θ2 kept aside while it is tried.
+	accelerate                    bool
+	theta0, theta1, theta2, trial []float64
+	alt                           [][]float64
+	stepMax                       float64
 
 	// outcome
 	ll             float64
@@ -53,25 +77,62 @@ type emRun struct {
 	trace          []float64
 }
 
-func newRun(p *Problem, threads int) *emRun {
+// runBuffers are the large buffers of a run (K x N posteriors), handed
+// from a finished run to the next so that memory follows the number of
+// runs at a time, not the number of starts. Every entry is written before
+// it is read, so reuse never changes a result.
+type runBuffers struct {
+	post, alt [][]float64
+	shardLL   []float64
+}
+
+// newRun sets up a run of problem p on pool, reusing buf when not nil,
+// with SQUAREM when accelerate is true.
+func newRun(p *Problem, pool *pool, buf *runBuffers, accelerate bool) *emRun {
 	k := len(p.Families)
 	n := p.Families[0].Len()
+	if buf == nil {
+		buf = &runBuffers{post: newMatrix(k, n), shardLL: make([]float64, NumShards(n))}
+	}
+	if accelerate && buf.alt == nil {
+		buf.alt = newMatrix(k, n)
+	}
 	r := &emRun{
 		fams:    p.Families,
 		comps:   make([]Component, k),
 		prior:   p.membership().NewPrior(k, n),
-		post:    make([][]float64, k),
-		shardLL: make([]float64, NumShards(n)),
+		post:    buf.post,
+		shardLL: buf.shardLL,
 		n:       n,
-		threads: threads,
+		active:  n,
+		pool:    pool,
 		empty:   make([]bool, k),
 		infos:   make([]FitInfo, k),
+
+		accelerate: accelerate,
+		alt:        buf.alt,
+		stepMax:    1,
 	}
 	for j, f := range p.Families {
 		r.comps[j] = f.NewComponent()
-		r.post[j] = make([]float64, n)
 	}
+	r.eJob.fn = r.eShard
+	r.mJob.fn = r.mGroup
 	return r
+}
+
+// buffers returns the run's large buffers for reuse; the run must not be
+// used afterwards.
+func (r *emRun) buffers() *runBuffers {
+	return &runBuffers{post: r.post, alt: r.alt, shardLL: r.shardLL}
+}
+
+func newMatrix(k, n int) [][]float64 {
+	m := make([][]float64, k)
+	for j := range m {
+		m[j] = make([]float64, n)
+	}
+	return m
 }
 
 // numParams is the number of free parameters of the mixture.
@@ -87,12 +148,11 @@ func (r *emRun) numParams() int {
 // component in group order.
 func (r *emRun) params(dst []float64) []float64 {
 	dst = dst[:0]
-	var buf []float64
-	buf = r.prior.Params(buf)
-	dst = append(dst, buf...)
+	r.pbuf = r.prior.Params(r.pbuf[:0])
+	dst = append(dst, r.pbuf...)
 	for _, c := range r.comps {
-		buf = c.Params(buf[:0])
-		dst = append(dst, buf...)
+		r.pbuf = c.Params(r.pbuf[:0])
+		dst = append(dst, r.pbuf...)
 	}
 	return dst
 }
@@ -109,29 +169,81 @@ func (r *emRun) setParams(p []float64) {
 }
 
 // eStep computes the posteriors at the current parameters and returns the
-// log-likelihood.
+// log-likelihood, summed over shards in shard order.
 func (r *emRun) eStep() float64 {
-	ForShards(r.n, r.threads, func(s, from, to int) {
-		for j, c := range r.comps {
-			c.LogLik(r.post[j], from, to)
-		}
-		r.prior.AddLogPrior(r.post, from, to)
-		r.shardLL[s] = Posterior(r.post, r.post, nil, from, to)
-	})
 	var ll float64
-	for _, v := range r.shardLL {
-		ll += v
+	if r.sample == nil {
+		r.pool.run(&r.eJob, NumShards(r.n))
+		for _, v := range r.shardLL {
+			ll += v
+		}
+		return ll
+	}
+	r.pool.run(&r.eJob, len(r.sample))
+	for _, s := range r.sample {
+		ll += r.shardLL[s]
 	}
 	return ll
+}
+
+// eShard is the E-step of task t: shard t, or the t-th shard of the
+// sample.
+func (r *emRun) eShard(t int) {
+	s := t
+	if r.sample != nil {
+		s = r.sample[t]
+	}
+	from, to := Shard(s, r.n)
+	for j, c := range r.comps {
+		c.LogLik(r.post[j], from, to)
+	}
+	r.prior.AddLogPrior(r.post, from, to)
+	r.shardLL[s] = Posterior(r.post, r.post, r.personLL, from, to)
+}
+
+// setSample makes the run work on the persons of the given shards only
+// (all when nil), with posteriors 0 elsewhere.
+func (r *emRun) setSample(shards []int) {
+	r.sample = shards
+	r.active = r.n
+	if shards == nil {
+		return
+	}
+	r.active = 0
+	for _, row := range r.post {
+		clear(row)
+	}
+	for _, row := range r.alt {
+		clear(row)
+	}
+	for _, s := range shards {
+		from, to := Shard(s, r.n)
+		r.active += to - from
+	}
+}
+
+// persons calls fn for the ranges of persons the run works on, in order.
+func (r *emRun) persons(fn func(from, to int)) {
+	if r.sample == nil {
+		fn(0, r.n)
+		return
+	}
+	for _, s := range r.sample {
+		fn(Shard(s, r.n))
+	}
 }
 
 // mStep fits the membership and every component from the posteriors, warm
 // or from the weights alone, and returns the largest absolute score.
 func (r *emRun) mStep(warm bool) float64 {
 	score := r.prior.Fit(r.post)
-	ForEach(len(r.comps), r.threads, func(j int) {
-		r.infos[j] = r.fams[j].Fit(r.comps[j], r.post[j], warm)
-	})
+	if r.sample != nil {
+		// The membership's score counts the persons outside the sample as
+		// if they had no weight in any group; only the components' count.
+		score = 0
+	}
+	r.warm = warm
+	r.pool.run(&r.mJob, len(r.comps))
 	for j, in := range r.infos {
 		score = math.Max(score, in.Score)
 		r.empty[j] = in.Empty
@@ -142,11 +254,19 @@ func (r *emRun) mStep(warm bool) float64 {
 	return score
 }
 
-// initWeights starts the run from per-person group weights (K x N).
+// mGroup is the M-step of group j.
+func (r *emRun) mGroup(j int) {
+	r.infos[j] = r.fams[j].Fit(r.comps[j], r.post[j], r.warm)
+}
+
+// initWeights starts the run from per-person group weights (K x N), of
+// which it uses those of the persons it works on.
 func (r *emRun) initWeights(w [][]float64) {
-	for j := range r.post {
-		copy(r.post[j], w[j])
-	}
+	r.persons(func(from, to int) {
+		for j := range r.post {
+			copy(r.post[j][from:to], w[j][from:to])
+		}
+	})
 	r.mStep(false)
 	r.ll = r.eStep()
 	r.trace = append(r.trace, r.ll)
@@ -164,22 +284,104 @@ func (r *emRun) initParams(p []float64) {
 // iterate runs up to maxIter EM iterations from the current state and
 // reports whether it converged: the relative change of the log-likelihood
 // below tol and the largest absolute score, divided by the number of
-// persons, below scoreTol.
+// persons, below scoreTol. With acceleration, every two iterations it
+// tries a SQUAREM step (see extrapolate).
 func (r *emRun) iterate(maxIter int, tol, scoreTol float64) bool {
-	for it := 0; it < maxIter; it++ {
-		score := r.mStep(true)
-		ll := r.eStep()
-		r.iterations++
-		r.score = score / float64(r.n)
-		change := (ll - r.ll) / math.Abs(ll)
-		r.ll = ll
-		r.trace = append(r.trace, ll)
-		if math.Abs(change) < tol && r.score < scoreTol {
-			return true
+	r.trace = slices.Grow(r.trace, maxIter+maxIter/2+1)
+	for it := 0; it < maxIter; {
+		cycle := r.accelerate && maxIter-it >= 2
+		if cycle {
+			r.theta0 = r.params(r.theta0)
 		}
-		if math.IsNaN(ll) {
-			return false
+		conv, stop := r.step(tol, scoreTol)
+		it++
+		if stop {
+			return conv
 		}
+		if !cycle {
+			continue
+		}
+		r.theta1 = r.params(r.theta1)
+		conv, stop = r.step(tol, scoreTol)
+		it++
+		if stop {
+			return conv
+		}
+		r.extrapolate()
 	}
 	return false
+}
+
+// step runs one EM iteration, an M-step then an E-step, and reports
+// whether the run converged, and whether it should stop (converged, or
+// the log-likelihood is NaN).
+func (r *emRun) step(tol, scoreTol float64) (converged, stop bool) {
+	score := r.mStep(true)
+	ll := r.eStep()
+	r.iterations++
+	r.score = score / float64(r.active)
+	change := (ll - r.ll) / math.Abs(ll)
+	r.ll = ll
+	r.trace = append(r.trace, ll)
+	if math.Abs(change) < tol && r.score < scoreTol {
+		return true, true
+	}
+	return false, math.IsNaN(ll)
+}
+
+// extrapolate is the squared extrapolation of SQUAREM (Varadhan & Roland
+// 2008, scheme S3) from the parameters θ0, θ1 = EM(θ0) and θ2 = EM(θ1), the
+// current state:
+//
+//	r = θ1 − θ0,  v = θ2 − 2θ1 + θ0,  α = min(max(‖r‖ / ‖v‖, 1), stepMax),
+//	θ' = θ0 + 2α r + α² v.
+//
+// α = 1 gives θ2 itself. The run moves to θ' only when its log-likelihood
+// is at least θ2's (and not NaN), so the log-likelihood never decreases;
+// otherwise it stays at θ2, whose posteriors were kept aside. stepMax
+// starts at 1 and grows fourfold each time a step of that length is taken,
+// shrinking again when one fails, as in the SQUAREM package (Du & Varadhan
+// 2020). The E-step at θ' is not counted as an iteration: the next
+// iteration's M-step starts from it.
+func (r *emRun) extrapolate() {
+	r.theta2 = r.params(r.theta2)
+	var rr, vv float64
+	for i, t0 := range r.theta0 {
+		d := r.theta1[i] - t0
+		v := r.theta2[i] - 2*r.theta1[i] + t0
+		rr += d * d
+		vv += v * v
+	}
+	alpha := math.Sqrt(rr / vv)
+	if !(alpha > 1) { // also NaN, when θ2 = θ1 = θ0
+		return
+	}
+	if r.stepMax == 1 {
+		// A step of length 1 is θ2 itself: no need to try it.
+		r.stepMax = 4
+		return
+	}
+	alpha = min(alpha, r.stepMax)
+	r.trial = r.trial[:0]
+	for i, t0 := range r.theta0 {
+		d := r.theta1[i] - t0
+		v := r.theta2[i] - 2*r.theta1[i] + t0
+		r.trial = append(r.trial, t0+2*alpha*d+alpha*alpha*v)
+	}
+	r.setParams(r.trial)
+	r.post, r.alt = r.alt, r.post
+	ll := r.eStep()
+	if ll >= r.ll {
+		r.ll = ll
+		r.trace = append(r.trace, ll)
+		if alpha == r.stepMax {
+			r.stepMax *= 4
+		}
+		return
+	}
+	r.post, r.alt = r.alt, r.post
+	r.setParams(r.theta2)
+	if alpha == r.stepMax {
+		r.stepMax = max(1, r.stepMax/4)
+	}
 }

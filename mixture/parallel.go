@@ -38,35 +38,144 @@ func ForShards(n, threads int, fn func(s, from, to int)) {
 	})
 }
 
-// ForEach calls fn(j) for 0 ≤ j < n on up to threads goroutines.
+// ForEach calls fn(j) for 0 ≤ j < n on up to threads goroutines. It starts
+// goroutines on every call; the EM loop uses a pool instead.
 func ForEach(n, threads int, fn func(j int)) {
-	threads = min(Threads(threads), n)
+	p := newPool(min(Threads(threads), n))
+	defer p.close()
+	p.run(&job{fn: fn}, n)
+}
+
+// pool is a fixed set of goroutines that run the tasks of jobs: one pool
+// per fit, started once, so an EM iteration starts no goroutine and
+// allocates nothing.
+//
+// The goroutine that calls run works on its own job's tasks too, and idle
+// workers take tasks from the newest job first, so jobs may nest (the
+// E-step shards of a run inside the job of running the starts) without
+// deadlock: a caller never waits for a task that no goroutine is running.
+// Which goroutine runs which task never changes a result, because tasks
+// write only to places they own and callers reduce in task order.
+type pool struct {
+	mu     sync.Mutex
+	work   sync.Cond // signalled when a job is added or the pool closes
+	jobs   []*job    // jobs with tasks not yet taken, oldest first
+	closed bool
+	size   int
+	done   sync.WaitGroup
+}
+
+// job is a loop of tasks fn(0), ..., fn(n−1). It is reused from one run to
+// the next, so fn is bound once (a method value made when the EM run is
+// set up) and running it allocates nothing.
+type job struct {
+	fn      func(task int)
+	n, next int
+	running int       // tasks taken and not yet finished
+	idle    sync.Cond // signalled when running falls to zero
+}
+
+// newPool starts a pool of threads goroutines in all: threads−1 workers
+// and the goroutine that calls run. A nil pool, or one of one thread, runs
+// every job on the calling goroutine.
+func newPool(threads int) *pool {
 	if threads <= 1 {
-		for j := 0; j < n; j++ {
-			fn(j)
+		return nil
+	}
+	p := &pool{size: threads, jobs: make([]*job, 0, 8)}
+	p.work.L = &p.mu
+	p.done.Add(threads - 1)
+	for t := 1; t < threads; t++ {
+		go p.worker()
+	}
+	return p
+}
+
+// close stops the workers once they are idle.
+func (p *pool) close() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.closed = true
+	p.work.Broadcast()
+	p.mu.Unlock()
+	p.done.Wait()
+}
+
+// threads returns the number of goroutines that run tasks.
+func (p *pool) threads() int {
+	if p == nil {
+		return 1
+	}
+	return p.size
+}
+
+// run calls j.fn(t) for 0 ≤ t < n, on the calling goroutine and any idle
+// worker, and returns when every call has returned.
+func (p *pool) run(j *job, n int) {
+	if p == nil || n <= 1 {
+		for t := 0; t < n; t++ {
+			j.fn(t)
 		}
 		return
 	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-	)
-	wg.Add(threads)
-	for t := 0; t < threads; t++ {
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				j := next
-				next++
-				mu.Unlock()
-				if j >= n {
-					return
-				}
-				fn(j)
-			}
-		}()
+	p.mu.Lock()
+	if j.idle.L == nil {
+		j.idle.L = &p.mu
 	}
-	wg.Wait()
+	j.n, j.next, j.running = n, 0, 0
+	p.jobs = append(p.jobs, j)
+	p.work.Broadcast()
+	for j.next < j.n {
+		p.runTask(j)
+	}
+	for j.running > 0 {
+		j.idle.Wait()
+	}
+	p.mu.Unlock()
+}
+
+// runTask runs the next task of j; it is called and returns with p.mu held.
+func (p *pool) runTask(j *job) {
+	t := j.next
+	j.next++
+	if j.next == j.n {
+		p.remove(j)
+	}
+	j.running++
+	p.mu.Unlock()
+	j.fn(t)
+	p.mu.Lock()
+	j.running--
+	if j.running == 0 && j.next == j.n {
+		j.idle.Signal()
+	}
+}
+
+// remove takes j, whose tasks have all been taken, off the list.
+func (p *pool) remove(j *job) {
+	for i, x := range p.jobs {
+		if x == j {
+			copy(p.jobs[i:], p.jobs[i+1:])
+			p.jobs[len(p.jobs)-1] = nil
+			p.jobs = p.jobs[:len(p.jobs)-1]
+			return
+		}
+	}
+}
+
+func (p *pool) worker() {
+	defer p.done.Done()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		for len(p.jobs) == 0 && !p.closed {
+			p.work.Wait()
+		}
+		if p.closed {
+			return
+		}
+		p.runTask(p.jobs[len(p.jobs)-1])
+	}
 }

@@ -256,7 +256,9 @@ func (f *Fitted) memberships(c *Careers) [][]float64 {
 }
 
 // Subset returns the careers of persons idx (repeats allowed), in that
-// order; a repeated person gets the id "id#2", "id#3", ....
+// order, on the same age grid (so that curves and coefficients mean the
+// same) and sharing no storage with c; a repeated person gets the id
+// "id#2", "id#3", ....
 func (c *Careers) Subset(idx []int) *Careers { return c.subset(idx) }
 
 func (c *Careers) subset(idx []int) *Careers {

@@ -127,23 +127,29 @@ func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 
 // careerBuilder collects cells person by person in any order and builds
 // Careers. It keeps one bit per person and age for observed ages and
-// stores only special cells, so memory follows the non-zero cells.
+// stores only special cells, in chunks that are never copied, so memory
+// follows the persons and the non-zero cells.
 type careerBuilder struct {
 	ids    []string
 	index  map[string]int
 	seen   [][4]uint64 // observed ages, relative to base
 	base   int
 	based  bool
-	cells  []rawCell
+	cells  []*cellChunk
+	ncells int
 	hasExp bool
 }
 
-type rawCell struct {
-	person int32
-	age    int16 // relative to base
-	y      uint32
-	e      float64
+// cellChunk holds special cells as they come: person, age relative to
+// the builder's base, count and exposure.
+type cellChunk struct {
+	person [chunkCells]int32
+	age    [chunkCells]uint8
+	y      [chunkCells]uint32
+	e      [chunkCells]float64
 }
+
+const chunkCells = 1 << 14
 
 // maxAgeSpan is the largest number of distinct ages a data set may span.
 const maxAgeSpan = 256
@@ -157,6 +163,19 @@ func (b *careerBuilder) person(id string) int {
 	if i, ok := b.index[id]; ok {
 		return i
 	}
+	return b.addPerson(id)
+}
+
+// personBytes is person for an id in a read buffer; the id is copied only
+// when the person is new.
+func (b *careerBuilder) personBytes(id []byte) (i int, isNew bool) {
+	if i, ok := b.index[string(id)]; ok {
+		return i, false
+	}
+	return b.addPerson(string(id)), true
+}
+
+func (b *careerBuilder) addPerson(id string) int {
 	i := len(b.ids)
 	b.index[id] = i
 	b.ids = append(b.ids, id)
@@ -191,7 +210,13 @@ func (b *careerBuilder) add(person, age int, y uint32, e float64) error {
 		b.hasExp = true
 	}
 	if y > 0 || e != 1 {
-		b.cells = append(b.cells, rawCell{person: int32(person), age: int16(rel), y: y, e: e})
+		j := b.ncells % chunkCells
+		if j == 0 {
+			b.cells = append(b.cells, new(cellChunk))
+		}
+		ch := b.cells[len(b.cells)-1]
+		ch.person[j], ch.age[j], ch.y[j], ch.e[j] = int32(person), uint8(rel), y, e
+		b.ncells++
 	}
 	return nil
 }
@@ -250,9 +275,9 @@ func (b *careerBuilder) build(keepExposure bool) (*Careers, error) {
 	}
 	n := len(keep)
 	counts := make([]int, n+1)
-	for _, x := range b.cells {
-		counts[newIdx[x.person]+1]++
-	}
+	b.eachCell(func(person int32, _ uint8, _ uint32, _ float64) {
+		counts[newIdx[person]+1]++
+	})
 	for j, i := range keep {
 		s := b.seen[i]
 		for a := first[i]; a <= last[i]; a++ {
@@ -305,9 +330,9 @@ func (b *careerBuilder) build(keepExposure bool) (*Careers, error) {
 			}
 		}
 	}
-	for _, x := range b.cells {
-		place(int(newIdx[x.person]), int(x.age), x.y, x.e)
-	}
+	b.eachCell(func(person int32, age uint8, y uint32, e float64) {
+		place(int(newIdx[person]), int(age), y, e)
+	})
 	// Order each person's cells by age (insertion sort: few cells each).
 	for j := 0; j < n; j++ {
 		from, to := int(c.Start[j]), int(c.Start[j+1])
@@ -334,6 +359,16 @@ func (b *careerBuilder) build(keepExposure bool) (*Careers, error) {
 		c.Const[j] = k0
 	}
 	return c, nil
+}
+
+// eachCell calls fn for every special cell added, in order.
+func (b *careerBuilder) eachCell(fn func(person int32, age uint8, y uint32, e float64)) {
+	for c, ch := range b.cells {
+		m := min(chunkCells, b.ncells-c*chunkCells)
+		for j := 0; j < m; j++ {
+			fn(ch.person[j], ch.age[j], ch.y[j], ch.e[j])
+		}
+	}
 }
 
 // ObservedByAge returns, for each age of the grid, the number of persons

@@ -2,6 +2,7 @@ package trajectory
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -104,17 +105,20 @@ func ReadCareersFile(path string, opt ReadOptions) (*Careers, *ReadInfo, error) 
 
 // ReadCareers reads a long or wide career file from r; name is the file
 // name used in errors. It streams the rows and builds the sparse store
-// directly. A UTF-8 byte-order mark and CRLF line ends are accepted; ids
-// are kept as strings.
+// directly: no row is kept once read, and memory follows the persons and
+// the non-zero cells. A UTF-8 byte-order mark and CRLF line ends are
+// accepted; ids are kept as strings.
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
+	br := bufio.NewReaderSize(r, 1<<16)
+	cr := csv.NewReader(br) // reads from br itself, which is large enough
 	cr.ReuseRecord = true
 	rd := &reader{cr: cr, name: name, opt: opt, b: newCareerBuilder(), info: &ReadInfo{}}
 	header, err := rd.header()
 	if err != nil {
 		return nil, nil, err
 	}
+	rd.rr = newRecordReader(br, cr, header)
 	format := opt.Format
 	if format == "" {
 		format, err = rd.detect(header)
@@ -151,7 +155,8 @@ func ReadCareers(r io.Reader, name string, opt ReadOptions) (*Careers, *ReadInfo
 }
 
 type reader struct {
-	cr   *csv.Reader
+	cr   *csv.Reader // the header; rr the records
+	rr   *recordReader
 	name string
 	opt  ReadOptions
 	b    *careerBuilder
@@ -250,7 +255,7 @@ func (rd *reader) long(h []string) error {
 		rd.info.Warnings = append(rd.info.Warnings, fmt.Sprintf("column %q looks like an exposure (time at risk) but is not used; give --exposure %s to use it", h[j], h[j]))
 	}
 	for {
-		rec, err := rd.cr.Read()
+		rec, line, err := rd.rr.next()
 		if err == io.EOF {
 			return nil
 		}
@@ -258,16 +263,15 @@ func (rd *reader) long(h []string) error {
 			return rd.csvError(err)
 		}
 		rd.info.Rows++
-		line, _ := rd.cr.FieldPos(0)
-		id := strings.TrimSpace(rec[idCol])
-		if id == "" {
+		id := bytes.TrimSpace(rec[idCol])
+		if len(id) == 0 {
 			return rd.errAt(line, idCol+1, h[idCol], "empty person id")
 		}
-		age, err := parseAge(rec[ageCol])
+		age, err := parseAgeBytes(rec[ageCol])
 		if err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
-		y, missing, err := parseCount(rec[yCol])
+		y, missing, err := parseCountBytes(rec[yCol])
 		if err != nil {
 			return rd.errAt(line, yCol+1, h[yCol], "%v", err)
 		}
@@ -276,11 +280,11 @@ func (rd *reader) long(h []string) error {
 		}
 		e := 1.0
 		if eCol >= 0 {
-			if e, err = parseExposure(rec[eCol]); err != nil {
+			if e, err = parseExposureBytes(rec[eCol]); err != nil {
 				return rd.errAt(line, eCol+1, h[eCol], "%v", err)
 			}
 		}
-		p := rd.b.person(id)
+		p, _ := rd.b.personBytes(id)
 		if err := rd.b.add(p, age, y, e); err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
@@ -297,26 +301,32 @@ func (rd *reader) wide(h []string) error {
 	if len(counts) == 0 {
 		return rd.errAt(1, 0, "", "no count columns %s<age> (for example %s12); the header has %s", o.Count, o.Count, quoteList(h))
 	}
-	expCol := map[int]int{} // age -> column
+	// The exposure column of each count column, when exposures are read.
+	expOf := make([]int, len(counts))
 	if o.Exposure != "" {
 		exps := prefixed(h, o.Exposure)
 		if len(exps) == 0 {
 			return rd.errAt(1, 0, "", "no exposure columns %s<age> (for example %s12); the header has %s", o.Exposure, o.Exposure, quoteList(h))
 		}
+		expCol := map[int]int{} // age -> column
 		for _, c := range exps {
 			expCol[c.age] = c.col
 		}
-		for _, c := range counts {
-			if _, ok := expCol[c.age]; !ok {
+		for j, c := range counts {
+			ec, ok := expCol[c.age]
+			if !ok {
 				return rd.errAt(1, c.col+1, h[c.col], "no exposure column %s%d for this count column", o.Exposure, c.age)
 			}
+			expOf[j] = ec
 		}
 	} else if j := exposureLike(h, true); j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, fmt.Sprintf("columns such as %q look like exposures (time at risk) but are not used; give --exposure with their prefix to use them", h[j]))
 	}
-	ids := map[string]int{}
+	// rowLine[p] is the line of person p's row. Every person is added to
+	// the builder, which leaves out those with no observed age.
+	var rowLine []int
 	for {
-		rec, err := rd.cr.Read()
+		rec, line, err := rd.rr.next()
 		if err == io.EOF {
 			return nil
 		}
@@ -324,18 +334,18 @@ func (rd *reader) wide(h []string) error {
 			return rd.csvError(err)
 		}
 		rd.info.Rows++
-		line, _ := rd.cr.FieldPos(0)
-		id := strings.TrimSpace(rec[idCol])
-		if id == "" {
+		id := bytes.TrimSpace(rec[idCol])
+		if len(id) == 0 {
 			return rd.errAt(line, idCol+1, h[idCol], "empty person id")
 		}
-		if first, ok := ids[id]; ok {
-			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, first)
+		p, isNew := rd.b.personBytes(id)
+		if !isNew {
+			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, rowLine[p])
 		}
-		ids[id] = line
-		p := -1
-		for _, c := range counts {
-			y, missing, err := parseCount(rec[c.col])
+		rowLine = append(rowLine, line)
+		observed := false
+		for j, c := range counts {
+			y, missing, err := parseCountBytes(rec[c.col])
 			if err != nil {
 				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
 			}
@@ -344,20 +354,18 @@ func (rd *reader) wide(h []string) error {
 			}
 			e := 1.0
 			if o.Exposure != "" {
-				ec := expCol[c.age]
-				if e, err = parseExposure(rec[ec]); err != nil {
+				ec := expOf[j]
+				if e, err = parseExposureBytes(rec[ec]); err != nil {
 					return rd.errAt(line, ec+1, h[ec], "%v", err)
 				}
 			}
-			if p < 0 {
-				p = rd.b.person(id)
-			}
+			observed = true
 			if err := rd.b.add(p, c.age, y, e); err != nil {
 				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
 			}
 		}
-		if p < 0 {
-			rd.info.Unobserved = append(rd.info.Unobserved, id)
+		if !observed {
+			rd.info.Unobserved = append(rd.info.Unobserved, rd.b.ids[p])
 		}
 	}
 }
@@ -366,6 +374,56 @@ func (rd *reader) wide(h []string) error {
 // "." (Stata).
 func isMissing(s string) bool {
 	return s == "" || s == "NA" || s == "."
+}
+
+// parseCountBytes is parseCount for a cell in a read buffer, fast for the
+// usual cells: empty, or a few digits.
+func parseCountBytes(b []byte) (y uint32, missing bool, err error) {
+	if len(b) == 0 {
+		return 0, true, nil
+	}
+	if v, ok := smallUint(b); ok {
+		return uint32(v), false, nil
+	}
+	return parseCount(string(b))
+}
+
+// parseAgeBytes is parseAge for a cell in a read buffer.
+func parseAgeBytes(b []byte) (int, error) {
+	if v, ok := smallUint(b); ok {
+		return v, nil
+	}
+	return parseAge(string(b))
+}
+
+// parseExposureBytes is parseExposure for a cell in a read buffer, fast
+// for the usual exposure 1.
+func parseExposureBytes(b []byte) (float64, error) {
+	if len(b) == 1 && b[0] == '1' {
+		return 1, nil
+	}
+	// The conversion does not allocate when the string does not escape, as
+	// here; parseExposure judges everything but a valid exposure.
+	if f, err := strconv.ParseFloat(string(b), 64); err == nil && f > 0 && !math.IsInf(f, 0) {
+		return f, nil
+	}
+	return parseExposure(string(b))
+}
+
+// smallUint parses 1 to 9 decimal digits, which is what strconv.Atoi and
+// ParseUint make of them.
+func smallUint(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
 }
 
 // parseCount parses a count: a whole number ≥ 0. Missing cells are

@@ -97,21 +97,10 @@ func TestWriteFormats(t *testing.T) {
 	}
 }
 
-func benchCareers(b *testing.B, n int) *Careers {
-	tr := TruthFromCoefficients(WindowScaling(12, 50), 12, 50, []float64{0.5, 0.3, 0.2},
-		[][]float64{{-2, 0.3, -0.5}, {0, -1.5, -1, 0.8}, {0.8, 0, -0.6}},
-		[][]float64{{0.4}, {-1}, {-2}})
-	c, _, err := Simulate(tr, Design{Persons: n, CensorShare: 0.4, ExposedShare: 0.1}, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
-}
-
 // BenchmarkWriteLong and BenchmarkWriteWide write 100,000 careers of ages
 // 12-50 with exposures.
 func BenchmarkWriteLong(b *testing.B) {
-	c := benchCareers(b, 100000)
+	c := benchCareers(b, ZIP, 100000)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := c.WriteLong(io.Discard); err != nil {
@@ -121,7 +110,7 @@ func BenchmarkWriteLong(b *testing.B) {
 }
 
 func BenchmarkWriteWide(b *testing.B) {
-	c := benchCareers(b, 100000)
+	c := benchCareers(b, ZIP, 100000)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := c.WriteWide(io.Discard); err != nil {

@@ -17,6 +17,7 @@
 //	plot      draw a figure of a fitted model or a model selection
 //	report    write a one-file HTML report of a fitted model
 //	datasets  list the data sets embedded in trajkit
+//	bench     time reading and fitting simulated careers
 //	version   print the version
 //
 // Examples:
@@ -30,6 +31,7 @@
 //	trajkit plot --model sim630 --data example:sim630 --kind careers --out careers.png
 //	trajkit report --model sim630 --data example:sim630 --out report.html
 //	trajkit datasets
+//	trajkit bench --persons 2000 --groups 3 --dist poisson --starts 4 --keep 2
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
 // success, 1 when the data or the fit fail, 2 on a usage error.
@@ -80,6 +82,7 @@ func init() {
 		{"plot", "draw a figure of a fitted model or a model selection", runPlot},
 		{"report", "write a one-file HTML report of a fitted model", runReport},
 		{"datasets", "list the data sets embedded in trajkit", runDatasets},
+		{"bench", "time reading and fitting simulated careers", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

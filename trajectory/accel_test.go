@@ -1,0 +1,67 @@
+package trajectory
+
+import (
+	"math"
+	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// engineFit fits model m to c as Fit does, with the engine settings ms
+// (seed, starts and the rest as Fit's defaults unless set): the way to
+// reach engine options that Settings does not expose.
+func engineFit(t testing.TB, c *Careers, m Model, ms mixture.Settings) *mixture.Result {
+	t.Helper()
+	fd := newFamilyData(c)
+	s := WindowScaling(c.MinAge, c.MaxAge())
+	p := &mixture.Problem{Families: make([]mixture.Family, m.Groups())}
+	for j := range p.Families {
+		p.Families[j] = newGroupFamily(fd, s, m.Orders[j], m.Inflation[j])
+	}
+	ms.InitialWeights = [][][]float64{rateStart(c, m.Groups())}
+	res, err := mixture.Fit(p, &ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestAcceleratedReferenceMaxima: with SQUAREM the fits reach the peers'
+// maxima of TestReferenceMaxima (the shared reference table: flexmix
+// 2.3-18 polished, crimCV 1.0.0), and the log-likelihood trace never
+// decreases.
+func TestAcceleratedReferenceMaxima(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, exposure string
+		dist                 Distribution
+		peer                 float64
+	}{
+		{"sim630 poisson", "../data/gbtm_sim/sim630.csv", "", Poisson, -11725.190055},
+		{"sim630 zip", "../data/gbtm_sim/sim630.csv", "", ZIP, -11721.459748},
+		{"sim5000 poisson", "../data/gbtm_sim/sim5000.csv", "", Poisson, -94415.964364},
+		{"toronto1 adjusted poisson", "../data/toronto/TO1adj.csv", "", Poisson, -13537.399561},
+		{"toronto1 exposure poisson", "../data/toronto/TO1_exposure.csv", "exposure", Poisson, -9428.622407},
+		{"toronto1 adjusted zip", "../data/toronto/TO1adj.csv", "", ZIP, -11441.574849},
+		{"toronto1 exposure zip", "../data/toronto/TO1_exposure.csv", "exposure", ZIP, -9125.587316},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if testing.Short() && tc.name != "sim630 poisson" {
+				t.Skip("slow")
+			}
+			c, _, err := ReadCareersFile(tc.file, ReadOptions{Exposure: tc.exposure})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := engineFit(t, c, mustModel(t, tc.dist, 4, nil, nil), mixture.Settings{Seed: 1, Accelerate: true})
+			if res.LogLik < tc.peer-1e-3 {
+				t.Errorf("log-likelihood %.6f is below the peer's %.6f", res.LogLik, tc.peer)
+			}
+			for j := 1; j < len(res.Trace); j++ {
+				if res.Trace[j] < res.Trace[j-1]-1e-12*math.Abs(res.Trace[j]) {
+					t.Errorf("step %d: log-likelihood fell from %.12f to %.12f", j, res.Trace[j-1], res.Trace[j])
+				}
+			}
+			t.Logf("%s: %.6f, %d iterations in all", tc.name, res.LogLik, res.Starts.Iterations)
+		})
+	}
+}
