@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -45,6 +46,7 @@ type emRun struct {
 	shardLL []float64
 	n       int
 	pool    *pool
+	ctx     context.Context // nil: never cancelled
 
 	// sample lists, in order, the shards a run on a sample of the persons
 	// works on; nil means every shard. Outside the sample the posteriors
@@ -285,10 +287,14 @@ func (r *emRun) initParams(p []float64) {
 // reports whether it converged: the relative change of the log-likelihood
 // below tol and the largest absolute score, divided by the number of
 // persons, below scoreTol. With acceleration, every two iterations it
-// tries a SQUAREM step (see extrapolate).
+// tries a SQUAREM step (see extrapolate). A cancelled context ends the
+// run before its next iteration, as not converged.
 func (r *emRun) iterate(maxIter int, tol, scoreTol float64) bool {
 	r.trace = slices.Grow(r.trace, maxIter+maxIter/2+1)
 	for it := 0; it < maxIter; {
+		if contextErr(r.ctx) != nil {
+			return false
+		}
 		cycle := r.accelerate && maxIter-it >= 2
 		if cycle {
 			r.theta0 = r.params(r.theta0)

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -88,7 +89,43 @@ type Settings struct {
 	// parameters, then each component's), for example a fit warm-started
 	// from a related model. They come after InitialWeights.
 	InitialParams [][]float64
+	// Context, when not nil, cancels the fit: every run checks it before
+	// each iteration, and Fit returns an *Interrupted error, which wraps
+	// the context's error, once it is done. It lives here rather than in
+	// an argument so that it reaches every fit of a model search or a
+	// bootstrap that copies the settings.
+	Context context.Context
 }
+
+// Interrupted is the error of a fit cancelled through Settings.Context.
+// It says where the fit stopped.
+type Interrupted struct {
+	// Phase is "short runs" or "runs to convergence".
+	Phase string
+	// Iterations is the number of EM iterations done by all runs.
+	Iterations int
+	// Starts is the number of starts; Keep the number run to convergence.
+	Starts, Keep int
+	// LogLik is the best log-likelihood reached by a run to convergence
+	// (NaN during the short runs, whose log-likelihoods are of a sample).
+	LogLik float64
+	// Err is the context's error.
+	Err error
+}
+
+func (e *Interrupted) Error() string {
+	keep := fmt.Sprintf("the best %d", e.Keep)
+	if e.Keep >= e.Starts {
+		keep = "all"
+	}
+	msg := fmt.Sprintf("fit interrupted during the %s (%d starts, %s to convergence) after %d EM iterations", e.Phase, e.Starts, keep, e.Iterations)
+	if !math.IsNaN(e.LogLik) {
+		msg += fmt.Sprintf("; best log-likelihood so far %.6f, not converged", e.LogLik)
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+func (e *Interrupted) Unwrap() error { return e.Err }
 
 func (s *Settings) withDefaults() Settings {
 	var d Settings
@@ -250,7 +287,12 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		spare0 = newBufferList(s.Threads)
 	}
 	pool.run(&job{fn: func(j int) {
+		if contextErr(s.Context) != nil {
+			states[j] = startState{idx: j, ll: math.NaN()}
+			return
+		}
 		r := newRun(sp, pool, spare0.get(), s.Accelerate)
+		r.ctx = s.Context
 		if sp == p {
 			r.setSample(sample)
 		}
@@ -264,6 +306,20 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	sampleIter := 0
 	for _, it := range shortDone {
 		sampleIter += it
+	}
+	if err := contextErr(s.Context); err != nil {
+		e := &Interrupted{Phase: "short runs", Iterations: sampleIter, Starts: s.Starts, Keep: s.Keep, LogLik: math.NaN(), Err: err}
+		if shortIter == s.MaxIterations {
+			// The short runs were the runs to convergence.
+			e.Phase = "runs to convergence"
+			e.Keep = s.Starts
+			for _, st := range states {
+				if better(st.ll, e.LogLik) {
+					e.LogLik = st.ll
+				}
+			}
+		}
+		return nil, e
 	}
 
 	// The best Keep continue to convergence.
@@ -279,6 +335,7 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 			return
 		}
 		r := newRun(p, pool, spare.get(), s.Accelerate)
+		r.ctx = s.Context
 		if sample == nil {
 			r.trace = st.trace
 		}
@@ -303,9 +360,17 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		return 0
 	})
 
+	best := states[keep[0]]
+	if err := contextErr(s.Context); err != nil {
+		e := &Interrupted{Phase: "runs to convergence", Starts: s.Starts, Keep: s.Keep, LogLik: best.ll, Err: err}
+		for _, st := range states {
+			e.Iterations += st.iter
+		}
+		return nil, e
+	}
+
 	// Recompute the best run's posteriors from its parameters, with a last
 	// E-step that also fills the person log-likelihoods.
-	best := states[keep[0]]
 	if math.IsNaN(best.ll) || math.IsInf(best.ll, 0) {
 		return nil, errors.New("mixture: no start reached a finite log-likelihood: the model gives the data zero probability")
 	}
@@ -491,6 +556,14 @@ func (r *emRun) start(j int, s *Settings) {
 		})
 		r.initWeights(r.post)
 	}
+}
+
+// contextErr returns ctx's error, nil for a nil ctx.
+func contextErr(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Err()
 }
 
 func (p *Problem) check() error {

@@ -89,7 +89,8 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		// The warm start is the fit in output order; so is the reference.
 		rs := &Settings{Starts: 2, Keep: 2, Seed: seed, Threads: 1, NoSE: true,
 			Tolerance: s.Tolerance, ScoreTolerance: s.ScoreTolerance, MaxIterations: s.MaxIterations,
-			Scaling: &f.Scaling, InitialParams: [][]float64{f.engineParams()}, Risk: risk, Reference: f.Reference + 1}
+			Scaling: &f.Scaling, InitialParams: [][]float64{f.engineParams()}, Risk: risk, Reference: f.Reference + 1,
+			Context: s.Context}
 		rf, err := Fit(data, f.Model, rs)
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
 			return
@@ -106,6 +107,9 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		}
 		reps[r] = rep
 	})
+	if err := contextErr(s.Context); err != nil {
+		return fmt.Errorf("bootstrap interrupted: %w", err)
+	}
 	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}
 	var good []replicate
 	for _, r := range reps {

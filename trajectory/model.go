@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -145,6 +146,11 @@ type Settings struct {
 	// Reference is the 1-based output group against which membership
 	// log-odds are expressed; 0 means group 1, the lowest-rate group.
 	Reference int
+	// Context, when not nil, cancels the fit (and a model search or a
+	// bootstrap that uses these settings): Fit then returns an error that
+	// wraps the context's error and a *mixture.Interrupted saying where
+	// the fit stopped.
+	Context context.Context
 }
 
 // Fit fits the trajectory model m to the careers by EM from many starts.
@@ -183,6 +189,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		Threads:        s.Threads,
 		InitialWeights: [][][]float64{rateStart(c, k)},
 		InitialParams:  s.InitialParams,
+		Context:        s.Context,
 	}
 	ref := 0
 	if s.Risk != nil {
@@ -207,9 +214,20 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		f.Warnings = append([]string{"every count is zero: the rates go to zero and no trajectory is identified"}, f.Warnings...)
 	}
 	if !s.NoSE {
+		if err := contextErr(s.Context); err != nil {
+			return nil, fmt.Errorf("interrupted after the fit, before the standard errors: %w", err)
+		}
 		f.infer(c, s.Threads)
 	}
 	return f, nil
+}
+
+// contextErr returns ctx's error, nil for a nil ctx.
+func contextErr(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // rateStart is the deterministic start: persons ranked by their mean count

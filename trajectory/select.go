@@ -121,12 +121,21 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		}
 		fs.NoSE = true
 		f, err := Fit(c, m, &fs)
-		if err != nil {
-			return nil, nil, err
+		var cand *Candidate
+		if err == nil {
+			cand = newCandidate(f, s.MinShare)
+			if folds != nil {
+				cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
+				// A fold cancelled midway leaves a partial score: the
+				// search stops instead.
+				err = contextErr(s.Fit.Context)
+			}
 		}
-		cand := newCandidate(f, s.MinShare)
-		if folds != nil {
-			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
+		if err != nil {
+			if contextErr(s.Fit.Context) != nil {
+				return nil, nil, fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
+			}
+			return nil, nil, err
 		}
 		sel.Candidates = append(sel.Candidates, cand)
 		if s.Progress != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -93,7 +94,7 @@ func (f *benchFlags) check() (trajectory.Model, trajectory.Design, [2]int, error
 	return m, d, ages, nil
 }
 
-func runBench(args []string, stdout, stderr io.Writer) error {
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var f benchFlags
 	f.register(fs)
@@ -160,7 +161,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			}
 			defer stop()
 		}
-		s := &trajectory.Settings{Starts: f.starts, Keep: f.keep, Seed: f.seed, Threads: f.threads, MaxIterations: f.maxIter}
+		s := &trajectory.Settings{Starts: f.starts, Keep: f.keep, Seed: f.seed, Threads: f.threads, MaxIterations: f.maxIter, Context: ctx}
 		t0 = time.Now()
 		fit, err := trajectory.Fit(c, m, s)
 		if err != nil {

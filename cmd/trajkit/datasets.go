@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +20,7 @@ Read one with --data example:NAME, for example:
   trajkit fit --data example:nl630 --ages 12-40 --groups 4 --dist zip
 `
 
-func runDatasets(args []string, stdout, stderr io.Writer) error {
+func runDatasets(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("datasets", flag.ContinueOnError)
 	if err := parseFlags(fs, datasetsUsage, args, stdout); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -181,7 +182,7 @@ func (f *fitFlags) check() (trajectory.Model, error) {
 	return m, checkOut(f.out)
 }
 
-func runFit(args []string, stdout, stderr io.Writer) error {
+func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	var f fitFlags
 	f.register(fs)
@@ -207,6 +208,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	warn(stderr, l.warnings...)
 	s := f.settings()
 	s.Risk, s.Reference = l.risk, f.reference
+	s.Context = ctx
 	t1 := time.Now()
 	fit, err := trajectory.Fit(l.careers, m, s)
 	if err != nil {
@@ -235,6 +237,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	}
 	if f.out == "" {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before writing %s: %w", f.out, err)
 	}
 	if err := writeFitOutputs(f.out, mf, fit); err != nil {
 		return err

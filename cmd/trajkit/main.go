@@ -34,26 +34,45 @@
 //	trajkit bench --persons 2000 --groups 3 --dist poisson --starts 4 --keep 2
 //
 // Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
-// success, 1 when the data or the fit fail, 2 on a usage error.
+// success, 1 when the data or the fit fail, 2 on a usage error, 130 when
+// an interrupt (SIGINT) or SIGTERM stopped the command.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/trajkit/trajkit/trajectory"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	// The first SIGINT or SIGTERM cancels the command's context: a fit
+	// stops before its next EM iteration and nothing more is written. The
+	// second ends the process at once.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		signal.Stop(sig)
+		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping at the end of the current EM iteration (again to stop at once)\n", s)
+		cancel(fmt.Errorf("stopped by %v", s))
+	}()
+	os.Exit(runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
 
 // Exit codes.
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	exitOK          = 0
+	exitFail        = 1
+	exitUsage       = 2
+	exitInterrupted = 130 // 128 + SIGINT, as shells report it
 )
 
 // usageError marks an error in the command line.
@@ -67,7 +86,7 @@ func usagef(format string, args ...any) error {
 
 type command struct {
 	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 var commands []command
@@ -105,7 +124,14 @@ func printUsage(w io.Writer) {
 	fmt.Fprintf(w, mainUsage, list)
 }
 
+// run runs a command line that nothing cancels.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext runs a command line until it ends or ctx is cancelled, and
+// returns the exit status.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		printUsage(stderr)
 		return exitUsage
@@ -119,10 +145,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(args[1:], stdout, stderr)
+		err := c.run(ctx, args[1:], stdout, stderr)
 		switch {
 		case err == nil:
 			return exitOK
+		case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+			fmt.Fprintf(stderr, "trajkit: %v\ntrajkit: %v; no output file was left half-written\n", err, context.Cause(ctx))
+			return exitInterrupted
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case isUsage(err):
@@ -149,7 +178,7 @@ const versionUsage = `Usage: trajkit version
 Prints trajkit's version.
 `
 
-func runVersion(args []string, stdout, stderr io.Writer) error {
+func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	if err := parseFlags(fs, versionUsage, args, stdout); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -218,7 +219,7 @@ type plotFlags struct {
 	model, out string
 }
 
-func runPlot(args []string, stdout, stderr io.Writer) error {
+func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
 	var f plotFlags
 	f.dataFlags.register(fs)

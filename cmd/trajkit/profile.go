@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -29,7 +30,7 @@ Examples:
   trajkit profile --model fit4 --persons persons.csv
 `
 
-func runProfile(args []string, stdout, stderr io.Writer) error {
+func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
 	model := fs.String("model", "", "directory of a fitted model (model.json, assignments.csv)")
 	persons := fs.String("persons", "", "person file (CSV)")

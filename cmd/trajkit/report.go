@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	_ "embed"
 	"encoding/base64"
 	"flag"
@@ -44,7 +45,7 @@ type reportFlags struct {
 	seed                         uint64
 }
 
-func runReport(args []string, stdout, stderr io.Writer) error {
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	var f reportFlags
 	f.dataFlags.register(fs)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -113,7 +114,7 @@ func (f *reproduceFlags) selectSettings() (trajectory.SelectSettings, error) {
 	return s, nil
 }
 
-func runReproduce(args []string, stdout, stderr io.Writer) error {
+func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
 	var f reproduceFlags
 	f.register(fs)
@@ -133,8 +134,9 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	if f.seeds < 0 {
 		return usagef("--seeds %d: expected a number of seeds ≥ 1", f.seeds)
 	}
+	s.Fit.Context = ctx
 	if f.seeds > 0 {
-		return runSeedStudy(f.seeds, s, f.out, stdout, stderr)
+		return runSeedStudy(ctx, f.seeds, s, f.out, stdout, stderr)
 	}
 	l, err := f.load(fs)
 	if err != nil {
@@ -185,6 +187,9 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, rows)
 
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before writing %s: %w", f.out, err)
+	}
 	if err := writeSelectionFiles(f.out, sel, &s, l); err != nil {
 		return err
 	}
@@ -205,13 +210,13 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		{"--model", f.out, "--out", filepath.Join(f.out, "trajectories.svg")},
 		{"--model", f.out, "--kind", "selection", "--out", filepath.Join(f.out, "selection.png")},
 	} {
-		if err := runPlot(args, io.Discard, stderr); err != nil {
+		if err := runPlot(ctx, args, io.Discard, stderr); err != nil {
 			return err
 		}
 		written = append(written, filepath.Base(args[len(args)-1]))
 	}
 	report := []string{"--model", f.out, "--select", f.out, "--title", "Reproduction of the 630-offender four-group solution", "--out", filepath.Join(f.out, "report.html")}
-	if err := runReport(report, io.Discard, stderr); err != nil {
+	if err := runReport(ctx, report, io.Discard, stderr); err != nil {
 		return err
 	}
 	written = append(written, "report.html")
@@ -295,7 +300,7 @@ type seedResult struct {
 // pipeline on each (seeds in parallel, each single-threaded), and reports
 // how often four groups are picked, each share is within five points, and
 // the assigned labels agree with the true groups.
-func runSeedStudy(n int, s trajectory.SelectSettings, out string, stdout, stderr io.Writer) error {
+func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out string, stdout, stderr io.Writer) error {
 	results := make([]seedResult, n)
 	progress := newProgress(stderr, "reproduce --seeds")
 	done := 0
@@ -310,6 +315,15 @@ func runSeedStudy(n int, s trajectory.SelectSettings, out string, stdout, stderr
 		mu.Unlock()
 	})
 	progress.done()
+	if err := ctx.Err(); err != nil {
+		finished := 0
+		for _, r := range results {
+			if r.err == "" {
+				finished++
+			}
+		}
+		return fmt.Errorf("seed study interrupted with %d of %d cohorts finished: %w", finished, n, err)
+	}
 	published := map[string]float64{trajectory.LabelLowRate: 0.36, trajectory.LabelEarlyPeak: 0.28, trajectory.LabelLatePeak: 0.21, trajectory.LabelHighRate: 0.15}
 	order := []string{trajectory.LabelLowRate, trajectory.LabelEarlyPeak, trajectory.LabelLatePeak, trajectory.LabelHighRate}
 	four, failed := 0, 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -144,7 +145,7 @@ func parseRange(v, name string) (int, int, error) {
 	return lo, hi, nil
 }
 
-func runSelect(args []string, stdout, stderr io.Writer) error {
+func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("select", flag.ContinueOnError)
 	var f selectFlags
 	f.register(fs)
@@ -162,6 +163,7 @@ func runSelect(args []string, stdout, stderr io.Writer) error {
 	if s.MaxGroups > l.careers.Len() {
 		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.careers.Len())
 	}
+	s.Fit.Context = ctx
 	sel, err := runSelection("select", l, s, stderr)
 	if err != nil {
 		return err
@@ -169,6 +171,9 @@ func runSelect(args []string, stdout, stderr io.Writer) error {
 	writeSelection(stdout, sel)
 	if f.out == "" {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before writing %s: %w", f.out, err)
 	}
 	if err := writeSelectionFiles(f.out, sel, &s, l); err != nil {
 		return err

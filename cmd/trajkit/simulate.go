@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -149,7 +150,7 @@ func (f *simulateFlags) check(fs *flag.FlagSet) error {
 	return checkOut(f.out)
 }
 
-func runSimulate(args []string, stdout, stderr io.Writer) error {
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	var f simulateFlags
 	f.register(fs)

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets a test run this package's main in a child process (the test
+// binary re-executed with TRAJKIT_TEST_MAIN=1 and trajkit's arguments), so
+// that a test can send it a signal.
+func TestMain(m *testing.M) {
+	if os.Getenv("TRAJKIT_TEST_MAIN") == "1" {
+		os.Args = append([]string{"trajkit"}, os.Args[1:]...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// TestSignalCancelsFit sends SIGINT or SIGTERM to a trajkit process in the
+// middle of a long fit and checks that it stops early with exit status 130,
+// says where the fit stopped, and leaves nothing in --out.
+func TestSignalCancelsFit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		args []string
+		want string
+	}{
+		// Each would run for tens of seconds: 400 starts of 6 groups on
+		// 5000 careers, every one to convergence; a search over 1-6 groups.
+		{syscall.SIGINT, []string{"fit", "--data", "example:sim5000", "--groups", "6", "--starts", "400", "--converge-all"}, "fit interrupted during the runs to convergence"},
+		{syscall.SIGTERM, []string{"select", "--data", "example:sim5000", "--groups", "1-6", "--cv", "5"}, "model search interrupted after"},
+	} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			cmd := exec.Command(os.Args[0], append(tc.args, "--out", out)...)
+			cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(700 * time.Millisecond)
+			sent := time.Now()
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			stopped := time.Since(sent)
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+				t.Fatalf("exit %v, want status %d; stderr:\n%s", err, exitInterrupted, stderr.String())
+			}
+			msg := stderr.String()
+			for _, want := range []string{tc.want, "context canceled", "stopped by " + tc.sig.String()} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, msg)
+				}
+			}
+			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("--out holds %v after the interrupt, want nothing", names)
+			}
+			t.Logf("stopped %v after the signal; stderr:\n%s", stopped.Round(time.Millisecond), msg)
+		})
+	}
+}
