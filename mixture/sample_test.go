@@ -50,6 +50,16 @@ func TestStartSample(t *testing.T) {
 			if res.Trace[len(res.Trace)-1] != res.LogLik {
 				t.Errorf("last trace entry %v differs from the log-likelihood %v", res.Trace[len(res.Trace)-1], res.LogLik)
 			}
+			// The runs to convergence reach one optimum on the sample (as
+			// they do without a sample), so one run goes on with all
+			// persons and stands for the three.
+			st := res.Starts
+			if st.RunToConvergence != 3 || st.Continued != 1 || st.ReachedBest != 3 || len(st.LogLiks) != 3 || len(st.Optima) != 1 {
+				t.Errorf("accelerate %v: start report %+v; want 3 runs to convergence, 1 continued with all persons, reaching the best", acc, st)
+			}
+			if full.Starts.Continued != full.Starts.RunToConvergence || len(full.Starts.Optima) != 1 {
+				t.Errorf("without a sample: start report %+v; want every run to convergence continued, one optimum", full.Starts)
+			}
 			t.Logf("accelerate %v: %d iterations, %d of them on the sample; without a sample %d", acc, res.Starts.Iterations, res.Starts.SampleIterations, full.Starts.Iterations)
 		}
 	}

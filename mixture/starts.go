@@ -65,12 +65,14 @@ type Settings struct {
 	// StartSample bounds the persons of the short runs. When there are
 	// more than twice as many persons, the short runs from every start
 	// work on a systematic sample of about StartSample of them (whole
-	// shards spread evenly over the persons, the same for every start),
-	// and the Keep best go on with all persons from the parameters their
-	// short run reached: emEM with the short runs on a sample, which
-	// costs a fraction of the short runs on all persons while ranking the
-	// starts nearly as well (Biernacki, Celeux & Govaert 2003; Wehrens et
-	// al. 2004). Zero means 32,768; a negative value means all persons.
+	// shards spread evenly over the persons, the same for every start);
+	// the Keep best then converge on the sample, and each distinct
+	// optimum they reach there goes on with all persons from its best
+	// run's parameters (see StartReport.Continued): emEM with the search
+	// on a sample, which costs a fraction of the same search on all
+	// persons while ranking the starts nearly as well (Biernacki, Celeux &
+	// Govaert 2003; Wehrens et al. 2004). Zero means 32,768; a negative
+	// value means all persons.
 	StartSample int
 	// Accelerate turns on SQUAREM, the squared extrapolation that every
 	// two EM iterations tries a longer step along their direction and
@@ -202,6 +204,13 @@ type StartReport struct {
 	Total int
 	// RunToConvergence is how many of them were run to convergence.
 	RunToConvergence int
+	// Continued is how many runs to convergence went on with all persons:
+	// after short runs on a sample, the runs to convergence first converge
+	// on the sample, and those that reach the same optimum there (within
+	// SameOptimum) go on with all persons as one run, from the best of
+	// them, which then stands for all of them in ReachedBest, Optima and
+	// LogLiks. Without a sample it equals RunToConvergence.
+	Continued int
 	// ReachedBest is how many of those reached the best log-likelihood,
 	// within a relative 1e-6.
 	ReachedBest int
@@ -209,7 +218,7 @@ type StartReport struct {
 	// (relative 1e-6 apart), best first.
 	Optima []float64
 	// LogLiks are the final log-likelihoods of the runs to convergence,
-	// best first.
+	// best first (see Continued).
 	LogLiks []float64
 	// Iterations is the number of EM iterations of all runs together, the
 	// measure of the work of the fit; SampleIterations how many of them
@@ -329,8 +338,70 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return better(states[order[a]].ll, states[order[b]].ll) })
 	keep := order[:s.Keep]
+	byLogLik := func(keep []int) {
+		slices.SortStableFunc(keep, func(a, b int) int {
+			switch {
+			case better(states[a].ll, states[b].ll):
+				return -1
+			case better(states[b].ll, states[a].ll):
+				return 1
+			}
+			return 0
+		})
+	}
+
+	// After short runs on a sample, the Keep best first converge on the
+	// sample, which costs a fraction of an iteration on all persons; runs
+	// that reach the same optimum there go on with all persons once, from
+	// the best of them. follows[j] is the run that continues for kept
+	// start j.
+	full := keep
+	follows := make(map[int]int, len(keep))
+	for _, j := range keep {
+		follows[j] = j
+	}
+	if sample != nil {
+		done := make([]int, len(keep))
+		pool.run(&job{fn: func(j int) {
+			st := &states[keep[j]]
+			if st.conv || contextErr(s.Context) != nil {
+				return
+			}
+			r := newRun(sp, pool, spare0.get(), s.Accelerate)
+			r.ctx = s.Context
+			if sp == p {
+				r.setSample(sample)
+			}
+			r.trace = st.trace
+			r.initParams(st.params)
+			r.iterations = st.iter
+			st.conv = r.iterate(s.MaxIterations-st.iter, s.Tolerance, s.ScoreTolerance)
+			done[j] = r.iterations - st.iter
+			st.params = r.params(st.params)
+			st.ll = r.ll
+			st.iter = r.iterations
+			st.trace = r.trace
+			spare0.put(r.buffers())
+		}}, len(keep))
+		for _, it := range done {
+			sampleIter += it
+		}
+		if err := contextErr(s.Context); err != nil {
+			return nil, &Interrupted{Phase: "runs to convergence on the sample", Iterations: sampleIter, Starts: s.Starts, Keep: s.Keep, LogLik: math.NaN(), Err: err}
+		}
+		byLogLik(keep)
+		full = nil
+		for _, j := range keep {
+			if len(full) > 0 && sameOptimum(states[j].ll, states[full[len(full)-1]].ll) {
+				follows[j] = full[len(full)-1]
+				continue
+			}
+			full = append(full, j)
+		}
+	}
+
 	pool.run(&job{fn: func(j int) {
-		st := &states[keep[j]]
+		st := &states[full[j]]
 		if st.conv && sample == nil {
 			return
 		}
@@ -339,8 +410,8 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		if sample == nil {
 			r.trace = st.trace
 		}
-		// After a short run on a sample, the trace starts afresh on all
-		// persons, whose log-likelihood is on another scale.
+		// After runs on a sample, the trace starts afresh on all persons,
+		// whose log-likelihood is on another scale.
 		r.initParams(st.params)
 		r.iterations = st.iter
 		st.conv = r.iterate(s.MaxIterations-st.iter, s.Tolerance, s.ScoreTolerance)
@@ -349,18 +420,10 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		st.iter = r.iterations
 		st.trace = r.trace
 		spare.put(r.buffers())
-	}}, len(keep))
-	slices.SortStableFunc(keep, func(a, b int) int {
-		switch {
-		case better(states[a].ll, states[b].ll):
-			return -1
-		case better(states[b].ll, states[a].ll):
-			return 1
-		}
-		return 0
-	})
+	}}, len(full))
+	byLogLik(full)
 
-	best := states[keep[0]]
+	best := states[full[0]]
 	if err := contextErr(s.Context); err != nil {
 		e := &Interrupted{Phase: "runs to convergence", Starts: s.Starts, Keep: s.Keep, LogLik: best.ll, Err: err}
 		for _, st := range states {
@@ -403,7 +466,7 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	}
 
 	// Starts report.
-	rep := StartReport{Total: s.Starts, RunToConvergence: len(keep)}
+	rep := StartReport{Total: s.Starts, RunToConvergence: len(keep), Continued: len(full)}
 	for _, st := range states {
 		rep.Iterations += st.iter
 	}
@@ -415,8 +478,18 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		}
 	}
 	for _, j := range keep {
-		ll := states[j].ll
-		rep.LogLiks = append(rep.LogLiks, ll)
+		rep.LogLiks = append(rep.LogLiks, states[follows[j]].ll)
+	}
+	slices.SortStableFunc(rep.LogLiks, func(a, b float64) int {
+		switch {
+		case better(a, b):
+			return -1
+		case better(b, a):
+			return 1
+		}
+		return 0
+	})
+	for _, ll := range rep.LogLiks {
 		if sameOptimum(ll, best.ll) {
 			rep.ReachedBest++
 		}

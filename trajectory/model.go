@@ -132,6 +132,10 @@ type Settings struct {
 	Tolerance, ScoreTolerance float64
 	// MaxIterations per run (0: 10000).
 	MaxIterations int
+	// StartSample bounds the persons the search from every start works
+	// on before the best optima go on with all persons (0: 32,768; −1:
+	// every person); see mixture.Settings.StartSample.
+	StartSample int
 	// Scaling of age in the polynomials; nil means WindowScaling of the
 	// careers' age grid.
 	Scaling *AgeScaling
@@ -182,6 +186,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		Starts:         s.Starts,
 		Keep:           s.Keep,
 		ConvergeAll:    s.ConvergeAll,
+		StartSample:    s.StartSample,
 		MaxIterations:  s.MaxIterations,
 		Tolerance:      s.Tolerance,
 		ScoreTolerance: s.ScoreTolerance,
@@ -204,6 +209,31 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)
 		}
 		p.Membership = mixture.MultinomialLogit{X: s.Risk.X, Reference: k - 1}
+	}
+	// The short runs on a sample of the persons (mixture's StartSample)
+	// work on the sample's own careers, so that their M-steps pass over
+	// the sample alone.
+	p.Subset = func(shards []int) *mixture.Problem {
+		var idx []int
+		for _, sh := range shards {
+			from, to := mixture.Shard(sh, c.Len())
+			for i := from; i < to; i++ {
+				idx = append(idx, i)
+			}
+		}
+		sd := newFamilyData(c.subset(idx))
+		sp := &mixture.Problem{Families: make([]mixture.Family, k)}
+		for j := range sp.Families {
+			sp.Families[j] = newGroupFamily(sd, scaling, m.Orders[j], m.Inflation[j])
+		}
+		if ml, ok := p.Membership.(mixture.MultinomialLogit); ok {
+			x := make([][]float64, len(idx))
+			for j, i := range idx {
+				x[j] = ml.X[i]
+			}
+			sp.Membership = mixture.MultinomialLogit{X: x, Reference: ml.Reference}
+		}
+		return sp
 	}
 	res, err := mixture.Fit(p, ms)
 	if err != nil {

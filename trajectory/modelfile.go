@@ -48,6 +48,11 @@ type StartsFile struct {
 	RunToConvergence int       `json:"run_to_convergence"`
 	ReachedBest      int       `json:"reached_best"`
 	Optima           []float64 `json:"optima"`
+	// With short runs on a sample (data of more than 65,536 persons):
+	// the sample's size, and how many distinct optima the runs to
+	// convergence reached on it, each continued with all persons.
+	SamplePersons int `json:"sample_persons,omitempty"`
+	Continued     int `json:"continued,omitempty"`
 }
 
 // FileSettings are the settings of a fit, enough to refit or to re-read
@@ -309,6 +314,10 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 			}
 		}
 		mf.Groups = append(mf.Groups, gf)
+	}
+	if f.Starts.Sample > 0 {
+		mf.Starts.SamplePersons = f.Starts.Sample
+		mf.Starts.Continued = f.Starts.Continued
 	}
 	return mf
 }

@@ -1,6 +1,8 @@
 package trajectory
 
 import (
+	"github.com/trajkit/trajkit/mixture"
+
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -138,6 +140,36 @@ func TestReadPersons(t *testing.T) {
 	} {
 		if _, err := ReadPersons(strings.NewReader(tc.in), "p.csv", "id"); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// TestStartSampleCareers: a search on a sample of the careers (one shard
+// of four, through Problem.Subset) reaches the maximum of the search on
+// all persons (relative 1e-8), with and without risk factors, and the
+// report gives the sample.
+func TestStartSampleCareers(t *testing.T) {
+	gamma := [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}}
+	c, risk := riskCareers(t, 4*mixture.ShardSize, 11, gamma)
+	m := mustModel(t, Poisson, 3, []int{0, 2, 2}, nil)
+	for _, r := range []*RiskDesign{nil, risk} {
+		all, err := Fit(c, m, &Settings{Seed: 2, Starts: 6, Keep: 3, Risk: r, StartSample: -1, NoSE: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sampled, err := Fit(c, m, &Settings{Seed: 2, Starts: 6, Keep: 3, Risk: r, StartSample: mixture.ShardSize, NoSE: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.Starts.Sample != 0 || sampled.Starts.Sample != mixture.ShardSize || sampled.Starts.SampleIterations == 0 {
+			t.Errorf("risk %v: samples %d and %d persons (%d iterations on it); want 0 and %d", r != nil,
+				all.Starts.Sample, sampled.Starts.Sample, sampled.Starts.SampleIterations, mixture.ShardSize)
+		}
+		if math.Abs(sampled.LogLik-all.LogLik) > 1e-8*math.Abs(all.LogLik) {
+			t.Errorf("risk %v: log-likelihood %.8f on a sample, %.8f without", r != nil, sampled.LogLik, all.LogLik)
+		}
+		if sampled.Status != mixture.Converged || sampled.Starts.Continued < 1 || sampled.Starts.Continued > 3 {
+			t.Errorf("risk %v: status %v, start report %+v", r != nil, sampled.Status, sampled.Starts)
 		}
 	}
 }

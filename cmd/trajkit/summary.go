@@ -88,6 +88,10 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 	st := f.Starts
 	fmt.Fprintf(w, "\nStarts: %d; %d run to convergence; best log-likelihood reached by %d of %d\n",
 		st.Total, st.RunToConvergence, st.ReachedBest, st.RunToConvergence)
+	if st.Sample > 0 {
+		fmt.Fprintf(w, "Short runs and convergence on a sample of %d persons; %d distinct optima there (see model.json starts.continued), each continued with all persons\n",
+			st.Sample, st.Continued)
+	}
 	if len(st.Optima) > 1 {
 		opt := make([]string, len(st.Optima))
 		for j, o := range st.Optima {
