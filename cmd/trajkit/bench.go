@@ -173,7 +173,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			seconds(d), m.Distribution, m.Groups(), f.order, fit.Starts.Total, fit.Starts.RunToConvergence, threadsUsed(f.threads))
 		sampled := ""
 		if st := fit.Starts; st.Sample > 0 {
-			sampled = fmt.Sprintf(" (%d of them in short runs on a sample of %d persons)", st.SampleIterations, st.Sample)
+			sampled = fmt.Sprintf(" (%d of them on a sample of %d persons)", st.SampleIterations, st.Sample)
 		}
 		row("iterations", "%d in all runs%s; %d in the best run", all, sampled, fit.Iterations)
 		row("per iteration", "%.1f ms  (fit time / iterations in all runs)", 1e3*d.Seconds()/float64(max(all, 1)))

@@ -89,8 +89,11 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 	fmt.Fprintf(w, "\nStarts: %d; %d run to convergence; best log-likelihood reached by %d of %d\n",
 		st.Total, st.RunToConvergence, st.ReachedBest, st.RunToConvergence)
 	if st.Sample > 0 {
-		fmt.Fprintf(w, "Short runs and convergence on a sample of %d persons; %d distinct optima there (see model.json starts.continued), each continued with all persons\n",
-			st.Sample, st.Continued)
+		optima := "1 distinct optimum there, continued"
+		if st.Continued != 1 {
+			optima = fmt.Sprintf("%d distinct optima there, each continued", st.Continued)
+		}
+		fmt.Fprintf(w, "Search on a sample of %d persons; %s with all persons\n", st.Sample, optima)
 	}
 	if len(st.Optima) > 1 {
 		opt := make([]string, len(st.Optima))
