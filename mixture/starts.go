@@ -240,6 +240,17 @@ type startState struct {
 	trace  []float64
 }
 
+// converge continues st's run on r, a new run of the problem it goes on
+// with, from st's parameters until it converges or reaches the iteration
+// limit, and records where it ended.
+func (st *startState) converge(r *emRun, s *Settings) {
+	r.initParams(st.params)
+	r.iterations = st.iter
+	st.conv = r.iterate(s.MaxIterations-st.iter, s.Tolerance, s.ScoreTolerance)
+	st.params = r.params(st.params)
+	st.ll, st.iter, st.trace = r.ll, r.iterations, r.trace
+}
+
 // Fit fits the mixture by EM from many starts (emEM): a short run from each
 // start, then the Keep best run to convergence. It returns the best run. An
 // error means there is no usable result (bad problem); a fit that did not
@@ -373,14 +384,9 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 				r.setSample(sample)
 			}
 			r.trace = st.trace
-			r.initParams(st.params)
-			r.iterations = st.iter
-			st.conv = r.iterate(s.MaxIterations-st.iter, s.Tolerance, s.ScoreTolerance)
-			done[j] = r.iterations - st.iter
-			st.params = r.params(st.params)
-			st.ll = r.ll
-			st.iter = r.iterations
-			st.trace = r.trace
+			before := st.iter
+			st.converge(r, &s)
+			done[j] = st.iter - before
 			spare0.put(r.buffers())
 		}}, len(keep))
 		for _, it := range done {
@@ -412,13 +418,7 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 		}
 		// After runs on a sample, the trace starts afresh on all persons,
 		// whose log-likelihood is on another scale.
-		r.initParams(st.params)
-		r.iterations = st.iter
-		st.conv = r.iterate(s.MaxIterations-st.iter, s.Tolerance, s.ScoreTolerance)
-		st.params = r.params(st.params)
-		st.ll = r.ll
-		st.iter = r.iterations
-		st.trace = r.trace
+		st.converge(r, &s)
 		spare.put(r.buffers())
 	}}, len(full))
 	byLogLik(full)
