@@ -61,7 +61,7 @@ func main() {
 	go func() {
 		s := <-sig
 		signal.Stop(sig)
-		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping at the end of the current EM iteration (again to stop at once)\n", s)
+		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops at the end of its current EM iteration (again to stop at once)\n", s)
 		cancel(fmt.Errorf("stopped by %v", s))
 	}()
 	os.Exit(runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -40,8 +40,10 @@ func TestSignalCancelsFit(t *testing.T) {
 		// 5000 careers, every one to convergence; a search over 1-6 groups.
 		{syscall.SIGINT, []string{"fit", "--data", "example:sim5000", "--groups", "6", "--starts", "400", "--converge-all"}, "fit interrupted during the runs to convergence"},
 		{syscall.SIGTERM, []string{"select", "--data", "example:sim5000", "--groups", "1-6", "--cv", "5"}, "model search interrupted after"},
+		// Drawing 10^6 careers takes seconds; then no file is written.
+		{syscall.SIGINT, []string{"simulate", "--preset", "scale", "--persons", "1000000"}, "interrupted before writing"},
 	} {
-		t.Run(tc.sig.String(), func(t *testing.T) {
+		t.Run(tc.args[0], func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
 			cmd := exec.Command(os.Args[0], append(tc.args, "--out", out)...)
 			cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1")

@@ -185,7 +185,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		source = path
 	}
-	names, err := writeSimulated(f.out, s)
+	names, err := writeSimulated(ctx, f.out, s)
 	if err != nil {
 		return err
 	}
@@ -197,8 +197,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // writeSimulated writes the files of a simulated data set into dir and
-// returns their paths.
-func writeSimulated(dir string, s *trajectory.Simulated) ([]string, error) {
+// returns their paths; once ctx is cancelled it writes no further file.
+func writeSimulated(ctx context.Context, dir string, s *trajectory.Simulated) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -213,6 +213,9 @@ func writeSimulated(dir string, s *trajectory.Simulated) ([]string, error) {
 	var names []string
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
+		if err := ctx.Err(); err != nil {
+			return names, fmt.Errorf("interrupted before writing %s (%d of %d files written): %w", path, len(names), len(files), err)
+		}
 		if err := writeAtomic(path, f.write); err != nil {
 			return names, err
 		}
