@@ -3,31 +3,10 @@ package trajectory
 import (
 	"math"
 	"testing"
-
-	"github.com/trajkit/trajkit/mixture"
 )
 
-// engineFit fits model m to c as Fit does, with the engine settings ms
-// (seed, starts and the rest as Fit's defaults unless set): the way to
-// reach engine options that Settings does not expose.
-func engineFit(t testing.TB, c *Careers, m Model, ms mixture.Settings) *mixture.Result {
-	t.Helper()
-	fd := newFamilyData(c)
-	s := WindowScaling(c.MinAge, c.MaxAge())
-	p := &mixture.Problem{Families: make([]mixture.Family, m.Groups())}
-	for j := range p.Families {
-		p.Families[j] = newGroupFamily(fd, s, m.Orders[j], m.Inflation[j])
-	}
-	ms.InitialWeights = [][][]float64{rateStart(c, m.Groups())}
-	res, err := mixture.Fit(p, &ms)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
-// TestAcceleratedReferenceMaxima: with SQUAREM the fits reach the peers'
-// maxima of TestReferenceMaxima (the shared reference table: flexmix
+// TestAcceleratedReferenceMaxima: with SQUAREM (Settings.Accelerate,
+// --accelerate) the fits reach the peers' maxima of TestReferenceMaxima (the shared reference table: flexmix
 // 2.3-18 polished, crimCV 1.0.0), and the log-likelihood trace never
 // decreases.
 func TestAcceleratedReferenceMaxima(t *testing.T) {
@@ -52,7 +31,10 @@ func TestAcceleratedReferenceMaxima(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := engineFit(t, c, mustModel(t, tc.dist, 4, nil, nil), mixture.Settings{Seed: 1, Accelerate: true})
+			res, err := Fit(c, mustModel(t, tc.dist, 4, nil, nil), &Settings{Seed: 1, Accelerate: true, NoSE: true})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if res.LogLik < tc.peer-1e-3 {
 				t.Errorf("log-likelihood %.6f is below the peer's %.6f", res.LogLik, tc.peer)
 			}

@@ -191,7 +191,7 @@ func BenchmarkFitIterations(b *testing.B) {
 }
 
 // BenchmarkAcceleration is a whole fit with the default starts, with plain
-// EM and with SQUAREM (mixture.Settings.Accelerate), on one thread so that
+// EM and with SQUAREM (Settings.Accelerate), on one thread so that
 // the comparison does not depend on how the runs share the cores.
 func BenchmarkAcceleration(b *testing.B) {
 	for _, dist := range []Distribution{Poisson, ZIP} {
@@ -206,9 +206,11 @@ func BenchmarkAcceleration(b *testing.B) {
 				name = "squarem"
 			}
 			b.Run(fmt.Sprintf("%s/persons=10000/%s", dist, name), func(b *testing.B) {
-				var res *mixture.Result
+				var res *Fitted
 				for b.Loop() {
-					res = engineFit(b, c, m, mixture.Settings{Seed: 1, Threads: 1, Accelerate: acc})
+					if res, err = Fit(c, m, &Settings{Seed: 1, Threads: 1, Accelerate: acc, NoSE: true}); err != nil {
+						b.Fatal(err)
+					}
 				}
 				b.ReportMetric(float64(res.Starts.Iterations), "iterations")
 			})

@@ -122,6 +122,9 @@ type Settings struct {
 	// start to convergence.
 	Starts, Keep int
 	ConvergeAll  bool
+	// Accelerate turns on SQUAREM (see mixture.Settings.Accelerate): fewer
+	// iterations, ending on slightly different iterates than plain EM.
+	Accelerate bool
 	// Seed seeds the random starts.
 	Seed uint64
 	// Threads bounds the goroutines (0: all CPUs); it never changes a
@@ -186,6 +189,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		Starts:         s.Starts,
 		Keep:           s.Keep,
 		ConvergeAll:    s.ConvergeAll,
+		Accelerate:     s.Accelerate,
 		StartSample:    s.StartSample,
 		MaxIterations:  s.MaxIterations,
 		Tolerance:      s.Tolerance,

@@ -65,6 +65,7 @@ type FileSettings struct {
 	Starts          int          `json:"starts"`
 	Keep            int          `json:"keep"`
 	ConvergeAll     bool         `json:"converge_all"`
+	Accelerate      bool         `json:"accelerate,omitempty"`
 	Tolerance       float64      `json:"tolerance"`
 	ScoreTolerance  float64      `json:"score_tolerance"`
 	MaxIterations   int          `json:"max_iterations"`
@@ -213,6 +214,7 @@ func (f *Fitted) File(s *Settings, data DataSettings) *ModelFile {
 			Starts:          f.Starts.Total,
 			Keep:            f.Starts.RunToConvergence,
 			ConvergeAll:     s.ConvergeAll,
+			Accelerate:      s.Accelerate,
 			Tolerance:       orDefault(s.Tolerance, 1e-10),
 			ScoreTolerance:  orDefault(s.ScoreTolerance, 1e-5),
 			MaxIterations:   int(orDefault(float64(s.MaxIterations), 10000)),

@@ -63,7 +63,7 @@ DIR/trajectories.svg (see trajkit plot for other figures).
 type emFlags struct {
 	starts, keep, threads, maxIter int
 	seed                           uint64
-	convergeAll                    bool
+	convergeAll, accelerate        bool
 	tolerance, scoreTolerance      float64
 }
 
@@ -76,6 +76,7 @@ func (e *emFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&e.maxIter, "max-iter", 10000, "maximum EM iterations per start")
 	fs.Float64Var(&e.tolerance, "tol", 1e-10, "convergence: relative change of the log-likelihood")
 	fs.Float64Var(&e.scoreTolerance, "score-tol", 1e-5, "convergence: largest score (gradient) component per person")
+	fs.BoolVar(&e.accelerate, "accelerate", false, "SQUAREM: try a longer EM step every two iterations, kept only when it raises the log-likelihood (fewer iterations when groups overlap)")
 }
 
 func (e *emFlags) check() error {
@@ -93,6 +94,7 @@ func (e *emFlags) settings() *trajectory.Settings {
 		Starts:         e.starts,
 		Keep:           e.keep,
 		ConvergeAll:    e.convergeAll,
+		Accelerate:     e.accelerate,
 		Seed:           e.seed,
 		Threads:        e.threads,
 		MaxIterations:  e.maxIter,

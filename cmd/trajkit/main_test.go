@@ -705,3 +705,38 @@ func TestFitTcov(t *testing.T) {
 		t.Errorf("plot --tcov without values: exit %d: %s", code, stderr)
 	}
 }
+
+// TestAccelerate: --accelerate (SQUAREM) reaches the polished maximum of
+// the reference table on sim630 (Poisson, K = 4, cubic: −11725.190055,
+// flexmix 2.3-18 polished; see trajectory's TestReferenceMaxima) and is
+// recorded in model.json's settings, which omit it without the flag.
+func TestAccelerate(t *testing.T) {
+	for _, acc := range []bool{true, false} {
+		dir := t.TempDir()
+		args := []string{"fit", "--data", "example:sim630", "--groups", "4", "--no-se", "--out", dir}
+		if acc {
+			args = append(args, "--accelerate")
+		}
+		code, _, stderr := trajkit(t, args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			LogLik   float64        `json:"loglik"`
+			Settings map[string]any `json:"settings"`
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(m.LogLik-(-11725.190055)) > 1e-5 {
+			t.Errorf("accelerate %v: log-likelihood %.6f, want −11725.190055", acc, m.LogLik)
+		}
+		if got, ok := m.Settings["accelerate"]; ok != acc || (acc && got != true) {
+			t.Errorf("accelerate %v: settings.accelerate = %v (present %v)", acc, got, ok)
+		}
+	}
+}
