@@ -25,36 +25,6 @@ var benchDensities = []struct {
 	{"dense", 8},
 }
 
-// scaledCareers simulates n careers from BenchTruth with every rate
-// multiplied by scale, cached.
-func scaledCareers(tb testing.TB, dist Distribution, n int, scale float64) *Careers {
-	tb.Helper()
-	if scale == 1 {
-		return benchCareers(tb, dist, n)
-	}
-	key := fmt.Sprintf("%s/%d/%g", dist, n, scale)
-	if c, ok := benchData.Load(key); ok {
-		return c.(*Careers)
-	}
-	tr, err := BenchTruth(dist, 5, 12, 50)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, r := range tr.Rate {
-		for a := range r {
-			r[a] *= scale
-		}
-	}
-	d := benchDesign
-	d.Persons = n
-	c, _, err := Simulate(tr, d, 1)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	benchData.Store(key, c)
-	return c
-}
-
 // benchModel returns BenchTruth's model bound to c: families, components
 // at the true coefficients, and the posteriors there.
 func benchModel(c *Careers, dist Distribution) ([]mixture.Family, []mixture.Component, [][]float64, []float64) {
