@@ -240,8 +240,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f.out == "" {
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted before writing %s: %w", f.out, err)
+	if err := interrupted(ctx, f.out); err != nil {
+		return err
 	}
 	if err := writeFitOutputs(f.out, mf, fit); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -229,6 +230,16 @@ func checkOut(dir string) error {
 	st, err := os.Stat(dir)
 	if err == nil && !st.IsDir() {
 		return usagef("--out %s is an existing file: expected a directory", dir)
+	}
+	return nil
+}
+
+// interrupted returns an error wrapping ctx's error once ctx is cancelled
+// (an interrupt): a command checks it before it writes path, so that it
+// writes nothing after an interrupt.
+func interrupted(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before writing %s: %w", path, err)
 	}
 	return nil
 }

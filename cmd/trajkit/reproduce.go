@@ -187,8 +187,8 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, rows)
 
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted before writing %s: %w", f.out, err)
+	if err := interrupted(ctx, f.out); err != nil {
+		return err
 	}
 	if err := writeSelectionFiles(f.out, sel, &s, l); err != nil {
 		return err

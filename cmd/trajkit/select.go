@@ -172,8 +172,8 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.out == "" {
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted before writing %s: %w", f.out, err)
+	if err := interrupted(ctx, f.out); err != nil {
+		return err
 	}
 	if err := writeSelectionFiles(f.out, sel, &s, l); err != nil {
 		return err

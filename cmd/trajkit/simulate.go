@@ -213,8 +213,8 @@ func writeSimulated(ctx context.Context, dir string, s *trajectory.Simulated) ([
 	var names []string
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
-		if err := ctx.Err(); err != nil {
-			return names, fmt.Errorf("interrupted before writing %s (%d of %d files written): %w", path, len(names), len(files), err)
+		if err := interrupted(ctx, path); err != nil {
+			return names, fmt.Errorf("%d of %d files written; %w", len(names), len(files), err)
 		}
 		if err := writeAtomic(path, f.write); err != nil {
 			return names, err
