@@ -16,8 +16,6 @@ func cliDoc(t *testing.T) string {
 	b.WriteString("# Command-line reference\n\n")
 	b.WriteString("Generated from the commands' own help (`trajkit <command> -h`); `TestCLIDoc` keeps it in\n")
 	b.WriteString("sync, and `go test ./cmd/trajkit -run CLIDoc -update` rewrites it.\n\n")
-	b.WriteString("Exit status: 0 on success, 1 when the data or a fit fail (the message names file, line\n")
-	b.WriteString("and column, or the reason), 2 on a usage error (the message names the flag).\n\n")
 	var main bytes.Buffer
 	printUsage(&main)
 	fmt.Fprintf(&b, "## trajkit\n\n```text\n%s```\n", main.String())

@@ -114,6 +114,11 @@ Usage:
 Commands:
 %s
 Run 'trajkit <command> -h' for the flags of a command.
+
+Exit status: 0 on success; 1 when the data or a fit fail (the message names
+the file, line and column, or the reason); 2 on a usage error (the message
+names the flag); 130 when an interrupt (SIGINT) or SIGTERM stopped the
+command, which then leaves no partial output file.
 `
 
 func printUsage(w io.Writer) {
