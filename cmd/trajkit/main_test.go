@@ -143,15 +143,9 @@ func TestFitWritesOutputs(t *testing.T) {
 	if !strings.Contains(stdout, "Wrote") {
 		t.Errorf("stdout does not say what was written:\n%s", stdout)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The field names are a public interface: read them as a plain map.
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "model.json"), &m)
 	for _, key := range []string{"distribution", "loglik", "n_params", "n_persons", "n_obs", "bic_persons", "bic_obs",
 		"aic", "entropy", "status", "warnings", "iterations", "starts", "age_scaling", "settings", "groups"} {
 		if _, ok := m[key]; !ok {
@@ -400,13 +394,7 @@ func TestSelectWritesOutputs(t *testing.T) {
 		t.Errorf("rows %v", rows)
 	}
 	var sj map[string]any
-	b, err := os.ReadFile(filepath.Join(dir, "selection.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &sj); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "selection.json"), &sj)
 	rec, ok := sj["recommended"].(map[string]any)
 	if !ok || rec["groups"] != 3.0 || sj["reason"] == "" || sj["best_bic"] == nil {
 		t.Errorf("selection.json: %v", sj)
@@ -449,13 +437,7 @@ func TestFitWithPersons(t *testing.T) {
 			Reference int      `json:"reference"`
 		} `json:"covariates"`
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "model.json"), &m)
 	if strings.Join(m.Covariates.Risk, ",") != "female,region=south,region=west" || m.Covariates.Reference != 1 {
 		t.Errorf("covariates %+v", m.Covariates)
 	}
@@ -568,13 +550,7 @@ func TestReproduce(t *testing.T) {
 			Label string `json:"label"`
 		} `json:"groups"`
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "model.json"), &m)
 	seen := map[string]bool{}
 	for _, g := range m.Groups {
 		seen[g.Label] = true
@@ -619,14 +595,8 @@ func TestDeterministicOutputs(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, "model.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
+		readJSON(t, filepath.Join(dir, "model.json"), &m)
 		if _, ok := m["timing"]; !ok {
 			t.Error("model.json has no timing fields")
 		}
@@ -677,13 +647,7 @@ func TestFitTcov(t *testing.T) {
 			} `json:"data"`
 		} `json:"settings"`
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "model.json"), &m)
 	if strings.Join(m.Covariates.Tcov, ",") != "employed" || m.Covariates.CurveAt == "" || strings.Join(m.Settings.Data.Tcov, ",") != "employed" {
 		t.Errorf("covariates %+v, settings %+v", m.Covariates, m.Settings.Data)
 	}
@@ -721,22 +685,28 @@ func TestAccelerate(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, "model.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var m struct {
 			LogLik   float64        `json:"loglik"`
 			Settings map[string]any `json:"settings"`
 		}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
+		readJSON(t, filepath.Join(dir, "model.json"), &m)
 		if math.Abs(m.LogLik-(-11725.190055)) > 1e-5 {
 			t.Errorf("accelerate %v: log-likelihood %.6f, want −11725.190055", acc, m.LogLik)
 		}
 		if got, ok := m.Settings["accelerate"]; ok != acc || (acc && got != true) {
 			t.Errorf("accelerate %v: settings.accelerate = %v (present %v)", acc, got, ok)
 		}
+	}
+}
+
+// readJSON decodes the JSON file path into v.
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 }
