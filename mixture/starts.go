@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"sync"
 )
 
@@ -102,7 +101,8 @@ type Settings struct {
 // Interrupted is the error of a fit cancelled through Settings.Context.
 // It says where the fit stopped.
 type Interrupted struct {
-	// Phase is "short runs" or "runs to convergence".
+	// Phase is "short runs", "runs to convergence on the sample" (data
+	// large enough for StartSample) or "runs to convergence".
 	Phase string
 	// Iterations is the number of EM iterations done by all runs.
 	Iterations int
@@ -347,19 +347,11 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	for j := range order {
 		order[j] = j
 	}
-	sort.SliceStable(order, func(a, b int) bool { return better(states[order[a]].ll, states[order[b]].ll) })
-	keep := order[:s.Keep]
-	byLogLik := func(keep []int) {
-		slices.SortStableFunc(keep, func(a, b int) int {
-			switch {
-			case better(states[a].ll, states[b].ll):
-				return -1
-			case better(states[b].ll, states[a].ll):
-				return 1
-			}
-			return 0
-		})
+	byLogLik := func(idx []int) {
+		slices.SortStableFunc(idx, func(a, b int) int { return bestFirst(states[a].ll, states[b].ll) })
 	}
+	byLogLik(order)
+	keep := order[:s.Keep]
 
 	// After short runs on a sample, the Keep best first converge on the
 	// sample, which costs a fraction of an iteration on all persons; runs
@@ -480,15 +472,7 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	for _, j := range keep {
 		rep.LogLiks = append(rep.LogLiks, states[follows[j]].ll)
 	}
-	slices.SortStableFunc(rep.LogLiks, func(a, b float64) int {
-		switch {
-		case better(a, b):
-			return -1
-		case better(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(rep.LogLiks, bestFirst)
 	for _, ll := range rep.LogLiks {
 		if sameOptimum(ll, best.ll) {
 			rep.ReachedBest++
@@ -629,6 +613,17 @@ func (r *emRun) start(j int, s *Settings) {
 		})
 		r.initWeights(r.post)
 	}
+}
+
+// bestFirst orders log-likelihoods from the best down, NaN last.
+func bestFirst(a, b float64) int {
+	switch {
+	case better(a, b):
+		return -1
+	case better(b, a):
+		return 1
+	}
+	return 0
 }
 
 // contextErr returns ctx's error, nil for a nil ctx.
