@@ -126,6 +126,16 @@ func (d *familyData) typeOf(k int32) uint32 {
 	return d.cellType[k]
 }
 
+// families binds the groups of model m to careers c, with age scaling s.
+func families(c *Careers, s AgeScaling, m Model) []mixture.Family {
+	d := newFamilyData(c)
+	fams := make([]mixture.Family, m.Groups())
+	for j := range fams {
+		fams[j] = newGroupFamily(d, s, m.Orders[j], m.Inflation[j])
+	}
+	return fams
+}
+
 func newGroupFamily(d *familyData, s AgeScaling, order, inflation int) *groupFamily {
 	f := &groupFamily{d: d, order: order, inflation: inflation}
 	ax := basis(s, d.c.MinAge, d.c.NumAges, order)

@@ -69,15 +69,14 @@ func (f *Fitted) paramNames() []string {
 // membership as a prior, in output order, for careers c.
 func (f *Fitted) components(c *Careers) ([]mixture.Component, mixture.Prior, []int) {
 	k := len(f.Groups)
-	fd := newFamilyData(c)
+	fams := families(c, f.Scaling, f.Model)
 	comps := make([]mixture.Component, k)
 	prior := f.membership().NewPrior(k, c.Len())
 	np := f.numMembershipParams()
 	prior.SetParams(f.Params[:np])
 	off := np
 	offsets := make([]int, k)
-	for j := 0; j < k; j++ {
-		fam := newGroupFamily(fd, f.Scaling, f.Model.Orders[j], f.Model.Inflation[j])
+	for j, fam := range fams {
 		comps[j] = fam.NewComponent()
 		offsets[j] = off
 		comps[j].SetParams(f.Params[off : off+fam.NumParams()])

@@ -180,11 +180,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if s.Scaling != nil {
 		scaling = *s.Scaling
 	}
-	fd := newFamilyData(c)
-	p := &mixture.Problem{Families: make([]mixture.Family, k)}
-	for j := range p.Families {
-		p.Families[j] = newGroupFamily(fd, scaling, m.Orders[j], m.Inflation[j])
-	}
+	p := &mixture.Problem{Families: families(c, scaling, m)}
 	ms := &mixture.Settings{
 		Starts:         s.Starts,
 		Keep:           s.Keep,
@@ -225,11 +221,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 				idx = append(idx, i)
 			}
 		}
-		sd := newFamilyData(c.subset(idx))
-		sp := &mixture.Problem{Families: make([]mixture.Family, k)}
-		for j := range sp.Families {
-			sp.Families[j] = newGroupFamily(sd, scaling, m.Orders[j], m.Inflation[j])
-		}
+		sp := &mixture.Problem{Families: families(c.subset(idx), scaling, m)}
 		if ml, ok := p.Membership.(mixture.MultinomialLogit); ok {
 			x := make([][]float64, len(idx))
 			for j, i := range idx {
