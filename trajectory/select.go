@@ -112,6 +112,14 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		}
 		folds = makeFolds(c.Len(), s.CV, s.Fit.Seed)
 	}
+	// interrupted says how far the search got when err comes of a
+	// cancelled context.
+	interrupted := func(err error) error {
+		if contextErr(s.Fit.Context) == nil {
+			return err
+		}
+		return fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
+	}
 	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
 		fs := s.Fit
 		fs.InitialParams = init
@@ -121,21 +129,17 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		}
 		fs.NoSE = true
 		f, err := Fit(c, m, &fs)
-		var cand *Candidate
-		if err == nil {
-			cand = newCandidate(f, s.MinShare)
-			if folds != nil {
-				cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
-				// A fold cancelled midway leaves a partial score: the
-				// search stops instead.
-				err = contextErr(s.Fit.Context)
-			}
-		}
 		if err != nil {
-			if contextErr(s.Fit.Context) != nil {
-				return nil, nil, fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
+			return nil, nil, interrupted(err)
+		}
+		cand := newCandidate(f, s.MinShare)
+		if folds != nil {
+			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
+			// A fold cancelled midway leaves a partial score: the search
+			// stops instead.
+			if err := contextErr(s.Fit.Context); err != nil {
+				return nil, nil, interrupted(err)
 			}
-			return nil, nil, err
 		}
 		sel.Candidates = append(sel.Candidates, cand)
 		if s.Progress != nil {
@@ -232,7 +236,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		fs.InitialParams = [][]float64{rec.Params}
 		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
 		if err != nil {
-			return nil, err
+			return nil, interrupted(err)
 		}
 		if f.LogLik < rec.LogLik-1e-6*math.Abs(rec.LogLik) {
 			// The selection's fit is among the starts, so this is only a
