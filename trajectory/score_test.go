@@ -8,92 +8,75 @@ import (
 	"github.com/trajkit/trajkit/mixture"
 )
 
-// TestScoresFiniteDifference: each person's analytic score equals a central
-// finite difference of the person's log-likelihood.
-func TestScoresFiniteDifference(t *testing.T) {
-	c := testCareers(t, 120, 31)
+// TestDerivativesFiniteDifference: scores and weighted Hessians of groups
+// without and with zero inflation against finite differences.
+func TestDerivativesFiniteDifference(t *testing.T) {
+	checkGroupDerivatives(t, testCareers(t, 150, 31), 3, 0.4, []derivCase{{3, -1}, {2, 0}, {3, 2}, {2, 1}})
+}
+
+// derivCase is a group's polynomial order and inflation order.
+type derivCase struct{ order, inflation int }
+
+// checkGroupDerivatives checks a group of each case on careers c, at parameters
+// drawn with standard deviation sd: each person's analytic score against a
+// central finite difference of the person's log-likelihood, and the
+// Hessian with random weights against a central finite difference of the
+// weighted sum of the analytic scores.
+func checkGroupDerivatives(t *testing.T, c *Careers, seed uint64, sd float64, cases []derivCase) {
+	t.Helper()
 	s := WindowScaling(c.MinAge, c.MaxAge())
 	fd := newFamilyData(c)
-	rng := rand.New(rand.NewPCG(3, 3))
-	for _, tc := range []struct{ order, inflation int }{{3, -1}, {2, 0}, {3, 2}} {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	n := c.Len()
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = rng.Float64()
+	}
+	for _, tc := range cases {
 		f := newGroupFamily(fd, s, tc.order, tc.inflation)
 		comp := f.NewComponent().(*groupComp)
 		p := make([]float64, f.NumParams())
 		for j := range p {
-			p[j] = 0.4 * rng.NormFloat64()
+			p[j] = sd * rng.NormFloat64()
+		}
+		d := len(p)
+		// at sets the parameters to q and returns the persons'
+		// log-likelihoods and the weighted sum of their scores.
+		at := func(q []float64) (ll, score []float64) {
+			comp.SetParams(q)
+			ll = make([]float64, n)
+			comp.LogLik(ll, 0, n)
+			g := make([]float64, n*d)
+			comp.Scores(g, 0, n)
+			score = make([]float64, d)
+			for i := 0; i < n; i++ {
+				for j := 0; j < d; j++ {
+					score[j] += w[i] * g[i*d+j]
+				}
+			}
+			return ll, score
 		}
 		comp.SetParams(p)
-		n, d := c.Len(), len(p)
 		g := make([]float64, n*d)
 		comp.Scores(g, 0, n)
-		llp := make([]float64, n)
-		llm := make([]float64, n)
+		hess := make([]float64, d*d)
+		comp.Hessian(hess, w)
 		const h = 1e-6
 		for j := 0; j < d; j++ {
 			q := append([]float64(nil), p...)
 			q[j] = p[j] + h
-			comp.SetParams(q)
-			comp.LogLik(llp, 0, n)
+			llp, gp := at(q)
 			q[j] = p[j] - h
-			comp.SetParams(q)
-			comp.LogLik(llm, 0, n)
+			llm, gm := at(q)
 			for i := 0; i < n; i++ {
-				want := (llp[i] - llm[i]) / (2 * h)
-				if math.Abs(g[i*d+j]-want) > 1e-6*(1+math.Abs(want)) {
+				if want := (llp[i] - llm[i]) / (2 * h); math.Abs(g[i*d+j]-want) > 1e-6*(1+math.Abs(want)) {
 					t.Fatalf("order %d inflation %d, person %d, parameter %d: score %.9g, finite difference %.9g",
 						tc.order, tc.inflation, i, j, g[i*d+j], want)
 				}
 			}
-		}
-		comp.SetParams(p)
-	}
-}
-
-// TestHessianFiniteDifference: the weighted Hessian equals a central finite
-// difference of the weighted sum of the analytic scores.
-func TestHessianFiniteDifference(t *testing.T) {
-	c := testCareers(t, 150, 32)
-	s := WindowScaling(c.MinAge, c.MaxAge())
-	fd := newFamilyData(c)
-	rng := rand.New(rand.NewPCG(4, 4))
-	w := make([]float64, c.Len())
-	for i := range w {
-		w[i] = rng.Float64()
-	}
-	for _, tc := range []struct{ order, inflation int }{{3, -1}, {2, 1}} {
-		f := newGroupFamily(fd, s, tc.order, tc.inflation)
-		comp := f.NewComponent().(*groupComp)
-		p := make([]float64, f.NumParams())
-		for j := range p {
-			p[j] = 0.4 * rng.NormFloat64()
-		}
-		comp.SetParams(p)
-		d, n := len(p), c.Len()
-		hess := make([]float64, d*d)
-		comp.Hessian(hess, w)
-		weighted := func(q []float64) []float64 {
-			comp.SetParams(q)
-			g := make([]float64, n*d)
-			comp.Scores(g, 0, n)
-			out := make([]float64, d)
-			for i := 0; i < n; i++ {
-				for j := 0; j < d; j++ {
-					out[j] += w[i] * g[i*d+j]
-				}
-			}
-			return out
-		}
-		const h = 1e-6
-		for j := 0; j < d; j++ {
-			q := append([]float64(nil), p...)
-			q[j] = p[j] + h
-			gp := weighted(q)
-			q[j] = p[j] - h
-			gm := weighted(q)
 			for m := 0; m < d; m++ {
-				want := (gp[m] - gm[m]) / (2 * h)
-				if math.Abs(hess[m*d+j]-want) > 1e-5*(1+math.Abs(want)) {
-					t.Errorf("order %d inflation %d, H[%d,%d] = %.9g, finite difference %.9g", tc.order, tc.inflation, m, j, hess[m*d+j], want)
+				if want := (gp[m] - gm[m]) / (2 * h); math.Abs(hess[m*d+j]-want) > 1e-5*(1+math.Abs(want)) {
+					t.Errorf("order %d inflation %d: H[%d,%d] = %.9g, finite difference %.9g", tc.order, tc.inflation, m, j, hess[m*d+j], want)
 				}
 			}
 		}
@@ -104,15 +87,12 @@ func TestHessianFiniteDifference(t *testing.T) {
 // returns its log-likelihood, score and observed information.
 func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []float64, []float64) {
 	t.Helper()
-	s := WindowScaling(c.MinAge, c.MaxAge())
-	fd := newFamilyData(c)
 	k := m.Groups()
 	comps := make([]mixture.Component, k)
 	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
 	prior.SetParams(theta[:k-1])
 	off := k - 1
-	for j := 0; j < k; j++ {
-		f := newGroupFamily(fd, s, m.Orders[j], m.Inflation[j])
+	for j, f := range families(c, WindowScaling(c.MinAge, c.MaxAge()), m) {
 		comps[j] = f.NewComponent()
 		comps[j].SetParams(theta[off : off+f.NumParams()])
 		off += f.NumParams()

@@ -125,57 +125,7 @@ func TestTcovLogLikNaive(t *testing.T) {
 // differences.
 func TestTcovDerivatives(t *testing.T) {
 	c, _ := tcovCareers(t, 120, 2, [][]float64{{-0.5, 0.3}, {-0.8, 0.1}})
-	s := WindowScaling(c.MinAge, c.MaxAge())
-	fd := newFamilyData(c)
-	rng := rand.New(rand.NewPCG(9, 9))
-	w := make([]float64, c.Len())
-	for i := range w {
-		w[i] = rng.Float64()
-	}
-	for _, tc := range []struct{ order, inflation int }{{2, -1}, {1, 0}} {
-		f := newGroupFamily(fd, s, tc.order, tc.inflation)
-		comp := f.NewComponent().(*groupComp)
-		p := make([]float64, f.NumParams())
-		for j := range p {
-			p[j] = 0.3 * rng.NormFloat64()
-		}
-		comp.SetParams(p)
-		n, d := c.Len(), len(p)
-		g := make([]float64, n*d)
-		comp.Scores(g, 0, n)
-		hess := make([]float64, d*d)
-		comp.Hessian(hess, w)
-		llp, llm := make([]float64, n), make([]float64, n)
-		const h = 1e-6
-		for j := 0; j < d; j++ {
-			q := append([]float64(nil), p...)
-			q[j] = p[j] + h
-			comp.SetParams(q)
-			comp.LogLik(llp, 0, n)
-			gp := make([]float64, n*d)
-			comp.Scores(gp, 0, n)
-			q[j] = p[j] - h
-			comp.SetParams(q)
-			comp.LogLik(llm, 0, n)
-			gm := make([]float64, n*d)
-			comp.Scores(gm, 0, n)
-			comp.SetParams(p)
-			for i := 0; i < n; i++ {
-				if want := (llp[i] - llm[i]) / (2 * h); math.Abs(g[i*d+j]-want) > 1e-6*(1+math.Abs(want)) {
-					t.Fatalf("order %d inflation %d, person %d, parameter %d: score %.9g, finite difference %.9g", tc.order, tc.inflation, i, j, g[i*d+j], want)
-				}
-			}
-			for m := 0; m < d; m++ {
-				var fdh float64
-				for i := 0; i < n; i++ {
-					fdh += w[i] * (gp[i*d+m] - gm[i*d+m]) / (2 * h)
-				}
-				if math.Abs(hess[m*d+j]-fdh) > 1e-5*(1+math.Abs(fdh)) {
-					t.Errorf("order %d inflation %d: H[%d,%d] = %.9g, finite difference %.9g", tc.order, tc.inflation, m, j, hess[m*d+j], fdh)
-				}
-			}
-		}
-	}
+	checkGroupDerivatives(t, c, 9, 0.3, []derivCase{{2, -1}, {1, 0}})
 }
 
 // TestTcovRecovery: known covariate effects δ come back within three
