@@ -38,10 +38,10 @@ func TestFitCancelled(t *testing.T) {
 	shortCalls := int64(starts * (short + 1) * k)
 	for _, tc := range []struct {
 		at    int64
-		phase string
+		phase Phase
 	}{
-		{at: 5, phase: "short runs"},
-		{at: shortCalls + 40, phase: "runs to convergence"},
+		{at: 5, phase: ShortRuns},
+		{at: shortCalls + 40, phase: FullRuns},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
 		var calls atomic.Int64
@@ -69,7 +69,7 @@ func TestFitCancelled(t *testing.T) {
 		if got, limit := calls.Load(), tc.at+int64((starts+keep)*k); got > limit {
 			t.Errorf("cancel at M-step %d: %d M-steps in all, want at most %d", tc.at, got, limit)
 		}
-		if tc.phase == "runs to convergence" {
+		if tc.phase == FullRuns {
 			if math.IsNaN(in.LogLik) || math.IsInf(in.LogLik, 0) {
 				t.Errorf("log-likelihood so far %v, want a finite value", in.LogLik)
 			}

@@ -13,7 +13,12 @@
 //   - a Family, bound to the data, which fits one group's parameters from
 //     per-person weights (warm-started from the previous fit), and its
 //     Component, which fills one log-likelihood per person;
-//   - a Membership, which gives log π_ik and fits it from the posteriors.
+//   - a Membership, which gives log π_ik and fits it from the posteriors;
+//   - optionally a Shared, for parameters common to every group (one
+//     dispersion or variance for all groups) and an M-step that sees every
+//     group's weights at once: an ECM step (Meng & Rubin 1993), each
+//     group's own parameters given the shared ones, then the shared ones
+//     given all groups.
 //
 // How a family computes its numbers is its own business: the trajectory
 // families use sufficient statistics by age and never loop over every
@@ -32,4 +37,12 @@
 //
 // Work over persons is split into shards of fixed size and reduced in shard
 // order, so results are bit-identical whatever the number of threads.
+//
+// The files: problem.go, settings.go and result.go hold what goes in and
+// out of Fit (with the one copy of every default, and the Status, Phase,
+// StartReport, Interrupted and Warning types); fit.go is Fit as a
+// pipeline of search.go's phases; em.go and squarem.go are one EM run;
+// family.go, prior.go, multinomial.go and shared.go the seams; estep.go,
+// newton.go, information.go and criteria.go the kernels; parallel.go the
+// pool of goroutines and the shards.
 package mixture

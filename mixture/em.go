@@ -2,37 +2,9 @@ package mixture
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 )
-
-// Status says how an EM run ended. Not converging is a status, not an error.
-type Status int
-
-const (
-	// Converged: the relative change of the log-likelihood and the score
-	// fell below their tolerances.
-	Converged Status = iota
-	// MaxIterations: the iteration limit was reached first.
-	MaxIterations
-	// Degenerate: the run ended, but a group collapsed (its share fell
-	// below Settings.MinShare or it received no weight), so the solution
-	// has fewer usable groups than asked for.
-	Degenerate
-)
-
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "converged"
-	case MaxIterations:
-		return "max_iterations"
-	case Degenerate:
-		return "degenerate"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // emRun is the state of one EM run: components, membership and the
 // K x N matrix that holds the log joint densities and then the posteriors.
@@ -42,6 +14,8 @@ type emRun struct {
 	fams    []Family
 	comps   []Component
 	prior   Prior
+	shared  SharedRun // nil without Problem.Shared
+	ms      MStep     // the M-step's arguments for shared
 	post    [][]float64
 	shardLL []float64
 	n       int
@@ -118,6 +92,10 @@ func newRun(p *Problem, pool *pool, buf *runBuffers, accelerate bool) *emRun {
 	for j, f := range p.Families {
 		r.comps[j] = f.NewComponent()
 	}
+	if p.Shared != nil {
+		r.shared = p.Shared.NewRun(r.comps)
+		r.ms = MStep{Infos: r.infos, r: r}
+	}
 	r.eJob.fn = r.eShard
 	r.mJob.fn = r.mGroup
 	return r
@@ -143,17 +121,24 @@ func (r *emRun) numParams() int {
 	for _, f := range r.fams {
 		np += f.NumParams()
 	}
+	if r.shared != nil {
+		np += len(r.shared.Params(r.pbuf[:0]))
+	}
 	return np
 }
 
 // params returns the mixture's parameter vector: membership, then each
-// component in group order.
+// component in group order, then the shared parameters.
 func (r *emRun) params(dst []float64) []float64 {
 	dst = dst[:0]
 	r.pbuf = r.prior.Params(r.pbuf[:0])
 	dst = append(dst, r.pbuf...)
 	for _, c := range r.comps {
 		r.pbuf = c.Params(r.pbuf[:0])
+		dst = append(dst, r.pbuf...)
+	}
+	if r.shared != nil {
+		r.pbuf = r.shared.Params(r.pbuf[:0])
 		dst = append(dst, r.pbuf...)
 	}
 	return dst
@@ -167,6 +152,9 @@ func (r *emRun) setParams(p []float64) {
 		m := r.fams[j].NumParams()
 		c.SetParams(p[off : off+m])
 		off += m
+	}
+	if r.shared != nil {
+		r.shared.SetParams(p[off:])
 	}
 }
 
@@ -245,7 +233,14 @@ func (r *emRun) mStep(warm bool) float64 {
 		score = 0
 	}
 	r.warm = warm
-	r.pool.run(&r.mJob, len(r.comps))
+	if r.shared != nil {
+		r.ms.W, r.ms.Warm = r.post, warm
+		in := r.shared.Fit(&r.ms)
+		score = math.Max(score, in.Score)
+		r.illConditioned = r.illConditioned || in.IllConditioned
+	} else {
+		r.pool.run(&r.mJob, len(r.comps))
+	}
 	for j, in := range r.infos {
 		score = math.Max(score, in.Score)
 		r.empty[j] = in.Empty
@@ -333,61 +328,4 @@ func (r *emRun) step(tol, scoreTol float64) (converged, stop bool) {
 		return true, true
 	}
 	return false, math.IsNaN(ll)
-}
-
-// extrapolate is the squared extrapolation of SQUAREM (Varadhan & Roland
-// 2008, scheme S3) from the parameters θ0, θ1 = EM(θ0) and θ2 = EM(θ1), the
-// current state:
-//
-//	r = θ1 − θ0,  v = θ2 − 2θ1 + θ0,  α = min(max(‖r‖ / ‖v‖, 1), stepMax),
-//	θ' = θ0 + 2α r + α² v.
-//
-// α = 1 gives θ2 itself. The run moves to θ' only when its log-likelihood
-// is at least θ2's (and not NaN), so the log-likelihood never decreases;
-// otherwise it stays at θ2, whose posteriors were kept aside. stepMax
-// starts at 1 and grows fourfold each time a step of that length is taken,
-// shrinking again when one fails, as in the SQUAREM package (Du & Varadhan
-// 2020). The E-step at θ' is not counted as an iteration: the next
-// iteration's M-step starts from it.
-func (r *emRun) extrapolate() {
-	r.theta2 = r.params(r.theta2)
-	var rr, vv float64
-	for i, t0 := range r.theta0 {
-		d := r.theta1[i] - t0
-		v := r.theta2[i] - 2*r.theta1[i] + t0
-		rr += d * d
-		vv += v * v
-	}
-	alpha := math.Sqrt(rr / vv)
-	if !(alpha > 1) { // also NaN, when θ2 = θ1 = θ0
-		return
-	}
-	if r.stepMax == 1 {
-		// A step of length 1 is θ2 itself: no need to try it.
-		r.stepMax = 4
-		return
-	}
-	alpha = min(alpha, r.stepMax)
-	r.trial = r.trial[:0]
-	for i, t0 := range r.theta0 {
-		d := r.theta1[i] - t0
-		v := r.theta2[i] - 2*r.theta1[i] + t0
-		r.trial = append(r.trial, t0+2*alpha*d+alpha*alpha*v)
-	}
-	r.setParams(r.trial)
-	r.post, r.alt = r.alt, r.post
-	ll := r.eStep()
-	if ll >= r.ll {
-		r.ll = ll
-		r.trace = append(r.trace, ll)
-		if alpha == r.stepMax {
-			r.stepMax *= 4
-		}
-		return
-	}
-	r.post, r.alt = r.alt, r.post
-	r.setParams(r.theta2)
-	if alpha == r.stepMax {
-		r.stepMax = max(1, r.stepMax/4)
-	}
 }

@@ -17,8 +17,8 @@ func BenchmarkIteration(b *testing.B) {
 				pool := newPool(threads)
 				defer pool.close()
 				r := newRun(p, pool, nil, false)
-				s := (&Settings{Seed: 1}).withDefaults()
-				r.start(1, &s)
+				s := (&Settings{Seed: 1}).Resolved()
+				r.start(1, p, &s)
 				r.iterate(5, 0, 0)
 				b.ReportAllocs()
 				for b.Loop() {

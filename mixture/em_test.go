@@ -1,11 +1,14 @@
 package mixture
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"reflect"
 	"sort"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 func TestPosteriorSumsToOne(t *testing.T) {
@@ -31,7 +34,7 @@ func TestPosteriorSumsToOne(t *testing.T) {
 		for j := range col {
 			col[j] = lj[j][i]
 		}
-		want[i] = LogSumExp(col)
+		want[i] = floats.LogSumExp(col)
 	}
 	personLL := make([]float64, n)
 	post := make([][]float64, k)
@@ -59,27 +62,6 @@ func TestPosteriorSumsToOne(t *testing.T) {
 	}
 	if total != sum && !(math.IsInf(total, -1) && math.IsInf(sum, -1)) {
 		t.Errorf("total %v, sum of persons %v", total, sum)
-	}
-}
-
-func TestLogSumExp(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		x    []float64
-		want float64
-	}{
-		{"small", []float64{0, math.Log(2), math.Log(3)}, math.Log(6)},
-		{"large offsets", []float64{-1000, -1000}, -1000 + math.Log(2)},
-		{"overflow", []float64{1000, 1000}, 1000 + math.Log(2)},
-		{"one -Inf", []float64{math.Inf(-1), 1}, 1},
-		{"all -Inf", []float64{math.Inf(-1), math.Inf(-1)}, math.Inf(-1)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := LogSumExp(tc.x)
-			if math.Abs(got-tc.want) > 1e-12 && got != tc.want {
-				t.Errorf("LogSumExp(%v) = %v, want %v", tc.x, got, tc.want)
-			}
-		})
 	}
 }
 
@@ -220,5 +202,67 @@ func TestProblemErrors(t *testing.T) {
 	p := &Problem{Families: []Family{&toyFamily{y: []float64{1, 2}}, &toyFamily{y: []float64{1}}}}
 	if _, err := Fit(p, nil); err == nil {
 		t.Error("families of different lengths: want an error")
+	}
+}
+
+// TestWarningText: a warning about groups puts their numbers in front of
+// the message, keeps them through Renumber, and reads back from its JSON
+// form and from the plain string of files without kinds.
+func TestWarningText(t *testing.T) {
+	w := Warnf(CollapsedGroup, []int{3}, "the group collapsed: its share %.1g is below %.3g", 0.001, 0.005)
+	if got, want := w.String(), "group 3: the group collapsed: its share 0.001 is below 0.005"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	two := Warnf(StartsDisagree, []int{1, 2}, "x").Renumber(func(g int) int { return 4 - g })
+	if got, want := two.String(), "groups 2 and 3: x"; got != want {
+		t.Errorf("renumbered String() = %q, want %q", got, want)
+	}
+	b, err := json.Marshal(Warnf(NotConverged, nil, "stopped"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"kind":"not-converged","groups":[],"message":"stopped"}`; got != want {
+		t.Errorf("JSON %s, want %s", got, want)
+	}
+	for _, tc := range []struct {
+		in   string
+		want Warning
+	}{
+		{string(b), Warning{Kind: NotConverged, Groups: []int{}, Message: "stopped"}},
+		{`"group 2 collapsed: share 0.001"`, Warning{Message: "group 2 collapsed: share 0.001"}},
+	} {
+		var got Warning
+		if err := json.Unmarshal([]byte(tc.in), &got); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s read as %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestCollapsedGroupNumbered: a group that collapses is named by its
+// 1-based number in the order of Problem.Families. The start gives group
+// 2 the rate of group 1 and a share of 1e-9, which EM keeps (its
+// posteriors stay 1e-9 times group 1's).
+func TestCollapsedGroupNumbered(t *testing.T) {
+	y := toyData(2000, []float64{0.5, 0.5}, []float64{1, 6}, 3)
+	p := toyProblem(y, 3)
+	p.InitialParams = [][]float64{{0, math.Log(2e-9), 0, 0, math.Log(6)}}
+	res, err := Fit(p, &Settings{Starts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, w := range res.Warnings {
+		if w.Kind == CollapsedGroup {
+			found = true
+			if !reflect.DeepEqual(w.Groups, []int{2}) {
+				t.Errorf("collapsed group %v, want [2] (shares %v)", w.Groups, res.Shares)
+			}
+		}
+	}
+	if !found || res.Status != Degenerate {
+		t.Errorf("status %v, warnings %v; want degenerate with group 2 collapsed (shares %v)", res.Status, res.Warnings, res.Shares)
 	}
 }

@@ -52,19 +52,3 @@ func Posterior(post, lj [][]float64, personLL []float64, from, to int) float64 {
 	}
 	return sum
 }
-
-// LogSumExp returns log Σ exp x[i], computed without overflow.
-func LogSumExp(x []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = math.Max(m, v)
-	}
-	if math.IsInf(m, 0) {
-		return m
-	}
-	var s float64
-	for _, v := range x {
-		s += math.Exp(v - m)
-	}
-	return m + math.Log(s)
-}

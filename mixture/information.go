@@ -56,108 +56,69 @@ func (s *shares) PriorHessian(dst []float64, post [][]float64) {
 }
 
 // Information returns the observed information of the mixture,
-// −∂²ℓ/∂θ∂θᵀ (P x P, row-major), at the parameters of comps and prior, with
-// θ ordered as the engine's parameter vector (membership, then each
-// component). post are the posteriors at those parameters (K x N).
+// −∂²ℓ/∂θ∂θᵀ (P x P, row-major), at the parameters of comps, prior and
+// shared (nil without shared parameters), with θ ordered as the engine's
+// parameter vector (membership, then each component's own, then the
+// shared ones). post are the posteriors at those parameters (K x N).
 //
 // It uses the identity (Louis 1982) for ℓ = Σ_i log Σ_k π_ik f_k(y_i):
 //
 //	∂²ℓ_i = Σ_k p_ik ∂² log(π_ik f_ik) + Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ,
 //
 // with u_ik = ∂ log(π_ik f_ik)/∂θ and s_i = Σ_k p_ik u_ik, the score of
-// person i. The first term comes from the components' weighted Hessians;
-// the others from per-person scores, accumulated over fixed shards and
-// reduced in order, so the result does not depend on threads.
-func Information(comps []Component, prior Prior, post [][]float64, threads int) ([]float64, error) {
-	dp, ok := prior.(DifferentiablePrior)
-	if !ok {
-		return nil, errors.New("mixture: the membership model has no derivatives")
+// person i. The first term comes from the components' weighted Hessians
+// and, with shared parameters φ, the blocks of θ_k with φ and of φ with
+// itself; the others from per-person scores, accumulated over fixed
+// shards and reduced in order, so the result does not depend on threads.
+// u_ik is zero outside the membership parameters, group k's own and φ,
+// the only blocks linking one group's parameters with another's.
+func Information(comps []Component, prior Prior, shared SharedRun, post [][]float64, threads int) ([]float64, error) {
+	d, err := newDerivatives(comps, prior, shared)
+	if err != nil {
+		return nil, err
 	}
 	k := len(comps)
 	if len(post) != k {
 		return nil, fmt.Errorf("mixture: %d posterior columns for %d groups", len(post), k)
 	}
 	n := len(post[0])
-	dc := make([]Differentiable, k)
-	dims := make([]int, k)
-	off := make([]int, k)
-	np := prior.NumParams()
-	total := np
-	for j, c := range comps {
-		d, ok := c.(Differentiable)
-		if !ok {
-			return nil, fmt.Errorf("mixture: group %d has no derivatives", j+1)
-		}
-		dc[j] = d
-		dims[j] = len(c.Params(nil))
-		off[j] = total
-		total += dims[j]
-	}
+	total, np, ns := d.total, d.np, d.ns
 	info := make([]float64, total*total)
 
 	// Complete-data Hessian, block by block, with the posterior weights.
 	if np > 0 {
 		h := make([]float64, np*np)
-		dp.PriorHessian(h, post)
-		addBlock(info, total, 0, h, np, -1)
+		d.prior.PriorHessian(h, post)
+		addBlock(info, total, 0, 0, h, np, np, -1)
 	}
-	for j, d := range dc {
-		h := make([]float64, dims[j]*dims[j])
-		d.Hessian(h, post[j])
-		addBlock(info, total, off[j], h, dims[j], -1)
+	for j, dc := range d.comps {
+		h := make([]float64, d.dims[j]*d.dims[j])
+		dc.Hessian(h, post[j])
+		addBlock(info, total, d.off[j], d.off[j], h, d.dims[j], d.dims[j], -1)
+	}
+	if ns > 0 {
+		cross := make([][]float64, k)
+		for j := range cross {
+			cross[j] = make([]float64, d.dims[j]*ns)
+		}
+		h := make([]float64, ns*ns)
+		d.shared.Hessian(cross, h, post)
+		so := total - ns
+		addBlock(info, total, so, so, h, ns, ns, -1)
+		for j, c := range cross {
+			addBlock(info, total, d.off[j], so, c, d.dims[j], ns, -1)
+			for a := 0; a < d.dims[j]; a++ {
+				for b := 0; b < ns; b++ {
+					info[(so+b)*total+d.off[j]+a] -= c[a*ns+b]
+				}
+			}
+		}
 	}
 
-	// −Σ_i [Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ]. u_ik is zero outside the
-	// membership parameters and group k's, so its outer product costs
-	// (np + d_k)² rather than P².
-	ns := NumShards(n)
-	parts := make([][]float64, ns)
+	// −Σ_i [Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ], lower triangles.
+	parts := make([][]float64, NumShards(n))
 	ForShards(n, threads, func(sh, from, to int) {
-		m := to - from
-		scores := make([][]float64, k)
-		for j, d := range dc {
-			scores[j] = make([]float64, m*dims[j])
-			d.Scores(scores[j], from, to)
-		}
-		part := make([]float64, total*total)
-		s := make([]float64, total)
-		u := make([]float64, 0, total)
-		idx := make([]int, 0, total)
-		ps := make([]float64, np)
-		for i := from; i < to; i++ {
-			clear(s)
-			for j := 0; j < k; j++ {
-				p := post[j][i]
-				if p == 0 {
-					continue
-				}
-				dp.PriorScore(ps, i, j)
-				u, idx = u[:0], idx[:0]
-				for a := 0; a < np; a++ {
-					u = append(u, ps[a])
-					idx = append(idx, a)
-				}
-				for a, v := range scores[j][(i-from)*dims[j] : (i-from+1)*dims[j]] {
-					u = append(u, v)
-					idx = append(idx, off[j]+a)
-				}
-				for a, ia := range idx {
-					s[ia] += p * u[a]
-					pa := p * u[a]
-					row := part[ia*total:]
-					for b, ib := range idx[:a+1] {
-						row[ib] += pa * u[b]
-					}
-				}
-			}
-			for a := 0; a < total; a++ {
-				row := part[a*total:]
-				for b := 0; b <= a; b++ {
-					row[b] -= s[a] * s[b]
-				}
-			}
-		}
-		parts[sh] = part
+		parts[sh] = d.outerProducts(post, from, to)
 	})
 	for _, part := range parts {
 		for a := 0; a < total; a++ {
@@ -174,11 +135,128 @@ func Information(comps []Component, prior Prior, post [][]float64, threads int) 
 	return info, nil
 }
 
-// addBlock adds sign·h (d x d) into the diagonal block of a (p x p) at off.
-func addBlock(a []float64, p, off int, h []float64, d int, sign float64) {
-	for i := 0; i < d; i++ {
-		for j := 0; j < d; j++ {
-			a[(off+i)*p+off+j] += sign * h[i*d+j]
+// derivatives are a mixture's components, membership and shared
+// parameters with their derivatives, and the layout of the parameter
+// vector.
+type derivatives struct {
+	comps  []Differentiable
+	prior  DifferentiablePrior
+	shared DifferentiableShared // nil without shared parameters
+	// dims[j] and off[j] are the number and offset of group j's own
+	// parameters; np the membership's, ns the shared ones' (last);
+	// total all of them.
+	dims, off     []int
+	np, ns, total int
+}
+
+func newDerivatives(comps []Component, prior Prior, shared SharedRun) (*derivatives, error) {
+	dp, ok := prior.(DifferentiablePrior)
+	if !ok {
+		return nil, errors.New("mixture: the membership model has no derivatives")
+	}
+	k := len(comps)
+	d := &derivatives{comps: make([]Differentiable, k), prior: dp, dims: make([]int, k), off: make([]int, k), np: prior.NumParams()}
+	d.total = d.np
+	for j, c := range comps {
+		dc, ok := c.(Differentiable)
+		if !ok {
+			return nil, fmt.Errorf("mixture: group %d has no derivatives", j+1)
+		}
+		d.comps[j] = dc
+		d.dims[j] = len(c.Params(nil))
+		d.off[j] = d.total
+		d.total += d.dims[j]
+	}
+	if shared != nil {
+		ds, ok := shared.(DifferentiableShared)
+		if !ok {
+			return nil, errors.New("mixture: the shared parameters have no derivatives")
+		}
+		d.shared = ds
+		d.ns = len(shared.Params(nil))
+		d.total += d.ns
+	}
+	return d, nil
+}
+
+// scores returns, for persons from ≤ i < to, each group's per-person
+// scores of its own parameters and (with shared parameters) of φ.
+func (d *derivatives) scores(from, to int) (own, shared [][]float64) {
+	m := to - from
+	own = make([][]float64, len(d.comps))
+	shared = make([][]float64, len(d.comps))
+	for j, dc := range d.comps {
+		own[j] = make([]float64, m*d.dims[j])
+		dc.Scores(own[j], from, to)
+		if d.ns > 0 {
+			shared[j] = make([]float64, m*d.ns)
+			d.shared.Scores(j, shared[j], from, to)
+		}
+	}
+	return own, shared
+}
+
+// outerProducts returns Σ_i [Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ] over persons
+// from ≤ i < to (the lower triangle of a P x P matrix). u_ik lives on the
+// membership parameters, group k's own and φ, so its outer product costs
+// (np + d_k + ns)² rather than P².
+func (d *derivatives) outerProducts(post [][]float64, from, to int) []float64 {
+	total, np, ns := d.total, d.np, d.ns
+	own, shared := d.scores(from, to)
+	part := make([]float64, total*total)
+	s := make([]float64, total)
+	u := make([]float64, 0, total)
+	idx := make([]int, 0, total)
+	ps := make([]float64, np)
+	for i := from; i < to; i++ {
+		clear(s)
+		for j := range d.comps {
+			p := post[j][i]
+			if p == 0 {
+				continue
+			}
+			d.prior.PriorScore(ps, i, j)
+			u, idx = u[:0], idx[:0]
+			for a := 0; a < np; a++ {
+				u = append(u, ps[a])
+				idx = append(idx, a)
+			}
+			dim := d.dims[j]
+			for a, v := range own[j][(i-from)*dim : (i-from+1)*dim] {
+				u = append(u, v)
+				idx = append(idx, d.off[j]+a)
+			}
+			if ns > 0 {
+				for a, v := range shared[j][(i-from)*ns : (i-from+1)*ns] {
+					u = append(u, v)
+					idx = append(idx, total-ns+a)
+				}
+			}
+			for a, ia := range idx {
+				pa := p * u[a]
+				s[ia] += pa
+				row := part[ia*total:]
+				for b, ib := range idx[:a+1] {
+					row[ib] += pa * u[b]
+				}
+			}
+		}
+		for a := 0; a < total; a++ {
+			row := part[a*total:]
+			for b := 0; b <= a; b++ {
+				row[b] -= s[a] * s[b]
+			}
+		}
+	}
+	return part
+}
+
+// addBlock adds sign·h (r x c, row-major) into a (p x p) at row ro,
+// column co.
+func addBlock(a []float64, p, ro, co int, h []float64, r, c int, sign float64) {
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			a[(ro+i)*p+co+j] += sign * h[i*c+j]
 		}
 	}
 }
@@ -333,37 +411,33 @@ func EStep(comps []Component, prior Prior, post [][]float64, personLL []float64,
 }
 
 // Score returns the gradient of the mixture log-likelihood,
-// Σ_i Σ_k p_ik ∂ log(π_ik f_ik)/∂θ, at the parameters of comps and prior with
-// their posteriors post; it is zero at a maximum.
-func Score(comps []Component, prior Prior, post [][]float64) ([]float64, error) {
-	dp, ok := prior.(DifferentiablePrior)
-	if !ok {
-		return nil, errors.New("mixture: the membership model has no derivatives")
+// Σ_i Σ_k p_ik ∂ log(π_ik f_ik)/∂θ, at the parameters of comps, prior and
+// shared (nil for none) with their posteriors post, in the order of the
+// engine's parameter vector; it is zero at a maximum.
+func Score(comps []Component, prior Prior, shared SharedRun, post [][]float64) ([]float64, error) {
+	d, err := newDerivatives(comps, prior, shared)
+	if err != nil {
+		return nil, err
 	}
 	n := len(post[0])
-	np := prior.NumParams()
-	out := make([]float64, np)
-	ps := make([]float64, np)
-	for j, c := range comps {
-		d, ok := c.(Differentiable)
-		if !ok {
-			return nil, fmt.Errorf("mixture: group %d has no derivatives", j+1)
-		}
-		dim := len(c.Params(nil))
-		g := make([]float64, n*dim)
-		d.Scores(g, 0, n)
-		sum := make([]float64, dim)
+	out := make([]float64, d.total)
+	ps := make([]float64, d.np)
+	own, sh := d.scores(0, n)
+	for j := range d.comps {
+		dim := d.dims[j]
 		for i := 0; i < n; i++ {
 			p := post[j][i]
-			dp.PriorScore(ps, i, j)
-			for a := range ps {
-				out[a] += p * ps[a]
+			d.prior.PriorScore(ps, i, j)
+			for a, v := range ps {
+				out[a] += p * v
 			}
 			for a := 0; a < dim; a++ {
-				sum[a] += p * g[i*dim+a]
+				out[d.off[j]+a] += p * own[j][i*dim+a]
+			}
+			for a := 0; a < d.ns; a++ {
+				out[d.total-d.ns+a] += p * sh[j][i*d.ns+a]
 			}
 		}
-		out = append(out, sum...)
 	}
 	return out, nil
 }

@@ -16,7 +16,9 @@ import (
 type MultinomialLogit struct {
 	// X holds each person's covariates (N rows of p values).
 	X [][]float64
-	// Reference is the index of the reference group.
+	// Reference is the 1-based number of the reference group (in the
+	// order of Problem.Families); 0 means the last group, the reference of
+	// ConstantShares' logits.
 	Reference int
 }
 
@@ -29,10 +31,14 @@ func (m MultinomialLogit) NewPrior(k, n int) Prior {
 	if n > 0 {
 		p = len(m.X[0])
 	}
-	if m.Reference < 0 || m.Reference >= k {
-		panic("mixture: reference group out of range")
+	ref := m.Reference - 1
+	if m.Reference == 0 {
+		ref = k - 1
 	}
-	return &mlogit{x: m.X, k: k, d: p + 1, ref: m.Reference, coef: make([]float64, (k-1)*(p+1))}
+	if ref < 0 || ref >= k {
+		panic(fmt.Sprintf("mixture: reference group %d is outside 1..%d", m.Reference, k))
+	}
+	return &mlogit{x: m.X, k: k, d: p + 1, ref: ref, coef: make([]float64, (k-1)*(p+1))}
 }
 
 type mlogit struct {

@@ -37,19 +37,19 @@ func TestMultinomialRecovery(t *testing.T) {
 	gamma := []float64{-0.5, 1.0, -0.8}
 	y, x := covariateData(6000, gamma, []float64{1, 7}, 3)
 	p := toyProblem(y, 2)
-	p.Membership = MultinomialLogit{X: x, Reference: 0}
+	p.Membership = MultinomialLogit{X: x, Reference: 1}
 	res, err := Fit(p, &Settings{Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := Information(res.Components, res.Prior, res.Posterior, 2)
+	info, err := Information(res.Components, res.Prior, nil, res.Posterior, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	np := len(res.Params)
 	cov := Invert(info, np)
 	est := res.Params[:3]
-	// The engine's group 0 is the reference; if it found the high-rate
+	// Group 1 is the reference; if it found the high-rate
 	// group first, the log-odds are those of the low-rate group: negate.
 	sign := 1.0
 	if res.Components[0].Params(nil)[0] > res.Components[1].Params(nil)[0] {
@@ -77,7 +77,7 @@ func TestMultinomialRecovery(t *testing.T) {
 func TestMultinomialInformation(t *testing.T) {
 	y, x := covariateData(400, []float64{0.2, 0.7, -0.5}, []float64{1.5, 4}, 4)
 	p := toyProblem(y, 3)
-	mem := MultinomialLogit{X: x, Reference: 1}
+	mem := MultinomialLogit{X: x, Reference: 2}
 	theta := []float64{0.3, -0.4, 0.5, -0.2, 0.6, 0.1, 0.1, 0.9, 1.6}
 	eval := func(th []float64) (float64, []float64, []float64) {
 		comps := make([]Component, 3)
@@ -89,11 +89,11 @@ func TestMultinomialInformation(t *testing.T) {
 		}
 		post := [][]float64{make([]float64, len(y)), make([]float64, len(y)), make([]float64, len(y))}
 		ll := EStep(comps, prior, post, nil, 1)
-		sc, err := Score(comps, prior, post)
+		sc, err := Score(comps, prior, nil, post)
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := Information(comps, prior, post, 1)
+		info, err := Information(comps, prior, nil, post, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

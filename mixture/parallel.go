@@ -61,7 +61,6 @@ type pool struct {
 	work   sync.Cond // signalled when a job is added or the pool closes
 	jobs   []*job    // jobs with tasks not yet taken, oldest first
 	closed bool
-	size   int
 	done   sync.WaitGroup
 }
 
@@ -82,7 +81,7 @@ func newPool(threads int) *pool {
 	if threads <= 1 {
 		return nil
 	}
-	p := &pool{size: threads, jobs: make([]*job, 0, 8)}
+	p := &pool{jobs: make([]*job, 0, 8)}
 	p.work.L = &p.mu
 	p.done.Add(threads - 1)
 	for t := 1; t < threads; t++ {
@@ -101,14 +100,6 @@ func (p *pool) close() {
 	p.work.Broadcast()
 	p.mu.Unlock()
 	p.done.Wait()
-}
-
-// threads returns the number of goroutines that run tasks.
-func (p *pool) threads() int {
-	if p == nil {
-		return 1
-	}
-	return p.size
 }
 
 // run calls j.fn(t) for 0 ≤ t < n, on the calling goroutine and any idle

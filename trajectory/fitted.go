@@ -132,7 +132,7 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 		NumParams:    res.NumParams,
 		LogLik:       res.LogLik,
 		Status:       res.Status,
-		Warnings:     append([]string(nil), res.Warnings...),
+		Warnings:     warningStrings(res.Warnings),
 		Iterations:   res.Iterations,
 		Trace:        res.Trace,
 		Starts:       res.Starts,
@@ -236,7 +236,7 @@ func (f *Fitted) paramVector() []float64 {
 // membership returns the membership model of the fit in output order.
 func (f *Fitted) membership() mixture.Membership {
 	if f.Risk != nil {
-		return mixture.MultinomialLogit{X: f.Risk.X, Reference: f.Reference}
+		return mixture.MultinomialLogit{X: f.Risk.X, Reference: f.Reference + 1}
 	}
 	return mixture.ConstantShares{}
 }
@@ -281,4 +281,12 @@ func (f *Fitted) checkGroups() {
 			}
 		}
 	}
+}
+
+func warningStrings(w []mixture.Warning) []string {
+	var out []string
+	for _, x := range w {
+		out = append(out, x.String())
+	}
+	return out
 }

@@ -94,7 +94,7 @@ func (f *Fitted) infer(c *Careers, threads int) {
 	k := len(f.Groups)
 	comps, prior, offsets := f.components(c)
 	np := f.numMembershipParams()
-	info, err := mixture.Information(comps, prior, f.Posterior, threads)
+	info, err := mixture.Information(comps, prior, nil, f.Posterior, threads)
 	if err != nil {
 		f.Warnings = append(f.Warnings, "standard errors not computed: "+err.Error())
 		return

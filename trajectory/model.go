@@ -180,7 +180,8 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if s.Scaling != nil {
 		scaling = *s.Scaling
 	}
-	p := &mixture.Problem{Families: families(c, scaling, m)}
+	p := &mixture.Problem{Families: families(c, scaling, m),
+		InitialWeights: [][][]float64{rateStart(c, k)}, InitialParams: s.InitialParams}
 	ms := &mixture.Settings{
 		Starts:         s.Starts,
 		Keep:           s.Keep,
@@ -192,8 +193,6 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		ScoreTolerance: s.ScoreTolerance,
 		Seed:           s.Seed,
 		Threads:        s.Threads,
-		InitialWeights: [][][]float64{rateStart(c, k)},
-		InitialParams:  s.InitialParams,
 		Context:        s.Context,
 	}
 	ref := 0
@@ -208,7 +207,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		if ref < 0 || ref >= k {
 			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)
 		}
-		p.Membership = mixture.MultinomialLogit{X: s.Risk.X, Reference: k - 1}
+		p.Membership = mixture.MultinomialLogit{X: s.Risk.X} // the last group
 	}
 	// The short runs on a sample of the persons (mixture's StartSample)
 	// work on the sample's own careers, so that their M-steps pass over

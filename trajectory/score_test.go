@@ -102,11 +102,11 @@ func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []f
 		post[j] = make([]float64, c.Len())
 	}
 	ll := mixture.EStep(comps, prior, post, nil, 1)
-	score, err := mixture.Score(comps, prior, post)
+	score, err := mixture.Score(comps, prior, nil, post)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := mixture.Information(comps, prior, post, 2)
+	info, err := mixture.Information(comps, prior, nil, post, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,141 @@
+package mixture
+
+import "context"
+
+// The defaults of Settings: each is the one home of its value, used by
+// the engine, recorded in the result files and shown as the command's
+// flag defaults.
+const (
+	// DefaultStarts is the number of starts of emEM.
+	DefaultStarts = 20
+	// DefaultKeep is the number of best starts, after the short runs,
+	// that are run to convergence.
+	DefaultKeep = 5
+	// DefaultShortIterations is the length of the short run from each
+	// start.
+	DefaultShortIterations = 30
+	// DefaultMaxIterations bounds the iterations of one run.
+	DefaultMaxIterations = 10000
+	// DefaultTolerance bounds the relative change of the log-likelihood
+	// between iterations at convergence.
+	DefaultTolerance = 1e-10
+	// DefaultScoreTolerance bounds the largest score component per person
+	// at convergence.
+	DefaultScoreTolerance = 1e-5
+	// DefaultCollapseShare is the share below which a group counts as
+	// collapsed.
+	DefaultCollapseShare = 0.005
+	// DefaultStartSample bounds the persons of the short runs on large
+	// data (see Settings.StartSample).
+	DefaultStartSample = 1 << 15
+)
+
+// Settings controls Fit. The zero value gives the documented defaults;
+// every field says what its zero value does. The JSON form records the
+// settings of a fit (Threads and Context, which never change a result,
+// are left out).
+type Settings struct {
+	// Seed seeds the random starts; the same seed gives the same result.
+	Seed uint64 `json:"seed"`
+	// Starts is the number of starts, the problem's initial weights and
+	// parameters included; the rest are random partitions. Zero means
+	// DefaultStarts.
+	Starts int `json:"starts"`
+	// Keep is the number of best starts, after the short runs, that are
+	// run to convergence. Zero means DefaultKeep.
+	Keep int `json:"keep"`
+	// ConvergeAll runs every start to convergence.
+	ConvergeAll bool `json:"converge_all"`
+	// Accelerate turns on SQUAREM, the squared extrapolation that every
+	// two EM iterations tries a longer step along their direction and
+	// keeps it only when the log-likelihood does not decrease (Varadhan &
+	// Roland 2008). It saves iterations (about a third on the trajectory
+	// benchmarks) but ends on slightly different iterates than plain EM.
+	// The zero value runs plain EM.
+	Accelerate bool `json:"accelerate,omitempty"`
+	// Tolerance on the relative change of the log-likelihood between
+	// iterations, |Δℓ| / |ℓ|. Zero means DefaultTolerance.
+	Tolerance float64 `json:"tolerance"`
+	// ScoreTolerance on the largest absolute component of the score
+	// (gradient of ℓ over all free parameters) divided by the number of
+	// persons. Zero means DefaultScoreTolerance.
+	ScoreTolerance float64 `json:"score_tolerance"`
+	// MaxIterations bounds the iterations of a run. Zero means
+	// DefaultMaxIterations.
+	MaxIterations int `json:"max_iterations"`
+	// ShortIterations is the length of the short run from each start.
+	// Zero means DefaultShortIterations.
+	ShortIterations int `json:"short_iterations"`
+	// CollapseShare is the share below which a group counts as collapsed
+	// (Degenerate). Zero means DefaultCollapseShare.
+	CollapseShare float64 `json:"collapse_share"`
+	// StartSample bounds the persons of the short runs. When there are
+	// more than twice as many persons, the short runs from every start
+	// work on a systematic sample of about StartSample of them (whole
+	// shards spread evenly over the persons, the same for every start);
+	// the Keep best then converge on the sample, and each distinct
+	// optimum they reach there goes on with all persons from its best
+	// run's parameters (see StartReport.Continued): emEM with the search
+	// on a sample, which costs a fraction of the same search on all
+	// persons while ranking the starts nearly as well (Biernacki, Celeux &
+	// Govaert 2003; Wehrens et al. 2004). Zero means DefaultStartSample; a
+	// negative value means all persons.
+	StartSample int `json:"start_sample"`
+	// Threads is the number of goroutines; zero or less means GOMAXPROCS.
+	// It never changes a result.
+	Threads int `json:"-"`
+	// Context, when not nil, cancels the fit: every run checks it before
+	// each iteration, and Fit returns an *Interrupted error, which wraps
+	// the context's error, once it is done. It lives here rather than in
+	// an argument so that it reaches every fit of a model search or a
+	// bootstrap that derives its settings from these.
+	Context context.Context `json:"-"`
+}
+
+// Resolved returns the settings with every zero value replaced by its
+// default (nil s: all defaults) and Threads by the number of goroutines
+// Fit uses. Keep is at most Starts, and Starts with ConvergeAll.
+func (s *Settings) Resolved() Settings {
+	var d Settings
+	if s != nil {
+		d = *s
+	}
+	if d.Starts <= 0 {
+		d.Starts = DefaultStarts
+	}
+	if d.Keep <= 0 {
+		d.Keep = DefaultKeep
+	}
+	if d.ConvergeAll {
+		d.Keep = d.Starts
+	}
+	d.Keep = min(d.Keep, d.Starts)
+	if d.StartSample == 0 {
+		d.StartSample = DefaultStartSample
+	}
+	if d.ShortIterations <= 0 {
+		d.ShortIterations = DefaultShortIterations
+	}
+	if d.MaxIterations <= 0 {
+		d.MaxIterations = DefaultMaxIterations
+	}
+	if d.Tolerance <= 0 {
+		d.Tolerance = DefaultTolerance
+	}
+	if d.ScoreTolerance <= 0 {
+		d.ScoreTolerance = DefaultScoreTolerance
+	}
+	if d.CollapseShare <= 0 {
+		d.CollapseShare = DefaultCollapseShare
+	}
+	d.Threads = Threads(d.Threads)
+	return d
+}
+
+// contextErr returns ctx's error, nil for a nil ctx.
+func contextErr(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Err()
+}
