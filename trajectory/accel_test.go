@@ -3,6 +3,8 @@ package trajectory
 import (
 	"math"
 	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
 // TestAcceleratedReferenceMaxima: with SQUAREM (Settings.Accelerate,
@@ -27,11 +29,8 @@ func TestAcceleratedReferenceMaxima(t *testing.T) {
 			if testing.Short() && tc.name != "sim630 poisson" {
 				t.Skip("slow")
 			}
-			c, _, err := ReadCareersFile(tc.file, ReadOptions{Exposure: tc.exposure})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := Fit(c, mustModel(t, tc.dist, 4, nil, nil), &Settings{Seed: 1, Accelerate: true, NoSE: true})
+			c := readCSVFile(t, tc.file, tc.exposure)
+			res, err := Fit(c, mustModel(t, tc.dist, 4, nil, nil), &Settings{Search: mixture.Settings{Seed: 1, Accelerate: true}, NoSE: true})
 			if err != nil {
 				t.Fatal(err)
 			}

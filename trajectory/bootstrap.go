@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -26,9 +27,8 @@ type BootstrapSettings struct {
 	Replicates int
 	// Type is PersonBootstrap (default when empty) or ParametricBootstrap.
 	Type string
+	// Seed seeds the resampling; zero means the fit's search seed.
 	Seed uint64
-	// Threads run replicates in parallel; results do not depend on it.
-	Threads int
 }
 
 // Bootstrap refits the model on B resampled data sets, each warm-started
@@ -38,6 +38,11 @@ type BootstrapSettings struct {
 // expected counts (CurvePoint.MeanLoBoot, MeanHiBoot). Replicates that fail
 // or end degenerate or unconverged are left out and counted. It records a
 // report in f.BootstrapReport.
+//
+// s are the settings the fit was run with: each replicate's fit derives
+// its settings from them (two starts, one thread each, no standard
+// errors), so SQUAREM and the search on a sample reach every replicate,
+// and the replicates run in parallel on s.Search.Threads.
 func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Replicates < 1 {
 		return errors.New("bootstrap: at least one replicate is needed")
@@ -48,9 +53,10 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Type != PersonBootstrap && b.Type != ParametricBootstrap {
 		return fmt.Errorf("bootstrap: unknown type %q: expected person or parametric", b.Type)
 	}
-	if b.Type == ParametricBootstrap && f.TcovNames != nil {
+	if b.Type == ParametricBootstrap && f.TcovNames() != nil {
 		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use --bootstrap-type person")
 	}
+	start := time.Now()
 	k := len(f.Groups)
 	nt := len(f.Groups[0].Curve)
 	type replicate struct {
@@ -63,7 +69,14 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	// Each person's membership probabilities (all alike without risk
 	// factors), for the parametric bootstrap.
 	memb := f.memberships(c)
-	mixture.ForEach(b.Replicates, b.Threads, func(r int) {
+	if s == nil {
+		s = &Settings{}
+	}
+	if b.Seed == 0 {
+		b.Seed = s.Search.Seed
+	}
+	risk0 := f.Risk()
+	mixture.ForEach(b.Replicates, s.Search.Threads, func(r int) {
 		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
 		var data *Careers
 		var risk *RiskDesign
@@ -74,24 +87,25 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 				idx[j] = rng.IntN(c.Len())
 			}
 			data = c.subset(idx)
-			if f.Risk != nil {
-				rd := *f.Risk
+			if risk0 != nil {
+				rd := *risk0
 				rd.X = make([][]float64, len(idx))
 				for j, i := range idx {
-					rd.X[j] = f.Risk.X[i]
+					rd.X[j] = risk0.X[i]
 				}
 				risk = &rd
 			}
 		} else {
 			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
-			risk = f.Risk
+			risk = risk0
 		}
 		// The warm start is the fit in output order; so is the reference.
-		rs := &Settings{Starts: 2, Keep: 2, Seed: seed, Threads: 1, NoSE: true,
-			Tolerance: s.Tolerance, ScoreTolerance: s.ScoreTolerance, MaxIterations: s.MaxIterations,
-			Scaling: &f.Scaling, InitialParams: [][]float64{f.engineParams()}, Risk: risk, Reference: f.Reference + 1,
-			Context: s.Context}
-		rf, err := Fit(data, f.Model, rs)
+		rs := *s
+		rs.Search.Starts, rs.Search.Keep, rs.Search.ConvergeAll = 2, 2, false
+		rs.Search.Seed, rs.Search.Threads = seed, 1
+		rs.NoSE, rs.Scaling, rs.warm = true, &f.Scaling, [][]float64{f.engineParams()}
+		rs.Risk, rs.Reference = risk, f.ref()+1
+		rf, err := Fit(data, f.Model(), &rs)
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
 			return
 		}
@@ -107,7 +121,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		}
 		reps[r] = rep
 	})
-	if err := contextErr(s.Context); err != nil {
+	if err := contextErr(s.Search.Context); err != nil {
 		return fmt.Errorf("bootstrap interrupted: %w", err)
 	}
 	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}
@@ -123,12 +137,16 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		good = append(good, r)
 	}
 	f.BootstrapReport = report
+	if f.Timing == nil {
+		f.Timing = map[string]float64{}
+	}
+	f.Timing["bootstrap_seconds"] = time.Since(start).Seconds()
 	if len(good) < 2 {
-		f.Warnings = append(f.Warnings, fmt.Sprintf("bootstrap: only %d of %d replicates succeeded; no bootstrap intervals", len(good), b.Replicates))
+		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: only %d of %d replicates succeeded; no bootstrap intervals", len(good), b.Replicates))
 		return nil
 	}
 	if report.Failed > 0 {
-		f.Warnings = append(f.Warnings, fmt.Sprintf("bootstrap: %d of %d replicates failed to converge or degenerated and are left out", report.Failed, b.Replicates))
+		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %d replicates failed to converge or degenerated and are left out", report.Failed, b.Replicates))
 	}
 	vals := make([]float64, len(good))
 	for j := range f.Groups {
@@ -142,7 +160,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 				vals[r] = rep.means[j][t]
 			}
 			ci := percentiles(vals)
-			g.Curve[t].MeanLoBoot, g.Curve[t].MeanHiBoot = ci[0], ci[1]
+			g.Curve[t].MeanLoBoot, g.Curve[t].MeanHiBoot = Float(ci[0]), Float(ci[1])
 		}
 	}
 	return nil
@@ -150,7 +168,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 
 // percentiles returns the 2.5% and 97.5% quantiles of v (linear
 // interpolation between order statistics, R's type 7). It sorts v.
-func percentiles(v []float64) [2]float64 {
+func percentiles(v []float64) Interval {
 	sort.Float64s(v)
 	q := func(p float64) float64 {
 		h := p * float64(len(v)-1)
@@ -160,7 +178,7 @@ func percentiles(v []float64) [2]float64 {
 		}
 		return v[int(lo)] + (h-lo)*(v[int(lo)+1]-v[int(lo)])
 	}
-	return [2]float64{q(0.025), q(0.975)}
+	return Interval{q(0.025), q(0.975)}
 }
 
 // matchGroups returns perm with perm[j] = the index in rep of the group
@@ -222,24 +240,25 @@ func matchGroups(orig, rep []Group) []int {
 }
 
 // truth returns the fitted curves and shares as a data-generating model.
-func (f *Fitted) truth() Truth { return TruthFromFit(f.File(nil, DataSettings{})) }
+func (f *Fitted) truth() Truth { return TruthFromFit(f) }
 
 // engineParams returns the fit's parameters as the engine takes them for a
 // warm start: with risk factors the engine's reference is the last group,
 // so the coefficients are re-expressed against it.
 func (f *Fitted) engineParams() []float64 {
-	if f.Risk == nil {
-		return f.Params
+	params := f.Params()
+	if f.Risk() == nil {
+		return params
 	}
 	k := len(f.Groups)
-	last := f.Groups[k-1].MembershipCoef
+	last := f.Groups[k-1].MembershipCoef.Values
 	var out []float64
 	for j := 0; j < k-1; j++ {
-		for a, v := range f.Groups[j].MembershipCoef {
+		for a, v := range f.Groups[j].MembershipCoef.Values {
 			out = append(out, v-last[a])
 		}
 	}
-	return append(out, f.Params[f.numMembershipParams():]...)
+	return append(out, params[f.numMembershipParams():]...)
 }
 
 // memberships returns each person's membership probabilities (K x N).
@@ -289,7 +308,7 @@ func (c *Careers) subset(idx []int) *Careers {
 		out.Start[j+1] = int32(len(out.Age))
 		out.NumObs += int(c.Hi[i]) - int(c.Lo[i]) + 1
 		for k := from; k < to; k++ {
-			if c.exposure(k) == 0 {
+			if c.Exposure(k) == 0 {
 				out.NumObs--
 			}
 		}
@@ -301,14 +320,14 @@ func (c *Careers) subset(idx []int) *Careers {
 // exposures as c: each person's group from their membership probabilities
 // memb (K x N), then each observed cell's count.
 func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *Careers {
-	b := newCareerBuilder()
+	b := NewCareerBuilder()
 	probs := make([]float64, len(memb))
 	for i := 0; i < c.Len(); i++ {
 		for j := range probs {
 			probs[j] = memb[j][i]
 		}
 		k := draw(rng, cumulative(probs))
-		p := b.person(c.IDs[i])
+		p := b.Person(c.IDs[i])
 		c.Cells(i, func(x Cell) {
 			if x.Exposure == 0 {
 				return
@@ -318,12 +337,23 @@ func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *C
 			if !(truth.ZeroProb != nil && rng.Float64() < truth.ZeroProb[k][a]) {
 				y = uint32(distuv.Poisson{Lambda: x.Exposure * truth.Rate[k][a], Src: rng}.Rand())
 			}
-			b.addChecked(p, x.Age, y, x.Exposure)
+			b.mustAdd(p, x.Age, y, x.Exposure)
 		})
 	}
-	out, err := b.build(c.E != nil)
+	out, err := b.Build(c.E != nil)
 	if err != nil {
 		panic("trajectory: simulating like valid careers failed: " + err.Error())
 	}
 	return out
+}
+
+// BootstrapReport summarises a bootstrap.
+type BootstrapReport struct {
+	Type       string `json:"type"` // "person" or "parametric"
+	Replicates int    `json:"replicates"`
+	Failed     int    `json:"failed"`
+	// Relabelled counts replicates whose groups had to be matched to the
+	// original fit's in another order.
+	Relabelled int    `json:"relabelled"`
+	Seed       uint64 `json:"seed"`
 }

@@ -3,6 +3,8 @@ package trajectory
 import (
 	"math"
 	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
 // TestBootstrapKnownCase: with one group and a constant rate the MLE is
@@ -26,7 +28,7 @@ func TestBootstrapKnownCase(t *testing.T) {
 	se := math.Sqrt(lam / float64(c.NumObs))
 	for _, typ := range []string{PersonBootstrap, ParametricBootstrap} {
 		t.Run(typ, func(t *testing.T) {
-			f, err := Fit(c, m, &Settings{Seed: 1, Starts: 2})
+			f, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Starts: 2}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -36,7 +38,7 @@ func TestBootstrapKnownCase(t *testing.T) {
 			// The delta-method interval on the log scale is the closed form
 			// λ̂ exp(±1.96 SE/λ̂).
 			p := f.Groups[0].Curve[0]
-			if want := lam * math.Exp(-z975*se/lam); math.Abs(p.MeanLo-want) > 1e-6 {
+			if want := lam * math.Exp(-z975*se/lam); math.Abs(float64(p.MeanLo)-want) > 1e-6 {
 				t.Errorf("delta-method lower limit %v, closed form %v", p.MeanLo, want)
 			}
 			if err := f.Bootstrap(c, &Settings{}, BootstrapSettings{Replicates: 400, Type: typ, Seed: 3}); err != nil {
@@ -45,11 +47,11 @@ func TestBootstrapKnownCase(t *testing.T) {
 			if r := f.BootstrapReport; r.Failed != 0 || r.Replicates != 400 {
 				t.Errorf("report %+v", r)
 			}
-			lo, hi := f.Groups[0].Curve[5].MeanLoBoot, f.Groups[0].Curve[5].MeanHiBoot
+			lo, hi := float64(f.Groups[0].Curve[5].MeanLoBoot), float64(f.Groups[0].Curve[5].MeanHiBoot)
 			if math.Abs(lo-(lam-z975*se)) > 0.5*se || math.Abs(hi-(lam+z975*se)) > 0.5*se {
 				t.Errorf("bootstrap interval %.4f-%.4f, closed form %.4f-%.4f (SE %.4f)", lo, hi, lam-z975*se, lam+z975*se, se)
 			}
-			if ci := f.Groups[0].ShareCIBoot; ci != [2]float64{1, 1} {
+			if ci := f.Groups[0].ShareCIBoot; ci != (Interval{1, 1}) {
 				t.Errorf("share interval of a single group %v", ci)
 			}
 		})
@@ -66,7 +68,7 @@ func TestBootstrapTwoGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Fit(c, mustModel(t, Poisson, 2, []int{0, 1}, nil), &Settings{Seed: 1})
+	f, err := Fit(c, mustModel(t, Poisson, 2, []int{0, 1}, nil), &Settings{Search: mixture.Settings{Seed: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,7 @@
 package trajectory
 
+import "fmt"
+
 // AgeScaling is the affine rescaling of age used in the polynomials,
 //
 //	a_t = (age − Center) / Scale.
@@ -48,4 +50,16 @@ func polyval(c, x []float64) float64 {
 		s += v * x[j]
 	}
 	return s
+}
+
+// powerNames name the terms of the polynomials, by power.
+var powerNames = []string{"Intercept", "Linear", "Quadratic", "Cubic", "Quartic", "Quintic"}
+
+// PowerName names the polynomial term of power q ("Intercept", "Linear",
+// ... "Quintic"), as traj's output does.
+func PowerName(q int) string {
+	if q >= 0 && q < len(powerNames) {
+		return powerNames[q]
+	}
+	return fmt.Sprintf("Power %d", q)
 }

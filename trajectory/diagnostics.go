@@ -6,7 +6,8 @@ import (
 	"github.com/trajkit/trajkit/mixture"
 )
 
-// classify assigns each person to the maximum-posterior group and computes
+// classify assigns each person to the maximum-posterior group (its 1-based
+// number in Assigned) and computes
 // the adequacy diagnostics of Nagin (2005, ch. 5): assigned shares, the
 // average posterior probability (APP) of each group among its assigned
 // members, and the odds of correct classification
@@ -21,26 +22,22 @@ func (f *Fitted) classify() {
 	f.Assigned = make([]int, n)
 	sumP := make([]float64, k)
 	for i := 0; i < n; i++ {
-		best := 0
-		for j := 1; j < k; j++ {
-			if f.Posterior[j][i] > f.Posterior[best][i] {
-				best = j
-			}
-		}
-		f.Assigned[i] = best
+		best := AssignedGroup(f.Posterior, i) - 1
+		f.Assigned[i] = best + 1
 		f.Groups[best].NAssigned++
 		sumP[best] += f.Posterior[best][i]
 	}
 	for j := range f.Groups {
 		g := &f.Groups[j]
 		g.AssignedShare = float64(g.NAssigned) / float64(n)
-		g.APP, g.OCC = math.NaN(), math.NaN()
+		app, occ := math.NaN(), math.NaN()
 		if g.NAssigned > 0 {
-			g.APP = sumP[j] / float64(g.NAssigned)
+			app = sumP[j] / float64(g.NAssigned)
 		}
-		if g.APP < 1 && g.Share > 0 && g.Share < 1 {
-			g.OCC = (g.APP / (1 - g.APP)) / (g.Share / (1 - g.Share))
+		if app < 1 && g.Share > 0 && g.Share < 1 {
+			occ = (app / (1 - app)) / (g.Share / (1 - g.Share))
 		}
+		g.APP, g.OCC = Float(app), Float(occ)
 	}
-	f.Entropy = mixture.RelativeEntropy(f.Posterior)
+	f.Entropy = Float(mixture.RelativeEntropy(f.Posterior))
 }

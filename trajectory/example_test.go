@@ -3,14 +3,17 @@ package trajectory_test
 import (
 	"fmt"
 	"log"
+	"strings"
 
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 )
 
 // Fit a two-group Poisson trajectory model to the simulated careers of
 // data/gbtm_sim and print the groups.
 func ExampleFit() {
-	c, _, err := trajectory.ReadCareersFile("../data/gbtm_sim/sim630.csv", trajectory.ReadOptions{})
+	c, _, err := careersio.ReadCareersFile("../data/gbtm_sim/sim630.csv", careersio.ReadOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -18,11 +21,11 @@ func ExampleFit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := trajectory.Fit(c, m, &trajectory.Settings{Seed: 1})
+	f, err := trajectory.Fit(c, m, &trajectory.Settings{Search: mixture.Settings{Seed: 1}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%d persons, ages %d-%d, status %s\n", f.NumPersons, f.MinAge, f.MaxAge, f.Status)
+	fmt.Printf("%d persons, ages %d-%d, status %s\n", f.NumPersons, f.MinAge(), f.MaxAge(), f.Status)
 	for j, g := range f.Groups {
 		fmt.Printf("group %d: share %.3f, APP %.3f, peak at age %d\n", j+1, g.Share, g.APP, g.PeakAge())
 	}
@@ -45,9 +48,44 @@ func ExampleSimulate() {
 	}
 	n := 0
 	for _, g := range groups {
-		n += g
+		if g == 2 {
+			n++
+		}
 	}
 	fmt.Printf("%d careers over ages %d-%d; %d in group 2\n", c.Len(), c.MinAge, c.MaxAge(), n)
 	// Output:
 	// 1000 careers over ages 12-30; 277 in group 2
+}
+
+func ExampleObservedMeans() {
+	// Three persons: 1 and 2 in the first group, 3 in the second; person 2
+	// is not observed at age 14 and has half a year at risk at 13.
+	careers := `id,age,y,exposure
+1,12,0,1
+1,13,1,1
+1,14,2,1
+2,12,1,1
+2,13,1,0.5
+3,12,3,1
+3,13,4,1
+3,14,5,1
+`
+	c, _, err := careersio.ReadCareers(strings.NewReader(careers), "careers.csv", careersio.ReadOptions{Exposure: "exposure"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	post := [][]float64{{0.9, 0.8, 0.1}, {0.1, 0.2, 0.9}}
+	for j, g := range trajectory.ObservedMeans(c, post, trajectory.ByAssignment) {
+		for _, o := range g {
+			fmt.Printf("group %d age %d: %g persons, %g offences / %g years = %.3f\n", j+1, o.Age, o.Persons, o.Count, o.Exposure, o.Mean)
+		}
+	}
+	// Output:
+	// group 1 age 12: 2 persons, 1 offences / 2 years = 0.500
+	// group 1 age 13: 2 persons, 2 offences / 1.5 years = 1.333
+	// group 1 age 14: 1 persons, 2 offences / 1 years = 2.000
+	// group 2 age 12: 1 persons, 3 offences / 1 years = 3.000
+	// group 2 age 13: 1 persons, 4 offences / 1 years = 4.000
+	// group 2 age 14: 1 persons, 5 offences / 1 years = 5.000
 }

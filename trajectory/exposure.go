@@ -1,15 +1,16 @@
 package trajectory
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
-// TinyExposure is the exposure below which a year with a positive count is
-// reported: the count divided by the time at risk implies an absurd rate
-// (the public Toronto data have exposures down to 1e-16 with positive
-// counts).
-const TinyExposure = 1e-3
+// TinyExposureLimit is the exposure below which a year with a positive
+// count is reported: the count divided by the time at risk implies an
+// absurd rate (the public Toronto data have exposures down to 1e-16 with
+// positive counts).
+const TinyExposureLimit = 1e-3
 
 // ExposureReport describes cells with a positive count and an exposure
 // below a threshold.
@@ -46,21 +47,26 @@ func (c *Careers) TinyExposures(threshold float64) ExposureReport {
 	return r
 }
 
-// Warning returns the report as a warning, or "" when there is none.
-func (r ExposureReport) Warning(threshold float64) string {
+// Warning returns the report as a warning of kind TinyExposure; ok is
+// false when there is none.
+func (r ExposureReport) Warning(threshold float64) (w Warning, ok bool) {
 	if r.Cells == 0 {
-		return ""
+		return Warning{}, false
 	}
-	return fmt.Sprintf("%d years have a positive count with an exposure below %g, which implies an absurd rate (worst: person %q at age %d, count %d with exposure %.3g); they are used as given, as other tools do; --min-exposure X floors exposures at X",
-		r.Cells, threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE)
+	return mixture.Warnf(TinyExposure, nil, "%d years have a positive count with an exposure below %g, which implies an absurd rate (worst: person %q at age %d, count %d with exposure %.3g); they are used as given, as other tools do; a floor on the exposures (Careers.FloorExposure) raises them",
+		r.Cells, threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE), true
 }
 
-// FloorExposure raises every observed exposure below min to min and
-// returns the number of cells changed.
-func (c *Careers) FloorExposure(min float64) int {
+// FloorExposure returns the careers with every observed exposure below
+// min raised to min, and the number of cells changed. c is not changed:
+// the result has exposures and constants of its own.
+func (c *Careers) FloorExposure(min float64) (*Careers, int) {
 	if c.E == nil || !(min > 0) {
-		return 0
+		return c, 0
 	}
+	out := *c
+	out.E = append([]float64(nil), c.E...)
+	out.Const = append([]float64(nil), c.Const...)
 	changed := 0
 	for i := 0; i < c.Len(); i++ {
 		for k := c.Start[i]; k < c.Start[i+1]; k++ {
@@ -70,11 +76,11 @@ func (c *Careers) FloorExposure(min float64) int {
 			}
 			// Const holds Σ y log e: update it with the exposure.
 			if y := float64(c.Y[k]); y > 0 {
-				c.Const[i] += y * (math.Log(min) - math.Log(e))
+				out.Const[i] += y * (math.Log(min) - math.Log(e))
 			}
-			c.E[k] = min
+			out.E[k] = min
 			changed++
 		}
 	}
-	return changed
+	return &out, changed
 }

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
 // longCSV builds a long file from rows of counts: person i observed at ages
@@ -64,16 +66,13 @@ func TestNumericalExtremes(t *testing.T) {
 		{"a single observed age", longCSV(repeat(25, []int{2})...), Model{ZIP, []int{1}, []int{1}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, err := ReadCareers(strings.NewReader(tc.data), "x.csv", ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := Fit(c, tc.m, &Settings{Seed: 1, Starts: 4, MaxIterations: 500})
+			c := readCSV(t, strings.NewReader(tc.data), "")
+			f, err := Fit(c, tc.m, &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, MaxIterations: 500}})
 			if err != nil {
 				t.Fatalf("valid input gave an error: %v", err)
 			}
 			var b bytes.Buffer
-			if err := f.File(nil, DataSettings{}).WriteJSON(&b); err != nil {
+			if err := json.NewEncoder(&b).Encode(f); err != nil {
 				t.Fatalf("model file: %v", err) // NaN or Inf fail JSON encoding
 			}
 			var any map[string]any

@@ -254,7 +254,7 @@ func (c *groupComp) LogLik(dst []float64, from, to int) {
 			t := cs.Age[k]
 			ty := d.typeOf(k)
 			y := cs.Y[k]
-			e := cs.exposure(k)
+			e := cs.Exposure(k)
 			switch {
 			case e == 1 && y > 0:
 				ll += float64(y)*c.eta[ty] + c.cnz[ty]
@@ -340,7 +340,7 @@ func (s *groupStats) accumulate(d *familyData, w []float64) {
 		for k := cs.Start[i]; k < cs.Start[i+1]; k++ {
 			ty := d.typeOf(k)
 			y := cs.Y[k]
-			e := cs.exposure(k)
+			e := cs.Exposure(k)
 			s.spec[cs.Age[k]] += wi
 			switch {
 			case y > 0:

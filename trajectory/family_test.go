@@ -3,6 +3,8 @@ package trajectory
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -233,5 +235,43 @@ func TestMStepMaximises(t *testing.T) {
 			}
 		}
 		comp.SetParams(p)
+	}
+}
+
+// TestExposurePolicy: tiny exposures with positive counts are reported;
+// flooring them changes exactly those cells and keeps the likelihood
+// constant consistent (a naive recomputation agrees).
+func TestExposurePolicy(t *testing.T) {
+	in := "id,age,y,e\n1,12,0,1\n1,13,2,1e-9\n1,14,1,0.5\n2,12,3,0.0001\n2,13,0,1e-6\n"
+	c := readCSV(t, strings.NewReader(in), "e")
+	r := c.TinyExposures(TinyExposureLimit)
+	if r.Cells != 2 || r.WorstID != "1" || r.WorstAge != 13 || r.WorstY != 2 {
+		t.Errorf("report %+v", r)
+	}
+	if w, ok := r.Warning(TinyExposureLimit); !ok || w.Kind != TinyExposure || !strings.Contains(w.Message, "2 years") || !strings.Contains(w.Message, `person "1" at age 13`) {
+		t.Errorf("warning %+v", w)
+	}
+	before := append([]float64(nil), c.E...)
+	floored, n := c.FloorExposure(1e-3)
+	if n != 3 {
+		t.Errorf("floored %d cells, want 3 (two positive counts and one zero)", n)
+	}
+	if !slices.Equal(c.E, before) {
+		t.Errorf("FloorExposure changed its receiver's exposures")
+	}
+	c = floored
+	if r := c.TinyExposures(TinyExposureLimit); r.Cells != 0 {
+		t.Errorf("after flooring: %+v", r)
+	}
+	s := WindowScaling(c.MinAge, c.MaxAge())
+	f := newGroupFamily(newFamilyData(c), s, 1, 0)
+	comp := f.NewComponent()
+	comp.SetParams([]float64{-0.5, 0.2, -1})
+	ll := make([]float64, c.Len())
+	comp.LogLik(ll, 0, c.Len())
+	for i := range ll {
+		if want := naiveLogLik(c, i, s, []float64{-0.5, 0.2}, []float64{-1}); math.Abs(ll[i]-want) > 1e-9*(1+math.Abs(want)) {
+			t.Errorf("person %d: %v, naive %v", i, ll[i], want)
+		}
 	}
 }

@@ -127,7 +127,7 @@ func BenchmarkFit(b *testing.B) {
 				b.ReportAllocs()
 				var f *Fitted
 				for b.Loop() {
-					if f, err = Fit(c, m, &Settings{Seed: 1}); err != nil {
+					if f, err = Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1}}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -151,7 +151,7 @@ func BenchmarkFitIterations(b *testing.B) {
 			b.ReportAllocs()
 			var f *Fitted
 			for b.Loop() {
-				if f, err = Fit(c, m, &Settings{Seed: 1, Starts: 1, Keep: 1, MaxIterations: 20, Tolerance: 1e-300, ScoreTolerance: 1e-300}); err != nil {
+				if f, err = Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Starts: 1, Keep: 1, MaxIterations: 20, Tolerance: 1e-300, ScoreTolerance: 1e-300}}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -178,7 +178,7 @@ func BenchmarkAcceleration(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/persons=10000/%s", dist, name), func(b *testing.B) {
 				var res *Fitted
 				for b.Loop() {
-					if res, err = Fit(c, m, &Settings{Seed: 1, Threads: 1, Accelerate: acc, NoSE: true}); err != nil {
+					if res, err = Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Threads: 1, Accelerate: acc}, NoSE: true}); err != nil {
 						b.Fatal(err)
 					}
 				}

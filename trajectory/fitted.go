@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/trajkit/trajkit/mixture"
 )
@@ -11,150 +12,295 @@ import (
 // Fitted is a fitted trajectory model in user terms: groups ordered by
 // ascending mean expected count over the modelled window (group 1 is the
 // lowest-rate group), each with its coefficients, curve and diagnostics.
+//
+// It is the one representation of a fit: figures, reports and notebooks
+// use it, and its JSON encoding is model.json (the results package adds
+// the file's version). Undefined numbers are NaN (Float and Interval
+// write them as null). The per-person fields are not in the JSON: a fit
+// read from model.json alone has them nil, and the functions that need
+// them say so.
 type Fitted struct {
-	Model   Model // orders in output group order
-	Scaling AgeScaling
-	// MinAge and MaxAge bound the modelled window.
-	MinAge, MaxAge int
-	NumPersons     int
-	NumObs         int
-	NumParams      int
-	LogLik         float64
+	Distribution Distribution `json:"distribution"`
+	LogLik       float64      `json:"loglik"`
+	NumParams    int          `json:"n_params"`
+	NumPersons   int          `json:"n_persons"`
+	// NumObs is the number of observed person-age cells in the window.
+	NumObs int `json:"n_obs"`
 	// BICPersons and BICObs are −2ℓ + p ln N with N persons and N
 	// person-age observations; AIC is −2ℓ + 2p. Smaller is better.
-	BICPersons, BICObs, AIC float64
+	BICPersons float64 `json:"bic_persons"`
+	BICObs     float64 `json:"bic_obs"`
+	AIC        float64 `json:"aic"`
 	// Entropy is the relative entropy of the posteriors; NaN for K = 1.
-	Entropy    float64
-	Status     mixture.Status
-	Warnings   []string
-	Iterations int
+	Entropy  Float          `json:"entropy"`
+	Status   mixture.Status `json:"status"`
+	Warnings []Warning      `json:"warnings"`
+	// Iterations of the returned run, its short run included.
+	Iterations int                 `json:"iterations"`
+	Starts     mixture.StartReport `json:"starts"`
+	Scaling    AgeScaling          `json:"age_scaling"`
+	// Settings are what the fit ran with: the model, the search settings
+	// with their defaults filled in, the age window and the data.
+	Settings FitSettings `json:"settings"`
+	Groups   []Group     `json:"groups"`
+	// Inference holds the covariance matrix of the free parameters and
+	// their standard errors; nil when not computed (Settings.NoSE).
+	Inference *Inference `json:"covariance"`
+	// BootstrapReport is set by Bootstrap.
+	BootstrapReport *BootstrapReport `json:"bootstrap,omitempty"`
+	// Covariates describes the risk factors of membership and the
+	// time-varying covariates; nil without either.
+	Covariates *Covariates `json:"covariates,omitempty"`
+	// Timing holds every field that changes from run to run, in seconds
+	// ("fit_seconds", and "read_seconds" when the caller adds it); the
+	// rest is identical for the same data, settings and seed.
+	Timing map[string]float64 `json:"timing,omitempty"`
+
+	// IDs are the persons' ids; Posterior is K x N in output group order;
+	// Assigned[i] is the 1-based number of person i's maximum-posterior
+	// group.
+	IDs       []string    `json:"-"`
+	Posterior [][]float64 `json:"-"`
+	Assigned  []int       `json:"-"`
+	// PersonLogLik[i] is person i's log-likelihood.
+	PersonLogLik []float64 `json:"-"`
 	// Trace is the log-likelihood after the start and each iteration of
 	// the returned run.
-	Trace  []float64
-	Starts mixture.StartReport
-	Groups []Group
-	// IDs are the persons' ids; Posterior is K x N in output group order;
-	// Assigned[i] is the 0-based maximum-posterior group.
-	IDs       []string
-	Posterior [][]float64
-	Assigned  []int
-	// PersonLogLik[i] is person i's log-likelihood.
-	PersonLogLik []float64
-	// Params is the engine's parameter vector of the fit, in output group
-	// order: share logits against the last group, then each group's β, γ.
-	Params []float64
-	// Inference holds the covariance matrix and standard errors; nil when
-	// not computed (Settings.NoSE).
-	Inference *Inference
-	// BootstrapReport is set by Bootstrap.
-	BootstrapReport *BootstrapReport
-	// Risk is the membership model's design (nil for constant shares) and
-	// Reference its 0-based reference group in output order.
-	Risk      *RiskDesign
-	Reference int
-	// TcovNames names the time-varying covariates (nil without).
-	TcovNames []string
-	// Wald holds a Wald test per risk factor (with standard errors).
-	Wald []WaldTest
+	Trace []float64 `json:"-"`
 }
 
-// Group is one fitted trajectory group.
+// FitSettings are the settings of a fit, enough to refit it or to read
+// its data again. Groups, Orders and InflationOrders repeat the groups'
+// orders, in output order.
+type FitSettings struct {
+	Groups          int   `json:"groups"`
+	Orders          []int `json:"orders"`
+	InflationOrders []int `json:"inflation_orders"`
+	// The search settings, with every default filled in.
+	mixture.Settings
+	// AgeWindow is the modelled window [first age, last age].
+	AgeWindow [2]int       `json:"age_window"`
+	Data      DataSettings `json:"data"`
+}
+
+// DataSettings say where the careers came from and how they were read;
+// the reading package fills them, and a fit records them.
+type DataSettings struct {
+	File     string `json:"file"`
+	Format   string `json:"format"` // "long" or "wide"
+	ID       string `json:"id"`
+	Age      string `json:"age"`
+	Count    string `json:"count"`
+	Exposure string `json:"exposure"`
+	// Ages is the window of ages as given ("" for all ages).
+	Ages string `json:"ages"`
+	// Tcov names the time-varying covariates read with the careers.
+	Tcov []string `json:"tcov,omitempty"`
+	// MinExposure is the floor of the exposures, when one was applied.
+	MinExposure float64 `json:"min_exposure,omitempty"`
+	// Persons is the person file and Risk the risk factors, when used.
+	Persons string   `json:"persons,omitempty"`
+	Risk    []string `json:"risk,omitempty"`
+}
+
+// Covariates are a model's covariates: the membership model's risk
+// factors (the design, whose per-person values are not in the JSON) and
+// the time-varying covariates of the trajectories.
+type Covariates struct {
+	*RiskDesign
+	// Reference is the 1-based number of the reference group of the
+	// membership log-odds; 0 without risk factors.
+	Reference int        `json:"reference,omitempty"`
+	Wald      []WaldTest `json:"wald,omitempty"`
+	Tcov      []string   `json:"tcov,omitempty"`
+	// CurveAt says at which covariate values the curves are given.
+	CurveAt string `json:"curve_at,omitempty"`
+}
+
+// Group is one fitted trajectory group. Standard errors and intervals are
+// NaN when not computed (Settings.NoSE) or not estimable.
 type Group struct {
-	// Share is the estimated share π_k; AssignedShare the share of persons
-	// whose maximum-posterior group is k, NAssigned their number.
-	Share, AssignedShare float64
-	NAssigned            int
+	// Number is the group's 1-based number in output order.
+	Number int `json:"group"`
+	// Label names the group's shape (e.g. "early-peak"); empty unless set.
+	Label string `json:"label,omitempty"`
+	// Share is the estimated share π_k, with its standard error and 95%
+	// interval (delta method on the logit scale) and, after a bootstrap,
+	// its percentile interval (zero without).
+	Share       float64  `json:"share"`
+	ShareSE     Float    `json:"share_se"`
+	ShareCI     Interval `json:"share_ci"`
+	ShareCIBoot Interval `json:"share_ci_boot,omitzero"`
+	// AssignedShare is the share of persons whose maximum-posterior group
+	// is k, NAssigned their number.
+	AssignedShare float64 `json:"assigned_share"`
 	// APP is the average posterior probability of group k among the
 	// persons assigned to it; OCC the odds of correct classification
 	// (Nagin 2005, ch. 5). NaN when undefined.
-	APP, OCC       float64
-	Order          int
-	InflationOrder int
+	APP            Float `json:"app"`
+	OCC            Float `json:"occ"`
+	NAssigned      int   `json:"n_assigned"`
+	Order          int   `json:"order"`
+	InflationOrder int   `json:"inflation_order"`
 	// Beta are the coefficients of log λ in ascending powers of a_t;
-	// Inflation those of logit ρ (empty for no inflation).
-	Beta, Inflation []float64
-	Curve           []CurvePoint
-	// Standard errors (NaN where not estimable; nil when not computed):
-	// of the coefficients, and of the share with its 95% interval (delta
-	// method on the logit scale).
-	BetaSE, InflationSE []float64
-	// TcovCoef are the effects δ of the time-varying covariates on log λ
-	// (Careers.TcovNames order), TcovSE their standard errors; nil
-	// without covariates. The curves are at covariates zero.
-	TcovCoef, TcovSE []float64
-	ShareSE          float64
-	ShareCI          [2]float64
-	// ShareCIBoot is the bootstrap percentile interval of the share; zero
-	// without a bootstrap.
-	ShareCIBoot [2]float64
-	// Label names the group's shape (e.g. "early-peak"); empty unless set.
-	Label string
+	// Inflation those of logit ρ (empty for no inflation); BetaSE and
+	// InflationSE their standard errors (nil when not computed).
+	Beta        []float64 `json:"beta"`
+	BetaSE      []Float   `json:"beta_se"`
+	Inflation   []float64 `json:"inflation"`
+	InflationSE []Float   `json:"inflation_se"`
 	// MembershipCoef are the log-odds of this group against the reference
-	// group, intercept first, then one per risk factor (zeros for the
-	// reference group); MembershipSE their standard errors. Nil without
+	// group, "(intercept)" first, then one per risk factor (zeros for the
+	// reference group); MembershipSE their standard errors. Empty without
 	// risk factors.
-	MembershipCoef, MembershipSE []float64
+	MembershipCoef Named `json:"membership_coef,omitzero"`
+	MembershipSE   Named `json:"membership_se,omitzero"`
+	// TcovCoef are the effects δ of the time-varying covariates on log λ,
+	// TcovSE their standard errors; empty without covariates. The curves
+	// are at covariates zero.
+	TcovCoef Named `json:"tcov_coef,omitzero"`
+	TcovSE   Named `json:"tcov_se,omitzero"`
+	// MeanCount is the mean of the curve's expected counts over the
+	// window, the key that orders groups.
+	MeanCount float64      `json:"mean_count"`
+	Curve     []CurvePoint `json:"curve"`
 }
 
 // CurvePoint is a group's model at one age.
 type CurvePoint struct {
-	Age      int
-	Rate     float64 // λ: expected count per unit of exposure, if not a structural zero
-	ZeroProb float64 // ρ: probability of a structural zero
-	Mean     float64 // (1 − ρ) λ: expected count per unit of exposure
+	Age      int     `json:"age"`
+	Rate     float64 `json:"rate"`      // λ: expected count per unit of exposure, if not a structural zero
+	ZeroProb float64 `json:"zero_prob"` // ρ: probability of a structural zero
+	Mean     float64 `json:"mean"`      // (1 − ρ) λ: expected count per unit of exposure
 	// MeanLo and MeanHi bound a pointwise 95% interval of Mean (delta
-	// method on the log scale); zero when not computed.
-	MeanLo, MeanHi float64
+	// method on the log scale); NaN when not computed.
+	MeanLo Float `json:"mean_lo"`
+	MeanHi Float `json:"mean_hi"`
 	// MeanLoBoot and MeanHiBoot are bootstrap percentile limits; zero
 	// without a bootstrap.
-	MeanLoBoot, MeanHiBoot float64
+	MeanLoBoot Float `json:"mean_lo_boot,omitzero"`
+	MeanHiBoot Float `json:"mean_hi_boot,omitzero"`
 }
 
-// MeanCount returns the group's mean expected count over the window, the
-// key that orders groups.
-func (g *Group) MeanCount() float64 {
+// Name returns the group's name in figures and reports: its label when it
+// has one, otherwise "Group k".
+func (g *Group) Name() string {
+	if g.Label != "" {
+		return g.Label
+	}
+	return "Group " + strconv.Itoa(g.Number)
+}
+
+// Legend returns the group's name and estimated share, as in a figure's
+// legend: "early-peak 28.1%".
+func (g *Group) Legend() string { return g.Name() + " " + FormatShare(g.Share) }
+
+// PeakAge returns the age at which the group's expected count is highest
+// within the modelled window.
+func (g *Group) PeakAge() int {
+	best := 0
+	for t, p := range g.Curve {
+		if p.Mean > g.Curve[best].Mean {
+			best = t
+		}
+	}
+	return g.Curve[best].Age
+}
+
+// Model returns the fitted model's specification, in output group order.
+func (f *Fitted) Model() Model {
+	m := Model{Distribution: f.Distribution, Orders: make([]int, len(f.Groups)), Inflation: make([]int, len(f.Groups))}
+	for j, g := range f.Groups {
+		m.Orders[j], m.Inflation[j] = g.Order, g.InflationOrder
+	}
+	return m
+}
+
+// MinAge and MaxAge bound the modelled window.
+func (f *Fitted) MinAge() int { return f.Settings.AgeWindow[0] }
+func (f *Fitted) MaxAge() int { return f.Settings.AgeWindow[1] }
+
+// Risk returns the membership model's design; nil for constant shares.
+func (f *Fitted) Risk() *RiskDesign {
+	if f.Covariates == nil {
+		return nil
+	}
+	return f.Covariates.RiskDesign
+}
+
+// TcovNames names the time-varying covariates; nil without.
+func (f *Fitted) TcovNames() []string {
+	if f.Covariates == nil {
+		return nil
+	}
+	return f.Covariates.Tcov
+}
+
+// ref is the 0-based index of the membership model's reference group.
+func (f *Fitted) ref() int {
+	if f.Covariates == nil || f.Covariates.Reference == 0 {
+		return 0
+	}
+	return f.Covariates.Reference - 1
+}
+
+// meanCount is the mean of a curve's expected counts.
+func meanCount(curve []CurvePoint) float64 {
 	var s float64
-	for _, p := range g.Curve {
+	for _, p := range curve {
 		s += p.Mean
 	}
-	return s / float64(len(g.Curve))
+	return s / float64(len(curve))
 }
 
+// tcovCurveAt says where the curves of a model with time-varying
+// covariates are.
+const tcovCurveAt = "the curves are at every time-varying covariate zero; the expected count at covariates w is mean·exp(tcov_coef·w)"
+
+// newFitted turns the engine's result into a fit in user terms. ref is the
+// 0-based output index of the membership model's reference group.
 func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, risk *RiskDesign, ref int) *Fitted {
 	k := m.Groups()
 	n := c.Len()
 	f := &Fitted{
+		Distribution: m.Distribution,
 		Scaling:      scaling,
-		MinAge:       c.MinAge,
-		MaxAge:       c.MaxAge(),
 		NumPersons:   n,
 		NumObs:       c.NumObs,
 		NumParams:    res.NumParams,
 		LogLik:       res.LogLik,
 		Status:       res.Status,
-		Warnings:     warningStrings(res.Warnings),
 		Iterations:   res.Iterations,
 		Trace:        res.Trace,
 		Starts:       res.Starts,
 		IDs:          c.IDs,
 		PersonLogLik: res.PersonLogLik,
-		Risk:         risk,
-		Reference:    ref,
-		TcovNames:    c.TcovNames,
 	}
+	f.Settings.AgeWindow = [2]int{c.MinAge, c.MaxAge()}
 	f.BICPersons = mixture.BIC(f.LogLik, f.NumParams, n)
 	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, c.NumObs)
 	f.AIC = mixture.AIC(f.LogLik, f.NumParams)
+	if risk != nil || len(c.TcovNames) > 0 {
+		f.Covariates = &Covariates{RiskDesign: risk}
+		if risk != nil {
+			f.Covariates.Reference = ref + 1
+		}
+		if len(c.TcovNames) > 0 {
+			f.Covariates.Tcov = c.TcovNames
+			f.Covariates.CurveAt = tcovCurveAt
+		}
+	}
 
 	groups := make([]Group, k)
 	for j, comp := range res.Components {
 		gc := comp.(*groupComp)
 		g := &groups[j]
 		g.Share = res.Shares[j]
+		g.ShareSE, g.ShareCI = Float(math.NaN()), NoInterval
 		g.Order, g.InflationOrder = m.Orders[j], m.Inflation[j]
 		g.Beta = append([]float64(nil), gc.beta...)
 		if len(gc.delta) > 0 {
-			g.TcovCoef = append([]float64(nil), gc.delta...)
+			g.TcovCoef = Named{Names: c.TcovNames, Values: append([]float64(nil), gc.delta...)}
 		}
 		g.Inflation = append([]float64{}, gc.gamma...)
 		g.Curve = make([]CurvePoint, c.NumAges)
@@ -163,23 +309,29 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 			if g.InflationOrder >= 0 {
 				rho = math.Exp(gc.logRho[t])
 			}
-			g.Curve[t] = CurvePoint{Age: c.MinAge + t, Rate: gc.lam[t], ZeroProb: rho, Mean: (1 - rho) * gc.lam[t]}
+			nan := Float(math.NaN())
+			g.Curve[t] = CurvePoint{Age: c.MinAge + t, Rate: gc.lam[t], ZeroProb: rho, Mean: (1 - rho) * gc.lam[t], MeanLo: nan, MeanHi: nan}
 		}
+		g.MeanCount = meanCount(g.Curve)
 	}
 	// Output order: ascending mean expected count; ties keep engine order.
 	perm := make([]int, k)
 	for j := range perm {
 		perm[j] = j
 	}
-	sort.SliceStable(perm, func(a, b int) bool { return groups[perm[a]].MeanCount() < groups[perm[b]].MeanCount() })
+	sort.SliceStable(perm, func(a, b int) bool { return groups[perm[a]].MeanCount < groups[perm[b]].MeanCount })
+	number := make([]int, k) // engine index -> output number
 	f.Groups = make([]Group, k)
 	f.Posterior = make([][]float64, k)
-	f.Model = Model{Distribution: m.Distribution, Orders: make([]int, k), Inflation: make([]int, k)}
 	for j, from := range perm {
 		f.Groups[j] = groups[from]
+		f.Groups[j].Number = j + 1
 		f.Posterior[j] = res.Posterior[from]
-		f.Model.Orders[j] = m.Orders[from]
-		f.Model.Inflation[j] = m.Inflation[from]
+		number[from] = j + 1
+	}
+	// The engine numbers groups in its own order.
+	for _, w := range res.Warnings {
+		f.Warnings = append(f.Warnings, w.Renumber(func(g int) int { return number[g-1] }))
 	}
 	if risk != nil {
 		// Engine coefficients: one block per group but the last (the
@@ -193,31 +345,39 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 			}
 		}
 		base := g[perm[ref]]
+		names := risk.membershipNames()
 		for j := range f.Groups {
 			coef := make([]float64, d)
 			for a := range coef {
 				coef[a] = g[perm[j]][a] - base[a]
 			}
-			f.Groups[j].MembershipCoef = coef
+			f.Groups[j].MembershipCoef = Named{Names: names, Values: coef}
 		}
 	}
-	f.Params = f.paramVector()
+	m = f.Model()
+	f.Settings.Groups, f.Settings.Orders, f.Settings.InflationOrders = k, m.Orders, m.Inflation
 	f.classify()
 	f.checkGroups()
 	return f
 }
 
-// paramVector returns the engine's parameter vector for the groups in
-// output order: the membership parameters (share logits against the last
-// group, or the log-odds coefficients of each group but the reference),
-// then each group's β and γ.
-func (f *Fitted) paramVector() []float64 {
+// membershipNames are the names of a group's membership coefficients:
+// "(intercept)", then the risk factors.
+func (d *RiskDesign) membershipNames() []string {
+	return append([]string{"(intercept)"}, d.Names...)
+}
+
+// Params returns the fit's parameter vector, in the engine's layout for
+// the groups in output order: the membership parameters (share logits
+// against the last group, or the log-odds coefficients of each group but
+// the reference), then each group's β, δ (time-varying covariates) and γ.
+func (f *Fitted) Params() []float64 {
 	k := len(f.Groups)
 	var out []float64
-	if f.Risk != nil {
+	if f.Risk() != nil {
 		for j, g := range f.Groups {
-			if j != f.Reference {
-				out = append(out, g.MembershipCoef...)
+			if j != f.ref() {
+				out = append(out, g.MembershipCoef.Values...)
 			}
 		}
 	} else {
@@ -227,7 +387,7 @@ func (f *Fitted) paramVector() []float64 {
 	}
 	for _, g := range f.Groups {
 		out = append(out, g.Beta...)
-		out = append(out, g.TcovCoef...)
+		out = append(out, g.TcovCoef.Values...)
 		out = append(out, g.Inflation...)
 	}
 	return out
@@ -235,16 +395,16 @@ func (f *Fitted) paramVector() []float64 {
 
 // membership returns the membership model of the fit in output order.
 func (f *Fitted) membership() mixture.Membership {
-	if f.Risk != nil {
-		return mixture.MultinomialLogit{X: f.Risk.X, Reference: f.Reference + 1}
+	if r := f.Risk(); r != nil {
+		return mixture.MultinomialLogit{X: r.X, Reference: f.ref() + 1}
 	}
 	return mixture.ConstantShares{}
 }
 
 // numMembershipParams is the number of membership parameters.
 func (f *Fitted) numMembershipParams() int {
-	if f.Risk != nil {
-		return (len(f.Groups) - 1) * (len(f.Risk.Names) + 1)
+	if r := f.Risk(); r != nil {
+		return (len(f.Groups) - 1) * (len(r.Names) + 1)
 	}
 	return len(f.Groups) - 1
 }
@@ -262,7 +422,8 @@ func (f *Fitted) checkGroups() {
 			maxRho = math.Max(maxRho, p.ZeroProb)
 		}
 		if maxRho < 1e-6 {
-			f.Warnings = append(f.Warnings, fmt.Sprintf("group %d: the zero inflation is estimated at 0 (below 1e-6 at every age), at the boundary of its range; the group needs no inflation (inflation order -1 for it)", j+1))
+			f.Warnings = append(f.Warnings, mixture.Warnf(InflationAtBoundary, []int{j + 1},
+				"the zero inflation is estimated at 0 (below 1e-6 at every age), at the boundary of its range; the group needs no inflation (inflation order -1)"))
 		}
 	}
 	for a := range f.Groups {
@@ -277,16 +438,18 @@ func (f *Fitted) checkGroups() {
 			}
 			if same {
 				f.Status = mixture.Degenerate
-				f.Warnings = append(f.Warnings, fmt.Sprintf("groups %d and %d have the same curve (within 1%% at every age): the model has more groups than the data support", a+1, b+1))
+				f.Warnings = append(f.Warnings, mixture.Warnf(DuplicateGroups, []int{a + 1, b + 1},
+					"the same curve (within 1%% at every age): the model has more groups than the data support"))
 			}
 		}
 	}
 }
 
-func warningStrings(w []mixture.Warning) []string {
-	var out []string
-	for _, x := range w {
-		out = append(out, x.String())
+// FormatShare writes a share as a percentage with one decimal: 0.2814
+// becomes "28.1%". NaN and infinities become "-".
+func FormatShare(s float64) string {
+	if math.IsNaN(s) || math.IsInf(s, 0) {
+		return "-"
 	}
-	return out
+	return fmt.Sprintf("%.1f%%", 100*s)
 }

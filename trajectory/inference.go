@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -16,7 +17,9 @@ const z975 = 1.959963984540054
 
 // Inference holds the estimated covariance of a fit's free parameters, in
 // the order of Fitted.Params, from the observed information of the full
-// mixture log-likelihood (Louis 1982).
+// mixture log-likelihood (Louis 1982). Its JSON form is model.json's
+// "covariance": the names, the matrix (null where not estimable) and the
+// condition number.
 type Inference struct {
 	// Names of the parameters: share_logit_g1 .. (log-odds of group k
 	// against the last group), then g1_beta0, g1_beta1, ..., g1_gamma0, ...
@@ -29,6 +32,55 @@ type Inference struct {
 	Condition float64
 }
 
+// MarshalJSON writes {"names", "matrix", "condition"}.
+func (inf *Inference) MarshalJSON() ([]byte, error) {
+	p := len(inf.Names)
+	if len(inf.Cov) != p*p {
+		return nil, fmt.Errorf("trajectory: a covariance matrix of %d entries for %d parameters", len(inf.Cov), p)
+	}
+	m := make([][]Float, p)
+	for a := range m {
+		m[a] = floats(inf.Cov[a*p : (a+1)*p])
+	}
+	return json.Marshal(struct {
+		Names     []string  `json:"names"`
+		Matrix    [][]Float `json:"matrix"`
+		Condition Float     `json:"condition"`
+	}{inf.Names, m, Float(inf.Condition)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; the standard errors are
+// the square roots of the diagonal. A file without a condition number
+// reads it as NaN.
+func (inf *Inference) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Names     []string  `json:"names"`
+		Matrix    [][]Float `json:"matrix"`
+		Condition *Float    `json:"condition"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	p := len(v.Names)
+	if len(v.Matrix) != p {
+		return fmt.Errorf("a covariance matrix of %d rows for %d names", len(v.Matrix), p)
+	}
+	*inf = Inference{Names: v.Names, Cov: make([]float64, 0, p*p), SE: make([]float64, p), Condition: math.NaN()}
+	for a, row := range v.Matrix {
+		if len(row) != p {
+			return fmt.Errorf("row %d of the covariance matrix has %d entries, want %d", a+1, len(row), p)
+		}
+		for _, x := range row {
+			inf.Cov = append(inf.Cov, float64(x))
+		}
+		inf.SE[a] = math.Sqrt(float64(row[a]))
+	}
+	if v.Condition != nil {
+		inf.Condition = float64(*v.Condition)
+	}
+	return nil
+}
+
 // paramNames returns the names of the fit's free parameters in the order
 // of Params: the membership parameters (share_logit_g1, ... against the
 // last group; or g2_risk_(intercept), g2_risk_x, ... for each group but the
@@ -36,13 +88,13 @@ type Inference struct {
 func (f *Fitted) paramNames() []string {
 	k := len(f.Groups)
 	var names []string
-	if f.Risk != nil {
+	if r := f.Risk(); r != nil {
 		for j := 0; j < k; j++ {
-			if j == f.Reference {
+			if j == f.ref() {
 				continue
 			}
 			names = append(names, fmt.Sprintf("g%d_risk_(intercept)", j+1))
-			for _, n := range f.Risk.Names {
+			for _, n := range r.Names {
 				names = append(names, fmt.Sprintf("g%d_risk_%s", j+1, n))
 			}
 		}
@@ -55,7 +107,7 @@ func (f *Fitted) paramNames() []string {
 		for p := 0; p <= g.Order; p++ {
 			names = append(names, fmt.Sprintf("g%d_beta%d", j+1, p))
 		}
-		for _, n := range f.TcovNames {
+		for _, n := range f.TcovNames() {
 			names = append(names, fmt.Sprintf("g%d_tcov_%s", j+1, n))
 		}
 		for p := 0; p <= g.InflationOrder; p++ {
@@ -69,17 +121,18 @@ func (f *Fitted) paramNames() []string {
 // membership as a prior, in output order, for careers c.
 func (f *Fitted) components(c *Careers) ([]mixture.Component, mixture.Prior, []int) {
 	k := len(f.Groups)
-	fams := families(c, f.Scaling, f.Model)
+	fams := families(c, f.Scaling, f.Model())
 	comps := make([]mixture.Component, k)
 	prior := f.membership().NewPrior(k, c.Len())
 	np := f.numMembershipParams()
-	prior.SetParams(f.Params[:np])
+	params := f.Params()
+	prior.SetParams(params[:np])
 	off := np
 	offsets := make([]int, k)
 	for j, fam := range fams {
 		comps[j] = fam.NewComponent()
 		offsets[j] = off
-		comps[j].SetParams(f.Params[off : off+fam.NumParams()])
+		comps[j].SetParams(params[off : off+fam.NumParams()])
 		off += fam.NumParams()
 	}
 	return comps, prior, offsets
@@ -96,10 +149,11 @@ func (f *Fitted) infer(c *Careers, threads int) {
 	np := f.numMembershipParams()
 	info, err := mixture.Information(comps, prior, nil, f.Posterior, threads)
 	if err != nil {
-		f.Warnings = append(f.Warnings, "standard errors not computed: "+err.Error())
+		f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "standard errors not computed: %v", err))
 		return
 	}
-	p := len(f.Params)
+	params := f.Params()
+	p := len(params)
 	cov := mixture.Invert(info, p)
 	inf := &Inference{Names: f.paramNames(), Cov: cov.Matrix, SE: make([]float64, p), Condition: cov.Condition}
 	for j := range inf.SE {
@@ -111,11 +165,11 @@ func (f *Fitted) infer(c *Careers, threads int) {
 		for j, s := range cov.Singular {
 			names[j] = inf.Names[s]
 		}
-		f.Warnings = append(f.Warnings, fmt.Sprintf("the information matrix is singular or nearly so (condition number %.3g); no standard errors for %s: not identified by the data (a polynomial order too high, a zero inflation at its boundary, or more groups than the data support)",
+		f.Warnings = append(f.Warnings, mixture.Warnf(SingularInformation, nil, "the information matrix is singular or nearly so (condition number %.3g); no standard errors for %s: not identified by the data (a polynomial order too high, a zero inflation at its boundary, or more groups than the data support)",
 			cov.Condition, strings.Join(names, ", ")))
 	}
 	if !cov.PositiveDefinite {
-		f.Warnings = append(f.Warnings, "the information matrix is not positive definite: the fit may not be at a maximum of the likelihood")
+		f.Warnings = append(f.Warnings, mixture.Warnf(NotMaximum, nil, "the information matrix is not positive definite: the fit may not be at a maximum of the likelihood"))
 	}
 
 	// Shares: the mean membership probability π̄_j = (1/N) Σ_i π_ij, with
@@ -123,7 +177,8 @@ func (f *Fitted) infer(c *Careers, threads int) {
 	// constant shares), and the delta method on the logit scale.
 	dprior := prior.(mixture.DifferentiablePrior)
 	persons := c.Len()
-	if f.Risk == nil {
+	risk := f.Risk()
+	if risk == nil {
 		persons = 1
 	}
 	logPi := make([][]float64, k)
@@ -132,9 +187,9 @@ func (f *Fitted) infer(c *Careers, threads int) {
 	}
 	prior.AddLogPrior(logPi, 0, persons)
 	ps := make([]float64, np)
-	sharesOf := func(j int) (se float64, ci [2]float64) {
+	sharesOf := func(j int) (se float64, ci Interval) {
 		if k == 1 {
-			return 0, [2]float64{1, 1}
+			return 0, Interval{1, 1}
 		}
 		dpi := make([]float64, np)
 		for i := 0; i < persons; i++ {
@@ -153,33 +208,34 @@ func (f *Fitted) infer(c *Careers, threads int) {
 		vl, _ := cov.Variance(0, dlogit)
 		l := math.Log(share / (1 - share))
 		sd := math.Sqrt(vl)
-		return math.Sqrt(vpi), [2]float64{expit(l - z975*sd), expit(l + z975*sd)}
+		return math.Sqrt(vpi), Interval{expit(l - z975*sd), expit(l + z975*sd)}
 	}
-	if f.Risk != nil {
-		d := len(f.Risk.Names) + 1
+	if risk != nil {
+		d := len(risk.Names) + 1
 		b := 0
 		for j := range f.Groups {
 			g := &f.Groups[j]
-			g.MembershipSE = make([]float64, d)
-			if j == f.Reference {
+			g.MembershipSE = Named{Names: g.MembershipCoef.Names, Values: make([]float64, d)}
+			if j == f.ref() {
 				continue
 			}
-			copy(g.MembershipSE, inf.SE[b:b+d])
+			copy(g.MembershipSE.Values, inf.SE[b:b+d])
 			b += d
 		}
-		f.Wald = f.waldTests(cov.Matrix, p)
+		f.Covariates.Wald = f.waldTests(params, cov.Matrix, p)
 	}
 	for j := range f.Groups {
 		g := &f.Groups[j]
-		g.ShareSE, g.ShareCI = sharesOf(j)
+		se, ci := sharesOf(j)
+		g.ShareSE, g.ShareCI = Float(se), ci
 		o := offsets[j]
 		nb := len(g.Beta)
-		g.BetaSE = append([]float64(nil), inf.SE[o:o+nb]...)
-		nd := len(g.TcovCoef)
+		g.BetaSE = floats(inf.SE[o : o+nb])
+		nd := len(g.TcovCoef.Values)
 		if nd > 0 {
-			g.TcovSE = append([]float64(nil), inf.SE[o+nb:o+nb+nd]...)
+			g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), inf.SE[o+nb:o+nb+nd]...)}
 		}
-		g.InflationSE = append([]float64{}, inf.SE[o+nb+nd:o+nb+nd+len(g.Inflation)]...)
+		g.InflationSE = append([]Float{}, floats(inf.SE[o+nb+nd:o+nb+nd+len(g.Inflation)])...)
 		// log mean_t = x_t β + log(1 − ρ_t) at covariates zero: gradient x_t
 		// for β, 0 for δ, −ρ_t z_t for γ.
 		fam := comps[j].(*groupComp).f
@@ -192,8 +248,8 @@ func (f *Fitted) infer(c *Careers, threads int) {
 			v, _ := cov.Variance(o, grad)
 			sd := math.Sqrt(v)
 			lm := math.Log(g.Curve[t].Mean)
-			g.Curve[t].MeanLo = math.Exp(lm - z975*sd)
-			g.Curve[t].MeanHi = math.Exp(lm + z975*sd)
+			g.Curve[t].MeanLo = Float(math.Exp(lm - z975*sd))
+			g.Curve[t].MeanHi = Float(math.Exp(lm + z975*sd))
 		}
 	}
 }
@@ -204,37 +260,40 @@ func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // all its coefficients (every group against the reference, every level of
 // a categorical variable) are zero.
 type WaldTest struct {
-	Variable string
+	Variable string `json:"variable"`
 	// Chi2 is W = θᵀ Σ⁻¹ θ over the variable's coefficients θ, chi-square
 	// with DF degrees of freedom under the null; P its upper tail.
-	Chi2 float64
-	DF   int
-	P    float64
+	Chi2 Float `json:"chi2"`
+	DF   int   `json:"df"`
+	P    Float `json:"p"`
 }
 
-func (f *Fitted) waldTests(cov []float64, p int) []WaldTest {
-	d := len(f.Risk.Names) + 1
+// waldTests tests each risk factor from the parameters and their
+// covariance (p x p).
+func (f *Fitted) waldTests(params, cov []float64, p int) []WaldTest {
+	risk := f.Risk()
+	d := len(risk.Names) + 1
 	var out []WaldTest
-	for v, name := range f.Risk.Variables {
+	for v, name := range risk.Variables {
 		var idx []int
 		b := 0
 		for j := range f.Groups {
-			if j == f.Reference {
+			if j == f.ref() {
 				continue
 			}
-			for a, of := range f.Risk.Of {
+			for a, of := range risk.Of {
 				if of == v {
 					idx = append(idx, b+1+a)
 				}
 			}
 			b += d
 		}
-		wt := WaldTest{Variable: name, DF: len(idx), Chi2: math.NaN(), P: math.NaN()}
+		wt := WaldTest{Variable: name, DF: len(idx), Chi2: Float(math.NaN()), P: Float(math.NaN())}
 		sub := mat.NewSymDense(len(idx), nil)
 		theta := mat.NewVecDense(len(idx), nil)
 		ok := true
 		for a, ia := range idx {
-			theta.SetVec(a, f.Params[ia])
+			theta.SetVec(a, params[ia])
 			for bb, ib := range idx {
 				v := cov[ia*p+ib]
 				ok = ok && !math.IsNaN(v)
@@ -245,8 +304,9 @@ func (f *Fitted) waldTests(cov []float64, p int) []WaldTest {
 		if ok && chol.Factorize(sub) {
 			var x mat.VecDense
 			if err := chol.SolveVecTo(&x, theta); err == nil {
-				wt.Chi2 = mat.Dot(theta, &x)
-				wt.P = distuv.ChiSquared{K: float64(wt.DF)}.Survival(wt.Chi2)
+				chi2 := mat.Dot(theta, &x)
+				wt.Chi2 = Float(chi2)
+				wt.P = Float(distuv.ChiSquared{K: float64(wt.DF)}.Survival(chi2))
 			}
 		}
 		out = append(out, wt)

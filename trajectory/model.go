@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/trajkit/trajkit/mixture"
 )
@@ -99,7 +100,7 @@ func (m Model) Validate() error {
 			return fmt.Errorf("group %d: inflation order %d is outside -1..%d", k+1, q, MaxInflationOrder)
 		}
 		if m.Distribution == Poisson && q != -1 {
-			return fmt.Errorf("group %d: inflation order %d needs --dist zip (a Poisson model has inflation -1)", k+1, q)
+			return fmt.Errorf("group %d: inflation order %d needs the zip distribution (a Poisson model has inflation order -1)", k+1, q)
 		}
 	}
 	return nil
@@ -117,47 +118,31 @@ func (m Model) NumParams() int {
 
 // Settings control Fit. The zero value gives the defaults.
 type Settings struct {
-	// Starts is the number of starts (0: 20); Keep how many of the best
-	// after short runs go on to convergence (0: 5); ConvergeAll runs every
-	// start to convergence.
-	Starts, Keep int
-	ConvergeAll  bool
-	// Accelerate turns on SQUAREM (see mixture.Settings.Accelerate): fewer
-	// iterations, ending on slightly different iterates than plain EM.
-	Accelerate bool
-	// Seed seeds the random starts.
-	Seed uint64
-	// Threads bounds the goroutines (0: all CPUs); it never changes a
-	// result.
-	Threads int
-	// Tolerance on the relative change of the log-likelihood (0: 1e-10);
-	// ScoreTolerance on the largest score component per person (0: 1e-5).
-	Tolerance, ScoreTolerance float64
-	// MaxIterations per run (0: 10000).
-	MaxIterations int
-	// StartSample bounds the persons the search from every start works
-	// on before the best optima go on with all persons (0: 32,768; −1:
-	// every person); see mixture.Settings.StartSample.
-	StartSample int
+	// Search controls the EM search: starts, seed, tolerances, SQUAREM,
+	// the search on a sample, threads and cancellation (its Context also
+	// reaches every fit of a model search or a bootstrap that derives its
+	// settings from these). Its zero value gives the engine's defaults.
+	Search mixture.Settings
 	// Scaling of age in the polynomials; nil means WindowScaling of the
 	// careers' age grid.
 	Scaling *AgeScaling
-	// InitialParams are extra starts as parameter vectors in the engine's
-	// order (share logits, then each group's β and γ), for warm starts.
-	InitialParams [][]float64
 	// NoSE skips the standard errors.
 	NoSE bool
 	// Risk, when not nil, makes membership a multinomial logit on these
 	// person-level covariates (X aligned with the careers' persons).
 	Risk *RiskDesign
-	// Reference is the 1-based output group against which membership
-	// log-odds are expressed; 0 means group 1, the lowest-rate group.
+	// Reference is the 1-based number (in output order, by ascending
+	// mean count) of the group against which membership log-odds are
+	// expressed; 0 means group 1, the lowest-rate group.
 	Reference int
-	// Context, when not nil, cancels the fit (and a model search or a
-	// bootstrap that uses these settings): Fit then returns an error that
-	// wraps the context's error and a *mixture.Interrupted saying where
-	// the fit stopped.
-	Context context.Context
+	// Data says where the careers came from; the fit records it and does
+	// not use it.
+	Data DataSettings
+
+	// warm are extra starts, parameter vectors laid out as
+	// Fitted.Params, for the warm starts of a model search, the folds of
+	// cross-validation and the bootstrap's replicates.
+	warm [][]float64
 }
 
 // Fit fits the trajectory model m to the careers by EM from many starts.
@@ -166,6 +151,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if s == nil {
 		s = &Settings{}
 	}
+	start := time.Now()
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -181,33 +167,20 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		scaling = *s.Scaling
 	}
 	p := &mixture.Problem{Families: families(c, scaling, m),
-		InitialWeights: [][][]float64{rateStart(c, k)}, InitialParams: s.InitialParams}
-	ms := &mixture.Settings{
-		Starts:         s.Starts,
-		Keep:           s.Keep,
-		ConvergeAll:    s.ConvergeAll,
-		Accelerate:     s.Accelerate,
-		StartSample:    s.StartSample,
-		MaxIterations:  s.MaxIterations,
-		Tolerance:      s.Tolerance,
-		ScoreTolerance: s.ScoreTolerance,
-		Seed:           s.Seed,
-		Threads:        s.Threads,
-		Context:        s.Context,
-	}
+		InitialWeights: [][][]float64{rateStart(c, k)}, InitialParams: s.warm}
 	ref := 0
 	if s.Risk != nil {
 		if len(s.Risk.X) != c.Len() {
 			return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(s.Risk.X), c.Len())
 		}
-		ref = s.Reference - 1
-		if s.Reference == 0 {
-			ref = 0
-		}
-		if ref < 0 || ref >= k {
+		if s.Reference < 0 || s.Reference > k {
 			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)
 		}
-		p.Membership = mixture.MultinomialLogit{X: s.Risk.X} // the last group
+		ref = max(s.Reference, 1) - 1
+		// The engine's reference is its last group; the output order is
+		// known only after the fit, when newFitted re-expresses the
+		// log-odds against the reference.
+		p.Membership = mixture.MultinomialLogit{X: s.Risk.X}
 	}
 	// The short runs on a sample of the persons (mixture's StartSample)
 	// work on the sample's own careers, so that their M-steps pass over
@@ -230,20 +203,23 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		}
 		return sp
 	}
-	res, err := mixture.Fit(p, ms)
+	res, err := mixture.Fit(p, &s.Search)
 	if err != nil {
 		return nil, err
 	}
 	f := newFitted(c, m, scaling, res, s.Risk, ref)
+	f.Settings.Settings = s.Search.Resolved()
+	f.Settings.Data = s.Data
 	if totalCount(c) == 0 {
-		f.Warnings = append([]string{"every count is zero: the rates go to zero and no trajectory is identified"}, f.Warnings...)
+		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
 	}
 	if !s.NoSE {
-		if err := contextErr(s.Context); err != nil {
+		if err := contextErr(s.Search.Context); err != nil {
 			return nil, fmt.Errorf("interrupted after the fit, before the standard errors: %w", err)
 		}
-		f.infer(c, s.Threads)
+		f.infer(c, s.Search.Threads)
 	}
+	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
 	return f, nil
 }
 
@@ -265,7 +241,7 @@ func rateStart(c *Careers, k int) [][]float64 {
 		es := float64(int(c.Hi[i]) - int(c.Lo[i]) + 1)
 		for j := c.Start[i]; j < c.Start[i+1]; j++ {
 			ys += float64(c.Y[j])
-			es += c.exposure(j) - 1
+			es += c.Exposure(j) - 1
 		}
 		rate[i] = ys / es
 	}

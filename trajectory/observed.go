@@ -90,7 +90,7 @@ func ObservedMeans(c *Careers, post [][]float64, by Weighting) [][]ObservedMean 
 		}
 		for cell := c.Start[i]; cell < c.Start[i+1]; cell++ {
 			a := int(c.Age[cell])
-			e := c.exposure(cell)
+			e := c.Exposure(cell)
 			y := float64(c.Y[cell])
 			for j, wj := range w {
 				if wj == 0 {
@@ -143,17 +143,17 @@ func weights(w []float64, post [][]float64, i int, by Weighting) {
 	for j := range w {
 		w[j] = 0
 	}
-	w[argmax(post, i)] = 1
+	w[AssignedGroup(post, i)-1] = 1
 }
 
-// argmax returns the index of the largest post[j][i] over groups j, the
-// lowest index on ties (as classify does).
-func argmax(post [][]float64, i int) int {
+// AssignedGroup returns the 1-based number of person i's maximum-posterior
+// group in posteriors post (K x N), the lowest on ties (as Fit assigns).
+func AssignedGroup(post [][]float64, i int) int {
 	best := 0
 	for j := range post {
 		if post[j][i] > post[best][i] {
 			best = j
 		}
 	}
-	return best
+	return best + 1
 }

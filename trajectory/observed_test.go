@@ -1,10 +1,8 @@
 package trajectory
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 )
 
@@ -118,37 +116,4 @@ func TestObservedMeansMatchNaive(t *testing.T) {
 			}
 		})
 	}
-}
-
-func ExampleObservedMeans() {
-	// Three persons: 1 and 2 in the first group, 3 in the second; person 2
-	// is not observed at age 14 and has half a year at risk at 13.
-	careers := `id,age,y,exposure
-1,12,0,1
-1,13,1,1
-1,14,2,1
-2,12,1,1
-2,13,1,0.5
-3,12,3,1
-3,13,4,1
-3,14,5,1
-`
-	c, _, err := ReadCareers(strings.NewReader(careers), "careers.csv", ReadOptions{Exposure: "exposure"})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	post := [][]float64{{0.9, 0.8, 0.1}, {0.1, 0.2, 0.9}}
-	for j, g := range ObservedMeans(c, post, ByAssignment) {
-		for _, o := range g {
-			fmt.Printf("group %d age %d: %g persons, %g offences / %g years = %.3f\n", j+1, o.Age, o.Persons, o.Count, o.Exposure, o.Mean)
-		}
-	}
-	// Output:
-	// group 1 age 12: 2 persons, 1 offences / 2 years = 0.500
-	// group 1 age 13: 2 persons, 2 offences / 1.5 years = 1.333
-	// group 1 age 14: 1 persons, 2 offences / 1 years = 2.000
-	// group 2 age 12: 1 persons, 3 offences / 1 years = 3.000
-	// group 2 age 13: 1 persons, 4 offences / 1 years = 4.000
-	// group 2 age 14: 1 persons, 5 offences / 1 years = 5.000
 }

@@ -1,11 +1,9 @@
 package trajectory
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 )
 
@@ -13,7 +11,8 @@ import (
 // and the person-level variables when the generator has any.
 type Simulated struct {
 	Careers *Careers
-	// Groups[i] is the true group of person i of the careers, 0-based.
+	// Groups[i] is the 1-based number of the true group of person i of the
+	// careers.
 	Groups []int
 	// Labels name the groups; nil means they are numbered 1, 2, ...
 	Labels []string
@@ -26,28 +25,6 @@ type Simulated struct {
 // itself as CSV, one row per person, the id first.
 type PersonWriter interface {
 	WriteCSV(w io.Writer) error
-}
-
-// WriteTruth writes id,group: each person's true group, 1-based, or its
-// label when the groups have labels.
-func (s *Simulated) WriteTruth(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.WriteString("id,group\n")
-	for i, g := range s.Groups {
-		b := bw.AvailableBuffer()
-		b = appendField(b, s.Careers.IDs[i])
-		b = append(b, ',')
-		if s.Labels != nil {
-			b = appendField(b, s.Labels[g])
-		} else {
-			b = strconv.AppendInt(b, int64(g+1), 10)
-		}
-		b = append(b, '\n')
-		if _, err := bw.Write(b); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
 }
 
 var errNoPersons = errors.New("simulate: at least one person is needed")
@@ -74,7 +51,8 @@ type Preset struct {
 	Generate func(n int, seed uint64) (*Simulated, error)
 }
 
-// Presets lists the named settings, for `trajkit simulate --preset`.
+// Presets lists the named settings of this package, for `trajkit
+// simulate --preset`; a study adds its own (study/nl630.Preset).
 var Presets = []Preset{
 	{
 		Name:        "default",
@@ -90,19 +68,13 @@ var Presets = []Preset{
 		Seed:        1,
 		Generate:    truthPreset(scaleTruth, Design{CensorShare: 0.5, ExposedShare: 0.1}),
 	},
-	{
-		Name:        "nl630",
-		Description: "the synthetic cohort of the Dutch study of 630 domestic sex traffickers: 4 labelled groups, follow-up to 2022 from birth year, person variables (data/nl630/README.md)",
-		Persons:     630,
-		Seed:        NL630Seed,
-		Generate:    SimulateNL630,
-	},
 }
 
-// LookupPreset returns the preset of that name.
-func LookupPreset(name string) (Preset, error) {
-	names := make([]string, len(Presets))
-	for j, p := range Presets {
+// LookupPreset returns the preset of that name among presets (for
+// example Presets and a study's).
+func LookupPreset(presets []Preset, name string) (Preset, error) {
+	names := make([]string, len(presets))
+	for j, p := range presets {
 		if p.Name == name {
 			return p, nil
 		}

@@ -1,17 +1,19 @@
 package trajectory
 
 import (
-	"bytes"
 	"math"
+	"reflect"
 	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
-// TestPresetsDeterministic: every preset gives byte-identical files from
-// the same seed and different files from another seed.
+// TestPresetsDeterministic: every preset gives identical data sets from
+// the same seed and different ones from another seed.
 func TestPresetsDeterministic(t *testing.T) {
 	for _, p := range Presets {
 		t.Run(p.Name, func(t *testing.T) {
-			files := func(seed uint64) []byte {
+			gen := func(seed uint64) *Simulated {
 				s, err := p.Generate(300, seed)
 				if err != nil {
 					t.Fatal(err)
@@ -19,24 +21,14 @@ func TestPresetsDeterministic(t *testing.T) {
 				if s.Careers.Len() != 300 || len(s.Groups) != 300 {
 					t.Fatalf("%d careers, %d groups for 300 persons", s.Careers.Len(), len(s.Groups))
 				}
-				var b bytes.Buffer
-				for _, w := range []func(*bytes.Buffer) error{
-					func(b *bytes.Buffer) error { return s.Careers.WriteLong(b) },
-					func(b *bytes.Buffer) error { return s.Careers.WriteWide(b) },
-					func(b *bytes.Buffer) error { return s.WriteTruth(b) },
-				} {
-					if err := w(&b); err != nil {
-						t.Fatal(err)
-					}
-				}
-				return b.Bytes()
+				return s
 			}
-			a, b, c := files(5), files(5), files(6)
-			if !bytes.Equal(a, b) {
-				t.Error("the same seed gave different files")
+			a, b, c := gen(5), gen(5), gen(6)
+			if !reflect.DeepEqual(a, b) {
+				t.Error("the same seed gave different data sets")
 			}
-			if bytes.Equal(a, c) {
-				t.Error("seeds 5 and 6 gave the same files")
+			if reflect.DeepEqual(a.Careers, c.Careers) {
+				t.Error("seeds 5 and 6 gave the same careers")
 			}
 		})
 	}
@@ -44,11 +36,11 @@ func TestPresetsDeterministic(t *testing.T) {
 
 func TestLookupPreset(t *testing.T) {
 	for _, p := range Presets {
-		if q, err := LookupPreset(p.Name); err != nil || q.Name != p.Name {
+		if q, err := LookupPreset(Presets, p.Name); err != nil || q.Name != p.Name {
 			t.Errorf("LookupPreset(%q) = %q, %v", p.Name, q.Name, err)
 		}
 	}
-	if _, err := LookupPreset("nope"); err == nil {
+	if _, err := LookupPreset(Presets, "nope"); err == nil {
 		t.Error("no error for an unknown preset")
 	}
 }
@@ -60,7 +52,7 @@ func TestLookupPreset(t *testing.T) {
 // (1 − ρ)λ within 25% at every age where the group has 300 persons
 // observed.
 func TestPresetRoundTrip(t *testing.T) {
-	p, err := LookupPreset("default")
+	p, err := LookupPreset(Presets, "default")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +62,7 @@ func TestPresetRoundTrip(t *testing.T) {
 	}
 	c := s.Careers
 	tr := defaultTruth()
-	f, err := Fit(c, mustModel(t, ZIP, 4, nil, nil), &Settings{Seed: 1, Starts: 8, Keep: 2})
+	f, err := Fit(c, mustModel(t, ZIP, 4, nil, nil), &Settings{Search: mixture.Settings{Seed: 1, Starts: 8, Keep: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +73,9 @@ func TestPresetRoundTrip(t *testing.T) {
 		counts[j] = make([]int, k)
 		obs[j] = make([]int, c.NumAges)
 	}
-	for i, g := range s.Groups {
-		counts[g][f.Assigned[i]]++
+	for i, g1 := range s.Groups {
+		g := g1 - 1
+		counts[g][f.Assigned[i]-1]++
 		c.Cells(i, func(x Cell) {
 			if x.Exposure > 0 {
 				obs[g][x.Age-c.MinAge]++

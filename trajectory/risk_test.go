@@ -5,7 +5,6 @@ import (
 
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 )
 
@@ -16,13 +15,13 @@ import (
 func TestRiskRecovery(t *testing.T) {
 	gamma := [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}}
 	c, risk := riskCareers(t, 3000, 7, gamma)
-	f, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Seed: 1, Risk: risk})
+	f, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Search: mixture.Settings{Seed: 1}, Risk: risk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k, g := range f.Groups {
 		for a, want := range gamma[k] {
-			got, se := g.MembershipCoef[a], g.MembershipSE[a]
+			got, se := g.MembershipCoef.Values[a], g.MembershipSE.Values[a]
 			if k == 0 {
 				if got != 0 {
 					t.Errorf("reference group coefficient %v", got)
@@ -34,7 +33,7 @@ func TestRiskRecovery(t *testing.T) {
 			}
 		}
 	}
-	for _, w := range f.Wald {
+	for _, w := range f.Covariates.Wald {
 		if w.DF != 2 || !(w.P < 1e-6) {
 			t.Errorf("Wald test %+v: want df 2 and a tiny p", w)
 		}
@@ -47,7 +46,7 @@ func TestRiskRecovery(t *testing.T) {
 		}
 	}
 	// Another reference gives the same model: log-odds are differences.
-	f3, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Seed: 1, Risk: risk, Reference: 3, NoSE: true})
+	f3, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Search: mixture.Settings{Seed: 1}, Risk: risk, Reference: 3, NoSE: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +54,8 @@ func TestRiskRecovery(t *testing.T) {
 		t.Errorf("reference 3: log-likelihood %v, reference 1: %v", f3.LogLik, f.LogLik)
 	}
 	for a := range gamma[1] {
-		want := f.Groups[1].MembershipCoef[a] - f.Groups[2].MembershipCoef[a]
-		if got := f3.Groups[1].MembershipCoef[a]; math.Abs(got-want) > 1e-4 {
+		want := f.Groups[1].MembershipCoef.Values[a] - f.Groups[2].MembershipCoef.Values[a]
+		if got := f3.Groups[1].MembershipCoef.Values[a]; math.Abs(got-want) > 1e-4 {
 			t.Errorf("reference 3, group 2 coefficient %d: %v, want %v", a, got, want)
 		}
 	}
@@ -94,70 +93,25 @@ func riskCareers(t *testing.T, n int, seed uint64, gamma [][]float64) (*Careers,
 	s := WindowScaling(12, 35)
 	tr := TruthFromCoefficients(s, 12, 35, []float64{0.4, 0.35, 0.25},
 		[][]float64{{-2}, {0, -1, -1}, {0.9, 0.3, -0.5}}, nil)
+	for i := range groups {
+		groups[i]++ // group numbers are 1-based
+	}
 	c, _, err := Simulate(tr, Design{Persons: n, Groups: groups}, seed+1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, &RiskDesign{Variables: []string{"x1", "x2"}, Names: []string{"x1", "x2"}, Of: []int{0, 1}, Reference: []string{"", ""}, X: x}
+	return c, &RiskDesign{Variables: []string{"x1", "x2"}, Names: []string{"x1", "x2"}, Of: []int{0, 1}, BaseLevels: []string{"", ""}, X: x}
 }
-
-func TestReadPersons(t *testing.T) {
-	in := "\ufeffid,sex,age_thb,qual,income\n1,m,24,1,NA\n2,f,31.5,0,benefits\n3,m,,1,work\n"
-	tb, err := ReadPersons(strings.NewReader(in), "p.csv", "id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sex := tb.Column("sex")
-	if sex.Numeric || strings.Join(sex.Levels, ",") != "f,m" || sex.Codes[0] != 1 {
-		t.Errorf("sex: %+v", sex)
-	}
-	age := tb.Column("age_thb")
-	if !age.Numeric || age.Values[1] != 31.5 || !math.IsNaN(age.Values[2]) {
-		t.Errorf("age_thb: %+v", age)
-	}
-	d, keep, err := tb.Design([]string{"sex", "qual"}, []string{"3", "1", "2"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(d.Names, ",") != "sex=m,qual" || len(keep) != 3 || d.X[0][0] != 1 || d.X[2][0] != 0 {
-		t.Errorf("design %+v keep %v", d, keep)
-	}
-	// A missing value is an error naming line and column, or a dropped
-	// person with --drop-missing.
-	_, _, err = tb.Design([]string{"age_thb"}, []string{"1", "2", "3"}, false)
-	if err == nil || !strings.HasPrefix(err.Error(), `p.csv:4:3: column "age_thb": missing value for person "3"`) {
-		t.Errorf("error %v", err)
-	}
-	d, keep, err = tb.Design([]string{"age_thb"}, []string{"1", "2", "3", "4"}, true)
-	if err != nil || len(keep) != 2 || keep[1] != 1 {
-		t.Errorf("drop missing: keep %v, err %v", keep, err)
-	}
-	for _, tc := range []struct{ in, want string }{
-		{"id,x\n1,2\n1,3\n", `p.csv:3:1: column "id": person "1" already has a row (line 2)`},
-		{"id,x\n1,Inf\n", `p.csv:2:2: column "x": value "Inf" is not finite`},
-		{"pid,x\n1,2\n", `p.csv:1: no column "id"`},
-		{"id,x\n1,2,3\n", `p.csv:2: wrong number of fields`},
-	} {
-		if _, err := ReadPersons(strings.NewReader(tc.in), "p.csv", "id"); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
-		}
-	}
-}
-
-// TestStartSampleCareers: a search on a sample of the careers (one shard
-// of four, through Problem.Subset) reaches the maximum of the search on
-// all persons (relative 1e-8), with and without risk factors, and the
-// report gives the sample.
 func TestStartSampleCareers(t *testing.T) {
 	gamma := [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}}
 	c, risk := riskCareers(t, 4*mixture.ShardSize, 11, gamma)
 	m := mustModel(t, Poisson, 3, []int{0, 2, 2}, nil)
 	for _, r := range []*RiskDesign{nil, risk} {
-		all, err := Fit(c, m, &Settings{Seed: 2, Starts: 6, Keep: 3, Risk: r, StartSample: -1, NoSE: true})
+		all, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 6, Keep: 3, StartSample: -1}, Risk: r, NoSE: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sampled, err := Fit(c, m, &Settings{Seed: 2, Starts: 6, Keep: 3, Risk: r, StartSample: mixture.ShardSize, NoSE: true})
+		sampled, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 6, Keep: 3, StartSample: mixture.ShardSize}, Risk: r, NoSE: true})
 		if err != nil {
 			t.Fatal(err)
 		}

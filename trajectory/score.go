@@ -53,7 +53,7 @@ func (c *groupComp) Scores(dst []float64, from, to int) {
 			t := int(cs.Age[k])
 			ty := d.typeOf(k)
 			y := float64(cs.Y[k])
-			e := cs.exposure(k)
+			e := cs.Exposure(k)
 			var ce, cz float64 // the cell's derivatives
 			rho := 0.0
 			if q > 0 {

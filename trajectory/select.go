@@ -12,10 +12,12 @@ import (
 	"github.com/trajkit/trajkit/mixture"
 )
 
-// Adequacy thresholds of Nagin (2005, ch. 5).
+// The adequacy criteria of a model: Nagin's (2005, ch. 5) rules of thumb
+// for every group's APP and OCC, and the default smallest share.
 const (
-	MinAPP = 0.7
-	MinOCC = 5.0
+	MinAPP          = 0.7
+	MinOCC          = 5.0
+	DefaultMinShare = 0.05
 )
 
 // SelectSettings control Select.
@@ -30,9 +32,14 @@ type SelectSettings struct {
 	Inflation int
 	// CV is the number of cross-validation folds (0: none).
 	CV int
-	// MinShare is the smallest share of an adequate model (0: 0.05).
+	// MinShare is the smallest share a group of an adequate model may
+	// have, in (0, 1); zero means DefaultMinShare. It is the adequacy
+	// criterion, unrelated to the share at which the engine calls a group
+	// collapsed (mixture.Settings.CollapseShare).
 	MinShare float64
-	// Fit are the settings of each fit (starts, seed, threads, tolerance).
+	// Fit are the settings every fit of the search derives its own from
+	// (starts, seed, threads, SQUAREM, the search on a sample, the
+	// context).
 	Fit Settings
 	// Progress, when not nil, is called after each candidate.
 	Progress func(done int, c *Candidate)
@@ -40,29 +47,42 @@ type SelectSettings struct {
 
 // Candidate is one fitted model of a selection.
 type Candidate struct {
-	Groups          int
-	Orders          []int
-	Inflation       []int
-	LogLik          float64
-	NumParams       int
-	BICPersons      float64
-	BICObs          float64
-	AIC             float64
-	Entropy         float64 // NaN for K = 1
-	MinAPP, MinOCC  float64 // NaN when undefined
-	MinShare        float64
-	ReachedBest     int
-	Status          mixture.Status
-	Adequate        bool
-	CVLogLik, CVE   float64 // NaN without cross-validation
+	Groups         int
+	Orders         []int
+	Inflation      []int
+	LogLik         float64
+	NumParams      int
+	BICPersons     float64
+	BICObs         float64
+	AIC            float64
+	Entropy        float64 // NaN for K = 1
+	MinAPP, MinOCC float64 // the smallest of the groups'; NaN when undefined
+	SmallestShare  float64 // the smallest group's share
+	ReachedBest    int
+	Status         mixture.Status
+	Adequate       bool
+	CVLogLik, CVE  float64 // NaN without cross-validation
+	// Recommended marks the recommended candidate.
+	Recommended bool
+	// Params is the fit's parameter vector (Fitted.Params).
 	Params          []float64
 	ntcov           int // time-varying covariates, whose effects follow β in Params
 	fit             *Fitted
 	adequacyFailure string
 }
 
+// Criteria are the adequacy criteria a selection applied (see Select).
+type Criteria struct {
+	MinAPP   float64 `json:"min_app"`
+	MinOCC   float64 `json:"min_occ"`
+	MinShare float64 `json:"min_share"`
+}
+
 // Selection is the result of Select.
 type Selection struct {
+	// Criteria are the adequacy criteria applied, with the default
+	// filled in.
+	Criteria   Criteria
 	Candidates []*Candidate
 	// Recommended is the adequate candidate with the lowest BIC (N =
 	// persons), nil when none is adequate; RunnerUp the next adequate one.
@@ -94,8 +114,11 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	if s.MinOrder < 0 || s.MaxOrder > MaxOrder || s.MinOrder > s.MaxOrder {
 		return nil, fmt.Errorf("select: order range %d-%d is outside 0-%d", s.MinOrder, s.MaxOrder, MaxOrder)
 	}
-	if s.MinShare <= 0 {
-		s.MinShare = 0.05
+	if s.MinShare == 0 {
+		s.MinShare = DefaultMinShare
+	}
+	if !(s.MinShare > 0 && s.MinShare < 1) {
+		return nil, fmt.Errorf("select: smallest share %v of an adequate model is outside (0, 1)", s.MinShare)
 	}
 	if s.Distribution == Poisson {
 		s.Inflation = -1
@@ -104,28 +127,29 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		sc := WindowScaling(c.MinAge, c.MaxAge())
 		s.Fit.Scaling = &sc
 	}
-	sel := &Selection{}
+	sel := &Selection{Criteria: Criteria{MinAPP: MinAPP, MinOCC: MinOCC, MinShare: s.MinShare}}
 	var folds []int
 	if s.CV > 1 {
 		if s.CV > c.Len() {
 			return nil, fmt.Errorf("select: %d folds for %d persons", s.CV, c.Len())
 		}
-		folds = makeFolds(c.Len(), s.CV, s.Fit.Seed)
+		folds = makeFolds(c.Len(), s.CV, s.Fit.Search.Seed)
 	}
 	// interrupted says how far the search got when err comes of a
 	// cancelled context.
 	interrupted := func(err error) error {
-		if contextErr(s.Fit.Context) == nil {
+		if contextErr(s.Fit.Search.Context) == nil {
 			return err
 		}
 		return fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
 	}
 	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
 		fs := s.Fit
-		fs.InitialParams = init
+		fs.warm = init
 		if starts > 0 {
-			fs.Starts = starts
-			fs.Keep = min(max(fs.Keep, 1), starts)
+			fs.Search.Starts = starts
+			fs.Search.Keep = min(max(fs.Search.Keep, 1), starts)
+			fs.Search.ConvergeAll = false
 		}
 		fs.NoSE = true
 		f, err := Fit(c, m, &fs)
@@ -137,7 +161,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
 			// A fold cancelled midway leaves a partial score: the search
 			// stops instead.
-			if err := contextErr(s.Fit.Context); err != nil {
+			if err := contextErr(s.Fit.Search.Context); err != nil {
 				return nil, nil, interrupted(err)
 			}
 		}
@@ -156,11 +180,9 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		return cand, f, nil
 	}
 
-	searchStarts := s.Fit.Starts
-	if searchStarts <= 0 {
-		searchStarts = 20
-	}
-	searchStarts = max(4, searchStarts/4)
+	// The order search warm-starts each candidate from its neighbour, so
+	// it needs a quarter of the starts.
+	searchStarts := max(4, s.Fit.Search.Resolved().Starts/4)
 	var prevFit *Fitted // the fit with one group fewer, every group at the highest order
 	for k := s.MinGroups; k <= s.MaxGroups; k++ {
 		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, []int{s.Inflation})
@@ -228,12 +250,13 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			sel.RunnerUp = cand
 		}
 	}
-	sel.Reason = sel.reason(s.MinShare)
+	sel.Reason = sel.reason()
 	if sel.Recommended != nil {
 		// Refit the recommended model with standard errors.
 		rec := sel.Recommended
+		rec.Recommended = true
 		fs := s.Fit
-		fs.InitialParams = [][]float64{rec.Params}
+		fs.warm = [][]float64{rec.Params}
 		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
 		if err != nil {
 			return nil, interrupted(err)
@@ -242,7 +265,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			// The selection's fit is among the starts, so this is only a
 			// guard: keep the better one.
 			f = rec.fit
-			f.infer(c, s.Fit.Threads)
+			f.infer(c, s.Fit.Search.Threads)
 		}
 		sel.Fit = f
 	}
@@ -250,30 +273,31 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 }
 
 func newCandidate(f *Fitted, minShare float64) *Candidate {
+	m := f.Model()
 	cand := &Candidate{
-		Groups:      len(f.Groups),
-		Orders:      f.Model.Orders,
-		Inflation:   f.Model.Inflation,
-		LogLik:      f.LogLik,
-		NumParams:   f.NumParams,
-		BICPersons:  f.BICPersons,
-		BICObs:      f.BICObs,
-		AIC:         f.AIC,
-		Entropy:     f.Entropy,
-		MinAPP:      math.Inf(1),
-		MinOCC:      math.Inf(1),
-		MinShare:    math.Inf(1),
-		ReachedBest: f.Starts.ReachedBest,
-		Status:      f.Status,
-		CVLogLik:    math.NaN(),
-		CVE:         math.NaN(),
-		Params:      f.Params,
-		ntcov:       len(f.TcovNames),
+		Groups:        len(f.Groups),
+		Orders:        m.Orders,
+		Inflation:     m.Inflation,
+		LogLik:        f.LogLik,
+		NumParams:     f.NumParams,
+		BICPersons:    f.BICPersons,
+		BICObs:        f.BICObs,
+		AIC:           f.AIC,
+		Entropy:       float64(f.Entropy),
+		MinAPP:        math.Inf(1),
+		MinOCC:        math.Inf(1),
+		SmallestShare: math.Inf(1),
+		ReachedBest:   f.Starts.ReachedBest,
+		Status:        f.Status,
+		CVLogLik:      math.NaN(),
+		CVE:           math.NaN(),
+		Params:        f.Params(),
+		ntcov:         len(f.TcovNames()),
 	}
 	for _, g := range f.Groups {
-		cand.MinAPP = math.Min(cand.MinAPP, nanInf(g.APP))
-		cand.MinOCC = math.Min(cand.MinOCC, nanInf(g.OCC))
-		cand.MinShare = math.Min(cand.MinShare, g.Share)
+		cand.MinAPP = math.Min(cand.MinAPP, nanInf(float64(g.APP)))
+		cand.MinOCC = math.Min(cand.MinOCC, nanInf(float64(g.OCC)))
+		cand.SmallestShare = math.Min(cand.SmallestShare, g.Share)
 	}
 	cand.Adequate = true
 	switch {
@@ -285,8 +309,8 @@ func newCandidate(f *Fitted, minShare float64) *Candidate {
 		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's APP is %.3f < %.1f", cand.MinAPP, MinAPP)
 	case cand.MinOCC < MinOCC:
 		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's OCC is %.2f < %.0f", cand.MinOCC, MinOCC)
-	case cand.MinShare < minShare:
-		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("the smallest share is %.3f < %.3f", cand.MinShare, minShare)
+	case cand.SmallestShare < minShare:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("the smallest share is %.3f < %.3f", cand.SmallestShare, minShare)
 	}
 	// Undefined minima are reported as NaN (empty cells).
 	if math.IsInf(cand.MinAPP, 1) {
@@ -320,13 +344,19 @@ func KassRaftery(delta float64) string {
 	return "very strong"
 }
 
-func (sel *Selection) reason(minShare float64) string {
+// Rule states the recommendation rule with the criteria in numbers.
+func (c Criteria) Rule() string {
+	return fmt.Sprintf("among candidates with APP >= %g and OCC >= %g in every group, smallest share >= %g and converged, the lowest BIC with N = persons", c.MinAPP, c.MinOCC, c.MinShare)
+}
+
+func (sel *Selection) reason() string {
 	r := sel.Recommended
+	c := sel.Criteria
 	if r == nil {
-		return fmt.Sprintf("no candidate meets the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)", MinAPP, MinOCC, minShare)
+		return fmt.Sprintf("no candidate meets the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)", c.MinAPP, c.MinOCC, c.MinShare)
 	}
 	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %d candidates that meet the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)",
-		sel.adequateCount(), MinAPP, MinOCC, minShare)
+		sel.adequateCount(), c.MinAPP, c.MinOCC, c.MinShare)
 	if ru := sel.RunnerUp; ru != nil {
 		d := ru.BICPersons - r.BICPersons
 		msg += fmt.Sprintf("; the runner-up (%d groups, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", ru.Groups, FormatOrders(ru.Orders), d, KassRaftery(d))
@@ -361,7 +391,7 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 			if j != split {
 				shares = append(shares, g.Share)
 				betas = append(betas, g.Beta)
-				deltas = append(deltas, g.TcovCoef)
+				deltas = append(deltas, g.TcovCoef.Values)
 				gammas = append(gammas, g.Inflation)
 				continue
 			}
@@ -370,7 +400,7 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 				b[0] += d
 				shares = append(shares, g.Share/2)
 				betas = append(betas, b)
-				deltas = append(deltas, g.TcovCoef)
+				deltas = append(deltas, g.TcovCoef.Values)
 				gammas = append(gammas, g.Inflation)
 			}
 		}
@@ -465,7 +495,7 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 		ok         bool
 	}
 	res := make([]result, nf)
-	mixture.ForEach(nf, s.Threads, func(f int) {
+	mixture.ForEach(nf, s.Search.Threads, func(f int) {
 		var train, test []int
 		for i, g := range folds {
 			if g == f {
@@ -475,10 +505,10 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 			}
 		}
 		fs := *s
-		fs.Threads = 1
+		fs.Search.Threads = 1
 		fs.NoSE = true
-		fs.Starts, fs.Keep = 2, 2
-		fs.InitialParams = [][]float64{full.Params}
+		fs.Search.Starts, fs.Search.Keep, fs.Search.ConvergeAll = 2, 2, false
+		fs.warm = [][]float64{full.Params()}
 		tf, err := Fit(c.subset(train), m, &fs)
 		if err != nil || math.IsNaN(tf.LogLik) {
 			return
@@ -494,7 +524,7 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 				}
 				var pred float64
 				for k, g := range tf.Groups {
-					pred += post[k][i] * g.Curve[x.Age-tf.MinAge].Mean
+					pred += post[k][i] * g.Curve[x.Age-tf.MinAge()].Mean
 				}
 				absErr += math.Abs(float64(x.Y) - x.Exposure*pred)
 				cells++
@@ -525,11 +555,11 @@ func (f *Fitted) Score(c *Careers) (float64, [][]float64) {
 	for j := range post {
 		post[j] = make([]float64, c.Len())
 	}
-	if f.Risk != nil {
+	if f.Risk() != nil {
 		return math.NaN(), post
 	}
-	if c.MinAge != f.MinAge || c.NumAges != f.MaxAge-f.MinAge+1 {
-		c = c.regrid(f.MinAge, f.MaxAge)
+	if c.MinAge != f.MinAge() || c.NumAges != f.MaxAge()-f.MinAge()+1 {
+		c = c.regrid(f.MinAge(), f.MaxAge())
 	}
 	comps, prior, _ := f.components(c)
 	return mixture.EStep(comps, prior, post, nil, 1), post

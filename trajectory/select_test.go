@@ -3,6 +3,8 @@ package trajectory
 import (
 	"math"
 	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
 // TestSelectTrueK: on well-separated data simulated from the model family
@@ -15,7 +17,7 @@ func TestSelectTrueK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel, err := Select(c, SelectSettings{Distribution: Poisson, MinGroups: 1, MaxGroups: 5, MinOrder: 2, MaxOrder: 2, Fit: Settings{Seed: 1}})
+	sel, err := Select(c, SelectSettings{Distribution: Poisson, MinGroups: 1, MaxGroups: 5, MinOrder: 2, MaxOrder: 2, Fit: Settings{Search: mixture.Settings{Seed: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestSelectOrderSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel, err := Select(c, SelectSettings{Distribution: Poisson, MinGroups: 2, MaxGroups: 2, MinOrder: 0, MaxOrder: 3, CV: 3, Fit: Settings{Seed: 1}})
+	sel, err := Select(c, SelectSettings{Distribution: Poisson, MinGroups: 2, MaxGroups: 2, MinOrder: 0, MaxOrder: 3, CV: 3, Fit: Settings{Search: mixture.Settings{Seed: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestModelKey(t *testing.T) {
 // log-likelihood and posteriors.
 func TestScoreInSample(t *testing.T) {
 	c := testCareers(t, 300, 41)
-	f, err := Fit(c, mustModel(t, ZIP, 2, nil, nil), &Settings{Seed: 1, NoSE: true})
+	f, err := Fit(c, mustModel(t, ZIP, 2, nil, nil), &Settings{Search: mixture.Settings{Seed: 1}, NoSE: true})
 	if err != nil {
 		t.Fatal(err)
 	}

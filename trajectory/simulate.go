@@ -43,10 +43,10 @@ func TruthFromCoefficients(s AgeScaling, minAge, maxAge int, shares []float64, b
 	return t
 }
 
-// TruthFromFit returns the fitted curves and shares of a model file.
-func TruthFromFit(m *ModelFile) Truth {
-	t := Truth{MinAge: m.Settings.AgeWindow[0]}
-	for _, g := range m.Groups {
+// TruthFromFit returns the fitted curves and shares of a fit.
+func TruthFromFit(f *Fitted) Truth {
+	t := Truth{MinAge: f.MinAge()}
+	for _, g := range f.Groups {
 		t.Shares = append(t.Shares, g.Share)
 		rate := make([]float64, len(g.Curve))
 		zp := make([]float64, len(g.Curve))
@@ -86,15 +86,16 @@ type Design struct {
 	// RecordExposure keeps an exposure for every cell (an exposure column)
 	// even when ExposedShare is 0.
 	RecordExposure bool
-	// Groups, when not nil, fixes each person's group (0-based) instead of
-	// drawing it from the shares; len(Groups) = Persons.
+	// Groups, when not nil, fixes each person's group (its 1-based number)
+	// instead of drawing it from the shares; len(Groups) = Persons.
 	Groups []int
 }
 
 // Simulate draws careers from the truth: each person's group from the
 // shares, then, at each observed age with exposure e, a structural zero
 // with probability ρ and otherwise a Poisson(e λ) count. It returns the
-// careers (ids "1", "2", ...) and each person's true group (0-based).
+// careers (ids "1", "2", ...) and each person's true group (its 1-based
+// number).
 // The same seed gives the same careers.
 func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	if err := t.check(); err != nil {
@@ -105,15 +106,15 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x7472616a))
 	n := t.NumAges()
-	b := newCareerBuilder()
+	b := NewCareerBuilder()
 	truth := make([]int, d.Persons)
 	cum := cumulative(t.Shares)
 	for i := 0; i < d.Persons; i++ {
 		k := draw(rng, cum)
 		if d.Groups != nil {
-			k = d.Groups[i]
+			k = d.Groups[i] - 1
 		}
-		truth[i] = k
+		truth[i] = k + 1
 		first, last := 0, n-1
 		if rng.Float64() < d.LateStartShare {
 			first = rng.IntN(max(1, n/4))
@@ -121,7 +122,7 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 		if rng.Float64() < d.CensorShare {
 			last = max(first, n/2+rng.IntN(n-n/2))
 		}
-		p := b.person(strconv.Itoa(i + 1))
+		p := b.Person(strconv.Itoa(i + 1))
 		for a := first; a <= last; a++ {
 			// The window's ends are always observed.
 			if a > first && a < last && rng.Float64() < d.HoleShare {
@@ -135,10 +136,10 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 			if !(t.ZeroProb != nil && t.ZeroProb[k] != nil && rng.Float64() < t.ZeroProb[k][a]) {
 				y = uint32(distuv.Poisson{Lambda: e * t.Rate[k][a], Src: rng}.Rand())
 			}
-			b.addChecked(p, t.MinAge+a, y, e)
+			b.mustAdd(p, t.MinAge+a, y, e)
 		}
 	}
-	c, err := b.build(d.RecordExposure || d.ExposedShare > 0)
+	c, err := b.Build(d.RecordExposure || d.ExposedShare > 0)
 	return c, truth, err
 }
 

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
 var study = flag.Bool("study", false, "run the coverage study (slow; prints a table for docs/validation.md)")
@@ -53,7 +55,7 @@ func TestCoverageStudy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := Fit(c, m, &Settings{Seed: uint64(r), Starts: 10})
+			f, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: uint64(r), Starts: 10}})
 			if err != nil || f.Status.String() != "converged" || f.Inference == nil {
 				continue
 			}
@@ -63,10 +65,10 @@ func TestCoverageStudy(t *testing.T) {
 					shareHit[k]++
 				}
 				for _, a := range ages {
-					p := g.Curve[a-f.MinAge]
+					p := g.Curve[a-f.MinAge()]
 					want := tr.Rate[k][a-tr.MinAge] * (1 - tr.ZeroProb[k][a-tr.MinAge])
 					curveN++
-					if p.MeanLo <= want && want <= p.MeanHi {
+					if float64(p.MeanLo) <= want && want <= float64(p.MeanHi) {
 						curveHit++
 					}
 				}
@@ -102,14 +104,14 @@ func TestCovariateCoverageStudy(t *testing.T) {
 	conv := 0
 	for r := 0; r < reps; r++ {
 		c, risk := riskCareers(t, 1500, uint64(100+r), gamma)
-		f, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Seed: uint64(r), Starts: 10, Risk: risk})
+		f, err := Fit(c, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), &Settings{Search: mixture.Settings{Seed: uint64(r), Starts: 10}, Risk: risk})
 		if err != nil || f.Status.String() != "converged" || f.Inference == nil {
 			continue
 		}
 		conv++
 		for k := 1; k < 3; k++ {
 			for a, want := range gamma[k] {
-				est, se := f.Groups[k].MembershipCoef[a], f.Groups[k].MembershipSE[a]
+				est, se := f.Groups[k].MembershipCoef.Values[a], f.Groups[k].MembershipSE.Values[a]
 				if math.Abs(est-want) <= z975*se {
 					hits[(k-1)*3+a]++
 				}
@@ -127,14 +129,14 @@ func TestCovariateCoverageStudy(t *testing.T) {
 	conv = 0
 	for r := 0; r < reps; r++ {
 		c, _ := tcovCareers(t, 1500, uint64(300+r), delta)
-		f, err := Fit(c, mustModel(t, ZIP, 2, []int{2, 2}, []int{0, -1}), &Settings{Seed: uint64(r), Starts: 10})
+		f, err := Fit(c, mustModel(t, ZIP, 2, []int{2, 2}, []int{0, -1}), &Settings{Search: mixture.Settings{Seed: uint64(r), Starts: 10}})
 		if err != nil || f.Status.String() != "converged" || f.Inference == nil {
 			continue
 		}
 		conv++
 		for k := range delta {
 			for a, want := range delta[k] {
-				if math.Abs(f.Groups[k].TcovCoef[a]-want) <= z975*f.Groups[k].TcovSE[a] {
+				if math.Abs(f.Groups[k].TcovCoef.Values[a]-want) <= z975*f.Groups[k].TcovSE.Values[a] {
 					hits[k*2+a]++
 				}
 			}

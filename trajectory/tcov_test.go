@@ -2,13 +2,13 @@ package trajectory
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
 
+	"github.com/trajkit/trajkit/mixture"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -21,7 +21,7 @@ func tcovCareers(t *testing.T, n int, seed uint64, delta [][]float64) (*Careers,
 	s := WindowScaling(14, 35)
 	tr := TruthFromCoefficients(s, 14, 35, []float64{0.55, 0.45}, [][]float64{{-1.2, 0.2, -0.5}, {0.6, -0.4, -0.8}}, [][]float64{{-1}, nil})
 	rng := rand.New(rand.NewPCG(seed, 3))
-	b := newCareerBuilder()
+	b := NewCareerBuilder()
 	type key struct{ i, age int }
 	w := map[key][]float64{}
 	groups := make([]int, n)
@@ -31,7 +31,7 @@ func tcovCareers(t *testing.T, n int, seed uint64, delta [][]float64) (*Careers,
 			k = 1
 		}
 		groups[i] = k
-		p := b.person(itoa(i))
+		p := b.Person(itoa(i))
 		last := 14 + 10 + rng.IntN(12)
 		employed := 0.0
 		for age := 14; age <= last; age++ {
@@ -56,11 +56,11 @@ func tcovCareers(t *testing.T, n int, seed uint64, delta [][]float64) (*Careers,
 			if !(rng.Float64() < tr.ZeroProb[k][a]) {
 				y = uint32(distuv.Poisson{Lambda: e * lam, Src: rng}.Rand())
 			}
-			b.addChecked(p, age, y, e)
+			b.mustAdd(p, age, y, e)
 			w[key{p, age}] = cov
 		}
 	}
-	c, err := b.build(true)
+	c, err := b.Build(true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestTcovRecovery(t *testing.T) {
 	delta := [][]float64{{-0.5, 0.3}, {-0.8, 0.1}}
 	c, _ := tcovCareers(t, 3000, 5, delta)
 	m := mustModel(t, ZIP, 2, []int{2, 2}, []int{0, -1})
-	f, err := Fit(c, m, &Settings{Seed: 1})
+	f, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,14 +143,35 @@ func TestTcovRecovery(t *testing.T) {
 			t.Errorf("group %d: share %.3f", k+1, g.Share)
 		}
 		for a, want := range delta[k] {
-			if got, se := g.TcovCoef[a], g.TcovSE[a]; !(math.Abs(got-want) <= 3*se) {
-				t.Errorf("group %d %s: δ = %.3f ± %.3f, true %.2f", k+1, f.TcovNames[a], got, se, want)
+			if got, se := g.TcovCoef.Values[a], g.TcovSE.Values[a]; !(math.Abs(got-want) <= 3*se) {
+				t.Errorf("group %d %s: δ = %.3f ± %.3f, true %.2f", k+1, f.TcovNames()[a], got, se, want)
 			}
 		}
 	}
-	mf := f.File(nil, DataSettings{})
-	if mf.Covariates == nil || len(mf.Covariates.Tcov) != 2 || mf.Groups[0].TcovCoef["employed"] != f.Groups[0].TcovCoef[0] || mf.Groups[1].TcovSE["hours"] == nil {
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mf struct {
+		Covariates *struct{ Tcov []string }
+		Groups     []struct {
+			TcovCoef map[string]float64  `json:"tcov_coef"`
+			TcovSE   map[string]*float64 `json:"tcov_se"`
+		}
+	}
+	if err := json.Unmarshal(b, &mf); err != nil {
+		t.Fatal(err)
+	}
+	if mf.Covariates == nil || len(mf.Covariates.Tcov) != 2 || mf.Groups[0].TcovCoef["employed"] != f.Groups[0].TcovCoef.Values[0] || mf.Groups[1].TcovSE["hours"] == nil {
 		t.Errorf("model file covariates %+v, group 1 %v", mf.Covariates, mf.Groups[0].TcovCoef)
+	}
+	// The fit reads back from its JSON with the names in order.
+	var back Fitted
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Groups[1].TcovCoef, f.Groups[1].TcovCoef) {
+		t.Errorf("read back %+v, written %+v", back.Groups[1].TcovCoef, f.Groups[1].TcovCoef)
 	}
 }
 
@@ -166,90 +187,9 @@ func TestTcovNoneIsCore(t *testing.T) {
 		t.Fatal("no pattern array: the covariate path is not taken")
 	}
 	m := mustModel(t, ZIP, 3, nil, nil)
-	a := fitFileJSON(t, c, m, &Settings{Seed: 3, Starts: 6})
-	b := fitFileJSON(t, typed, m, &Settings{Seed: 3, Starts: 6})
+	a := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 3, Starts: 6}})
+	b := fitFileJSON(t, typed, m, &Settings{Search: mixture.Settings{Seed: 3, Starts: 6}})
 	if !bytes.Equal(a, b) {
 		t.Error("the covariate path with no covariates gives another fit")
-	}
-}
-
-// TestReadTcov: covariates written as columns of a long file, or as
-// prefixed columns of a wide file, read back to the same careers.
-func TestReadTcov(t *testing.T) {
-	c, _ := tcovCareers(t, 60, 4, [][]float64{{-0.5, 0.3}, {-0.8, 0.1}})
-	var long, wide strings.Builder
-	long.WriteString("id,age,y,exposure,employed,hours\n")
-	wide.WriteString("id")
-	for a := c.MinAge; a <= c.MaxAge(); a++ {
-		fmt.Fprintf(&wide, ",y%d,e%d,employed%d,hours%d", a, a, a, a)
-	}
-	wide.WriteString("\n")
-	for i := 0; i < c.Len(); i++ {
-		w := map[int][]float64{}
-		c.Tcov(i, func(age int, v []float64) { w[age] = v })
-		cells := map[int]Cell{}
-		c.Cells(i, func(x Cell) {
-			if x.Exposure == 0 {
-				return
-			}
-			cells[x.Age] = x
-			v := w[x.Age]
-			if v == nil {
-				v = []float64{0, 0}
-			}
-			fmt.Fprintf(&long, "%s,%d,%d,%v,%v,%v\n", c.IDs[i], x.Age, x.Y, x.Exposure, v[0], v[1])
-		})
-		wide.WriteString(c.IDs[i])
-		for a := c.MinAge; a <= c.MaxAge(); a++ {
-			x, ok := cells[a]
-			if !ok {
-				wide.WriteString(",,,,")
-				continue
-			}
-			v := w[a]
-			if v == nil {
-				v = []float64{0, 0}
-			}
-			fmt.Fprintf(&wide, ",%d,%v,%v,%v", x.Y, x.Exposure, v[0], v[1])
-		}
-		wide.WriteString("\n")
-	}
-	for _, tc := range []struct {
-		name   string
-		text   string
-		format Format
-		opt    ReadOptions
-	}{
-		{"long", long.String(), Long, ReadOptions{Exposure: "exposure"}},
-		{"wide", wide.String(), Wide, ReadOptions{Exposure: "e", Format: Wide}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			plain, _, err := ReadCareers(strings.NewReader(tc.text), "t.csv", tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := ReadTcov(strings.NewReader(tc.text), "t.csv", tc.format, tc.opt, []string{"employed", "hours"}, plain)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := 0; i < c.Len(); i++ {
-				want, have := map[int][]float64{}, map[int][]float64{}
-				c.Tcov(i, func(age int, v []float64) { want[age] = v })
-				got.Tcov(i, func(age int, v []float64) { have[age] = v })
-				if !reflect.DeepEqual(want, have) {
-					t.Fatalf("person %s: covariates %v, want %v", c.IDs[i], have, want)
-				}
-			}
-		})
-	}
-	// A missing covariate value is an error naming the cell.
-	bad := "id,age,y,employed\n1,12,0,1\n1,13,2,\n"
-	plain, _, err := ReadCareers(strings.NewReader(bad), "b.csv", ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = ReadTcov(strings.NewReader(bad), "b.csv", Long, ReadOptions{}, []string{"employed"}, plain)
-	if err == nil || !strings.HasPrefix(err.Error(), `b.csv:3:4: column "employed": missing value`) {
-		t.Errorf("error %v", err)
 	}
 }

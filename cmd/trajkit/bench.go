@@ -11,7 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 const benchUsage = `Usage: trajkit bench [flags]
@@ -58,10 +61,10 @@ func (f *benchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.csv, "csv", "", "write the careers to this wide career file and read it back before fitting")
 	fs.BoolVar(&f.fit, "fit", true, "fit the model (--fit=false only simulates and writes)")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of reading and fitting to this file (go tool pprof)")
-	fs.IntVar(&f.starts, "starts", 20, "number of EM starts")
-	fs.IntVar(&f.keep, "keep", 5, "number of best starts run to convergence")
+	fs.IntVar(&f.starts, "starts", mixture.DefaultStarts, "number of EM starts")
+	fs.IntVar(&f.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
 	fs.IntVar(&f.threads, "threads", 0, "number of threads (default: all cores)")
-	fs.IntVar(&f.maxIter, "max-iter", 10000, "maximum EM iterations per start")
+	fs.IntVar(&f.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulation and of the random starts")
 }
 
@@ -70,11 +73,10 @@ func (f *benchFlags) check() (trajectory.Model, trajectory.Design, [2]int, error
 	if f.persons < 1 {
 		return trajectory.Model{}, trajectory.Design{}, ages, usagef("--persons must be at least 1")
 	}
-	lo, hi, err := parseAges(f.ages)
+	ages, err := parseAges(f.ages)
 	if err != nil {
 		return trajectory.Model{}, trajectory.Design{}, ages, err
 	}
-	ages = [2]int{lo, hi}
 	for _, s := range []struct {
 		name string
 		v    float64
@@ -123,7 +125,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	row("simulate", "%s", seconds(time.Since(t0)))
 	if f.csv != "" {
 		t0 = time.Now()
-		if err := writeAtomic(f.csv, func(w io.Writer) error { return c.WriteWide(w) }); err != nil {
+		if err := results.WriteFile(f.csv, func(w io.Writer) error { return careersio.WriteWide(w, c) }); err != nil {
 			return err
 		}
 		st, err := os.Stat(f.csv)
@@ -137,14 +139,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return err
 			}
 			defer stop()
-			opt := trajectory.ReadOptions{Format: trajectory.Wide}
+			opt := careersio.ReadOptions{Format: careersio.Wide}
 			if c.E != nil {
 				opt.Exposure = "e"
 			}
 			c = nil // the fit uses what was read
 			runtime.GC()
 			t0 = time.Now()
-			if c, _, err = trajectory.ReadCareersFile(f.csv, opt); err != nil {
+			if c, _, err = careersio.ReadCareersFile(f.csv, opt); err != nil {
 				return err
 			}
 			row("read", "%s", seconds(time.Since(t0)))
@@ -161,7 +163,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			defer stop()
 		}
-		s := &trajectory.Settings{Starts: f.starts, Keep: f.keep, Seed: f.seed, Threads: f.threads, MaxIterations: f.maxIter, Context: ctx}
+		s := &trajectory.Settings{Search: mixture.Settings{Starts: f.starts, Keep: f.keep, Seed: f.seed, Threads: f.threads, MaxIterations: f.maxIter, Context: ctx}}
 		t0 = time.Now()
 		fit, err := trajectory.Fit(c, m, s)
 		if err != nil {
@@ -170,7 +172,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		d := time.Since(t0)
 		all := fit.Starts.Iterations
 		row("fit", "%s  (%s, K = %d, order %d, %d starts, %d run to convergence, %d threads)",
-			seconds(d), m.Distribution, m.Groups(), f.order, fit.Starts.Total, fit.Starts.RunToConvergence, threadsUsed(f.threads))
+			seconds(d), m.Distribution, m.Groups(), f.order, fit.Starts.Total, fit.Starts.RunToConvergence, mixture.Threads(f.threads))
 		sampled := ""
 		if st := fit.Starts; st.Sample > 0 {
 			sampled = fmt.Sprintf(" (%d of them on a sample of %d persons)", st.SampleIterations, st.Sample)
@@ -204,10 +206,3 @@ func startProfile(path string) (func(), error) {
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
-
-func threadsUsed(t int) int {
-	if t <= 0 {
-		return runtime.GOMAXPROCS(0)
-	}
-	return t
-}

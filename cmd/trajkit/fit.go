@@ -2,17 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 const fitUsage = `Usage: trajkit fit --data FILE|example:NAME --groups K [flags]
@@ -58,50 +58,6 @@ settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and
 DIR/trajectories.svg (see trajkit plot for other figures).
 `
-
-// emFlags control the EM runs; every command that fits shares them.
-type emFlags struct {
-	starts, keep, threads, maxIter int
-	seed                           uint64
-	convergeAll, accelerate        bool
-	tolerance, scoreTolerance      float64
-}
-
-func (e *emFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&e.starts, "starts", 20, "number of EM starts")
-	fs.IntVar(&e.keep, "keep", 5, "number of best starts run to convergence")
-	fs.BoolVar(&e.convergeAll, "converge-all", false, "run every start to convergence")
-	fs.Uint64Var(&e.seed, "seed", 1, "seed of the random starts (the same seed gives the same result)")
-	fs.IntVar(&e.threads, "threads", 0, "number of threads (default: all cores); never changes the result")
-	fs.IntVar(&e.maxIter, "max-iter", 10000, "maximum EM iterations per start")
-	fs.Float64Var(&e.tolerance, "tol", 1e-10, "convergence: relative change of the log-likelihood")
-	fs.Float64Var(&e.scoreTolerance, "score-tol", 1e-5, "convergence: largest score (gradient) component per person")
-	fs.BoolVar(&e.accelerate, "accelerate", false, "SQUAREM: try a longer EM step every two iterations, kept only when it raises the log-likelihood (fewer iterations when groups overlap)")
-}
-
-func (e *emFlags) check() error {
-	if e.starts < 1 || e.keep < 1 || e.maxIter < 1 {
-		return usagef("--starts, --keep and --max-iter must be at least 1")
-	}
-	if !(e.tolerance > 0) || !(e.scoreTolerance > 0) {
-		return usagef("--tol and --score-tol must be positive")
-	}
-	return nil
-}
-
-func (e *emFlags) settings() *trajectory.Settings {
-	return &trajectory.Settings{
-		Starts:         e.starts,
-		Keep:           e.keep,
-		ConvergeAll:    e.convergeAll,
-		Accelerate:     e.accelerate,
-		Seed:           e.seed,
-		Threads:        e.threads,
-		MaxIterations:  e.maxIter,
-		Tolerance:      e.tolerance,
-		ScoreTolerance: e.scoreTolerance,
-	}
-}
 
 type fitFlags struct {
 	dataFlags
@@ -152,12 +108,6 @@ func (f *fitFlags) model() (trajectory.Model, error) {
 	return m, nil
 }
 
-func (f *fitFlags) settings() *trajectory.Settings {
-	s := f.emFlags.settings()
-	s.NoSE = f.noSE
-	return s
-}
-
 func (f *fitFlags) check() (trajectory.Model, error) {
 	if err := f.dataFlags.check(); err != nil {
 		return trajectory.Model{}, err
@@ -196,46 +146,33 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	t0 := time.Now()
-	l, err := f.load(fs)
+	l, err := f.load(fs, &f.personFlags)
 	if err != nil {
 		return err
 	}
-	if err := f.attach(l); err != nil {
-		return err
-	}
 	tRead := time.Since(t0)
-	if m.Groups() > l.careers.Len() {
-		return usagef("--groups %d is more than the %d persons in the data", m.Groups(), l.careers.Len())
+	if m.Groups() > l.Careers.Len() {
+		return usagef("--groups %d is more than the %d persons in the data", m.Groups(), l.Careers.Len())
 	}
-	warn(stderr, l.warnings...)
-	s := f.settings()
-	s.Risk, s.Reference = l.risk, f.reference
-	s.Context = ctx
-	t1 := time.Now()
-	fit, err := trajectory.Fit(l.careers, m, s)
+	warn(stderr, l.Warnings...)
+	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings}
+	fit, err := trajectory.Fit(l.Careers, m, s)
 	if err != nil {
 		return err
 	}
 	if f.bootstrap > 0 {
-		err := fit.Bootstrap(l.careers, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType, Seed: f.seed, Threads: f.threads})
-		if err != nil {
+		if err := fit.Bootstrap(l.Careers, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType}); err != nil {
 			return err
 		}
 	}
-	tFit := time.Since(t1)
-	fit.Warnings = append(l.warnings, fit.Warnings...)
-	mf := fit.File(s, l.settings)
-	mf.Timing = map[string]float64{"read_seconds": tRead.Seconds(), "fit_seconds": tFit.Seconds()}
-	writeSummary(stdout, fit, l)
-	var profiles []trajectory.ProfileRow
-	if l.persons != nil {
-		labels := make([]string, len(fit.Groups))
-		for j, g := range fit.Groups {
-			labels[j] = g.Label
-		}
-		profiles = trajectory.Profiles(l.persons, fit.IDs, fit.Posterior, fit.Assigned, labels)
+	fit.Warnings = append(slices.Clone(l.Warnings), fit.Warnings...)
+	fit.Timing["read_seconds"] = tRead.Seconds()
+	writeSummary(stdout, fit)
+	var profiles []careersio.ProfileRow
+	if l.Persons != nil {
+		profiles = careersio.Profiles(l.Persons, fit.IDs, fit.Posterior, fit.Assigned, labels(fit))
 		fmt.Fprintln(stdout)
-		writeProfiles(stdout, l.persons, profiles, len(fit.Groups), labels)
+		writeProfiles(stdout, l.Persons, profiles, labels(fit))
 	}
 	if f.out == "" {
 		return nil
@@ -243,13 +180,13 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := interrupted(ctx, f.out); err != nil {
 		return err
 	}
-	if err := writeFitOutputs(f.out, mf, fit); err != nil {
+	if err := results.WriteFit(f.out, fit); err != nil {
 		return err
 	}
-	written := []string{filepath.Join(f.out, "model.json"), filepath.Join(f.out, "assignments.csv")}
+	written := []string{filepath.Join(f.out, results.ModelFile), filepath.Join(f.out, results.AssignmentsFile)}
 	if profiles != nil {
-		path := filepath.Join(f.out, "profiles.csv")
-		if err := writeAtomic(path, func(w io.Writer) error { return writeProfilesCSV(w, profiles) }); err != nil {
+		path := filepath.Join(f.out, results.ProfilesFile)
+		if err := results.WriteFile(path, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
 			return err
 		}
 		written = append(written, path)
@@ -260,7 +197,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var ff figureFlags
 	ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
-	fig, err := ff.figure(kindTrajectories, &figureData{model: mf, careers: l.careers, post: fit.Posterior})
+	fig, err := ff.draw(kindTrajectories, &figureData{fit: fit, careers: l.Careers})
 	if err != nil {
 		return err
 	}
@@ -273,42 +210,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// writeFitOutputs writes model.json and assignments.csv into dir.
-func writeFitOutputs(dir string, mf *trajectory.ModelFile, fit *trajectory.Fitted) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// labels returns the groups' labels, in order.
+func labels(f *trajectory.Fitted) []string {
+	out := make([]string, len(f.Groups))
+	for j, g := range f.Groups {
+		out[j] = g.Label
 	}
-	if err := writeAtomic(filepath.Join(dir, "model.json"), mf.WriteJSON); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, "assignments.csv"), func(w io.Writer) error {
-		return writeAssignments(w, fit)
-	})
-}
-
-// writeAssignments writes id,group,p1..pK: persons in input order, the
-// 1-based maximum-posterior group, posteriors with round-trip precision.
-func writeAssignments(w io.Writer, fit *trajectory.Fitted) error {
-	cw := csv.NewWriter(w)
-	k := len(fit.Groups)
-	rec := make([]string, k+2)
-	rec[0], rec[1] = "id", "group"
-	for j := 0; j < k; j++ {
-		rec[j+2] = "p" + strconv.Itoa(j+1)
-	}
-	if err := cw.Write(rec); err != nil {
-		return err
-	}
-	for i, id := range fit.IDs {
-		rec[0] = id
-		rec[1] = strconv.Itoa(fit.Assigned[i] + 1)
-		for j := 0; j < k; j++ {
-			rec[j+2] = formatFloat(fit.Posterior[j][i])
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return out
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,8 +12,14 @@ import (
 	"strings"
 
 	"github.com/trajkit/trajkit/data"
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 )
+
+// The flag groups the commands share, and their translation into the
+// library's settings: dataFlags into careersio.Source, emFlags into
+// mixture.Settings, personFlags into the Source's person file.
 
 // dataFlags are the flags that say which careers to read and how; every
 // command that fits shares them.
@@ -20,10 +27,10 @@ type dataFlags struct {
 	data, format, id, age, count, exposure, ages string
 	tcov                                         string
 	minExposure                                  float64
-	// stored is set when the flags were completed from a model's settings
+	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
 	// defaults do not apply.
-	stored bool
+	exact bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -34,7 +41,7 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
 	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
 	fs.StringVar(&d.ages, "ages", "", "model only ages LO-HI, e.g. 12-40 (default: all ages in the data)")
-	fs.Float64Var(&d.minExposure, "min-exposure", 0, "floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below 0.001)")
+	fs.Float64Var(&d.minExposure, "min-exposure", 0, fmt.Sprintf("floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below %g)", trajectory.TinyExposureLimit))
 }
 
 // registerTcov adds --tcov, for the commands that fit.
@@ -42,44 +49,12 @@ func (d *dataFlags) registerTcov(fs *flag.FlagSet) {
 	fs.StringVar(&d.tcov, "tcov", "", "time-varying covariates of the trajectories (traj's tcov): columns of a long file, or prefixes of columns name+age of a wide file, comma-separated")
 }
 
-// loaded is a data set read and restricted to the modelled window.
-type loaded struct {
-	careers  *trajectory.Careers
-	settings trajectory.DataSettings
-	info     *trajectory.ReadInfo
-	warnings []string
-	// dropped is the number of persons with no observed age in the window.
-	dropped int
-	// persons is the person file, risk the risk-factor design (aligned
-	// with careers), when given.
-	persons *trajectory.PersonTable
-	risk    *trajectory.RiskDesign
-}
-
-// readOptions returns the reading options; flags not set on the command
-// line take an embedded data set's defaults.
-func (d *dataFlags) readOptions(fs *flag.FlagSet, ds *data.Dataset) trajectory.ReadOptions {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	o := trajectory.ReadOptions{Format: trajectory.Format(d.format), ID: d.id, Age: d.age, Count: d.count, Exposure: d.exposure}
-	if ds != nil && !d.stored {
-		if !set["format"] {
-			o.Format = trajectory.Format(ds.Format)
-		}
-		if !set["exposure"] {
-			o.Exposure = ds.Exposure
-		}
-	}
-	return o
-}
-
 // fromModel completes the flags from the settings a model was fitted
 // with, so that the data are read again as they were for the fit. With
 // --data on the command line, the command line alone says how to read;
 // otherwise each reading flag given overrides the stored setting.
 func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := setFlags(fs)
 	if set["data"] {
 		return
 	}
@@ -88,7 +63,7 @@ func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
 		dst   *string
 		value string
 	}{
-		{"data", &d.data, s.File}, {"format", &d.format, string(s.Format)}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
+		{"data", &d.data, s.File}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
 		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure}, {"ages", &d.ages, s.Ages},
 	} {
 		if !set[f.name] {
@@ -98,7 +73,10 @@ func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
 	if !set["min-exposure"] {
 		d.minExposure = s.MinExposure
 	}
-	d.stored = true
+	if !set["tcov"] {
+		d.tcov = strings.Join(s.Tcov, ",")
+	}
+	d.exact = true
 }
 
 // check validates the flags before any work is done.
@@ -106,94 +84,76 @@ func (d *dataFlags) check() error {
 	if d.data == "" {
 		return usagef("--data is required: a career file, or example:NAME (see trajkit datasets)")
 	}
-	if d.format != "" && d.format != "long" && d.format != "wide" {
+	ds, isExample, err := data.Lookup(d.data)
+	if err != nil {
+		return usagef("--data: %v", err)
+	}
+	if isExample && ds.Format == "" {
+		return usagef("--data %s holds no careers: %s", d.data, ds.Description)
+	}
+	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) {
 		return usagef("--format %q: expected long or wide", d.format)
 	}
 	if d.minExposure < 0 || d.minExposure > 1 || math.IsNaN(d.minExposure) {
 		return usagef("--min-exposure %v: expected a time at risk between 0 and 1", d.minExposure)
 	}
 	if d.ages != "" {
-		if _, _, err := parseAges(d.ages); err != nil {
+		if _, err := parseAges(d.ages); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// load reads the careers and restricts them to the window.
-func (d *dataFlags) load(fs *flag.FlagSet) (*loaded, error) {
-	ds, isExample, err := data.Lookup(d.data)
-	if err != nil {
-		return nil, usagef("--data: %v", err)
+// source returns the careers the flags describe; flags not set on the
+// command line take an embedded data set's defaults.
+func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
+	set := setFlags(fs)
+	s := careersio.Source{
+		Data:        d.data,
+		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count},
+		Exact:       d.exact,
+		Tcov:        splitList(d.tcov),
+		MinExposure: d.minExposure,
 	}
-	var (
-		c    *trajectory.Careers
-		info *trajectory.ReadInfo
-	)
-	var opt trajectory.ReadOptions
-	if isExample {
-		if ds.Format == "" {
-			return nil, usagef("--data %s holds no careers: %s", d.data, ds.Description)
-		}
-		opt = d.readOptions(fs, &ds)
-		f, err := data.Open(ds)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		c, info, err = trajectory.ReadCareers(f, d.data, opt)
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		opt = d.readOptions(fs, nil)
-		c, info, err = trajectory.ReadCareersFile(d.data, opt)
-		if err != nil {
-			return nil, err
-		}
+	if set["format"] || d.exact {
+		s.Read.Format = careersio.Format(d.format)
 	}
-	l := &loaded{
-		careers: c,
-		info:    info,
-		settings: trajectory.DataSettings{
-			File: d.data, Format: info.Format, ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure, Ages: d.ages,
-		},
-	}
-	l.warnings = append(l.warnings, info.Warnings...)
-	if names := splitList(d.tcov); len(names) > 0 {
-		if c, err = d.readTcov(ds, isExample, info.Format, opt, names, c); err != nil {
-			return nil, err
-		}
-		l.careers = c
-		l.settings.Tcov = names
-	}
-	if d.minExposure > 0 {
-		n := c.FloorExposure(d.minExposure)
-		l.settings.MinExposure = d.minExposure
-		l.warnings = append(l.warnings, fmt.Sprintf("--min-exposure %g: %d cells had a lower exposure and were floored", d.minExposure, n))
-	} else if w := c.TinyExposures(trajectory.TinyExposure).Warning(trajectory.TinyExposure); w != "" {
-		l.warnings = append(l.warnings, w)
+	if set["exposure"] || d.exact {
+		s.Read.Exposure = d.exposure
 	}
 	if d.ages != "" {
-		lo, hi, _ := parseAges(d.ages)
-		var dropped []int
-		l.careers, dropped = c.Restrict(lo, hi)
-		l.dropped = len(dropped)
-		if l.careers.Len() == 0 {
-			return nil, fmt.Errorf("%s: no person is observed at ages %d-%d (the data cover ages %d-%d)", d.data, lo, hi, c.MinAge, c.MaxAge())
-		}
-		if l.dropped > 0 {
-			l.warnings = append(l.warnings, fmt.Sprintf("%d persons have no observed age in %d-%d and are left out (first: %q)", l.dropped, lo, hi, c.IDs[dropped[0]]))
-		}
-	} else {
-		l.warnings = append(l.warnings, trajectory.WindowWarnings(c)...)
+		s.Ages, _ = parseAges(d.ages)
 	}
-	return l, nil
+	return s
+}
+
+// load reads the careers the flags describe, with the person file of p
+// (nil for none).
+func (d *dataFlags) load(fs *flag.FlagSet, p *personFlags) (*careersio.Loaded, error) {
+	s := d.source(fs)
+	if p != nil {
+		s.Persons, s.Risk, s.DropMissing = p.persons, p.riskNames(), p.dropMissing
+	}
+	l, err := careersio.Load(s)
+	if errors.Is(err, careersio.ErrMissingRisk) {
+		return nil, fmt.Errorf("%w (give --drop-missing to leave such persons out)", err)
+	}
+	return l, err
+}
+
+// setFlags returns the names of the flags set on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
 
 // parseAges parses LO-HI.
-func parseAges(s string) (lo, hi int, err error) {
+func parseAges(s string) ([2]int, error) {
 	a, b, ok := strings.Cut(s, "-")
+	var lo, hi int
+	var err error
 	if ok {
 		lo, err = strconv.Atoi(strings.TrimSpace(a))
 		if err == nil {
@@ -201,9 +161,9 @@ func parseAges(s string) (lo, hi int, err error) {
 		}
 	}
 	if !ok || err != nil || lo > hi {
-		return 0, 0, usagef("--ages %q: expected a window LO-HI of whole ages, e.g. 12-40", s)
+		return [2]int{}, usagef("--ages %q: expected a window LO-HI of whole ages, e.g. 12-40", s)
 	}
-	return lo, hi, nil
+	return [2]int{lo, hi}, nil
 }
 
 // parseInts parses a comma-separated list of integers.
@@ -220,6 +180,31 @@ func parseInts(s, flagName string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// parseRange parses LO-HI or a single number.
+func parseRange(v, name string) (int, int, error) {
+	a, b, ok := strings.Cut(v, "-")
+	if !ok {
+		b = a
+	}
+	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil || lo > hi {
+		return 0, 0, usagef("--%s %q: expected LO-HI, e.g. 1-6, or one number", name, v)
+	}
+	return lo, hi, nil
+}
+
+// splitList splits a comma-separated list, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // checkOut checks that --out can be a directory, before any work is done.
@@ -244,48 +229,51 @@ func interrupted(ctx context.Context, path string) error {
 	return nil
 }
 
-// writeAtomic writes a file by writing a temporary file in the same
-// directory and renaming it, so an interrupted run leaves no partial file.
-// The file is readable by all (0644), as os.Create would leave it under
-// the usual umask, not private as temporary files are created.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := splitPath(path)
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// emFlags control the EM search; every command that fits shares them.
+// Their defaults are the engine's.
+type emFlags struct {
+	starts, keep, threads, maxIter int
+	seed                           uint64
+	convergeAll, accelerate        bool
+	tolerance, scoreTolerance      float64
 }
 
-func splitPath(p string) (dir, base string) {
-	i := strings.LastIndexAny(p, `/\`)
-	if i < 0 {
-		return ".", p
-	}
-	return p[:i+1], p[i+1:]
+func (e *emFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&e.starts, "starts", mixture.DefaultStarts, "number of EM starts")
+	fs.IntVar(&e.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
+	fs.BoolVar(&e.convergeAll, "converge-all", false, "run every start to convergence")
+	fs.Uint64Var(&e.seed, "seed", 1, "seed of the random starts (the same seed gives the same result)")
+	fs.IntVar(&e.threads, "threads", 0, "number of threads (default: all cores); never changes the result")
+	fs.IntVar(&e.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
+	fs.Float64Var(&e.tolerance, "tol", mixture.DefaultTolerance, "convergence: relative change of the log-likelihood")
+	fs.Float64Var(&e.scoreTolerance, "score-tol", mixture.DefaultScoreTolerance, "convergence: largest score (gradient) component per person")
+	fs.BoolVar(&e.accelerate, "accelerate", false, "SQUAREM: try a longer EM step every two iterations, kept only when it raises the log-likelihood (fewer iterations when groups overlap)")
 }
 
-// formatFloat writes x with enough digits to round-trip.
-func formatFloat(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return ""
+func (e *emFlags) check() error {
+	if e.starts < 1 || e.keep < 1 || e.maxIter < 1 {
+		return usagef("--starts, --keep and --max-iter must be at least 1")
 	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
+	if !(e.tolerance > 0) || !(e.scoreTolerance > 0) {
+		return usagef("--tol and --score-tol must be positive")
+	}
+	return nil
+}
+
+// search returns the engine's settings, cancelled through ctx.
+func (e *emFlags) search(ctx context.Context) mixture.Settings {
+	return mixture.Settings{
+		Starts:         e.starts,
+		Keep:           e.keep,
+		ConvergeAll:    e.convergeAll,
+		Accelerate:     e.accelerate,
+		Seed:           e.seed,
+		Threads:        e.threads,
+		MaxIterations:  e.maxIter,
+		Tolerance:      e.tolerance,
+		ScoreTolerance: e.scoreTolerance,
+		Context:        ctx,
+	}
 }
 
 // personFlags name a person-level file: risk factors of membership and
@@ -307,6 +295,9 @@ func (p *personFlags) check(groups int) error {
 	if p.risk != "" && p.persons == "" {
 		return usagef("--risk needs --persons, the file that holds the risk factors")
 	}
+	if _, _, err := data.Lookup(p.persons); err != nil {
+		return usagef("--persons: %v", err)
+	}
 	if p.reference < 1 || (groups > 0 && p.reference > groups) {
 		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))
 	}
@@ -316,89 +307,42 @@ func (p *personFlags) check(groups int) error {
 // riskNames returns the --risk list.
 func (p *personFlags) riskNames() []string { return splitList(p.risk) }
 
-// attach reads the person file into l and, with risk factors, builds
-// their design, leaving out (with a warning) or rejecting persons with
-// missing values.
-func (p *personFlags) attach(l *loaded) error {
-	if p.persons == "" {
-		return nil
+// minShareFlag is the adequacy criterion of select and reproduce.
+type minShareFlag float64
+
+func (m *minShareFlag) register(fs *flag.FlagSet) {
+	*m = trajectory.DefaultMinShare
+	fs.Float64Var((*float64)(m), "min-share", trajectory.DefaultMinShare, "smallest group share of an adequate model, in (0, 1)")
+}
+
+func (m minShareFlag) check() error {
+	if !(m > 0 && m < 1) {
+		return usagef("--min-share %v: expected a share between 0 and 1, both excluded", float64(m))
 	}
-	t, err := readPersons(p.persons, l.settings.ID)
-	if err != nil {
-		return err
-	}
-	l.persons = t
-	l.settings.Persons = p.persons
-	matched := 0
-	for _, id := range l.careers.IDs {
-		if t.Row(id) >= 0 {
-			matched++
-		}
-	}
-	if extra := len(t.IDs) - matched; extra > 0 {
-		l.warnings = append(l.warnings, fmt.Sprintf("%s: %d persons have no careers and are not used", p.persons, extra))
-	}
-	names := p.riskNames()
-	if len(names) == 0 {
-		if matched < l.careers.Len() {
-			l.warnings = append(l.warnings, fmt.Sprintf("%s: %d persons of the careers have no row; their profile values count as missing", p.persons, l.careers.Len()-matched))
-		}
-		return nil
-	}
-	d, keep, err := t.Design(names, l.careers.IDs, p.dropMissing)
-	if err != nil {
-		return err
-	}
-	if dropped := l.careers.Len() - len(keep); dropped > 0 {
-		l.warnings = append(l.warnings, fmt.Sprintf("%d persons left out for a missing risk factor or no row in %s (--drop-missing)", dropped, p.persons))
-		l.careers = l.careers.Subset(keep)
-	}
-	l.risk = d
-	l.settings.Risk = names
 	return nil
 }
 
-// readPersons reads a person file, or an embedded one (example:NAME).
-func readPersons(arg, id string) (*trajectory.PersonTable, error) {
-	ds, isExample, err := data.Lookup(arg)
-	if err != nil {
-		return nil, usagef("--persons: %v", err)
+// warn prints warnings on stderr, one per line, prefixed "trajkit:
+// warning:", with the flag that acts on each kind.
+func warn(stderr io.Writer, warnings ...trajectory.Warning) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "trajkit: warning: %s%s\n", w, flagHint(w.Kind))
 	}
-	if !isExample {
-		return trajectory.ReadPersonsFile(arg, id)
-	}
-	f, err := data.Open(ds)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return trajectory.ReadPersons(f, arg, id)
 }
 
-// readTcov reads the time-varying covariates from the data file a second
-// time and attaches them to the careers.
-func (d *dataFlags) readTcov(ds data.Dataset, isExample bool, format trajectory.Format, opt trajectory.ReadOptions, names []string, c *trajectory.Careers) (*trajectory.Careers, error) {
-	var r io.ReadCloser
-	var err error
-	if isExample {
-		r, err = data.Open(ds)
-	} else {
-		r, err = os.Open(d.data)
+// flagHint names the command-line flags that act on a kind of warning.
+func flagHint(k mixture.WarningKind) string {
+	switch k {
+	case trajectory.SparseWindowEnd:
+		return " (--ages sets the window)"
+	case trajectory.TinyExposure:
+		return " (--min-exposure X floors exposures at X)"
+	case careersio.UnusedExposure:
+		return " (--exposure names it)"
+	case mixture.StartsDisagree:
+		return " (--starts)"
+	case trajectory.InflationAtBoundary:
+		return " (--inflation -1 for the group)"
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return trajectory.ReadTcov(r, d.data, format, opt, names, c)
-}
-
-// splitList splits a comma-separated list, dropping empty entries.
-func splitList(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
+	return ""
 }

@@ -48,7 +48,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 func main() {
@@ -188,13 +188,6 @@ func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, versionUsage, args, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "trajkit %s\n", trajectory.Version)
+	fmt.Fprintln(stdout, results.Software)
 	return nil
-}
-
-// warn prints warnings on stderr, one per line, prefixed "trajkit: warning:".
-func warn(stderr io.Writer, warnings ...string) {
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
-	}
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -268,7 +266,7 @@ func TestExitCodes(t *testing.T) {
 		{"zero groups", []string{"fit", "--data", "example:sim630", "--groups", "0"}, 2, "--groups"},
 		{"order out of range", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "6"}, 2, "order 6 is outside 0..5"},
 		{"order list of wrong length", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "1,2"}, 2, "2 orders given for 3 groups"},
-		{"inflation with poisson", []string{"fit", "--data", "example:sim630", "--groups", "2", "--inflation", "0"}, 2, "needs --dist zip"},
+		{"inflation with poisson", []string{"fit", "--data", "example:sim630", "--groups", "2", "--inflation", "0"}, 2, "needs the zip distribution"},
 		{"unknown distribution", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "negbin"}, 2, "unknown distribution"},
 		{"non-numeric seed", []string{"fit", "--data", "example:sim630", "--groups", "2", "--seed", "abc"}, 2, "seed"},
 		{"bad window", []string{"fit", "--data", "example:sim630", "--groups", "2", "--ages", "40-12"}, 2, "--ages"},
@@ -382,7 +380,7 @@ func TestSelectWritesOutputs(t *testing.T) {
 		col[h] = j
 	}
 	for _, name := range []string{"groups", "orders", "inflation_orders", "loglik", "n_params", "bic_persons", "bic_obs", "aic",
-		"entropy", "min_app", "min_occ", "min_share", "starts_reached_best", "adequate", "cv_loglik", "cve"} {
+		"entropy", "min_app", "min_occ", "smallest_share", "starts_reached_best", "adequate", "cv_loglik", "cve"} {
 		if _, ok := col[name]; !ok {
 			t.Errorf("selection.csv has no column %q", name)
 		}
@@ -490,31 +488,6 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
-}
-
-// TestWriteAtomic: the file appears whole, readable by all, with no
-// temporary file left; a failed write leaves nothing.
-func TestWriteAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.csv")
-	if err := writeAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "a,b\n"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", st.Mode().Perm())
-	}
-	failed := filepath.Join(dir, "failed.csv")
-	if err := writeAtomic(failed, func(io.Writer) error { return errors.New("interrupted") }); err == nil {
-		t.Error("no error from a failed write")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("the directory holds %d entries, want only out.csv", len(entries))
-	}
 }
 
 // TestReproduce runs the README's first command: the reproduction on the

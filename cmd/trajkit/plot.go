@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/figure"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 const plotUsage = `Usage: trajkit plot --model DIR --out FILE.png|.svg|.pdf [flags]
@@ -142,8 +144,8 @@ func (f *figureFlags) check() error {
 		name string
 		v    int
 	}{{"width", f.width}, {"height", f.height}} {
-		if d.v < trajectory.MinFigurePixels || d.v > trajectory.MaxFigurePixels {
-			return usagef("--%s %d: expected %d to %d pixels", d.name, d.v, trajectory.MinFigurePixels, trajectory.MaxFigurePixels)
+		if d.v < figure.MinPixels || d.v > figure.MaxPixels {
+			return usagef("--%s %d: expected %d to %d pixels", d.name, d.v, figure.MinPixels, figure.MaxPixels)
 		}
 	}
 	if f.sample < 1 {
@@ -169,48 +171,45 @@ func figureFormat(path string) (string, error) {
 
 // figureData is what the figures are drawn from.
 type figureData struct {
-	model *trajectory.ModelFile
-	// careers are the persons of the fit, nil when not read; post are
-	// their posteriors (K x N, in the careers' order when careers are set).
+	// fit is the model; its per-person fields are in the order of careers,
+	// the persons it was fitted to, when they are set (nil when not read).
+	fit     *trajectory.Fitted
 	careers *trajectory.Careers
-	post    [][]float64
-	// read says how the careers were read.
-	read trajectory.DataSettings
-	// selection is select's table, for the selection figure.
-	selection *trajectory.SelectionTable
+	// selection are a model search's candidates, for the selection figure.
+	selection []*trajectory.Candidate
 }
 
-// figure draws the figure of the given kind.
-func (f *figureFlags) figure(kind string, d *figureData) (*trajectory.Figure, error) {
+// draw draws the figure of the given kind.
+func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 	switch kind {
 	case kindTrajectories:
-		o := &trajectory.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings()}
+		o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings()}
 		if f.observed != "none" {
 			o.Weighting = trajectory.ByPosterior
 			if f.observed == "assigned" {
 				o.Weighting = trajectory.ByAssignment
 			}
-			o.Observed = trajectory.ObservedMeans(d.careers, d.post, o.Weighting)
+			o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
 		}
-		return trajectory.TrajectoryPlot(d.model, o)
+		return figure.TrajectoryPlot(d.fit, o)
 	case kindPosteriors:
-		return trajectory.PosteriorPlot(d.model, d.post, &trajectory.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+		return figure.PosteriorPlot(d.fit, &figure.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
 	case kindCareers:
-		return trajectory.CareersPlot(d.model, d.careers, d.post, &trajectory.CareersOptions{
+		return figure.CareersPlot(d.fit, d.careers, &figure.CareersOptions{
 			Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Sample: f.sample, Seed: f.seed})
 	case kindSelection:
-		return trajectory.SelectionPlot(d.selection.Points, &trajectory.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+		return figure.SelectionPlot(d.selection, &figure.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
 	}
 	panic("trajkit: unknown figure kind " + kind)
 }
 
 // writeFigure renders fig into path, atomically.
-func writeFigure(path string, fig *trajectory.Figure, width, height int) error {
+func writeFigure(path string, fig *figure.Figure, width, height int) error {
 	format, err := figureFormat(path)
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
+	return results.WriteFile(path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
 }
 
 type plotFlags struct {
@@ -241,28 +240,28 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := f.figureFlags.check(); err != nil {
 		return err
 	}
-	if f.data != "" {
+	if f.data != "" && f.needsData() {
 		if err := f.dataFlags.check(); err != nil {
 			return err
 		}
 	}
 	d := &figureData{}
 	if f.kind == kindSelection {
-		t, _, warning, err := readSelection(f.model)
+		sel, err := results.ReadSelection(f.model)
 		if err != nil {
 			return err
 		}
-		if warning != "" {
-			fmt.Fprintf(stderr, "trajkit: warning: %s\n", warning)
+		if sel.Warning != "" {
+			fmt.Fprintf(stderr, "trajkit: warning: %s\n", sel.Warning)
 		}
-		d.selection = t
+		d.selection = sel.Table.Candidates
 	} else {
 		var err error
 		if d, err = readFigureData(f.model, &f.dataFlags, fs, f.needsData(), stderr); err != nil {
 			return err
 		}
 	}
-	fig, err := f.figure(f.kind, d)
+	fig, err := f.draw(f.kind, d)
 	if err != nil {
 		return err
 	}
@@ -273,31 +272,27 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// readFigureData reads the model in dir, its posteriors and, when
-// withCareers, the careers it was fitted to, with the posteriors in their
-// order.
+// readFigureData reads the fit in dir (model.json and assignments.csv)
+// and, when withCareers, the careers it was fitted to, with the fit's
+// per-person fields in their order.
 func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers bool, stderr io.Writer) (*figureData, error) {
-	m, _, err := readModel(dir)
+	fit, err := results.ReadFit(dir)
 	if err != nil {
 		return nil, err
 	}
-	a, err := readAssignments(dir, len(m.Groups))
-	if err != nil {
-		return nil, err
-	}
-	d := &figureData{model: m, post: a.post}
+	d := &figureData{fit: fit}
 	if !withCareers {
 		return d, nil
 	}
 	given := df.data != ""
-	df.fromModel(fs, m.Settings.Data)
+	df.fromModel(fs, fit.Settings.Data)
 	if df.data == "" {
-		return nil, usagef("%s does not say which data the model was fitted to: give --data", filepath.Join(dir, "model.json"))
+		return nil, usagef("%s does not say which data the model was fitted to: give --data", filepath.Join(dir, results.ModelFile))
 	}
 	if err := df.check(); err != nil {
 		return nil, err
 	}
-	l, err := df.load(fs)
+	l, err := df.load(fs, nil)
 	if err != nil {
 		if !given {
 			return nil, fmt.Errorf("reading the data of the fit again as model.json records (--data to read other data or from elsewhere): %w", err)
@@ -305,13 +300,11 @@ func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers boo
 		return nil, err
 	}
 	if given {
-		for _, w := range l.warnings {
-			fmt.Fprintf(stderr, "trajkit: warning: %s\n", w)
-		}
+		warn(stderr, l.Warnings...)
 	}
-	if d.post, err = alignPosteriors(l.careers, a.ids, a.post, dir, df.data); err != nil {
+	if err := results.Align(fit, l.Careers, df.data); err != nil {
 		return nil, err
 	}
-	d.careers, d.read = l.careers, l.settings
+	d.careers = l.Careers
 	return d, nil
 }

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 // fitSim630 fits four groups to example:sim630 into a new directory and
@@ -24,34 +26,30 @@ func fitSim630(t *testing.T, labels bool, extra ...string) string {
 	if !labels {
 		return dir
 	}
-	path := filepath.Join(dir, "model.json")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := trajectory.ReadModelFile(f, path)
-	f.Close()
+	m, err := results.ReadModel(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k, name := range []string{"incidental", "early-peak", "late-peak", "continuous"} {
 		m.Groups[k].Label = name
 	}
-	var b bytes.Buffer
-	if err := m.WriteJSON(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeModel(t, dir, m)
 	return dir
+}
+
+// writeModel writes model.json of m into dir.
+func writeModel(t *testing.T, dir string, m *trajectory.Fitted) {
+	t.Helper()
+	if err := results.WriteFile(filepath.Join(dir, results.ModelFile), func(w io.Writer) error { return results.EncodeModel(w, m) }); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // legends returns each group's legend entry ("early-peak 28.5%") as the
 // figures and the report write it.
 func legends(t *testing.T, dir string) []string {
 	t.Helper()
-	m, _, err := readModel(dir)
+	m, err := results.ReadModel(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +149,7 @@ func TestPlotStoredSettings(t *testing.T) {
 	if code, _, stderr := trajkit(t, "fit", "--data", "example:toronto1-exposure", "--groups", "2", "--ages", "10-30", "--out", dir); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, stderr)
 	}
-	m, _, err := readModel(dir)
+	m, err := results.ReadModel(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

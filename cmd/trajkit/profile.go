@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 const profileUsage = `Usage: trajkit profile --model DIR --persons FILE [--id id] [--out DIR]
@@ -45,28 +44,20 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkOut(*out); err != nil {
 		return err
 	}
-	mf, _, err := readModel(*model)
+	fit, err := results.ReadFit(*model)
 	if err != nil {
 		return err
 	}
 	idCol := *id
 	if idCol == "" {
-		idCol = mf.Settings.Data.ID
+		idCol = fit.Settings.Data.ID
 	}
-	a, err := readAssignments(*model, len(mf.Groups))
+	t, err := careersio.ReadPersonsFile(*persons, idCol)
 	if err != nil {
 		return err
 	}
-	t, err := trajectory.ReadPersonsFile(*persons, idCol)
-	if err != nil {
-		return err
-	}
-	labels := make([]string, len(mf.Groups))
-	for j, g := range mf.Groups {
-		labels[j] = g.Label
-	}
-	rows := trajectory.Profiles(t, a.ids, a.post, a.group, labels)
-	writeProfiles(stdout, t, rows, len(mf.Groups), labels)
+	rows := careersio.Profiles(t, fit.IDs, fit.Posterior, fit.Assigned, labels(fit))
+	writeProfiles(stdout, t, rows, labels(fit))
 	dir := *out
 	if dir == "" {
 		dir = *model
@@ -74,29 +65,20 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	path := filepath.Join(dir, "profiles.csv")
-	if err := writeAtomic(path, func(w io.Writer) error { return writeProfilesCSV(w, rows) }); err != nil {
+	path := filepath.Join(dir, results.ProfilesFile)
+	if err := results.WriteFile(path, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nWrote %s\n", path)
 	return nil
 }
 
-func writeProfilesCSV(w io.Writer, rows []trajectory.ProfileRow) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"variable", "level", "group", "label", "n_assigned", "assigned_mean", "posterior_mean"})
-	for _, r := range rows {
-		cw.Write([]string{r.Variable, r.Level, strconv.Itoa(r.Group), r.Label, strconv.Itoa(r.NAssigned), formatFloat(r.AssignedMean), formatFloat(r.PosteriorMean)})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // writeProfiles prints the profiles in the layout of a study's group
 // table: one line per variable (or level), one column per group; shares
 // as percentages, other variables as means; assigned persons, with the
 // posterior-weighted value in brackets.
-func writeProfiles(w io.Writer, t *trajectory.PersonTable, rows []trajectory.ProfileRow, k int, labels []string) {
+func writeProfiles(w io.Writer, t *careersio.PersonTable, rows []careersio.ProfileRow, labels []string) {
+	k := len(labels)
 	fmt.Fprintln(w, "Group profiles: among persons assigned to each group (posterior-weighted in brackets)")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := []string{"Variable"}

@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/base64"
 	"flag"
 	"fmt"
-	"html/template"
 	"io"
 	"path/filepath"
 
-	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 const reportUsage = `Usage: trajkit report --model DIR [--data FILE] [--select DIR] --out report.html
@@ -32,11 +31,6 @@ Examples:
   trajkit report --model result --data example:sim630 --out report.html
   trajkit report --model result --select selection --title "Simulated careers" --out report.html
 `
-
-//go:embed report.tmpl
-var reportHTML string
-
-var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
 
 type reportFlags struct {
 	dataFlags
@@ -77,137 +71,21 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	var sel *trajectory.SelectionTable
-	var selFile *selectionFile
-	var selWarning string
+	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Sample: f.sample, Seed: f.seed}
 	if f.selectDir != "" {
-		if sel, selFile, selWarning, err = readSelection(f.selectDir); err != nil {
+		if in.Selection, err = results.ReadSelection(f.selectDir); err != nil {
 			return err
 		}
 	}
-	prof, err := readProfiles(f.model)
-	if err != nil {
+	if in.Profiles, err = results.ReadProfilesFile(f.model); err != nil {
 		return err
 	}
-	repro, err := readCSVTable(f.model, "reproduction.csv")
-	if err != nil {
+	if in.Reproduction, err = results.ReadReproductionFile(f.model); err != nil {
 		return err
 	}
-	page, err := f.page(d)
-	if err != nil {
-		return err
-	}
-	if sel != nil {
-		if page.Selection, err = selectionSection(sel, selFile, selWarning); err != nil {
-			return err
-		}
-	}
-	if prof != nil {
-		page.Profiles = profilesSection(prof)
-	}
-	if repro != nil {
-		page.Reproduction = reproductionSection(repro)
-	}
-	if err := writeAtomic(f.out, func(w io.Writer) error { return reportTemplate.Execute(w, page) }); err != nil {
+	if err := results.WriteFile(f.out, func(w io.Writer) error { return report.Render(w, in) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
 	return nil
-}
-
-// reportPage is what the template shows; every number is already written
-// as text.
-type reportPage struct {
-	Title, Subtitle, Software, Footer string
-	// FontFamily and FontURL embed the figures' font, so that the text of
-	// the inline SVG figures keeps the widths it was laid out with on
-	// machines that lack the font.
-	FontFamily         string
-	FontURL            template.URL
-	Data               []keyValue
-	DataWarnings       []string
-	Model, Criteria    []keyValue
-	Warnings           []string
-	Groups             []reportGroup
-	HasShareSE, AnyLow bool
-	CoefNote           string
-	Coefs              []coefBlock
-	Figures            []reportFigure
-	Selection          *reportSelection
-	Profiles           *reportTable
-	Reproduction       *reportTable
-}
-
-type keyValue struct{ Key, Value string }
-
-type reportGroup struct {
-	Name, Colour                                 string
-	Share, ShareSE, ShareCI, Assigned, NAssigned string
-	APP, OCC, MeanCount                          string
-	LowAPP, LowOCC                               bool
-}
-
-type coefBlock struct {
-	Name, Colour string
-	Rows         []coefRow
-}
-
-type coefRow struct{ Parameter, Estimate, SE, Z, P string }
-
-type reportFigure struct {
-	ID, Title, Caption string
-	SVG                template.HTML
-}
-
-type reportSelection struct {
-	Recommended, Reason, Note string
-	Warnings                  []string
-	Header                    []reportCell
-	Rows                      []reportRow
-	Figure                    *reportFigure
-}
-
-type reportTable struct {
-	Note   string
-	Header []reportCell
-	Rows   []reportRow
-}
-
-// reportCell is a table cell; text cells are aligned left.
-type reportCell struct {
-	Text   string
-	Number bool
-}
-
-type reportRow struct {
-	Cells []reportCell
-	Mark  bool
-}
-
-// page assembles the report of the model and data d.
-func (f *reportFlags) page(d *figureData) (*reportPage, error) {
-	m := d.model
-	p := &reportPage{
-		Title: f.title,
-		Subtitle: fmt.Sprintf("%s trajectories, %d groups, fitted by %s to %s",
-			distName(m.Distribution), len(m.Groups), m.Software, d.read.File),
-		Software: "trajkit " + trajectory.Version,
-		Footer:   fmt.Sprintf("Written by trajkit %s from %s.", trajectory.Version, filepath.Join(f.model, "model.json")),
-	}
-	if p.Title == "" {
-		p.Title = "Group-based trajectory model of " + d.read.File
-	}
-	family, ttf, err := trajectory.FigureFont()
-	if err != nil {
-		return nil, err
-	}
-	p.FontFamily = family
-	p.FontURL = template.URL("data:font/ttf;base64," + base64.StdEncoding.EncodeToString(ttf))
-	p.dataSection(d)
-	p.modelSection(m)
-	p.groupSections(m)
-	if err := p.figures(d, f.sample, f.seed); err != nil {
-		return nil, err
-	}
-	return p, nil
 }

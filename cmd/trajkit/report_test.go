@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 // writeReport fits sim630 with labelled groups, adds the profiles fixture
@@ -85,13 +86,13 @@ func TestReport(t *testing.T) {
 // model in dir: whether fit wrote them depends on its version.
 func seNote(t *testing.T, dir string) string {
 	t.Helper()
-	m, _, err := readModel(dir)
+	m, err := results.ReadModel(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, g := range m.Groups {
 		for _, se := range g.BetaSE {
-			if se != nil {
+			if se.IsDefined() {
 				return "Standard errors from model.json"
 			}
 		}
@@ -170,35 +171,26 @@ func inkOf(img image.Image) (colours, ink, total int) {
 }
 
 // TestReportWithStandardErrors gives model.json made-up standard errors
-// and intervals (trajkit does not compute them yet): the report must show
-// them, with z and p, and draw the bands.
+// and intervals, round numbers: the report must show them, with z and p,
+// and draw the bands.
 func TestReportWithStandardErrors(t *testing.T) {
-	dir := fitSim630(t, false)
-	m, _, err := readModel(dir)
+	dir := fitSim630(t, false, "--no-se")
+	m, err := results.ReadModel(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for j := range m.Groups {
 		g := &m.Groups[j]
-		se, lo, hi := 0.02, g.Share-0.04, g.Share+0.04
-		g.ShareSE, g.ShareCI = &se, &[2]float64{lo, hi}
-		g.BetaSE = make([]*float64, len(g.Beta))
+		g.ShareSE, g.ShareCI = 0.02, trajectory.Interval{g.Share - 0.04, g.Share + 0.04}
+		g.BetaSE = make([]trajectory.Float, len(g.Beta))
 		for q := range g.Beta {
-			v := 0.1
-			g.BetaSE[q] = &v
+			g.BetaSE[q] = 0.1
 		}
 		for a := range g.Curve {
-			lo, hi := 0.8*g.Curve[a].Mean, 1.25*g.Curve[a].Mean
-			g.Curve[a].MeanLo, g.Curve[a].MeanHi = &lo, &hi
+			g.Curve[a].MeanLo, g.Curve[a].MeanHi = trajectory.Float(0.8*g.Curve[a].Mean), trajectory.Float(1.25*g.Curve[a].Mean)
 		}
 	}
-	var b bytes.Buffer
-	if err := m.WriteJSON(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "model.json"), b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeModel(t, dir, m)
 	out := filepath.Join(t.TempDir(), "report.html")
 	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", out); code != 0 {
 		t.Fatalf("report: exit %d: %s", code, stderr)
@@ -223,16 +215,5 @@ func TestReportWithStandardErrors(t *testing.T) {
 	}
 	if strings.Contains(string(page), "no standard errors") {
 		t.Error("the report says there are no standard errors")
-	}
-}
-
-func TestFormatP(t *testing.T) {
-	for _, tc := range []struct {
-		p    float64
-		want string
-	}{{0.5, "0.50"}, {0.049, "0.049"}, {0.0012, "0.0012"}, {0.0009, "< 0.001"}, {1, "1.00"}} {
-		if got := formatP(tc.p); got != tc.want {
-			t.Errorf("formatP(%v) = %q, want %q", tc.p, got, tc.want)
-		}
 	}
 }

@@ -2,21 +2,23 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
 
-	"github.com/trajkit/trajkit/mixture"
+	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
+
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/figure"
+	"github.com/trajkit/trajkit/trajectory/results"
+	"github.com/trajkit/trajkit/trajectory/study/nl630"
 )
 
 const reproduceUsage = `Usage: trajkit reproduce [--data FILE --persons FILE] [--out DIR] [--seeds N]
@@ -65,7 +67,7 @@ type reproduceFlags struct {
 	personFlags
 	groups, orders, dist string
 	inflation, seeds     int
-	minShare             float64
+	minShare             minShareFlag
 	out                  string
 }
 
@@ -76,18 +78,19 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.data = "example:nl630"
 	fs.StringVar(&f.persons, "persons", "example:nl630-persons", "person file (CSV, one row per person, joined on --id): needs sex and age_first_thb")
 	fs.BoolVar(&f.dropMissing, "drop-missing", false, "leave out persons with no row in --persons (default: their figures count as missing)")
-	fs.StringVar(&f.groups, "groups", "1-6", "numbers of groups to compare")
-	fs.StringVar(&f.orders, "orders", "0-3", "per-group order search range")
-	fs.StringVar(&f.dist, "dist", "zip", "count distribution: zip or poisson")
-	fs.IntVar(&f.inflation, "inflation", 0, "inflation order of every group (ZIP)")
-	fs.Float64Var(&f.minShare, "min-share", 0.05, "smallest group share of an adequate model")
+	d := nl630.Settings()
+	fs.StringVar(&f.groups, "groups", fmt.Sprintf("%d-%d", d.MinGroups, d.MaxGroups), "numbers of groups to compare")
+	fs.StringVar(&f.orders, "orders", fmt.Sprintf("%d-%d", d.MinOrder, d.MaxOrder), "per-group order search range")
+	fs.StringVar(&f.dist, "dist", string(d.Distribution), "count distribution: zip or poisson")
+	fs.IntVar(&f.inflation, "inflation", d.Inflation, "inflation order of every group (ZIP)")
+	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, "robustness study: regenerate the synthetic cohort with seeds 1..N and run the pipeline on each")
 	fs.StringVar(&f.out, "out", "out", "output directory")
 }
 
-func (f *reproduceFlags) selectSettings() (trajectory.SelectSettings, error) {
-	var s trajectory.SelectSettings
+func (f *reproduceFlags) selectSettings(ctx context.Context) (trajectory.SelectSettings, error) {
+	s := nl630.Settings()
 	if err := f.emFlags.check(); err != nil {
 		return s, err
 	}
@@ -109,8 +112,11 @@ func (f *reproduceFlags) selectSettings() (trajectory.SelectSettings, error) {
 	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, []int{s.Inflation}); err != nil {
 		return s, usagef("%v", err)
 	}
-	s.MinShare = f.minShare
-	s.Fit = *f.emFlags.settings()
+	if err := f.minShare.check(); err != nil {
+		return s, err
+	}
+	s.MinShare = float64(f.minShare)
+	s.Fit = trajectory.Settings{Search: f.search(ctx)}
 	return s, nil
 }
 
@@ -124,7 +130,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := f.dataFlags.check(); err != nil {
 		return err
 	}
-	s, err := f.selectSettings()
+	s, err := f.selectSettings(ctx)
 	if err != nil {
 		return err
 	}
@@ -134,106 +140,84 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if f.seeds < 0 {
 		return usagef("--seeds %d: expected a number of seeds ≥ 1", f.seeds)
 	}
-	s.Fit.Context = ctx
 	if f.seeds > 0 {
 		return runSeedStudy(ctx, f.seeds, s, f.out, stdout, stderr)
 	}
-	l, err := f.load(fs)
+	l, err := f.load(fs, &f.personFlags)
 	if err != nil {
 		return err
 	}
-	full := l.careers // every observed age: figures count cases over the whole follow-up
-	if err := f.attach(l); err != nil {
-		return err
-	}
-	if missing := trajectory.MissingStudyColumns(l.persons); len(missing) > 0 {
-		l.warnings = append(l.warnings, fmt.Sprintf("the person file lacks %s: the rows that need it are not computed", strings.Join(missing, ", ")))
-	}
+	s.Fit.Data = l.Settings
 	if f.ages == "" {
-		lo, hi := trajectory.StudyWindow(l.careers)
-		var dropped []int
-		l.careers, dropped = l.careers.Restrict(lo, hi)
-		l.settings.Ages = fmt.Sprintf("%d-%d", lo, hi)
-		l.warnings = dropWindowWarnings(l.warnings)
-		if len(dropped) > 0 {
-			l.warnings = append(l.warnings, fmt.Sprintf("%d persons have no observed age in %d-%d and are left out", len(dropped), lo, hi))
-		}
+		lo, hi := nl630.Window(l.Careers)
 		fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %d persons are still observed.\n\n",
-			lo, hi, 100*trajectory.StudyWindowShare, full.Len())
+			lo, hi, 100*nl630.WindowShare, l.Careers.Len())
 	}
-	sel, err := runSelection("reproduce", l, s, stderr)
+	progress := newProgress(stderr, "reproduce")
+	r, err := nl630.Reproduce(l, s, progress.candidate)
+	progress.done()
+	if r != nil {
+		warn(stderr, r.Warnings...)
+		writeSelection(stdout, r.Selection)
+	}
 	if err != nil {
 		return err
 	}
-	writeSelection(stdout, sel)
-	if sel.Fit == nil {
-		return fmt.Errorf("no adequate model: %s", sel.Reason)
-	}
-	fit := sel.Fit
-	trajectory.LabelByShape(fit)
+	fit := r.Fit
+	fit.Warnings = append(slices.Clone(r.Warnings), fit.Warnings...)
 	fmt.Fprintln(stdout)
-	writeSummary(stdout, fit, l)
-	labels := make([]string, len(fit.Groups))
-	for j, g := range fit.Groups {
-		labels[j] = g.Label
-	}
-	var profiles []trajectory.ProfileRow
-	if l.persons != nil {
-		profiles = trajectory.Profiles(l.persons, fit.IDs, fit.Posterior, fit.Assigned, labels)
+	writeSummary(stdout, fit)
+	if r.Profiles != nil {
 		fmt.Fprintln(stdout)
-		writeProfiles(stdout, l.persons, profiles, len(fit.Groups), labels)
+		writeProfiles(stdout, l.Persons, r.Profiles, labels(fit))
 	}
-	rows := trajectory.ReproductionTable(fit, full, l.persons)
 	fmt.Fprintln(stdout)
-	writeReproduction(stdout, rows)
+	writeReproduction(stdout, r.Rows)
 
 	if err := interrupted(ctx, f.out); err != nil {
 		return err
 	}
-	if err := writeSelectionFiles(f.out, sel, &s, l); err != nil {
+	if err := results.WriteSelection(f.out, r.Selection, s); err != nil {
 		return err
 	}
-	written := []string{"model.json", "assignments.csv", "selection.csv", "selection.json"}
-	if profiles != nil {
-		if err := writeAtomic(filepath.Join(f.out, "profiles.csv"), func(w io.Writer) error { return writeProfilesCSV(w, profiles) }); err != nil {
+	written := []string{results.ModelFile, results.AssignmentsFile, results.SelectionCSV, results.SelectionJSON}
+	if r.Profiles != nil {
+		if err := results.WriteFile(filepath.Join(f.out, results.ProfilesFile), func(w io.Writer) error { return results.WriteProfiles(w, r.Profiles) }); err != nil {
 			return err
 		}
-		written = append(written, "profiles.csv")
+		written = append(written, results.ProfilesFile)
 	}
-	if err := writeAtomic(filepath.Join(f.out, "reproduction.csv"), func(w io.Writer) error { return writeReproductionCSV(w, rows) }); err != nil {
+	if err := results.WriteFile(filepath.Join(f.out, results.ReproductionFile), func(w io.Writer) error { return results.WriteReproduction(w, r.Rows) }); err != nil {
 		return err
 	}
-	written = append(written, "reproduction.csv")
-	// Figures and the report, by the plot and report commands.
-	for _, args := range [][]string{
-		{"--model", f.out, "--out", filepath.Join(f.out, "trajectories.png")},
-		{"--model", f.out, "--out", filepath.Join(f.out, "trajectories.svg")},
-		{"--model", f.out, "--kind", "selection", "--out", filepath.Join(f.out, "selection.png")},
+	written = append(written, results.ReproductionFile)
+	// The figures, at plot's defaults, and the report.
+	var ff figureFlags
+	ff.register(flag.NewFlagSet("", flag.ContinueOnError))
+	d := &figureData{fit: fit, careers: r.Careers, selection: r.Selection.Candidates}
+	for _, out := range []struct{ kind, name string }{
+		{kindTrajectories, "trajectories.png"}, {kindTrajectories, "trajectories.svg"}, {kindSelection, "selection.png"},
 	} {
-		if err := runPlot(ctx, args, io.Discard, stderr); err != nil {
+		fig, err := ff.draw(out.kind, d)
+		if err != nil {
 			return err
 		}
-		written = append(written, filepath.Base(args[len(args)-1]))
+		if err := writeFigure(filepath.Join(f.out, out.name), fig, ff.width, ff.height); err != nil {
+			return err
+		}
+		written = append(written, out.name)
 	}
-	report := []string{"--model", f.out, "--select", f.out, "--title", "Reproduction of the 630-offender four-group solution", "--out", filepath.Join(f.out, "report.html")}
-	if err := runReport(ctx, report, io.Discard, stderr); err != nil {
+	page := report.Input{
+		Title: "Reproduction of the 630-offender four-group solution", Source: filepath.Join(f.out, results.ModelFile),
+		Fit: fit, Careers: r.Careers, Selection: &results.Selection{Table: results.NewSelectionTable(r.Selection.Candidates), File: results.NewSelectionFile(r.Selection, s)},
+		Profiles: r.Profiles, Reproduction: r.Rows, Sample: 20, Seed: 1,
+	}
+	if err := results.WriteFile(filepath.Join(f.out, "report.html"), func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
 		return err
 	}
 	written = append(written, "report.html")
 	fmt.Fprintf(stdout, "\nWrote %s in %s\n", strings.Join(written, ", "), f.out)
 	return nil
-}
-
-// dropWindowWarnings removes the reader's warnings about sparse ends of the
-// age grid, which the study window takes care of.
-func dropWindowWarnings(w []string) []string {
-	var out []string
-	for _, s := range w {
-		if !strings.Contains(s, "a polynomial through so few careers") {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func tick(ok bool, v float64) string {
@@ -246,7 +230,7 @@ func tick(ok bool, v float64) string {
 	return "✘"
 }
 
-func fmtRepro(r trajectory.ReproRow) string {
+func fmtRepro(r results.ReproRow) string {
 	switch {
 	case math.IsNaN(r.Reproduced):
 		return "-"
@@ -258,7 +242,7 @@ func fmtRepro(r trajectory.ReproRow) string {
 	return fmt.Sprintf("%.1f", r.Reproduced)
 }
 
-func writeReproduction(w io.Writer, rows []trajectory.ReproRow) {
+func writeReproduction(w io.Writer, rows []results.ReproRow) {
 	fmt.Fprintln(w, "Published vs reproduced")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "Row\tPublished\tReproduced\tTolerance\tOK")
@@ -273,42 +257,15 @@ func writeReproduction(w io.Writer, rows []trajectory.ReproRow) {
 	fmt.Fprintf(w, "%d of %d rows within tolerance.\n", ok, len(rows))
 }
 
-func writeReproductionCSV(w io.Writer, rows []trajectory.ReproRow) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"row", "published", "reproduced", "tolerance", "ok"})
-	for _, r := range rows {
-		v := ""
-		if !math.IsNaN(r.Reproduced) {
-			v = strconv.FormatFloat(r.Reproduced, 'f', 2, 64)
-		}
-		cw.Write([]string{r.Row, r.Published, v, r.Tolerance, strconv.FormatBool(r.OK)})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// seedResult is the outcome of the pipeline on one regenerated cohort.
-type seedResult struct {
-	seed      uint64
-	groups    int
-	shares    map[string]float64 // by label
-	agreement float64            // share of persons whose label is their true group
-	err       string
-}
-
 // runSeedStudy regenerates the synthetic cohort with seeds 1..n, runs the
-// pipeline on each (seeds in parallel, each single-threaded), and reports
-// how often four groups are picked, each share is within five points, and
-// the assigned labels agree with the true groups.
+// pipeline on each, and reports how often four groups are picked, each
+// share is within its published tolerance, and the assigned labels agree
+// with the true groups.
 func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out string, stdout, stderr io.Writer) error {
-	results := make([]seedResult, n)
 	progress := newProgress(stderr, "reproduce --seeds")
-	done := 0
-	threads := s.Fit.Threads
-	s.Fit.Threads = 1
 	var mu sync.Mutex
-	mixture.ForEach(n, threads, func(j int) {
-		results[j] = reproduceSeed(uint64(j+1), s)
+	done := 0
+	rs := nl630.SeedStudy(n, s, func() {
 		mu.Lock()
 		done++
 		progress.update(fmt.Sprintf("%d of %d cohorts", done, n))
@@ -317,82 +274,44 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out s
 	progress.done()
 	if err := ctx.Err(); err != nil {
 		finished := 0
-		for _, r := range results {
-			if r.err == "" {
+		for _, r := range rs {
+			if r.Err == "" {
 				finished++
 			}
 		}
 		return fmt.Errorf("seed study interrupted with %d of %d cohorts finished: %w", finished, n, err)
 	}
-	published := map[string]float64{trajectory.LabelLowRate: 0.36, trajectory.LabelEarlyPeak: 0.28, trajectory.LabelLatePeak: 0.21, trajectory.LabelHighRate: 0.15}
-	order := []string{trajectory.LabelLowRate, trajectory.LabelEarlyPeak, trajectory.LabelLatePeak, trajectory.LabelHighRate}
-	four, failed := 0, 0
-	within := map[string]int{}
-	var agree []float64
-	for _, r := range results {
-		if r.err != "" {
-			failed++
-			continue
-		}
-		if r.groups == 4 {
-			four++
-		}
-		for _, l := range order {
-			if v, ok := r.shares[l]; ok && math.Abs(v-published[l]) <= 0.05 {
-				within[l]++
-			}
-		}
-		agree = append(agree, r.agreement)
+	sum := nl630.Summarise(rs)
+	fmt.Fprintf(stdout, "Robustness of the reproduction: %d synthetic cohorts (seeds 1-%d), %d failed\n", n, n, sum.Failed)
+	fmt.Fprintf(stdout, "  four groups recommended: %d of %d (%.0f%%)\n", sum.FourGroups, n, 100*float64(sum.FourGroups)/float64(n))
+	for _, l := range nl630.Labels {
+		fig := nl630.Lookup("share-" + l)
+		fmt.Fprintf(stdout, "  %-10s share within %s of %s: %d of %d\n", l, fig.Tolerance(), fig.Published, sum.Within[l], n)
 	}
-	fmt.Fprintf(stdout, "Robustness of the reproduction: %d synthetic cohorts (seeds 1-%d), %d failed\n", n, n, failed)
-	fmt.Fprintf(stdout, "  four groups recommended: %d of %d (%.0f%%)\n", four, n, 100*float64(four)/float64(n))
-	for _, l := range order {
-		fmt.Fprintf(stdout, "  %-10s share within 5 points of %.0f%%: %d of %d\n", l, 100*published[l], within[l], n)
-	}
-	if len(agree) > 0 {
-		sort.Float64s(agree)
+	if a := sum.Agreement; len(a) > 0 {
 		fmt.Fprintf(stdout, "  persons whose assigned label is their true group: median %.1f%% (range %.1f%%-%.1f%%)\n",
-			100*agree[len(agree)/2], 100*agree[0], 100*agree[len(agree)-1])
+			100*a[len(a)/2], 100*a[0], 100*a[len(a)-1])
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	path := filepath.Join(out, "seeds.csv")
-	err := writeAtomic(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		head := []string{"seed", "groups"}
-		for _, l := range order {
-			head = append(head, "share_"+l)
-		}
-		cw.Write(append(head, "agreement", "error"))
-		for _, r := range results {
-			rec := []string{strconv.FormatUint(r.seed, 10), strconv.Itoa(r.groups)}
-			for _, l := range order {
-				v, ok := r.shares[l]
-				if !ok {
-					v = math.NaN()
-				}
-				rec = append(rec, formatFloat(v))
-			}
-			cw.Write(append(rec, formatFloat(r.agreement), r.err))
-		}
-		cw.Flush()
-		return cw.Error()
-	})
-	if err != nil {
+	path := filepath.Join(out, nl630.SeedsFile)
+	if err := results.WriteFile(path, func(w io.Writer) error { return nl630.WriteSeeds(w, rs) }); err != nil {
 		return err
 	}
-	sharesByLabel := map[string][]float64{}
-	for _, r := range results {
-		for _, l := range order {
-			v, ok := r.shares[l]
+	shares := map[string][]float64{}
+	published := map[string]float64{}
+	for _, l := range nl630.Labels {
+		published[l] = nl630.Share(l)
+		for _, r := range rs {
+			v, ok := r.Shares[l]
 			if !ok {
 				v = math.NaN()
 			}
-			sharesByLabel[l] = append(sharesByLabel[l], v)
+			shares[l] = append(shares[l], v)
 		}
 	}
-	fig, err := trajectory.ShareStudyPlot(order, sharesByLabel, published, fmt.Sprintf("Shares recovered from %d synthetic cohorts", n))
+	fig, err := figure.ShareStudyPlot(nl630.Labels, shares, published, fmt.Sprintf("Shares recovered from %d synthetic cohorts", n))
 	if err != nil {
 		return err
 	}
@@ -402,42 +321,4 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out s
 	}
 	fmt.Fprintf(stdout, "\nWrote %s and %s\n", path, figPath)
 	return nil
-}
-
-func reproduceSeed(seed uint64, s trajectory.SelectSettings) seedResult {
-	r := seedResult{seed: seed, shares: map[string]float64{}, agreement: math.NaN()}
-	sim, err := trajectory.SimulateNL630(630, seed)
-	if err != nil {
-		r.err = err.Error()
-		return r
-	}
-	c := sim.Careers
-	lo, hi := trajectory.StudyWindow(c)
-	w, _ := c.Restrict(lo, hi)
-	sel, err := trajectory.Select(w, s)
-	if err != nil || sel.Fit == nil {
-		r.err = "no adequate model"
-		if err != nil {
-			r.err = err.Error()
-		}
-		return r
-	}
-	fit := sel.Fit
-	trajectory.LabelByShape(fit)
-	r.groups = len(fit.Groups)
-	for _, g := range fit.Groups {
-		r.shares[g.Label] += g.Share
-	}
-	truth := map[string]string{}
-	for i, id := range c.IDs {
-		truth[id] = sim.Labels[sim.Groups[i]]
-	}
-	hit := 0
-	for i, id := range fit.IDs {
-		if fit.Groups[fit.Assigned[i]].Label == truth[id] {
-			hit++
-		}
-	}
-	r.agreement = float64(hit) / float64(len(fit.IDs))
-	return r
 }

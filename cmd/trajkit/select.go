@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 const selectUsage = `Usage: trajkit select --data FILE|example:NAME --groups LO-HI [flags]
@@ -55,7 +52,7 @@ type selectFlags struct {
 	groups, order, orders, dist, out string
 	inflation                        int
 	cv                               int
-	minShare                         float64
+	minShare                         minShareFlag
 }
 
 func (f *selectFlags) register(fs *flag.FlagSet) {
@@ -67,13 +64,13 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
 	fs.IntVar(&f.inflation, "inflation", 0, "ZIP: inflation order of every group, -1 (none) to 3")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
-	fs.Float64Var(&f.minShare, "min-share", 0.05, "smallest group share of an adequate model")
+	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
 }
 
 // settings checks the flags and returns the selection settings.
-func (f *selectFlags) settings(fs *flag.FlagSet) (trajectory.SelectSettings, error) {
+func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajectory.SelectSettings, error) {
 	var s trajectory.SelectSettings
 	if err := f.dataFlags.check(); err != nil {
 		return s, err
@@ -123,26 +120,12 @@ func (f *selectFlags) settings(fs *flag.FlagSet) (trajectory.SelectSettings, err
 		return s, usagef("--cv %d: expected 0 (none) or at least 2 folds", f.cv)
 	}
 	s.CV = f.cv
-	if !(f.minShare >= 0 && f.minShare < 1) {
-		return s, usagef("--min-share %v: expected a share in [0, 1)", f.minShare)
+	if err := f.minShare.check(); err != nil {
+		return s, err
 	}
-	s.MinShare = f.minShare
-	s.Fit = *f.emFlags.settings()
+	s.MinShare = float64(f.minShare)
+	s.Fit = trajectory.Settings{Search: f.search(ctx)}
 	return s, checkOut(f.out)
-}
-
-// parseRange parses LO-HI or a single number.
-func parseRange(v, name string) (int, int, error) {
-	a, b, ok := strings.Cut(v, "-")
-	if !ok {
-		b = a
-	}
-	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
-	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
-	if err1 != nil || err2 != nil || lo > hi {
-		return 0, 0, usagef("--%s %q: expected LO-HI, e.g. 1-6, or one number", name, v)
-	}
-	return lo, hi, nil
 }
 
 func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -152,19 +135,20 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, selectUsage, args, stdout); err != nil {
 		return err
 	}
-	s, err := f.settings(fs)
+	s, err := f.settings(ctx, fs)
 	if err != nil {
 		return err
 	}
-	l, err := f.load(fs)
+	l, err := f.load(fs, nil)
 	if err != nil {
 		return err
 	}
-	if s.MaxGroups > l.careers.Len() {
-		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.careers.Len())
+	if s.MaxGroups > l.Careers.Len() {
+		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.Careers.Len())
 	}
-	s.Fit.Context = ctx
-	sel, err := runSelection("select", l, s, stderr)
+	s.Fit.Data = l.Settings
+	warn(stderr, l.Warnings...)
+	sel, err := runSelection("select", l.Careers, s, stderr)
 	if err != nil {
 		return err
 	}
@@ -175,35 +159,37 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := interrupted(ctx, f.out); err != nil {
 		return err
 	}
-	if err := writeSelectionFiles(f.out, sel, &s, l); err != nil {
+	if err := results.WriteSelection(f.out, sel, s); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nWrote %s, %s", filepath.Join(f.out, "selection.csv"), filepath.Join(f.out, "selection.json"))
+	fmt.Fprintf(stdout, "\nWrote %s, %s", filepath.Join(f.out, results.SelectionCSV), filepath.Join(f.out, results.SelectionJSON))
 	if sel.Fit != nil {
-		fmt.Fprintf(stdout, " and the recommended model in %s", filepath.Join(f.out, "recommended"))
+		fmt.Fprintf(stdout, " and the recommended model in %s", filepath.Join(f.out, results.RecommendedDir))
 	}
 	fmt.Fprintln(stdout)
 	return nil
 }
 
-// runSelection prints the data's warnings, then runs the model selection
-// with a progress line on stderr when it is a terminal.
-func runSelection(name string, l *loaded, s trajectory.SelectSettings, stderr io.Writer) (*trajectory.Selection, error) {
-	warn(stderr, l.warnings...)
+// runSelection runs the model selection with a progress line on stderr
+// when it is a terminal.
+func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSettings, stderr io.Writer) (*trajectory.Selection, error) {
 	progress := newProgress(stderr, name)
-	s.Progress = func(done int, c *trajectory.Candidate) {
-		progress.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, joinInts(c.Orders)))
-	}
-	sel, err := trajectory.Select(l.careers, s)
+	s.Progress = progress.candidate
+	sel, err := trajectory.Select(c, s)
 	progress.done()
 	return sel, err
+}
+
+// candidate reports a model search's progress.
+func (p *progress) candidate(done int, c *trajectory.Candidate) {
+	p.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, joinInts(c.Orders)))
 }
 
 func joinInts(v []int) string { return trajectory.FormatOrders(v) }
 
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "K\tOrders\tLog-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tMin share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
+	fmt.Fprintln(tw, "K\tOrders\tLog-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
 	for _, c := range sel.Candidates {
 		mark := ""
 		if c == sel.Recommended {
@@ -211,7 +197,7 @@ func writeSelection(w io.Writer, sel *trajectory.Selection) {
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, joinInts(c.Orders)+mark,
 			c.LogLik, c.NumParams, c.BICPersons, c.BICObs, c.AIC, fmtNum(c.Entropy, 3), fmtNum(c.MinAPP, 3), fmtNum(c.MinOCC, 1),
-			c.MinShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4))
+			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -227,123 +213,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// selectionJSON is the form of selection.json.
-type selectionJSON struct {
-	Recommended *candidateJSON `json:"recommended"`
-	Reason      string         `json:"reason"`
-	BestBIC     *candidateJSON `json:"best_bic"`
-	RunnerUp    *candidateJSON `json:"runner_up"`
-	// DeltaBIC is the runner-up's BIC minus the recommended one's, read as
-	// 2 ln(Bayes factor) in KassRaftery.
-	DeltaBIC    *float64      `json:"delta_bic"`
-	KassRaftery string        `json:"kass_raftery,omitempty"`
-	Criteria    criteriaJSON  `json:"criteria"`
-	Candidates  int           `json:"candidates"`
-	Data        any           `json:"data"`
-	Settings    selectSetJSON `json:"settings"`
-}
-
-type candidateJSON struct {
-	Groups          int      `json:"groups"`
-	Orders          []int    `json:"orders"`
-	InflationOrders []int    `json:"inflation_orders"`
-	LogLik          float64  `json:"loglik"`
-	NParams         int      `json:"n_params"`
-	BICPersons      float64  `json:"bic_persons"`
-	BICObs          float64  `json:"bic_obs"`
-	AIC             float64  `json:"aic"`
-	Adequate        bool     `json:"adequate"`
-	CVLogLik        *float64 `json:"cv_loglik,omitempty"`
-	CVE             *float64 `json:"cve,omitempty"`
-}
-
-type criteriaJSON struct {
-	MinAPP   float64 `json:"min_app"`
-	MinOCC   float64 `json:"min_occ"`
-	MinShare float64 `json:"min_share"`
-	Rule     string  `json:"rule"`
-}
-
-type selectSetJSON struct {
-	Distribution trajectory.Distribution `json:"distribution"`
-	Groups       [2]int                  `json:"groups"`
-	Orders       [2]int                  `json:"orders"`
-	Inflation    int                     `json:"inflation"`
-	CV           int                     `json:"cv"`
-	Seed         uint64                  `json:"seed"`
-	Starts       int                     `json:"starts"`
-}
-
-func candJSON(c *trajectory.Candidate) *candidateJSON {
-	if c == nil {
-		return nil
-	}
-	return &candidateJSON{Groups: c.Groups, Orders: c.Orders, InflationOrders: c.Inflation, LogLik: c.LogLik, NParams: c.NumParams,
-		BICPersons: c.BICPersons, BICObs: c.BICObs, AIC: c.AIC, Adequate: c.Adequate, CVLogLik: finitePtr(c.CVLogLik), CVE: finitePtr(c.CVE)}
-}
-
-func finitePtr(x float64) *float64 {
-	if formatFloat(x) == "" {
-		return nil
-	}
-	return &x
-}
-
-// writeSelectionFiles writes selection.csv, selection.json and the
-// recommended model.
-func writeSelectionFiles(dir string, sel *trajectory.Selection, s *trajectory.SelectSettings, l *loaded) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	err := writeAtomic(filepath.Join(dir, "selection.csv"), func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"groups", "orders", "inflation_orders", "loglik", "n_params", "bic_persons", "bic_obs", "aic", "entropy",
-			"min_app", "min_occ", "min_share", "starts_reached_best", "adequate", "cv_loglik", "cve", "recommended"})
-		for _, c := range sel.Candidates {
-			cw.Write([]string{strconv.Itoa(c.Groups), joinInts(c.Orders), joinInts(c.Inflation), formatFloat(c.LogLik), strconv.Itoa(c.NumParams),
-				formatFloat(c.BICPersons), formatFloat(c.BICObs), formatFloat(c.AIC), formatFloat(c.Entropy), formatFloat(c.MinAPP),
-				formatFloat(c.MinOCC), formatFloat(c.MinShare), strconv.Itoa(c.ReachedBest), strconv.FormatBool(c.Adequate),
-				formatFloat(c.CVLogLik), formatFloat(c.CVE), strconv.FormatBool(c == sel.Recommended)})
-		}
-		cw.Flush()
-		return cw.Error()
-	})
-	if err != nil {
-		return err
-	}
-	sj := selectionJSON{
-		Recommended: candJSON(sel.Recommended),
-		Reason:      sel.Reason,
-		BestBIC:     candJSON(sel.BestBIC),
-		RunnerUp:    candJSON(sel.RunnerUp),
-		Criteria: criteriaJSON{MinAPP: trajectory.MinAPP, MinOCC: trajectory.MinOCC, MinShare: s.MinShare,
-			Rule: "among candidates with APP >= 0.7 and OCC >= 5 in every group, smallest share >= min_share and converged, the lowest bic_persons"},
-		Candidates: len(sel.Candidates),
-		Data:       l.settings,
-		Settings: selectSetJSON{Distribution: s.Distribution, Groups: [2]int{s.MinGroups, s.MaxGroups}, Orders: [2]int{s.MinOrder, s.MaxOrder},
-			Inflation: s.Inflation, CV: s.CV, Seed: s.Fit.Seed, Starts: s.Fit.Starts},
-	}
-	if sel.Recommended != nil && sel.RunnerUp != nil {
-		d := sel.RunnerUp.BICPersons - sel.Recommended.BICPersons
-		sj.DeltaBIC = &d
-		sj.KassRaftery = trajectory.KassRaftery(d)
-	}
-	err = writeAtomic(filepath.Join(dir, "selection.json"), func(w io.Writer) error {
-		b, err := json.MarshalIndent(sj, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
-	})
-	if err != nil || sel.Fit == nil {
-		return err
-	}
-	mf := sel.Fit.File(&s.Fit, l.settings)
-	if err := writeFitOutputs(filepath.Join(dir, "recommended"), mf, sel.Fit); err != nil {
-		return err
-	}
-	return writeFitOutputs(dir, mf, sel.Fit)
 }

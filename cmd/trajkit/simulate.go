@@ -5,11 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
+	"github.com/trajkit/trajkit/trajectory/study/nl630"
 )
 
 const simulateUsageHead = `Usage: trajkit simulate (--model DIR/model.json | --preset NAME) --out DIR [flags]
@@ -44,10 +45,14 @@ Read them back with, for example:
   trajkit fit --data nl630/long.csv --ages 12-40 --groups 4 --dist zip
 `
 
+// presets are the named settings of simulate: the model package's and the
+// study's.
+var presets = append(slices.Clone(trajectory.Presets), nl630.Preset)
+
 var simulateUsage = func() string {
 	var b strings.Builder
 	b.WriteString(simulateUsageHead)
-	for _, p := range trajectory.Presets {
+	for _, p := range presets {
 		fmt.Fprintf(&b, "  %-8s %s\n", p.Name, wrap(p.Description, 66, "           "))
 		fmt.Fprintf(&b, "           default %d persons, seed %d\n", p.Persons, p.Seed)
 	}
@@ -94,8 +99,8 @@ func wrap(text string, width int, indent string) string {
 }
 
 func presetNames() string {
-	names := make([]string, len(trajectory.Presets))
-	for j, p := range trajectory.Presets {
+	names := make([]string, len(presets))
+	for j, p := range presets {
 		names[j] = p.Name
 	}
 	return strings.Join(names, ", ")
@@ -116,7 +121,7 @@ func (f *simulateFlags) check(fs *flag.FlagSet) error {
 		return usagef("--persons: expected a number of persons ≥ 1, got %d", f.persons)
 	}
 	if f.preset != "" {
-		p, err := trajectory.LookupPreset(f.preset)
+		p, err := trajectory.LookupPreset(presets, f.preset)
 		if err != nil {
 			return usagef("--preset: %v", err)
 		}
@@ -165,17 +170,18 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		source string
 	)
 	if f.preset != "" {
-		p, _ := trajectory.LookupPreset(f.preset)
+		p, _ := trajectory.LookupPreset(presets, f.preset)
 		var err error
 		if s, err = p.Generate(f.persons, f.seed); err != nil {
 			return err
 		}
 		source = "preset " + p.Name
 	} else {
-		m, path, err := readModel(f.model)
+		m, err := results.ReadModel(f.model)
 		if err != nil {
 			return err
 		}
+		path := f.model
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}
@@ -185,7 +191,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		source = path
 	}
-	names, err := writeSimulated(ctx, f.out, s)
+	names, err := results.WriteSimulated(ctx, f.out, s)
 	if err != nil {
 		return err
 	}
@@ -196,46 +202,15 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-// writeSimulated writes the files of a simulated data set into dir and
-// returns their paths; once ctx is cancelled it writes no further file.
-func writeSimulated(ctx context.Context, dir string, s *trajectory.Simulated) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	type outFile struct {
-		name  string
-		write func(io.Writer) error
-	}
-	files := []outFile{{"long.csv", s.Careers.WriteLong}, {"wide.csv", s.Careers.WriteWide}, {"truth.csv", s.WriteTruth}}
-	if s.Persons != nil {
-		files = append(files, outFile{"persons.csv", s.Persons.WriteCSV})
-	}
-	var names []string
-	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := interrupted(ctx, path); err != nil {
-			return names, fmt.Errorf("%d of %d files written; %w", len(names), len(files), err)
-		}
-		if err := writeAtomic(path, f.write); err != nil {
-			return names, err
-		}
-		names = append(names, path)
-	}
-	return names, nil
-}
-
 // groupCounts lists the number of persons in each true group.
 func groupCounts(s *trajectory.Simulated) string {
-	k := 0
-	for _, g := range s.Groups {
-		k = max(k, g+1)
-	}
+	k := slices.Max(s.Groups)
 	if s.Labels != nil {
 		k = len(s.Labels)
 	}
 	n := make([]int, k)
 	for _, g := range s.Groups {
-		n[g]++
+		n[g-1]++
 	}
 	var b strings.Builder
 	for j, v := range n {

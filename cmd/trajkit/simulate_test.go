@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/trajkit/trajkit/data"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 )
 
 func readFiles(t *testing.T, dir string, names ...string) map[string][]byte {
@@ -54,15 +56,15 @@ func TestSimulatePreset(t *testing.T) {
 			t.Errorf("%s: seeds 3 and 4 gave the same file", n)
 		}
 	}
-	long, _, err := trajectory.ReadCareersFile(filepath.Join(base, "a", "long.csv"), trajectory.ReadOptions{Exposure: "exposure"})
+	long, _, err := careersio.ReadCareersFile(filepath.Join(base, "a", "long.csv"), careersio.ReadOptions{Exposure: "exposure"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wide, _, err := trajectory.ReadCareersFile(filepath.Join(base, "a", "wide.csv"), trajectory.ReadOptions{Exposure: "e"})
+	wide, _, err := careersio.ReadCareersFile(filepath.Join(base, "a", "wide.csv"), careersio.ReadOptions{Exposure: "e"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := trajectory.LookupPreset("default")
+	p, _ := trajectory.LookupPreset(trajectory.Presets, "default")
 	s, err := p.Generate(500, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +80,8 @@ func TestSimulatePreset(t *testing.T) {
 		t.Fatalf("truth.csv: header %v, %d rows", rows[0], len(rows)-1)
 	}
 	for i, r := range rows[1:] {
-		if r[0] != s.Careers.IDs[i] || r[1] != string(rune('1'+s.Groups[i])) {
-			t.Fatalf("truth.csv row %d: %v, want id %s group %d", i+1, r, s.Careers.IDs[i], s.Groups[i]+1)
+		if r[0] != s.Careers.IDs[i] || r[1] != strconv.Itoa(s.Groups[i]) {
+			t.Fatalf("truth.csv row %d: %v, want id %s group %d", i+1, r, s.Careers.IDs[i], s.Groups[i])
 		}
 	}
 	if _, err := os.Stat(filepath.Join(base, "a", "persons.csv")); !os.IsNotExist(err) {
@@ -99,7 +101,7 @@ func TestSimulateFromModel(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("simulate: exit %d: %s", code, stderr)
 	}
-	c, _, err := trajectory.ReadCareersFile(filepath.Join(out, "long.csv"), trajectory.ReadOptions{Exposure: "exposure"})
+	c, _, err := careersio.ReadCareersFile(filepath.Join(out, "long.csv"), careersio.ReadOptions{Exposure: "exposure"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,20 +10,18 @@ import (
 	"github.com/trajkit/trajkit/trajectory"
 )
 
-var powerNames = []string{"Intercept", "Linear", "Quadratic", "Cubic", "Quartic", "Quintic"}
-
 // writeSummary prints a fit in the layout of traj's output: per group its
 // coefficients, share and adequacy diagnostics, then the criteria and the
 // multi-start report.
-func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
-	m := f.Model
+func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	dist := "Poisson"
-	if m.Distribution == trajectory.ZIP {
+	if f.Distribution == trajectory.ZIP {
 		dist = "zero-inflated Poisson"
 	}
+	data := f.Settings.Data
 	fmt.Fprintf(w, "Group-based trajectory model: %s, %d groups\n", dist, len(f.Groups))
 	fmt.Fprintf(w, "Data: %s (%s), %d persons, %d person-age observations, ages %d-%d\n",
-		l.settings.File, l.settings.Format, f.NumPersons, f.NumObs, f.MinAge, f.MaxAge)
+		data.File, data.Format, f.NumPersons, f.NumObs, f.MinAge(), f.MaxAge())
 	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
 
 	se := f.Inference != nil
@@ -39,38 +37,38 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 			fmt.Fprintf(w, "%s: share %.1f%%\n", name, 100*g.Share)
 			fmt.Fprintf(w, "  %-24s %12s\n", "Parameter", "Estimate")
 		}
-		row := func(label string, b float64, ses []float64, p int) {
+		row := func(label string, b float64, ses []trajectory.Float, p int) {
 			if !se {
 				fmt.Fprintf(w, "  %-24s %12.5f\n", label, b)
 				return
 			}
-			s := ses[p]
+			s := float64(ses[p])
 			z := b / s
 			fmt.Fprintf(w, "  %-24s %12.5f %10s %9s %8s\n", label, b, fmtNum(s, 5), fmtNum(z, 2), fmtNum(math.Erfc(math.Abs(z)/math.Sqrt2), 4))
 		}
 		for p, b := range g.Beta {
-			row(powerNames[p], b, g.BetaSE, p)
+			row(trajectory.PowerName(p), b, g.BetaSE, p)
 		}
-		for p, b := range g.TcovCoef {
-			row(f.TcovNames[p], b, g.TcovSE, p)
+		for p, b := range g.TcovCoef.Values {
+			row(g.TcovCoef.Names[p], b, floats(g.TcovSE.Values), p)
 		}
 		if g.InflationOrder >= 0 {
 			for p, c := range g.Inflation {
-				row("Inflation "+strings.ToLower(powerNames[p]), c, g.InflationSE, p)
+				row("Inflation "+strings.ToLower(trajectory.PowerName(p)), c, g.InflationSE, p)
 			}
 		}
 		fmt.Fprintln(w)
 	}
 
-	if f.Risk != nil {
+	if f.Risk() != nil {
 		writeMembership(w, f)
 	}
-	fmt.Fprintln(w, "Adequacy (Nagin 2005): APP >= 0.7 and OCC >= 5 in every group")
+	fmt.Fprintf(w, "Adequacy (Nagin 2005): APP >= %g and OCC >= %g in every group\n", trajectory.MinAPP, trajectory.MinOCC)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "Group\tShare %\tAssigned %\tN assigned\tAPP\tOCC\tMean count\t")
 	for j, g := range f.Groups {
 		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%d\t%s\t%s\t%.3f\t\n", j+1, 100*g.Share, 100*g.AssignedShare, g.NAssigned,
-			fmtNum(g.APP, 3), fmtNum(g.OCC, 1), g.MeanCount())
+			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1), g.MeanCount)
 	}
 	tw.Flush()
 
@@ -82,7 +80,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 	fmt.Fprintf(tw, "BIC (N = %d observations)\t%.3f\n", f.NumObs, f.BICObs)
 	fmt.Fprintf(tw, "AIC\t%.3f\n", f.AIC)
 	fmt.Fprintf(tw, "traj's BIC (larger is better)\t%.3f (persons), %.3f (observations)\n", -f.BICPersons/2, -f.BICObs/2)
-	fmt.Fprintf(tw, "Relative entropy\t%s\n", fmtNum(f.Entropy, 4))
+	fmt.Fprintf(tw, "Relative entropy\t%s\n", fmtNum(float64(f.Entropy), 4))
 	tw.Flush()
 
 	st := f.Starts
@@ -112,7 +110,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted, l *loaded) {
 	}
 	fmt.Fprintf(w, "Status: %s after %d iterations\n", f.Status, f.Iterations)
 	for _, warn := range f.Warnings {
-		fmt.Fprintf(w, "Warning: %s\n", warn)
+		fmt.Fprintf(w, "Warning: %s%s\n", warn, flagHint(warn.Kind))
 	}
 }
 
@@ -134,39 +132,51 @@ func fmtNum(x float64, digits int) string {
 // against the reference, each coefficient with its SE, odds ratio and 95%
 // interval; then a Wald test per risk factor.
 func writeMembership(w io.Writer, f *trajectory.Fitted) {
-	names := append([]string{"(intercept)"}, f.Risk.Names...)
-	fmt.Fprintf(w, "Membership (multinomial logit; reference group %d)\n", f.Reference+1)
-	for v, ref := range f.Risk.Reference {
-		if ref != "" {
-			fmt.Fprintf(w, "  %s: indicators against level %q\n", f.Risk.Variables[v], ref)
+	risk, cov := f.Risk(), f.Covariates
+	fmt.Fprintf(w, "Membership (multinomial logit; reference group %d)\n", cov.Reference)
+	for v, base := range risk.BaseLevels {
+		if base != "" {
+			fmt.Fprintf(w, "  %s: indicators against level %q\n", risk.Variables[v], base)
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "Group\tCovariate\tLog-odds\tSE\tOdds ratio\t95% CI\tP>|z|\t")
 	for j, g := range f.Groups {
-		if j == f.Reference {
+		if j+1 == cov.Reference {
 			continue
 		}
-		for a, n := range names {
-			b := g.MembershipCoef[a]
+		for a, n := range g.MembershipCoef.Names {
+			b := g.MembershipCoef.Values[a]
 			se := math.NaN()
-			if g.MembershipSE != nil {
-				se = g.MembershipSE[a]
+			if g.MembershipSE.Values != nil {
+				se = g.MembershipSE.Values[a]
 			}
 			ci := "-"
 			if !math.IsNaN(se) {
-				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-1.959963984540054*se), math.Exp(b+1.959963984540054*se))
+				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-z975*se), math.Exp(b+z975*se))
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, n, b, fmtNum(se, 4), math.Exp(b), ci,
 				fmtNum(math.Erfc(math.Abs(b/se)/math.Sqrt2), 4))
 		}
 	}
 	tw.Flush()
-	if len(f.Wald) > 0 {
+	if len(cov.Wald) > 0 {
 		fmt.Fprintln(w, "Wald tests (all coefficients of a risk factor zero):")
-		for _, t := range f.Wald {
-			fmt.Fprintf(w, "  %-24s chi2 = %s, df = %d, p = %s\n", t.Variable, fmtNum(t.Chi2, 2), t.DF, fmtNum(t.P, 4))
+		for _, t := range cov.Wald {
+			fmt.Fprintf(w, "  %-24s chi2 = %s, df = %d, p = %s\n", t.Variable, fmtNum(float64(t.Chi2), 2), t.DF, fmtNum(float64(t.P), 4))
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// z975 is the 97.5% quantile of the standard normal distribution.
+const z975 = 1.959963984540054
+
+// floats converts undefined-or-number values to Floats.
+func floats(v []float64) []trajectory.Float {
+	out := make([]trajectory.Float, len(v))
+	for j, x := range v {
+		out[j] = trajectory.Float(x)
+	}
+	return out
 }

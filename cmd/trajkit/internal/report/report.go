@@ -1,0 +1,169 @@
+// Package report writes trajkit's HTML report of a fitted model: one
+// self-contained page with the data summary, the model and its fit, the
+// groups with their adequacy diagnostics, the coefficients, the figures
+// (inline SVG), the model selection, the group profiles and, for a
+// reproduction, the published-versus-reproduced table. It has no links to
+// other files and no scripts, and prints as it shows.
+package report
+
+import (
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/figure"
+	"github.com/trajkit/trajkit/trajectory/results"
+)
+
+//go:embed report.tmpl
+var pageHTML string
+
+var pageTemplate = template.Must(template.New("report").Parse(pageHTML))
+
+// Input is what a report shows.
+type Input struct {
+	// Title heads the page; empty means "Group-based trajectory model of
+	// FILE".
+	Title string
+	// Source says where the fit was read from, for the footer.
+	Source string
+	// Fit is the model, with its per-person fields (posteriors) in the
+	// order of Careers, the persons it was fitted to.
+	Fit     *trajectory.Fitted
+	Careers *trajectory.Careers
+	// Selection is a model search to show; nil for none.
+	Selection *results.Selection
+	// Profiles and Reproduction are tables to show; nil for none.
+	Profiles     []careersio.ProfileRow
+	Reproduction []results.ReproRow
+	// Sample persons per group (0: 20) from Seed are drawn in the careers
+	// figure.
+	Sample int
+	Seed   uint64
+}
+
+// Render writes the report of in to w.
+func Render(w io.Writer, in *Input) error {
+	p, err := newPage(in)
+	if err != nil {
+		return err
+	}
+	return pageTemplate.Execute(w, p)
+}
+
+// page is what the template shows; every number is already written
+// as text.
+type page struct {
+	Title, Subtitle, Software, Footer string
+	// FontFamily and FontURL embed the figures' font, so that the text of
+	// the inline SVG figures keeps the widths it was laid out with on
+	// machines that lack the font.
+	FontFamily         string
+	FontURL            template.URL
+	Data               []keyValue
+	DataWarnings       []string
+	Model, Criteria    []keyValue
+	Warnings           []string
+	Groups             []groupRow
+	HasShareSE, AnyLow bool
+	CoefNote           string
+	Coefs              []coefBlock
+	Figures            []figureBox
+	Selection          *selectionBox
+	Profiles           *table
+	Reproduction       *table
+}
+
+type keyValue struct{ Key, Value string }
+
+type groupRow struct {
+	Name, Colour                                 string
+	Share, ShareSE, ShareCI, Assigned, NAssigned string
+	APP, OCC, MeanCount                          string
+	LowAPP, LowOCC                               bool
+}
+
+type coefBlock struct {
+	Name, Colour string
+	Rows         []coefRow
+}
+
+type coefRow struct{ Parameter, Estimate, SE, Z, P string }
+
+type figureBox struct {
+	ID, Title, Caption string
+	SVG                template.HTML
+}
+
+type selectionBox struct {
+	Recommended, Reason, Note string
+	Warnings                  []string
+	Header                    []cell
+	Rows                      []row
+	Figure                    *figureBox
+}
+
+type table struct {
+	Note   string
+	Header []cell
+	Rows   []row
+}
+
+// cell is a table cell; text cells are aligned left.
+type cell struct {
+	Text   string
+	Number bool
+}
+
+type row struct {
+	Cells []cell
+	Mark  bool
+}
+
+// newPage assembles the report of in.
+func newPage(in *Input) (*page, error) {
+	f := in.Fit
+	data := f.Settings.Data
+	p := &page{
+		Title: in.Title,
+		Subtitle: fmt.Sprintf("%s trajectories, %d groups, fitted by %s to %s",
+			distName(f.Distribution), len(f.Groups), results.Software, data.File),
+		Software: results.Software,
+		Footer:   fmt.Sprintf("Written by %s from %s.", results.Software, in.Source),
+	}
+	if p.Title == "" {
+		p.Title = "Group-based trajectory model of " + data.File
+	}
+	family, ttf, err := figure.Font()
+	if err != nil {
+		return nil, err
+	}
+	p.FontFamily = family
+	p.FontURL = template.URL("data:font/ttf;base64," + base64.StdEncoding.EncodeToString(ttf))
+	p.dataSection(in.Careers, data)
+	p.modelSection(f)
+	p.groupSections(f)
+	sample := in.Sample
+	if sample == 0 {
+		sample = 20
+	}
+	if err := p.figures(f, in.Careers, sample, in.Seed); err != nil {
+		return nil, err
+	}
+	if in.Selection != nil {
+		if p.Selection, err = selectionSection(in.Selection); err != nil {
+			return nil, err
+		}
+	}
+	if in.Profiles != nil {
+		p.Profiles = profilesSection(in.Profiles)
+	}
+	if in.Reproduction != nil {
+		p.Reproduction = reproductionSection(in.Reproduction)
+	}
+	return p, nil
+}

@@ -1,0 +1,260 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/figure"
+)
+
+// The sections of the report: each fills its part of the page with text
+// ready to show.
+
+func distName(d trajectory.Distribution) string {
+	if d == trajectory.ZIP {
+		return "zero-inflated Poisson"
+	}
+	return "Poisson"
+}
+
+// dataSection summarises the careers as read (s).
+func (p *page) dataSection(c *trajectory.Careers, s trajectory.DataSettings) {
+	var offences, offenders int
+	var exposure float64
+	for i := 0; i < c.Len(); i++ {
+		y := 0
+		c.Cells(i, func(x trajectory.Cell) {
+			y += x.Y
+			exposure += x.Exposure
+		})
+		offences += y
+		if y > 0 {
+			offenders++
+		}
+	}
+	obs := c.ObservedByAge()
+	lo, hi := slices.Min(obs), slices.Max(obs)
+	expo := "none: every observed year counts as 1"
+	if s.Exposure != "" {
+		expo = "column " + s.Exposure
+	}
+	p.Data = []keyValue{
+		{"File", s.File},
+		{"Layout", layout(s)},
+		{"Exposure (time at risk)", expo},
+		{"Ages modelled", fmt.Sprintf("%d-%d", c.MinAge, c.MaxAge())},
+		{"Persons", strconv.Itoa(c.Len())},
+		{"Person-age observations", strconv.Itoa(c.NumObs)},
+		{"Persons observed per age", fmt.Sprintf("%d to %d", lo, hi)},
+		{"Offences", strconv.Itoa(offences)},
+		{"Persons with at least one offence", fmt.Sprintf("%d (%s)", offenders, trajectory.FormatShare(float64(offenders)/float64(c.Len())))},
+		{"Offences per person-year at risk", fmtNum(float64(offences)/exposure, 4)},
+	}
+}
+
+// layout describes how the career file is laid out.
+func layout(s trajectory.DataSettings) string {
+	if s.Format == string(careersio.Wide) {
+		return fmt.Sprintf("wide: one row per person, id in column %s, counts in columns %s12, %s13, ...", s.ID, s.Count, s.Count)
+	}
+	return fmt.Sprintf("long: one row per person and age, id, age and count in columns %s, %s and %s", s.ID, s.Age, s.Count)
+}
+
+// modelSection describes the model, its fit and the multi-start report.
+func (p *page) modelSection(m *trajectory.Fitted) {
+	orders := make([]int, len(m.Groups))
+	infl := make([]int, len(m.Groups))
+	for j, g := range m.Groups {
+		orders[j], infl[j] = g.Order, g.InflationOrder
+	}
+	p.Model = []keyValue{
+		{"Distribution", distName(m.Distribution)},
+		{"Groups", strconv.Itoa(len(m.Groups))},
+		{"Polynomial orders of log λ", joinList(orders, ", ")},
+	}
+	if m.Distribution == trajectory.ZIP {
+		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinList(infl, ", ")})
+	}
+	p.Model = append(p.Model, keyValue{"Age in the polynomials", fmt.Sprintf("a = (age − %g) / %g", m.Scaling.Center, m.Scaling.Scale)})
+	st := m.Starts
+	p.Criteria = []keyValue{
+		{"Log-likelihood", fmtNum(m.LogLik, 3)},
+		{"Parameters", strconv.Itoa(m.NumParams)},
+		{fmt.Sprintf("BIC, N = %d persons", m.NumPersons), fmtNum(m.BICPersons, 2)},
+		{fmt.Sprintf("BIC, N = %d observations", m.NumObs), fmtNum(m.BICObs, 2)},
+		{"AIC", fmtNum(m.AIC, 2)},
+		{"Relative entropy", fmtNum(float64(m.Entropy), 3)},
+		{"Starts", fmt.Sprintf("%d, %d run to convergence, the best log-likelihood reached by %d", st.Total, st.RunToConvergence, st.ReachedBest)},
+		{"Status", fmt.Sprintf("%s after %d iterations", m.Status, m.Iterations)},
+	}
+	for _, w := range m.Warnings {
+		p.Warnings = append(p.Warnings, w.String())
+	}
+}
+
+// groupSections writes the groups' shares and adequacy diagnostics, and
+// their coefficients with standard errors when model.json has them.
+func (p *page) groupSections(m *trajectory.Fitted) {
+	hasSE := false
+	for j := range m.Groups {
+		g := &m.Groups[j]
+		r := groupRow{
+			Name:      g.Name(),
+			Colour:    figure.GroupColour(j),
+			Share:     trajectory.FormatShare(g.Share),
+			ShareSE:   "–",
+			ShareCI:   "–",
+			Assigned:  trajectory.FormatShare(g.AssignedShare),
+			NAssigned: strconv.Itoa(g.NAssigned),
+			APP:       fmtNum(float64(g.APP), 3),
+			OCC:       fmtNum(float64(g.OCC), 1),
+			MeanCount: fmtNum(g.MeanCount, 3),
+			LowAPP:    g.APP.IsDefined() && g.APP < trajectory.MinAPP,
+			LowOCC:    g.OCC.IsDefined() && g.OCC < trajectory.MinOCC,
+		}
+		if g.ShareSE.IsDefined() {
+			p.HasShareSE = true
+			r.ShareSE = trajectory.FormatShare(float64(g.ShareSE))
+		}
+		if g.ShareCI.IsDefined() {
+			p.HasShareSE = true
+			r.ShareCI = trajectory.FormatShare(g.ShareCI[0]) + " to " + trajectory.FormatShare(g.ShareCI[1])
+		}
+		p.AnyLow = p.AnyLow || r.LowAPP || r.LowOCC
+		p.Groups = append(p.Groups, r)
+
+		b := coefBlock{Name: g.Legend(), Colour: figure.GroupColour(j)}
+		for q, est := range g.Beta {
+			b.Rows = append(b.Rows, coefficientRow(trajectory.PowerName(q), est, g.BetaSE, q, &hasSE))
+		}
+		for q, est := range g.Inflation {
+			b.Rows = append(b.Rows, coefficientRow("Inflation "+strings.ToLower(trajectory.PowerName(q)), est, g.InflationSE, q, &hasSE))
+		}
+		p.Coefs = append(p.Coefs, b)
+	}
+	p.CoefNote = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
+	if m.Distribution == trajectory.ZIP {
+		p.CoefNote += ", and of the logit of the probability of a structural zero"
+	}
+	if hasSE {
+		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
+	} else {
+		p.CoefNote += ". model.json has no standard errors, so SE, z and p are not shown."
+	}
+}
+
+// coefficientRow writes one coefficient, with its SE, z and p when the
+// SE is known.
+func coefficientRow(name string, est float64, ses []trajectory.Float, q int, hasSE *bool) coefRow {
+	r := coefRow{Parameter: name, Estimate: fmtNum(est, 5), SE: "–", Z: "–", P: "–"}
+	if q < len(ses) && ses[q].IsDefined() && ses[q] > 0 {
+		se := float64(ses[q])
+		*hasSE = true
+		z := est / se
+		r.SE, r.Z = fmtNum(se, 5), fmtNum(z, 2)
+		r.P = formatP(math.Erfc(math.Abs(z) / math.Sqrt2))
+	}
+	return r
+}
+
+// formatP writes a p-value with two significant digits, "< 0.001" below.
+func formatP(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return strconv.FormatFloat(p, 'f', max(2, 1-int(math.Floor(math.Log10(p)))), 64)
+}
+
+// figures draws the trajectories, the posterior probabilities and a sample
+// of careers.
+func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, seed uint64) error {
+	k := len(f.Groups)
+	bands := "No intervals are drawn: model.json has none."
+	if hasBands(f) {
+		bands = "Shaded: pointwise 95% intervals of the expected count."
+	}
+	cols := int(math.Ceil(math.Sqrt(float64(k))))
+	rows := (k + cols - 1) / cols
+	for _, fig := range []struct {
+		draw      func() (*figure.Figure, error)
+		id, title string
+		height    int
+		caption   string
+	}{
+		{func() (*figure.Figure, error) {
+			return figure.TrajectoryPlot(f, &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior)})
+		}, "fig-trajectories", "Trajectories", 800,
+			"Expected offences per year at risk by age in each group (lines) and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
+		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, nil) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
+			"Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold 0.7. Dots far to the left are persons the model cannot place with confidence."},
+		{func() (*figure.Figure, error) {
+			return figure.CareersPlot(f, c, &figure.CareersOptions{Sample: sample, Seed: seed})
+		}, "fig-careers", "Careers", min(120+340*rows, 2400),
+			fmt.Sprintf("A random sample of up to %d persons per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", sample, seed)},
+	} {
+		drawn, err := fig.draw()
+		if err != nil {
+			return err
+		}
+		rf, err := inlineSVG(drawn, fig.id, fig.title, 1200, fig.height, fig.caption)
+		if err != nil {
+			return err
+		}
+		p.Figures = append(p.Figures, rf)
+	}
+	return nil
+}
+
+// hasBands says whether any group has an interval at every age.
+func hasBands(m *trajectory.Fitted) bool {
+	for _, g := range m.Groups {
+		ok := len(g.Curve) > 0
+		for _, c := range g.Curve {
+			if !(c.MeanLo.IsDefined() && c.MeanHi.IsDefined() || c.MeanLoBoot != 0 && c.MeanHiBoot.IsDefined()) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// svgSize matches the fixed size of gonum/plot's SVG element.
+var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+
+// inlineSVG renders fig as an SVG element for the page: without the XML
+// prologue, and without a fixed size so that it scales with the page (its
+// viewBox keeps the proportions).
+func inlineSVG(fig *figure.Figure, id, title string, width, height int, caption string) (figureBox, error) {
+	var b bytes.Buffer
+	if err := fig.Render(&b, "svg", width, height); err != nil {
+		return figureBox{}, err
+	}
+	s := b.String()
+	if i := strings.Index(s, "<svg"); i >= 0 {
+		s = s[i:]
+	}
+	s = svgSize.ReplaceAllLiteralString(s, `<svg role="img" aria-label="`+html.EscapeString(title)+`"`)
+	// The SVG comes from gonum/plot, which escapes every text it draws.
+	return figureBox{ID: id, Title: title, Caption: caption, SVG: template.HTML(s)}, nil
+}
+
+// fmtNum writes x with digits decimals, "–" when undefined.
+func fmtNum(x float64, digits int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.*f", digits, x)
+}

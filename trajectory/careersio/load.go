@@ -1,0 +1,206 @@
+package careersio
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/trajkit/trajkit/data"
+	"github.com/trajkit/trajkit/mixture"
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// Source says which careers to read and how, and what to attach to them.
+type Source struct {
+	// Data is a career file, or example:NAME for an embedded data set
+	// (data.Lookup).
+	Data string
+	// Read are the reading options. For an embedded data set, an empty
+	// Format or Exposure takes the data set's own, unless Exact.
+	Read ReadOptions
+	// Exact says that Read says all there is to say (the options a fit
+	// recorded), so an embedded data set's defaults do not apply.
+	Exact bool
+	// Tcov names time-varying covariates to read from the same file.
+	Tcov []string
+	// MinExposure, when above 0, floors the exposures at it.
+	MinExposure float64
+	// Ages, when not zero, restricts the careers to the ages Ages[0] to
+	// Ages[1]; persons with no observed age there are left out.
+	Ages [2]int
+	// Persons is a person file (or example:NAME), joined on the careers'
+	// id column; Risk names risk factors of membership among its columns;
+	// DropMissing leaves out persons with a missing risk factor or no row
+	// instead of refusing them.
+	Persons     string
+	Risk        []string
+	DropMissing bool
+}
+
+// Loaded are careers read and prepared as a Source says.
+type Loaded struct {
+	// Careers are the careers to fit: in the age window, without the
+	// persons left out for a missing risk factor.
+	Careers *trajectory.Careers
+	// Full are the careers as read, every observed age (exposures floored
+	// and covariates attached), before the window.
+	Full *trajectory.Careers
+	Info *ReadInfo
+	// Settings record how the data were read, for the fit.
+	Settings trajectory.DataSettings
+	Warnings []trajectory.Warning
+	// Persons is the person file and Risk the risk-factor design (aligned
+	// with Careers), when given.
+	Persons *PersonTable
+	Risk    *trajectory.RiskDesign
+}
+
+// Load reads the careers of s, attaches the covariates, floors the
+// exposures, restricts them to the age window and reads the person file,
+// collecting the warnings of every step. Without an age window it warns
+// about ends of the age grid that few persons reach.
+func Load(s Source) (*Loaded, error) {
+	ds, isExample, err := data.Lookup(s.Data)
+	if err != nil {
+		return nil, err
+	}
+	opt := s.Read
+	if isExample && ds.Format == "" {
+		return nil, fmt.Errorf("%s holds no careers: %s", s.Data, ds.Description)
+	}
+	if isExample && !s.Exact {
+		if opt.Format == "" {
+			opt.Format = Format(ds.Format)
+		}
+		if opt.Exposure == "" {
+			opt.Exposure = ds.Exposure
+		}
+	}
+	open := func() (io.ReadCloser, error) {
+		if isExample {
+			return data.Open(ds)
+		}
+		return os.Open(s.Data)
+	}
+	f, err := open()
+	if err != nil {
+		return nil, err
+	}
+	c, info, err := ReadCareers(f, s.Data, opt)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	l := &Loaded{Info: info, Settings: trajectory.DataSettings{
+		File: s.Data, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
+	}}
+	l.Warnings = append(l.Warnings, info.Warnings...)
+	if len(s.Tcov) > 0 {
+		f, err := open()
+		if err != nil {
+			return nil, err
+		}
+		c, err = ReadTcov(f, s.Data, info.Format, opt, s.Tcov, c)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		l.Settings.Tcov = s.Tcov
+	}
+	if s.MinExposure > 0 {
+		var n int
+		c, n = c.FloorExposure(s.MinExposure)
+		l.Settings.MinExposure = s.MinExposure
+		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.ExposureFloored, nil,
+			"exposures below %g were raised to it in %d cells", s.MinExposure, n))
+	} else if w, ok := c.TinyExposures(trajectory.TinyExposureLimit).Warning(trajectory.TinyExposureLimit); ok {
+		l.Warnings = append(l.Warnings, w)
+	}
+	l.Full, l.Careers = c, c
+	if s.Ages != [2]int{} {
+		lo, hi := s.Ages[0], s.Ages[1]
+		if lo > hi {
+			return nil, fmt.Errorf("age window %d-%d is empty", lo, hi)
+		}
+		var dropped []int
+		l.Careers, dropped = c.Restrict(lo, hi)
+		l.Settings.Ages = strconv.Itoa(lo) + "-" + strconv.Itoa(hi)
+		if l.Careers.Len() == 0 {
+			return nil, fmt.Errorf("%s: no person is observed at ages %d-%d (the data cover ages %d-%d)", s.Data, lo, hi, c.MinAge, c.MaxAge())
+		}
+		if len(dropped) > 0 {
+			l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil,
+				"%d persons have no observed age in %d-%d and are left out (first: %q)", len(dropped), lo, hi, c.IDs[dropped[0]]))
+		}
+	} else {
+		l.Warnings = append(l.Warnings, trajectory.WindowWarnings(c)...)
+	}
+	if s.Persons != "" {
+		if err := l.attach(s); err != nil {
+			return nil, err
+		}
+	} else if len(s.Risk) > 0 {
+		return nil, fmt.Errorf("risk factors %v need a person file", s.Risk)
+	}
+	return l, nil
+}
+
+// attach reads the person file into l and, with risk factors, builds
+// their design, leaving out (with a warning) or refusing persons with
+// missing values.
+func (l *Loaded) attach(s Source) error {
+	t, err := ReadPersonsSource(s.Persons, l.Settings.ID)
+	if err != nil {
+		return err
+	}
+	l.Persons = t
+	l.Settings.Persons = s.Persons
+	matched := 0
+	for _, id := range l.Careers.IDs {
+		if t.Row(id) >= 0 {
+			matched++
+		}
+	}
+	if extra := len(t.IDs) - matched; extra > 0 {
+		l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil, "%s: %d persons have no careers and are not used", s.Persons, extra))
+	}
+	if len(s.Risk) == 0 {
+		if matched < l.Careers.Len() {
+			l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil,
+				"%s: %d persons of the careers have no row; their profile values count as missing", s.Persons, l.Careers.Len()-matched))
+		}
+		return nil
+	}
+	d, keep, err := t.Design(s.Risk, l.Careers.IDs, s.DropMissing)
+	if err != nil {
+		return err
+	}
+	if dropped := l.Careers.Len() - len(keep); dropped > 0 {
+		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil,
+			"%d persons left out for a missing risk factor or no row in %s", dropped, s.Persons))
+		l.Careers = l.Careers.Subset(keep)
+	}
+	l.Risk = d
+	l.Settings.Risk = s.Risk
+	return nil
+}
+
+// ReadPersonsSource reads a person file, or an embedded one
+// (example:NAME), with persons identified by the column id.
+func ReadPersonsSource(name, id string) (*PersonTable, error) {
+	ds, isExample, err := data.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if !isExample {
+		return ReadPersonsFile(name, id)
+	}
+	f, err := data.Open(ds)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadPersons(f, name, id)
+}

@@ -1,0 +1,102 @@
+package careersio
+
+import (
+	"math"
+)
+
+// ProfileRow is one line of a group profile: a variable (and, for a
+// categorical one, a level) in one group.
+type ProfileRow struct {
+	Variable string
+	Level    string // empty for a numeric variable
+	Group    int    // 1-based
+	Label    string
+	// NAssigned is the number of persons assigned to the group (maximum
+	// posterior) with a value for the variable.
+	NAssigned int
+	// AssignedMean is the mean among them (for a level, the share having
+	// it; for a 0/1 variable, the share with 1). PosteriorMean weights
+	// every person with a value by their posterior probability of the
+	// group: Σ_i p_ik x_i / Σ_i p_ik. NaN when undefined.
+	AssignedMean, PosteriorMean float64
+}
+
+// Profiles describes each group by every variable of a person table: the
+// mean among the persons assigned to the group and the posterior-weighted
+// mean (Nagin 2005, ch. 5, on profiling groups). ids are the fitted
+// persons, post their posteriors (K x N), assigned their 1-based groups,
+// labels the groups' names (may be nil). Persons without a row count as
+// missing.
+func Profiles(t *PersonTable, ids []string, post [][]float64, assigned []int, labels []string) []ProfileRow {
+	k := len(post)
+	rows := make([]int, len(ids))
+	for i, id := range ids {
+		rows[i] = t.Row(id)
+	}
+	label := func(g int) string {
+		if g < len(labels) {
+			return labels[g]
+		}
+		return ""
+	}
+	var out []ProfileRow
+	for c := range t.Columns {
+		pc := &t.Columns[c]
+		levels := []string{""}
+		if !pc.Numeric {
+			levels = pc.Levels
+		}
+		for l, level := range levels {
+			for g := 0; g < k; g++ {
+				var n int
+				var sumA, sumP, wP float64
+				for i, r := range rows {
+					if r < 0 || pc.missing(r) {
+						continue
+					}
+					x := 0.0
+					if pc.Numeric {
+						x = pc.Values[r]
+					} else if pc.Codes[r] == l {
+						x = 1
+					}
+					p := post[g][i]
+					sumP += p * x
+					wP += p
+					if assigned[i] == g+1 {
+						n++
+						sumA += x
+					}
+				}
+				row := ProfileRow{Variable: pc.Name, Level: level, Group: g + 1, Label: label(g), NAssigned: n,
+					AssignedMean: math.NaN(), PosteriorMean: math.NaN()}
+				if n > 0 {
+					row.AssignedMean = sumA / float64(n)
+				}
+				if wP > 0 {
+					row.PosteriorMean = sumP / wP
+				}
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+// IsShare reports whether a variable's profile values are shares: a level
+// of a categorical variable, or a numeric variable with only 0 and 1.
+func (t *PersonTable) IsShare(variable string) bool {
+	pc := t.Column(variable)
+	if pc == nil {
+		return false
+	}
+	if !pc.Numeric {
+		return true
+	}
+	for _, v := range pc.Values {
+		if !math.IsNaN(v) && v != 0 && v != 1 {
+			return false
+		}
+	}
+	return true
+}

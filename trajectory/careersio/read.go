@@ -1,0 +1,577 @@
+package careersio
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/mixture"
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// Format is the layout of a career file.
+type Format string
+
+const (
+	// Long has one row per person and age: id, age, count[, exposure].
+	Long Format = "long"
+	// Wide has one row per person, with count columns named prefix+age
+	// (y12, y13, ...) and optional exposure columns (e12, ...), as traj
+	// and crimCV take them.
+	Wide Format = "wide"
+)
+
+// ReadOptions say how to read a career file. The zero value reads a long
+// or wide file (detected from the header) with columns id, age and y.
+type ReadOptions struct {
+	// Format forces long or wide; empty means detect from the header.
+	Format Format
+	// ID names the person identifier column; empty means "id".
+	ID string
+	// Age names the age column of a long file; empty means "age".
+	Age string
+	// Count names the count column of a long file, or the prefix of the
+	// count columns of a wide file; empty means "y".
+	Count string
+	// Exposure names the exposure column of a long file, or the prefix of
+	// the exposure columns of a wide file; empty means every exposure is 1.
+	Exposure string
+}
+
+func (o ReadOptions) withDefaults() ReadOptions {
+	if o.ID == "" {
+		o.ID = "id"
+	}
+	if o.Age == "" {
+		o.Age = "age"
+	}
+	if o.Count == "" {
+		o.Count = "y"
+	}
+	return o
+}
+
+// ReadInfo describes what a reader found.
+type ReadInfo struct {
+	Format Format
+	// Rows is the number of data rows read.
+	Rows int
+	// Unobserved lists the ids of persons with a row but no observed age
+	// (wide files with only empty cells); they are not in the careers.
+	Unobserved []string
+	Warnings   []trajectory.Warning
+}
+
+// DataError is an error in a data file: where it is and what was expected.
+type DataError struct {
+	File       string
+	Line       int    // 1-based line of the record; 0 when not about a line
+	Column     int    // 1-based column (field) number; 0 when not about a field
+	ColumnName string // the column's name from the header, when known
+	Msg        string
+	// Err, when not nil, classifies the error for errors.Is (for example
+	// ErrMissingRisk).
+	Err error
+}
+
+// Unwrap returns e.Err.
+func (e *DataError) Unwrap() error { return e.Err }
+
+func (e *DataError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	if e.ColumnName != "" {
+		fmt.Fprintf(&b, "column %q: ", e.ColumnName)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ReadCareersFile reads a long or wide career file.
+func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return ReadCareers(f, path, opt)
+}
+
+// ReadCareers reads a long or wide career file from r; name is the file
+// name used in errors. It streams the rows and builds the sparse store
+// directly: no row is kept once read, and memory follows the persons and
+// the non-zero cells. A UTF-8 byte-order mark and CRLF line ends are
+// accepted; ids are kept as strings.
+func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
+	opt = opt.withDefaults()
+	br := bufio.NewReaderSize(r, 1<<16)
+	cr := csv.NewReader(br) // reads from br itself, which is large enough
+	cr.ReuseRecord = true
+	rd := &reader{cr: cr, name: name, opt: opt, b: trajectory.NewCareerBuilder(), info: &ReadInfo{}}
+	header, err := rd.header()
+	if err != nil {
+		return nil, nil, err
+	}
+	rd.rr = newRecordReader(br, cr, header)
+	format := opt.Format
+	if format == "" {
+		format, err = rd.detect(header)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	rd.info.Format = format
+	switch format {
+	case Long:
+		err = rd.long(header)
+	case Wide:
+		err = rd.wide(header)
+	default:
+		return nil, nil, fmt.Errorf("unknown format %q: expected long or wide", format)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if rd.info.Rows == 0 {
+		return nil, nil, &DataError{File: name, Line: 1, Msg: "the file has a header but no data rows"}
+	}
+	c, err := rd.b.Build(opt.Exposure != "")
+	if err != nil {
+		return nil, nil, &DataError{File: name, Msg: err.Error()}
+	}
+	if c.Len() == 0 {
+		return nil, nil, &DataError{File: name, Msg: "no person has an observed age"}
+	}
+	if n := len(rd.info.Unobserved); n > 0 {
+		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%d persons have no observed age and are left out (first: %q)", n, rd.info.Unobserved[0]))
+	}
+	return c, rd.info, nil
+}
+
+type reader struct {
+	cr   *csv.Reader // the header; rr the records
+	rr   *recordReader
+	name string
+	opt  ReadOptions
+	b    *trajectory.CareerBuilder
+	info *ReadInfo
+}
+
+func (rd *reader) errAt(line, col int, colName, format string, args ...any) error {
+	return &DataError{File: rd.name, Line: line, Column: col, ColumnName: colName, Msg: fmt.Sprintf(format, args...)}
+}
+
+// csvError turns an encoding/csv error into a DataError.
+func (rd *reader) csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			msg = fmt.Sprintf("wrong number of fields: expected %d, as in the header", rd.cr.FieldsPerRecord)
+			return &DataError{File: rd.name, Line: pe.StartLine, Msg: msg}
+		}
+		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+			msg += "; expected a CSV file with quotes only around whole fields"
+		}
+		return &DataError{File: rd.name, Line: pe.Line, Column: pe.Column, Msg: msg}
+	}
+	return &DataError{File: rd.name, Msg: err.Error()}
+}
+
+func (rd *reader) header() ([]string, error) {
+	rec, err := rd.cr.Read()
+	if err == io.EOF {
+		return nil, &DataError{File: rd.name, Msg: "the file is empty: expected a header line with column names"}
+	}
+	if err != nil {
+		return nil, rd.csvError(err)
+	}
+	h := make([]string, len(rec))
+	seen := map[string]int{}
+	for j, v := range rec {
+		if j == 0 {
+			v = strings.TrimPrefix(v, "\ufeff")
+		}
+		v = strings.TrimSpace(v)
+		if !utf8Valid(v) {
+			return nil, rd.errAt(1, j+1, "", "the header is not text: expected a CSV file with column names on the first line")
+		}
+		if k, ok := seen[v]; ok {
+			return nil, rd.errAt(1, j+1, v, "duplicated column name (also column %d)", k+1)
+		}
+		seen[v] = j
+		h[j] = v
+	}
+	rd.cr.FieldsPerRecord = len(h)
+	return h, nil
+}
+
+func (rd *reader) detect(h []string) (Format, error) {
+	if index(h, rd.opt.Age) >= 0 && index(h, rd.opt.Count) >= 0 {
+		return Long, nil
+	}
+	if len(prefixed(h, rd.opt.Count)) > 0 {
+		return Wide, nil
+	}
+	return "", rd.errAt(1, 0, "", "cannot tell the format from the header: expected columns %q and %q (long) or count columns %s12, %s13, ... (wide); the header has %s",
+		rd.opt.Age, rd.opt.Count, rd.opt.Count, rd.opt.Count, quoteList(h))
+}
+
+// column returns the index of a required column.
+func (rd *reader) column(h []string, name, what string) (int, error) {
+	j := index(h, name)
+	if j < 0 {
+		return 0, rd.errAt(1, 0, "", "no column %q (%s); the header has %s", name, what, quoteList(h))
+	}
+	return j, nil
+}
+
+func (rd *reader) long(h []string) error {
+	o := rd.opt
+	idCol, err := rd.column(h, o.ID, "person id")
+	if err != nil {
+		return err
+	}
+	ageCol, err := rd.column(h, o.Age, "age")
+	if err != nil {
+		return err
+	}
+	yCol, err := rd.column(h, o.Count, "count")
+	if err != nil {
+		return err
+	}
+	eCol := -1
+	if o.Exposure != "" {
+		if eCol, err = rd.column(h, o.Exposure, "exposure"); err != nil {
+			return err
+		}
+	} else if j := exposureLike(h, false); j >= 0 {
+		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
+	}
+	for {
+		rec, line, err := rd.rr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return rd.csvError(err)
+		}
+		rd.info.Rows++
+		id := bytes.TrimSpace(rec[idCol])
+		if len(id) == 0 {
+			return rd.errAt(line, idCol+1, h[idCol], "empty person id")
+		}
+		age, err := parseAgeBytes(rec[ageCol])
+		if err != nil {
+			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
+		}
+		y, missing, err := parseCountBytes(rec[yCol])
+		if err != nil {
+			return rd.errAt(line, yCol+1, h[yCol], "%v", err)
+		}
+		if missing {
+			return rd.errAt(line, yCol+1, h[yCol], "missing count: expected a whole number ≥ 0 (leave out the row of an unobserved age)")
+		}
+		e := 1.0
+		if eCol >= 0 {
+			if e, err = parseExposureBytes(rec[eCol]); err != nil {
+				return rd.errAt(line, eCol+1, h[eCol], "%v", err)
+			}
+		}
+		p, _ := rd.b.PersonBytes(id)
+		if err := rd.b.Add(p, age, y, e); err != nil {
+			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
+		}
+	}
+}
+
+func (rd *reader) wide(h []string) error {
+	o := rd.opt
+	idCol, err := rd.column(h, o.ID, "person id")
+	if err != nil {
+		return err
+	}
+	counts := prefixed(h, o.Count)
+	if len(counts) == 0 {
+		return rd.errAt(1, 0, "", "no count columns %s<age> (for example %s12); the header has %s", o.Count, o.Count, quoteList(h))
+	}
+	// The exposure column of each count column, when exposures are read.
+	expOf := make([]int, len(counts))
+	if o.Exposure != "" {
+		exps := prefixed(h, o.Exposure)
+		if len(exps) == 0 {
+			return rd.errAt(1, 0, "", "no exposure columns %s<age> (for example %s12); the header has %s", o.Exposure, o.Exposure, quoteList(h))
+		}
+		expCol := map[int]int{} // age -> column
+		for _, c := range exps {
+			expCol[c.age] = c.col
+		}
+		for j, c := range counts {
+			ec, ok := expCol[c.age]
+			if !ok {
+				return rd.errAt(1, c.col+1, h[c.col], "no exposure column %s%d for this count column", o.Exposure, c.age)
+			}
+			expOf[j] = ec
+		}
+	} else if j := exposureLike(h, true); j >= 0 {
+		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "columns such as %q look like exposures (time at risk) but are not used; name their prefix as the exposure (ReadOptions.Exposure) to use them", h[j]))
+	}
+	// rowLine[p] is the line of person p's row. Every person is added to
+	// the builder, which leaves out those with no observed age.
+	var rowLine []int
+	for {
+		rec, line, err := rd.rr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return rd.csvError(err)
+		}
+		rd.info.Rows++
+		id := bytes.TrimSpace(rec[idCol])
+		if len(id) == 0 {
+			return rd.errAt(line, idCol+1, h[idCol], "empty person id")
+		}
+		p, isNew := rd.b.PersonBytes(id)
+		if !isNew {
+			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, rowLine[p])
+		}
+		rowLine = append(rowLine, line)
+		observed := false
+		for j, c := range counts {
+			y, missing, err := parseCountBytes(rec[c.col])
+			if err != nil {
+				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
+			}
+			if missing {
+				continue
+			}
+			e := 1.0
+			if o.Exposure != "" {
+				ec := expOf[j]
+				if e, err = parseExposureBytes(rec[ec]); err != nil {
+					return rd.errAt(line, ec+1, h[ec], "%v", err)
+				}
+			}
+			observed = true
+			if err := rd.b.Add(p, c.age, y, e); err != nil {
+				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
+			}
+		}
+		if !observed {
+			rd.info.Unobserved = append(rd.info.Unobserved, rd.b.ID(p))
+		}
+	}
+}
+
+// isMissing reports whether a cell means "not observed": empty, NA (R) or
+// "." (Stata).
+func isMissing(s string) bool {
+	return s == "" || s == "NA" || s == "."
+}
+
+// parseCountBytes is parseCount for a cell in a read buffer, fast for the
+// usual cells: empty, or a few digits.
+func parseCountBytes(b []byte) (y uint32, missing bool, err error) {
+	if len(b) == 0 {
+		return 0, true, nil
+	}
+	if v, ok := smallUint(b); ok {
+		return uint32(v), false, nil
+	}
+	return parseCount(string(b))
+}
+
+// parseAgeBytes is parseAge for a cell in a read buffer.
+func parseAgeBytes(b []byte) (int, error) {
+	if v, ok := smallUint(b); ok {
+		return v, nil
+	}
+	return parseAge(string(b))
+}
+
+// parseExposureBytes is parseExposure for a cell in a read buffer, fast
+// for the usual exposure 1.
+func parseExposureBytes(b []byte) (float64, error) {
+	if len(b) == 1 && b[0] == '1' {
+		return 1, nil
+	}
+	// The conversion does not allocate when the string does not escape, as
+	// here; parseExposure judges everything but a valid exposure.
+	if f, err := strconv.ParseFloat(string(b), 64); err == nil && f > 0 && !math.IsInf(f, 0) {
+		return f, nil
+	}
+	return parseExposure(string(b))
+}
+
+// smallUint parses 1 to 9 decimal digits, which is what strconv.Atoi and
+// ParseUint make of them.
+func smallUint(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// parseCount parses a count: a whole number ≥ 0. Missing cells are
+// reported as such and left to the caller.
+func parseCount(s string) (y uint32, missing bool, err error) {
+	if v, err := strconv.ParseUint(s, 10, 32); err == nil {
+		return uint32(v), false, nil
+	}
+	s = strings.TrimSpace(s)
+	if isMissing(s) {
+		return 0, true, nil
+	}
+	f, perr := strconv.ParseFloat(s, 64)
+	switch {
+	case perr != nil && !errors.Is(perr, strconv.ErrRange):
+		return 0, false, fmt.Errorf("count %q is not a number: expected a whole number ≥ 0", s)
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, false, fmt.Errorf("count %q is not finite: expected a whole number ≥ 0", s)
+	case f < 0:
+		return 0, false, fmt.Errorf("count %q is negative: expected a whole number ≥ 0", s)
+	case f != math.Trunc(f):
+		return 0, false, fmt.Errorf("count %q is not a whole number: expected a whole number ≥ 0 (counts of offences or cases, not rates)", s)
+	case f > math.MaxUint32:
+		return 0, false, fmt.Errorf("count %q is too large: expected at most %d", s, uint32(math.MaxUint32))
+	}
+	return uint32(f), false, nil
+}
+
+// parseAge parses an age in whole years.
+func parseAge(s string) (int, error) {
+	if v, err := strconv.Atoi(s); err == nil {
+		return v, nil
+	}
+	s = strings.TrimSpace(s)
+	if isMissing(s) {
+		return 0, fmt.Errorf("missing age: expected a whole number of years")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("age %q is not a number: expected a whole number of years", s)
+	case math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e6:
+		return 0, fmt.Errorf("age %q is not finite: expected a whole number of years", s)
+	case f != math.Trunc(f):
+		return 0, fmt.Errorf("age %q is not a whole number of years: round or bin ages to whole years first", s)
+	}
+	return int(f), nil
+}
+
+// parseExposure parses an exposure: a finite number > 0.
+func parseExposure(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if isMissing(s) {
+		return 0, fmt.Errorf("missing exposure for an observed count: expected a number > 0 (time at risk)")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("exposure %q is not a number: expected a number > 0 (time at risk)", s)
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, fmt.Errorf("exposure %q is not finite: expected a number > 0 (time at risk)", s)
+	case f <= 0:
+		return 0, fmt.Errorf("exposure %q is not positive: expected a number > 0 (time at risk); leave out the row of an age not at risk", s)
+	}
+	return f, nil
+}
+
+type ageColumn struct{ col, age int }
+
+// prefixed returns the columns named prefix+age, in header order.
+func prefixed(h []string, prefix string) []ageColumn {
+	var out []ageColumn
+	for j, name := range h {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || rest == "" || !allDigits(rest) {
+			continue
+		}
+		age, err := strconv.Atoi(rest)
+		if err != nil {
+			continue
+		}
+		out = append(out, ageColumn{col: j, age: age})
+	}
+	return out
+}
+
+var exposureNames = regexp.MustCompile(`(?i)^(e|exp|expo|expos|exposure|risk|atrisk|tar|time_at_risk)(\d*)$`)
+
+// exposureLike returns the first column that looks like an exposure
+// (with an age suffix when wide), or −1.
+func exposureLike(h []string, wide bool) int {
+	for j, name := range h {
+		m := exposureNames.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		if wide == (m[2] != "") {
+			return j
+		}
+	}
+	return -1
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func index(h []string, name string) int {
+	for j, v := range h {
+		if v == name {
+			return j
+		}
+	}
+	return -1
+}
+
+func quoteList(h []string) string {
+	const show = 8
+	q := make([]string, 0, show+1)
+	for j, v := range h {
+		if j == show {
+			q = append(q, fmt.Sprintf("... (%d columns)", len(h)))
+			break
+		}
+		q = append(q, strconv.Quote(v))
+	}
+	return strings.Join(q, ", ")
+}
+
+func utf8Valid(s string) bool {
+	for _, r := range s {
+		if r == '\uFFFD' || (r < 0x20 && r != '\t') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,154 @@
+package careersio
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// ReadTcov reads time-varying covariates for careers c from the career
+// file they were read from (long: columns named by names; wide: columns
+// name+age, as the counts) and returns the careers with them attached.
+// Every observed cell must have a finite value for each covariate; rows of
+// persons or ages outside c (another window) are skipped. opt must be the
+// options c was read with, and format the file's format.
+func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []string, c *trajectory.Careers) (*trajectory.Careers, error) {
+	opt = opt.withDefaults()
+	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &DataError{File: name, Msg: fmt.Sprintf("reading the header again for the time-varying covariates: %v", err)}
+	}
+	h := make([]string, len(header))
+	for j, v := range header {
+		if j == 0 {
+			v = strings.TrimPrefix(v, "\ufeff")
+		}
+		h[j] = strings.TrimSpace(v)
+	}
+	errAt := func(line, col int, msg string, args ...any) error {
+		cn := ""
+		if col > 0 {
+			cn = h[col-1]
+		}
+		return &DataError{File: name, Line: line, Column: col, ColumnName: cn, Msg: fmt.Sprintf(msg, args...)}
+	}
+	person := make(map[string]int, c.Len())
+	for i, id := range c.IDs {
+		person[id] = i
+	}
+	type key struct{ i, age int }
+	values := map[key][]float64{}
+	parse := func(line, col int, s string) (float64, error) {
+		s = strings.TrimSpace(s)
+		if isMissing(s) {
+			return 0, errAt(line, col, "missing value of a time-varying covariate: expected a number for every observed age")
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, errAt(line, col, "time-varying covariate %q is not a finite number", s)
+		}
+		return v, nil
+	}
+	idCol := index(h, opt.ID)
+	if idCol < 0 {
+		return nil, errAt(1, 0, "no column %q (person id)", opt.ID)
+	}
+	switch format {
+	case Long:
+		ageCol := index(h, opt.Age)
+		yCol := index(h, opt.Count)
+		cols := make([]int, len(names))
+		for j, n := range names {
+			if cols[j] = index(h, n); cols[j] < 0 {
+				return nil, errAt(1, 0, "no column %q (time-varying covariate); the header has %s", n, quoteList(h))
+			}
+		}
+		for {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, &DataError{File: name, Msg: err.Error()}
+			}
+			line, _ := cr.FieldPos(0)
+			i, ok := person[strings.TrimSpace(rec[idCol])]
+			age, aerr := parseAge(rec[ageCol])
+			if !ok || aerr != nil || age < c.MinAge || age > c.MaxAge() {
+				continue
+			}
+			if _, missing, _ := parseCount(rec[yCol]); missing {
+				continue
+			}
+			w := make([]float64, len(names))
+			for j, col := range cols {
+				if w[j], err = parse(line, col+1, rec[col]); err != nil {
+					return nil, err
+				}
+			}
+			values[key{i, age}] = w
+		}
+	case Wide:
+		counts := prefixed(h, opt.Count)
+		colOf := make([]map[int]int, len(names))
+		for j, n := range names {
+			colOf[j] = map[int]int{}
+			for _, ac := range prefixed(h, n) {
+				colOf[j][ac.age] = ac.col
+			}
+		}
+		for {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, &DataError{File: name, Msg: err.Error()}
+			}
+			line, _ := cr.FieldPos(0)
+			i, ok := person[strings.TrimSpace(rec[idCol])]
+			if !ok {
+				continue
+			}
+			for _, ac := range counts {
+				if ac.age < c.MinAge || ac.age > c.MaxAge() {
+					continue
+				}
+				if _, missing, _ := parseCount(rec[ac.col]); missing {
+					continue
+				}
+				w := make([]float64, len(names))
+				for j, n := range names {
+					col, ok := colOf[j][ac.age]
+					if !ok {
+						return nil, errAt(1, 0, "no column %s%d for the time-varying covariate %q at age %d", n, ac.age, n, ac.age)
+					}
+					if w[j], err = parse(line, col+1, rec[col]); err != nil {
+						return nil, err
+					}
+				}
+				values[key{i, ac.age}] = w
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unknown format %q", format)
+	}
+	out, err := c.WithTcov(names, func(i, age int) []float64 {
+		if w, ok := values[key{i, age}]; ok {
+			return w
+		}
+		return make([]float64, len(names))
+	})
+	if err != nil {
+		return nil, &DataError{File: name, Msg: err.Error()}
+	}
+	return out, nil
+}

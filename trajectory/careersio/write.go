@@ -1,0 +1,148 @@
+package careersio
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// The writers stream rows through a buffer with strconv.Append*, never
+// fmt: a million careers of 39 ages are 39 million long rows. Exposures
+// are written with the shortest representation that reads back to the
+// same float64, so reading a written file gives back the same careers.
+
+// WriteLong writes the careers as a long career file: the header
+// id,age,y (with a fourth column exposure when the careers keep
+// exposures, c.E != nil), then one row per person and observed age,
+// persons in order and ages ascending. Unobserved ages inside a window
+// have no row. ReadCareers with Exposure "exposure" (or none, when there
+// is no exposure column) reads the file back into the same careers.
+func WriteLong(w io.Writer, c *trajectory.Careers) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	hasE := c.E != nil
+	if hasE {
+		bw.WriteString("id,age,y,exposure\n")
+	} else {
+		bw.WriteString("id,age,y\n")
+	}
+	ages := ageFields(c, ',')
+	var id []byte
+	for i := 0; i < c.Len(); i++ {
+		id = AppendField(id[:0], c.IDs[i])
+		id = append(id, ',')
+		cell := c.Start[i]
+		for t := int(c.Lo[i]); t <= int(c.Hi[i]); t++ {
+			y, e := uint32(0), 1.0
+			if cell < c.Start[i+1] && int(c.Age[cell]) == t {
+				y, e = c.Y[cell], c.Exposure(cell)
+				cell++
+				if e == 0 {
+					continue // unobserved
+				}
+			}
+			b := bw.AvailableBuffer()
+			b = append(b, id...)
+			b = append(b, ages[t]...)
+			b = strconv.AppendUint(b, uint64(y), 10)
+			if hasE {
+				b = append(b, ',')
+				b = appendExposure(b, e)
+			}
+			b = append(b, '\n')
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// WriteWide writes the careers as a wide career file: the header
+// id,y<age>,... over the whole age grid (and e<age>,... when the careers
+// keep exposures), then one row per person; cells of unobserved ages are
+// empty. ReadCareers with Exposure "e" (or none) reads the file back into
+// the same careers.
+func WriteWide(w io.Writer, c *trajectory.Careers) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	hasE := c.E != nil
+	bw.WriteString("id")
+	prefixes := []string{"y"}
+	if hasE {
+		prefixes = append(prefixes, "e")
+	}
+	for _, p := range prefixes {
+		for t := 0; t < c.NumAges; t++ {
+			bw.WriteString("," + p + strconv.Itoa(c.MinAge+t))
+		}
+	}
+	bw.WriteByte('\n')
+	// One row's counts and exposures, by age; "" is unobserved.
+	ys := make([]uint32, c.NumAges)
+	es := make([]float64, c.NumAges)
+	for i := 0; i < c.Len(); i++ {
+		for t := range es {
+			es[t] = 0
+		}
+		cell := c.Start[i]
+		for t := int(c.Lo[i]); t <= int(c.Hi[i]); t++ {
+			ys[t], es[t] = 0, 1
+			if cell < c.Start[i+1] && int(c.Age[cell]) == t {
+				ys[t], es[t] = c.Y[cell], c.Exposure(cell)
+				cell++
+			}
+		}
+		b := bw.AvailableBuffer()
+		b = AppendField(b, c.IDs[i])
+		for t, e := range es {
+			b = append(b, ',')
+			if e > 0 {
+				b = strconv.AppendUint(b, uint64(ys[t]), 10)
+			}
+		}
+		if hasE {
+			for _, e := range es {
+				b = append(b, ',')
+				if e > 0 {
+					b = appendExposure(b, e)
+				}
+			}
+		}
+		b = append(b, '\n')
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// appendExposure appends e in its shortest round-trip form; most
+// exposures are 1.
+func appendExposure(b []byte, e float64) []byte {
+	if e == 1 {
+		return append(b, '1')
+	}
+	return strconv.AppendFloat(b, e, 'g', -1, 64)
+}
+
+// ageFields returns each age of the grid as text followed by sep.
+func ageFields(c *trajectory.Careers, sep byte) [][]byte {
+	out := make([][]byte, c.NumAges)
+	for t := range out {
+		out[t] = append(strconv.AppendInt(nil, int64(c.MinAge+t), 10), sep)
+	}
+	return out
+}
+
+// AppendField appends s as one CSV field, quoted as encoding/csv would
+// when it holds a comma, a quote, a line end or leading space.
+func AppendField(b []byte, s string) []byte {
+	if s == "" || !strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t' {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
+}

@@ -1,0 +1,151 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+)
+
+// assignments.csv: id,group,p1..pK, one row per person in the order of
+// the fit, group the 1-based number of the maximum-posterior group, the
+// posteriors with enough digits to round-trip.
+
+// WriteAssignments writes assignments.csv of a fit with its posteriors.
+func WriteAssignments(w io.Writer, f *trajectory.Fitted) error {
+	if f.Posterior == nil {
+		return fmt.Errorf("the fit has no posteriors to write")
+	}
+	cw := csv.NewWriter(w)
+	k := len(f.Groups)
+	rec := make([]string, k+2)
+	rec[0], rec[1] = "id", "group"
+	for j := 0; j < k; j++ {
+		rec[j+2] = "p" + strconv.Itoa(j+1)
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for i, id := range f.IDs {
+		rec[0] = id
+		rec[1] = strconv.Itoa(f.Assigned[i])
+		for j := 0; j < k; j++ {
+			rec[j+2] = FormatFloat(f.Posterior[j][i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Assignments are the content of assignments.csv.
+type Assignments struct {
+	IDs []string
+	// Groups are the 1-based maximum-posterior groups.
+	Groups []int
+	// Posterior is K x N, in file order.
+	Posterior [][]float64
+}
+
+// ReadAssignmentsFile reads assignments.csv of a model with k groups.
+func ReadAssignmentsFile(path string, k int) (*Assignments, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadAssignments(f, path, k)
+}
+
+// ReadAssignments reads assignments.csv of a model with k groups; name is
+// the file's name in errors.
+func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
+	cr := csv.NewReader(r)
+	h, err := cr.Read()
+	if err != nil {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d: %v", k, err)}
+	}
+	if len(h) != k+2 || h[0] != "id" || h[1] != "group" {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("header %q: expected id,group,p1..p%d for the %d groups of model.json", strings.Join(h, ","), k, k)}
+	}
+	cr.FieldsPerRecord = k + 2
+	a := &Assignments{Posterior: make([][]float64, k)}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &careersio.DataError{File: name, Msg: err.Error()}
+		}
+		line, _ := cr.FieldPos(0)
+		g, err := strconv.Atoi(rec[1])
+		if err != nil || g < 1 || g > k {
+			return nil, &careersio.DataError{File: name, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
+		}
+		a.IDs = append(a.IDs, rec[0])
+		a.Groups = append(a.Groups, g)
+		for j := 0; j < k; j++ {
+			p, err := strconv.ParseFloat(rec[j+2], 64)
+			if err != nil || !(p >= 0 && p <= 1) {
+				return nil, &careersio.DataError{File: name, Line: line, Column: j + 3, ColumnName: h[j+2], Msg: fmt.Sprintf("%q is not a probability", rec[j+2])}
+			}
+			a.Posterior[j] = append(a.Posterior[j], p)
+		}
+	}
+	if len(a.IDs) == 0 {
+		return nil, &careersio.DataError{File: name, Msg: "no persons"}
+	}
+	return a, nil
+}
+
+// Align puts the fit's per-person fields (read from assignments.csv) in
+// the order of the careers' persons. The careers must be exactly the
+// fit's persons: a model's posteriors say nothing about anyone else.
+// dataName names the careers in the error.
+func Align(f *trajectory.Fitted, c *trajectory.Careers, dataName string) error {
+	row := make(map[string]int, len(f.IDs))
+	for i, id := range f.IDs {
+		row[id] = i
+	}
+	mismatch := func(detail string) error {
+		return fmt.Errorf("the data %s are not the persons the model was fitted to (%s): give the data and reading settings of the fit", dataName, detail)
+	}
+	if c.Len() != len(f.IDs) {
+		return mismatch(fmt.Sprintf("%d persons in the data, %d in assignments.csv", c.Len(), len(f.IDs)))
+	}
+	post := make([][]float64, len(f.Posterior))
+	for j := range post {
+		post[j] = make([]float64, c.Len())
+	}
+	assigned := make([]int, c.Len())
+	for i, id := range c.IDs {
+		r, ok := row[id]
+		if !ok {
+			return mismatch(fmt.Sprintf("person %q is not in assignments.csv", id))
+		}
+		for j := range post {
+			post[j][i] = f.Posterior[j][r]
+		}
+		assigned[i] = f.Assigned[r]
+	}
+	f.IDs, f.Posterior, f.Assigned = c.IDs, post, assigned
+	return nil
+}
+
+// FormatFloat writes x with enough digits to read back the same float64;
+// NaN and infinities, which no result file holds, become empty cells.
+func FormatFloat(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}

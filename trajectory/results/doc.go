@@ -1,0 +1,22 @@
+// Package results owns the files of a result directory: for each file its
+// name, its schema (declared once), its writer and its reader next to each
+// other, and the validation of what is read.
+//
+//   - model.json (WriteFit, ReadModel, ReadFit): the JSON encoding of a
+//     trajectory.Fitted, whose tags are the schema, in an envelope with
+//     the format version and the software; assignments.csv (each person's
+//     posteriors and group) beside it.
+//   - selection.csv and selection.json (WriteSelection, ReadSelection):
+//     the candidates of a model search, the recommendation and its reason.
+//   - profiles.csv (WriteProfiles, ReadProfiles): groups described by
+//     person-level variables.
+//   - reproduction.csv (WriteReproduction, ReadReproduction): published
+//     figures beside the reproduced values.
+//   - the simulated data sets (WriteSimulated): long.csv, wide.csv,
+//     truth.csv and persons.csv.
+//
+// Files are written atomically (WriteFile): a temporary file in the same
+// directory, renamed into place, so an interrupted run leaves no half
+// file. The formats are versioned (FormatVersion); files of version 1,
+// written before warnings had kinds, are read too.
+package results

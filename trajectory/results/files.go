@@ -1,0 +1,60 @@
+package results
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// The files of result directories.
+const (
+	ModelFile        = "model.json"
+	AssignmentsFile  = "assignments.csv"
+	SelectionCSV     = "selection.csv"
+	SelectionJSON    = "selection.json"
+	RecommendedDir   = "recommended" // select's recommended model: model.json, assignments.csv
+	ProfilesFile     = "profiles.csv"
+	ReproductionFile = "reproduction.csv"
+	LongFile         = "long.csv"
+	WideFile         = "wide.csv"
+	TruthFile        = "truth.csv"
+	PersonsFile      = "persons.csv"
+)
+
+// FormatVersion is the version of the formats this package writes, which
+// model.json and selection.json record. Version 2 has warnings as objects
+// with a kind and selection.csv's smallest_share column; files of version
+// 1 (no format_version field) are read too.
+const FormatVersion = 2
+
+// Software names the program that writes the files.
+var Software = "trajkit " + trajectory.Version
+
+// WriteFile writes a file by writing a temporary file in the same
+// directory and renaming it, so an interrupted run leaves no partial file.
+// The file is readable by all (0644), as os.Create would leave it under
+// the usual umask, not private as temporary files are created.
+func WriteFile(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,171 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// modelFile is model.json: the fit's own JSON in an envelope that says
+// which format and which program wrote it.
+type modelFile struct {
+	FormatVersion int    `json:"format_version"`
+	Software      string `json:"software"`
+	*trajectory.Fitted
+}
+
+// EncodeModel writes model.json for the fit: indented JSON, undefined
+// numbers as null.
+func EncodeModel(w io.Writer, f *trajectory.Fitted) error {
+	if f.Warnings == nil {
+		// A list, empty, whether or not there were warnings.
+		c := *f
+		c.Warnings = []trajectory.Warning{}
+		f = &c
+	}
+	b, err := json.MarshalIndent(modelFile{FormatVersion, Software, f}, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// DecodeModel reads model.json (format version 1 or 2) and checks that it
+// describes a fit: name is the file's name in errors. The fit has no
+// per-person fields (see ReadFit).
+func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var version struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if err := json.Unmarshal(b, &version); err != nil {
+		return nil, fmt.Errorf("%s: not a trajkit model file: %v", name, err)
+	}
+	v := 1
+	if version.FormatVersion != nil {
+		v = *version.FormatVersion
+	}
+	if v < 1 || v > FormatVersion {
+		return nil, fmt.Errorf("%s: format version %d: this trajkit reads versions 1 to %d (a newer trajkit wrote it?)", name, v, FormatVersion)
+	}
+	mf := modelFile{Fitted: &trajectory.Fitted{}}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&mf); err != nil {
+		return nil, fmt.Errorf("%s: not a trajkit model file: %v", name, err)
+	}
+	if err := checkFit(mf.Fitted, v); err != nil {
+		return nil, fmt.Errorf("%s: not a valid trajkit model file: %v", name, err)
+	}
+	return mf.Fitted, nil
+}
+
+// checkFit checks what the rest of trajkit relies on in a fit read from a
+// file: groups, orders and coefficients that agree, curves over one
+// window, shares that are probabilities.
+func checkFit(f *trajectory.Fitted, version int) error {
+	if len(f.Groups) == 0 {
+		return errors.New("no groups")
+	}
+	if f.Distribution != trajectory.Poisson && f.Distribution != trajectory.ZIP {
+		return fmt.Errorf("distribution %q: expected poisson or zip", f.Distribution)
+	}
+	lo, hi := f.MinAge(), f.MaxAge()
+	if hi < lo || hi-lo >= 256 {
+		return fmt.Errorf("age window %d-%d: expected fewer than 256 ages, the first no later than the last", lo, hi)
+	}
+	for j, g := range f.Groups {
+		if g.Number != j+1 {
+			return fmt.Errorf("group %d is numbered %d", j+1, g.Number)
+		}
+		if err := (trajectory.Model{Distribution: f.Distribution, Orders: []int{g.Order}, Inflation: []int{g.InflationOrder}}).Validate(); err != nil {
+			return fmt.Errorf("group %d: %v", j+1, err)
+		}
+		if len(g.Beta) != g.Order+1 || len(g.Inflation) != max(g.InflationOrder+1, 0) {
+			return fmt.Errorf("group %d: %d rate and %d inflation coefficients for orders %d and %d", j+1, len(g.Beta), len(g.Inflation), g.Order, g.InflationOrder)
+		}
+		if !(g.Share >= 0 && g.Share <= 1) {
+			return fmt.Errorf("group %d: share %v is not a probability", j+1, g.Share)
+		}
+		if len(g.Curve) != hi-lo+1 {
+			return fmt.Errorf("group %d: a curve of %d ages for the window %d-%d", j+1, len(g.Curve), lo, hi)
+		}
+		for t, p := range g.Curve {
+			if p.Age != lo+t {
+				return fmt.Errorf("group %d: curve age %d where %d was expected", j+1, p.Age, lo+t)
+			}
+			if !(p.Mean >= 0) || math.IsInf(p.Mean, 0) || !(p.ZeroProb >= 0 && p.ZeroProb <= 1) {
+				return fmt.Errorf("group %d, age %d: expected count %v and zero probability %v", j+1, p.Age, p.Mean, p.ZeroProb)
+			}
+		}
+	}
+	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {
+		return fmt.Errorf("a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
+	}
+	if version >= 2 {
+		for _, w := range f.Warnings {
+			if w.Kind == "" {
+				return fmt.Errorf("warning %q has no kind", w.Message)
+			}
+		}
+	}
+	return nil
+}
+
+// ReadModel reads model.json, given as the file or as the directory that
+// holds it (an output directory of fit, select or reproduce).
+func ReadModel(path string) (*trajectory.Fitted, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, ModelFile)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file: expected model.json or the output directory of trajkit fit", path)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	return DecodeModel(f, path)
+}
+
+// ReadFit reads the fit in dir: model.json, and assignments.csv for its
+// per-person fields (IDs, Posterior and Assigned, in the file's order).
+func ReadFit(dir string) (*trajectory.Fitted, error) {
+	f, err := ReadModel(dir)
+	if err != nil {
+		return nil, err
+	}
+	a, err := ReadAssignmentsFile(filepath.Join(dir, AssignmentsFile), len(f.Groups))
+	if err != nil {
+		return nil, err
+	}
+	if len(a.IDs) != f.NumPersons {
+		return nil, fmt.Errorf("%s: %d persons for the %d of %s", filepath.Join(dir, AssignmentsFile), len(a.IDs), f.NumPersons, filepath.Join(dir, ModelFile))
+	}
+	f.IDs, f.Posterior, f.Assigned = a.IDs, a.Posterior, a.Groups
+	return f, nil
+}
+
+// WriteFit writes the fit's model.json and assignments.csv into dir,
+// creating it when missing.
+func WriteFit(dir string, f *trajectory.Fitted) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := WriteFile(filepath.Join(dir, ModelFile), func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
+		return err
+	}
+	return WriteFile(filepath.Join(dir, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f) })
+}

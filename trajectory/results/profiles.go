@@ -1,0 +1,113 @@
+package results
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/trajkit/trajkit/trajectory/careersio"
+)
+
+// profileColumns are profiles.csv's columns, in order: for each variable
+// of a person file (each level of a categorical one) and each group, the
+// number of assigned persons with a value, their mean (the share having
+// the level, or a 0/1 variable) and the posterior-weighted mean.
+var profileColumns = []Column{
+	{"variable", "Variable", 0, false},
+	{"level", "Level", 0, false},
+	{"group", "Group", 0, false},
+	{"label", "Label", 0, false},
+	{"n_assigned", "N assigned", 0, false},
+	{"assigned_mean", "Mean of the assigned", 3, false},
+	{"posterior_mean", "Posterior-weighted mean", 3, false},
+}
+
+// ProfileColumns returns the columns of profiles.csv, in order.
+func ProfileColumns() []Column { return append([]Column(nil), profileColumns...) }
+
+// WriteProfiles writes profiles.csv.
+func WriteProfiles(w io.Writer, rows []careersio.ProfileRow) error {
+	cw := csv.NewWriter(w)
+	head := make([]string, len(profileColumns))
+	for j, c := range profileColumns {
+		head[j] = c.Name
+	}
+	cw.Write(head)
+	for _, r := range rows {
+		cw.Write(ProfileRecord(r))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ProfileRecord is a profile row's cells in profiles.csv, in the order of
+// ProfileColumns.
+func ProfileRecord(r careersio.ProfileRow) []string {
+	return []string{r.Variable, r.Level, strconv.Itoa(r.Group), r.Label, strconv.Itoa(r.NAssigned), FormatFloat(r.AssignedMean), FormatFloat(r.PosteriorMean)}
+}
+
+// ReadProfiles reads profiles.csv; name is its name in errors.
+func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(profileColumns)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of profiles.csv: %v", err)}
+	}
+	for j, c := range profileColumns {
+		if head[j] != c.Name {
+			return nil, &careersio.DataError{File: name, Line: 1, Column: j + 1, Msg: fmt.Sprintf("column %q where %q was expected", head[j], c.Name)}
+		}
+	}
+	var rows []careersio.ProfileRow
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		at := func(j int, msg string) error {
+			return &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: profileColumns[j].Name, Msg: fmt.Sprintf("%q: %s", rec[j], msg)}
+		}
+		row := careersio.ProfileRow{Variable: rec[0], Level: rec[1], Label: rec[3]}
+		if row.Group, err = strconv.Atoi(rec[2]); err != nil || row.Group < 1 {
+			return nil, at(2, "expected a group number ≥ 1")
+		}
+		if row.NAssigned, err = strconv.Atoi(rec[4]); err != nil || row.NAssigned < 0 {
+			return nil, at(4, "expected a number of persons")
+		}
+		for j, dst := range map[int]*float64{5: &row.AssignedMean, 6: &row.PosteriorMean} {
+			*dst = math.NaN()
+			if rec[j] != "" {
+				if *dst, err = strconv.ParseFloat(rec[j], 64); err != nil {
+					return nil, at(j, "expected a number or an empty cell")
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+}
+
+// ReadProfilesFile reads dir/profiles.csv; it returns nil and no error
+// when there is no such file.
+func ReadProfilesFile(dir string) ([]careersio.ProfileRow, error) {
+	path := filepath.Join(dir, ProfilesFile)
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadProfiles(f, path)
+}

@@ -1,0 +1,113 @@
+package results
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/trajkit/trajkit/trajectory/careersio"
+)
+
+// ReproRow is one row of a published-versus-reproduced table
+// (reproduction.csv).
+type ReproRow struct {
+	Row       string
+	Published string
+	// Reproduced is the value from the data; NaN when it cannot be
+	// computed (a column or a group is missing).
+	Reproduced float64
+	Tolerance  string
+	// OK is whether Reproduced is within the tolerance; false when NaN.
+	OK bool
+	// Unit is "%", "years" or "age"; it is not in the file.
+	Unit string
+}
+
+// reproductionColumns are reproduction.csv's columns, in order.
+var reproductionColumns = []Column{
+	{"row", "Row", 0, false},
+	{"published", "Published", 0, false},
+	{"reproduced", "Reproduced", 2, false},
+	{"tolerance", "Tolerance", 0, false},
+	{"ok", "OK", 0, false},
+}
+
+// ReproductionColumns returns the columns of reproduction.csv, in order.
+func ReproductionColumns() []Column { return append([]Column(nil), reproductionColumns...) }
+
+// WriteReproduction writes reproduction.csv: the reproduced value with two
+// decimals, empty when it could not be computed.
+func WriteReproduction(w io.Writer, rows []ReproRow) error {
+	cw := csv.NewWriter(w)
+	head := make([]string, len(reproductionColumns))
+	for j, c := range reproductionColumns {
+		head[j] = c.Name
+	}
+	cw.Write(head)
+	for _, r := range rows {
+		v := ""
+		if !math.IsNaN(r.Reproduced) {
+			v = strconv.FormatFloat(r.Reproduced, 'f', 2, 64)
+		}
+		cw.Write([]string{r.Row, r.Published, v, r.Tolerance, strconv.FormatBool(r.OK)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadReproduction reads reproduction.csv; name is its name in errors.
+func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(reproductionColumns)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of reproduction.csv: %v", err)}
+	}
+	for j, c := range reproductionColumns {
+		if head[j] != c.Name {
+			return nil, &careersio.DataError{File: name, Line: 1, Column: j + 1, Msg: fmt.Sprintf("column %q where %q was expected", head[j], c.Name)}
+		}
+	}
+	var rows []ReproRow
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		row := ReproRow{Row: rec[0], Published: rec[1], Reproduced: math.NaN(), Tolerance: rec[3]}
+		if rec[2] != "" {
+			if row.Reproduced, err = strconv.ParseFloat(rec[2], 64); err != nil {
+				return nil, &careersio.DataError{File: name, Line: line, Column: 3, ColumnName: "reproduced", Msg: fmt.Sprintf("%q is not a number", rec[2])}
+			}
+		}
+		if row.OK, err = strconv.ParseBool(rec[4]); err != nil {
+			return nil, &careersio.DataError{File: name, Line: line, Column: 5, ColumnName: "ok", Msg: fmt.Sprintf("%q: expected true or false", rec[4])}
+		}
+		rows = append(rows, row)
+	}
+}
+
+// ReadReproductionFile reads dir/reproduction.csv; it returns nil and no
+// error when there is no such file.
+func ReadReproductionFile(dir string) ([]ReproRow, error) {
+	path := filepath.Join(dir, ReproductionFile)
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadReproduction(f, path)
+}

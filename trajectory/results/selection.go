@@ -1,0 +1,473 @@
+package results
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/trajkit/trajkit/mixture"
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+)
+
+// Column is a column of a CSV result file: its header name, its title in
+// a report, and how a report shows its numbers (Digits decimals; a Share
+// as a percentage).
+type Column struct {
+	Name   string
+	Title  string
+	Digits int
+	Share  bool
+}
+
+// selectionColumn is a column of selection.csv with its cell of a
+// candidate and the reader of a cell.
+type selectionColumn struct {
+	Column
+	cell func(c *trajectory.Candidate) string
+	read func(c *trajectory.Candidate, s string) error
+}
+
+// selectionColumns are selection.csv's columns, in order: the one
+// declaration of the file, for its writer, its reader and the report.
+var selectionColumns = []selectionColumn{
+	{Column{"groups", "Groups", 0, false}, func(c *trajectory.Candidate) string { return strconv.Itoa(c.Groups) },
+		func(c *trajectory.Candidate, s string) (err error) {
+			if c.Groups, err = strconv.Atoi(s); err == nil && c.Groups < 1 {
+				err = errors.New("fewer than one group")
+			}
+			return err
+		}},
+	{Column{"orders", "Orders", 0, false}, func(c *trajectory.Candidate) string { return trajectory.FormatOrders(c.Orders) },
+		optional(func(c *trajectory.Candidate, s string) (err error) { c.Orders, err = parseIntList(s); return err })},
+	{Column{"inflation_orders", "Inflation orders", 0, false}, func(c *trajectory.Candidate) string { return trajectory.FormatOrders(c.Inflation) },
+		optional(func(c *trajectory.Candidate, s string) (err error) { c.Inflation, err = parseIntList(s); return err })},
+	{Column{"loglik", "Log-likelihood", 2, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.LogLik) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.LogLik })},
+	{Column{"n_params", "Parameters", 0, false}, func(c *trajectory.Candidate) string { return strconv.Itoa(c.NumParams) },
+		optional(func(c *trajectory.Candidate, s string) (err error) { c.NumParams, err = strconv.Atoi(s); return err })},
+	{Column{"bic_persons", "BIC (N persons)", 2, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.BICPersons) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.BICPersons })},
+	{Column{"bic_obs", "BIC (N obs.)", 2, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.BICObs) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.BICObs })},
+	{Column{"aic", "AIC", 2, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.AIC) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.AIC })},
+	{Column{"entropy", "Entropy", 3, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.Entropy) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.Entropy })},
+	{Column{"min_app", "Min APP", 3, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.MinAPP) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.MinAPP })},
+	{Column{"min_occ", "Min OCC", 1, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.MinOCC) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.MinOCC })},
+	{Column{"smallest_share", "Smallest share", 1, true}, func(c *trajectory.Candidate) string { return FormatFloat(c.SmallestShare) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.SmallestShare })},
+	{Column{"starts_reached_best", "Starts at best", 0, false}, func(c *trajectory.Candidate) string { return strconv.Itoa(c.ReachedBest) },
+		optional(func(c *trajectory.Candidate, s string) (err error) { c.ReachedBest, err = strconv.Atoi(s); return err })},
+	{Column{"adequate", "Adequate", 0, false}, func(c *trajectory.Candidate) string { return strconv.FormatBool(c.Adequate) },
+		optional(func(c *trajectory.Candidate, s string) (err error) {
+			c.Adequate, err = strconv.ParseBool(strings.ToLower(s))
+			return err
+		})},
+	{Column{"cv_loglik", "CV log-likelihood", 2, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.CVLogLik) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.CVLogLik })},
+	{Column{"cve", "CVE", 4, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.CVE) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.CVE })},
+	{Column{"recommended", "Recommended", 0, false}, func(c *trajectory.Candidate) string { return strconv.FormatBool(c.Recommended) },
+		optional(func(c *trajectory.Candidate, s string) (err error) {
+			c.Recommended, err = strconv.ParseBool(strings.ToLower(s))
+			return err
+		})},
+}
+
+// selectionV1 maps the names of version 1 columns to today's.
+var selectionV1 = map[string]string{"min_share": "smallest_share"}
+
+// SelectionColumns returns the columns of selection.csv, in order.
+func SelectionColumns() []Column {
+	out := make([]Column, len(selectionColumns))
+	for j, c := range selectionColumns {
+		out[j] = c.Column
+	}
+	return out
+}
+
+// SelectionColumn returns the column of selection.csv of that name (a
+// version 1 name too), and whether there is one.
+func SelectionColumn(name string) (Column, bool) {
+	if n, ok := selectionV1[name]; ok {
+		name = n
+	}
+	for _, c := range selectionColumns {
+		if c.Name == name {
+			return c.Column, true
+		}
+	}
+	return Column{}, false
+}
+
+// optional is a reader of a cell that keeps the zero value when empty.
+func optional(read func(*trajectory.Candidate, string) error) func(*trajectory.Candidate, string) error {
+	return func(c *trajectory.Candidate, s string) error {
+		if s == "" {
+			return nil
+		}
+		return read(c, s)
+	}
+}
+
+// readFloat is a reader of a number, NaN when empty.
+func readFloat(field func(*trajectory.Candidate) *float64) func(*trajectory.Candidate, string) error {
+	return func(c *trajectory.Candidate, s string) error {
+		if s == "" {
+			*field(c) = math.NaN()
+			return nil
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(v, 0) {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		*field(c) = v
+		return nil
+	}
+}
+
+// WriteSelectionCSV writes selection.csv: one row per candidate, undefined
+// values as empty cells.
+func WriteSelectionCSV(w io.Writer, cands []*trajectory.Candidate) error {
+	t := NewSelectionTable(cands)
+	cw := csv.NewWriter(w)
+	cw.Write(t.Header)
+	cw.WriteAll(t.Rows)
+	return cw.Error()
+}
+
+// NewSelectionTable returns the table of candidates as selection.csv holds
+// it.
+func NewSelectionTable(cands []*trajectory.Candidate) *SelectionTable {
+	t := &SelectionTable{Candidates: cands, HasOrders: true, HasInflation: true}
+	for _, c := range selectionColumns {
+		t.Header = append(t.Header, c.Name)
+	}
+	for _, cand := range cands {
+		rec := make([]string, len(selectionColumns))
+		for j, c := range selectionColumns {
+			rec[j] = c.cell(cand)
+		}
+		t.Rows = append(t.Rows, rec)
+	}
+	return t
+}
+
+// SelectionTable is a model-selection table as select writes it
+// (selection.csv), or one with at least the columns groups, bic_persons,
+// bic_obs and aic: one row per model, an empty cell undefined, orders as
+// lists of whole numbers with any separator ("3;3;2", "3,3,2").
+type SelectionTable struct {
+	// Header and Rows are the file as read, every column kept.
+	Header []string
+	Rows   [][]string
+	// Candidates are the rows read into candidates: the columns of
+	// selection.csv that the file has, NaN for those it lacks.
+	Candidates []*trajectory.Candidate
+	// HasOrders and HasInflation say whether the file gives the orders.
+	HasOrders, HasInflation bool
+}
+
+// ReadSelectionCSV reads a selection table; name is the file name used in
+// errors.
+func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: "the file is empty: expected a header with groups,bic_persons,bic_obs,aic"}
+	}
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	header = slices.Clone(header)
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	col := map[string]int{}
+	for j, h := range header {
+		h = strings.TrimSpace(h)
+		if n, ok := selectionV1[h]; ok {
+			h = n
+		}
+		col[h] = j
+	}
+	for _, need := range []string{"groups", "bic_persons", "bic_obs", "aic"} {
+		if _, ok := col[need]; !ok {
+			return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("no column %q: a selection table has the columns groups, bic_persons, bic_obs and aic", need)}
+		}
+	}
+	_, hasOrders := col["orders"]
+	_, hasInfl := col["inflation_orders"]
+	t := &SelectionTable{Header: header, HasOrders: hasOrders, HasInflation: hasInfl}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		cand := &trajectory.Candidate{}
+		for _, f := range []*float64{&cand.LogLik, &cand.BICPersons, &cand.BICObs, &cand.AIC, &cand.Entropy, &cand.MinAPP, &cand.MinOCC, &cand.SmallestShare, &cand.CVLogLik, &cand.CVE} {
+			*f = math.NaN()
+		}
+		for _, c := range selectionColumns {
+			j, ok := col[c.Name]
+			if !ok {
+				continue
+			}
+			s := strings.TrimSpace(rec[j])
+			if err := c.read(cand, s); err != nil {
+				return nil, &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: header[j], Msg: readMessage(c.Name, s, err)}
+			}
+		}
+		t.Rows = append(t.Rows, slices.Clone(rec))
+		t.Candidates = append(t.Candidates, cand)
+	}
+	if len(t.Rows) == 0 {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: "the file has a header but no models"}
+	}
+	return t, nil
+}
+
+// readMessage says what was wrong with a cell.
+func readMessage(column, s string, err error) string {
+	switch column {
+	case "groups":
+		return fmt.Sprintf("%q is not a number of groups (a whole number ≥ 1)", s)
+	case "recommended", "adequate":
+		return fmt.Sprintf("%q: expected true or false", s)
+	case "orders", "inflation_orders":
+		return err.Error()
+	}
+	return fmt.Sprintf("%q is not a number", s)
+}
+
+// Recommend marks the row with the given number of groups and orders as
+// the recommended model, and no other, and returns its index; it returns
+// −1 and leaves the marks as they were when no row matches. An order list
+// of one entry stands for the same order in every group; nil orders match
+// any.
+func (t *SelectionTable) Recommend(groups int, orders, inflation []int) int {
+	for r, c := range t.Candidates {
+		if c.Groups != groups {
+			continue
+		}
+		if orders != nil && t.HasOrders && !sameOrders(c.Orders, orders, groups) {
+			continue
+		}
+		if inflation != nil && t.HasInflation && !sameOrders(c.Inflation, inflation, groups) {
+			continue
+		}
+		for q, o := range t.Candidates {
+			o.Recommended = q == r
+		}
+		return r
+	}
+	return -1
+}
+
+func sameOrders(a, b []int, k int) bool {
+	expand := func(v []int) []int {
+		if len(v) == 1 {
+			return slices.Repeat(v, k)
+		}
+		return v
+	}
+	ea, eb := expand(a), expand(b)
+	return len(ea) == k && slices.Equal(ea, eb)
+}
+
+// parseIntList reads whole numbers from a cell whatever separates them:
+// "3,3,2", "3 3 2", "[3, 3, 2]".
+func parseIntList(s string) ([]int, error) {
+	f := strings.FieldsFunc(s, func(r rune) bool { return !(r == '-' || r >= '0' && r <= '9') })
+	out := make([]int, 0, len(f))
+	for _, x := range f {
+		v, err := strconv.Atoi(x)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a list of orders, e.g. 3,3,2", s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// csvError turns a CSV syntax error into a DataError.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &careersio.DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+	}
+	return fmt.Errorf("%s: %v", name, err)
+}
+
+// SelectionFile is selection.json: the recommendation of a model search,
+// its reason, and the criteria and settings it used.
+type SelectionFile struct {
+	FormatVersion int            `json:"format_version"`
+	Software      string         `json:"software,omitempty"`
+	Recommended   *CandidateJSON `json:"recommended"`
+	Reason        string         `json:"reason"`
+	BestBIC       *CandidateJSON `json:"best_bic"`
+	RunnerUp      *CandidateJSON `json:"runner_up"`
+	// DeltaBIC is the runner-up's BIC minus the recommended one's, read as
+	// 2 ln(Bayes factor) in KassRaftery.
+	DeltaBIC    *float64                `json:"delta_bic"`
+	KassRaftery string                  `json:"kass_raftery,omitempty"`
+	Criteria    CriteriaJSON            `json:"criteria"`
+	Candidates  int                     `json:"candidates"`
+	Data        trajectory.DataSettings `json:"data"`
+	Settings    SearchJSON              `json:"settings"`
+}
+
+// CandidateJSON is a candidate in selection.json.
+type CandidateJSON struct {
+	Groups          int               `json:"groups"`
+	Orders          []int             `json:"orders"`
+	InflationOrders []int             `json:"inflation_orders"`
+	LogLik          float64           `json:"loglik"`
+	NParams         int               `json:"n_params"`
+	BICPersons      float64           `json:"bic_persons"`
+	BICObs          float64           `json:"bic_obs"`
+	AIC             float64           `json:"aic"`
+	Adequate        bool              `json:"adequate"`
+	CVLogLik        *trajectory.Float `json:"cv_loglik,omitempty"`
+	CVE             *trajectory.Float `json:"cve,omitempty"`
+}
+
+// CriteriaJSON are the adequacy criteria a selection applied, and its
+// rule in words.
+type CriteriaJSON struct {
+	trajectory.Criteria
+	Rule string `json:"rule"`
+}
+
+// SearchJSON are the settings of the search.
+type SearchJSON struct {
+	Distribution trajectory.Distribution `json:"distribution"`
+	Groups       [2]int                  `json:"groups"`
+	Orders       [2]int                  `json:"orders"`
+	Inflation    int                     `json:"inflation"`
+	CV           int                     `json:"cv"`
+	mixture.Settings
+}
+
+// NewSelectionFile describes a selection run with settings s.
+func NewSelectionFile(sel *trajectory.Selection, s trajectory.SelectSettings) *SelectionFile {
+	sf := &SelectionFile{
+		FormatVersion: FormatVersion,
+		Software:      Software,
+		Recommended:   candidateJSON(sel.Recommended),
+		Reason:        sel.Reason,
+		BestBIC:       candidateJSON(sel.BestBIC),
+		RunnerUp:      candidateJSON(sel.RunnerUp),
+		Criteria:      CriteriaJSON{sel.Criteria, sel.Criteria.Rule()},
+		Candidates:    len(sel.Candidates),
+		Data:          s.Fit.Data,
+		Settings: SearchJSON{Distribution: s.Distribution, Groups: [2]int{s.MinGroups, s.MaxGroups}, Orders: [2]int{s.MinOrder, s.MaxOrder},
+			Inflation: s.Inflation, CV: s.CV, Settings: s.Fit.Search.Resolved()},
+	}
+	if sel.Recommended != nil && sel.RunnerUp != nil {
+		d := sel.RunnerUp.BICPersons - sel.Recommended.BICPersons
+		sf.DeltaBIC = &d
+		sf.KassRaftery = trajectory.KassRaftery(d)
+	}
+	return sf
+}
+
+func candidateJSON(c *trajectory.Candidate) *CandidateJSON {
+	if c == nil {
+		return nil
+	}
+	opt := func(x float64) *trajectory.Float {
+		if math.IsNaN(x) {
+			return nil
+		}
+		v := trajectory.Float(x)
+		return &v
+	}
+	return &CandidateJSON{Groups: c.Groups, Orders: c.Orders, InflationOrders: c.Inflation, LogLik: c.LogLik, NParams: c.NumParams,
+		BICPersons: c.BICPersons, BICObs: c.BICObs, AIC: c.AIC, Adequate: c.Adequate, CVLogLik: opt(c.CVLogLik), CVE: opt(c.CVE)}
+}
+
+// WriteSelection writes selection.csv and selection.json into dir and,
+// when the search recommends a model, that model's model.json and
+// assignments.csv both in dir/recommended and in dir itself.
+func WriteSelection(dir string, sel *trajectory.Selection, s trajectory.SelectSettings) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := WriteFile(filepath.Join(dir, SelectionCSV), func(w io.Writer) error { return WriteSelectionCSV(w, sel.Candidates) }); err != nil {
+		return err
+	}
+	err := WriteFile(filepath.Join(dir, SelectionJSON), func(w io.Writer) error {
+		b, err := json.MarshalIndent(NewSelectionFile(sel, s), "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	})
+	if err != nil || sel.Fit == nil {
+		return err
+	}
+	if err := WriteFit(filepath.Join(dir, RecommendedDir), sel.Fit); err != nil {
+		return err
+	}
+	return WriteFit(dir, sel.Fit)
+}
+
+// Selection is a model selection read back: the table and, when present,
+// selection.json.
+type Selection struct {
+	Table *SelectionTable
+	File  *SelectionFile // nil without selection.json
+	// Warning is set when selection.json recommends a model the table
+	// lacks.
+	Warning string
+}
+
+// ReadSelection reads dir/selection.csv and, when present,
+// dir/selection.json (format version 1 or 2), marking the recommended
+// model in the table.
+func ReadSelection(dir string) (*Selection, error) {
+	path := filepath.Join(dir, SelectionCSV)
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file: expected the output directory of trajkit select", path)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	t, err := ReadSelectionCSV(f, path)
+	if err != nil {
+		return nil, err
+	}
+	sel := &Selection{Table: t}
+	jpath := filepath.Join(dir, SelectionJSON)
+	b, err := os.ReadFile(jpath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return sel, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sf := &SelectionFile{}
+	if err := json.Unmarshal(b, sf); err != nil {
+		return nil, fmt.Errorf("%s: not a selection file: %v", jpath, err)
+	}
+	if sf.FormatVersion > FormatVersion {
+		return nil, fmt.Errorf("%s: format version %d: this trajkit reads versions 1 to %d", jpath, sf.FormatVersion, FormatVersion)
+	}
+	sel.File = sf
+	if r := sf.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
+		sel.Warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
+	}
+	return sel, nil
+}
