@@ -19,6 +19,10 @@ import (
 //
 // The special cells of person i are Start[i] ≤ c < Start[i+1], ordered by
 // age.
+//
+// Careers are not changed once built: the methods that derive careers
+// (Restrict, Subset, WithTcov, FloorExposure) return new ones, which may
+// share storage with their source. CareerBuilder builds them.
 type Careers struct {
 	// IDs are the persons' identifiers, as given, in order of first
 	// appearance in the input.

@@ -251,13 +251,22 @@ func TestExposurePolicy(t *testing.T) {
 	if w, ok := r.Warning(TinyExposureLimit); !ok || w.Kind != TinyExposure || !strings.Contains(w.Message, "2 years") || !strings.Contains(w.Message, `person "1" at age 13`) {
 		t.Errorf("warning %+v", w)
 	}
-	before := append([]float64(nil), c.E...)
+	// Careers that share the constants (WithTcov's result shares them
+	// with its source) must not see a floor applied to the other.
+	shared, err := c.WithTcov([]string{"x"}, func(int, int) []float64 { return []float64{1} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, beforeConst := slices.Clone(c.E), slices.Clone(c.Const)
+	if _, n := shared.FloorExposure(1e-3); n != 3 {
+		t.Errorf("floored %d cells of the careers with covariates, want 3", n)
+	}
 	floored, n := c.FloorExposure(1e-3)
 	if n != 3 {
 		t.Errorf("floored %d cells, want 3 (two positive counts and one zero)", n)
 	}
-	if !slices.Equal(c.E, before) {
-		t.Errorf("FloorExposure changed its receiver's exposures")
+	if !slices.Equal(c.E, before) || !slices.Equal(c.Const, beforeConst) {
+		t.Errorf("FloorExposure changed its receiver's (or a sharer's) exposures or constants")
 	}
 	c = floored
 	if r := c.TinyExposures(TinyExposureLimit); r.Cells != 0 {

@@ -99,15 +99,6 @@ func (c *Careers) WithTcov(names []string, value func(i, age int) []float64) (*C
 	return out, nil
 }
 
-// pattern returns the covariate pattern of special cell k (0 without
-// time-varying covariates).
-func (c *Careers) pattern(k int32) uint32 {
-	if c.Pattern == nil {
-		return 0
-	}
-	return c.Pattern[k]
-}
-
 // Tcov calls fn with the covariate values of person i at each observed
 // age whose values are not all zero.
 func (c *Careers) Tcov(i int, fn func(age int, w []float64)) {

@@ -64,7 +64,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops at the end of its current EM iteration (again to stop at once)\n", s)
 		cancel(fmt.Errorf("stopped by %v", s))
 	}()
-	os.Exit(runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // Exit codes.
@@ -130,13 +130,13 @@ func printUsage(w io.Writer) {
 }
 
 // run runs a command line that nothing cancels.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdin, stdout, stderr)
+func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
 }
 
 // runContext runs a command line until it ends or ctx is cancelled, and
 // returns the exit status.
-func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		printUsage(stderr)
 		return exitUsage
