@@ -140,31 +140,59 @@ func TestRecoverToyMixture(t *testing.T) {
 	}
 }
 
-// TestDeterministic checks that the same seed gives identical bits, with
-// any number of threads; the data span several shards.
+// TestDeterministic checks that the same seed gives identical bits with
+// one thread or several, in every path of the engine: plain EM, SQUAREM,
+// runs on a sample of the persons (with weight 0 outside it, and on the
+// problem's subset), and parameters shared by the groups. The data span
+// several shards; another seed gives another run.
 func TestDeterministic(t *testing.T) {
-	y := toyData(3*ShardSize+17, []float64{0.4, 0.35, 0.25}, []float64{0.3, 2, 6}, 5)
-	var first *Result
-	for _, threads := range []int{1, 2, 4, 1} {
-		res, err := Fit(toyProblem(y, 3), &Settings{Seed: 9, Threads: threads, Starts: 4, Keep: 2, MaxIterations: 60})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first == nil {
-			first = res
-			continue
-		}
-		if res.LogLik != first.LogLik || !reflect.DeepEqual(res.Params, first.Params) ||
-			!reflect.DeepEqual(res.Posterior, first.Posterior) || !reflect.DeepEqual(res.Trace, first.Trace) {
-			t.Errorf("threads %d: result differs (loglik %v vs %v)", threads, res.LogLik, first.LogLik)
-		}
-	}
-	other, err := Fit(toyProblem(y, 3), &Settings{Seed: 10, Starts: 4, Keep: 2, MaxIterations: 60})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if reflect.DeepEqual(other.Trace, first.Trace) {
-		t.Errorf("a different seed gave the same run: the seed is not used")
+	// Three shards, more than twice the sample's one.
+	y := toyData(2*ShardSize+17, []float64{0.4, 0.35, 0.25}, []float64{0.3, 2, 6}, 5)
+	z := normData(2*ShardSize+17, []float64{0.5, 0.5}, []float64{0, 3}, 1, 4)
+	var asked []int
+	for _, tc := range []struct {
+		name    string
+		problem func() *Problem
+		s       Settings
+	}{
+		{"plain", func() *Problem { return toyProblem(y, 3) }, Settings{}},
+		{"accelerate", func() *Problem { return toyProblem(y, 3) }, Settings{Accelerate: true}},
+		{"sample", func() *Problem { return toyProblem(y, 3) }, Settings{StartSample: ShardSize}},
+		{"sample, accelerate", func() *Problem { return toyProblem(y, 3) }, Settings{StartSample: ShardSize, Accelerate: true}},
+		{"subset", func() *Problem { return toySubsetProblem(y, 3, &asked) }, Settings{StartSample: ShardSize}},
+		{"shared, sample", func() *Problem { return normProblem(z, 2) }, Settings{StartSample: ShardSize}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var first *Result
+			for _, threads := range []int{1, 4} {
+				s := tc.s
+				s.Seed, s.Threads, s.Starts, s.Keep, s.MaxIterations = 9, threads, 3, 2, 40
+				res, err := Fit(tc.problem(), &s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = res
+					if tc.s.StartSample > 0 && res.Starts.Sample == 0 {
+						t.Fatalf("no runs on a sample: %+v", res.Starts)
+					}
+					continue
+				}
+				if res.LogLik != first.LogLik || !reflect.DeepEqual(res.Params, first.Params) ||
+					!reflect.DeepEqual(res.Posterior, first.Posterior) || !reflect.DeepEqual(res.Trace, first.Trace) {
+					t.Errorf("threads %d: result differs (loglik %v vs %v)", threads, res.LogLik, first.LogLik)
+				}
+			}
+			s := tc.s
+			s.Seed, s.Starts, s.Keep, s.MaxIterations = 10, 3, 2, 40
+			other, err := Fit(tc.problem(), &s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reflect.DeepEqual(other.Starts.LogLiks, first.Starts.LogLiks) {
+				t.Errorf("a different seed gave the same runs: the seed is not used")
+			}
+		})
 	}
 }
 

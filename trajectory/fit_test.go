@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -46,13 +47,16 @@ func TestFitNeverDecreases(t *testing.T) {
 	}
 }
 
-// TestRecovery fits data simulated from the model itself (20,000 persons,
-// censored windows, exposures below 1, holes) and checks the known truth:
-// shares within 0.02, expected counts (1 − ρ)λ within 10% at every age
-// where the group has at least 500 persons observed.
+// TestRecovery fits data simulated from the model itself (censored
+// windows, exposures below 1, holes) and checks the known truth: at 6,000
+// persons shares within 0.036 and expected counts (1 − ρ)λ within 18% at
+// every age where the group has at least 150 persons observed; as a study
+// (TRAJKIT_STUDIES=1), at 20,000 persons within 0.02 and 10% where 500 are
+// observed. The tolerances shrink as 1/√N between the two.
 func TestRecovery(t *testing.T) {
-	if testing.Short() {
-		t.Skip("recovery at N = 20,000 is not short")
+	persons, shareTol, meanTol, minObs := 6000, 0.036, 0.18, 150
+	if studies() {
+		persons, shareTol, meanTol, minObs = 20000, 0.02, 0.10, 500
 	}
 	s := WindowScaling(12, 40)
 	shares := []float64{0.45, 0.3, 0.25}
@@ -68,7 +72,7 @@ func TestRecovery(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := TruthFromCoefficients(s, 12, 40, shares, beta, tc.gamma)
-			c, truth, err := Simulate(tr, Design{Persons: 20000, CensorShare: 0.3, LateStartShare: 0.2, ExposedShare: 0.15, HoleShare: 0.05}, 77)
+			c, truth, err := Simulate(tr, Design{Persons: persons, CensorShare: 0.3, LateStartShare: 0.2, ExposedShare: 0.15, HoleShare: 0.05}, 77)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,15 +98,15 @@ func TestRecovery(t *testing.T) {
 			}
 			// The truth's groups are in ascending mean order, as the output.
 			for k, g := range f.Groups {
-				if math.Abs(g.Share-shares[k]) > 0.02 {
+				if math.Abs(g.Share-shares[k]) > shareTol {
 					t.Errorf("group %d: share %.4f, true %.2f", k+1, g.Share, shares[k])
 				}
 				for a, p := range g.Curve {
-					if obs[k][a] < 500 {
+					if obs[k][a] < minObs {
 						continue
 					}
 					want := tr.Rate[k][a] * (1 - tr.ZeroProb[k][a])
-					if math.Abs(p.Mean/want-1) > 0.10 {
+					if math.Abs(p.Mean/want-1) > meanTol {
 						t.Errorf("group %d age %d: expected count %.4f, true %.4f", k+1, p.Age, p.Mean, want)
 					}
 				}
@@ -130,11 +134,9 @@ func fitFileJSON(t *testing.T, c *Careers, m Model, s *Settings) []byte {
 func TestSameSeedSameBits(t *testing.T) {
 	c := testCareers(t, 2*4096+300, 5) // several shards
 	m := mustModel(t, ZIP, 3, nil, nil)
-	first := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 4, Starts: 6, Threads: 1}})
-	for _, threads := range []int{4, 2, 1} {
-		if got := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 4, Starts: 6, Threads: threads}}); !bytes.Equal(got, first) {
-			t.Errorf("threads %d: model file differs", threads)
-		}
+	first := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 4, Starts: 4, Keep: 2, Threads: 1}})
+	if got := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 4, Starts: 4, Keep: 2, Threads: 4}}); !bytes.Equal(got, first) {
+		t.Errorf("threads 4: the fit differs from one thread's")
 	}
 }
 
@@ -296,3 +298,7 @@ func TestCollapsedGroupRenumbered(t *testing.T) {
 			g, f.Groups[0].Share, f.Groups[1].Share, f.Groups[2].Share)
 	}
 }
+
+// studies reports whether the slow simulation studies run: with
+// TRAJKIT_STUDIES=1, as CI sets it.
+func studies() bool { return os.Getenv("TRAJKIT_STUDIES") == "1" }

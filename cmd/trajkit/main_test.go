@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -74,44 +79,180 @@ func splitArgs(line string) []string {
 // inputFlags name files or directories an example reads.
 var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": true, "--persons": true}
 
-// runnable reports whether an example runs on embedded data alone or on
-// the output of an earlier example: every file it reads exists (or is
-// embedded), and it is not a long study.
-func runnable(args []string) bool {
-	for j, a := range args {
-		if a == "--seeds" {
-			return false
-		}
-		if inputFlags[a] && j+1 < len(args) && !strings.HasPrefix(args[j+1], "example:") {
-			if _, err := os.Stat(args[j+1]); err != nil {
-				return false
+// example is a usage example: its command line and where it writes.
+type example struct {
+	key  string // the command line, without "trajkit"
+	args []string
+	// needs are the files and directories it reads that an earlier
+	// example writes (not embedded data sets).
+	needs []string
+	// out is the file or directory it writes (--out), "out" for
+	// reproduce's default.
+	out string
+}
+
+// usageExamples returns every example of the command doc and the usage
+// texts, each once, in order.
+func usageExamples(t *testing.T) []*example {
+	var out []*example
+	seen := map[string]bool{}
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage} {
+		for _, args := range examples(u) {
+			key := strings.Join(args, " ")
+			if seen[key] {
+				continue
 			}
+			seen[key] = true
+			ex := &example{key: key, args: args}
+			for j, a := range args {
+				if j+1 == len(args) {
+					break
+				}
+				if inputFlags[a] && !strings.HasPrefix(args[j+1], "example:") {
+					ex.needs = append(ex.needs, args[j+1])
+				}
+				if a == "--out" {
+					ex.out = args[j+1]
+				}
+			}
+			if ex.out == "" && args[0] == "reproduce" {
+				ex.out = "out"
+			}
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
+// exampleRun is an example run once in a directory of its own, for every
+// test that reads what it writes.
+type exampleRun struct {
+	once                sync.Once
+	dir                 string
+	code                int
+	stdout, stderr, err string
+}
+
+var exampleRuns sync.Map // key -> *exampleRun
+
+// runExample runs ex once per test binary, as a child process in a new
+// directory of its own, after copying into it what ex needs from the
+// examples that write it, and returns that directory. ok is false when an
+// input comes from no example (ex is documentation of files the user has).
+func runExample(t *testing.T, ex *example, all []*example) (run *exampleRun, ok bool) {
+	t.Helper()
+	producers := map[string]*example{}
+	for _, need := range ex.needs {
+		p := producer(all, ex, need)
+		if p == nil {
+			return nil, false
+		}
+		producers[need] = p
+	}
+	v, _ := exampleRuns.LoadOrStore(ex.key, &exampleRun{})
+	run = v.(*exampleRun)
+	run.once.Do(func() {
+		dir, err := os.MkdirTemp("", "trajkit-example-")
+		if err != nil {
+			run.err = err.Error()
+			return
+		}
+		run.dir = dir
+		for need, p := range producers {
+			pr, ok := runExample(t, p, all)
+			if !ok || pr.err != "" || pr.code != 0 {
+				run.err = fmt.Sprintf("the example that writes %s (%s) failed", need, p.key)
+				return
+			}
+			if err := os.CopyFS(filepath.Join(dir, need), os.DirFS(filepath.Join(pr.dir, need))); err != nil {
+				// A file rather than a directory.
+				b, err := os.ReadFile(filepath.Join(pr.dir, need))
+				if err == nil {
+					err = os.WriteFile(filepath.Join(dir, need), b, 0o644)
+				}
+				if err != nil {
+					run.err = err.Error()
+					return
+				}
+			}
+		}
+		cmd := exec.Command(os.Args[0], ex.args...)
+		cmd.Dir = dir
+		// One CPU each: the examples run two at a time beside other
+		// packages' tests, and the result never depends on threads.
+		cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1", "GOMAXPROCS=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err = cmd.Run()
+		run.stdout, run.stderr = stdout.String(), stderr.String()
+		var exit *exec.ExitError
+		switch {
+		case errors.As(err, &exit):
+			run.code = exit.ExitCode()
+		case err != nil:
+			run.err = err.Error()
+		}
+	})
+	return run, true
+}
+
+// runnable reports whether ex runs on embedded data alone or on what
+// earlier runnable examples write, and is not a long study.
+func runnable(all []*example, ex *example) bool {
+	if slices.Contains(ex.args, "--seeds") {
+		return false // a hundred reproductions
+	}
+	for _, need := range ex.needs {
+		if p := producer(all, ex, need); p == nil || !runnable(all, p) {
+			return false
 		}
 	}
 	return true
 }
 
-// TestUsageExamples runs, in order, every example of the command doc and
-// the usage texts that works on embedded data or on the output of an
-// earlier example: the documentation runs.
-func TestUsageExamples(t *testing.T) {
-	t.Chdir(t.TempDir())
-	n := 0
-	seen := map[string]bool{}
-	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage} {
-		for _, args := range examples(u) {
-			key := strings.Join(args, " ")
-			if !runnable(args) || seen[key] {
-				continue
-			}
-			seen[key] = true
-			n++
-			t.Run(key, func(t *testing.T) {
-				if code, _, stderr := trajkit(t, args...); code != 0 {
-					t.Errorf("exit %d: %s", code, stderr)
-				}
-			})
+// producer returns the first example before ex that writes path.
+func producer(all []*example, ex *example, path string) *example {
+	for _, p := range all {
+		if p == ex {
+			return nil
 		}
+		if p.out == path {
+			return p
+		}
+	}
+	return nil
+}
+
+// cleanExamples removes the examples' directories (TestMain, after the
+// tests).
+func cleanExamples() {
+	exampleRuns.Range(func(_, v any) bool {
+		if r := v.(*exampleRun); r.dir != "" {
+			os.RemoveAll(r.dir)
+		}
+		return true
+	})
+}
+
+// TestUsageExamples runs every example of the command doc and the usage
+// texts that works on embedded data or on the output of an earlier
+// example: the documentation runs. Each runs in a directory of its own,
+// with copies of what it reads, so that each stands alone.
+func TestUsageExamples(t *testing.T) {
+	all := usageExamples(t)
+	n := 0
+	for _, ex := range all {
+		if !runnable(all, ex) {
+			continue
+		}
+		n++
+		t.Run(ex.key, func(t *testing.T) {
+			t.Parallel()
+			run, _ := runExample(t, ex, all)
+			if run.err != "" || run.code != 0 {
+				t.Errorf("exit %d %s: %s", run.code, run.err, run.stderr)
+			}
+		})
 	}
 	if n < 10 {
 		t.Errorf("only %d runnable examples", n)
@@ -490,15 +631,21 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-// TestReproduce runs the README's first command: the reproduction on the
-// embedded synthetic cohort recovers the four published shares within five
-// points and writes every output.
+// TestReproduce checks the README's first command, trajkit reproduce (the
+// run of its usage example): the reproduction on the embedded synthetic
+// cohort recovers the four published shares within five points and writes
+// every output.
 func TestReproduce(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "out")
-	code, stdout, stderr := trajkit(t, "reproduce", "--out", dir)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	all := usageExamples(t)
+	i := slices.IndexFunc(all, func(ex *example) bool { return ex.key == "reproduce" })
+	if i < 0 {
+		t.Fatal("no usage example runs trajkit reproduce")
 	}
+	run, _ := runExample(t, all[i], all)
+	if run.err != "" || run.code != 0 {
+		t.Fatalf("exit %d %s: %s", run.code, run.err, run.stderr)
+	}
+	dir, stdout := filepath.Join(run.dir, "out"), run.stdout
 	rows := readCSV(t, filepath.Join(dir, "reproduction.csv"))
 	if strings.Join(rows[0], ",") != "row,published,reproduced,tolerance,ok" {
 		t.Fatalf("header %v", rows[0])
@@ -550,20 +697,23 @@ func TestReproduce(t *testing.T) {
 	}
 }
 
-// TestDeterministicOutputs: model.json is identical, apart from its timing
-// fields, for 1 and 4 threads and GOMAXPROCS 1 and 4, and across reruns;
-// assignments.csv is identical byte for byte.
+// TestDeterministicOutputs: the command's files are identical for one
+// thread on one CPU and four threads on all (model.json apart from its
+// timing fields, assignments.csv byte for byte), for a ZIP fit with
+// exposures and standard errors. (The library's layers test the same bits
+// on their own: mixture's TestDeterministic, trajectory's
+// TestSameSeedSameBits.)
 func TestDeterministicOutputs(t *testing.T) {
 	var first map[string]any
 	var firstAssign string
 	for _, tc := range []struct {
 		threads    string
 		gomaxprocs int
-	}{{"1", 1}, {"4", 4}, {"4", 1}, {"1", 4}} {
+	}{{"1", 1}, {"4", runtime.GOMAXPROCS(0)}} {
 		prev := runtime.GOMAXPROCS(tc.gomaxprocs)
 		dir := t.TempDir()
-		code, _, stderr := trajkit(t, "fit", "--data", "example:toronto1-exposure", "--groups", "3", "--dist", "zip",
-			"--threads", tc.threads, "--out", dir)
+		code, _, stderr := trajkit(t, "fit", "--data", "example:toronto1-exposure", "--groups", "2", "--dist", "zip",
+			"--starts", "6", "--keep", "2", "--threads", tc.threads, "--out", dir)
 		runtime.GOMAXPROCS(prev)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
