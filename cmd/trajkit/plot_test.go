@@ -101,7 +101,7 @@ func TestPlotKindsAndFormats(t *testing.T) {
 		{"posteriors", []string{"--model", dir, "--kind", "posteriors"}, "p.svg", []string{"APP 0.9"}},
 		{"careers", []string{"--model", dir, "--kind", "careers", "--data", "example:sim630", "--sample", "5"}, "c.svg", []string{"5 of 235 assigned"}},
 		{"careers pdf", []string{"--model", dir, "--kind", "careers"}, "c.pdf", nil},
-		{"selection", []string{"--model", filepath.Join("testdata", "select-sim630"), "--kind", "selection"}, "s.svg", []string{"recommended: 4 groups", "BIC (N observations)"}},
+		{"selection", []string{"--model", selectFixture, "--kind", "selection"}, "s.svg", []string{"recommended: 4 groups", "BIC (N observations)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(out, tc.file)

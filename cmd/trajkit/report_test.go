@@ -13,6 +13,10 @@ import (
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
+// selectFixture is the selection of trajectory/testdata (see its README),
+// shared with the results and figure tests.
+var selectFixture = filepath.Join("..", "..", "trajectory", "testdata", "select-sim630")
+
 // writeReport fits sim630 with labelled groups, adds the profiles fixture
 // and writes the report with the selection fixture; it returns the HTML
 // file, the groups' legend entries and the model's directory.
@@ -27,7 +31,7 @@ func writeReport(t *testing.T) (string, []string, string) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "report.html")
-	code, stdout, stderr := trajkit(t, "report", "--model", dir, "--select", filepath.Join("testdata", "select-sim630"), "--out", out)
+	code, stdout, stderr := trajkit(t, "report", "--model", dir, "--select", selectFixture, "--out", out)
 	if code != 0 {
 		t.Fatalf("report: exit %d: %s", code, stderr)
 	}

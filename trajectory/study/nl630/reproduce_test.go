@@ -13,7 +13,7 @@ import (
 // TestReproductionDefinitions computes the reproduction table with the
 // true groups of the committed synthetic cohort in place of fitted ones
 // and checks each figure against the value that data/nl630/README.md
-// reports for it, which data/nl630_figures_test.go computes independently
+// reports for it, which figures_test.go computes independently
 // from the same files.
 func TestReproductionDefinitions(t *testing.T) {
 	c, _, err := careersio.ReadCareersFile("../../../data/nl630/long.csv", careersio.ReadOptions{})
