@@ -38,7 +38,7 @@ func TestBootstrapKnownCase(t *testing.T) {
 			// The delta-method interval on the log scale is the closed form
 			// λ̂ exp(±1.96 SE/λ̂).
 			p := f.Groups[0].Curve[0]
-			if want := lam * math.Exp(-z975*se/lam); math.Abs(float64(p.MeanLo)-want) > 1e-6 {
+			if want := lam * math.Exp(-Z975*se/lam); math.Abs(float64(p.MeanLo)-want) > 1e-6 {
 				t.Errorf("delta-method lower limit %v, closed form %v", p.MeanLo, want)
 			}
 			if err := f.Bootstrap(c, &Settings{}, BootstrapSettings{Replicates: 400, Type: typ, Seed: 3}); err != nil {
@@ -48,8 +48,8 @@ func TestBootstrapKnownCase(t *testing.T) {
 				t.Errorf("report %+v", r)
 			}
 			lo, hi := float64(f.Groups[0].Curve[5].MeanLoBoot), float64(f.Groups[0].Curve[5].MeanHiBoot)
-			if math.Abs(lo-(lam-z975*se)) > 0.5*se || math.Abs(hi-(lam+z975*se)) > 0.5*se {
-				t.Errorf("bootstrap interval %.4f-%.4f, closed form %.4f-%.4f (SE %.4f)", lo, hi, lam-z975*se, lam+z975*se, se)
+			if math.Abs(lo-(lam-Z975*se)) > 0.5*se || math.Abs(hi-(lam+Z975*se)) > 0.5*se {
+				t.Errorf("bootstrap interval %.4f-%.4f, closed form %.4f-%.4f (SE %.4f)", lo, hi, lam-Z975*se, lam+Z975*se, se)
 			}
 			if ci := f.Groups[0].ShareCIBoot; ci != (Interval{1, 1}) {
 				t.Errorf("share interval of a single group %v", ci)

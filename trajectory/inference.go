@@ -12,8 +12,13 @@ import (
 	"github.com/trajkit/trajkit/mixture"
 )
 
-// z975 is the 97.5% quantile of the standard normal distribution.
-const z975 = 1.959963984540054
+// Z975 is the 97.5% quantile of the standard normal distribution: the
+// multiplier of every 95% Wald interval.
+const Z975 = 1.959963984540054
+
+// WaldP is the two-sided p-value of a Wald statistic z (an estimate over
+// its standard error) against the standard normal.
+func WaldP(z float64) float64 { return math.Erfc(math.Abs(z) / math.Sqrt2) }
 
 // Inference holds the estimated covariance of a fit's free parameters, in
 // the order of Fitted.Params, from the observed information of the full
@@ -208,7 +213,7 @@ func (f *Fitted) infer(c *Careers, threads int) {
 		vl, _ := cov.Variance(0, dlogit)
 		l := math.Log(share / (1 - share))
 		sd := math.Sqrt(vl)
-		return math.Sqrt(vpi), Interval{expit(l - z975*sd), expit(l + z975*sd)}
+		return math.Sqrt(vpi), Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
 	}
 	if risk != nil {
 		d := len(risk.Names) + 1
@@ -248,8 +253,8 @@ func (f *Fitted) infer(c *Careers, threads int) {
 			v, _ := cov.Variance(o, grad)
 			sd := math.Sqrt(v)
 			lm := math.Log(g.Curve[t].Mean)
-			g.Curve[t].MeanLo = Float(math.Exp(lm - z975*sd))
-			g.Curve[t].MeanHi = Float(math.Exp(lm + z975*sd))
+			g.Curve[t].MeanLo = Float(math.Exp(lm - Z975*sd))
+			g.Curve[t].MeanHi = Float(math.Exp(lm + Z975*sd))
 		}
 	}
 }

@@ -112,7 +112,7 @@ func TestCovariateCoverageStudy(t *testing.T) {
 		for k := 1; k < 3; k++ {
 			for a, want := range gamma[k] {
 				est, se := f.Groups[k].MembershipCoef.Values[a], f.Groups[k].MembershipSE.Values[a]
-				if math.Abs(est-want) <= z975*se {
+				if math.Abs(est-want) <= Z975*se {
 					hits[(k-1)*3+a]++
 				}
 			}
@@ -136,7 +136,7 @@ func TestCovariateCoverageStudy(t *testing.T) {
 		conv++
 		for k := range delta {
 			for a, want := range delta[k] {
-				if math.Abs(f.Groups[k].TcovCoef.Values[a]-want) <= z975*f.Groups[k].TcovSE.Values[a] {
+				if math.Abs(f.Groups[k].TcovCoef.Values[a]-want) <= Z975*f.Groups[k].TcovSE.Values[a] {
 					hits[k*2+a]++
 				}
 			}

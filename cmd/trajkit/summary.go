@@ -44,7 +44,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 			}
 			s := float64(ses[p])
 			z := b / s
-			fmt.Fprintf(w, "  %-24s %12.5f %10s %9s %8s\n", label, b, fmtNum(s, 5), fmtNum(z, 2), fmtNum(math.Erfc(math.Abs(z)/math.Sqrt2), 4))
+			fmt.Fprintf(w, "  %-24s %12.5f %10s %9s %8s\n", label, b, fmtNum(s, 5), fmtNum(z, 2), fmtNum(trajectory.WaldP(z), 4))
 		}
 		for p, b := range g.Beta {
 			row(trajectory.PowerName(p), b, g.BetaSE, p)
@@ -153,10 +153,10 @@ func writeMembership(w io.Writer, f *trajectory.Fitted) {
 			}
 			ci := "-"
 			if !math.IsNaN(se) {
-				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-z975*se), math.Exp(b+z975*se))
+				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-trajectory.Z975*se), math.Exp(b+trajectory.Z975*se))
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, n, b, fmtNum(se, 4), math.Exp(b), ci,
-				fmtNum(math.Erfc(math.Abs(b/se)/math.Sqrt2), 4))
+				fmtNum(trajectory.WaldP(b/se), 4))
 		}
 	}
 	tw.Flush()
@@ -168,9 +168,6 @@ func writeMembership(w io.Writer, f *trajectory.Fitted) {
 	}
 	fmt.Fprintln(w)
 }
-
-// z975 is the 97.5% quantile of the standard normal distribution.
-const z975 = 1.959963984540054
 
 // floats converts undefined-or-number values to Floats.
 func floats(v []float64) []trajectory.Float {

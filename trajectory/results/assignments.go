@@ -84,7 +84,7 @@ func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 			break
 		}
 		if err != nil {
-			return nil, &careersio.DataError{File: name, Msg: err.Error()}
+			return nil, csvError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		g, err := strconv.Atoi(rec[1])

@@ -1,14 +1,9 @@
 package results
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -33,17 +28,7 @@ func ProfileColumns() []Column { return append([]Column(nil), profileColumns...)
 
 // WriteProfiles writes profiles.csv.
 func WriteProfiles(w io.Writer, rows []careersio.ProfileRow) error {
-	cw := csv.NewWriter(w)
-	head := make([]string, len(profileColumns))
-	for j, c := range profileColumns {
-		head[j] = c.Name
-	}
-	cw.Write(head)
-	for _, r := range rows {
-		cw.Write(ProfileRecord(r))
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(w, profileColumns, records(rows, ProfileRecord))
 }
 
 // ProfileRecord is a profile row's cells in profiles.csv, in the order of
@@ -54,16 +39,9 @@ func ProfileRecord(r careersio.ProfileRow) []string {
 
 // ReadProfiles reads profiles.csv; name is its name in errors.
 func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(profileColumns)
-	head, err := cr.Read()
+	cr, err := newCSVReader(r, name, ProfilesFile, profileColumns)
 	if err != nil {
-		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of profiles.csv: %v", err)}
-	}
-	for j, c := range profileColumns {
-		if head[j] != c.Name {
-			return nil, &careersio.DataError{File: name, Line: 1, Column: j + 1, Msg: fmt.Sprintf("column %q where %q was expected", head[j], c.Name)}
-		}
+		return nil, err
 	}
 	var rows []careersio.ProfileRow
 	for {
@@ -100,14 +78,5 @@ func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
 // ReadProfilesFile reads dir/profiles.csv; it returns nil and no error
 // when there is no such file.
 func ReadProfilesFile(dir string) ([]careersio.ProfileRow, error) {
-	path := filepath.Join(dir, ProfilesFile)
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadProfiles(f, path)
+	return readOptional(dir, ProfilesFile, ReadProfiles)
 }

@@ -1,14 +1,9 @@
 package results
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -44,35 +39,20 @@ func ReproductionColumns() []Column { return append([]Column(nil), reproductionC
 // WriteReproduction writes reproduction.csv: the reproduced value with two
 // decimals, empty when it could not be computed.
 func WriteReproduction(w io.Writer, rows []ReproRow) error {
-	cw := csv.NewWriter(w)
-	head := make([]string, len(reproductionColumns))
-	for j, c := range reproductionColumns {
-		head[j] = c.Name
-	}
-	cw.Write(head)
-	for _, r := range rows {
+	return writeCSV(w, reproductionColumns, records(rows, func(r ReproRow) []string {
 		v := ""
 		if !math.IsNaN(r.Reproduced) {
 			v = strconv.FormatFloat(r.Reproduced, 'f', 2, 64)
 		}
-		cw.Write([]string{r.Row, r.Published, v, r.Tolerance, strconv.FormatBool(r.OK)})
-	}
-	cw.Flush()
-	return cw.Error()
+		return []string{r.Row, r.Published, v, r.Tolerance, strconv.FormatBool(r.OK)}
+	}))
 }
 
 // ReadReproduction reads reproduction.csv; name is its name in errors.
 func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(reproductionColumns)
-	head, err := cr.Read()
+	cr, err := newCSVReader(r, name, ReproductionFile, reproductionColumns)
 	if err != nil {
-		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of reproduction.csv: %v", err)}
-	}
-	for j, c := range reproductionColumns {
-		if head[j] != c.Name {
-			return nil, &careersio.DataError{File: name, Line: 1, Column: j + 1, Msg: fmt.Sprintf("column %q where %q was expected", head[j], c.Name)}
-		}
+		return nil, err
 	}
 	var rows []ReproRow
 	for {
@@ -100,14 +80,5 @@ func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
 // ReadReproductionFile reads dir/reproduction.csv; it returns nil and no
 // error when there is no such file.
 func ReadReproductionFile(dir string) ([]ReproRow, error) {
-	path := filepath.Join(dir, ReproductionFile)
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadReproduction(f, path)
+	return readOptional(dir, ReproductionFile, ReadReproduction)
 }

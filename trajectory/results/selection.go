@@ -19,16 +19,6 @@ import (
 	"github.com/trajkit/trajkit/trajectory/careersio"
 )
 
-// Column is a column of a CSV result file: its header name, its title in
-// a report, and how a report shows its numbers (Digits decimals; a Share
-// as a percentage).
-type Column struct {
-	Name   string
-	Title  string
-	Digits int
-	Share  bool
-}
-
 // selectionColumn is a column of selection.csv with its cell of a
 // candidate and the reader of a cell.
 type selectionColumn struct {
@@ -295,15 +285,6 @@ func parseIntList(s string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// csvError turns a CSV syntax error into a DataError.
-func csvError(name string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &careersio.DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
-	}
-	return fmt.Errorf("%s: %v", name, err)
 }
 
 // SelectionFile is selection.json: the recommendation of a model search,

@@ -33,9 +33,8 @@ func TestReproductionDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels := []string{LowRate, EarlyPeak, LatePeak, HighRate}
 	index := map[string]int{}
-	for j, l := range labels {
+	for j, l := range Labels {
 		index[l] = j
 	}
 	fit := &trajectory.Fitted{IDs: c.IDs, Assigned: make([]int, c.Len()), Groups: make([]trajectory.Group, 4)}
@@ -49,7 +48,7 @@ func TestReproductionDefinitions(t *testing.T) {
 		counts[truth[id]]++
 	}
 	for j := range fit.Groups {
-		fit.Groups[j].Label = labels[j]
+		fit.Groups[j].Label = Labels[j]
 		fit.Groups[j].Share = float64(counts[j]) / float64(c.Len())
 		fit.Groups[j].Curve = []trajectory.CurvePoint{{Age: 20, Mean: 1}}
 	}

@@ -161,7 +161,7 @@ func coefficientRow(name string, est float64, ses []trajectory.Float, q int, has
 		*hasSE = true
 		z := est / se
 		r.SE, r.Z = fmtNum(se, 5), fmtNum(z, 2)
-		r.P = formatP(math.Erfc(math.Abs(z) / math.Sqrt2))
+		r.P = formatP(trajectory.WaldP(z))
 	}
 	return r
 }
