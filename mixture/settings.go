@@ -28,6 +28,10 @@ const (
 	// DefaultStartSample bounds the persons of the short runs on large
 	// data (see Settings.StartSample).
 	DefaultStartSample = 1 << 15
+	// DefaultSeed is the seed of the command and of the studies when none
+	// is given. Settings.Seed has no default of its own: every seed, 0
+	// included, is a seed.
+	DefaultSeed = 1
 )
 
 // Settings controls Fit. The zero value gives the documented defaults;

@@ -242,7 +242,7 @@ func (e *emFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&e.starts, "starts", mixture.DefaultStarts, "number of EM starts")
 	fs.IntVar(&e.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
 	fs.BoolVar(&e.convergeAll, "converge-all", false, "run every start to convergence")
-	fs.Uint64Var(&e.seed, "seed", 1, "seed of the random starts (the same seed gives the same result)")
+	fs.Uint64Var(&e.seed, "seed", mixture.DefaultSeed, "seed of the random starts (the same seed gives the same result)")
 	fs.IntVar(&e.threads, "threads", 0, "number of threads (default: all cores); never changes the result")
 	fs.IntVar(&e.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
 	fs.Float64Var(&e.tolerance, "tol", mixture.DefaultTolerance, "convergence: relative change of the log-likelihood")

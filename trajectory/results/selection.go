@@ -70,15 +70,6 @@ var selectionColumns = []selectionColumn{
 // selectionV1 maps the names of version 1 columns to today's.
 var selectionV1 = map[string]string{"min_share": "smallest_share"}
 
-// SelectionColumns returns the columns of selection.csv, in order.
-func SelectionColumns() []Column {
-	out := make([]Column, len(selectionColumns))
-	for j, c := range selectionColumns {
-		out[j] = c.Column
-	}
-	return out
-}
-
 // SelectionColumn returns the column of selection.csv of that name (a
 // version 1 name too), and whether there is one.
 func SelectionColumn(name string) (Column, bool) {

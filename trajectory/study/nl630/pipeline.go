@@ -19,9 +19,10 @@ import (
 // Settings are the search settings of the reproduction: 1 to 6 groups,
 // zero-inflated Poisson with a constant inflation per group, per-group
 // orders 0-3 (trajkit select's rule: the lowest BIC, N = persons, among
-// adequate models).
+// adequate models), the default seed; trajkit reproduce's defaults.
 func Settings() trajectory.SelectSettings {
-	return trajectory.SelectSettings{Distribution: trajectory.ZIP, MinGroups: 1, MaxGroups: 6, MinOrder: 0, MaxOrder: 3, Inflation: 0}
+	return trajectory.SelectSettings{Distribution: trajectory.ZIP, MinGroups: 1, MaxGroups: 6, MinOrder: 0, MaxOrder: 3, Inflation: 0,
+		Fit: trajectory.Settings{Search: mixture.Settings{Seed: mixture.DefaultSeed}}}
 }
 
 // Reproduction is the outcome of the reproduction pipeline.
