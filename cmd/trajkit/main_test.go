@@ -433,6 +433,8 @@ func TestExitCodes(t *testing.T) {
 		{"fit: bad min-exposure", []string{"fit", "--data", "example:sim630", "--groups", "2", "--min-exposure", "2"}, 2, "--min-exposure"},
 		{"fit: tcov column missing", []string{"fit", "--data", "example:sim630", "--groups", "2", "--tcov", "employed", "--out", outDir}, 1, `no column "employed"`},
 		{"select: one fold", []string{"select", "--data", "example:sim630", "--cv", "1"}, 2, "--cv"},
+		{"select: min-share 0", []string{"select", "--data", "example:sim630", "--min-share", "0"}, 2, "--min-share 0: expected a share between 0 and 1"},
+		{"reproduce: min-share 1", []string{"reproduce", "--min-share", "1", "--out", outDir}, 2, "--min-share 1: expected a share between 0 and 1"},
 		{"missing file", []string{"fit", "--data", filepath.Join(t.TempDir(), "none.csv"), "--groups", "2", "--out", outDir}, 1, "no such file"},
 		{"bad data", []string{"fit", "--data", bad, "--groups", "2", "--out", outDir}, 1, `bad.csv:2:3: column "y": count "-3" is negative`},
 	} {
@@ -500,7 +502,7 @@ func TestGolden(t *testing.T) {
 
 func TestSelectWritesOutputs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sel")
-	code, stdout, stderr := trajkit(t, "select", "--data", "example:sim630", "--groups", "1-3", "--cv", "3", "--out", dir)
+	code, stdout, stderr := trajkit(t, "select", "--data", "example:sim630", "--groups", "1-3", "--cv", "3", "--min-share", "0.155", "--out", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -537,6 +539,28 @@ func TestSelectWritesOutputs(t *testing.T) {
 	rec, ok := sj["recommended"].(map[string]any)
 	if !ok || rec["groups"] != 3.0 || sj["reason"] == "" || sj["best_bic"] == nil {
 		t.Errorf("selection.json: %v", sj)
+	}
+	// --min-share 0.155 is the rule recorded, stated and used: the two-group
+	// model (smallest share 0.154) is adequate under the default 0.05 and
+	// not under 0.155; the three-group one (0.156) under both.
+	crit, _ := sj["criteria"].(map[string]any)
+	if crit["min_share"] != 0.155 || !strings.Contains(sj["reason"].(string), "smallest share ≥ 0.155") {
+		t.Errorf("selection.json: criteria %v, reason %q; want min_share 0.155 in both", crit, sj["reason"])
+	}
+	between := 0
+	for _, r := range rows[1:] {
+		num := func(name string) float64 { v, _ := strconv.ParseFloat(r[col[name]], 64); return v }
+		// One group is adequate by definition; otherwise Nagin's APP and OCC and the smallest share.
+		want := num("groups") == 1 || num("smallest_share") >= 0.155 && num("min_app") >= 0.7 && num("min_occ") >= 5
+		if r[col["adequate"]] != strconv.FormatBool(want) {
+			t.Errorf("%s groups: adequate %s, want %v with a smallest share of %s", r[col["groups"]], r[col["adequate"]], want, r[col["smallest_share"]])
+		}
+		if s := num("smallest_share"); s >= 0.05 && s < 0.155 {
+			between++
+		}
+	}
+	if between == 0 {
+		t.Error("no candidate has a smallest share between 0.05 and 0.155: the test no longer tells the two rules apart")
 	}
 	for _, p := range []string{"recommended/model.json", "recommended/assignments.csv", "model.json", "assignments.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
