@@ -281,24 +281,7 @@ func TestSharedInformation(t *testing.T) {
 		}
 		return ll, sc, info
 	}
-	_, score, info := eval(theta)
-	n := len(theta)
-	const h = 1e-6
-	for j := 0; j < n; j++ {
-		q := append([]float64(nil), theta...)
-		q[j] = theta[j] + h
-		lp, sp, _ := eval(q)
-		q[j] = theta[j] - h
-		lm, sm, _ := eval(q)
-		if want := (lp - lm) / (2 * h); math.Abs(score[j]-want) > 1e-5*(1+math.Abs(want)) {
-			t.Errorf("score[%d] = %.8g, finite difference %.8g", j, score[j], want)
-		}
-		for a := 0; a < n; a++ {
-			if want := -(sp[a] - sm[a]) / (2 * h); math.Abs(info[a*n+j]-want) > 1e-5*(1+math.Abs(want)) {
-				t.Errorf("information[%d,%d] = %.8g, finite difference %.8g", a, j, info[a*n+j], want)
-			}
-		}
-	}
+	checkDerivatives(t, theta, eval)
 }
 
 // TestSharedOnSample: with runs on a sample (weight 0 outside it, no
