@@ -27,7 +27,7 @@ func (f cancellingFamily) Fit(c Component, w []float64, warm bool) FitInfo {
 }
 
 // TestFitCancelled checks that a cancelled context ends a fit that would
-// otherwise run 10,000 iterations per start, in either phase, with an
+// otherwise run DefaultMaxIterations per start, in either phase, with an
 // *Interrupted error that wraps context.Canceled and says where it
 // stopped.
 func TestFitCancelled(t *testing.T) {
@@ -37,17 +37,21 @@ func TestFitCancelled(t *testing.T) {
 	// iteration; the tolerances are unreachable, so none converges.
 	shortCalls := int64(starts * (short + 1) * k)
 	for _, tc := range []struct {
-		at    int64
-		phase Phase
+		at      int64
+		phase   Phase
+		maxIter int // 0: the default
 	}{
 		{at: 5, phase: ShortRuns},
 		{at: shortCalls + 40, phase: FullRuns},
+		// Short runs as long as the runs to convergence are still short
+		// runs while not every start is kept.
+		{at: 5, phase: ShortRuns, maxIter: short},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
 		var calls atomic.Int64
 		f := cancellingFamily{toyFamily: &toyFamily{y: y}, calls: &calls, n: tc.at, cancel: cancel}
 		p := &Problem{Families: []Family{f, f}}
-		s := &Settings{Seed: 1, Starts: starts, Keep: keep, ShortIterations: short, Threads: 1,
+		s := &Settings{Seed: 1, Starts: starts, Keep: keep, ShortIterations: short, MaxIterations: tc.maxIter, Threads: 1,
 			Tolerance: 1e-300, ScoreTolerance: 1e-300, Context: ctx}
 		res, err := Fit(p, s)
 		cancel()
@@ -61,8 +65,8 @@ func TestFitCancelled(t *testing.T) {
 		if !errors.As(err, &in) {
 			t.Fatalf("cancel at M-step %d: error %T is not *Interrupted", tc.at, err)
 		}
-		if in.Phase != tc.phase {
-			t.Errorf("cancel at M-step %d: phase %q, want %q", tc.at, in.Phase, tc.phase)
+		if in.Phase != tc.phase || in.Starts != starts || in.Keep != keep {
+			t.Errorf("cancel at M-step %d: phase %q, %d starts, %d kept; want %q, %d, %d", tc.at, in.Phase, in.Starts, in.Keep, tc.phase, starts, keep)
 		}
 		// The fit stops within an iteration per run of the cancel: each
 		// run still to start makes its initial M-step and no more.

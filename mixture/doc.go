@@ -8,7 +8,7 @@
 //
 // where π_ik are the membership probabilities (constant shares, or a
 // multinomial logit on person-level covariates) and f_k is the density of
-// person i's data under group k. The engine sees two seams:
+// person i's data under group k. The engine sees these seams:
 //
 //   - a Family, bound to the data, which fits one group's parameters from
 //     per-person weights (warm-started from the previous fit), and its
@@ -40,7 +40,7 @@
 //
 // The files: problem.go, settings.go and result.go hold what goes in and
 // out of Fit (with the one copy of every default, and the Status, Phase,
-// StartReport, Interrupted and Warning types); fit.go is Fit as a
+// StartReport and Interrupted types), warning.go the typed warnings; fit.go is Fit as a
 // pipeline of search.go's phases; em.go and squarem.go are one EM run;
 // family.go, prior.go, multinomial.go and shared.go the seams; estep.go,
 // newton.go, information.go and criteria.go the kernels; parallel.go the

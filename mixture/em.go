@@ -115,18 +115,6 @@ func newMatrix(k, n int) [][]float64 {
 	return m
 }
 
-// numParams is the number of free parameters of the mixture.
-func (r *emRun) numParams() int {
-	np := r.prior.NumParams()
-	for _, f := range r.fams {
-		np += f.NumParams()
-	}
-	if r.shared != nil {
-		np += len(r.shared.Params(r.pbuf[:0]))
-	}
-	return np
-}
-
 // params returns the mixture's parameter vector: membership, then each
 // component in group order, then the shared parameters.
 func (r *emRun) params(dst []float64) []float64 {

@@ -135,7 +135,7 @@ func TestRecoverToyMixture(t *testing.T) {
 			t.Errorf("group %d: rate %.4f, want %.1f ± 5%%", j, g.rate, rates[j])
 		}
 	}
-	if res.Starts.ReachedBest < 1 || res.Starts.Total != 20 || res.Starts.RunToConvergence != 5 {
+	if res.Starts.ReachedBest < 1 || res.Starts.Total != DefaultStarts || res.Starts.RunToConvergence != DefaultKeep {
 		t.Errorf("start report %+v", res.Starts)
 	}
 }

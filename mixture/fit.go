@@ -18,11 +18,7 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	s := settings.Resolved()
-	s.Starts = max(s.Starts, p.numStarts())
-	if s.ConvergeAll {
-		s.Keep = s.Starts
-	}
+	s := settings.resolve(p.numStarts())
 	sr, err := newSearch(p, &s)
 	if err != nil {
 		return nil, err
@@ -60,7 +56,7 @@ func (sr *search) result() (*Result, error) {
 	res.Components, res.Prior, res.Shared = r.comps, r.prior, r.shared
 	res.Shares = r.prior.Shares(nil)
 	res.Posterior = r.post
-	res.NumParams = r.numParams()
+	res.NumParams = len(best.params)
 	res.LogLik = r.ll
 	if best.conv {
 		res.Status = Converged
@@ -121,8 +117,8 @@ func (sr *search) report() StartReport {
 	return rep
 }
 
-// mStepFlags runs one M-step on a copy of the state only to learn whether
-// the groups' systems are well conditioned at the result.
+// mStepFlags runs one M-step only to learn whether the groups' systems are
+// well conditioned at the result, and puts the parameters back.
 func (r *emRun) mStepFlags() bool {
 	p := r.params(nil)
 	r.illConditioned = false

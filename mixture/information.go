@@ -89,12 +89,12 @@ func Information(comps []Component, prior Prior, shared SharedRun, post [][]floa
 	if np > 0 {
 		h := make([]float64, np*np)
 		d.prior.PriorHessian(h, post)
-		addBlock(info, total, 0, 0, h, np, np, -1)
+		addBlock(info, total, 0, h, np, -1)
 	}
 	for j, dc := range d.comps {
 		h := make([]float64, d.dims[j]*d.dims[j])
 		dc.Hessian(h, post[j])
-		addBlock(info, total, d.off[j], d.off[j], h, d.dims[j], d.dims[j], -1)
+		addBlock(info, total, d.off[j], h, d.dims[j], -1)
 	}
 	if ns > 0 {
 		cross := make([][]float64, k)
@@ -104,9 +104,10 @@ func Information(comps []Component, prior Prior, shared SharedRun, post [][]floa
 		h := make([]float64, ns*ns)
 		d.shared.Hessian(cross, h, post)
 		so := total - ns
-		addBlock(info, total, so, so, h, ns, ns, -1)
+		addBlock(info, total, so, h, ns, -1)
+		// The blocks of φ with each θ_k, in the lower triangle (φ comes
+		// last); the upper one is mirrored below.
 		for j, c := range cross {
-			addBlock(info, total, d.off[j], so, c, d.dims[j], ns, -1)
 			for a := 0; a < d.dims[j]; a++ {
 				for b := 0; b < ns; b++ {
 					info[(so+b)*total+d.off[j]+a] -= c[a*ns+b]
@@ -251,12 +252,12 @@ func (d *derivatives) outerProducts(post [][]float64, from, to int) []float64 {
 	return part
 }
 
-// addBlock adds sign·h (r x c, row-major) into a (p x p) at row ro,
-// column co.
-func addBlock(a []float64, p, ro, co int, h []float64, r, c int, sign float64) {
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			a[(ro+i)*p+co+j] += sign * h[i*c+j]
+// addBlock adds sign·h (d x d, row-major) into a (p x p) on the diagonal
+// at offset off.
+func addBlock(a []float64, p, off int, h []float64, d int, sign float64) {
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			a[(off+i)*p+off+j] += sign * h[i*d+j]
 		}
 	}
 }

@@ -15,7 +15,6 @@ type search struct {
 	p  *Problem
 	s  *Settings
 	n  int
-	k  int
 	sp *Problem // the problem of the runs on the sample: p, or p's subset
 	// One pool of goroutines serves the whole fit: the runs from the
 	// starts are its tasks, and each run's E- and M-steps are jobs nested
@@ -26,6 +25,9 @@ type search struct {
 
 	states    []startState
 	shortIter int
+	// convergeAll says that every start is kept, so the short runs are the
+	// runs to convergence (with all persons).
+	convergeAll bool
 	// sample lists the shards of the persons the runs on the sample work
 	// on; nil means there are none.
 	sample []int
@@ -38,7 +40,6 @@ type search struct {
 }
 
 type startState struct {
-	idx    int
 	params []float64
 	ll     float64
 	iter   int
@@ -47,12 +48,11 @@ type startState struct {
 }
 
 func newSearch(p *Problem, s *Settings) (*search, error) {
-	sr := &search{p: p, s: s, n: p.Families[0].Len(), k: len(p.Families), sp: p,
+	sr := &search{p: p, s: s, n: p.Families[0].Len(), sp: p,
 		pool: newPool(s.Threads), spare: newBufferList(s.Threads)}
 	sr.spare0 = sr.spare
-	sr.shortIter = s.ShortIterations
-	if s.Keep >= s.Starts {
-		// The short runs are the runs to convergence.
+	sr.shortIter, sr.convergeAll = s.ShortIterations, s.Keep >= s.Starts
+	if sr.convergeAll {
 		sr.shortIter = s.MaxIterations
 	} else {
 		sr.sample = sampleShards(sr.n, s.StartSample)
@@ -89,13 +89,13 @@ func (sr *search) shortRuns() error {
 	done := make([]int, s.Starts)
 	sr.pool.run(&job{fn: func(j int) {
 		if contextErr(s.Context) != nil {
-			sr.states[j] = startState{idx: j, ll: math.NaN()}
+			sr.states[j] = startState{ll: math.NaN()}
 			return
 		}
 		r := sr.newSampleRun()
 		r.start(j, sr.sp, s)
 		conv := r.iterate(sr.shortIter, s.Tolerance, s.ScoreTolerance)
-		sr.states[j] = startState{idx: j, params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
+		sr.states[j] = startState{params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
 		done[j] = r.iterations
 		sr.spare0.put(r.buffers())
 	}}, s.Starts)
@@ -103,7 +103,7 @@ func (sr *search) shortRuns() error {
 		sr.sampleIter += it
 	}
 	if err := contextErr(s.Context); err != nil {
-		if sr.shortIter == s.MaxIterations {
+		if sr.convergeAll {
 			return sr.interrupted(FullRuns, err)
 		}
 		return sr.interrupted(ShortRuns, err)
@@ -195,8 +195,7 @@ func (sr *search) interrupted(phase Phase, err error) *Interrupted {
 	case ShortRuns, SampleRuns:
 		e.Iterations = sr.sampleIter
 	case FullRuns:
-		if sr.shortIter == sr.s.MaxIterations {
-			// The short runs were the runs to convergence.
+		if sr.convergeAll {
 			e.Keep = sr.s.Starts
 		}
 		for _, st := range sr.states {

@@ -99,7 +99,11 @@ type Settings struct {
 // Resolved returns the settings with every zero value replaced by its
 // default (nil s: all defaults) and Threads by the number of goroutines
 // Fit uses. Keep is at most Starts, and Starts with ConvergeAll.
-func (s *Settings) Resolved() Settings {
+func (s *Settings) Resolved() Settings { return s.resolve(0) }
+
+// resolve is Resolved with at least minStarts starts: Fit runs every
+// start the problem supplies, beyond Settings.Starts.
+func (s *Settings) resolve(minStarts int) Settings {
 	var d Settings
 	if s != nil {
 		d = *s
@@ -107,6 +111,7 @@ func (s *Settings) Resolved() Settings {
 	if d.Starts <= 0 {
 		d.Starts = DefaultStarts
 	}
+	d.Starts = max(d.Starts, minStarts)
 	if d.Keep <= 0 {
 		d.Keep = DefaultKeep
 	}

@@ -105,15 +105,22 @@ func (s *normShared) Fit(m *MStep) FitInfo {
 		info.Score = math.Abs(s.gradient(m.W))
 	}
 	m.FitGroups()
-	var sw, ss float64
-	for k, c := range s.comps {
+	// The weighted sums of squares of each group on the fit's goroutines
+	// (MStep.Run), added in group order so that threads change no bit.
+	sw, ss := make([]float64, len(s.comps)), make([]float64, len(s.comps))
+	m.Run(len(s.comps), func(k int) {
 		for i, w := range m.W[k] {
-			d := s.y[i] - c.mu
-			sw += w
-			ss += w * d * d
+			d := s.y[i] - s.comps[k].mu
+			sw[k] += w
+			ss[k] += w * d * d
 		}
+	})
+	var tw, tss float64
+	for k := range sw {
+		tw += sw[k]
+		tss += ss[k]
 	}
-	s.logVar = math.Log(ss / sw)
+	s.logVar = math.Log(tss / tw)
 	return info
 }
 

@@ -65,7 +65,7 @@ func (f *benchFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
 	fs.IntVar(&f.threads, "threads", 0, "number of threads (default: all cores)")
 	fs.IntVar(&f.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulation and of the random starts")
+	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "seed of the simulation and of the random starts")
 }
 
 func (f *benchFlags) check() (trajectory.Model, trajectory.Design, [2]int, error) {
