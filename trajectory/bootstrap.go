@@ -73,7 +73,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		s = &Settings{}
 	}
 	if b.Seed == 0 {
-		b.Seed = s.Search.Seed
+		b.Seed = f.Settings.Seed
 	}
 	risk0 := f.Risk()
 	mixture.ForEach(b.Replicates, s.Search.Threads, func(r int) {

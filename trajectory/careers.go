@@ -158,12 +158,10 @@ func SupportMinPersons(n int) int {
 	return max(10, (n+99)/100)
 }
 
-// SupportedWindow returns the ages from the first to the last at which at
-// least SupportMinPersons are observed; ok is false when no age has that
-// many.
-func SupportedWindow(c *Careers) (lo, hi int, ok bool) {
-	obs := c.ObservedByAge()
-	need := SupportMinPersons(c.Len())
+// ObservedWindow returns the ages from the first to the last at which at
+// least need persons are observed (obs is ObservedByAge); ok is false when
+// no age has that many.
+func (c *Careers) ObservedWindow(obs []int, need int) (lo, hi int, ok bool) {
 	a, b := 0, c.NumAges-1
 	for a < c.NumAges && obs[a] < need {
 		a++
@@ -180,7 +178,7 @@ func SupportedWindow(c *Careers) (lo, hi int, ok bool) {
 func WindowWarnings(c *Careers) []Warning {
 	obs := c.ObservedByAge()
 	need := SupportMinPersons(c.Len())
-	lo, hi, ok := SupportedWindow(c)
+	lo, hi, ok := c.ObservedWindow(obs, need)
 	if !ok {
 		return []Warning{mixture.Warnf(SparseWindowEnd, nil, "no age has %d persons observed: the data are too sparse for a trajectory model", need)}
 	}

@@ -117,8 +117,9 @@ type Covariates struct {
 	CurveAt string `json:"curve_at,omitempty"`
 }
 
-// Group is one fitted trajectory group. Standard errors and intervals are
-// NaN when not computed (Settings.NoSE) or not estimable.
+// Group is one fitted trajectory group. Standard errors and delta-method
+// intervals are NaN (lists of them nil) when not computed (Settings.NoSE)
+// or not estimable; bootstrap intervals are zero without a bootstrap.
 type Group struct {
 	// Number is the group's 1-based number in output order.
 	Number int `json:"group"`

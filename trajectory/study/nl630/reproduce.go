@@ -13,28 +13,20 @@ import (
 // oldest modelled age.
 const WindowShare = 0.25
 
-// Window returns the age window the reproduction models: from the
-// youngest age to the oldest age at which at least a quarter of the
-// persons are still observed. A polynomial fitted through the few long
+// Window returns the age window the reproduction models: the ages from
+// the first to the last at which at least a quarter of the persons are
+// observed (every age when none has that many); careers start at 12, so
+// it runs from the youngest age to the oldest still observed by a
+// quarter. A polynomial fitted through the few long
 // careers beyond it explodes (the note on the study, §6: with ages up to
 // 65 the early-peak cubic reaches thousands of cases a year), and a curve
 // beyond the data's support is an artefact, not a finding.
 func Window(c *trajectory.Careers) (lo, hi int) {
-	obs := c.ObservedByAge()
-	need := int(math.Ceil(WindowShare * float64(c.Len())))
-	first, last := -1, -1
-	for t, n := range obs {
-		if n >= need {
-			if first < 0 {
-				first = t
-			}
-			last = t
-		}
-	}
-	if first < 0 {
+	lo, hi, ok := c.ObservedWindow(c.ObservedByAge(), int(math.Ceil(WindowShare*float64(c.Len()))))
+	if !ok {
 		return c.MinAge, c.MaxAge()
 	}
-	return c.MinAge + first, c.MinAge + last
+	return lo, hi
 }
 
 // EarlyPeakBefore is the peak age below which a middle group is labelled
