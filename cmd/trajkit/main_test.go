@@ -294,6 +294,9 @@ func TestFitWritesOutputs(t *testing.T) {
 	if m["distribution"] != "poisson" || m["n_persons"] != 630.0 || m["n_obs"] != 18270.0 || m["n_params"] != 19.0 || m["status"] != "converged" {
 		t.Errorf("model.json: distribution %v persons %v obs %v params %v status %v", m["distribution"], m["n_persons"], m["n_obs"], m["n_params"], m["status"])
 	}
+	if w, ok := m["warnings"].([]any); !ok || len(w) != 0 {
+		t.Errorf("model.json: warnings %v, want an empty list", m["warnings"])
+	}
 	ll := m["loglik"].(float64)
 	// BIC by its definition, −2ℓ + p ln N.
 	if want := -2*ll + 19*math.Log(630); math.Abs(m["bic_persons"].(float64)-want) > 1e-9 {

@@ -25,14 +25,14 @@ DIR/assignments.csv and writes DIR/profiles.csv (or --out DIR/profiles.csv).
 trajkit fit --persons FILE writes the same file.
 
 Examples:
-  trajkit fit --data example:sim630 --groups 4 --out fit4
-  trajkit profile --model fit4 --persons persons.csv
+  trajkit fit --data example:nl630 --ages 12-39 --groups 4 --dist zip --out nl4
+  trajkit profile --model nl4 --persons example:nl630-persons
 `
 
 func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
 	model := fs.String("model", "", "directory of a fitted model (model.json, assignments.csv)")
-	persons := fs.String("persons", "", "person file (CSV)")
+	persons := fs.String("persons", "", "person file (CSV), or an embedded one (example:NAME)")
 	id := fs.String("id", "", "person id column of the person file (default: the fit's --id)")
 	out := fs.String("out", "", "directory for profiles.csv (default: --model)")
 	if err := parseFlags(fs, profileUsage, args, stdout); err != nil {
@@ -52,7 +52,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if idCol == "" {
 		idCol = fit.Settings.Data.ID
 	}
-	t, err := careersio.ReadPersonsFile(*persons, idCol)
+	t, err := careersio.ReadPersonsSource(*persons, idCol)
 	if err != nil {
 		return err
 	}

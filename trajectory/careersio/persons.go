@@ -70,7 +70,7 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 		return nil, &DataError{File: name, Msg: "the file is empty: expected a header line with column names"}
 	}
 	if err != nil {
-		return nil, csvDataError(name, cr, err)
+		return nil, CSVError(name, cr, err)
 	}
 	header = append([]string(nil), header...)
 	seen := map[string]int{}
@@ -97,7 +97,7 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvDataError(name, cr, err)
+			return nil, CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		id := strings.TrimSpace(rec[idCol])
@@ -167,17 +167,6 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 		t.Columns = append(t.Columns, pc)
 	}
 	return t, nil
-}
-
-func csvDataError(name string, cr *csv.Reader, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			return &DataError{File: name, Line: pe.StartLine, Msg: fmt.Sprintf("wrong number of fields: expected %d, as in the header", cr.FieldsPerRecord)}
-		}
-		return &DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
-	}
-	return &DataError{File: name, Msg: err.Error()}
 }
 
 // Column returns the column with the given name, or nil.

@@ -176,21 +176,21 @@ func (rd *reader) errAt(line, col int, colName, format string, args ...any) erro
 	return &DataError{File: rd.name, Line: line, Column: col, ColumnName: colName, Msg: fmt.Sprintf(format, args...)}
 }
 
-// csvError turns an encoding/csv error into a DataError.
-func (rd *reader) csvError(err error) error {
+// CSVError turns an error of cr, reading the file name, into a DataError
+// with the line and column the CSV reader names.
+func CSVError(name string, cr *csv.Reader, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err.Error()
 		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			msg = fmt.Sprintf("wrong number of fields: expected %d, as in the header", rd.cr.FieldsPerRecord)
-			return &DataError{File: rd.name, Line: pe.StartLine, Msg: msg}
+			return &DataError{File: name, Line: pe.StartLine, Msg: fmt.Sprintf("wrong number of fields: expected %d, as in the header", cr.FieldsPerRecord)}
 		}
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
 			msg += "; expected a CSV file with quotes only around whole fields"
 		}
-		return &DataError{File: rd.name, Line: pe.Line, Column: pe.Column, Msg: msg}
+		return &DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: msg}
 	}
-	return &DataError{File: rd.name, Msg: err.Error()}
+	return &DataError{File: name, Msg: err.Error()}
 }
 
 func (rd *reader) header() ([]string, error) {
@@ -199,7 +199,7 @@ func (rd *reader) header() ([]string, error) {
 		return nil, &DataError{File: rd.name, Msg: "the file is empty: expected a header line with column names"}
 	}
 	if err != nil {
-		return nil, rd.csvError(err)
+		return nil, CSVError(rd.name, rd.cr, err)
 	}
 	h := make([]string, len(rec))
 	seen := map[string]int{}
@@ -269,7 +269,7 @@ func (rd *reader) long(h []string) error {
 			return nil
 		}
 		if err != nil {
-			return rd.csvError(err)
+			return CSVError(rd.name, rd.cr, err)
 		}
 		rd.info.Rows++
 		id := bytes.TrimSpace(rec[idCol])
@@ -340,7 +340,7 @@ func (rd *reader) wide(h []string) error {
 			return nil
 		}
 		if err != nil {
-			return rd.csvError(err)
+			return CSVError(rd.name, rd.cr, err)
 		}
 		rd.info.Rows++
 		id := bytes.TrimSpace(rec[idCol])

@@ -356,6 +356,15 @@ func TestReadTcov(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), `b.csv:3:4: column "employed": missing value`) {
 		t.Errorf("error %v", err)
 	}
+	// A wide file read as long has no age and count columns: an error, not
+	// a panic; a broken row names its line.
+	wideText := "id,y12,y13,employed12,employed13\n1,0,1,0,1\n"
+	if _, err := ReadTcov(strings.NewReader(wideText), "w.csv", Long, ReadOptions{}, []string{"employed12"}, plain); err == nil || !strings.Contains(err.Error(), `no columns "age" and "y"`) {
+		t.Errorf("a wide file read as long: error %v", err)
+	}
+	if _, err := ReadTcov(strings.NewReader("id,age,y,employed\n1,12,0,1\n1,13\n"), "b.csv", Long, ReadOptions{}, []string{"employed"}, plain); err == nil || !strings.HasPrefix(err.Error(), "b.csv:3") {
+		t.Errorf("a short row: error %v, want one naming line 3", err)
+	}
 }
 
 // cell is a trajectory.Cell.

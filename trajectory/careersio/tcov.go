@@ -65,6 +65,9 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 	case Long:
 		ageCol := index(h, opt.Age)
 		yCol := index(h, opt.Count)
+		if ageCol < 0 || yCol < 0 {
+			return nil, errAt(1, 0, "no columns %q and %q of a long career file; the header has %s", opt.Age, opt.Count, quoteList(h))
+		}
 		cols := make([]int, len(names))
 		for j, n := range names {
 			if cols[j] = index(h, n); cols[j] < 0 {
@@ -77,7 +80,7 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 				break
 			}
 			if err != nil {
-				return nil, &DataError{File: name, Msg: err.Error()}
+				return nil, CSVError(name, cr, err)
 			}
 			line, _ := cr.FieldPos(0)
 			i, ok := person[strings.TrimSpace(rec[idCol])]
@@ -111,7 +114,7 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 				break
 			}
 			if err != nil {
-				return nil, &DataError{File: name, Msg: err.Error()}
+				return nil, CSVError(name, cr, err)
 			}
 			line, _ := cr.FieldPos(0)
 			i, ok := person[strings.TrimSpace(rec[idCol])]

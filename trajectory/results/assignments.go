@@ -84,7 +84,7 @@ func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(name, err)
+			return nil, careersio.CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		g, err := strconv.Atoi(rec[1])

@@ -68,16 +68,6 @@ func newCSVReader(r io.Reader, name, file string, cols []Column) (*csv.Reader, e
 	return cr, nil
 }
 
-// csvError is a CSV reader's error as a DataError with the line and
-// column it names.
-func csvError(name string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &careersio.DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
-	}
-	return fmt.Errorf("%s: %v", name, err)
-}
-
 // readOptional reads dir/file with read; it returns the zero value and no
 // error when there is no such file.
 func readOptional[T any](dir, file string, read func(io.Reader, string) (T, error)) (T, error) {

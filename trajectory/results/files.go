@@ -1,6 +1,8 @@
 package results
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,6 +30,26 @@ const (
 // with a kind and selection.csv's smallest_share column; files of version
 // 1 (no format_version field) are read too.
 const FormatVersion = 2
+
+// formatVersion returns the format version of the JSON file b (name in
+// errors, kind "model" or "selection"): 1 when it has none, as version 1
+// files did not say, and an error outside the versions this package reads.
+func formatVersion(b []byte, name, kind string) (int, error) {
+	var version struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if err := json.Unmarshal(b, &version); err != nil {
+		return 0, fmt.Errorf("%s: not a trajkit %s file: %v", name, kind, err)
+	}
+	v := 1
+	if version.FormatVersion != nil {
+		v = *version.FormatVersion
+	}
+	if v < 1 || v > FormatVersion {
+		return 0, fmt.Errorf("%s: format version %d: this trajkit reads versions 1 to %d (a newer trajkit wrote it?)", name, v, FormatVersion)
+	}
+	return v, nil
+}
 
 // Software names the program that writes the files.
 var Software = "trajkit " + trajectory.Version

@@ -47,18 +47,9 @@ func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	var version struct {
-		FormatVersion *int `json:"format_version"`
-	}
-	if err := json.Unmarshal(b, &version); err != nil {
-		return nil, fmt.Errorf("%s: not a trajkit model file: %v", name, err)
-	}
-	v := 1
-	if version.FormatVersion != nil {
-		v = *version.FormatVersion
-	}
-	if v < 1 || v > FormatVersion {
-		return nil, fmt.Errorf("%s: format version %d: this trajkit reads versions 1 to %d (a newer trajkit wrote it?)", name, v, FormatVersion)
+	v, err := formatVersion(b, name, "model")
+	if err != nil {
+		return nil, err
 	}
 	mf := modelFile{Fitted: &trajectory.Fitted{}}
 	dec := json.NewDecoder(bytes.NewReader(b))

@@ -50,7 +50,7 @@ func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, csvError(name, err)
+			return nil, careersio.CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		at := func(j int, msg string) error {

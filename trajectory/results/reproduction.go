@@ -61,7 +61,7 @@ func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, csvError(name, err)
+			return nil, careersio.CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		row := ReproRow{Row: rec[0], Published: rec[1], Reproduced: math.NaN(), Tolerance: rec[3]}

@@ -207,6 +207,40 @@ func selectionFixture(t *testing.T) *SelectionTable {
 	return sel.Table
 }
 
+// TestReadSelectionVersion: selection.json of version 1 (no
+// format_version) and 2 are read, others refused with the file's name.
+func TestReadSelectionVersion(t *testing.T) {
+	fixture := filepath.Join("..", "testdata", "select-sim630")
+	csvText, err := os.ReadFile(filepath.Join(fixture, SelectionCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonText, err := os.ReadFile(filepath.Join(fixture, SelectionJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(jsonText), "format_version") {
+		t.Fatal("the fixture's selection.json has a format_version: it is no longer version 1")
+	}
+	for _, tc := range []struct {
+		version string
+		ok      bool
+	}{{"", true}, {`"format_version": 2,`, true}, {`"format_version": 3,`, false}, {`"format_version": 0,`, false}} {
+		dir := t.TempDir()
+		js := strings.Replace(string(jsonText), "{", "{"+tc.version, 1)
+		if err := os.WriteFile(filepath.Join(dir, SelectionCSV), csvText, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, SelectionJSON), []byte(js), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadSelection(dir)
+		if tc.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), SelectionJSON+": format version") {
+			t.Errorf("%q: error %v, want ok %v", tc.version, err, tc.ok)
+		}
+	}
+}
+
 func TestSelectionTable(t *testing.T) {
 	st := selectionFixture(t)
 	if len(st.Candidates) != 8 || len(st.Header) != 14 {

@@ -161,7 +161,7 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 		return nil, &careersio.DataError{File: name, Line: 1, Msg: "the file is empty: expected a header with groups,bic_persons,bic_obs,aic"}
 	}
 	if err != nil {
-		return nil, csvError(name, err)
+		return nil, careersio.CSVError(name, cr, err)
 	}
 	header = slices.Clone(header)
 	if len(header) > 0 {
@@ -189,7 +189,7 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(name, err)
+			return nil, careersio.CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		cand := &trajectory.Candidate{}
@@ -430,12 +430,12 @@ func ReadSelection(dir string) (*Selection, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := formatVersion(b, jpath, "selection"); err != nil {
+		return nil, err
+	}
 	sf := &SelectionFile{}
 	if err := json.Unmarshal(b, sf); err != nil {
 		return nil, fmt.Errorf("%s: not a selection file: %v", jpath, err)
-	}
-	if sf.FormatVersion > FormatVersion {
-		return nil, fmt.Errorf("%s: format version %d: this trajkit reads versions 1 to %d", jpath, sf.FormatVersion, FormatVersion)
 	}
 	sel.File = sf
 	if r := sf.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
