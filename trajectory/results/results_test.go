@@ -343,7 +343,11 @@ func TestSelectionRoundTrip(t *testing.T) {
 	// The table of version 1 named the smallest share min_share.
 	v1, err := ReadSelectionCSV(strings.NewReader("groups,bic_persons,bic_obs,aic,min_share\n2,10,11,9,0.25\n"), "v1.csv")
 	if err != nil || v1.Candidates[0].SmallestShare != 0.25 {
-		t.Errorf("version 1 min_share column: %v, %+v", err, v1)
+		t.Fatalf("version 1 min_share column: %v, %+v", err, v1)
+	}
+	// Numbers of columns the file lacks are undefined, not zero.
+	if c := v1.Candidates[0]; !math.IsNaN(c.LogLik) || !math.IsNaN(c.Entropy) || !math.IsNaN(c.MinAPP) || !math.IsNaN(c.CVE) || c.NumParams != 0 {
+		t.Errorf("absent columns read as %+v", c)
 	}
 }
 

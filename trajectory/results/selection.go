@@ -193,12 +193,12 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		cand := &trajectory.Candidate{}
-		for _, f := range []*float64{&cand.LogLik, &cand.BICPersons, &cand.BICObs, &cand.AIC, &cand.Entropy, &cand.MinAPP, &cand.MinOCC, &cand.SmallestShare, &cand.CVLogLik, &cand.CVE} {
-			*f = math.NaN()
-		}
 		for _, c := range selectionColumns {
 			j, ok := col[c.Name]
 			if !ok {
+				// A column the file lacks reads as an empty cell: NaN
+				// for a number, the zero value otherwise.
+				c.read(cand, "")
 				continue
 			}
 			s := strings.TrimSpace(rec[j])
