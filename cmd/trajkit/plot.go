@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/figure"
 	"github.com/trajkit/trajkit/trajectory/results"
@@ -125,8 +126,8 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
 	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
 	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2 (repeat for several covariates; all combinations are drawn)")
-	fs.IntVar(&f.sample, "sample", 20, "careers: persons drawn per group")
-	fs.Uint64Var(&f.seed, "seed", 1, "careers: seed of the sample")
+	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
+	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
 }
 
 func (f *figureFlags) check() error {

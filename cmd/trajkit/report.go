@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
+	"github.com/trajkit/trajkit/mixture"
+	"github.com/trajkit/trajkit/trajectory/figure"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
@@ -47,8 +49,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.selectDir, "select", "", "directory of a model selection: the --out directory of trajkit select")
 	fs.StringVar(&f.out, "out", "", "HTML file to write (required)")
 	fs.StringVar(&f.title, "title", "", `title of the report (default "Group-based trajectory model of DATA")`)
-	fs.IntVar(&f.sample, "sample", 20, "careers figure: persons drawn per group")
-	fs.Uint64Var(&f.seed, "seed", 1, "careers figure: seed of the sample")
+	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers figure: persons drawn per group")
+	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers figure: seed of the sample")
 	if err := parseFlags(fs, reportUsage, args, stdout); err != nil {
 		return err
 	}

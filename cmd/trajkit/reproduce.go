@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
+	"github.com/trajkit/trajkit/mixture"
 
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/figure"
@@ -148,15 +149,14 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	s.Fit.Data = l.Settings
-	if f.ages == "" {
-		lo, hi := nl630.Window(l.Careers)
-		fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %d persons are still observed.\n\n",
-			lo, hi, 100*nl630.WindowShare, l.Careers.Len())
-	}
 	progress := newProgress(stderr, "reproduce")
 	r, err := nl630.Reproduce(l, s, progress.candidate)
 	progress.done()
 	if r != nil {
+		if f.ages == "" {
+			fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %d persons are still observed.\n\n",
+				r.Window[0], r.Window[1], 100*nl630.WindowShare, l.Careers.Len())
+		}
 		warn(stderr, r.Warnings...)
 		writeSelection(stdout, r.Selection)
 	}
@@ -195,22 +195,27 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var ff figureFlags
 	ff.register(flag.NewFlagSet("", flag.ContinueOnError))
 	d := &figureData{fit: fit, careers: r.Careers, selection: r.Selection.Candidates}
-	for _, out := range []struct{ kind, name string }{
-		{kindTrajectories, "trajectories.png"}, {kindTrajectories, "trajectories.svg"}, {kindSelection, "selection.png"},
+	for _, out := range []struct {
+		kind  string
+		names []string
+	}{
+		{kindTrajectories, []string{"trajectories.png", "trajectories.svg"}}, {kindSelection, []string{"selection.png"}},
 	} {
 		fig, err := ff.draw(out.kind, d)
 		if err != nil {
 			return err
 		}
-		if err := writeFigure(filepath.Join(f.out, out.name), fig, ff.width, ff.height); err != nil {
-			return err
+		for _, name := range out.names {
+			if err := writeFigure(filepath.Join(f.out, name), fig, ff.width, ff.height); err != nil {
+				return err
+			}
+			written = append(written, name)
 		}
-		written = append(written, out.name)
 	}
 	page := report.Input{
 		Title: "Reproduction of the 630-offender four-group solution", Source: filepath.Join(f.out, results.ModelFile),
 		Fit: fit, Careers: r.Careers, Selection: &results.Selection{Table: results.NewSelectionTable(r.Selection.Candidates), File: results.NewSelectionFile(r.Selection, s)},
-		Profiles: r.Profiles, Reproduction: r.Rows, Sample: 20, Seed: 1,
+		Profiles: r.Profiles, Reproduction: r.Rows, Sample: figure.DefaultSample, Seed: mixture.DefaultSeed,
 	}
 	if err := results.WriteFile(filepath.Join(f.out, "report.html"), func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
 		return err

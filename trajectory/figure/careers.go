@@ -20,12 +20,15 @@ type CareersOptions struct {
 	// XLabel and YLabel label each panel's axes; empty means "Age" and
 	// "Persons (a random sample)".
 	XLabel, YLabel string
-	// Sample is the number of persons drawn from each group (0: 20); a
-	// group with fewer assigned persons shows them all.
+	// Sample is the number of persons drawn from each group (0:
+	// DefaultSample); a group with fewer assigned persons shows them all.
 	Sample int
 	// Seed seeds the draw: the same seed draws the same persons.
 	Seed uint64
 }
+
+// DefaultSample is the number of careers drawn per group by default.
+const DefaultSample = 20
 
 // countColours colour a count of 0, 1, ..., 5 or more offences: a
 // sequential blue scale (Brewer's Blues) that darkens steadily, so it
@@ -65,7 +68,7 @@ func CareersPlot(f *trajectory.Fitted, c *trajectory.Careers, o *CareersOptions)
 	}
 	sample := o.Sample
 	if sample == 0 {
-		sample = 20
+		sample = DefaultSample
 	}
 	if sample < 0 {
 		return nil, fmt.Errorf("sample of %d persons: expected a positive number", sample)

@@ -70,12 +70,14 @@ type page struct {
 	Warnings           []string
 	Groups             []groupRow
 	HasShareSE, AnyLow bool
-	CoefNote           string
-	Coefs              []coefBlock
-	Figures            []figureBox
-	Selection          *selectionBox
-	Profiles           *table
-	Reproduction       *table
+	// MinAPP and MinOCC are Nagin's adequacy thresholds.
+	MinAPP, MinOCC float64
+	CoefNote       string
+	Coefs          []coefBlock
+	Figures        []figureBox
+	Selection      *selectionBox
+	Profiles       *table
+	Reproduction   *table
 }
 
 type keyValue struct{ Key, Value string }

@@ -104,6 +104,7 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 // groupSections writes the groups' shares and adequacy diagnostics, and
 // their coefficients with standard errors when model.json has them.
 func (p *page) groupSections(m *trajectory.Fitted) {
+	p.MinAPP, p.MinOCC = trajectory.MinAPP, trajectory.MinOCC
 	hasSE := false
 	for j := range m.Groups {
 		g := &m.Groups[j]
@@ -195,7 +196,7 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 		}, "fig-trajectories", "Trajectories", 800,
 			"Expected offences per year at risk by age in each group (lines) and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
 		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, nil) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
-			"Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold 0.7. Dots far to the left are persons the model cannot place with confidence."},
+			fmt.Sprintf("Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold %g. Dots far to the left are persons the model cannot place with confidence.", trajectory.MinAPP)},
 		{func() (*figure.Figure, error) {
 			return figure.CareersPlot(f, c, &figure.CareersOptions{Sample: sample, Seed: seed})
 		}, "fig-careers", "Careers", min(120+340*rows, 2400),
