@@ -170,9 +170,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	writeSummary(stdout, fit)
 	var profiles []careersio.ProfileRow
 	if l.Persons != nil {
-		profiles = careersio.Profiles(l.Persons, fit.IDs, fit.Posterior, fit.Assigned, labels(fit))
+		profiles = careersio.Profiles(l.Persons, fit)
 		fmt.Fprintln(stdout)
-		writeProfiles(stdout, l.Persons, profiles, labels(fit))
+		writeProfiles(stdout, l.Persons, profiles, fit)
 	}
 	if f.out == "" {
 		return nil
@@ -208,13 +208,4 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "Wrote %s and %s\n", filepath.Join(f.out, "trajectories.png"), filepath.Join(f.out, "trajectories.svg"))
 	return nil
-}
-
-// labels returns the groups' labels, in order.
-func labels(f *trajectory.Fitted) []string {
-	out := make([]string, len(f.Groups))
-	for j, g := range f.Groups {
-		out[j] = g.Label
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
@@ -56,8 +57,8 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	rows := careersio.Profiles(t, fit.IDs, fit.Posterior, fit.Assigned, labels(fit))
-	writeProfiles(stdout, t, rows, labels(fit))
+	rows := careersio.Profiles(t, fit)
+	writeProfiles(stdout, t, rows, fit)
 	dir := *out
 	if dir == "" {
 		dir = *model
@@ -77,15 +78,15 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // table: one line per variable (or level), one column per group; shares
 // as percentages, other variables as means; assigned persons, with the
 // posterior-weighted value in brackets.
-func writeProfiles(w io.Writer, t *careersio.PersonTable, rows []careersio.ProfileRow, labels []string) {
-	k := len(labels)
+func writeProfiles(w io.Writer, t *careersio.PersonTable, rows []careersio.ProfileRow, fit *trajectory.Fitted) {
+	k := len(fit.Groups)
 	fmt.Fprintln(w, "Group profiles: among persons assigned to each group (posterior-weighted in brackets)")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := []string{"Variable"}
 	for g := 0; g < k; g++ {
 		h := fmt.Sprintf("Group %d", g+1)
-		if labels[g] != "" {
-			h += " " + labels[g]
+		if l := fit.Groups[g].Label; l != "" {
+			h += " " + l
 		}
 		head = append(head, h)
 	}

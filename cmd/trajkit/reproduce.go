@@ -169,7 +169,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	writeSummary(stdout, fit)
 	if r.Profiles != nil {
 		fmt.Fprintln(stdout)
-		writeProfiles(stdout, l.Persons, r.Profiles, labels(fit))
+		writeProfiles(stdout, l.Persons, r.Profiles, fit)
 	}
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, r.Rows)

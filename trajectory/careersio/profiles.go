@@ -2,6 +2,8 @@ package careersio
 
 import (
 	"math"
+
+	"github.com/trajkit/trajkit/trajectory"
 )
 
 // ProfileRow is one line of a group profile: a variable (and, for a
@@ -23,21 +25,14 @@ type ProfileRow struct {
 
 // Profiles describes each group by every variable of a person table: the
 // mean among the persons assigned to the group and the posterior-weighted
-// mean (Nagin 2005, ch. 5, on profiling groups). ids are the fitted
-// persons, post their posteriors (K x N), assigned their 1-based groups,
-// labels the groups' names (may be nil). Persons without a row count as
-// missing.
-func Profiles(t *PersonTable, ids []string, post [][]float64, assigned []int, labels []string) []ProfileRow {
-	k := len(post)
-	rows := make([]int, len(ids))
-	for i, id := range ids {
+// mean (Nagin 2005, ch. 5, on profiling groups), for a fit with its
+// per-person fields (a fit read from files needs results.ReadFit). Persons
+// without a row count as missing.
+func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
+	k, post, assigned := len(f.Groups), f.Posterior, f.Assigned
+	rows := make([]int, len(f.IDs))
+	for i, id := range f.IDs {
 		rows[i] = t.Row(id)
-	}
-	label := func(g int) string {
-		if g < len(labels) {
-			return labels[g]
-		}
-		return ""
 	}
 	var out []ProfileRow
 	for c := range t.Columns {
@@ -68,7 +63,7 @@ func Profiles(t *PersonTable, ids []string, post [][]float64, assigned []int, la
 						sumA += x
 					}
 				}
-				row := ProfileRow{Variable: pc.Name, Level: level, Group: g + 1, Label: label(g), NAssigned: n,
+				row := ProfileRow{Variable: pc.Name, Level: level, Group: g + 1, Label: f.Groups[g].Label, NAssigned: n,
 					AssignedMean: math.NaN(), PosteriorMean: math.NaN()}
 				if n > 0 {
 					row.AssignedMean = sumA / float64(n)

@@ -77,11 +77,7 @@ func Reproduce(l *careersio.Loaded, s trajectory.SelectSettings, progress func(d
 	r.Fit = sel.Fit
 	LabelByShape(r.Fit)
 	if l.Persons != nil {
-		labels := make([]string, len(r.Fit.Groups))
-		for j, g := range r.Fit.Groups {
-			labels[j] = g.Label
-		}
-		r.Profiles = careersio.Profiles(l.Persons, r.Fit.IDs, r.Fit.Posterior, r.Fit.Assigned, labels)
+		r.Profiles = careersio.Profiles(l.Persons, r.Fit)
 	}
 	r.Rows = ReproductionTable(r.Fit, l.Full, l.Persons)
 	return r, nil
@@ -126,18 +122,13 @@ func reproduceSeed(seed uint64, s trajectory.SelectSettings) SeedResult {
 		return r
 	}
 	c := sim.Careers
-	lo, hi := Window(c)
-	w, _ := c.Restrict(lo, hi)
-	sel, err := trajectory.Select(w, s)
-	if err != nil || sel.Fit == nil {
-		r.Err = "no adequate model"
-		if err != nil {
-			r.Err = err.Error()
-		}
+	// The pipeline of Reproduce, on the careers alone.
+	rep, err := Reproduce(&careersio.Loaded{Careers: c, Full: c}, s, nil)
+	if err != nil {
+		r.Err = err.Error()
 		return r
 	}
-	fit := sel.Fit
-	LabelByShape(fit)
+	fit := rep.Fit
 	r.Groups = len(fit.Groups)
 	for _, g := range fit.Groups {
 		r.Shares[g.Label] += g.Share
