@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -290,5 +291,40 @@ func TestShareStudyPlot(t *testing.T) {
 	}
 	if b.Len() < 1000 {
 		t.Errorf("PNG of %d bytes", b.Len())
+	}
+}
+
+// TestHasBands: the fixture has no intervals; limits at every age of one
+// group's curve (delta method, or bootstrap) make a band, limits at all
+// but one age none.
+func TestHasBands(t *testing.T) {
+	m, _, _ := plotFixture(t)
+	if HasBands(m) {
+		t.Fatal("a fit without intervals has bands")
+	}
+	with := func(boot bool, ages int) *trajectory.Fitted {
+		f := *m
+		f.Groups = slices.Clone(m.Groups)
+		g := &f.Groups[1]
+		g.Curve = slices.Clone(g.Curve)
+		for t := 0; t < ages; t++ {
+			c := &g.Curve[t]
+			lo, hi := trajectory.Float(0.8*c.Mean), trajectory.Float(1.2*c.Mean)
+			if boot {
+				c.MeanLoBoot, c.MeanHiBoot = lo, hi
+			} else {
+				c.MeanLo, c.MeanHi = lo, hi
+			}
+		}
+		return &f
+	}
+	n := len(m.Groups[1].Curve)
+	for _, boot := range []bool{false, true} {
+		if !HasBands(with(boot, n)) {
+			t.Errorf("bootstrap %v: limits at every age, no band", boot)
+		}
+		if HasBands(with(boot, n-1)) {
+			t.Errorf("bootstrap %v: limits at all but one age, a band", boot)
+		}
 	}
 }

@@ -212,6 +212,18 @@ func band(g *trajectory.Group, k int) (*plotter.Polygon, string) {
 	return nil, ""
 }
 
+// HasBands reports whether TrajectoryPlot draws an interval band for any
+// group of the fit (one with delta-method or bootstrap limits at every
+// age).
+func HasBands(f *trajectory.Fitted) bool {
+	for k := range f.Groups {
+		if b, _ := band(&f.Groups[k], k); b != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // xRange returns the ages the curves cover.
 func xRange(m *trajectory.Fitted) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)

@@ -180,7 +180,7 @@ func formatP(p float64) string {
 func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, seed uint64) error {
 	k := len(f.Groups)
 	bands := "No intervals are drawn: model.json has none."
-	if hasBands(f) {
+	if figure.HasBands(f) {
 		bands = "Shaded: pointwise 95% intervals of the expected count."
 	}
 	cols := int(math.Ceil(math.Sqrt(float64(k))))
@@ -213,23 +213,6 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 		p.Figures = append(p.Figures, rf)
 	}
 	return nil
-}
-
-// hasBands says whether any group has an interval at every age.
-func hasBands(m *trajectory.Fitted) bool {
-	for _, g := range m.Groups {
-		ok := len(g.Curve) > 0
-		for _, c := range g.Curve {
-			if !(c.MeanLo.IsDefined() && c.MeanHi.IsDefined() || c.MeanLoBoot != 0 && c.MeanHiBoot.IsDefined()) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }
 
 // svgSize matches the fixed size of gonum/plot's SVG element.
