@@ -78,6 +78,7 @@ func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 	}
 	cr.FieldsPerRecord = k + 2
 	a := &Assignments{Posterior: make([][]float64, k)}
+	seen := map[string]int{} // id -> line
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -87,6 +88,13 @@ func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 			return nil, careersio.CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if rec[0] == "" {
+			return nil, &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: "empty person id"}
+		}
+		if first, dup := seen[rec[0]]; dup {
+			return nil, &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", rec[0], first)}
+		}
+		seen[rec[0]] = line
 		g, err := strconv.Atoi(rec[1])
 		if err != nil || g < 1 || g > k {
 			return nil, &careersio.DataError{File: name, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}

@@ -188,6 +188,8 @@ func TestWriteFitAndAlign(t *testing.T) {
 		{"group", "id,group,p1,p2\n1,3,0.5,0.5\n", `a.csv:2:2: column "group": group "3": expected 1..2`},
 		{"probability", "id,group,p1,p2\n1,1,1.5,0.5\n", `a.csv:2:3: column "p1": "1.5" is not a probability`},
 		{"empty", "id,group,p1,p2\n", "no persons"},
+		{"a person twice", "id,group,p1,p2\n7,1,1,0\n7,2,0,1\n", `a.csv:3:1: column "id": person "7" again (first on line 2)`},
+		{"no id", "id,group,p1,p2\n,1,1,0\n", `a.csv:2:1: column "id": empty person id`},
 	} {
 		if _, err := ReadAssignments(strings.NewReader(tc.file), "a.csv", 2); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.msg)
