@@ -15,7 +15,9 @@ const TinyExposureLimit = 1e-3
 // ExposureReport describes cells with a positive count and an exposure
 // below a threshold.
 type ExposureReport struct {
-	Cells int
+	// Threshold is the exposure below which a cell is reported.
+	Threshold float64
+	Cells     int
 	// Worst is the cell with the highest implied rate y / e.
 	WorstID  string
 	WorstAge int
@@ -26,7 +28,7 @@ type ExposureReport struct {
 // TinyExposures reports the cells with a positive count and an exposure
 // below threshold.
 func (c *Careers) TinyExposures(threshold float64) ExposureReport {
-	var r ExposureReport
+	r := ExposureReport{Threshold: threshold}
 	if c.E == nil {
 		return r
 	}
@@ -49,12 +51,12 @@ func (c *Careers) TinyExposures(threshold float64) ExposureReport {
 
 // Warning returns the report as a warning of kind TinyExposure; ok is
 // false when there is none.
-func (r ExposureReport) Warning(threshold float64) (w Warning, ok bool) {
+func (r ExposureReport) Warning() (w Warning, ok bool) {
 	if r.Cells == 0 {
 		return Warning{}, false
 	}
 	return mixture.Warnf(TinyExposure, nil, "%d years have a positive count with an exposure below %g, which implies an absurd rate (worst: person %q at age %d, count %d with exposure %.3g); they are used as given, as other tools do; a floor on the exposures (Careers.FloorExposure) raises them",
-		r.Cells, threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE), true
+		r.Cells, r.Threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE), true
 }
 
 // FloorExposure returns the careers with every observed exposure below

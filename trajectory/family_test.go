@@ -248,7 +248,7 @@ func TestExposurePolicy(t *testing.T) {
 	if r.Cells != 2 || r.WorstID != "1" || r.WorstAge != 13 || r.WorstY != 2 {
 		t.Errorf("report %+v", r)
 	}
-	if w, ok := r.Warning(TinyExposureLimit); !ok || w.Kind != TinyExposure || !strings.Contains(w.Message, "2 years") || !strings.Contains(w.Message, `person "1" at age 13`) {
+	if w, ok := r.Warning(); !ok || w.Kind != TinyExposure || !strings.Contains(w.Message, "2 years") || !strings.Contains(w.Message, `person "1" at age 13`) {
 		t.Errorf("warning %+v", w)
 	}
 	// Careers that share the constants (WithTcov's result shares them

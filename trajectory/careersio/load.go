@@ -115,7 +115,7 @@ func Load(s Source) (*Loaded, error) {
 		l.Settings.MinExposure = s.MinExposure
 		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.ExposureFloored, nil,
 			"exposures below %g were raised to it in %d cells", s.MinExposure, n))
-	} else if w, ok := c.TinyExposures(trajectory.TinyExposureLimit).Warning(trajectory.TinyExposureLimit); ok {
+	} else if w, ok := c.TinyExposures(trajectory.TinyExposureLimit).Warning(); ok {
 		l.Warnings = append(l.Warnings, w)
 	}
 	l.Full, l.Careers = c, c
