@@ -100,12 +100,10 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 			risk = risk0
 		}
 		// The warm start is the fit in output order; so is the reference.
-		rs := *s
-		rs.Search.Starts, rs.Search.Keep, rs.Search.ConvergeAll = 2, 2, false
-		rs.Search.Seed, rs.Search.Threads = seed, 1
-		rs.NoSE, rs.Scaling, rs.warm = true, &f.Scaling, [][]float64{f.engineParams()}
-		rs.Risk, rs.Reference = risk, f.ref()+1
-		rf, err := Fit(data, f.Model(), &rs)
+		rs := s.refit(f.engineParams())
+		rs.Search.Seed = seed
+		rs.Scaling, rs.Risk, rs.Reference = &f.Scaling, risk, f.ref()+1
+		rf, err := Fit(data, f.Model(), rs)
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
 			return
 		}

@@ -145,6 +145,18 @@ type Settings struct {
 	warm [][]float64
 }
 
+// refit returns the settings of a refit warm-started from params (a
+// cross-validation fold, a bootstrap replicate): the user's, with two
+// starts (the warm one and the deterministic one, both run to
+// convergence), one thread (the refits run in parallel) and no standard
+// errors.
+func (s *Settings) refit(params []float64) *Settings {
+	r := *s
+	r.Search.Starts, r.Search.Keep, r.Search.ConvergeAll = 2, 2, false
+	r.Search.Threads, r.NoSE, r.warm = 1, true, [][]float64{params}
+	return &r
+}
+
 // Fit fits the trajectory model m to the careers by EM from many starts.
 // The careers' age grid is the modelled window.
 func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {

@@ -504,12 +504,8 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 				train = append(train, i)
 			}
 		}
-		fs := *s
-		fs.Search.Threads = 1
-		fs.NoSE = true
-		fs.Search.Starts, fs.Search.Keep, fs.Search.ConvergeAll = 2, 2, false
-		fs.warm = [][]float64{full.Params()}
-		tf, err := Fit(c.subset(train), m, &fs)
+		fs := s.refit(full.Params())
+		tf, err := Fit(c.subset(train), m, fs)
 		if err != nil || math.IsNaN(tf.LogLik) {
 			return
 		}
