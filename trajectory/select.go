@@ -156,7 +156,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		if err != nil {
 			return nil, nil, interrupted(err)
 		}
-		cand := newCandidate(f, s.MinShare)
+		cand := newCandidate(f, sel.Criteria)
 		if folds != nil {
 			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
 			// A fold cancelled midway leaves a partial score: the search
@@ -272,7 +272,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	return sel, nil
 }
 
-func newCandidate(f *Fitted, minShare float64) *Candidate {
+func newCandidate(f *Fitted, crit Criteria) *Candidate {
 	m := f.Model()
 	cand := &Candidate{
 		Groups:        len(f.Groups),
@@ -305,12 +305,12 @@ func newCandidate(f *Fitted, minShare float64) *Candidate {
 		cand.Adequate, cand.adequacyFailure = false, "did not converge ("+f.Status.String()+")"
 	case len(f.Groups) == 1:
 		// One group: classification is trivially perfect.
-	case cand.MinAPP < MinAPP:
-		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's APP is %.3f < %.1f", cand.MinAPP, MinAPP)
-	case cand.MinOCC < MinOCC:
-		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's OCC is %.2f < %.0f", cand.MinOCC, MinOCC)
-	case cand.SmallestShare < minShare:
-		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("the smallest share is %.3f < %.3f", cand.SmallestShare, minShare)
+	case cand.MinAPP < crit.MinAPP:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's APP is %.3f < %.1f", cand.MinAPP, crit.MinAPP)
+	case cand.MinOCC < crit.MinOCC:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("a group's OCC is %.2f < %.0f", cand.MinOCC, crit.MinOCC)
+	case cand.SmallestShare < crit.MinShare:
+		cand.Adequate, cand.adequacyFailure = false, fmt.Sprintf("the smallest share is %.3f < %.3f", cand.SmallestShare, crit.MinShare)
 	}
 	// Undefined minima are reported as NaN (empty cells).
 	if math.IsInf(cand.MinAPP, 1) {
@@ -346,17 +346,21 @@ func KassRaftery(delta float64) string {
 
 // Rule states the recommendation rule with the criteria in numbers.
 func (c Criteria) Rule() string {
-	return fmt.Sprintf("among candidates with APP >= %g and OCC >= %g in every group, smallest share >= %g and converged, the lowest BIC with N = persons", c.MinAPP, c.MinOCC, c.MinShare)
+	return "the lowest BIC (N = persons) among the candidates that meet the adequacy criteria (" + c.adequacy() + ")"
+}
+
+// adequacy states the adequacy criteria in numbers.
+func (c Criteria) adequacy() string {
+	return fmt.Sprintf("APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged", c.MinAPP, c.MinOCC, c.MinShare)
 }
 
 func (sel *Selection) reason() string {
 	r := sel.Recommended
 	c := sel.Criteria
 	if r == nil {
-		return fmt.Sprintf("no candidate meets the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)", c.MinAPP, c.MinOCC, c.MinShare)
+		return "no candidate meets the adequacy criteria (" + c.adequacy() + ")"
 	}
-	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %d candidates that meet the adequacy criteria (APP ≥ %.1f and OCC ≥ %.0f in every group, smallest share ≥ %.3f, converged)",
-		sel.adequateCount(), c.MinAPP, c.MinOCC, c.MinShare)
+	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %d candidates that meet the adequacy criteria (%s)", sel.adequateCount(), c.adequacy())
 	if ru := sel.RunnerUp; ru != nil {
 		d := ru.BICPersons - r.BICPersons
 		msg += fmt.Sprintf("; the runner-up (%d groups, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", ru.Groups, FormatOrders(ru.Orders), d, KassRaftery(d))
