@@ -117,9 +117,10 @@ func TestWindow(t *testing.T) {
 	}
 	lo, hi := Window(c)
 	obs := c.ObservedByAge()
-	// At the window's oldest age at least a quarter are observed; one year
-	// older, fewer.
-	if lo != 12 || obs[hi-c.MinAge] < 158 || (hi < c.MaxAge() && obs[hi+1-c.MinAge] >= 158) {
+	// At the window's oldest age at least a quarter are observed (158 of
+	// the 630, ⌈630/4⌉; docs/reproduction.md gives the window 12-39); one
+	// year older, fewer.
+	if lo != 12 || hi != 39 || obs[hi-c.MinAge] < 158 || (hi < c.MaxAge() && obs[hi+1-c.MinAge] >= 158) {
 		t.Errorf("window %d-%d; observed at %d: %d, at %d: %d", lo, hi, hi, obs[hi-c.MinAge], hi+1, obs[hi+1-c.MinAge])
 	}
 }
