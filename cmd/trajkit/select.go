@@ -182,10 +182,8 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 
 // candidate reports a model search's progress.
 func (p *progress) candidate(done int, c *trajectory.Candidate) {
-	p.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, joinInts(c.Orders)))
+	p.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, trajectory.FormatOrders(c.Orders)))
 }
-
-func joinInts(v []int) string { return trajectory.FormatOrders(v) }
 
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -195,14 +193,14 @@ func writeSelection(w io.Writer, sel *trajectory.Selection) {
 		if c == sel.Recommended {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, joinInts(c.Orders)+mark,
+		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark,
 			c.LogLik, c.NumParams, c.BICPersons, c.BICObs, c.AIC, fmtNum(c.Entropy, 3), fmtNum(c.MinAPP, 3), fmtNum(c.MinOCC, 1),
 			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	if r := sel.Recommended; r != nil {
-		fmt.Fprintf(w, "Recommended: %d groups, orders %s (marked *): %s.\n", r.Groups, joinInts(r.Orders), sel.Reason)
+		fmt.Fprintf(w, "Recommended: %d groups, orders %s (marked *): %s.\n", r.Groups, trajectory.FormatOrders(r.Orders), sel.Reason)
 	} else {
 		fmt.Fprintf(w, "No recommendation: %s.\n", sel.Reason)
 	}
