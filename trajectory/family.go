@@ -181,6 +181,9 @@ func (f *groupFamily) NewComponent() mixture.Component {
 		cnz:      make([]float64, nty),
 		prefix:   make([]float64, f.d.c.NumAges+1),
 		pool:     make([]float64, len(f.d.zxType)),
+		tau:      make([]float64, len(f.d.zxType)),
+		rho:      make([]float64, nty),
+		om:       make([]float64, nty),
 	}
 	c.beta, c.delta = c.rate[:f.order+1], c.rate[f.order+1:]
 	c.st.init(nty, f.d.c.NumAges, len(f.d.zxType))
@@ -200,10 +203,17 @@ type groupComp struct {
 	// count with exposure 1. prefix holds the prefix sums over ages of the
 	// ages' own types (covariates zero), the baseline of every window.
 	eta, lam, logRho, log1mRho, zero, cnz, prefix []float64
+	// rho and om are ρ and 1 − ρ by type (ZIP only).
+	rho, om []float64
 	// pool holds, for each pool of zeros with the same type and exposure
-	// e ∉ {0, 1}, their log-likelihood minus the window's baseline.
-	pool []float64
-	st   groupStats
+	// e ∉ {0, 1}, their probability P = ρ + (1 − ρ) e^(−e λ) when P ≥
+	// poolMinLinear, and otherwise log P (< 0): LogLik multiplies the
+	// probabilities of a person's pools and takes one logarithm, so that a
+	// pool costs one exponential per iteration and no logarithm. Without
+	// inflation it always holds log P = −e λ. tau is the posterior
+	// probability that such a zero is structural (0 without inflation).
+	pool, tau []float64
+	st        groupStats
 }
 
 // refresh recomputes every per-type and per-pool quantity from the
@@ -212,9 +222,35 @@ func (c *groupComp) refresh() {
 	c.refreshTypes()
 	f := c.f
 	for g, ty := range f.d.zxType {
-		age := f.d.typeAge[ty]
-		c.pool[g] = logAddExp(c.logRho[ty], c.log1mRho[ty]-f.d.zxE[g]*c.lam[ty]) - c.zero[age]
+		u := f.d.zxE[g] * c.lam[ty]
+		if f.inflation < 0 {
+			c.pool[g], c.tau[g] = -u, 0
+			continue
+		}
+		q := c.om[ty] * math.Exp(-u)
+		if p := c.rho[ty] + q; p >= poolMinLinear {
+			c.pool[g], c.tau[g] = p, c.rho[ty]/p
+			continue
+		}
+		c.pool[g], c.tau[g] = zeroTerms(c.logRho[ty], c.log1mRho[ty]-u)
 	}
+}
+
+// poolMinLinear is the smallest zero probability that refresh keeps on the
+// linear scale (see groupComp.pool): a product of such factors stays a
+// normal number as long as LogLik moves it to the log scale whenever it
+// falls below poolRescale.
+const (
+	poolMinLinear = 1e-200
+	poolRescale   = 1e-100
+)
+
+// poolLog returns the log-probability that a pool's value v stands for.
+func poolLog(v float64) float64 {
+	if v > 0 {
+		return math.Log(v)
+	}
+	return v
 }
 
 // refreshTypes recomputes the per-type quantities and the prefix sums, all
@@ -231,6 +267,7 @@ func (c *groupComp) refreshTypes() {
 		} else {
 			zeta := polyval(c.gamma, f.z[ty])
 			c.logRho[ty], c.log1mRho[ty] = logSigmoid(zeta), logSigmoid(-zeta)
+			c.rho[ty], c.om[ty] = math.Exp(c.logRho[ty]), math.Exp(c.log1mRho[ty])
 			c.zero[ty] = logAddExp(c.logRho[ty], c.log1mRho[ty]-lam)
 		}
 		// For ages, type = age, so zero[age] is already set.
@@ -250,6 +287,7 @@ func (c *groupComp) LogLik(dst []float64, from, to int) {
 	cs := d.c
 	for i := from; i < to; i++ {
 		ll := cs.Const[i] + c.prefix[int(cs.Hi[i])+1] - c.prefix[cs.Lo[i]]
+		prod := 1.0 // of the person's zero probabilities in pools, see pool
 		for k := cs.Start[i]; k < cs.Start[i+1]; k++ {
 			t := cs.Age[k]
 			ty := d.typeOf(k)
@@ -265,8 +303,19 @@ func (c *groupComp) LogLik(dst []float64, from, to int) {
 			case y > 0:
 				ll += float64(y)*c.eta[ty] + c.log1mRho[ty] - e*c.lam[ty] - c.zero[t]
 			default:
-				ll += c.pool[d.cellPool[k]]
+				ll -= c.zero[t]
+				if v := c.pool[d.cellPool[k]]; v > 0 {
+					if prod *= v; prod < poolRescale {
+						ll += math.Log(prod)
+						prod = 1
+					}
+				} else {
+					ll += v
+				}
 			}
+		}
+		if prod != 1 {
+			ll += math.Log(prod)
 		}
 		dst[i] = ll
 	}
@@ -307,7 +356,7 @@ type groupStats struct {
 	logit             logisticObjective
 	zip               zipObjective
 	zd                zipDerivs
-	par               []float64
+	par, par0         []float64
 	nw                mixture.Newton
 }
 
@@ -401,10 +450,10 @@ func (f *groupFamily) Fit(comp mixture.Component, w []float64, warm bool) mixtur
 		r := f.fitRate(c)
 		info.Score = r.Score
 		info.IllConditioned = r.IllConditioned
+		c.refresh()
 	} else {
 		f.fitZIP(c, warm, &info)
 	}
-	c.refresh()
 	return info
 }
 

@@ -197,6 +197,74 @@ func TestMStepDerivatives(t *testing.T) {
 	}
 }
 
+// TestZIPExpansion: the warm ZIP M-step's model (zipObjective with
+// quadratic set, the pools expanded to second order by expandPools) has the
+// exact objective's gradient and Hessian at the expansion point θ₀, and
+// away from it the model's own derivatives match its finite differences.
+// Lambert's bound B (poolsBound) minorises Q up to a constant: Q(θ) −
+// Q(θ₀) ≥ B(θ) − B(θ₀) at random θ, and B has Q's gradient at θ₀.
+func TestZIPExpansion(t *testing.T) {
+	c := testCareers(t, 300, 8)
+	fd := newFamilyData(c)
+	if len(fd.zxE) == 0 {
+		t.Fatal("the test careers have no zeros with exposure other than 0 and 1")
+	}
+	s := WindowScaling(c.MinAge, c.MaxAge())
+	rng := rand.New(rand.NewPCG(3, 3))
+	w := make([]float64, c.Len())
+	for i := range w {
+		w[i] = rng.Float64()
+	}
+	for _, q := range []int{0, 2} {
+		f := newGroupFamily(fd, s, 2, q)
+		comp := f.NewComponent().(*groupComp)
+		x0 := []float64{-0.2, 0.4, -0.6, -0.5, 0.3, -0.2}[:3+q+1]
+		comp.SetParams(x0)
+		comp.st.accumulate(fd, w)
+		comp.expandPools()
+		n := len(x0)
+		exact := &zipObjective{c: comp}
+		ge, he := make([]float64, n), make([]float64, n*n)
+		q0 := exact.Eval(x0, ge, he)
+		model := &zipObjective{c: comp, pools: poolsExpanded}
+		gm, hm := make([]float64, n), make([]float64, n*n)
+		model.Eval(x0, gm, hm)
+		for j := range ge {
+			if math.Abs(gm[j]-ge[j]) > 1e-9*(1+math.Abs(ge[j])) {
+				t.Errorf("inflation order %d: model gradient[%d] %.10g, exact %.10g", q, j, gm[j], ge[j])
+			}
+		}
+		for j := range he {
+			if math.Abs(hm[j]-he[j]) > 1e-9*(1+math.Abs(he[j])) {
+				t.Errorf("inflation order %d: model Hessian[%d] %.10g, exact %.10g", q, j, hm[j], he[j])
+			}
+		}
+		x1 := append([]float64(nil), x0...)
+		for j := range x1 {
+			x1[j] += 0.1 * (rng.Float64() - 0.5)
+		}
+		checkDerivatives(t, model, x1, 1e-5, 1e-6)
+
+		bound := &zipObjective{c: comp, pools: poolsBound}
+		gb := make([]float64, n)
+		b0 := bound.Eval(x0, gb, make([]float64, n*n))
+		for j := range ge {
+			if math.Abs(gb[j]-ge[j]) > 1e-9*(1+math.Abs(ge[j])) {
+				t.Errorf("inflation order %d: bound gradient[%d] %.10g, Q's %.10g", q, j, gb[j], ge[j])
+			}
+		}
+		checkDerivatives(t, bound, x1, 1e-5, 1e-6)
+		for try := 0; try < 20; try++ {
+			for j := range x1 {
+				x1[j] = x0[j] + (rng.Float64() - 0.5)
+			}
+			if dq, db := exact.Eval(x1, nil, nil)-q0, bound.Eval(x1, nil, nil)-b0; dq < db-1e-9*math.Abs(q0) {
+				t.Errorf("inflation order %d: Q rose by %.10g and the bound by %.10g", q, dq, db)
+			}
+		}
+	}
+}
+
 // TestMStepMaximises: after a group's M-step the gradient of its weighted
 // log-likelihood is zero, so perturbing any coefficient lowers it.
 func TestMStepMaximises(t *testing.T) {
