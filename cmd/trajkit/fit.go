@@ -141,6 +141,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, fitUsage, args, stdout); err != nil {
 		return err
 	}
+	stop, err := startProfile(f.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	m, err := f.check()
 	if err != nil {
 		return err

@@ -236,6 +236,7 @@ type emFlags struct {
 	seed                           uint64
 	convergeAll, accelerate        bool
 	tolerance, scoreTolerance      float64
+	cpuprofile                     string
 }
 
 func (e *emFlags) register(fs *flag.FlagSet) {
@@ -247,6 +248,7 @@ func (e *emFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&e.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
 	fs.Float64Var(&e.tolerance, "tol", mixture.DefaultTolerance, "convergence: relative change of the log-likelihood")
 	fs.Float64Var(&e.scoreTolerance, "score-tol", mixture.DefaultScoreTolerance, "convergence: largest score (gradient) component per person")
+	fs.StringVar(&e.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole command to this file (go tool pprof)")
 	fs.BoolVar(&e.accelerate, "accelerate", false, "SQUAREM: try a longer EM step every two iterations, kept only when it raises the log-likelihood (fewer iterations when groups overlap)")
 }
 

@@ -128,6 +128,11 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, reproduceUsage, args, stdout); err != nil {
 		return err
 	}
+	stop, err := startProfile(f.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	if err := f.dataFlags.check(); err != nil {
 		return err
 	}

@@ -135,6 +135,11 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, selectUsage, args, stdout); err != nil {
 		return err
 	}
+	stop, err := startProfile(f.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	s, err := f.settings(ctx, fs)
 	if err != nil {
 		return err
