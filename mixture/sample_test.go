@@ -8,20 +8,21 @@ import (
 
 // TestStartSample: with short runs on a sample (1 shard of 3), the fit
 // reaches the maximum of the runs on all persons (toy mixture, 8,209
-// persons, 3 groups, 8 starts; relative 1e-9), with and without SQUAREM;
+// persons, 3 groups, 8 starts; relative 1e-9), with and without SQUAREM
+// (each against the runs on all persons of the same algorithm);
 // its trace on all persons never decreases and ends at the log-likelihood,
 // and the report gives the sample. (TestDeterministic checks the same bits
 // with any number of threads on this path.)
 func TestStartSample(t *testing.T) {
 	y := toyData(2*ShardSize+17, []float64{0.5, 0.3, 0.2}, []float64{0.5, 3, 9}, 7)
-	full, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if full.Starts.Sample != 0 || full.Starts.SampleIterations != 0 || full.Starts.Continued != 0 {
-		t.Errorf("StartSample -1: start report %+v; want no sample", full.Starts)
-	}
 	for _, acc := range []bool{false, true} {
+		full, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: -1, Accelerate: acc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Starts.Sample != 0 || full.Starts.SampleIterations != 0 || full.Starts.Continued != 0 {
+			t.Errorf("StartSample -1: start report %+v; want no sample", full.Starts)
+		}
 		res, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: ShardSize, Accelerate: acc})
 		if err != nil {
 			t.Fatal(err)

@@ -71,9 +71,10 @@ func newSearch(p *Problem, s *Settings) (*search, error) {
 func (sr *search) close() { sr.pool.close() }
 
 // newSampleRun returns a run on the sample's persons: of the subset
-// problem, or of p with weight 0 outside the sample.
-func (sr *search) newSampleRun() *emRun {
-	r := newRun(sr.sp, sr.pool, sr.spare0.get(), sr.s.Accelerate)
+// problem, or of p with weight 0 outside the sample; with SQUAREM when
+// accelerate is set.
+func (sr *search) newSampleRun(accelerate bool) *emRun {
+	r := newRun(sr.sp, sr.pool, sr.spare0.get(), accelerate)
 	r.ctx = sr.s.Context
 	if sr.sp == sr.p {
 		r.setSample(sr.sample)
@@ -92,7 +93,10 @@ func (sr *search) shortRuns() error {
 			sr.states[j] = startState{ll: math.NaN()}
 			return
 		}
-		r := sr.newSampleRun()
+		// Short runs are plain EM, so that SQUAREM never changes which
+		// starts are kept; when they are the runs to convergence it
+		// accelerates them.
+		r := sr.newSampleRun(sr.convergeAll && s.Accelerate)
 		r.start(j, sr.sp, s)
 		conv := r.iterate(sr.shortIter, s.Tolerance, s.ScoreTolerance)
 		sr.states[j] = startState{params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
@@ -137,7 +141,7 @@ func (sr *search) sampleRuns() error {
 		if st.conv || contextErr(s.Context) != nil {
 			return
 		}
-		r := sr.newSampleRun()
+		r := sr.newSampleRun(s.Accelerate)
 		r.trace = st.trace
 		before := st.iter
 		st.converge(r, s)

@@ -53,9 +53,11 @@ type Settings struct {
 	// Accelerate turns on SQUAREM, the squared extrapolation that every
 	// two EM iterations tries a longer step along their direction and
 	// keeps it only when the log-likelihood does not decrease (Varadhan &
-	// Roland 2008). It saves iterations (about a third on the trajectory
-	// benchmarks) but ends on slightly different iterates than plain EM.
-	// The zero value runs plain EM.
+	// Roland 2008), in the runs to convergence: the short runs that rank
+	// the starts stay plain EM, so that the starts kept do not depend on
+	// it. It saves iterations (about a third on the trajectory benchmarks)
+	// but ends on slightly different iterates than plain EM. The zero
+	// value runs plain EM.
 	Accelerate bool `json:"accelerate,omitempty"`
 	// Tolerance on the relative change of the log-likelihood between
 	// iterations, |Δℓ| / |ℓ|. Zero means DefaultTolerance.
