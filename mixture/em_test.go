@@ -155,10 +155,10 @@ func TestDeterministic(t *testing.T) {
 		problem func() *Problem
 		s       Settings
 	}{
-		{"plain", func() *Problem { return toyProblem(y, 3) }, Settings{}},
-		{"accelerate", func() *Problem { return toyProblem(y, 3) }, Settings{Accelerate: true}},
-		{"sample", func() *Problem { return toyProblem(y, 3) }, Settings{StartSample: ShardSize}},
-		{"sample, accelerate", func() *Problem { return toyProblem(y, 3) }, Settings{StartSample: ShardSize, Accelerate: true}},
+		{"plain", func() *Problem { return toyProblem(y, 3) }, Settings{Accelerate: PlainEM}},
+		{"accelerate", func() *Problem { return toyProblem(y, 3) }, Settings{}},
+		{"sample", func() *Problem { return toyProblem(y, 3) }, Settings{StartSample: ShardSize, Accelerate: PlainEM}},
+		{"sample, accelerate", func() *Problem { return toyProblem(y, 3) }, Settings{StartSample: ShardSize, Accelerate: SQUAREM}},
 		{"subset", func() *Problem { return toySubsetProblem(y, 3, &asked) }, Settings{StartSample: ShardSize}},
 		{"shared, sample", func() *Problem { return normProblem(z, 2) }, Settings{StartSample: ShardSize}},
 	} {

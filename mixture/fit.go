@@ -41,7 +41,7 @@ func (sr *search) result() (*Result, error) {
 	if math.IsNaN(best.ll) || math.IsInf(best.ll, 0) {
 		return nil, errors.New("mixture: no start reached a finite log-likelihood: the model gives the data zero probability")
 	}
-	r := newRun(sr.p, sr.pool, sr.spare.get(), s.Accelerate)
+	r := newRun(sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
 	res := &Result{
 		PersonLogLik: make([]float64, sr.n),
 		Params:       best.params,

@@ -16,14 +16,14 @@ import (
 func TestStartSample(t *testing.T) {
 	y := toyData(2*ShardSize+17, []float64{0.5, 0.3, 0.2}, []float64{0.5, 3, 9}, 7)
 	for _, acc := range []bool{false, true} {
-		full, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: -1, Accelerate: acc})
+		full, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: -1, Accelerate: Accelerated(acc)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if full.Starts.Sample != 0 || full.Starts.SampleIterations != 0 || full.Starts.Continued != 0 {
 			t.Errorf("StartSample -1: start report %+v; want no sample", full.Starts)
 		}
-		res, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: ShardSize, Accelerate: acc})
+		res, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 8, Keep: 3, StartSample: ShardSize, Accelerate: Accelerated(acc)})
 		if err != nil {
 			t.Fatal(err)
 		}

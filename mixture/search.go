@@ -96,7 +96,7 @@ func (sr *search) shortRuns() error {
 		// Short runs are plain EM, so that SQUAREM never changes which
 		// starts are kept; when they are the runs to convergence it
 		// accelerates them.
-		r := sr.newSampleRun(sr.convergeAll && s.Accelerate)
+		r := sr.newSampleRun(sr.convergeAll && s.Accelerate.On())
 		r.start(j, sr.sp, s)
 		conv := r.iterate(sr.shortIter, s.Tolerance, s.ScoreTolerance)
 		sr.states[j] = startState{params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
@@ -141,7 +141,7 @@ func (sr *search) sampleRuns() error {
 		if st.conv || contextErr(s.Context) != nil {
 			return
 		}
-		r := sr.newSampleRun(s.Accelerate)
+		r := sr.newSampleRun(s.Accelerate.On())
 		r.trace = st.trace
 		before := st.iter
 		st.converge(r, s)
@@ -175,7 +175,7 @@ func (sr *search) fullRuns() error {
 		if st.conv && sr.sample == nil {
 			return
 		}
-		r := newRun(sr.p, sr.pool, sr.spare.get(), s.Accelerate)
+		r := newRun(sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
 		r.ctx = s.Context
 		if sr.sample == nil {
 			r.trace = st.trace

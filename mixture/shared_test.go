@@ -214,7 +214,7 @@ func TestSharedRecovery(t *testing.T) {
 	shares, means, sd := []float64{0.3, 0.5, 0.2}, []float64{-2, 1, 5}, 1.3
 	y := normData(4000, shares, means, sd, 1)
 	for _, acc := range []bool{false, true} {
-		res, err := Fit(normProblem(y, 3), &Settings{Seed: 1, Starts: 6, Keep: 2, Accelerate: acc})
+		res, err := Fit(normProblem(y, 3), &Settings{Seed: 1, Starts: 6, Keep: 2, Accelerate: Accelerated(acc)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,11 +12,11 @@ import (
 // bits with any number of threads.)
 func TestAccelerated(t *testing.T) {
 	y := toyData(3*ShardSize+17, []float64{0.5, 0.3, 0.2}, []float64{0.5, 3, 9}, 7)
-	plain, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 6, Keep: 3, Tolerance: 1e-12})
+	plain, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 6, Keep: 3, Tolerance: 1e-12, Accelerate: PlainEM})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 6, Keep: 3, Tolerance: 1e-12, Accelerate: true})
+	res, err := Fit(toyProblem(y, 3), &Settings{Seed: 3, Starts: 6, Keep: 3, Tolerance: 1e-12, Accelerate: SQUAREM})
 	if err != nil {
 		t.Fatal(err)
 	}

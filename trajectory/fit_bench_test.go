@@ -178,7 +178,7 @@ func BenchmarkAcceleration(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/persons=10000/%s", dist, name), func(b *testing.B) {
 				var res *Fitted
 				for b.Loop() {
-					if res, err = Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Threads: 1, Accelerate: acc}, NoSE: true}); err != nil {
+					if res, err = Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Threads: 1, Accelerate: mixture.Accelerated(acc)}, NoSE: true}); err != nil {
 						b.Fatal(err)
 					}
 				}

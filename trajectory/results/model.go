@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/trajkit/trajkit/mixture"
+
 	"github.com/trajkit/trajkit/trajectory"
 )
 
@@ -59,7 +61,18 @@ func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
 	if err := checkFit(mf.Fitted, v); err != nil {
 		return nil, fmt.Errorf("%s: not a valid trajkit model file: %v", name, err)
 	}
+	mf.Fitted.Settings.Accelerate = recordedAcceleration(mf.Fitted.Settings.Accelerate)
 	return mf.Fitted, nil
+}
+
+// recordedAcceleration is the algorithm a file's settings record: files
+// written before SQUAREM became the default left out "accelerate" when
+// plain EM ran, and files written since always record it.
+func recordedAcceleration(a mixture.Acceleration) mixture.Acceleration {
+	if a == mixture.AccelerateDefault {
+		return mixture.PlainEM
+	}
+	return a
 }
 
 // checkFit checks what the rest of trajkit relies on in a fit read from a

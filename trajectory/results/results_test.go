@@ -106,7 +106,8 @@ func TestModelRoundTrip(t *testing.T) {
 }
 
 // TestReadModelVersion1 reads a model.json of format version 1 (trajkit
-// 0.1.0 before standard errors, ../testdata/sim630-k4) and refuses files
+// 0.1.0 before standard errors and SQUAREM by default,
+// ../testdata/sim630-k4) and refuses files
 // that do not describe a fit, naming what is wrong.
 func TestReadModelVersion1(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "sim630-k4")
@@ -119,6 +120,11 @@ func TestReadModelVersion1(t *testing.T) {
 	}
 	if !math.IsNaN(float64(f.Groups[0].ShareSE)) || f.Groups[0].ShareCI.IsDefined() || f.Groups[0].BetaSE != nil {
 		t.Errorf("a fit without standard errors reads SEs %v %v %v", f.Groups[0].ShareSE, f.Groups[0].ShareCI, f.Groups[0].BetaSE)
+	}
+	// Files of before SQUAREM became the default leave "accelerate" out
+	// when plain EM ran.
+	if f.Settings.Accelerate != mixture.PlainEM {
+		t.Errorf("a file without settings.accelerate reads as %v, want plain EM", f.Settings.Accelerate)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, ModelFile))
 	if err != nil {

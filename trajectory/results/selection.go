@@ -437,6 +437,7 @@ func ReadSelection(dir string) (*Selection, error) {
 	if err := json.Unmarshal(b, sf); err != nil {
 		return nil, fmt.Errorf("%s: not a selection file: %v", jpath, err)
 	}
+	sf.Settings.Accelerate = recordedAcceleration(sf.Settings.Accelerate)
 	sel.File = sf
 	if r := sf.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
 		sel.Warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
