@@ -141,19 +141,22 @@ type Settings struct {
 
 	// warm are extra starts, parameter vectors laid out as
 	// Fitted.Params, for the warm starts of a model search, the folds of
-	// cross-validation and the bootstrap's replicates.
-	warm [][]float64
+	// cross-validation and the bootstrap's replicates. With warmOnly they
+	// are the only starts (refit).
+	warm     [][]float64
+	warmOnly bool
 }
 
 // refit returns the settings of a refit warm-started from params (a
-// cross-validation fold, a bootstrap replicate): the user's, with two
-// starts (the warm one and the deterministic one, both run to
-// convergence), one thread (the refits run in parallel) and no standard
-// errors.
+// cross-validation fold, a bootstrap replicate): the user's, with the warm
+// start alone run to convergence, so that the refit estimates the same
+// solution on other persons (the folds and replicates are then matched to
+// the fit's groups), one thread (the refits run in parallel) and no
+// standard errors.
 func (s *Settings) refit(params []float64) *Settings {
 	r := *s
-	r.Search.Starts, r.Search.Keep, r.Search.ConvergeAll = 2, 2, false
-	r.Search.Threads, r.NoSE, r.warm = 1, true, [][]float64{params}
+	r.Search.Starts, r.Search.Keep, r.Search.ConvergeAll = 1, 1, false
+	r.Search.Threads, r.NoSE, r.warm, r.warmOnly = 1, true, [][]float64{params}, true
 	return &r
 }
 
@@ -178,8 +181,10 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if s.Scaling != nil {
 		scaling = *s.Scaling
 	}
-	p := &mixture.Problem{Families: families(c, scaling, m),
-		InitialWeights: [][][]float64{rateStart(c, k)}, InitialParams: s.warm}
+	p := &mixture.Problem{Families: families(c, scaling, m), InitialParams: s.warm}
+	if !s.warmOnly {
+		p.InitialWeights = [][][]float64{rateStart(c, k)}
+	}
 	ref := 0
 	if s.Risk != nil {
 		if len(s.Risk.X) != c.Len() {
