@@ -197,8 +197,8 @@ func TestMStepDerivatives(t *testing.T) {
 	}
 }
 
-// TestZIPExpansion: the warm ZIP M-step's model (zipObjective with
-// quadratic set, the pools expanded to second order by expandPools) has the
+// TestZIPExpansion: the warm ZIP M-step's model (zipObjective with pools
+// poolsExpanded, expanded to second order by expandPools) has the
 // exact objective's gradient and Hessian at the expansion point θ₀, and
 // away from it the model's own derivatives match its finite differences.
 // Lambert's bound B (poolsBound) minorises Q up to a constant: Q(θ) −

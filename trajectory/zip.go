@@ -49,10 +49,10 @@ func (f *groupFamily) fitZIP(c *groupComp, warm bool, info *mixture.FitInfo) {
 // only through (η_t, ζ_t) of their type, so their sum is replaced by its
 // second-order Taylor expansion per type around the current parameters θ₀
 // (expandPools, from the posteriors τ that refresh keeps). Newton maximises
-// this model, exact in the terms by type, at O(types) per evaluation; the
-// model has Q's gradient and Hessian at θ₀, so its maximiser θ₁ is Q's
-// Newton step with the terms by type solved exactly, and the fixed points
-// are Q's stationary points.
+// this model, exact in the terms by type, at O(types) per evaluation (to
+// convergence when the expansion is concave, else for zipModelIter
+// iterations); the model has Q's gradient and Hessian at θ₀, so its first
+// step is Q's Newton step, and the fixed points are Q's stationary points.
 //
 // The step is kept when it raises Lambert's lower bound B of Q (the EM
 // bound that treats the pools' zeros as a mixture of structural and
