@@ -91,21 +91,13 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 	cr.FieldsPerRecord = len(header)
 	t := &PersonTable{File: name, IDColumn: idColumn, row: map[string]int{}}
 	records := [][]string{header}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, CSVError(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = EachRecord(cr, name, func(rec []string, line int) error {
 		id := strings.TrimSpace(rec[idCol])
 		if id == "" {
-			return nil, errAt(line, idCol+1, idColumn, "empty person id")
+			return errAt(line, idCol+1, idColumn, "empty person id")
 		}
 		if r, dup := t.row[id]; dup {
-			return nil, errAt(line, idCol+1, idColumn, "person %q already has a row (line %d): a person file has one row per person", id, t.Lines[r])
+			return errAt(line, idCol+1, idColumn, "person %q already has a row (line %d): a person file has one row per person", id, t.Lines[r])
 		}
 		t.row[id] = len(t.IDs)
 		t.IDs = append(t.IDs, id)
@@ -114,6 +106,10 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 			rec[j] = strings.TrimSpace(rec[j])
 		}
 		records = append(records, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(t.IDs) == 0 {
 		return nil, errAt(1, 0, "", "the file has a header but no data rows")

@@ -193,6 +193,26 @@ func CSVError(name string, cr *csv.Reader, err error) error {
 	return &DataError{File: name, Msg: err.Error()}
 }
 
+// EachRecord reads the records of cr to the end of the file, calling fn
+// with each and the line it starts on (name is the file's name in errors).
+// A CSV error becomes CSVError's DataError; an error of fn ends the
+// reading and is returned as it is.
+func EachRecord(cr *csv.Reader, name string, fn func(rec []string, line int) error) error {
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return CSVError(name, cr, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
 func (rd *reader) header() ([]string, error) {
 	rec, err := rd.cr.Read()
 	if err == io.EOF {

@@ -74,30 +74,27 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 				return nil, errAt(1, 0, "no column %q (time-varying covariate); the header has %s", n, quoteList(h))
 			}
 		}
-		for {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, CSVError(name, cr, err)
-			}
-			line, _ := cr.FieldPos(0)
+		err := EachRecord(cr, name, func(rec []string, line int) error {
 			i, ok := person[strings.TrimSpace(rec[idCol])]
 			age, aerr := parseAge(rec[ageCol])
 			if !ok || aerr != nil || age < c.MinAge || age > c.MaxAge() {
-				continue
+				return nil
 			}
 			if _, missing, _ := parseCount(rec[yCol]); missing {
-				continue
+				return nil
 			}
 			w := make([]float64, len(names))
 			for j, col := range cols {
+				var err error
 				if w[j], err = parse(line, col+1, rec[col]); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			values[key{i, age}] = w
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	case Wide:
 		counts := prefixed(h, opt.Count)
@@ -108,18 +105,10 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 				colOf[j][ac.age] = ac.col
 			}
 		}
-		for {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, CSVError(name, cr, err)
-			}
-			line, _ := cr.FieldPos(0)
+		err := EachRecord(cr, name, func(rec []string, line int) error {
 			i, ok := person[strings.TrimSpace(rec[idCol])]
 			if !ok {
-				continue
+				return nil
 			}
 			for _, ac := range counts {
 				if ac.age < c.MinAge || ac.age > c.MaxAge() {
@@ -132,14 +121,19 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 				for j, n := range names {
 					col, ok := colOf[j][ac.age]
 					if !ok {
-						return nil, errAt(1, 0, "no column %s%d for the time-varying covariate %q at age %d", n, ac.age, n, ac.age)
+						return errAt(1, 0, "no column %s%d for the time-varying covariate %q at age %d", n, ac.age, n, ac.age)
 					}
+					var err error
 					if w[j], err = parse(line, col+1, rec[col]); err != nil {
-						return nil, err
+						return err
 					}
 				}
 				values[key{i, ac.age}] = w
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	default:
 		return nil, fmt.Errorf("unknown format %q", format)

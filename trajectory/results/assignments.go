@@ -79,35 +79,31 @@ func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 	cr.FieldsPerRecord = k + 2
 	a := &Assignments{Posterior: make([][]float64, k)}
 	seen := map[string]int{} // id -> line
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, careersio.CSVError(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
 		if rec[0] == "" {
-			return nil, &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: "empty person id"}
+			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: "empty person id"}
 		}
 		if first, dup := seen[rec[0]]; dup {
-			return nil, &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", rec[0], first)}
+			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", rec[0], first)}
 		}
 		seen[rec[0]] = line
 		g, err := strconv.Atoi(rec[1])
 		if err != nil || g < 1 || g > k {
-			return nil, &careersio.DataError{File: name, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
+			return &careersio.DataError{File: name, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
 		}
 		a.IDs = append(a.IDs, rec[0])
 		a.Groups = append(a.Groups, g)
 		for j := 0; j < k; j++ {
 			p, err := strconv.ParseFloat(rec[j+2], 64)
 			if err != nil || !(p >= 0 && p <= 1) {
-				return nil, &careersio.DataError{File: name, Line: line, Column: j + 3, ColumnName: h[j+2], Msg: fmt.Sprintf("%q is not a probability", rec[j+2])}
+				return &careersio.DataError{File: name, Line: line, Column: j + 3, ColumnName: h[j+2], Msg: fmt.Sprintf("%q is not a probability", rec[j+2])}
 			}
 			a.Posterior[j] = append(a.Posterior[j], p)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(a.IDs) == 0 {
 		return nil, &careersio.DataError{File: name, Msg: "no persons"}

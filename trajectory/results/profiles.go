@@ -44,35 +44,33 @@ func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
 		return nil, err
 	}
 	var rows []careersio.ProfileRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, careersio.CSVError(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
 		at := func(j int, msg string) error {
 			return &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: profileColumns[j].Name, Msg: fmt.Sprintf("%q: %s", rec[j], msg)}
 		}
 		row := careersio.ProfileRow{Variable: rec[0], Level: rec[1], Label: rec[3]}
+		var err error
 		if row.Group, err = strconv.Atoi(rec[2]); err != nil || row.Group < 1 {
-			return nil, at(2, "expected a group number ≥ 1")
+			return at(2, "expected a group number ≥ 1")
 		}
 		if row.NAssigned, err = strconv.Atoi(rec[4]); err != nil || row.NAssigned < 0 {
-			return nil, at(4, "expected a number of persons")
+			return at(4, "expected a number of persons")
 		}
 		for j, dst := range map[int]*float64{5: &row.AssignedMean, 6: &row.PosteriorMean} {
 			*dst = math.NaN()
 			if rec[j] != "" {
 				if *dst, err = strconv.ParseFloat(rec[j], 64); err != nil {
-					return nil, at(j, "expected a number or an empty cell")
+					return at(j, "expected a number or an empty cell")
 				}
 			}
 		}
 		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return rows, nil
 }
 
 // ReadProfilesFile reads dir/profiles.csv; it returns nil and no error

@@ -55,26 +55,24 @@ func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
 		return nil, err
 	}
 	var rows []ReproRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, careersio.CSVError(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
 		row := ReproRow{Row: rec[0], Published: rec[1], Reproduced: math.NaN(), Tolerance: rec[3]}
+		var err error
 		if rec[2] != "" {
 			if row.Reproduced, err = strconv.ParseFloat(rec[2], 64); err != nil {
-				return nil, &careersio.DataError{File: name, Line: line, Column: 3, ColumnName: "reproduced", Msg: fmt.Sprintf("%q is not a number", rec[2])}
+				return &careersio.DataError{File: name, Line: line, Column: 3, ColumnName: "reproduced", Msg: fmt.Sprintf("%q is not a number", rec[2])}
 			}
 		}
 		if row.OK, err = strconv.ParseBool(rec[4]); err != nil {
-			return nil, &careersio.DataError{File: name, Line: line, Column: 5, ColumnName: "ok", Msg: fmt.Sprintf("%q: expected true or false", rec[4])}
+			return &careersio.DataError{File: name, Line: line, Column: 5, ColumnName: "ok", Msg: fmt.Sprintf("%q: expected true or false", rec[4])}
 		}
 		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return rows, nil
 }
 
 // ReadReproductionFile reads dir/reproduction.csv; it returns nil and no

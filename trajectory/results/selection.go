@@ -183,15 +183,7 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 	_, hasOrders := col["orders"]
 	_, hasInfl := col["inflation_orders"]
 	t := &SelectionTable{Header: header, HasOrders: hasOrders, HasInflation: hasInfl}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, careersio.CSVError(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
 		cand := &trajectory.Candidate{}
 		for _, c := range selectionColumns {
 			j, ok := col[c.Name]
@@ -203,11 +195,15 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 			}
 			s := strings.TrimSpace(rec[j])
 			if err := c.read(cand, s); err != nil {
-				return nil, &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: header[j], Msg: readMessage(c.Name, s, err)}
+				return &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: header[j], Msg: readMessage(c.Name, s, err)}
 			}
 		}
 		t.Rows = append(t.Rows, slices.Clone(rec))
 		t.Candidates = append(t.Candidates, cand)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(t.Rows) == 0 {
 		return nil, &careersio.DataError{File: name, Line: 1, Msg: "the file has a header but no models"}
