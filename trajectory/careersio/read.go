@@ -284,17 +284,12 @@ func (rd *reader) long(h []string) error {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
 	for {
-		rec, line, err := rd.rr.next()
+		rec, line, id, err := rd.row(h, idCol)
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return CSVError(rd.name, rd.cr, err)
-		}
-		rd.info.Rows++
-		id := bytes.TrimSpace(rec[idCol])
-		if len(id) == 0 {
-			return rd.errAt(line, idCol+1, h[idCol], "empty person id")
+			return err
 		}
 		age, err := parseAgeBytes(rec[ageCol])
 		if err != nil {
@@ -318,6 +313,23 @@ func (rd *reader) long(h []string) error {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
 	}
+}
+
+// row reads the next data row of a career file and its person id, which
+// must not be empty; err is io.EOF at the end of the file.
+func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, id []byte, err error) {
+	rec, line, err = rd.rr.next()
+	if err == io.EOF {
+		return nil, 0, nil, err
+	}
+	if err != nil {
+		return nil, 0, nil, CSVError(rd.name, rd.cr, err)
+	}
+	rd.info.Rows++
+	if id = bytes.TrimSpace(rec[idCol]); len(id) == 0 {
+		return nil, 0, nil, rd.errAt(line, idCol+1, h[idCol], "empty person id")
+	}
+	return rec, line, id, nil
 }
 
 func (rd *reader) wide(h []string) error {
@@ -355,17 +367,12 @@ func (rd *reader) wide(h []string) error {
 	// the builder, which leaves out those with no observed age.
 	var rowLine []int
 	for {
-		rec, line, err := rd.rr.next()
+		rec, line, id, err := rd.row(h, idCol)
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return CSVError(rd.name, rd.cr, err)
-		}
-		rd.info.Rows++
-		id := bytes.TrimSpace(rec[idCol])
-		if len(id) == 0 {
-			return rd.errAt(line, idCol+1, h[idCol], "empty person id")
+			return err
 		}
 		p, isNew := rd.b.PersonBytes(id)
 		if !isNew {
