@@ -17,6 +17,6 @@
 //
 // Files are written atomically (WriteFile): a temporary file in the same
 // directory, renamed into place, so an interrupted run leaves no half
-// file. The formats are versioned (FormatVersion); files of version 1,
-// written before warnings had kinds, are read too.
+// file. The formats are versioned (FormatVersion); files of the earlier
+// versions are read too.
 package results

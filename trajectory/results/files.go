@@ -27,9 +27,12 @@ const (
 
 // FormatVersion is the version of the formats this package writes, which
 // model.json and selection.json record. Version 2 has warnings as objects
-// with a kind and selection.csv's smallest_share column; files of version
-// 1 (no format_version field) are read too.
-const FormatVersion = 2
+// with a kind and selection.csv's smallest_share column; version 3 always
+// records settings.accelerate, which now means SQUAREM in the runs to
+// convergence only and is the default (version 2 left it out for plain
+// EM, and true meant every run accelerated). Files of versions 1 (no
+// format_version field) and 2 are read too.
+const FormatVersion = 3
 
 // formatVersion returns the format version of the JSON file b (name in
 // errors, kind "model" or "selection"): 1 when it has none, as version 1

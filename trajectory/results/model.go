@@ -41,7 +41,7 @@ func EncodeModel(w io.Writer, f *trajectory.Fitted) error {
 	return err
 }
 
-// DecodeModel reads model.json (format version 1 or 2) and checks that it
+// DecodeModel reads model.json (format version 1 to 3) and checks that it
 // describes a fit: name is the file's name in errors. The fit has no
 // per-person fields (see ReadFit).
 func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
@@ -61,15 +61,15 @@ func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
 	if err := checkFit(mf.Fitted, v); err != nil {
 		return nil, fmt.Errorf("%s: not a valid trajkit model file: %v", name, err)
 	}
-	mf.Fitted.Settings.Accelerate = recordedAcceleration(mf.Fitted.Settings.Accelerate)
+	mf.Fitted.Settings.Accelerate = recordedAcceleration(mf.Fitted.Settings.Accelerate, v)
 	return mf.Fitted, nil
 }
 
-// recordedAcceleration is the algorithm a file's settings record: files
-// written before SQUAREM became the default left out "accelerate" when
-// plain EM ran, and files written since always record it.
-func recordedAcceleration(a mixture.Acceleration) mixture.Acceleration {
-	if a == mixture.AccelerateDefault {
+// recordedAcceleration is the algorithm the settings of a file of format
+// version v record: before version 3 a file left out "accelerate" when
+// plain EM ran (the default then), and version 3 always records it.
+func recordedAcceleration(a mixture.Acceleration, v int) mixture.Acceleration {
+	if v < 3 && a == mixture.AccelerateDefault {
 		return mixture.PlainEM
 	}
 	return a

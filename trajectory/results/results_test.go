@@ -132,7 +132,7 @@ func TestReadModelVersion1(t *testing.T) {
 	}
 	v1 := string(b)
 	for _, tc := range []struct{ name, from, to, msg string }{
-		{"a newer version", `"software"`, `"format_version": 3, "software"`, "format version 3"},
+		{"a newer version", `"software"`, `"format_version": 4, "software"`, "format version 4"},
 		{"no groups", `"groups": [`, `"groups": [], "x": [`, "no groups"},
 		{"a short curve", `"age": 40,`, `"age": 41,`, "curve age 41"},
 		{"a share above 1", `"share": 0.3`, `"share": 1.3`, "not a probability"},
@@ -216,7 +216,7 @@ func selectionFixture(t *testing.T) *SelectionTable {
 }
 
 // TestReadSelectionVersion: selection.json of version 1 (no
-// format_version) and 2 are read, others refused with the file's name.
+// format_version), 2 and 3 are read, others refused with the file's name.
 func TestReadSelectionVersion(t *testing.T) {
 	fixture := filepath.Join("..", "testdata", "select-sim630")
 	csvText, err := os.ReadFile(filepath.Join(fixture, SelectionCSV))
@@ -233,7 +233,7 @@ func TestReadSelectionVersion(t *testing.T) {
 	for _, tc := range []struct {
 		version string
 		ok      bool
-	}{{"", true}, {`"format_version": 2,`, true}, {`"format_version": 3,`, false}, {`"format_version": 0,`, false}} {
+	}{{"", true}, {`"format_version": 2,`, true}, {`"format_version": 3,`, true}, {`"format_version": 4,`, false}, {`"format_version": 0,`, false}} {
 		dir := t.TempDir()
 		js := strings.Replace(string(jsonText), "{", "{"+tc.version, 1)
 		if err := os.WriteFile(filepath.Join(dir, SelectionCSV), csvText, 0o644); err != nil {

@@ -401,7 +401,7 @@ type Selection struct {
 }
 
 // ReadSelection reads dir/selection.csv and, when present,
-// dir/selection.json (format version 1 or 2), marking the recommended
+// dir/selection.json (format version 1 to 3), marking the recommended
 // model in the table.
 func ReadSelection(dir string) (*Selection, error) {
 	path := filepath.Join(dir, SelectionCSV)
@@ -426,14 +426,15 @@ func ReadSelection(dir string) (*Selection, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := formatVersion(b, jpath, "selection"); err != nil {
+	v, err := formatVersion(b, jpath, "selection")
+	if err != nil {
 		return nil, err
 	}
 	sf := &SelectionFile{}
 	if err := json.Unmarshal(b, sf); err != nil {
 		return nil, fmt.Errorf("%s: not a selection file: %v", jpath, err)
 	}
-	sf.Settings.Accelerate = recordedAcceleration(sf.Settings.Accelerate)
+	sf.Settings.Accelerate = recordedAcceleration(sf.Settings.Accelerate, v)
 	sel.File = sf
 	if r := sf.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
 		sel.Warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
