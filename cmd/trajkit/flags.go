@@ -249,7 +249,7 @@ func (e *emFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&e.tolerance, "tol", mixture.DefaultTolerance, "convergence: relative change of the log-likelihood")
 	fs.Float64Var(&e.scoreTolerance, "score-tol", mixture.DefaultScoreTolerance, "convergence: largest score (gradient) component per person")
 	fs.StringVar(&e.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole command to this file (go tool pprof)")
-	fs.BoolVar(&e.accelerate, "accelerate", true, "SQUAREM in the runs to convergence: a longer EM step every two iterations, kept only when it raises the log-likelihood (far fewer iterations when groups overlap); --accelerate=false runs plain EM")
+	fs.BoolVar(&e.accelerate, "accelerate", mixture.AccelerateDefault.On(), "SQUAREM in the runs to convergence: a longer EM step every two iterations, kept only when it raises the log-likelihood (far fewer iterations when groups overlap); --accelerate=false runs plain EM")
 }
 
 func (e *emFlags) check() error {
