@@ -81,22 +81,19 @@ func (f *groupFamily) zipStep(c *groupComp, info *mixture.FitInfo) {
 		s.par = append(s.par[:0], s.par0...)
 		s.zip = model
 		r := s.nw.Maximize(&s.zip, s.par, newtonTol, iter)
-		info.Score = r.Score
-		if bound.Eval(s.par, nil, nil) >= b0 {
-			c.SetParams(s.par)
-			info.IllConditioned = info.IllConditioned || r.IllConditioned
-			return
-		}
-		if math.IsNaN(q0) {
-			q0 = c.weightedLogLik()
+		info.Score = r.Score // Q's gradient at θ₀, whatever the try
+		raised := bound.Eval(s.par, nil, nil) >= b0
+		if !raised && math.IsNaN(q0) {
+			q0 = c.weightedLogLik() // c is still at θ₀
 		}
 		c.SetParams(s.par)
-		if c.weightedLogLik() >= q0 {
+		if raised || c.weightedLogLik() >= q0 {
 			info.IllConditioned = info.IllConditioned || r.IllConditioned
 			return
 		}
-		c.SetParams(s.par0)
 	}
+	// The objectives depend on θ₀ only through expandPools' sums, so the
+	// bound is maximised from θ₀ without restoring the component there.
 	copy(s.par, s.par0)
 	s.zip = bound
 	r := s.nw.Maximize(&s.zip, s.par, newtonTol, newtonMaxIter)
