@@ -125,7 +125,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	row("simulate", "%s", seconds(time.Since(t0)))
 	if f.csv != "" {
 		t0 = time.Now()
-		if err := results.WriteFile(f.csv, func(w io.Writer) error { return careersio.WriteWide(w, c) }); err != nil {
+		if err := results.WriteFile(ctx, f.csv, func(w io.Writer) error { return careersio.WriteWide(w, c) }); err != nil {
 			return err
 		}
 		st, err := os.Stat(f.csv)

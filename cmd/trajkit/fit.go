@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -150,6 +148,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	out, err := beginOut(ctx, f.out, "fit", args)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
 	t0 := time.Now()
 	l, err := f.load(fs, &f.personFlags)
 	if err != nil {
@@ -179,38 +182,29 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stdout)
 		writeProfiles(stdout, l.Persons, profiles, fit)
 	}
-	if f.out == "" {
+	if out == nil {
 		return nil
 	}
-	if err := interrupted(ctx, f.out); err != nil {
+	if err := results.WriteFit(out, "", fit); err != nil {
 		return err
 	}
-	if err := results.WriteFit(f.out, fit); err != nil {
-		return err
-	}
-	written := []string{filepath.Join(f.out, results.ModelFile), filepath.Join(f.out, results.AssignmentsFile)}
 	if profiles != nil {
-		path := filepath.Join(f.out, results.ProfilesFile)
-		if err := results.WriteFile(path, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
-			return err
-		}
-		written = append(written, path)
-	}
-	fmt.Fprintf(stdout, "\nWrote %s\n", strings.Join(written, ", "))
-	if !f.plot {
-		return nil
-	}
-	var ff figureFlags
-	ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
-	fig, err := ff.draw(kindTrajectories, &figureData{fit: fit, careers: l.Careers})
-	if err != nil {
-		return err
-	}
-	for _, name := range []string{"trajectories.png", "trajectories.svg"} {
-		if err := writeFigure(filepath.Join(f.out, name), fig, ff.width, ff.height); err != nil {
+		if err := out.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "Wrote %s and %s\n", filepath.Join(f.out, "trajectories.png"), filepath.Join(f.out, "trajectories.svg"))
-	return nil
+	if f.plot {
+		var ff figureFlags
+		ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
+		fig, err := ff.draw(kindTrajectories, &figureData{fit: fit, careers: l.Careers})
+		if err != nil {
+			return err
+		}
+		for _, name := range []string{"trajectories.png", "trajectories.svg"} {
+			if err := writeFigureTo(out, name, fig, ff.width, ff.height); err != nil {
+				return err
+			}
+		}
+	}
+	return commitOut(out, stdout)
 }

@@ -178,6 +178,9 @@ type figureData struct {
 	careers *trajectory.Careers
 	// selection are a model search's candidates, for the selection figure.
 	selection []*trajectory.Candidate
+	// dir is the result directory the fit was read from (nil when the fit
+	// was not read from one).
+	dir *results.Dir
 }
 
 // draw draws the figure of the given kind.
@@ -205,12 +208,12 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 }
 
 // writeFigure renders fig into path, atomically.
-func writeFigure(path string, fig *figure.Figure, width, height int) error {
+func writeFigure(ctx context.Context, path string, fig *figure.Figure, width, height int) error {
 	format, err := figureFormat(path)
 	if err != nil {
 		return err
 	}
-	return results.WriteFile(path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
+	return results.WriteFile(ctx, path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
 }
 
 type plotFlags struct {
@@ -248,10 +251,15 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	d := &figureData{}
 	if f.kind == kindSelection {
-		sel, err := results.ReadSelection(f.model)
+		sd, err := results.OpenDir(f.model)
 		if err != nil {
 			return err
 		}
+		sel, err := sd.Selection()
+		if err != nil {
+			return err
+		}
+		warn(stderr, sd.Warnings...)
 		if sel.Warning != "" {
 			fmt.Fprintf(stderr, "trajkit: warning: %s\n", sel.Warning)
 		}
@@ -261,12 +269,13 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if d, err = readFigureData(f.model, &f.dataFlags, fs, f.needsData(), stderr); err != nil {
 			return err
 		}
+		warn(stderr, d.dir.Warnings...)
 	}
 	fig, err := f.draw(f.kind, d)
 	if err != nil {
 		return err
 	}
-	if err := writeFigure(f.out, fig, f.width, f.height); err != nil {
+	if err := writeFigure(ctx, f.out, fig, f.width, f.height); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
@@ -277,11 +286,15 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // and, when withCareers, the careers it was fitted to, with the fit's
 // per-person fields in their order.
 func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers bool, stderr io.Writer) (*figureData, error) {
-	fit, err := results.ReadFit(dir)
+	rd, err := results.OpenDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	d := &figureData{fit: fit}
+	fit, err := rd.Fit()
+	if err != nil {
+		return nil, err
+	}
+	d := &figureData{fit: fit, dir: rd}
 	if !withCareers {
 		return d, nil
 	}

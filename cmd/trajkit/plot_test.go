@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"io"
 	"os"
@@ -37,10 +38,17 @@ func fitSim630(t *testing.T, labels bool, extra ...string) string {
 	return dir
 }
 
-// writeModel writes model.json of m into dir.
+// writeModel replaces model.json of the result set in dir by m's,
+// keeping the set's other files.
 func writeModel(t *testing.T, dir string, m *trajectory.Fitted) {
 	t.Helper()
-	if err := results.WriteFile(filepath.Join(dir, results.ModelFile), func(w io.Writer) error { return results.EncodeModel(w, m) }); err != nil {
+	err := results.Save(context.Background(), dir, "test", nil, func(s *results.Set) error {
+		if err := s.Write(results.ModelFile, func(w io.Writer) error { return results.EncodeModel(w, m) }); err != nil {
+			return err
+		}
+		return s.CarryRest(results.ModelFile)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

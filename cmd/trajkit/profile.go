@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -45,7 +43,26 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkOut(*out); err != nil {
 		return err
 	}
-	fit, err := results.ReadFit(*model)
+	dir := *out
+	if dir == "" {
+		dir = *model
+	}
+	if _, err := results.OpenDir(*model); err != nil {
+		return err
+	}
+	// Into the model's directory, profile publishes the fit's set again
+	// with profiles.csv added (or replaced); elsewhere, a set of its own.
+	set, err := results.Begin(ctx, dir, "profile", args)
+	if err != nil {
+		return err
+	}
+	defer set.Abort()
+	md, err := results.OpenDir(*model)
+	if err != nil {
+		return err
+	}
+	warn(stderr, md.Warnings...)
+	fit, err := md.Fit()
 	if err != nil {
 		return err
 	}
@@ -59,19 +76,15 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	rows := careersio.Profiles(t, fit)
 	writeProfiles(stdout, t, rows, fit)
-	dir := *out
-	if dir == "" {
-		dir = *model
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := set.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {
 		return err
 	}
-	path := filepath.Join(dir, results.ProfilesFile)
-	if err := results.WriteFile(path, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {
-		return err
+	if sameDir(dir, *model) {
+		if err := set.CarryRest(results.ProfilesFile); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(stdout, "\nWrote %s\n", path)
-	return nil
+	return commitOut(set, stdout)
 }
 
 // writeProfiles prints the profiles in the layout of a study's group

@@ -75,17 +75,23 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Sample: f.sample, Seed: f.seed}
 	if f.selectDir != "" {
-		if in.Selection, err = results.ReadSelection(f.selectDir); err != nil {
+		sd, err := results.OpenDir(f.selectDir)
+		if err != nil {
 			return err
 		}
+		if in.Selection, err = sd.Selection(); err != nil {
+			return err
+		}
+		warn(stderr, sd.Warnings...)
 	}
-	if in.Profiles, err = results.ReadProfilesFile(f.model); err != nil {
+	if in.Profiles, err = d.dir.Profiles(); err != nil {
 		return err
 	}
-	if in.Reproduction, err = results.ReadReproductionFile(f.model); err != nil {
+	if in.Reproduction, err = d.dir.Reproduction(); err != nil {
 		return err
 	}
-	if err := results.WriteFile(f.out, func(w io.Writer) error { return report.Render(w, in) }); err != nil {
+	warn(stderr, d.dir.Warnings...)
+	if err := results.WriteFile(ctx, f.out, func(w io.Writer) error { return report.Render(w, in) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s\n", f.out)

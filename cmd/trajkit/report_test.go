@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"image"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,7 +29,13 @@ func writeReport(t *testing.T) (string, []string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "profiles.csv"), prof, 0o644); err != nil {
+	err = results.Save(context.Background(), dir, "test", nil, func(s *results.Set) error {
+		if err := s.Write(results.ProfilesFile, func(w io.Writer) error { _, err := w.Write(prof); return err }); err != nil {
+			return err
+		}
+		return s.CarryRest(results.ProfilesFile)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "report.html")

@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"text/tabwriter"
 
@@ -146,8 +143,13 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if f.seeds < 0 {
 		return usagef("--seeds %d: expected a number of seeds ≥ 1", f.seeds)
 	}
+	out, err := beginOut(ctx, f.out, "reproduce", args)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
 	if f.seeds > 0 {
-		return runSeedStudy(ctx, f.seeds, s, f.out, stdout, stderr)
+		return runSeedStudy(ctx, f.seeds, s, out, stdout, stderr)
 	}
 	l, err := f.load(fs, &f.personFlags)
 	if err != nil {
@@ -179,55 +181,46 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, r.Rows)
 
-	if err := interrupted(ctx, f.out); err != nil {
+	if err := results.WriteSelection(out, r.Selection, s); err != nil {
 		return err
 	}
-	if err := results.WriteSelection(f.out, r.Selection, s); err != nil {
-		return err
-	}
-	written := []string{results.ModelFile, results.AssignmentsFile, results.SelectionCSV, results.SelectionJSON}
 	if r.Profiles != nil {
-		if err := results.WriteFile(filepath.Join(f.out, results.ProfilesFile), func(w io.Writer) error { return results.WriteProfiles(w, r.Profiles) }); err != nil {
+		if err := out.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, r.Profiles) }); err != nil {
 			return err
 		}
-		written = append(written, results.ProfilesFile)
 	}
-	if err := results.WriteFile(filepath.Join(f.out, results.ReproductionFile), func(w io.Writer) error { return results.WriteReproduction(w, r.Rows) }); err != nil {
+	if err := out.Write(results.ReproductionFile, func(w io.Writer) error { return results.WriteReproduction(w, r.Rows) }); err != nil {
 		return err
 	}
-	written = append(written, results.ReproductionFile)
 	// The figures, at plot's defaults, and the report.
 	var ff figureFlags
 	ff.register(flag.NewFlagSet("", flag.ContinueOnError))
 	d := &figureData{fit: fit, careers: r.Careers, selection: r.Selection.Candidates}
-	for _, out := range []struct {
+	for _, fig := range []struct {
 		kind  string
 		names []string
 	}{
 		{kindTrajectories, []string{"trajectories.png", "trajectories.svg"}}, {kindSelection, []string{"selection.png"}},
 	} {
-		fig, err := ff.draw(out.kind, d)
+		drawn, err := ff.draw(fig.kind, d)
 		if err != nil {
 			return err
 		}
-		for _, name := range out.names {
-			if err := writeFigure(filepath.Join(f.out, name), fig, ff.width, ff.height); err != nil {
+		for _, name := range fig.names {
+			if err := writeFigureTo(out, name, drawn, ff.width, ff.height); err != nil {
 				return err
 			}
-			written = append(written, name)
 		}
 	}
 	page := report.Input{
-		Title: "Reproduction of the 630-offender four-group solution", Source: filepath.Join(f.out, results.ModelFile),
+		Title: "Reproduction of the 630-offender four-group solution", Source: out.Path(results.ModelFile),
 		Fit: fit, Careers: r.Careers, Selection: &results.Selection{Table: results.NewSelectionTable(r.Selection.Candidates), File: results.NewSelectionFile(r.Selection, s)},
 		Profiles: r.Profiles, Reproduction: r.Rows, Sample: figure.DefaultSample, Seed: mixture.DefaultSeed,
 	}
-	if err := results.WriteFile(filepath.Join(f.out, "report.html"), func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
+	if err := out.Write("report.html", func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
 		return err
 	}
-	written = append(written, "report.html")
-	fmt.Fprintf(stdout, "\nWrote %s in %s\n", strings.Join(written, ", "), f.out)
-	return nil
+	return commitOut(out, stdout)
 }
 
 func tick(ok bool, v float64) string {
@@ -271,7 +264,7 @@ func writeReproduction(w io.Writer, rows []results.ReproRow) {
 // pipeline on each, and reports how often four groups are picked, each
 // share is within its published tolerance, and the assigned labels agree
 // with the true groups.
-func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out string, stdout, stderr io.Writer) error {
+func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *results.Set, stdout, stderr io.Writer) error {
 	progress := newProgress(stderr, "reproduce --seeds")
 	var mu sync.Mutex
 	done := 0
@@ -302,11 +295,7 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out s
 		fmt.Fprintf(stdout, "  persons whose assigned label is their true group: median %.1f%% (range %.1f%%-%.1f%%)\n",
 			100*a[len(a)/2], 100*a[0], 100*a[len(a)-1])
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	path := filepath.Join(out, nl630.SeedsFile)
-	if err := results.WriteFile(path, func(w io.Writer) error { return nl630.WriteSeeds(w, rs) }); err != nil {
+	if err := out.Write(nl630.SeedsFile, func(w io.Writer) error { return nl630.WriteSeeds(w, rs) }); err != nil {
 		return err
 	}
 	shares := map[string][]float64{}
@@ -325,10 +314,12 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out s
 	if err != nil {
 		return err
 	}
-	figPath := filepath.Join(out, "seeds.png")
-	if err := writeFigure(figPath, fig, 900, 600); err != nil {
+	if err := writeFigureTo(out, "seeds.png", fig, 900, 600); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nWrote %s and %s\n", path, figPath)
-	return nil
+	// The seed study adds to the directory's results.
+	if err := out.CarryRest(nl630.SeedsFile, "seeds.png"); err != nil {
+		return err
+	}
+	return commitOut(out, stdout)
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
@@ -144,6 +143,11 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	out, err := beginOut(ctx, f.out, "select", args)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
 	l, err := f.load(fs, nil)
 	if err != nil {
 		return err
@@ -158,21 +162,13 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	writeSelection(stdout, sel)
-	if f.out == "" {
+	if out == nil {
 		return nil
 	}
-	if err := interrupted(ctx, f.out); err != nil {
+	if err := results.WriteSelection(out, sel, s); err != nil {
 		return err
 	}
-	if err := results.WriteSelection(f.out, sel, s); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "\nWrote %s, %s", filepath.Join(f.out, results.SelectionCSV), filepath.Join(f.out, results.SelectionJSON))
-	if sel.Fit != nil {
-		fmt.Fprintf(stdout, " and the recommended model in %s", filepath.Join(f.out, results.RecommendedDir))
-	}
-	fmt.Fprintln(stdout)
-	return nil
+	return commitOut(out, stdout)
 }
 
 // runSelection runs the model selection with a progress line on stderr

@@ -165,6 +165,11 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := f.check(fs); err != nil {
 		return err
 	}
+	out, err := beginOut(ctx, f.out, "simulate", args)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
 	var (
 		s      *trajectory.Simulated
 		source string
@@ -191,15 +196,13 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		source = path
 	}
-	names, err := results.WriteSimulated(ctx, f.out, s)
-	if err != nil {
+	if err := results.WriteSimulated(out, s); err != nil {
 		return err
 	}
 	c := s.Careers
 	fmt.Fprintf(stdout, "Simulated %d careers, ages %d-%d, from %s with seed %d\n", c.Len(), c.MinAge, c.MaxAge(), source, f.seed)
 	fmt.Fprintf(stdout, "True groups:%s\n", groupCounts(s))
-	fmt.Fprintf(stdout, "Wrote %s\n", strings.Join(names, ", "))
-	return nil
+	return commitOut(out, stdout)
 }
 
 // groupCounts lists the number of persons in each true group.

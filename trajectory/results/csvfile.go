@@ -2,12 +2,8 @@ package results
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/trajkit/trajkit/trajectory/careersio"
 )
@@ -68,18 +64,30 @@ func newCSVReader(r io.Reader, name, file string, cols []Column) (*csv.Reader, e
 	return cr, nil
 }
 
-// readOptional reads dir/file with read; it returns the zero value and no
-// error when there is no such file.
-func readOptional[T any](dir, file string, read func(io.Reader, string) (T, error)) (T, error) {
+// readOptional reads the file name of the set d with read when it is part
+// of the set; the zero T when it is not.
+func readOptional[T any](d *Dir, name string, read func(io.Reader, string) (T, error)) (T, error) {
 	var zero T
-	path := filepath.Join(dir, file)
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return zero, nil
-	}
-	if err != nil {
+	f, err := d.Optional(name)
+	if err != nil || f == nil {
 		return zero, err
 	}
 	defer f.Close()
-	return read(f, path)
+	return read(f, d.file(name))
+}
+
+// maxJSONBytes bounds a JSON result file as read: model.json and
+// selection.json hold no per-person data, so a larger file is not one.
+const maxJSONBytes = 64 << 20
+
+// readJSON reads a JSON result file whole, up to maxJSONBytes.
+func readJSON(r io.Reader, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxJSONBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > maxJSONBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a trajkit result file", name, maxJSONBytes>>20)
+	}
+	return b, nil
 }

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -57,15 +58,22 @@ func formatVersion(b []byte, name, kind string) (int, error) {
 // Software names the program that writes the files.
 var Software = "trajkit " + trajectory.Version
 
-// WriteFile writes a file by writing a temporary file in the same
-// directory and renaming it, so an interrupted run leaves no partial file.
-// The file is readable by all (0644), as os.Create would leave it under
-// the usual umask, not private as temporary files are created.
-func WriteFile(path string, write func(io.Writer) error) (err error) {
+// WriteFile writes one file that is not part of a result set (a report
+// or a figure given as --out FILE) by writing a temporary file in the same
+// directory and renaming it, so that a failure or an interrupt (ctx)
+// leaves the previous file as it was and no partial one. The file is
+// readable by all (0644), as os.Create would leave it under the usual
+// umask, not private as temporary files are created.
+func WriteFile(ctx context.Context, path string, write func(io.Writer) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before writing %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
+	active.addTemp(tmp.Name())
+	defer active.removeTemp(tmp.Name())
 	defer func() {
 		if err != nil {
 			tmp.Close()
@@ -75,11 +83,32 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	if err = tmp.Chmod(0o644); err != nil {
 		return err
 	}
-	if err = write(tmp); err != nil {
+	if err = write(&checkedWriter{ctx: ctx, w: tmp}); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
 		return err
 	}
 	if err = tmp.Close(); err != nil {
 		return err
 	}
+	commitMu.Lock()
+	defer commitMu.Unlock()
+	if err = ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before writing %s: %w", path, err)
+	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// Save writes a result set into dir in one call: Begin, write, Commit.
+func Save(ctx context.Context, dir, command string, args []string, write func(*Set) error) error {
+	s, err := Begin(ctx, dir, command, args)
+	if err != nil {
+		return err
+	}
+	defer s.Abort()
+	if err := write(s); err != nil {
+		return err
+	}
+	return s.Commit()
 }

@@ -9,7 +9,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
+	"path"
 
 	"github.com/trajkit/trajkit/mixture"
 
@@ -45,7 +45,7 @@ func EncodeModel(w io.Writer, f *trajectory.Fitted) error {
 // describes a fit: name is the file's name in errors. The fit has no
 // per-person fields (see ReadFit).
 func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
-	b, err := io.ReadAll(r)
+	b, err := readJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +127,15 @@ func checkFit(f *trajectory.Fitted, version int) error {
 	return nil
 }
 
-// ReadModel reads model.json, given as the file or as the directory that
-// holds it (an output directory of fit, select or reproduce).
+// ReadModel reads model.json, given as the file or as the result
+// directory that holds it (whose manifest it is then checked against).
 func ReadModel(path string) (*trajectory.Fitted, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, ModelFile)
+		d, err := OpenDir(path)
+		if err != nil {
+			return nil, err
+		}
+		return d.Model()
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -144,32 +148,58 @@ func ReadModel(path string) (*trajectory.Fitted, error) {
 	return DecodeModel(f, path)
 }
 
-// ReadFit reads the fit in dir: model.json, and assignments.csv for its
-// per-person fields (IDs, Posterior and Assigned, in the file's order).
+// ReadFit reads the fit in the result directory dir: model.json, and
+// assignments.csv for its per-person fields.
 func ReadFit(dir string) (*trajectory.Fitted, error) {
-	f, err := ReadModel(dir)
+	d, err := OpenDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	a, err := ReadAssignmentsFile(filepath.Join(dir, AssignmentsFile), len(f.Groups))
+	return d.Fit()
+}
+
+// Model reads the set's model.json.
+func (d *Dir) Model() (*trajectory.Fitted, error) {
+	if !d.Has(ModelFile) {
+		return nil, fmt.Errorf("%s: no such file: expected the --out directory of trajkit fit, select or reproduce", d.file(ModelFile))
+	}
+	r, err := d.Open(ModelFile)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return DecodeModel(r, d.file(ModelFile))
+}
+
+// Fit reads the set's model.json, and assignments.csv for its per-person
+// fields (IDs, Posterior and Assigned, in the file's order).
+func (d *Dir) Fit() (*trajectory.Fitted, error) {
+	f, err := d.Model()
+	if err != nil {
+		return nil, err
+	}
+	r, err := d.Open(AssignmentsFile)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	path := d.file(AssignmentsFile)
+	a, err := ReadAssignments(r, path, len(f.Groups))
 	if err != nil {
 		return nil, err
 	}
 	if len(a.IDs) != f.NumPersons {
-		return nil, fmt.Errorf("%s: %d persons for the %d of %s", filepath.Join(dir, AssignmentsFile), len(a.IDs), f.NumPersons, filepath.Join(dir, ModelFile))
+		return nil, fmt.Errorf("%s: %d persons for the %d of %s", path, len(a.IDs), f.NumPersons, d.file(ModelFile))
 	}
 	f.IDs, f.Posterior, f.Assigned = a.IDs, a.Posterior, a.Groups
 	return f, nil
 }
 
-// WriteFit writes the fit's model.json and assignments.csv into dir,
-// creating it when missing.
-func WriteFit(dir string, f *trajectory.Fitted) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// WriteFit writes the fit's model.json and assignments.csv into the set,
+// in its sub-directory sub ("" for the directory itself).
+func WriteFit(s *Set, sub string, f *trajectory.Fitted) error {
+	if err := s.Write(path.Join(sub, ModelFile), func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
 		return err
 	}
-	if err := WriteFile(filepath.Join(dir, ModelFile), func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
-		return err
-	}
-	return WriteFile(filepath.Join(dir, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f) })
+	return s.Write(path.Join(sub, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f) })
 }

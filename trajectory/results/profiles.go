@@ -73,8 +73,8 @@ func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
 	return rows, nil
 }
 
-// ReadProfilesFile reads dir/profiles.csv; it returns nil and no error
-// when there is no such file.
-func ReadProfilesFile(dir string) ([]careersio.ProfileRow, error) {
-	return readOptional(dir, ProfilesFile, ReadProfiles)
+// Profiles reads the set's profiles.csv; nil and no error when the set
+// has none.
+func (d *Dir) Profiles() ([]careersio.ProfileRow, error) {
+	return readOptional(d, ProfilesFile, ReadProfiles)
 }

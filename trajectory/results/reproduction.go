@@ -75,8 +75,8 @@ func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
 	return rows, nil
 }
 
-// ReadReproductionFile reads dir/reproduction.csv; it returns nil and no
-// error when there is no such file.
-func ReadReproductionFile(dir string) ([]ReproRow, error) {
-	return readOptional(dir, ReproductionFile, ReadReproduction)
+// Reproduction reads the set's reproduction.csv; nil and no error when
+// the set has none.
+func (d *Dir) Reproduction() ([]ReproRow, error) {
+	return readOptional(d, ReproductionFile, ReadReproduction)
 }

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -164,7 +165,7 @@ func TestReadModelVersion1(t *testing.T) {
 func TestWriteFitAndAlign(t *testing.T) {
 	f, c := testFit(t)
 	dir := filepath.Join(t.TempDir(), "new", "fit")
-	if err := WriteFit(dir, f); err != nil {
+	if err := Save(context.Background(), dir, "test", nil, func(s *Set) error { return WriteFit(s, "", f) }); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadFit(dir)
@@ -322,7 +323,7 @@ func TestSelectionRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := WriteSelection(dir, sel, ss); err != nil {
+	if err := Save(context.Background(), dir, "test", nil, func(s *Set) error { return WriteSelection(s, sel, ss) }); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadSelection(dir)
@@ -403,7 +404,7 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
-	if err := WriteFile(path, func(w io.Writer) error { _, err := io.WriteString(w, "a,b\n"); return err }); err != nil {
+	if err := WriteFile(context.Background(), path, func(w io.Writer) error { _, err := io.WriteString(w, "a,b\n"); return err }); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(path)
@@ -414,7 +415,7 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("mode %v, want 0644", st.Mode().Perm())
 	}
 	failed := filepath.Join(dir, "failed.csv")
-	if err := WriteFile(failed, func(io.Writer) error { return errors.New("interrupted") }); err == nil {
+	if err := WriteFile(context.Background(), failed, func(io.Writer) error { return errors.New("interrupted") }); err == nil {
 		t.Error("no error from a failed write")
 	}
 	entries, _ := os.ReadDir(dir)

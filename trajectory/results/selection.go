@@ -6,10 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -363,18 +360,15 @@ func candidateJSON(c *trajectory.Candidate) *CandidateJSON {
 		BICPersons: c.BICPersons, BICObs: c.BICObs, AIC: c.AIC, Adequate: c.Adequate, CVLogLik: opt(c.CVLogLik), CVE: opt(c.CVE)}
 }
 
-// WriteSelection writes selection.csv and selection.json into dir and,
-// when the search recommends a model, that model's model.json and
-// assignments.csv both in dir/recommended and in dir itself.
-func WriteSelection(dir string, sel *trajectory.Selection, s trajectory.SelectSettings) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// WriteSelection writes selection.csv and selection.json into the set
+// and, when the search recommends a model, that model's model.json and
+// assignments.csv both in recommended/ and in the directory itself.
+func WriteSelection(s *Set, sel *trajectory.Selection, settings trajectory.SelectSettings) error {
+	if err := s.Write(SelectionCSV, func(w io.Writer) error { return WriteSelectionCSV(w, sel.Candidates) }); err != nil {
 		return err
 	}
-	if err := WriteFile(filepath.Join(dir, SelectionCSV), func(w io.Writer) error { return WriteSelectionCSV(w, sel.Candidates) }); err != nil {
-		return err
-	}
-	err := WriteFile(filepath.Join(dir, SelectionJSON), func(w io.Writer) error {
-		b, err := json.MarshalIndent(NewSelectionFile(sel, s), "", "  ")
+	err := s.Write(SelectionJSON, func(w io.Writer) error {
+		b, err := json.MarshalIndent(NewSelectionFile(sel, settings), "", "  ")
 		if err != nil {
 			return err
 		}
@@ -384,10 +378,10 @@ func WriteSelection(dir string, sel *trajectory.Selection, s trajectory.SelectSe
 	if err != nil || sel.Fit == nil {
 		return err
 	}
-	if err := WriteFit(filepath.Join(dir, RecommendedDir), sel.Fit); err != nil {
+	if err := WriteFit(s, RecommendedDir, sel.Fit); err != nil {
 		return err
 	}
-	return WriteFit(dir, sel.Fit)
+	return WriteFit(s, "", sel.Fit)
 }
 
 // Selection is a model selection read back: the table and, when present,
@@ -400,16 +394,25 @@ type Selection struct {
 	Warning string
 }
 
-// ReadSelection reads dir/selection.csv and, when present,
-// dir/selection.json (format version 1 to 3), marking the recommended
-// model in the table.
+// ReadSelection reads the selection in the result directory dir.
 func ReadSelection(dir string) (*Selection, error) {
-	path := filepath.Join(dir, SelectionCSV)
-	f, err := os.Open(path)
+	d, err := OpenDir(dir)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file: expected the output directory of trajkit select", path)
-		}
+		return nil, err
+	}
+	return d.Selection()
+}
+
+// Selection reads the set's selection.csv and, when present,
+// selection.json (format version 1 to 3), marking the recommended model
+// in the table.
+func (d *Dir) Selection() (*Selection, error) {
+	path := d.file(SelectionCSV)
+	if !d.Has(SelectionCSV) {
+		return nil, fmt.Errorf("%s: no such file: expected the output directory of trajkit select", path)
+	}
+	f, err := d.Open(SelectionCSV)
+	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
@@ -418,11 +421,13 @@ func ReadSelection(dir string) (*Selection, error) {
 		return nil, err
 	}
 	sel := &Selection{Table: t}
-	jpath := filepath.Join(dir, SelectionJSON)
-	b, err := os.ReadFile(jpath)
-	if errors.Is(err, fs.ErrNotExist) {
-		return sel, nil
+	jpath := d.file(SelectionJSON)
+	jf, err := d.Optional(SelectionJSON)
+	if err != nil || jf == nil {
+		return sel, err
 	}
+	defer jf.Close()
+	b, err := readJSON(jf, jpath)
 	if err != nil {
 		return nil, err
 	}

@@ -2,11 +2,7 @@ package results
 
 import (
 	"bufio"
-	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -35,36 +31,25 @@ func WriteTruth(w io.Writer, s *trajectory.Simulated) error {
 	return bw.Flush()
 }
 
-// WriteSimulated writes the files of a simulated data set into dir:
+// WriteSimulated writes the files of a simulated data set into the set:
 // long.csv, wide.csv, truth.csv and, when the generator has person
-// variables, persons.csv. It returns their paths; once ctx is cancelled
-// it writes no further file.
-func WriteSimulated(ctx context.Context, dir string, s *trajectory.Simulated) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	type outFile struct {
+// variables, persons.csv.
+func WriteSimulated(s *Set, sim *trajectory.Simulated) error {
+	files := []struct {
 		name  string
 		write func(io.Writer) error
+	}{
+		{LongFile, func(w io.Writer) error { return careersio.WriteLong(w, sim.Careers) }},
+		{WideFile, func(w io.Writer) error { return careersio.WriteWide(w, sim.Careers) }},
+		{TruthFile, func(w io.Writer) error { return WriteTruth(w, sim) }},
 	}
-	files := []outFile{
-		{LongFile, func(w io.Writer) error { return careersio.WriteLong(w, s.Careers) }},
-		{WideFile, func(w io.Writer) error { return careersio.WriteWide(w, s.Careers) }},
-		{TruthFile, func(w io.Writer) error { return WriteTruth(w, s) }},
-	}
-	if s.Persons != nil {
-		files = append(files, outFile{PersonsFile, s.Persons.WriteCSV})
-	}
-	var names []string
 	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := ctx.Err(); err != nil {
-			return names, fmt.Errorf("%d of %d files written; interrupted before writing %s: %w", len(names), len(files), path, err)
+		if err := s.Write(f.name, f.write); err != nil {
+			return err
 		}
-		if err := WriteFile(path, f.write); err != nil {
-			return names, err
-		}
-		names = append(names, path)
 	}
-	return names, nil
+	if sim.Persons != nil {
+		return s.Write(PersonsFile, sim.Persons.WriteCSV)
+	}
+	return nil
 }
