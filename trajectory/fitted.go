@@ -101,6 +101,14 @@ type DataSettings struct {
 	// Persons is the person file and Risk the risk factors, when used.
 	Persons string   `json:"persons,omitempty"`
 	Risk    []string `json:"risk,omitempty"`
+	// Size and SHA256 identify the bytes of the career file as read (of
+	// the embedded file for example:NAME), so that a later reader can tell
+	// whether it still holds the careers fitted. Unchecked says why they
+	// are missing when the file could not be identified (a pipe or a
+	// device, whose bytes cannot be read again).
+	Size      int64  `json:"size,omitempty"`
+	SHA256    string `json:"sha256,omitempty"`
+	Unchecked string `json:"unchecked,omitempty"`
 }
 
 // Covariates are a model's covariates: the membership model's risk

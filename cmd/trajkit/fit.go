@@ -154,7 +154,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer out.Abort()
 	t0 := time.Now()
-	l, err := f.load(fs, &f.personFlags)
+	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
 		return err
 	}

@@ -130,8 +130,9 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 
 // load reads the careers the flags describe, with the person file of p
 // (nil for none).
-func (d *dataFlags) load(fs *flag.FlagSet, p *personFlags) (*careersio.Loaded, error) {
+func (d *dataFlags) load(ctx context.Context, fs *flag.FlagSet, p *personFlags) (*careersio.Loaded, error) {
 	s := d.source(fs)
+	s.Context = ctx
 	if p != nil {
 		s.Persons, s.Risk, s.DropMissing = p.persons, p.riskNames(), p.dropMissing
 	}

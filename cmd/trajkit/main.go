@@ -47,6 +47,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/trajkit/trajkit/trajectory/results"
 )
@@ -63,9 +64,21 @@ func main() {
 		signal.Stop(sig)
 		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops at the end of its current EM iteration (again to stop at once)\n", s)
 		cancel(fmt.Errorf("stopped by %v", s))
+		// A step that cannot watch the context (the open of a pipe that
+		// no one writes) must not keep the process: after the deadline it
+		// exits by itself. A publication in progress ends first (an
+		// interrupted one rolls back), and nothing staged is left.
+		time.Sleep(interruptDeadline)
+		results.AbortAll()
+		fmt.Fprintf(os.Stderr, "trajkit: %v: still running %v later: stopped; the results in --out are as they were\n", s, interruptDeadline)
+		os.Exit(exitInterrupted)
 	}()
 	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// interruptDeadline is how long a command may take to stop after SIGINT
+// or SIGTERM before the process exits by itself.
+const interruptDeadline = 2 * time.Second
 
 // Exit codes.
 const (

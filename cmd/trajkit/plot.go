@@ -12,6 +12,7 @@ import (
 
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/figure"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
@@ -266,7 +267,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		d.selection = sel.Table.Candidates
 	} else {
 		var err error
-		if d, err = readFigureData(f.model, &f.dataFlags, fs, f.needsData(), stderr); err != nil {
+		if d, err = readFigureData(ctx, f.model, &f.dataFlags, fs, f.needsData(), stderr); err != nil {
 			return err
 		}
 		warn(stderr, d.dir.Warnings...)
@@ -285,7 +286,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // readFigureData reads the fit in dir (model.json and assignments.csv)
 // and, when withCareers, the careers it was fitted to, with the fit's
 // per-person fields in their order.
-func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers bool, stderr io.Writer) (*figureData, error) {
+func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.FlagSet, withCareers bool, stderr io.Writer) (*figureData, error) {
 	rd, err := results.OpenDir(dir)
 	if err != nil {
 		return nil, err
@@ -306,7 +307,7 @@ func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers boo
 	if err := df.check(); err != nil {
 		return nil, err
 	}
-	l, err := df.load(fs, nil)
+	l, err := df.load(ctx, fs, nil)
 	if err != nil {
 		if !given {
 			return nil, fmt.Errorf("reading the data of the fit again as model.json records (--data to read other data or from elsewhere): %w", err)
@@ -315,6 +316,13 @@ func readFigureData(dir string, df *dataFlags, fs *flag.FlagSet, withCareers boo
 	}
 	if given {
 		warn(stderr, l.Warnings...)
+	}
+	w, err := careersio.CheckSame(fit.Settings.Data, l)
+	if err != nil {
+		return nil, err
+	}
+	if w != nil {
+		warn(stderr, *w)
 	}
 	if err := results.Align(fit, l.Careers, df.data); err != nil {
 		return nil, err

@@ -180,7 +180,7 @@ func TestPlotStoredSettings(t *testing.T) {
 	}
 	// Other data than the fit's do not match the posteriors.
 	code, _, stderr := trajkit(t, "plot", "--model", dir, "--data", "example:toronto2", "--out", out)
-	if code != 1 || !strings.Contains(stderr, "not the persons the model") {
+	if code != 1 || !strings.Contains(stderr, "not the data the model was fitted to") {
 		t.Errorf("other data: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -206,7 +206,7 @@ func TestPlotExitCodes(t *testing.T) {
 		{"unknown example", []string{"plot", "--model", dir, "--out", out, "--data", "example:nope"}, 2, "no embedded data set"},
 		{"not a model", []string{"plot", "--model", empty, "--out", out}, 1, "model.json: no such file"},
 		{"not a selection", []string{"plot", "--model", dir, "--kind", "selection", "--out", out}, 1, "selection.csv: no such file"},
-		{"other data", []string{"plot", "--model", dir, "--out", out, "--data", "example:toronto1"}, 1, "not the persons the model"},
+		{"other data", []string{"plot", "--model", dir, "--out", out, "--data", "example:toronto1"}, 1, "not the data the model was fitted to"},
 		{"fit plot without out", []string{"fit", "--data", "example:sim630", "--groups", "2", "--plot"}, 2, "--plot needs --out"},
 		{"report without model", []string{"report", "--out", "r.html"}, 2, "--model is required"},
 		{"report without out", []string{"report", "--model", dir}, 2, "--out is required"},

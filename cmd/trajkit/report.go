@@ -69,7 +69,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	// Every input is read before any figure is drawn.
-	d, err := readFigureData(f.model, &f.dataFlags, fs, true, stderr)
+	d, err := readFigureData(ctx, f.model, &f.dataFlags, fs, true, stderr)
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if f.seeds > 0 {
 		return runSeedStudy(ctx, f.seeds, s, out, stdout, stderr)
 	}
-	l, err := f.load(fs, &f.personFlags)
+	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
 		return err
 	}

@@ -148,7 +148,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer out.Abort()
-	l, err := f.load(fs, nil)
+	l, err := f.load(ctx, fs, nil)
 	if err != nil {
 		return err
 	}

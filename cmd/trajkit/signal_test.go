@@ -83,3 +83,100 @@ func TestSignalCancelsFit(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptDeadline: a command blocked where no context reaches (the
+// open of a pipe that no one writes) still exits 130 soon after SIGINT,
+// leaving nothing in --out.
+func TestInterruptDeadline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	fifo := filepath.Join(t.TempDir(), "careers.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(os.Args[0], "fit", "--data", fifo, "--tcov", "employed", "--groups", "2", "--out", out)
+	cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running 20 s after SIGINT; stderr:\n%s", stderr.String())
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("exit %v, want %d; stderr:\n%s", err, exitInterrupted, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "still running") {
+		t.Errorf("stderr does not say the deadline stopped it:\n%s", stderr.String())
+	}
+	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+		t.Errorf("--out holds %d entries after the interrupt", len(entries))
+	}
+	t.Logf("exited %v after SIGINT", time.Since(sent).Round(time.Millisecond))
+}
+
+// TestPipeReadOnce: careers with a time-varying covariate from a named
+// pipe are read once (a second open would wait for ever for a writer),
+// and model.json says their checksum is unavailable.
+func TestPipeReadOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "data", "tcov", "employment.csv"))
+	if err != nil {
+		t.Skip("no employment.csv beside the embedded data: ", err)
+	}
+	fifo := filepath.Join(t.TempDir(), "careers.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.Write(src)
+		f.Close()
+	}()
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(os.Args[0], "fit", "--data", fifo, "--tcov", "employed", "--groups", "2", "--order", "2", "--starts", "4", "--out", out)
+	cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running after 60 s (reading the pipe twice?); stderr:\n%s", stderr.String())
+	}
+	if err != nil {
+		t.Fatalf("fit from a pipe: %v; stderr:\n%s", err, stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(out, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"unchecked": "not a regular file`)) || bytes.Contains(b, []byte(`"sha256"`)) {
+		t.Errorf("model.json does not record the data as unchecked")
+	}
+}

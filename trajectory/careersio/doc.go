@@ -18,7 +18,7 @@
 //
 // Errors in a file are *DataError, naming the file, line and column and
 // what was expected. Warnings are trajectory.Warning values; this package
-// adds the kinds UnusedExposure and PersonsUnmatched.
+// adds the kinds UnusedExposure, PersonsUnmatched and DataUnchecked.
 package careersio
 
 import "github.com/trajkit/trajkit/mixture"
@@ -30,4 +30,7 @@ const (
 	// PersonsUnmatched: persons of the person file have no careers, or
 	// persons of the careers no row in the person file.
 	PersonsUnmatched mixture.WarningKind = "persons-unmatched"
+	// DataUnchecked: the data read again for a model cannot be checked to
+	// be the data it was fitted to (no checksum recorded, or a pipe).
+	DataUnchecked mixture.WarningKind = "data-unchecked"
 )

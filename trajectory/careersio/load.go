@@ -1,6 +1,7 @@
 package careersio
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,8 @@ import (
 
 // Source says which careers to read and how, and what to attach to them.
 type Source struct {
+	// Context, when not nil, interrupts the reading.
+	Context context.Context
 	// Data is a career file, or example:NAME for an embedded data set
 	// (data.Lookup).
 	Data string
@@ -83,29 +86,75 @@ func Load(s Source) (*Loaded, error) {
 		}
 		return os.Open(s.Data)
 	}
+	// A file that cannot be read twice (a pipe, /dev/stdin) is read once:
+	// with time-varying covariates, its bytes are kept in a temporary file
+	// for their second pass.
+	regular := isExample
+	if !isExample {
+		st, err := os.Stat(s.Data)
+		if err != nil {
+			return nil, err
+		}
+		regular = st.Mode().IsRegular()
+	}
 	f, err := open()
 	if err != nil {
 		return nil, err
 	}
-	c, info, err := ReadCareers(f, s.Data, opt)
-	f.Close()
+	defer f.Close()
+	var raw io.Reader = f
+	var spool *os.File
+	if len(s.Tcov) > 0 && !regular {
+		if spool, err = os.CreateTemp("", "trajkit-data-*.csv"); err != nil {
+			return nil, err
+		}
+		defer os.Remove(spool.Name())
+		defer spool.Close()
+		raw = io.TeeReader(f, spool)
+	}
+	in := NewInput(s.Context, raw, s.Data)
+	c, info, err := ReadCareers(in, s.Data, opt)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(io.Discard, in); err != nil { // the bytes after the last record, if any
 		return nil, err
 	}
 	opt = opt.withDefaults()
 	l := &Loaded{Info: info, Settings: trajectory.DataSettings{
 		File: s.Data, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
 	}}
+	size, sum := in.Sum()
+	if regular {
+		l.Settings.Size, l.Settings.SHA256 = size, sum
+	} else {
+		l.Settings.Unchecked = "not a regular file: its bytes cannot be read again"
+	}
 	l.Warnings = append(l.Warnings, info.Warnings...)
 	if len(s.Tcov) > 0 {
-		f, err := open()
-		if err != nil {
+		var again io.Reader
+		if spool != nil {
+			if _, err := spool.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			again = spool
+		} else {
+			g, err := open()
+			if err != nil {
+				return nil, err
+			}
+			defer g.Close()
+			again = g
+		}
+		in2 := NewInput(s.Context, again, s.Data)
+		if c, err = ReadTcov(in2, s.Data, info.Format, opt, s.Tcov, c); err != nil {
 			return nil, err
 		}
-		c, err = ReadTcov(f, s.Data, info.Format, opt, s.Tcov, c)
-		f.Close()
-		if err != nil {
+		if _, err := io.Copy(io.Discard, in2); err != nil {
 			return nil, err
+		}
+		if size2, sum2 := in2.Sum(); size2 != size || sum2 != sum {
+			return nil, fmt.Errorf("%s changed while it was read (%d bytes, then %d): read it again once nothing writes to it", s.Data, size, size2)
 		}
 		l.Settings.Tcov = s.Tcov
 	}
@@ -203,4 +252,29 @@ func ReadPersonsSource(name, id string) (*PersonTable, error) {
 	}
 	defer f.Close()
 	return ReadPersons(f, name, id)
+}
+
+// CheckSame checks that the careers l were read from the same bytes as
+// the careers a model was fitted to, as fitted records them (its
+// settings.data): an error when both are identified and differ, a warning
+// when either cannot be identified.
+func CheckSame(fitted trajectory.DataSettings, l *Loaded) (*trajectory.Warning, error) {
+	now := l.Settings
+	switch {
+	case fitted.SHA256 != "" && now.SHA256 != "":
+		if fitted.SHA256 == now.SHA256 && fitted.Size == now.Size {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%s is not the data the model was fitted to: %d bytes with SHA-256 %.12s… now, %d bytes with %.12s… recorded in model.json (changed since the fit?); the observed means would not be those of the fitted careers: fit again, or read the file the model was fitted to",
+			now.File, now.Size, now.SHA256, fitted.Size, fitted.SHA256)
+	case fitted.SHA256 == "":
+		why := fitted.Unchecked
+		if why == "" {
+			why = "written by a trajkit that did not record it"
+		}
+		w := mixture.Warnf(DataUnchecked, nil, "model.json records no checksum of %s (%s): cannot check that %s holds the careers fitted", fitted.File, why, now.File)
+		return &w, nil
+	}
+	w := mixture.Warnf(DataUnchecked, nil, "%s is %s: cannot check that it holds the careers fitted", now.File, now.Unchecked)
+	return &w, nil
 }

@@ -119,7 +119,7 @@ func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadIn
 // accepted; ids are kept as strings.
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
-	br := bufio.NewReaderSize(r, 1<<16)
+	br := bufio.NewReaderSize(input(r, name), 1<<16)
 	cr := csv.NewReader(br) // reads from br itself, which is large enough
 	cr.ReuseRecord = true
 	rd := &reader{cr: cr, name: name, opt: opt, b: trajectory.NewCareerBuilder(), info: &ReadInfo{}}
@@ -190,7 +190,11 @@ func CSVError(name string, cr *csv.Reader, err error) error {
 		}
 		return &DataError{File: name, Line: pe.Line, Column: pe.Column, Msg: msg}
 	}
-	return &DataError{File: name, Msg: err.Error()}
+	var de *DataError
+	if errors.As(err, &de) {
+		return de // the Input's: a bound or an interrupt
+	}
+	return &DataError{File: name, Msg: err.Error(), Err: err}
 }
 
 // EachRecord reads the records of cr to the end of the file, calling fn
@@ -207,10 +211,20 @@ func EachRecord(cr *csv.Reader, name string, fn func(rec []string, line int) err
 			return CSVError(name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
+		for j, f := range rec {
+			if len(f) > MaxFieldBytes {
+				return fieldTooLong(name, line, j)
+			}
+		}
 		if err := fn(rec, line); err != nil {
 			return err
 		}
 	}
+}
+
+// fieldTooLong is the error of field j (0-based) of the record on line.
+func fieldTooLong(name string, line, j int) error {
+	return &DataError{File: name, Line: line, Column: j + 1, Msg: fmt.Sprintf("a field longer than %d KiB, the limit", MaxFieldBytes>>10)}
 }
 
 func (rd *reader) header() ([]string, error) {
@@ -326,6 +340,11 @@ func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, id []byte,
 		return nil, 0, nil, CSVError(rd.name, rd.cr, err)
 	}
 	rd.info.Rows++
+	for j, f := range rec {
+		if len(f) > MaxFieldBytes {
+			return nil, 0, nil, fieldTooLong(rd.name, line, j)
+		}
+	}
 	if id = bytes.TrimSpace(rec[idCol]); len(id) == 0 {
 		return nil, 0, nil, rd.errAt(line, idCol+1, h[idCol], "empty person id")
 	}

@@ -1,8 +1,6 @@
 package careersio
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -20,7 +18,7 @@ import (
 // options c was read with, and format the file's format.
 func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []string, c *trajectory.Careers) (*trajectory.Careers, error) {
 	opt = opt.withDefaults()
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
+	cr := NewCSVReader(r, name)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {

@@ -68,7 +68,7 @@ func ReadAssignmentsFile(path string, k int) (*Assignments, error) {
 // ReadAssignments reads assignments.csv of a model with k groups; name is
 // the file's name in errors.
 func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
-	cr := csv.NewReader(r)
+	cr := careersio.NewCSVReader(r, name)
 	h, err := cr.Read()
 	if err != nil {
 		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d: %v", k, err)}

@@ -50,7 +50,7 @@ func records[T any](rows []T, record func(T) []string) func() []string {
 // its kind in errors, name its path) and returns the reader positioned on
 // the first record, which checks that every record has all the columns.
 func newCSVReader(r io.Reader, name, file string, cols []Column) (*csv.Reader, error) {
-	cr := csv.NewReader(r)
+	cr := careersio.NewCSVReader(r, name)
 	cr.FieldsPerRecord = len(cols)
 	head, err := cr.Read()
 	if err != nil {

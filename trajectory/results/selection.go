@@ -152,7 +152,7 @@ type SelectionTable struct {
 // ReadSelectionCSV reads a selection table; name is the file name used in
 // errors.
 func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
-	cr := csv.NewReader(r)
+	cr := careersio.NewCSVReader(r, name)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, &careersio.DataError{File: name, Line: 1, Msg: "the file is empty: expected a header with groups,bic_persons,bic_obs,aic"}
