@@ -18,7 +18,7 @@ import (
 // The warnings about result directories.
 const (
 	// NoManifest: a result directory without manifest.json (written by a
-	// trajkit before version 0.x... or by hand), whose files cannot be
+	// trajkit before format version 4, or by hand), whose files cannot be
 	// checked to belong together.
 	NoManifest mixture.WarningKind = "no-manifest"
 	// NotInSet: a file that a reader would use lies in the directory but
