@@ -66,6 +66,34 @@ type figureFlags struct {
 	sample                int
 	seed                  uint64
 	tcovAt                tcovValues
+	labels                labelsFlag
+}
+
+// labelsFlag is --labels: names of the groups in the figures and the
+// report, in group order, over the labels of model.json.
+type labelsFlag string
+
+func (l *labelsFlag) register(fs *flag.FlagSet) {
+	fs.StringVar((*string)(l), "labels", "", `names of the groups, in group order, comma-separated, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
+}
+
+// apply names the groups of fit, checking that there is one name per
+// group.
+func (l labelsFlag) apply(fit *trajectory.Fitted) error {
+	if l == "" {
+		return nil
+	}
+	names := strings.Split(string(l), ",")
+	if len(names) != len(fit.Groups) {
+		return usagef("--labels %q: %d names for the %d groups of the model", string(l), len(names), len(fit.Groups))
+	}
+	for k, name := range names {
+		if name = strings.TrimSpace(name); name == "" {
+			return usagef("--labels %q: group %d has an empty name", string(l), k+1)
+		}
+		fit.Groups[k].Label = name
+	}
+	return nil
 }
 
 // tcovValues collects --tcov NAME=V1,V2 settings of the plot command.
@@ -129,6 +157,7 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2 (repeat for several covariates; all combinations are drawn)")
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
+	f.labels.register(fs)
 }
 
 func (f *figureFlags) check() error {
@@ -271,6 +300,9 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		warn(stderr, d.dir.Warnings...)
+		if err := f.labels.apply(d.fit); err != nil {
+			return err
+		}
 	}
 	fig, err := f.draw(f.kind, d)
 	if err != nil {

@@ -236,3 +236,41 @@ func TestPlotHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelsFlag: --labels names the groups of the figure and the report
+// without touching model.json (whose edits its manifest would refuse);
+// one name per group.
+func TestLabelsFlag(t *testing.T) {
+	dir := fitSim630(t, false)
+	before, err := os.ReadFile(filepath.Join(dir, results.ModelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := "incidental,early-peak,late-peak,continuous"
+	svg := filepath.Join(t.TempDir(), "t.svg")
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--labels", names, "--out", svg); code != 0 {
+		t.Fatalf("plot --labels: exit %d: %s", code, stderr)
+	}
+	html := filepath.Join(t.TempDir(), "r.html")
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--labels", names, "--out", html); code != 0 {
+		t.Fatalf("report --labels: exit %d: %s", code, stderr)
+	}
+	for _, file := range []string{svg, html} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range strings.Split(names, ",") {
+			if !bytes.Contains(b, []byte(name)) {
+				t.Errorf("%s does not name group %q", filepath.Base(file), name)
+			}
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, results.ModelFile)); !bytes.Equal(after, before) {
+		t.Error("--labels changed model.json")
+	}
+	code, _, stderr := trajkit(t, "plot", "--model", dir, "--labels", "a,b", "--out", svg)
+	if code != 2 || !strings.Contains(stderr, "2 names for the 4 groups") {
+		t.Errorf("two labels for four groups: exit %d: %s", code, stderr)
+	}
+}

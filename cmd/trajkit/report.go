@@ -39,6 +39,7 @@ type reportFlags struct {
 	model, selectDir, out, title string
 	sample                       int
 	seed                         uint64
+	labels                       labelsFlag
 }
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -51,6 +52,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.title, "title", "", `title of the report (default "Group-based trajectory model of DATA")`)
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers figure: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers figure: seed of the sample")
+	f.labels.register(fs)
 	if err := parseFlags(fs, reportUsage, args, stdout); err != nil {
 		return err
 	}
@@ -71,6 +73,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// Every input is read before any figure is drawn.
 	d, err := readFigureData(ctx, f.model, &f.dataFlags, fs, true, stderr)
 	if err != nil {
+		return err
+	}
+	if err := f.labels.apply(d.fit); err != nil {
 		return err
 	}
 	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Sample: f.sample, Seed: f.seed}
