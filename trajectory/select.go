@@ -265,7 +265,9 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			// The selection's fit is among the starts, so this is only a
 			// guard: keep the better one.
 			f = rec.fit
-			f.infer(c, s.Fit.Search.Threads)
+			if err := f.infer(s.Fit.context(), c, s.Fit.Search.Threads); err != nil {
+				return nil, interrupted(err)
+			}
 		}
 		sel.Fit = f
 	}

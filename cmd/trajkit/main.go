@@ -53,7 +53,8 @@ import (
 
 func main() {
 	// The first SIGINT or SIGTERM cancels the command's context: a fit
-	// stops before its next EM iteration and nothing more is written. The
+	// stops within its current EM iteration (its M-steps and the standard
+	// errors check the context too) and nothing more is written. The
 	// second ends the process at once.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sig := make(chan os.Signal, 1)
@@ -61,7 +62,7 @@ func main() {
 	go func() {
 		s := <-sig
 		signal.Stop(sig)
-		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops at the end of its current EM iteration (again to stop at once)\n", s)
+		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops within its current EM iteration (again to stop at once)\n", s)
 		cancel(fmt.Errorf("stopped by %v", s))
 	}()
 	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr))
