@@ -249,14 +249,6 @@ func (s *Settings) context() context.Context {
 	return s.Search.Context
 }
 
-// contextErr returns ctx's error, nil for a nil ctx.
-func contextErr(ctx context.Context) error {
-	if ctx == nil {
-		return nil
-	}
-	return ctx.Err()
-}
-
 // rateStart is the deterministic start: persons ranked by their mean count
 // per unit of exposure and split into k groups of equal size.
 func rateStart(c *Careers, k int) [][]float64 {

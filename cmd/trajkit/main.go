@@ -53,9 +53,9 @@ import (
 
 func main() {
 	// The first SIGINT or SIGTERM cancels the command's context: a fit
-	// stops within its current EM iteration (its M-steps and the standard
-	// errors check the context too) and nothing more is written. The
-	// second ends the process at once.
+	// stops within its current EM iteration (its M-steps, the standard
+	// errors, the bootstrap and cross-validation check the context too)
+	// and nothing more is written. The second ends the process at once.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
