@@ -172,7 +172,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if f.preset != "" {
 		p, _ := trajectory.LookupPreset(presets, f.preset)
 		var err error
-		if s, err = p.Generate(f.persons, f.seed); err != nil {
+		if s, err = p.Generate(ctx, f.persons, f.seed); err != nil {
 			return err
 		}
 		source = "preset " + p.Name
@@ -185,7 +185,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}
-		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes}
+		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes, Context: ctx}
 		if s, err = trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed); err != nil {
 			return fmt.Errorf("%s: %v", path, err)
 		}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -420,5 +421,29 @@ func TestWriteFile(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("the directory holds %d entries, want only out.csv", len(entries))
+	}
+}
+
+// TestContextWriter: a write through contextWriter fails once its context
+// is cancelled, with the context's error, and WriteFile then leaves no
+// file.
+func TestContextWriter(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := WriteFile(filepath.Join(dir, "long.csv"), func(w io.Writer) error {
+		cw := contextWriter{ctx, w}
+		if _, err := io.WriteString(cw, "id,age,y\n"); err != nil {
+			t.Fatalf("write before the cancel: %v", err)
+		}
+		cancel()
+		_, err := io.WriteString(cw, "1,12,0\n")
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the directory holds %d entries after the cancel, want none", len(entries))
 	}
 }

@@ -38,7 +38,8 @@ func WriteTruth(w io.Writer, s *trajectory.Simulated) error {
 // WriteSimulated writes the files of a simulated data set into dir:
 // long.csv, wide.csv, truth.csv and, when the generator has person
 // variables, persons.csv. It returns their paths; once ctx is cancelled
-// it writes no further file.
+// it writes no further file, and stops the file it is writing (long.csv of
+// 10⁶ careers is half a gigabyte), which WriteFile then removes.
 func WriteSimulated(ctx context.Context, dir string, s *trajectory.Simulated) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -61,10 +62,28 @@ func WriteSimulated(ctx context.Context, dir string, s *trajectory.Simulated) ([
 		if err := ctx.Err(); err != nil {
 			return names, fmt.Errorf("%d of %d files written; interrupted before writing %s: %w", len(names), len(files), path, err)
 		}
-		if err := WriteFile(path, f.write); err != nil {
+		err := WriteFile(path, func(w io.Writer) error { return f.write(contextWriter{ctx, w}) })
+		if ctxErr := ctx.Err(); err != nil && ctxErr != nil {
+			return names, fmt.Errorf("%d of %d files written; interrupted while writing %s: %w", len(names), len(files), path, ctxErr)
+		}
+		if err != nil {
 			return names, err
 		}
 		names = append(names, path)
 	}
 	return names, nil
+}
+
+// contextWriter is a writer that fails once ctx is cancelled. Behind a
+// buffered writer it checks ctx once per buffer.
+type contextWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c contextWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
