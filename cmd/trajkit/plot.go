@@ -266,6 +266,14 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	// Reading the careers and the assignments is the long part, seconds
+	// per 10⁶ persons, and no reader checks ctx; the figures' own loops
+	// over persons take a tenth of a second per 10⁶. Rendering is long
+	// only for a careers figure of thousands of rows per group (some
+	// seconds for 20,000 rows), inside gonum/plot.
+	if err := interrupted(ctx, f.out); err != nil {
+		return err
+	}
 	if err := writeFigure(f.out, fig, f.width, f.height); err != nil {
 		return err
 	}

@@ -63,10 +63,13 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if dir == "" {
 		dir = *model
 	}
+	path := filepath.Join(dir, results.ProfilesFile)
+	if err := interrupted(ctx, path); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	path := filepath.Join(dir, results.ProfilesFile)
 	if err := results.WriteFile(path, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {
 		return err
 	}

@@ -85,6 +85,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if in.Reproduction, err = results.ReadReproductionFile(f.model); err != nil {
 		return err
 	}
+	if err := interrupted(ctx, f.out); err != nil {
+		return err
+	}
 	if err := results.WriteFile(f.out, func(w io.Writer) error { return report.Render(w, in) }); err != nil {
 		return err
 	}
