@@ -70,6 +70,7 @@ type reproduceFlags struct {
 	inflation, seeds     int
 	minShare             minShareFlag
 	out                  string
+	safeCSV              bool
 }
 
 func (f *reproduceFlags) register(fs *flag.FlagSet) {
@@ -88,6 +89,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, "robustness study: regenerate the synthetic cohort with seeds 1..N and run the pipeline on each")
 	fs.StringVar(&f.out, "out", "out", "output directory")
+	registerSafeCSV(fs, &f.safeCSV)
 }
 
 func (f *reproduceFlags) selectSettings(ctx context.Context) (trajectory.SelectSettings, error) {
@@ -182,7 +184,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := interrupted(ctx, f.out); err != nil {
 		return err
 	}
-	if err := results.WriteSelection(f.out, r.Selection, s); err != nil {
+	if err := results.WriteSelection(f.out, r.Selection, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
 	}
 	written := []string{results.ModelFile, results.AssignmentsFile, results.SelectionCSV, results.SelectionJSON}

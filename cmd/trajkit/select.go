@@ -53,6 +53,7 @@ type selectFlags struct {
 	inflation                        int
 	cv                               int
 	minShare                         minShareFlag
+	safeCSV                          bool
 }
 
 func (f *selectFlags) register(fs *flag.FlagSet) {
@@ -67,6 +68,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
+	registerSafeCSV(fs, &f.safeCSV)
 }
 
 // settings checks the flags and returns the selection settings.
@@ -164,7 +166,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := interrupted(ctx, f.out); err != nil {
 		return err
 	}
-	if err := results.WriteSelection(f.out, sel, s); err != nil {
+	if err := results.WriteSelection(f.out, sel, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nWrote %s, %s", filepath.Join(f.out, results.SelectionCSV), filepath.Join(f.out, results.SelectionJSON))

@@ -164,12 +164,12 @@ func ReadFit(dir string) (*trajectory.Fitted, error) {
 
 // WriteFit writes the fit's model.json and assignments.csv into dir,
 // creating it when missing.
-func WriteFit(dir string, f *trajectory.Fitted) error {
+func WriteFit(dir string, f *trajectory.Fitted, o Options) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	if err := WriteFile(filepath.Join(dir, ModelFile), func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
 		return err
 	}
-	return WriteFile(filepath.Join(dir, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f) })
+	return WriteFile(filepath.Join(dir, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f, o) })
 }

@@ -366,7 +366,7 @@ func candidateJSON(c *trajectory.Candidate) *CandidateJSON {
 // WriteSelection writes selection.csv and selection.json into dir and,
 // when the search recommends a model, that model's model.json and
 // assignments.csv both in dir/recommended and in dir itself.
-func WriteSelection(dir string, sel *trajectory.Selection, s trajectory.SelectSettings) error {
+func WriteSelection(dir string, sel *trajectory.Selection, s trajectory.SelectSettings, o Options) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -384,10 +384,10 @@ func WriteSelection(dir string, sel *trajectory.Selection, s trajectory.SelectSe
 	if err != nil || sel.Fit == nil {
 		return err
 	}
-	if err := WriteFit(filepath.Join(dir, RecommendedDir), sel.Fit); err != nil {
+	if err := WriteFit(filepath.Join(dir, RecommendedDir), sel.Fit, o); err != nil {
 		return err
 	}
-	return WriteFit(dir, sel.Fit)
+	return WriteFit(dir, sel.Fit, o)
 }
 
 // Selection is a model selection read back: the table and, when present,
