@@ -3,9 +3,10 @@ package mixture
 import "context"
 
 // Cancellation reaches the numerical code as a context.Context argument:
-// the M-steps (Prior.Fit, Family.Fit, SharedRun.Fit), Newton.Maximize and
-// Information take one, and the engine hands them the fit's
-// (Settings.Context, or context.Background()). A loop that may run for
+// the M-steps (Prior.Fit, Family.Fit, SharedRun.Fit), Newton.Maximize,
+// Information (and DifferentiablePrior.PriorHessian) and Invert take one,
+// and the engine hands the M-steps the fit's (Settings.Context, or
+// context.Background()). A loop that may run for
 // long checks it every so much work, never so often that the check shows
 // in a profile; when it finds the context cancelled it stops, and the
 // caller, which checks the context too, discards what was left half done
