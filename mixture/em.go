@@ -20,7 +20,7 @@ type emRun struct {
 	shardLL []float64
 	n       int
 	pool    *pool
-	ctx     context.Context // nil: never cancelled
+	ctx     context.Context // the fit's, which the M-steps check
 
 	// sample lists, in order, the shards a run on a sample of the persons
 	// works on; nil means every shard. Outside the sample the posteriors
@@ -63,8 +63,8 @@ type runBuffers struct {
 }
 
 // newRun sets up a run of problem p on pool, reusing buf when not nil,
-// with SQUAREM when accelerate is true.
-func newRun(p *Problem, pool *pool, buf *runBuffers, accelerate bool) *emRun {
+// with SQUAREM when accelerate is true, cancelled by ctx.
+func newRun(ctx context.Context, p *Problem, pool *pool, buf *runBuffers, accelerate bool) *emRun {
 	k := len(p.Families)
 	n := p.Families[0].Len()
 	if buf == nil {
@@ -82,6 +82,7 @@ func newRun(p *Problem, pool *pool, buf *runBuffers, accelerate bool) *emRun {
 		n:       n,
 		active:  n,
 		pool:    pool,
+		ctx:     ctx,
 		empty:   make([]bool, k),
 		infos:   make([]FitInfo, k),
 
@@ -214,7 +215,7 @@ func (r *emRun) persons(fn func(from, to int)) {
 // mStep fits the membership and every component from the posteriors, warm
 // or from the weights alone, and returns the largest absolute score.
 func (r *emRun) mStep(warm bool) float64 {
-	score := r.prior.Fit(r.post)
+	score := r.prior.Fit(r.ctx, r.post)
 	if r.sample != nil {
 		// The membership's score counts the persons outside the sample as
 		// if they had no weight in any group; only the components' count.
@@ -223,7 +224,7 @@ func (r *emRun) mStep(warm bool) float64 {
 	r.warm = warm
 	if r.shared != nil {
 		r.ms.W, r.ms.Warm = r.post, warm
-		in := r.shared.Fit(&r.ms)
+		in := r.shared.Fit(r.ctx, &r.ms)
 		score = math.Max(score, in.Score)
 		r.illConditioned = r.illConditioned || in.IllConditioned
 	} else {
@@ -241,7 +242,7 @@ func (r *emRun) mStep(warm bool) float64 {
 
 // mGroup is the M-step of group j.
 func (r *emRun) mGroup(j int) {
-	r.infos[j] = r.fams[j].Fit(r.comps[j], r.post[j], r.warm)
+	r.infos[j] = r.fams[j].Fit(r.ctx, r.comps[j], r.post[j], r.warm)
 }
 
 // initWeights starts the run from per-person group weights (K x N), of
@@ -271,11 +272,13 @@ func (r *emRun) initParams(p []float64) {
 // below tol and the largest absolute score, divided by the number of
 // persons, below scoreTol. With acceleration, every two iterations it
 // tries a SQUAREM step (see extrapolate). A cancelled context ends the
-// run before its next iteration, as not converged.
+// run before its next iteration, as not converged. An M-step that it cuts
+// short keeps the last parameters its Newton steps accepted, so the
+// run's log-likelihood stays that of its parameters.
 func (r *emRun) iterate(maxIter int, tol, scoreTol float64) bool {
 	r.trace = slices.Grow(r.trace, maxIter+maxIter/2+1)
 	for it := 0; it < maxIter; {
-		if contextErr(r.ctx) != nil {
+		if r.ctx.Err() != nil {
 			return false
 		}
 		cycle := r.accelerate && maxIter-it >= 2
@@ -291,6 +294,9 @@ func (r *emRun) iterate(maxIter int, tol, scoreTol float64) bool {
 			continue
 		}
 		r.theta1 = r.params(r.theta1)
+		if r.ctx.Err() != nil {
+			return false
+		}
 		conv, stop = r.step(tol, scoreTol)
 		it++
 		if stop {

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"fmt"
 	"testing"
 )
@@ -16,7 +17,7 @@ func BenchmarkIteration(b *testing.B) {
 			b.Run(fmt.Sprintf("persons=%d/threads=%d", n, threads), func(b *testing.B) {
 				pool := newPool(threads)
 				defer pool.close()
-				r := newRun(p, pool, nil, false)
+				r := newRun(context.Background(), p, pool, nil, false)
 				s := (&Settings{Seed: 1}).Resolved()
 				r.start(1, p, &s)
 				r.iterate(5, 0, 0)

@@ -1,6 +1,7 @@
 package mixture_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"math"
@@ -22,7 +23,7 @@ func (f *poissonFamily) Len() int                        { return len(f.y) }
 func (f *poissonFamily) NumParams() int                  { return 1 }
 func (f *poissonFamily) NewComponent() mixture.Component { return &poissonGroup{f: f} }
 
-func (f *poissonFamily) Fit(c mixture.Component, w []float64, warm bool) mixture.FitInfo {
+func (f *poissonFamily) Fit(_ context.Context, c mixture.Component, w []float64, warm bool) mixture.FitInfo {
 	g := c.(*poissonGroup)
 	var sw, swy float64
 	for i, wi := range w {

@@ -1,5 +1,7 @@
 package mixture
 
+import "context"
+
 // Family is a model for one group's data, bound to the data of all N
 // persons. It creates components and fits them from per-person weights.
 // A Family is used by several EM runs at once and must not keep per-fit state.
@@ -17,8 +19,10 @@ type Family interface {
 	//
 	// over θ, where len(w) = Len(). When warm is true it starts from c's
 	// current parameters and reports the gradient of that objective there;
-	// otherwise it starts from the weights alone.
-	Fit(c Component, w []float64, warm bool) FitInfo
+	// otherwise it starts from the weights alone. A fit that may take long
+	// checks ctx and, once it is cancelled, stops with parameters it has
+	// not finished with (see Prior.Fit).
+	Fit(ctx context.Context, c Component, w []float64, warm bool) FitInfo
 }
 
 // Component is one group with its parameters set.

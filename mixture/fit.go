@@ -29,7 +29,12 @@ func Fit(p *Problem, settings *Settings) (*Result, error) {
 			return nil, err
 		}
 	}
-	return sr.result()
+	res, err := sr.result()
+	if err := sr.ctx.Err(); err != nil {
+		// The result's last M-step (mStepFlags) may have been cut short.
+		return nil, sr.interrupted(FullRuns, err)
+	}
+	return res, err
 }
 
 // result recomputes the best run's posteriors from its parameters, with a
@@ -41,7 +46,7 @@ func (sr *search) result() (*Result, error) {
 	if math.IsNaN(best.ll) || math.IsInf(best.ll, 0) {
 		return nil, errors.New("mixture: no start reached a finite log-likelihood: the model gives the data zero probability")
 	}
-	r := newRun(sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
+	r := newRun(sr.ctx, sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
 	res := &Result{
 		PersonLogLik: make([]float64, sr.n),
 		Params:       best.params,

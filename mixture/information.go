@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -26,7 +27,9 @@ type DifferentiablePrior interface {
 	// PriorScore sets dst[j] = ∂ log π_ik / ∂α_j for person i and group k.
 	PriorScore(dst []float64, i, k int)
 	// PriorHessian sets dst to Σ_i Σ_k post[k][i] ∂² log π_ik / ∂α∂αᵀ.
-	PriorHessian(dst []float64, post [][]float64)
+	// One that may take long checks ctx and, once it is cancelled, stops
+	// with dst unfinished (Information then returns an error).
+	PriorHessian(ctx context.Context, dst []float64, post [][]float64)
 }
 
 // PriorScore for constant shares: ∂ log π_k / ∂α_j = 1[j = k] − π_j.
@@ -41,7 +44,7 @@ func (s *shares) PriorScore(dst []float64, _ int, k int) {
 
 // PriorHessian for constant shares: ∂² log π_k / ∂α∂αᵀ = −(diag π − π πᵀ),
 // the same for every person and group, so the sum is N times it.
-func (s *shares) PriorHessian(dst []float64, post [][]float64) {
+func (s *shares) PriorHessian(_ context.Context, dst []float64, post [][]float64) {
 	m := len(s.pi) - 1
 	n := float64(len(post[0]))
 	for a := 0; a < m; a++ {
@@ -72,7 +75,13 @@ func (s *shares) PriorHessian(dst []float64, post [][]float64) {
 // shards and reduced in order, so the result does not depend on threads.
 // u_ik is zero outside the membership parameters, group k's own and φ,
 // the only blocks linking one group's parameters with another's.
-func Information(comps []Component, prior Prior, shared SharedRun, post [][]float64, threads int) ([]float64, error) {
+//
+// The per-person terms cost N Σ_k (P_π + d_k + s)² multiply-adds, and a
+// multinomial membership's Hessian N (K−1)² (p+1)²: minutes for a risk
+// factor with hundreds of levels. Both check ctx as they go over the
+// persons, and once it is cancelled Information returns an error that
+// wraps ctx's.
+func Information(ctx context.Context, comps []Component, prior Prior, shared SharedRun, post [][]float64, threads int) ([]float64, error) {
 	d, err := newDerivatives(comps, prior, shared)
 	if err != nil {
 		return nil, err
@@ -88,7 +97,10 @@ func Information(comps []Component, prior Prior, shared SharedRun, post [][]floa
 	// Complete-data Hessian, block by block, with the posterior weights.
 	if np > 0 {
 		h := make([]float64, np*np)
-		d.prior.PriorHessian(h, post)
+		d.prior.PriorHessian(ctx, h, post)
+		if err := ctx.Err(); err != nil {
+			return nil, interruptedInformation(err)
+		}
 		addBlock(info, total, 0, h, np, -1)
 	}
 	for j, dc := range d.comps {
@@ -119,8 +131,11 @@ func Information(comps []Component, prior Prior, shared SharedRun, post [][]floa
 	// −Σ_i [Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ], lower triangles.
 	parts := make([][]float64, NumShards(n))
 	ForShards(n, threads, func(sh, from, to int) {
-		parts[sh] = d.outerProducts(post, from, to)
+		parts[sh] = d.outerProducts(ctx, post, from, to)
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, interruptedInformation(err)
+	}
 	for _, part := range parts {
 		for a := 0; a < total; a++ {
 			for b := 0; b <= a; b++ {
@@ -134,6 +149,12 @@ func Information(comps []Component, prior Prior, shared SharedRun, post [][]floa
 		}
 	}
 	return info, nil
+}
+
+// interruptedInformation is the error of an Information cancelled by its
+// context, whose error is err.
+func interruptedInformation(err error) error {
+	return fmt.Errorf("mixture: the observed information was interrupted: %w", err)
 }
 
 // derivatives are a mixture's components, membership and shared
@@ -200,8 +221,9 @@ func (d *derivatives) scores(from, to int) (own, shared [][]float64) {
 // outerProducts returns Σ_i [Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ] over persons
 // from ≤ i < to (the lower triangle of a P x P matrix). u_ik lives on the
 // membership parameters, group k's own and φ, so its outer product costs
-// (np + d_k + ns)² rather than P².
-func (d *derivatives) outerProducts(post [][]float64, from, to int) []float64 {
+// (np + d_k + ns)² rather than P². Once ctx is cancelled it stops with the
+// sum unfinished.
+func (d *derivatives) outerProducts(ctx context.Context, post [][]float64, from, to int) []float64 {
 	total, np, ns := d.total, d.np, d.ns
 	own, shared := d.scores(from, to)
 	part := make([]float64, total*total)
@@ -209,7 +231,15 @@ func (d *derivatives) outerProducts(post [][]float64, from, to int) []float64 {
 	u := make([]float64, 0, total)
 	idx := make([]int, 0, total)
 	ps := make([]float64, np)
+	work := total * total / 2
+	for _, dim := range d.dims {
+		work += (np + dim + ns) * (np + dim + ns) / 2
+	}
+	every := checkEvery(work)
 	for i := from; i < to; i++ {
+		if (i-from)%every == 0 && ctx.Err() != nil {
+			break
+		}
 		clear(s)
 		for j := range d.comps {
 			p := post[j][i]
@@ -318,7 +348,12 @@ func (c *Covariance) Variance(off int, v []float64) (variance float64, ok bool) 
 // are treated as not estimable: the parameters that load on them are
 // reported and their rows and columns set to NaN; the rest come from the
 // inverse on the remaining space.
-func Invert(info []float64, p int) Covariance {
+//
+// The eigendecomposition (gonum's, some seconds for p in the thousands)
+// cannot be interrupted; the inverse from it, p³ multiply-adds, checks ctx
+// row by row, and once ctx is cancelled Invert returns an error that wraps
+// ctx's.
+func Invert(ctx context.Context, info []float64, p int) (Covariance, error) {
 	sym := mat.NewSymDense(p, append([]float64(nil), info...))
 	var eig mat.EigenSym
 	cov := Covariance{Matrix: make([]float64, p*p), Pseudo: make([]float64, p*p), PositiveDefinite: true}
@@ -331,7 +366,10 @@ func Invert(info []float64, p int) Covariance {
 			cov.Singular = append(cov.Singular, j)
 		}
 		cov.PositiveDefinite = false
-		return cov
+		return cov, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return Covariance{}, interruptedInformation(err)
 	}
 	vals := eig.Values(nil)
 	var vecs mat.Dense
@@ -366,7 +404,11 @@ func Invert(info []float64, p int) Covariance {
 	if minv <= 0 {
 		cov.Condition = math.Inf(1)
 	}
+	every := checkEvery(p * p)
 	for a := 0; a < p; a++ {
+		if a%every == 0 && ctx.Err() != nil {
+			return Covariance{}, interruptedInformation(ctx.Err())
+		}
 		for b := 0; b < p; b++ {
 			var s float64
 			for e, v := range vals {
@@ -386,7 +428,7 @@ func Invert(info []float64, p int) Covariance {
 			cov.Singular = append(cov.Singular, j)
 		}
 	}
-	return cov
+	return cov, nil
 }
 
 // EStep computes, for components and membership with their parameters

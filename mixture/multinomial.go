@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -104,9 +105,14 @@ func (m *mlogit) AddLogPrior(dst [][]float64, from, to int) {
 
 // Fit maximises Σ_i Σ_k post[k][i] log π_ik by Newton's method (the
 // multinomial logistic regression of the posteriors on the covariates).
-func (m *mlogit) Fit(post [][]float64) float64 {
-	m.obj = mlogitObjective{m: m, post: post}
-	r := m.nw.Maximize(&m.obj, m.coef, 1e-14, 50)
+// An evaluation of the objective with its Hessian costs N (K−1)² (p+1)²
+// multiply-adds, minutes for a categorical risk factor with hundreds of
+// levels over thousands of persons, so the evaluation checks ctx as it
+// goes over the persons (see Newton.Maximize).
+func (m *mlogit) Fit(ctx context.Context, post [][]float64) float64 {
+	m.obj = mlogitObjective{m: m, post: post, ctx: ctx}
+	r := m.nw.Maximize(ctx, &m.obj, m.coef, 1e-14, 50)
+	m.obj.ctx = nil
 	return r.Score
 }
 
@@ -156,12 +162,17 @@ func (m *mlogit) PriorScore(dst []float64, i, k int) {
 }
 
 // PriorHessian: ∂² log π_ik / ∂γ_l ∂γ_m = −(π_il 1[l = m] − π_il π_im) x̃ x̃ᵀ,
-// the same for every k, so Σ_k post[k][i] = 1 leaves Σ_i of it.
-func (m *mlogit) PriorHessian(dst []float64, post [][]float64) {
+// the same for every k, so Σ_k post[k][i] = 1 leaves Σ_i of it. It checks
+// ctx every so many persons.
+func (m *mlogit) PriorHessian(ctx context.Context, dst []float64, post [][]float64) {
 	n := len(m.coef)
 	clear(dst)
 	lp := make([]float64, m.k)
+	every := checkEvery((m.k - 1) * (m.k - 1) * m.d * m.d)
 	for i := range m.x {
+		if i%every == 0 && ctx.Err() != nil {
+			return
+		}
 		m.logProbs(m.coef, i, lp)
 		addMlogitHessian(m, dst, n, i, lp, -1)
 	}
@@ -204,10 +215,12 @@ func addMlogitHessian(m *mlogit, h []float64, n, i int, lp []float64, sign float
 
 // mlogitObjective is Σ_i Σ_k post[k][i] log π_ik as a function of the
 // coefficients: gradient Σ_i (p_il − π_il) x̃_i, negative Hessian
-// Σ_i (diag π_i − π_i π_iᵀ) ⊗ x̃_i x̃_iᵀ.
+// Σ_i (diag π_i − π_i π_iᵀ) ⊗ x̃_i x̃_iᵀ. An evaluation checks ctx every
+// so many persons and returns NaN once it is cancelled.
 type mlogitObjective struct {
 	m    *mlogit
 	post [][]float64
+	ctx  context.Context // of the Fit that evaluates it
 }
 
 func (o *mlogitObjective) Dim() int { return len(o.m.coef) }
@@ -219,7 +232,18 @@ func (o *mlogitObjective) Eval(coef, grad, negHess []float64) float64 {
 	clear(negHess)
 	lp := make([]float64, m.k)
 	var f float64
+	every := checkEvery(m.k * m.d)
+	if negHess != nil {
+		every = checkEvery((m.k - 1) * (m.k - 1) * m.d * m.d)
+	}
+	check := every // the next person before whom ctx is checked
 	for i := range m.x {
+		if i == check {
+			if o.ctx.Err() != nil {
+				return math.NaN()
+			}
+			check += every
+		}
 		m.logProbs(coef, i, lp)
 		for k := 0; k < m.k; k++ {
 			if p := o.post[k][i]; p > 0 {

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -42,12 +43,15 @@ func TestMultinomialRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := Information(res.Components, res.Prior, nil, res.Posterior, 2)
+	info, err := Information(context.Background(), res.Components, res.Prior, nil, res.Posterior, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	np := len(res.Params)
-	cov := Invert(info, np)
+	cov, err := Invert(context.Background(), info, np)
+	if err != nil {
+		t.Fatal(err)
+	}
 	est := res.Params[:3]
 	// Group 1 is the reference; if it found the high-rate
 	// group first, the log-odds are those of the low-rate group: negate.
@@ -93,7 +97,7 @@ func TestMultinomialInformation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := Information(comps, prior, nil, post, 1)
+		info, err := Information(context.Background(), comps, prior, nil, post, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,9 @@
 package mixture
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // Objective is a smooth function to maximise, of Dim() variables.
 type Objective interface {
@@ -45,7 +48,13 @@ type NewtonResult struct {
 // accepted only when it does not decrease f. It stops when the Newton
 // decrement falls below tol·(1 + |f|), after maxIter iterations, or when no
 // step halving improves f.
-func (nw *Newton) Maximize(obj Objective, x []float64, tol float64, maxIter int) NewtonResult {
+//
+// It checks ctx after each evaluation of obj and, once ctx is cancelled,
+// returns at once with x at the last accepted point and without using
+// that evaluation, so an objective whose evaluation is long may stop
+// early and return anything when it sees ctx cancelled. F and Score are
+// then NaN if the evaluation at the start was the one cut short.
+func (nw *Newton) Maximize(ctx context.Context, obj Objective, x []float64, tol float64, maxIter int) NewtonResult {
 	n := obj.Dim()
 	if len(x) != n {
 		panic("mixture: Newton start has the wrong dimension")
@@ -59,6 +68,9 @@ func (nw *Newton) Maximize(obj Objective, x []float64, tol float64, maxIter int)
 	nw.thess = resize(nw.thess, n*n)
 	var res NewtonResult
 	f := obj.Eval(x, nw.grad, nw.hess)
+	if ctx.Err() != nil {
+		return NewtonResult{F: math.NaN(), Score: math.NaN()}
+	}
 	res.Score = maxAbs(nw.grad)
 	for res.Iterations = 0; res.Iterations < maxIter; res.Iterations++ {
 		copy(nw.step, nw.grad)
@@ -92,6 +104,10 @@ func (nw *Newton) Maximize(obj Objective, x []float64, tol float64, maxIter int)
 				nw.trial[j] = x[j] + t*nw.step[j]
 			}
 			ft := obj.Eval(nw.trial, nw.tgrad, nw.thess)
+			if ctx.Err() != nil {
+				res.F = f
+				return res
+			}
 			if ft >= f && !math.IsNaN(ft) {
 				copy(x, nw.trial)
 				improved = ft > f

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -57,7 +58,7 @@ func TestNewtonMaximize(t *testing.T) {
 		q := &quadratic{a: []float64{4, 1, 0, 1, 3, 0.5, 0, 0.5, 2}, c: []float64{1, -2, 3}}
 		x := []float64{0, 0, 0}
 		var nw Newton
-		r := nw.Maximize(q, x, 1e-15, 20)
+		r := nw.Maximize(context.Background(), q, x, 1e-15, 20)
 		for i := range x {
 			if math.Abs(x[i]-q.c[i]) > 1e-12 {
 				t.Errorf("x[%d] = %v, want %v", i, x[i], q.c[i])
@@ -71,7 +72,7 @@ func TestNewtonMaximize(t *testing.T) {
 		o := &logistic1{s: 3, n: 40}
 		x := []float64{8} // a full Newton step overshoots: step-halving is needed
 		var nw Newton
-		nw.Maximize(o, x, 1e-15, 100)
+		nw.Maximize(context.Background(), o, x, 1e-15, 100)
 		// Closed form: logit(3/40).
 		if want := math.Log(3.0 / 37); math.Abs(x[0]-want) > 1e-10 {
 			t.Errorf("x = %v, want logit(3/40) = %v", x[0], want)
@@ -82,7 +83,7 @@ func TestNewtonMaximize(t *testing.T) {
 		q := &quadratic{a: []float64{1, 1, 1, 1}, c: []float64{1, 1}}
 		x := []float64{0, 0}
 		var nw Newton
-		r := nw.Maximize(q, x, 1e-15, 20)
+		r := nw.Maximize(context.Background(), q, x, 1e-15, 20)
 		if !r.IllConditioned {
 			t.Errorf("singular Hessian not flagged: %+v", r)
 		}
@@ -110,5 +111,59 @@ func TestCholeskySolve(t *testing.T) {
 		if math.Abs(b[i]-want[i]) > 1e-13 {
 			t.Errorf("x[%d] = %v, want %v", i, b[i], want[i])
 		}
+	}
+}
+
+// cancelAtEval cancels a context at its objective's n-th evaluation.
+type cancelAtEval struct {
+	Objective
+	n, evals int
+	cancel   context.CancelFunc
+}
+
+func (o *cancelAtEval) Eval(x, grad, negHess []float64) float64 {
+	if o.evals++; o.evals == o.n {
+		o.cancel()
+	}
+	return o.Objective.Eval(x, grad, negHess)
+}
+
+// TestNewtonCancelled: a context cancelled during an evaluation ends
+// Maximize right after it, with x at the last accepted point, bit for bit
+// the point of a run stopped there by its iteration limit.
+func TestNewtonCancelled(t *testing.T) {
+	// From 5, logit(0.001) ≈ −6.9 takes a few steps, the first clipped
+	// to MaxStep and accepted without halving (checked below).
+	obj := &logistic1{s: 1, n: 1000}
+	var nw Newton
+	want := []float64{5}
+	if r := nw.Maximize(context.Background(), obj, want, 0, 1); r.Iterations != 1 || want[0] == 5 {
+		t.Fatalf("reference run: %d iterations to %v, want 1 away from 5", r.Iterations, want[0])
+	}
+	for _, tc := range []struct {
+		name string
+		at   int       // the evaluation that cancels
+		want []float64 // x on return
+	}{
+		{"at the start", 1, []float64{5}},
+		{"at the first trial point", 2, []float64{5}},
+		{"at the second trial point", 3, want},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			o := &cancelAtEval{Objective: obj, n: tc.at, cancel: cancel}
+			x := []float64{5}
+			r := nw.Maximize(ctx, o, x, 0, 50)
+			if o.evals != tc.at {
+				t.Errorf("%d evaluations, want %d: Maximize went on after the cancel", o.evals, tc.at)
+			}
+			if x[0] != tc.want[0] {
+				t.Errorf("x = %v, want %v (the last accepted point)", x[0], tc.want[0])
+			}
+			if tc.at == 1 && !(math.IsNaN(r.F) && math.IsNaN(r.Score)) {
+				t.Errorf("cancelled in the first evaluation: F %v, Score %v, want NaN", r.F, r.Score)
+			}
+		})
 	}
 }

@@ -1,6 +1,9 @@
 package mixture
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // Membership is the model of group membership π_ik: how it is computed and
 // fitted from the posteriors. A Membership is shared by concurrent EM runs;
@@ -18,8 +21,11 @@ type Prior interface {
 	// AddLogPrior adds log π_ik to dst[k][i] for persons from ≤ i < to.
 	AddLogPrior(dst [][]float64, from, to int)
 	// Fit maximises Σ_i Σ_k post[k][i] log π_ik and returns the largest
-	// absolute gradient component at the parameters it started from.
-	Fit(post [][]float64) float64
+	// absolute gradient component at the parameters it started from. A fit
+	// that may take long checks ctx and, once it is cancelled, stops with
+	// parameters it has not finished with (the engine then discards the
+	// run).
+	Fit(ctx context.Context, post [][]float64) float64
 	// Params and SetParams give the free parameters as a vector.
 	Params(dst []float64) []float64
 	SetParams(p []float64)
@@ -65,7 +71,7 @@ const minShare = 1e-12
 
 // Fit sets π_k = Σ_i p_ik / N (at least minShare). The gradient of the
 // log-likelihood with respect to α_k is Σ_i p_ik − N π_k.
-func (s *shares) Fit(post [][]float64) float64 {
+func (s *shares) Fit(_ context.Context, post [][]float64) float64 {
 	var score float64
 	for k := range s.pi {
 		var sum float64

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,10 +13,11 @@ import (
 // many), the runs to convergence of the best on the sample, and the runs
 // to convergence with all persons.
 type search struct {
-	p  *Problem
-	s  *Settings
-	n  int
-	sp *Problem // the problem of the runs on the sample: p, or p's subset
+	p   *Problem
+	s   *Settings
+	ctx context.Context // s.Context, or context.Background()
+	n   int
+	sp  *Problem // the problem of the runs on the sample: p, or p's subset
 	// One pool of goroutines serves the whole fit: the runs from the
 	// starts are its tasks, and each run's E- and M-steps are jobs nested
 	// in them, which idle goroutines help with. Every run is
@@ -48,7 +50,7 @@ type startState struct {
 }
 
 func newSearch(p *Problem, s *Settings) (*search, error) {
-	sr := &search{p: p, s: s, n: p.Families[0].Len(), sp: p,
+	sr := &search{p: p, s: s, ctx: orBackground(s.Context), n: p.Families[0].Len(), sp: p,
 		pool: newPool(s.Threads), spare: newBufferList(s.Threads)}
 	sr.spare0 = sr.spare
 	sr.shortIter, sr.convergeAll = s.ShortIterations, s.Keep >= s.Starts
@@ -74,8 +76,7 @@ func (sr *search) close() { sr.pool.close() }
 // problem, or of p with weight 0 outside the sample; with SQUAREM when
 // accelerate is set.
 func (sr *search) newSampleRun(accelerate bool) *emRun {
-	r := newRun(sr.sp, sr.pool, sr.spare0.get(), accelerate)
-	r.ctx = sr.s.Context
+	r := newRun(sr.ctx, sr.sp, sr.pool, sr.spare0.get(), accelerate)
 	if sr.sp == sr.p {
 		r.setSample(sr.sample)
 	}
@@ -89,7 +90,7 @@ func (sr *search) shortRuns() error {
 	sr.states = make([]startState, s.Starts)
 	done := make([]int, s.Starts)
 	sr.pool.run(&job{fn: func(j int) {
-		if contextErr(s.Context) != nil {
+		if sr.ctx.Err() != nil {
 			sr.states[j] = startState{ll: math.NaN()}
 			return
 		}
@@ -106,7 +107,7 @@ func (sr *search) shortRuns() error {
 	for _, it := range done {
 		sr.sampleIter += it
 	}
-	if err := contextErr(s.Context); err != nil {
+	if err := sr.ctx.Err(); err != nil {
 		if sr.convergeAll {
 			return sr.interrupted(FullRuns, err)
 		}
@@ -138,7 +139,7 @@ func (sr *search) sampleRuns() error {
 	done := make([]int, len(sr.keep))
 	sr.pool.run(&job{fn: func(j int) {
 		st := &sr.states[sr.keep[j]]
-		if st.conv || contextErr(s.Context) != nil {
+		if st.conv || sr.ctx.Err() != nil {
 			return
 		}
 		r := sr.newSampleRun(s.Accelerate.On())
@@ -151,7 +152,7 @@ func (sr *search) sampleRuns() error {
 	for _, it := range done {
 		sr.sampleIter += it
 	}
-	if err := contextErr(s.Context); err != nil {
+	if err := sr.ctx.Err(); err != nil {
 		return sr.interrupted(SampleRuns, err)
 	}
 	sr.byLogLik(sr.keep)
@@ -175,8 +176,7 @@ func (sr *search) fullRuns() error {
 		if st.conv && sr.sample == nil {
 			return
 		}
-		r := newRun(sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
-		r.ctx = s.Context
+		r := newRun(sr.ctx, sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
 		if sr.sample == nil {
 			r.trace = st.trace
 		}
@@ -186,7 +186,7 @@ func (sr *search) fullRuns() error {
 		sr.spare.put(r.buffers())
 	}}, len(sr.full))
 	sr.byLogLik(sr.full)
-	if err := contextErr(s.Context); err != nil {
+	if err := sr.ctx.Err(); err != nil {
 		return sr.interrupted(FullRuns, err)
 	}
 	return nil

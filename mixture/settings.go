@@ -94,8 +94,9 @@ type Settings struct {
 	// It never changes a result.
 	Threads int `json:"-"`
 	// Context, when not nil, cancels the fit: every run checks it before
-	// each iteration, and Fit returns an *Interrupted error, which wraps
-	// the context's error, once it is done. It lives here rather than in
+	// each iteration and the M-steps within theirs (see Prior.Fit), and
+	// Fit returns an *Interrupted error, which wraps the context's error,
+	// once it is done. It lives here rather than in
 	// an argument so that it reaches every fit of a model search or a
 	// bootstrap that derives its settings from these.
 	Context context.Context `json:"-"`
@@ -147,14 +148,6 @@ func (s *Settings) resolve(minStarts int) Settings {
 	}
 	d.Threads = Threads(d.Threads)
 	return d
-}
-
-// contextErr returns ctx's error, nil for a nil ctx.
-func contextErr(ctx context.Context) error {
-	if ctx == nil {
-		return nil
-	}
-	return ctx.Err()
 }
 
 // Acceleration chooses between SQUAREM and plain EM for the runs to

@@ -1,5 +1,7 @@
 package mixture
 
+import "context"
+
 // Shared is the optional part of a Problem for what the groups have in
 // common: parameters φ shared by every group (one dispersion or one
 // variance for all groups), and an M-step that sees every group's weights
@@ -31,8 +33,9 @@ type SharedRun interface {
 	//
 	// does not decrease, fills m.Infos, and returns the FitInfo of φ,
 	// whose Score is the largest absolute gradient of that objective in φ
-	// at the starting parameters (warm fits only).
-	Fit(m *MStep) FitInfo
+	// at the starting parameters (warm fits only). ctx is the fit's, which
+	// MStep.FitGroups hands to the families (see Prior.Fit).
+	Fit(ctx context.Context, m *MStep) FitInfo
 	// Params copies φ into dst, allocating when dst is nil, and returns
 	// it.
 	Params(dst []float64) []float64

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -32,7 +33,7 @@ func (f *normFamily) Len() int                { return len(f.y) }
 func (f *normFamily) NumParams() int          { return 1 }
 func (f *normFamily) NewComponent() Component { return &normComp{f: f} }
 
-func (f *normFamily) Fit(c Component, w []float64, warm bool) FitInfo {
+func (f *normFamily) Fit(_ context.Context, c Component, w []float64, warm bool) FitInfo {
 	nc := c.(*normComp)
 	var sw, swy float64
 	for i, wi := range w {
@@ -99,7 +100,7 @@ func (m *normSharedModel) NewRun(comps []Component) SharedRun {
 }
 
 // Fit is the ECM step: the means given σ² by the families, then σ².
-func (s *normShared) Fit(m *MStep) FitInfo {
+func (s *normShared) Fit(_ context.Context, m *MStep) FitInfo {
 	var info FitInfo
 	if m.Warm {
 		info.Score = math.Abs(s.gradient(m.W))
@@ -226,12 +227,15 @@ func TestSharedRecovery(t *testing.T) {
 				t.Errorf("accelerate %v, step %d: log-likelihood fell from %.12f to %.12f", acc, j, res.Trace[j-1], res.Trace[j])
 			}
 		}
-		info, err := Information(res.Components, res.Prior, res.Shared, res.Posterior, 2)
+		info, err := Information(context.Background(), res.Components, res.Prior, res.Shared, res.Posterior, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		np := res.NumParams
-		cov := Invert(info, np)
+		cov, err := Invert(context.Background(), info, np)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !cov.PositiveDefinite || len(cov.Singular) > 0 {
 			t.Fatalf("information not positive definite at the maximum")
 		}
@@ -282,7 +286,7 @@ func TestSharedInformation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := Information(comps, prior, shared, post, 2)
+		info, err := Information(context.Background(), comps, prior, shared, post, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 )
@@ -19,7 +20,7 @@ func (f *toyFamily) Len() int                { return len(f.y) }
 func (f *toyFamily) NumParams() int          { return 1 }
 func (f *toyFamily) NewComponent() Component { return &toyComp{f: f} }
 
-func (f *toyFamily) Fit(c Component, w []float64, warm bool) FitInfo {
+func (f *toyFamily) Fit(_ context.Context, c Component, w []float64, warm bool) FitInfo {
 	tc := c.(*toyComp)
 	var sw, swy float64
 	for i, wi := range w {

@@ -41,8 +41,11 @@ type BootstrapSettings struct {
 //
 // s are the settings the fit was run with: each replicate's fit derives
 // its settings from them (two starts, one thread each, no standard
-// errors), so SQUAREM and the search on a sample reach every replicate,
-// and the replicates run in parallel on s.Search.Threads.
+// errors), so SQUAREM, the search on a sample and the context reach every
+// replicate, and the replicates run in parallel on s.Search.Threads. Once
+// the context is cancelled no replicate starts, those under way stop
+// within an EM iteration, and Bootstrap returns an error that wraps the
+// context's, leaving f as it was.
 func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Replicates < 1 {
 		return errors.New("bootstrap: at least one replicate is needed")
@@ -76,7 +79,11 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		b.Seed = f.Settings.Seed
 	}
 	risk0 := f.Risk()
+	ctx := s.context()
 	mixture.ForEach(b.Replicates, s.Search.Threads, func(r int) {
+		if ctx.Err() != nil {
+			return
+		}
 		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
 		var data *Careers
 		var risk *RiskDesign
@@ -119,7 +126,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		}
 		reps[r] = rep
 	})
-	if err := contextErr(s.Search.Context); err != nil {
+	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("bootstrap interrupted: %w", err)
 	}
 	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}

@@ -1,8 +1,11 @@
 package trajectory
 
 import (
+	"context"
+	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/trajkit/trajkit/mixture"
 )
@@ -104,5 +107,38 @@ func TestMatchGroups(t *testing.T) {
 	perm := matchGroups(orig, rep)
 	if perm[0] != 1 || perm[1] != 2 || perm[2] != 0 {
 		t.Errorf("perm %v, want [1 2 0]", perm)
+	}
+}
+
+// TestBootstrapCancelled: once the context is cancelled no replicate
+// starts, so a bootstrap of 20,000 replicates on 2,000 persons with a
+// cancelled context returns at once, with an error that wraps
+// context.Canceled and the fit unchanged. Before the replicates checked
+// the context, each still drew its persons and set up its fit (the fit
+// itself then stopped at once): 24 s for these replicates. The bound of
+// 5 s is generous.
+func TestBootstrapCancelled(t *testing.T) {
+	tr := TruthFromCoefficients(WindowScaling(20, 29), 20, 29, []float64{0.6, 0.4}, [][]float64{{math.Log(0.2)}, {math.Log(2)}}, nil)
+	c, _, err := Simulate(tr, Design{Persons: 2000}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Fit(c, mustModel(t, Poisson, 2, []int{0}, nil), &Settings{Search: mixture.Settings{Seed: 1, Starts: 2}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	err = f.Bootstrap(c, &Settings{Search: mixture.Settings{Threads: 1, Context: ctx}}, BootstrapSettings{Replicates: 20000})
+	took := time.Since(start)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want one wrapping context.Canceled", err)
+	}
+	if f.BootstrapReport != nil || f.Groups[0].Curve[0].MeanLoBoot != 0 {
+		t.Errorf("the cancelled bootstrap changed the fit: report %+v", f.BootstrapReport)
+	}
+	if took > 5*time.Second {
+		t.Errorf("the cancelled bootstrap took %v, want at most 5s", took)
 	}
 }

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"math"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -424,8 +425,8 @@ const emptyWeight = 1e-8
 // Poisson likelihood and, for ZIP, on the logit of the zero inflation with
 // the aggregated expected structural zeros (the EM of Lambert 1992, run for
 // a few inner iterations, each of which increases the group's weighted
-// log-likelihood).
-func (f *groupFamily) Fit(comp mixture.Component, w []float64, warm bool) mixture.FitInfo {
+// log-likelihood). Its Newton runs check ctx (see mixture.Family).
+func (f *groupFamily) Fit(ctx context.Context, comp mixture.Component, w []float64, warm bool) mixture.FitInfo {
 	c := comp.(*groupComp)
 	s := &c.st
 	s.accumulate(f.d, w)
@@ -441,32 +442,32 @@ func (f *groupFamily) Fit(comp mixture.Component, w []float64, warm bool) mixtur
 		return info
 	}
 	if !warm {
-		f.coldStart(c)
+		f.coldStart(ctx, c)
 	}
 	if f.inflation < 0 {
 		for t := range s.eff {
 			s.eff[t] = s.w0[t] + s.epos[t] + s.ez[t]
 		}
-		r := f.fitRate(c)
+		r := f.fitRate(ctx, c)
 		info.Score = r.Score
 		info.IllConditioned = r.IllConditioned
 		c.refresh()
 	} else {
-		f.fitZIP(c, warm, &info)
+		f.fitZIP(ctx, c, warm, &info)
 	}
 	return info
 }
 
 // fitRate runs Newton on β for the counts s.y and effective exposures s.eff.
-func (f *groupFamily) fitRate(c *groupComp) mixture.NewtonResult {
+func (f *groupFamily) fitRate(ctx context.Context, c *groupComp) mixture.NewtonResult {
 	s := &c.st
 	s.pois = poissonObjective{x: f.x, y: s.y, e: s.eff}
-	return s.nw.Maximize(&s.pois, c.rate, newtonTol, newtonMaxIter)
+	return s.nw.Maximize(ctx, &s.pois, c.rate, newtonTol, newtonMaxIter)
 }
 
 // coldStart sets a Poisson fit of the weighted data (and, for ZIP, a
 // moment start of the inflation) when there is no previous fit.
-func (f *groupFamily) coldStart(c *groupComp) {
+func (f *groupFamily) coldStart(ctx context.Context, c *groupComp) {
 	s := &c.st
 	var ys, es float64
 	for t := range s.eff {
@@ -477,7 +478,7 @@ func (f *groupFamily) coldStart(c *groupComp) {
 	clear(c.rate)
 	clear(c.gamma)
 	c.rate[0] = math.Log((ys + 1e-3) / (es + 1e-3))
-	f.fitRate(c)
+	f.fitRate(ctx, c)
 	if f.inflation < 0 {
 		return
 	}

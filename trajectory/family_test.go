@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -279,8 +280,8 @@ func TestMStepMaximises(t *testing.T) {
 	for _, tc := range []struct{ order, inflation int }{{3, -1}, {3, 0}, {2, 1}} {
 		f := newGroupFamily(fd, s, tc.order, tc.inflation)
 		comp := f.NewComponent().(*groupComp)
-		f.Fit(comp, w, false)
-		f.Fit(comp, w, true)
+		f.Fit(context.Background(), comp, w, false)
+		f.Fit(context.Background(), comp, w, true)
 		weighted := func() float64 {
 			ll := make([]float64, c.Len())
 			comp.LogLik(ll, 0, c.Len())

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -101,7 +102,7 @@ func BenchmarkMStep(b *testing.B) {
 							m := f.NumParams()
 							comps[j].SetParams(p0[off : off+m])
 							off += m
-							f.Fit(comps[j], post[j], true)
+							f.Fit(context.Background(), comps[j], post[j], true)
 						}
 					}
 					reportPerCell(b, c)

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -147,19 +148,26 @@ func (f *Fitted) components(c *Careers) ([]mixture.Component, mixture.Prior, []i
 // coefficient, of the shares (delta method on the logit scale) and of the
 // expected count at each age (delta method on the log scale). A singular or
 // nearly singular information matrix is reported in the warnings, naming
-// the parameters, whose standard errors are then NaN.
-func (f *Fitted) infer(c *Careers, threads int) {
+// the parameters, whose standard errors are then NaN. It returns an error
+// only when ctx is cancelled, and then leaves f as it was.
+func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 	k := len(f.Groups)
 	comps, prior, offsets := f.components(c)
 	np := f.numMembershipParams()
-	info, err := mixture.Information(comps, prior, nil, f.Posterior, threads)
+	info, err := mixture.Information(ctx, comps, prior, nil, f.Posterior, threads)
+	if err != nil && ctx.Err() != nil {
+		return err
+	}
 	if err != nil {
 		f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "standard errors not computed: %v", err))
-		return
+		return nil
 	}
 	params := f.Params()
 	p := len(params)
-	cov := mixture.Invert(info, p)
+	cov, err := mixture.Invert(ctx, info, p)
+	if err != nil {
+		return err
+	}
 	inf := &Inference{Names: f.paramNames(), Cov: cov.Matrix, SE: make([]float64, p), Condition: cov.Condition}
 	for j := range inf.SE {
 		inf.SE[j] = math.Sqrt(cov.Matrix[j*p+j])
@@ -257,6 +265,7 @@ func (f *Fitted) infer(c *Careers, threads int) {
 			g.Curve[t].MeanHi = Float(math.Exp(lm + Z975*sd))
 		}
 	}
+	return nil
 }
 
 func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

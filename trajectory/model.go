@@ -232,21 +232,21 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
 	}
 	if !s.NoSE {
-		if err := contextErr(s.Search.Context); err != nil {
-			return nil, fmt.Errorf("interrupted after the fit, before the standard errors: %w", err)
+		if err := f.infer(s.context(), c, s.Search.Threads); err != nil {
+			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
 		}
-		f.infer(c, s.Search.Threads)
 	}
 	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
 	return f, nil
 }
 
-// contextErr returns ctx's error, nil for a nil ctx.
-func contextErr(ctx context.Context) error {
-	if ctx == nil {
-		return nil
+// context returns the context of the settings' search, or
+// context.Background() when it has none.
+func (s *Settings) context() context.Context {
+	if s.Search.Context == nil {
+		return context.Background()
 	}
-	return ctx.Err()
+	return s.Search.Context
 }
 
 // rateStart is the deterministic start: persons ranked by their mean count

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,8 +48,9 @@ type Preset struct {
 	// Persons and Seed are the defaults when none are given.
 	Persons int
 	Seed    uint64
-	// Generate draws a data set of n persons from the seed.
-	Generate func(n int, seed uint64) (*Simulated, error)
+	// Generate draws a data set of n persons from the seed; once ctx is
+	// cancelled it returns an error that wraps ctx's.
+	Generate func(ctx context.Context, n int, seed uint64) (*Simulated, error)
 }
 
 // Presets lists the named settings of this package, for `trajkit
@@ -83,10 +85,10 @@ func LookupPreset(presets []Preset, name string) (Preset, error) {
 	return Preset{}, fmt.Errorf("no preset %q: expected one of %s", name, strings.Join(names, ", "))
 }
 
-func truthPreset(truth func() Truth, d Design) func(int, uint64) (*Simulated, error) {
-	return func(n int, seed uint64) (*Simulated, error) {
+func truthPreset(truth func() Truth, d Design) func(context.Context, int, uint64) (*Simulated, error) {
+	return func(ctx context.Context, n int, seed uint64) (*Simulated, error) {
 		dn := d // a copy per call: the preset may be used concurrently
-		dn.Persons = n
+		dn.Persons, dn.Context = n, ctx
 		return SimulateTruth(truth(), dn, seed)
 	}
 }

@@ -1,6 +1,8 @@
 package trajectory
 
 import (
+	"context"
+	"errors"
 	"math"
 	"reflect"
 	"testing"
@@ -14,7 +16,7 @@ func TestPresetsDeterministic(t *testing.T) {
 	for _, p := range Presets {
 		t.Run(p.Name, func(t *testing.T) {
 			gen := func(seed uint64) *Simulated {
-				s, err := p.Generate(300, seed)
+				s, err := p.Generate(context.Background(), 300, seed)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -56,7 +58,7 @@ func TestPresetRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := p.Generate(3000, 2)
+	s, err := p.Generate(context.Background(), 3000, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,5 +109,28 @@ func TestPresetRoundTrip(t *testing.T) {
 				t.Errorf("true group %d, age %d: expected count %.3f, true %.3f", g+1, pt.Age, pt.Mean, want)
 			}
 		}
+	}
+}
+
+// TestPresetsCancelled: a preset given a cancelled context returns an
+// error that wraps the context's and no data; one given a live context
+// draws the same data as without one.
+func TestPresetsCancelled(t *testing.T) {
+	for _, p := range Presets {
+		t.Run(p.Name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			live, err := p.Generate(ctx, 300, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := p.Generate(context.Background(), 300, 5); !reflect.DeepEqual(live, want) {
+				t.Error("a live context changed the data set")
+			}
+			cancel()
+			if s, err := p.Generate(ctx, 300, 5); s != nil || !errors.Is(err, context.Canceled) {
+				t.Errorf("cancelled: data %v, error %v; want none and an error wrapping context.Canceled", s != nil, err)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -106,7 +107,7 @@ func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []f
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := mixture.Information(comps, prior, nil, post, 2)
+	info, err := mixture.Information(context.Background(), comps, prior, nil, post, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

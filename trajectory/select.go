@@ -138,7 +138,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	// interrupted says how far the search got when err comes of a
 	// cancelled context.
 	interrupted := func(err error) error {
-		if contextErr(s.Fit.Search.Context) == nil {
+		if s.Fit.context().Err() == nil {
 			return err
 		}
 		return fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
@@ -161,7 +161,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
 			// A fold cancelled midway leaves a partial score: the search
 			// stops instead.
-			if err := contextErr(s.Fit.Search.Context); err != nil {
+			if err := s.Fit.context().Err(); err != nil {
 				return nil, nil, interrupted(err)
 			}
 		}
@@ -265,7 +265,9 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			// The selection's fit is among the starts, so this is only a
 			// guard: keep the better one.
 			f = rec.fit
-			f.infer(c, s.Fit.Search.Threads)
+			if err := f.infer(s.Fit.context(), c, s.Fit.Search.Threads); err != nil {
+				return nil, interrupted(err)
+			}
 		}
 		sel.Fit = f
 	}
@@ -487,7 +489,8 @@ func makeFolds(n, f int, seed uint64) []int {
 // persons' observed cells, between each count and its prediction
 // e Σ_k p_ik (1 − ρ_kt) λ_kt, with p_ik the person's posterior under the
 // parameters fitted without them. Folds run in parallel, each
-// warm-started from the full fit.
+// warm-started from the full fit; once s's context is cancelled no fold
+// starts and the scores are NaN.
 func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) (float64, float64) {
 	nf := 0
 	for _, f := range folds {
@@ -499,7 +502,11 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 		ok         bool
 	}
 	res := make([]result, nf)
+	ctx := s.context()
 	mixture.ForEach(nf, s.Search.Threads, func(f int) {
+		if ctx.Err() != nil {
+			return
+		}
 		var train, test []int
 		for i, g := range folds {
 			if g == f {

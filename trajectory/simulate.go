@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -89,14 +90,23 @@ type Design struct {
 	// Groups, when not nil, fixes each person's group (its 1-based number)
 	// instead of drawing it from the shares; len(Groups) = Persons.
 	Groups []int
+	// Context, when not nil, cancels the simulation: Simulate checks it
+	// every CheckPersons persons and returns an error that wraps its
+	// error.
+	Context context.Context
 }
+
+// CheckPersons is how many persons a loop over persons that may be long
+// (drawing 10⁶ careers takes seconds) handles between two checks of its
+// context: milliseconds of work.
+const CheckPersons = 1 << 12
 
 // Simulate draws careers from the truth: each person's group from the
 // shares, then, at each observed age with exposure e, a structural zero
 // with probability ρ and otherwise a Poisson(e λ) count. It returns the
 // careers (ids "1", "2", ...) and each person's true group (its 1-based
 // number).
-// The same seed gives the same careers.
+// The same seed gives the same careers, whatever the context.
 func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	if err := t.check(); err != nil {
 		return nil, nil, err
@@ -110,6 +120,11 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	truth := make([]int, d.Persons)
 	cum := cumulative(t.Shares)
 	for i := 0; i < d.Persons; i++ {
+		if i%CheckPersons == 0 && d.Context != nil {
+			if err := d.Context.Err(); err != nil {
+				return nil, nil, interruptedSimulation(i, d.Persons, err)
+			}
+		}
 		k := draw(rng, cum)
 		if d.Groups != nil {
 			k = d.Groups[i] - 1
@@ -141,6 +156,12 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	}
 	c, err := b.Build(d.RecordExposure || d.ExposedShare > 0)
 	return c, truth, err
+}
+
+// interruptedSimulation is the error of a simulation whose context, with
+// error err, was cancelled after done of n persons.
+func interruptedSimulation(done, n int, err error) error {
+	return fmt.Errorf("simulate: interrupted after %d of %d persons: %w", done, n, err)
 }
 
 func (t *Truth) check() error {

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"math"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -13,23 +14,23 @@ import (
 // log-likelihood directly by a joint Newton method on (β, γ)
 // (zipObjective). A warm fit, the one of every EM iteration after the
 // first, takes the generalised-EM step of zipStep instead.
-func (f *groupFamily) fitZIP(c *groupComp, warm bool, info *mixture.FitInfo) {
+func (f *groupFamily) fitZIP(ctx context.Context, c *groupComp, warm bool, info *mixture.FitInfo) {
 	if warm {
-		f.zipStep(c, info)
+		f.zipStep(ctx, c, info)
 		return
 	}
 	s := &c.st
-	f.lambertEM(c, zipInnerIter, nil)
+	f.lambertEM(ctx, c, zipInnerIter, nil)
 	s.zip = zipObjective{c: c}
 	s.par = c.Params(s.par)
-	r := s.nw.Maximize(&s.zip, s.par, newtonTol, newtonMaxIter)
+	r := s.nw.Maximize(ctx, &s.zip, s.par, newtonTol, newtonMaxIter)
 	if r.Decrement > 1e-6*(1+math.Abs(r.F)) {
 		// Newton stalled away from a maximum (the ZIP log-likelihood need
 		// not be concave): EM steps, then Newton again.
 		c.SetParams(s.par)
-		f.lambertEM(c, zipInnerIter, info)
+		f.lambertEM(ctx, c, zipInnerIter, info)
 		s.par = c.Params(s.par)
-		r = s.nw.Maximize(&s.zip, s.par, newtonTol, newtonMaxIter)
+		r = s.nw.Maximize(ctx, &s.zip, s.par, newtonTol, newtonMaxIter)
 	}
 	if r.IllConditioned {
 		info.IllConditioned = true
@@ -66,7 +67,7 @@ func (f *groupFamily) fitZIP(c *groupComp, warm bool, info *mixture.FitInfo) {
 // by type exact, which cannot decrease Q. Either way the mixture's
 // log-likelihood never decreases (a generalised EM; Dempster, Laird &
 // Rubin 1977).
-func (f *groupFamily) zipStep(c *groupComp, info *mixture.FitInfo) {
+func (f *groupFamily) zipStep(ctx context.Context, c *groupComp, info *mixture.FitInfo) {
 	s := &c.st
 	tries := []int{newtonMaxIter, 1}
 	if !c.expandPools() {
@@ -80,7 +81,7 @@ func (f *groupFamily) zipStep(c *groupComp, info *mixture.FitInfo) {
 	for _, iter := range tries {
 		s.par = append(s.par[:0], s.par0...)
 		s.zip = model
-		r := s.nw.Maximize(&s.zip, s.par, newtonTol, iter)
+		r := s.nw.Maximize(ctx, &s.zip, s.par, newtonTol, iter)
 		info.Score = r.Score // Q's gradient at θ₀, whatever the try
 		raised := bound.Eval(s.par, nil, nil) >= b0
 		if !raised && math.IsNaN(q0) {
@@ -96,7 +97,7 @@ func (f *groupFamily) zipStep(c *groupComp, info *mixture.FitInfo) {
 	// bound is maximised from θ₀ without restoring the component there.
 	copy(s.par, s.par0)
 	s.zip = bound
-	r := s.nw.Maximize(&s.zip, s.par, newtonTol, newtonMaxIter)
+	r := s.nw.Maximize(ctx, &s.zip, s.par, newtonTol, newtonMaxIter)
 	info.IllConditioned = info.IllConditioned || r.IllConditioned
 	c.SetParams(s.par)
 }
@@ -119,13 +120,14 @@ const zipModelIter = 2
 // other exposures have theirs from refresh), then fits the rate by Poisson
 // IRLS on the counts with exposures weighted by 1 − τ, and the inflation by
 // logistic IRLS on the expected structural zeros out of the observed cells.
-// It leaves the component refreshed.
-func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
+// It leaves the component refreshed; a cancelled ctx ends it before its
+// next iteration.
+func (f *groupFamily) lambertEM(ctx context.Context, c *groupComp, iter int, info *mixture.FitInfo) {
 	s := &c.st
 	d := f.d
 	c.refresh()
 	prev := math.Inf(-1)
-	for it := 0; it < iter; it++ {
+	for it := 0; it < iter && ctx.Err() == nil; it++ {
 		for t := range s.eff {
 			tau := math.Exp(c.logRho[t] - c.zero[t])
 			s.eff[t] = (1-tau)*s.w0[t] + s.epos[t]
@@ -140,9 +142,9 @@ func (f *groupFamily) lambertEM(c *groupComp, iter int, info *mixture.FitInfo) {
 			s.eff[t] += (1 - tau) * wi * d.zxE[g]
 			s.succ[t] += tau * wi
 		}
-		rb := f.fitRate(c)
+		rb := f.fitRate(ctx, c)
 		s.logit = logisticObjective{z: f.z, succ: s.succ, trials: s.trials}
-		rg := s.nw.Maximize(&s.logit, c.gamma, newtonTol, newtonMaxIter)
+		rg := s.nw.Maximize(ctx, &s.logit, c.gamma, newtonTol, newtonMaxIter)
 		if info != nil && (rb.IllConditioned || rg.IllConditioned) {
 			info.IllConditioned = true
 		}

@@ -68,6 +68,7 @@ type fitFlags struct {
 	bootstrapType          string
 	out                    string
 	plot                   bool
+	safeCSV                bool
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
@@ -84,6 +85,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
 	fs.BoolVar(&f.plot, "plot", false, "also write the trajectories figure, DIR/trajectories.png and .svg (needs --out)")
+	registerSafeCSV(fs, &f.safeCSV)
 }
 
 // model returns the model the flags describe.
@@ -185,7 +187,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if out == nil {
 		return nil
 	}
-	if err := results.WriteFit(out, "", fit); err != nil {
+	if err := results.WriteFit(out, "", fit, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
 	}
 	if profiles != nil {

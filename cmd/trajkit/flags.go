@@ -220,6 +220,12 @@ func checkOut(dir string) error {
 	return nil
 }
 
+// registerSafeCSV adds --safe-csv, for the commands that write
+// assignments.csv.
+func registerSafeCSV(fs *flag.FlagSet, safe *bool) {
+	fs.BoolVar(safe, "safe-csv", false, "in assignments.csv, prefix with ' the ids that a spreadsheet would run as formulas (starting with =, +, -, @, a tab or a carriage return) and the ids starting with ', and name the column safe_csv_id; trajkit reads them back as they were")
+}
+
 // interrupted returns an error wrapping ctx's error once ctx is cancelled
 // (an interrupt): a command checks it before it writes path, so that it
 // writes nothing after an interrupt.

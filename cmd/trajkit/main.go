@@ -54,15 +54,16 @@ import (
 
 func main() {
 	// The first SIGINT or SIGTERM cancels the command's context: a fit
-	// stops before its next EM iteration and nothing more is written. The
-	// second ends the process at once.
+	// stops within its current EM iteration (its M-steps, the standard
+	// errors, the bootstrap and cross-validation check the context too)
+	// and nothing more is written. The second ends the process at once.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-sig
 		signal.Stop(sig)
-		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops at the end of its current EM iteration (again to stop at once)\n", s)
+		fmt.Fprintf(os.Stderr, "\ntrajkit: %v: stopping; a fit stops within its current EM iteration (again to stop at once)\n", s)
 		cancel(fmt.Errorf("stopped by %v", s))
 		// A step that cannot watch the context (the open of a pipe that
 		// no one writes) must not keep the process: after the deadline it

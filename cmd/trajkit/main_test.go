@@ -861,3 +861,62 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestSafeCSV: fit with and without --safe-csv on careers whose ids a
+// spreadsheet would run as formulas: assignments.csv holds the ids as
+// they are, or escaped under the column safe_csv_id, and plot and report
+// read it back and join it to the careers on the ids either way.
+func TestSafeCSV(t *testing.T) {
+	ids := []string{"=1+1", "-5", "@x", "'q", "plain"}
+	var b strings.Builder
+	b.WriteString("id,age,y\n")
+	for j, id := range ids {
+		for age := 12; age <= 16; age++ {
+			fmt.Fprintf(&b, "%s,%d,%d\n", id, age, (j+age)%3)
+		}
+	}
+	data := filepath.Join(t.TempDir(), "careers.csv")
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		flags  []string
+		column string
+		cells  []string
+	}{
+		{"plain", nil, "id", ids},
+		{"safe", []string{"--safe-csv"}, "safe_csv_id", []string{"'=1+1", "'-5", "'@x", "''q", "plain"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "fit")
+			args := append([]string{"fit", "--data", data, "--groups", "1", "--order", "0", "--out", dir}, tc.flags...)
+			if code, _, stderr := trajkit(t, args...); code != 0 {
+				t.Fatalf("fit: exit %d: %s", code, stderr)
+			}
+			raw, err := os.ReadFile(filepath.Join(dir, "assignments.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cells []string
+			for _, r := range recs[1:] {
+				cells = append(cells, r[0])
+			}
+			if recs[0][0] != tc.column || !slices.Equal(cells, tc.cells) {
+				t.Errorf("assignments.csv: column %q with %q, want %q with %q", recs[0][0], cells, tc.column, tc.cells)
+			}
+			for _, args := range [][]string{
+				{"plot", "--model", dir, "--kind", "careers", "--out", filepath.Join(dir, "careers.svg")},
+				{"report", "--model", dir, "--out", filepath.Join(dir, "report.html")},
+			} {
+				if code, _, stderr := trajkit(t, args...); code != 0 {
+					t.Errorf("%s: exit %d: %s", args[0], code, stderr)
+				}
+			}
+		})
+	}
+}

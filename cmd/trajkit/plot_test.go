@@ -274,3 +274,25 @@ func TestLabelsFlag(t *testing.T) {
 		t.Errorf("two labels for four groups: exit %d: %s", code, stderr)
 	}
 }
+
+// TestReadersInterrupted: plot, report and profile, cancelled while they
+// read (here before they start), exit with status 130 and write nothing.
+func TestReadersInterrupted(t *testing.T) {
+	dir := fitSim630(t, false)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"plot", "--model", dir, "--data", "example:sim630", "--kind", "careers", "--out", filepath.Join(out, "careers.png")},
+		{"report", "--model", dir, "--data", "example:sim630", "--out", filepath.Join(out, "report.html")},
+		{"profile", "--model", dir, "--persons", filepath.Join("testdata", "persons630.csv"), "--out", filepath.Join(out, "profiles")},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runContext(ctx, args, &stdout, &stderr); code != exitInterrupted {
+			t.Errorf("%s: exit %d, want %d; stderr:\n%s", args[0], code, exitInterrupted, stderr.String())
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("the output directory holds %d entries, want none", len(entries))
+	}
+}

@@ -67,6 +67,7 @@ type reproduceFlags struct {
 	inflation, seeds     int
 	minShare             minShareFlag
 	out                  string
+	safeCSV              bool
 }
 
 func (f *reproduceFlags) register(fs *flag.FlagSet) {
@@ -85,6 +86,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, "robustness study: regenerate the synthetic cohort with seeds 1..N and run the pipeline on each")
 	fs.StringVar(&f.out, "out", "out", "output directory")
+	registerSafeCSV(fs, &f.safeCSV)
 }
 
 func (f *reproduceFlags) selectSettings(ctx context.Context) (trajectory.SelectSettings, error) {
@@ -181,7 +183,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, r.Rows)
 
-	if err := results.WriteSelection(out, r.Selection, s); err != nil {
+	if err := results.WriteSelection(out, r.Selection, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
 	}
 	if r.Profiles != nil {

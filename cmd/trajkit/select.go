@@ -52,6 +52,7 @@ type selectFlags struct {
 	inflation                        int
 	cv                               int
 	minShare                         minShareFlag
+	safeCSV                          bool
 }
 
 func (f *selectFlags) register(fs *flag.FlagSet) {
@@ -66,6 +67,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
+	registerSafeCSV(fs, &f.safeCSV)
 }
 
 // settings checks the flags and returns the selection settings.
@@ -165,7 +167,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if out == nil {
 		return nil
 	}
-	if err := results.WriteSelection(out, sel, s); err != nil {
+	if err := results.WriteSelection(out, sel, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
 	}
 	return commitOut(out, stdout)

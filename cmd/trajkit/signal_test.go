@@ -42,9 +42,9 @@ func TestSignalCancelsFit(t *testing.T) {
 		// 5000 careers, every one to convergence; a search over 1-6 groups.
 		{syscall.SIGINT, []string{"fit", "--data", "example:sim5000", "--groups", "6", "--starts", "400", "--converge-all"}, "fit interrupted during the runs to convergence"},
 		{syscall.SIGTERM, []string{"select", "--data", "example:sim5000", "--groups", "1-6", "--cv", "5"}, "model search interrupted after"},
-		// Drawing 4·10^5 careers takes more than the wait; the drawing
+		// Drawing 4·10^5 careers takes more than the wait: the drawing
 		// stops and no file is written.
-		{syscall.SIGINT, []string{"simulate", "--preset", "scale", "--persons", "400000"}, "interrupted while drawing the careers"},
+		{syscall.SIGINT, []string{"simulate", "--preset", "scale", "--persons", "400000"}, "simulate: interrupted after"},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")

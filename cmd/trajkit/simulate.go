@@ -177,7 +177,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if f.preset != "" {
 		p, _ := trajectory.LookupPreset(presets, f.preset)
 		var err error
-		if s, err = interruptible(ctx, func() (*trajectory.Simulated, error) { return p.Generate(f.persons, f.seed) }); err != nil {
+		if s, err = p.Generate(ctx, f.persons, f.seed); err != nil {
 			return err
 		}
 		source = "preset " + p.Name
@@ -190,10 +190,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}
-		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes}
-		if s, err = interruptible(ctx, func() (*trajectory.Simulated, error) {
-			return trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed)
-		}); err != nil {
+		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes, Context: ctx}
+		if s, err = trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed); err != nil {
 			return fmt.Errorf("%s: %v", path, err)
 		}
 		source = path
@@ -226,25 +224,4 @@ func groupCounts(s *trajectory.Simulated) string {
 		fmt.Fprintf(&b, " %s %d (%.1f%%)", name, v, 100*float64(v)/float64(len(s.Groups)))
 	}
 	return b.String()
-}
-
-// interruptible runs draw, the drawing of careers, which does not watch a
-// context, and returns early once ctx is cancelled (the drawing is
-// abandoned: the process exits).
-func interruptible(ctx context.Context, draw func() (*trajectory.Simulated, error)) (*trajectory.Simulated, error) {
-	type drawn struct {
-		s   *trajectory.Simulated
-		err error
-	}
-	ch := make(chan drawn, 1)
-	go func() {
-		s, err := draw()
-		ch <- drawn{s, err}
-	}()
-	select {
-	case d := <-ch:
-		return d.s, d.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("interrupted while drawing the careers: %w", ctx.Err())
-	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -65,7 +66,7 @@ func TestSimulatePreset(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := trajectory.LookupPreset(trajectory.Presets, "default")
-	s, err := p.Generate(500, 3)
+	s, err := p.Generate(context.Background(), 500, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,17 +15,21 @@ import (
 
 // assignments.csv: id,group,p1..pK, one row per person in the order of
 // the fit, group the 1-based number of the maximum-posterior group, the
-// posteriors with enough digits to round-trip.
+// posteriors with enough digits to round-trip. With Options.SafeCSV the
+// first column is safe_csv_id and holds the ids escaped by EscapeID.
 
 // WriteAssignments writes assignments.csv of a fit with its posteriors.
-func WriteAssignments(w io.Writer, f *trajectory.Fitted) error {
+func WriteAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
 	if f.Posterior == nil {
 		return fmt.Errorf("the fit has no posteriors to write")
 	}
 	cw := csv.NewWriter(w)
 	k := len(f.Groups)
 	rec := make([]string, k+2)
-	rec[0], rec[1] = "id", "group"
+	rec[0], rec[1] = IDColumn, "group"
+	if o.SafeCSV {
+		rec[0] = SafeIDColumn
+	}
 	for j := 0; j < k; j++ {
 		rec[j+2] = "p" + strconv.Itoa(j+1)
 	}
@@ -34,6 +38,9 @@ func WriteAssignments(w io.Writer, f *trajectory.Fitted) error {
 	}
 	for i, id := range f.IDs {
 		rec[0] = id
+		if o.SafeCSV {
+			rec[0] = EscapeID(id)
+		}
 		rec[1] = strconv.Itoa(f.Assigned[i])
 		for j := 0; j < k; j++ {
 			rec[j+2] = FormatFloat(f.Posterior[j][i])
@@ -66,32 +73,38 @@ func ReadAssignmentsFile(path string, k int) (*Assignments, error) {
 }
 
 // ReadAssignments reads assignments.csv of a model with k groups; name is
-// the file's name in errors.
+// the file's name in errors. A file written with Options.SafeCSV, whose id
+// column is safe_csv_id, gives back the ids as they were (UnescapeID).
 func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 	cr := careersio.NewCSVReader(r, name)
 	h, err := cr.Read()
 	if err != nil {
 		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header id,group,p1..p%d: %v", k, err)}
 	}
-	if len(h) != k+2 || h[0] != "id" || h[1] != "group" {
-		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("header %q: expected id,group,p1..p%d for the %d groups of model.json", strings.Join(h, ","), k, k)}
+	if len(h) != k+2 || h[0] != IDColumn && h[0] != SafeIDColumn || h[1] != "group" {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("header %q: expected id,group,p1..p%d (the first column safe_csv_id with --safe-csv) for the %d groups of model.json", strings.Join(h, ","), k, k)}
 	}
+	safe := h[0] == SafeIDColumn
 	cr.FieldsPerRecord = k + 2
 	a := &Assignments{Posterior: make([][]float64, k)}
 	seen := map[string]int{} // id -> line
 	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
-		if rec[0] == "" {
-			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: "empty person id"}
+		id := rec[0]
+		if safe {
+			id = UnescapeID(id)
 		}
-		if first, dup := seen[rec[0]]; dup {
-			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: "id", Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", rec[0], first)}
+		if id == "" {
+			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: h[0], Msg: "empty person id"}
 		}
-		seen[rec[0]] = line
+		if first, dup := seen[id]; dup {
+			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: h[0], Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", id, first)}
+		}
+		seen[id] = line
 		g, err := strconv.Atoi(rec[1])
 		if err != nil || g < 1 || g > k {
 			return &careersio.DataError{File: name, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
 		}
-		a.IDs = append(a.IDs, rec[0])
+		a.IDs = append(a.IDs, id)
 		a.Groups = append(a.Groups, g)
 		for j := 0; j < k; j++ {
 			p, err := strconv.ParseFloat(rec[j+2], 64)

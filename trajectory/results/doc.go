@@ -5,7 +5,8 @@
 //   - model.json (WriteFit, ReadModel, ReadFit): the JSON encoding of a
 //     trajectory.Fitted, whose tags are the schema, in an envelope with
 //     the format version and the software; assignments.csv (each person's
-//     posteriors and group) beside it.
+//     posteriors and group) beside it, its ids escaped when a spreadsheet
+//     would run them as formulas with Options.SafeCSV (EscapeID).
 //   - selection.csv and selection.json (WriteSelection, ReadSelection):
 //     the candidates of a model search, the recommendation and its reason.
 //   - profiles.csv (WriteProfiles, ReadProfiles): groups described by

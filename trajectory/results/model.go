@@ -197,9 +197,9 @@ func (d *Dir) Fit() (*trajectory.Fitted, error) {
 
 // WriteFit writes the fit's model.json and assignments.csv into the set,
 // in its sub-directory sub ("" for the directory itself).
-func WriteFit(s *Set, sub string, f *trajectory.Fitted) error {
+func WriteFit(s *Set, sub string, f *trajectory.Fitted, o Options) error {
 	if err := s.Write(path.Join(sub, ModelFile), func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
 		return err
 	}
-	return s.Write(path.Join(sub, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f) })
+	return s.Write(path.Join(sub, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f, o) })
 }

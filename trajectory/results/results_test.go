@@ -165,7 +165,7 @@ func TestReadModelVersion1(t *testing.T) {
 func TestWriteFitAndAlign(t *testing.T) {
 	f, c := testFit(t)
 	dir := filepath.Join(t.TempDir(), "new", "fit")
-	if err := Save(context.Background(), dir, "test", nil, func(s *Set) error { return WriteFit(s, "", f) }); err != nil {
+	if err := Save(context.Background(), dir, "test", nil, func(s *Set) error { return WriteFit(s, "", f, Options{}) }); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadFit(dir)
@@ -197,6 +197,8 @@ func TestWriteFitAndAlign(t *testing.T) {
 		{"empty", "id,group,p1,p2\n", "no persons"},
 		{"a person twice", "id,group,p1,p2\n7,1,1,0\n7,2,0,1\n", `a.csv:3:1: column "id": person "7" again (first on line 2)`},
 		{"no id", "id,group,p1,p2\n,1,1,0\n", `a.csv:2:1: column "id": empty person id`},
+		{"no id but the escape", "safe_csv_id,group,p1,p2\n',1,1,0\n", `a.csv:2:1: column "safe_csv_id": empty person id`},
+		{"a person twice, once escaped", "safe_csv_id,group,p1,p2\n'=7,1,1,0\n=7,2,0,1\n", `a.csv:3:1: column "safe_csv_id": person "=7" again (first on line 2)`},
 	} {
 		if _, err := ReadAssignments(strings.NewReader(tc.file), "a.csv", 2); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.msg)
@@ -323,7 +325,7 @@ func TestSelectionRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := Save(context.Background(), dir, "test", nil, func(s *Set) error { return WriteSelection(s, sel, ss) }); err != nil {
+	if err := Save(context.Background(), dir, "test", nil, func(s *Set) error { return WriteSelection(s, sel, ss, Options{}) }); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadSelection(dir)
@@ -421,5 +423,69 @@ func TestWriteFile(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("the directory holds %d entries, want only out.csv", len(entries))
+	}
+}
+
+// TestWriteFileInterrupted: a write through WriteFile fails once its
+// context is cancelled, with the context's error, and leaves no file.
+func TestWriteFileInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := WriteFile(ctx, filepath.Join(dir, "long.csv"), func(w io.Writer) error {
+		if _, err := io.WriteString(w, "id,age,y\n"); err != nil {
+			t.Fatalf("write before the cancel: %v", err)
+		}
+		cancel()
+		_, err := io.WriteString(w, "1,12,0\n")
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the directory holds %d entries after the cancel, want none", len(entries))
+	}
+}
+
+// TestSafeCSVRoundTrip: assignments.csv with ids that a spreadsheet would
+// run as formulas, written plain and with Options.SafeCSV: the bytes
+// written (the escaped ids prefixed with ', the id column named
+// safe_csv_id) and the ids read back, equal to the originals either way.
+func TestSafeCSVRoundTrip(t *testing.T) {
+	ids := []string{"=1+1", "-5", "@x", "'q", "plain", "+7", "\tt", "\rr"}
+	f := &trajectory.Fitted{
+		Groups:    make([]trajectory.Group, 2),
+		IDs:       ids,
+		Assigned:  []int{1, 2, 1, 2, 1, 2, 1, 2},
+		Posterior: [][]float64{{1, 0.25, 1, 0, 1, 0, 1, 0}, {0, 0.75, 0, 1, 0, 1, 0, 1}},
+	}
+	for _, tc := range []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"plain", Options{}, "id,group,p1,p2\n=1+1,1,1,0\n-5,2,0.25,0.75\n@x,1,1,0\n'q,2,0,1\nplain,1,1,0\n+7,2,0,1\n\"\tt\",1,1,0\n\"\rr\",2,0,1\n"},
+		{"safe", Options{SafeCSV: true}, "safe_csv_id,group,p1,p2\n'=1+1,1,1,0\n'-5,2,0.25,0.75\n'@x,1,1,0\n''q,2,0,1\nplain,1,1,0\n'+7,2,0,1\n'\tt,1,1,0\n\"'\rr\",2,0,1\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteAssignments(&b, f, tc.o); err != nil {
+				t.Fatal(err)
+			}
+			if got := b.String(); got != tc.want {
+				t.Errorf("wrote\n%q\nwant\n%q", got, tc.want)
+			}
+			a, err := ReadAssignments(&b, "a.csv", 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(a.IDs, ids) {
+				t.Errorf("read back ids %q, want %q", a.IDs, ids)
+			}
+			if !slices.Equal(a.Groups, f.Assigned) || !reflect.DeepEqual(a.Posterior, f.Posterior) {
+				t.Error("the groups or posteriors did not read back")
+			}
+		})
 	}
 }

@@ -363,7 +363,7 @@ func candidateJSON(c *trajectory.Candidate) *CandidateJSON {
 // WriteSelection writes selection.csv and selection.json into the set
 // and, when the search recommends a model, that model's model.json and
 // assignments.csv both in recommended/ and in the directory itself.
-func WriteSelection(s *Set, sel *trajectory.Selection, settings trajectory.SelectSettings) error {
+func WriteSelection(s *Set, sel *trajectory.Selection, settings trajectory.SelectSettings, o Options) error {
 	if err := s.Write(SelectionCSV, func(w io.Writer) error { return WriteSelectionCSV(w, sel.Candidates) }); err != nil {
 		return err
 	}
@@ -378,10 +378,10 @@ func WriteSelection(s *Set, sel *trajectory.Selection, settings trajectory.Selec
 	if err != nil || sel.Fit == nil {
 		return err
 	}
-	if err := WriteFit(s, RecommendedDir, sel.Fit); err != nil {
+	if err := WriteFit(s, RecommendedDir, sel.Fit, o); err != nil {
 		return err
 	}
-	return WriteFit(s, "", sel.Fit)
+	return WriteFit(s, "", sel.Fit, o)
 }
 
 // Selection is a model selection read back: the table and, when present,

@@ -2,7 +2,9 @@ package nl630
 
 import (
 	"bufio"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -66,7 +68,7 @@ var Preset = trajectory.Preset{
 	Description: "the synthetic cohort of the Dutch study of 630 domestic sex traffickers: 4 labelled groups, follow-up to 2022 from birth year, person variables (data/nl630/README.md)",
 	Persons:     Persons,
 	Seed:        Seed,
-	Generate:    Simulate,
+	Generate:    nl630.simulate,
 }
 
 // nl630Params are the assumptions of the generator; the published figures
@@ -240,10 +242,12 @@ func appendBool01(b []byte, v bool) []byte {
 // follow-up, the index THB case included; the groups are labelled by
 // Labels.
 func Simulate(n int, seed uint64) (*trajectory.Simulated, error) {
-	return nl630.simulate(n, seed)
+	return nl630.simulate(context.Background(), n, seed)
 }
 
-func (p *nl630Params) simulate(n int, seed uint64) (*trajectory.Simulated, error) {
+// simulate is Simulate until ctx is cancelled: it checks ctx every
+// trajectory.CheckPersons persons.
+func (p *nl630Params) simulate(ctx context.Context, n int, seed uint64) (*trajectory.Simulated, error) {
 	if n < 1 {
 		return nil, errors.New("nl630: at least one person is needed")
 	}
@@ -267,6 +271,11 @@ func (p *nl630Params) simulate(n int, seed uint64) (*trajectory.Simulated, error
 	persons := make(PersonTable, n)
 	y := make([]int, nAges)
 	for i := range persons {
+		if i%trajectory.CheckPersons == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("nl630: interrupted after %d of %d persons: %w", i, n, err)
+			}
+		}
 		g := r.categorical(shareCum)
 		groups[i] = g + 1
 		mu := math.Log(p.median[g]) - p.sigma[g]*p.sigma[g]/2

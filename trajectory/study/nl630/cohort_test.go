@@ -2,9 +2,12 @@ package nl630
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -126,5 +129,24 @@ func TestNL630Samplers(t *testing.T) {
 	}
 	if mean, variance := s/n, s2/n-(s/n)*(s/n); math.Abs(mean) > 5/math.Sqrt(n) || math.Abs(variance-1) > 0.02 {
 		t.Errorf("normal: mean %v, variance %v", mean, variance)
+	}
+}
+
+// TestPresetCancelled: the preset's generator, given a cancelled context,
+// returns an error that wraps the context's; given a live one, the cohort
+// of Simulate.
+func TestPresetCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	live, err := Preset.Generate(ctx, 200, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := Simulate(200, 3); !reflect.DeepEqual(live, want) {
+		t.Error("a live context changed the cohort")
+	}
+	cancel()
+	if s, err := Preset.Generate(ctx, 200, 3); s != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: cohort %v, error %v; want none and an error wrapping context.Canceled", s != nil, err)
 	}
 }
