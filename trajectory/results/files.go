@@ -31,9 +31,11 @@ const (
 // with a kind and selection.csv's smallest_share column; version 3 always
 // records settings.accelerate, which now means SQUAREM in the runs to
 // convergence only and is the default (version 2 left it out for plain
-// EM, and true meant every run accelerated). Files of versions 1 (no
-// format_version field) and 2 are read too.
-const FormatVersion = 3
+// EM, and true meant every run accelerated); version 4 records the career
+// file's size and SHA-256 in settings.data (or why not: unchecked), and
+// its files come as a result set with manifest.json. Files of versions 1
+// (no format_version field) to 3 are read too.
+const FormatVersion = 4
 
 // formatVersion returns the format version of the JSON file b (name in
 // errors, kind "model" or "selection"): 1 when it has none, as version 1
