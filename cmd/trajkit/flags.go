@@ -226,16 +226,6 @@ func registerSafeCSV(fs *flag.FlagSet, safe *bool) {
 	fs.BoolVar(safe, "safe-csv", false, "in assignments.csv, prefix with ' the ids that a spreadsheet would run as formulas (starting with =, +, -, @, a tab or a carriage return) and the ids starting with ', and name the column safe_csv_id; trajkit reads them back as they were")
 }
 
-// interrupted returns an error wrapping ctx's error once ctx is cancelled
-// (an interrupt): a command checks it before it writes path, so that it
-// writes nothing after an interrupt.
-func interrupted(ctx context.Context, path string) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted before writing %s: %w", path, err)
-	}
-	return nil
-}
-
 // emFlags control the EM search; every command that fits shares them.
 // Their defaults are the engine's.
 type emFlags struct {

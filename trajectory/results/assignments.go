@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -60,16 +59,6 @@ type Assignments struct {
 	Groups []int
 	// Posterior is K x N, in file order.
 	Posterior [][]float64
-}
-
-// ReadAssignmentsFile reads assignments.csv of a model with k groups.
-func ReadAssignmentsFile(path string, k int) (*Assignments, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadAssignments(f, path, k)
 }
 
 // ReadAssignments reads assignments.csv of a model with k groups; name is

@@ -249,9 +249,6 @@ func (s *Set) CarryRest(names ...string) error {
 	return nil
 }
 
-// Previous returns the manifest of the set being replaced, or nil.
-func (s *Set) Previous() *Manifest { return s.prev }
-
 // failpoint, when set by a test, is called at each step of Commit and
 // ends it there when it returns an error. With kill, Commit then returns
 // at once, as a killed process would, without rolling back.
