@@ -56,6 +56,12 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Type == ParametricBootstrap && f.TcovNames() != nil {
 		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use --bootstrap-type person")
 	}
+	truth := f.truth()
+	if b.Type == ParametricBootstrap {
+		if err := truth.checkMeans(c.maxExposure()); err != nil {
+			return fmt.Errorf("bootstrap: %v", err)
+		}
+	}
 	start := time.Now()
 	k := len(f.Groups)
 	nt := len(f.Groups[0].Curve)
@@ -65,7 +71,6 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		means          [][]float64 // K x ages
 	}
 	reps := make([]replicate, b.Replicates)
-	truth := f.truth()
 	// Each person's membership probabilities (all alike without risk
 	// factors), for the parametric bootstrap.
 	memb := f.memberships(c)
@@ -312,6 +317,16 @@ func (c *Careers) subset(idx []int) *Careers {
 		}
 	}
 	return out
+}
+
+// maxExposure returns the largest exposure of an observed cell: 1 when
+// every exposure is 1 (an observed cell not listed has exposure 1).
+func (c *Careers) maxExposure() float64 {
+	m := 1.0
+	for _, e := range c.E {
+		m = max(m, e)
+	}
+	return m
 }
 
 // simulateLike draws new careers from truth on the same persons, ages and

@@ -181,7 +181,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		path := f.model
+		path := results.ModelPath(f.model)
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}

@@ -127,12 +127,19 @@ func checkFit(f *trajectory.Fitted, version int) error {
 	return nil
 }
 
+// ModelPath returns the path of model.json given as the file or as the
+// directory that holds it.
+func ModelPath(path string) string {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, ModelFile)
+	}
+	return path
+}
+
 // ReadModel reads model.json, given as the file or as the directory that
 // holds it (an output directory of fit, select or reproduce).
 func ReadModel(path string) (*trajectory.Fitted, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, ModelFile)
-	}
+	path = ModelPath(path)
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
