@@ -401,8 +401,8 @@ type Selection struct {
 }
 
 // ReadSelection reads dir/selection.csv and, when present,
-// dir/selection.json (format version 1 to 3), marking the recommended
-// model in the table.
+// dir/selection.json (format version 1 to 3, at most MaxJSONSize bytes),
+// marking the recommended model in the table.
 func ReadSelection(dir string) (*Selection, error) {
 	path := filepath.Join(dir, SelectionCSV)
 	f, err := os.Open(path)
@@ -419,10 +419,15 @@ func ReadSelection(dir string) (*Selection, error) {
 	}
 	sel := &Selection{Table: t}
 	jpath := filepath.Join(dir, SelectionJSON)
-	b, err := os.ReadFile(jpath)
+	jf, err := os.Open(jpath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return sel, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer jf.Close()
+	b, err := readJSONFile(jf, jpath)
 	if err != nil {
 		return nil, err
 	}
