@@ -22,6 +22,12 @@ const (
 	ParametricBootstrap = "parametric"
 )
 
+// MaxReplicates bounds the replicates of a bootstrap: far more than
+// percentile intervals need (a thousand or two), and few enough that the
+// replicates' curves, which Bootstrap keeps until the intervals are taken,
+// fit in memory.
+const MaxReplicates = 10_000
+
 // BootstrapSettings control Bootstrap.
 type BootstrapSettings struct {
 	Replicates int
@@ -44,8 +50,8 @@ type BootstrapSettings struct {
 // errors), so SQUAREM and the search on a sample reach every replicate,
 // and the replicates run in parallel on s.Search.Threads.
 func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
-	if b.Replicates < 1 {
-		return errors.New("bootstrap: at least one replicate is needed")
+	if b.Replicates < 1 || b.Replicates > MaxReplicates {
+		return fmt.Errorf("bootstrap: %d replicates: expected 1 to %d", b.Replicates, MaxReplicates)
 	}
 	if b.Type == "" {
 		b.Type = PersonBootstrap

@@ -92,7 +92,8 @@ func TestSimulateExtremes(t *testing.T) {
 
 // TestParametricBootstrapRefusesOverflow: the parametric bootstrap draws at
 // the data's exposures, so a rate whose expected count at the largest
-// exposure is above MaxMeanCount is an error naming the group and age.
+// exposure is above MaxMeanCount is an error naming the group and age;
+// and more than MaxReplicates replicates are an error before any work.
 func TestParametricBootstrapRefusesOverflow(t *testing.T) {
 	b := NewCareerBuilder()
 	for i, id := range []string{"a", "b", "c", "d"} {
@@ -117,6 +118,9 @@ func TestParametricBootstrapRefusesOverflow(t *testing.T) {
 	}
 	f.Groups[0].Curve[3].Rate = MaxMeanCount/2 + 1 // above the bound at exposure 2
 	err = f.Bootstrap(c, nil, BootstrapSettings{Replicates: 2, Type: ParametricBootstrap})
+	if err := f.Bootstrap(c, nil, BootstrapSettings{Replicates: MaxReplicates + 1}); err == nil || !strings.Contains(err.Error(), "10001 replicates: expected 1 to 10000") {
+		t.Errorf("%d replicates: error %v", MaxReplicates+1, err)
+	}
 	const want = "bootstrap: group 1, age 23: expected count 2.14748365e+09 (rate 1.073741825e+09 at exposure 2) is above 2^31"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %q", err, want)
