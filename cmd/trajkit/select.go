@@ -75,7 +75,7 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 	if err := f.dataFlags.check(); err != nil {
 		return s, err
 	}
-	if err := f.emFlags.check(); err != nil {
+	if err := f.emFlags.check(fs); err != nil {
 		return s, err
 	}
 	lo, hi, err := parseRange(f.groups, "groups")
@@ -135,21 +135,21 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, selectUsage, args, stdout); err != nil {
 		return err
 	}
+	s, err := f.settings(ctx, fs)
+	if err != nil {
+		return err
+	}
 	stop, err := startProfile(f.cpuprofile)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	s, err := f.settings(ctx, fs)
-	if err != nil {
-		return err
-	}
 	l, err := f.load(fs, nil)
 	if err != nil {
 		return err
 	}
-	if s.MaxGroups > l.Careers.Len() {
-		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.Careers.Len())
+	if err := checkPersons(s, f.groups, l.Careers.Len()); err != nil {
+		return err
 	}
 	s.Fit.Data = l.Settings
 	warn(stderr, l.Warnings...)
@@ -172,6 +172,18 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, " and the recommended model in %s", filepath.Join(f.out, results.RecommendedDir))
 	}
 	fmt.Fprintln(stdout)
+	return nil
+}
+
+// checkPersons checks the flags of a model search that the data bound:
+// --groups (given as groups) and --cv are at most the n persons.
+func checkPersons(s trajectory.SelectSettings, groups string, n int) error {
+	if s.MaxGroups > n {
+		return usagef("--groups %s: more groups than the %d persons in the data", groups, n)
+	}
+	if s.CV > n {
+		return usagef("--cv %d: more folds than the %d persons in the data", s.CV, n)
+	}
 	return nil
 }
 
