@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -230,6 +231,34 @@ func TestProblemErrors(t *testing.T) {
 	p := &Problem{Families: []Family{&toyFamily{y: []float64{1, 2}}, &toyFamily{y: []float64{1}}}}
 	if _, err := Fit(p, nil); err == nil {
 		t.Error("families of different lengths: want an error")
+	}
+}
+
+// TestSettingsErrors: settings out of range are an error before any work,
+// and threads beyond MaxThreads are MaxThreads.
+func TestSettingsErrors(t *testing.T) {
+	p := toyProblem(toyData(50, []float64{0.5, 0.5}, []float64{1, 5}, 1), 2)
+	for _, tc := range []struct {
+		name string
+		s    Settings
+		msg  string
+	}{
+		{"too many starts", Settings{Starts: MaxStarts + 1}, "mixture: 100001 starts: expected at most 100000"},
+		{"an infinite tolerance", Settings{Tolerance: math.Inf(1)}, "mixture: tolerance +Inf: expected a finite number > 0"},
+		{"a NaN score tolerance", Settings{ScoreTolerance: math.NaN()}, "mixture: score tolerance NaN"},
+		{"a collapse share of 1", Settings{CollapseShare: 1}, "mixture: collapse share 1: expected a share below 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Fit(p, &tc.s); err == nil || !strings.HasPrefix(err.Error(), tc.msg) {
+				t.Errorf("error %v, want %q", err, tc.msg)
+			}
+		})
+	}
+	if n := Threads(1 << 40); n != MaxThreads {
+		t.Errorf("Threads(2^40) = %d, want %d", n, MaxThreads)
+	}
+	if _, err := Fit(p, &Settings{Starts: 4, Threads: 1 << 40}); err != nil {
+		t.Errorf("2^40 threads: %v", err)
 	}
 }
 

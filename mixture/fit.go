@@ -11,14 +11,18 @@ import (
 // convergence, on a sample of the persons first when there are many (see
 // Settings.StartSample). It returns the best run.
 //
-// An error means there is no usable result (a bad problem, or a fit
-// interrupted through Settings.Context: *Interrupted); a fit that did not
+// An error means there is no usable result (a bad problem, settings out
+// of range, or a fit interrupted through Settings.Context: *Interrupted);
+// a fit that did not
 // converge or degenerated is a Result with its Status and Warnings.
 func Fit(p *Problem, settings *Settings) (*Result, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
 	s := settings.resolve(p.numStarts())
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	sr, err := newSearch(p, &s)
 	if err != nil {
 		return nil, err

@@ -21,12 +21,13 @@ func Shard(s, n int) (from, to int) {
 	return from, to
 }
 
-// Threads returns t, or the number of usable CPUs when t ≤ 0.
+// Threads returns t, or the number of usable CPUs when t ≤ 0, and at
+// most MaxThreads.
 func Threads(t int) int {
 	if t <= 0 {
-		return runtime.GOMAXPROCS(0)
+		t = runtime.GOMAXPROCS(0)
 	}
-	return t
+	return min(t, MaxThreads)
 }
 
 // ForShards calls fn(s, from, to) for every shard of n persons on up to

@@ -3,6 +3,8 @@ package mixture
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 )
 
 // The defaults of Settings: each is the one home of its value, used by
@@ -35,6 +37,19 @@ const (
 	// is given. Settings.Seed has no default of its own: every seed, 0
 	// included, is a seed.
 	DefaultSeed = 1
+)
+
+// The bounds of Settings, which keep a setting from exhausting memory
+// before any work is done (the engine allocates a little for every start
+// and starts every goroutine up front).
+const (
+	// MaxStarts bounds the starts of a fit: far more than any search
+	// needs (the default is DefaultStarts), each with at least
+	// ShortIterations EM iterations.
+	MaxStarts = 100_000
+	// MaxThreads bounds the goroutines of a fit; more would buy nothing
+	// on any machine.
+	MaxThreads = 1024
 )
 
 // Settings controls Fit. The zero value gives the documented defaults;
@@ -90,8 +105,9 @@ type Settings struct {
 	// Govaert 2003; Wehrens et al. 2004). Zero means DefaultStartSample; a
 	// negative value means all persons.
 	StartSample int `json:"start_sample"`
-	// Threads is the number of goroutines; zero or less means GOMAXPROCS.
-	// It never changes a result.
+	// Threads is the number of goroutines; zero or less means GOMAXPROCS,
+	// and more than MaxThreads means MaxThreads. It never changes a
+	// result.
 	Threads int `json:"-"`
 	// Context, when not nil, cancels the fit: every run checks it before
 	// each iteration and the M-steps within theirs (see Prior.Fit), and
@@ -148,6 +164,35 @@ func (s *Settings) resolve(minStarts int) Settings {
 	}
 	d.Threads = Threads(d.Threads)
 	return d
+}
+
+// check reports resolved settings that Fit cannot run with: more than
+// MaxStarts starts, or tolerances and a collapse share that are not finite
+// numbers in range.
+func (s *Settings) check() error {
+	if s.Starts > MaxStarts {
+		return fmt.Errorf("mixture: %d starts: expected at most %d", s.Starts, MaxStarts)
+	}
+	for _, t := range []struct {
+		name string
+		v    float64
+	}{{"tolerance", s.Tolerance}, {"score tolerance", s.ScoreTolerance}} {
+		if math.IsNaN(t.v) || math.IsInf(t.v, 0) {
+			return fmt.Errorf("mixture: %s %v: expected a finite number > 0", t.name, t.v)
+		}
+	}
+	if !(s.CollapseShare < 1) {
+		return fmt.Errorf("mixture: collapse share %v: expected a share below 1", s.CollapseShare)
+	}
+	return nil
+}
+
+// contextErr returns ctx's error, nil for a nil ctx.
+func contextErr(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // Acceleration chooses between SQUAREM and plain EM for the runs to

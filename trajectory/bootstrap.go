@@ -22,6 +22,12 @@ const (
 	ParametricBootstrap = "parametric"
 )
 
+// MaxReplicates bounds the replicates of a bootstrap: far more than
+// percentile intervals need (a thousand or two), and few enough that the
+// replicates' curves, which Bootstrap keeps until the intervals are taken,
+// fit in memory.
+const MaxReplicates = 10_000
+
 // BootstrapSettings control Bootstrap.
 type BootstrapSettings struct {
 	Replicates int
@@ -47,8 +53,8 @@ type BootstrapSettings struct {
 // within an EM iteration, and Bootstrap returns an error that wraps the
 // context's, leaving f as it was.
 func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
-	if b.Replicates < 1 {
-		return errors.New("bootstrap: at least one replicate is needed")
+	if b.Replicates < 1 || b.Replicates > MaxReplicates {
+		return fmt.Errorf("bootstrap: %d replicates: expected 1 to %d", b.Replicates, MaxReplicates)
 	}
 	if b.Type == "" {
 		b.Type = PersonBootstrap
@@ -59,6 +65,12 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Type == ParametricBootstrap && f.TcovNames() != nil {
 		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use --bootstrap-type person")
 	}
+	truth := f.truth()
+	if b.Type == ParametricBootstrap {
+		if err := truth.checkMeans(c.maxExposure()); err != nil {
+			return fmt.Errorf("bootstrap: %v", err)
+		}
+	}
 	start := time.Now()
 	k := len(f.Groups)
 	nt := len(f.Groups[0].Curve)
@@ -68,7 +80,6 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		means          [][]float64 // K x ages
 	}
 	reps := make([]replicate, b.Replicates)
-	truth := f.truth()
 	// Each person's membership probabilities (all alike without risk
 	// factors), for the parametric bootstrap.
 	memb := f.memberships(c)
@@ -319,6 +330,16 @@ func (c *Careers) subset(idx []int) *Careers {
 		}
 	}
 	return out
+}
+
+// maxExposure returns the largest exposure of an observed cell: 1 when
+// every exposure is 1 (an observed cell not listed has exposure 1).
+func (c *Careers) maxExposure() float64 {
+	m := 1.0
+	for _, e := range c.E {
+		m = max(m, e)
+	}
+	return m
 }
 
 // simulateLike draws new careers from truth on the same persons, ages and

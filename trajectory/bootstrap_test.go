@@ -111,7 +111,7 @@ func TestMatchGroups(t *testing.T) {
 }
 
 // TestBootstrapCancelled: once the context is cancelled no replicate
-// starts, so a bootstrap of 20,000 replicates on 2,000 persons with a
+// starts, so a bootstrap of MaxReplicates (10,000) replicates on 2,000 persons with a
 // cancelled context returns at once, with an error that wraps
 // context.Canceled and the fit unchanged. Before the replicates checked
 // the context, each still drew its persons and set up its fit (the fit
@@ -130,7 +130,7 @@ func TestBootstrapCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	start := time.Now()
-	err = f.Bootstrap(c, &Settings{Search: mixture.Settings{Threads: 1, Context: ctx}}, BootstrapSettings{Replicates: 20000})
+	err = f.Bootstrap(c, &Settings{Search: mixture.Settings{Threads: 1, Context: ctx}}, BootstrapSettings{Replicates: MaxReplicates})
 	took := time.Since(start)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want one wrapping context.Canceled", err)

@@ -3,6 +3,7 @@ package trajectory
 import (
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // CareerBuilder collects observed cells person by person in any order and
@@ -32,8 +33,15 @@ type cellChunk struct {
 
 const chunkCells = 1 << 14
 
-// maxAgeSpan is the largest number of distinct ages a data set may span.
-const maxAgeSpan = 256
+// MaxAges is the largest number of ages a data set may span, first to
+// last: Careers index ages by a byte (Lo, Hi, Age). A model's age window
+// has at most as many ages.
+const MaxAges = 256
+
+// MaxAbsAge bounds the ages careers and models hold: whole years within
+// ±10⁶, room for ages and calendar years alike; a larger number is a
+// typo or an id in the age column.
+const MaxAbsAge = 1_000_000
 
 // NewCareerBuilder returns an empty builder.
 func NewCareerBuilder() *CareerBuilder {
@@ -70,17 +78,24 @@ func (b *CareerBuilder) addPerson(id string) int {
 
 // Add records an observed cell of person (an index from Person): count y
 // and exposure e > 0, finite, which are the caller's checks. It returns
-// an error for a second cell at the same age or an age too far from the
-// others; readers add the file, line and column.
+// an error for a second cell at the same age, an age beyond ±MaxAbsAge,
+// or one that would make the ages span more than MaxAges; readers add the
+// file, line and column.
 func (b *CareerBuilder) Add(person, age int, y uint32, e float64) error {
+	if age < -MaxAbsAge || age > MaxAbsAge {
+		return fmt.Errorf("age %d is out of range: expected whole years within ±%d", age, MaxAbsAge)
+	}
 	if !b.based {
-		// Ages may lie up to 127 years either side of the first age seen.
-		b.base = age - 127
+		// The first age seen lies in the middle of the first grid.
+		b.base = age - MaxAges/2 + 1
 		b.based = true
 	}
 	rel := age - b.base
-	if rel < 0 || rel >= maxAgeSpan {
-		return fmt.Errorf("age %d is too far from age %d seen first: the ages of a data set must span fewer than 128 years", age, b.base+127)
+	if rel < 0 || rel >= MaxAges {
+		if err := b.rebase(age); err != nil {
+			return err
+		}
+		rel = age - b.base
 	}
 	w, bit := rel/64, uint(rel%64)
 	if b.seen[person][w]&(1<<bit) != 0 {
@@ -102,6 +117,86 @@ func (b *CareerBuilder) Add(person, age int, y uint32, e float64) error {
 	return nil
 }
 
+// rebase moves the grid of the ages seen so far so that it holds age too,
+// or returns an error when the ages would then span more than MaxAges. It
+// centres the ages seen on the new grid, so that a data set moves it only
+// a few times (each move at least halves the room left), whatever the
+// order of its rows; a move costs a pass over the persons and cells.
+func (b *CareerBuilder) rebase(age int) error {
+	var all [4]uint64
+	for _, s := range b.seen {
+		for w := range all {
+			all[w] |= s[w]
+		}
+	}
+	lo, hi := age, age
+	if first, last, ok := bitRange(all); ok {
+		lo, hi = min(lo, b.base+first), max(hi, b.base+last)
+	}
+	if hi-lo >= MaxAges {
+		other := lo
+		if age == lo {
+			other = hi
+		}
+		return fmt.Errorf("age %d is too far from age %d: the ages of a data set must span at most %d years", age, other, MaxAges)
+	}
+	base := lo - (MaxAges-1-(hi-lo))/2
+	d := b.base - base // ages move d places up the grid
+	for i := range b.seen {
+		b.seen[i] = shiftBits(b.seen[i], d)
+	}
+	for c, ch := range b.cells {
+		m := min(chunkCells, b.ncells-c*chunkCells)
+		for j := 0; j < m; j++ {
+			ch.age[j] = uint8(int(ch.age[j]) + d)
+		}
+	}
+	b.base = base
+	return nil
+}
+
+// bitRange returns the first and last set bit of s, and false when none
+// is set.
+func bitRange(s [4]uint64) (first, last int, ok bool) {
+	first, last = -1, -1
+	for w := 0; w < 4; w++ {
+		if s[w] == 0 {
+			continue
+		}
+		if first < 0 {
+			first = 64*w + bits.TrailingZeros64(s[w])
+		}
+		last = 64*w + 63 - bits.LeadingZeros64(s[w])
+	}
+	return first, last, first >= 0
+}
+
+// shiftBits returns the 256 bits of s moved d places towards higher
+// indices (d < 0: lower); bits moved past either end are lost.
+func shiftBits(s [4]uint64, d int) [4]uint64 {
+	var out [4]uint64
+	for w := range out {
+		out[w] = bitsFrom(s, 64*w-d)
+	}
+	return out
+}
+
+// bitsFrom returns the 64 bits of s from bit p on, zeros outside s.
+func bitsFrom(s [4]uint64, p int) uint64 {
+	word := func(w int) uint64 {
+		if w < 0 || w >= 4 {
+			return 0
+		}
+		return s[w]
+	}
+	w, r := p>>6, uint(p&63) // floor division, also for p < 0
+	x := word(w) >> r
+	if r > 0 {
+		x |= word(w+1) << (64 - r)
+	}
+	return x
+}
+
 // mustAdd is Add for cells known to be valid.
 func (b *CareerBuilder) mustAdd(person, age int, y uint32, e float64) {
 	if err := b.Add(person, age, y, e); err != nil {
@@ -114,7 +209,7 @@ func (b *CareerBuilder) mustAdd(person, age int, y uint32, e float64) {
 // exposure differs from 1. Persons without an observed age are left out.
 func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	// The age grid spans the observed ages.
-	lo, hi := maxAgeSpan, -1
+	lo, hi := MaxAges, -1
 	first := make([]int, len(b.ids))
 	last := make([]int, len(b.ids))
 	for i, s := range b.seen {

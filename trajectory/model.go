@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -48,35 +49,45 @@ func NewModel(dist Distribution, k int, orders, inflation []int) (Model, error) 
 	if dist != Poisson && dist != ZIP {
 		return m, fmt.Errorf("unknown distribution %q: expected poisson or zip", dist)
 	}
-	var err error
-	if m.Orders, err = expand(orders, k, 3, "order"); err != nil {
-		return m, err
-	}
+	// The lists and their entries are checked before they are expanded to
+	// k groups, so that a wrong model costs nothing whatever k is.
 	def := -1
 	if dist == ZIP {
 		def = 0
 	}
-	if m.Inflation, err = expand(inflation, k, def, "inflation order"); err != nil {
+	given := Model{Distribution: dist, Orders: orders, Inflation: inflation}
+	for _, l := range []struct {
+		v    *[]int
+		def  int
+		what string
+	}{{&given.Orders, 3, "order"}, {&given.Inflation, def, "inflation order"}} {
+		switch len(*l.v) {
+		case 0:
+			*l.v = []int{l.def}
+		case 1, k:
+		default:
+			return m, fmt.Errorf("%d %ss given for %d groups: give one for all groups or one per group", len(*l.v), l.what, k)
+		}
+	}
+	if len(given.Orders) != len(given.Inflation) {
+		// One list per group, the other one for all: check the one
+		// against every group of the other.
+		n := max(len(given.Orders), len(given.Inflation))
+		given.Orders, given.Inflation = expand(given.Orders, n), expand(given.Inflation, n)
+	}
+	if err := given.Validate(); err != nil {
 		return m, err
 	}
-	return m, m.Validate()
+	m.Orders, m.Inflation = expand(given.Orders, k), expand(given.Inflation, k)
+	return m, nil
 }
 
-func expand(v []int, k, def int, what string) ([]int, error) {
-	switch len(v) {
-	case 0:
-		v = []int{def}
-		fallthrough
-	case 1:
-		out := make([]int, k)
-		for j := range out {
-			out[j] = v[0]
-		}
-		return out, nil
-	case k:
-		return append([]int(nil), v...), nil
+// expand returns v, of one entry or k, as k entries.
+func expand(v []int, k int) []int {
+	if len(v) == 1 {
+		return slices.Repeat(v, k)
 	}
-	return nil, fmt.Errorf("%d %ss given for %d groups: give one for all groups or one per group", len(v), what, k)
+	return slices.Clone(v)
 }
 
 // Groups returns K.

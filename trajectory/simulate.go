@@ -101,18 +101,48 @@ type Design struct {
 // context: milliseconds of work.
 const CheckPersons = 1 << 12
 
+// MaxMeanCount is the largest expected count e·λ of a cell that Simulate
+// and the parametric bootstrap draw from: 2³¹. Careers hold counts up to
+// 2³² − 1 (a uint32); a Poisson count of mean m ≤ 2³¹ exceeds m + 10√m
+// (below 2³¹ + 5·10⁵) with a probability below 10⁻²³, so a draw never
+// overflows, where a mean near 2³² would wrap around.
+const MaxMeanCount = 1 << 31
+
+// MaxPersons is the largest number of persons careers hold: the builder
+// indexes persons by an int32.
+const MaxPersons = math.MaxInt32
+
 // Simulate draws careers from the truth: each person's group from the
 // shares, then, at each observed age with exposure e, a structural zero
 // with probability ρ and otherwise a Poisson(e λ) count. It returns the
 // careers (ids "1", "2", ...) and each person's true group (its 1-based
 // number).
-// The same seed gives the same careers, whatever the context.
+// The same seed gives the same careers, whatever the context. The truth's
+// grid has at most MaxAges ages within ±MaxAbsAge, its rates at most
+// MaxMeanCount (the exposures are at most 1), and the persons are at most
+// MaxPersons; an error names the group and age of a rate out of range.
 func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	if err := t.check(); err != nil {
 		return nil, nil, err
 	}
+	if err := t.checkMeans(1); err != nil {
+		return nil, nil, fmt.Errorf("simulate: %v", err)
+	}
 	if d.Persons < 1 {
 		return nil, nil, errNoPersons
+	}
+	if d.Persons > MaxPersons {
+		return nil, nil, fmt.Errorf("simulate: %d persons: careers hold at most %d", d.Persons, MaxPersons)
+	}
+	if d.Groups != nil {
+		if len(d.Groups) != d.Persons {
+			return nil, nil, fmt.Errorf("simulate: %d fixed groups for %d persons", len(d.Groups), d.Persons)
+		}
+		for i, g := range d.Groups {
+			if g < 1 || g > len(t.Shares) {
+				return nil, nil, fmt.Errorf("simulate: person %d is fixed to group %d of %d", i+1, g, len(t.Shares))
+			}
+		}
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x7472616a))
 	n := t.NumAges()
@@ -185,6 +215,38 @@ func (t *Truth) check() error {
 	}
 	if math.Abs(sum-1) > 1e-6 {
 		return fmt.Errorf("simulate: shares sum to %v, not 1", sum)
+	}
+	if n := t.NumAges(); n > MaxAges || t.MinAge < -MaxAbsAge || t.MinAge > MaxAbsAge-n+1 {
+		return fmt.Errorf("simulate: ages %d-%d: careers hold at most %d ages within ±%d", t.MinAge, t.MinAge+n-1, MaxAges, MaxAbsAge)
+	}
+	if t.ZeroProb != nil {
+		if len(t.ZeroProb) != len(t.Shares) {
+			return errors.New("simulate: a row of zero probabilities (or nil) is needed for every group")
+		}
+		for k, row := range t.ZeroProb {
+			if row != nil && len(row) != t.NumAges() {
+				return fmt.Errorf("simulate: group %d has zero probabilities at %d ages, rates at %d", k+1, len(row), t.NumAges())
+			}
+			for a, p := range row {
+				if !(p >= 0 && p <= 1) {
+					return fmt.Errorf("simulate: group %d, age %d: zero probability %v is not a probability", k+1, t.MinAge+a, p)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkMeans checks that no cell of exposure up to maxExposure has an
+// expected count above MaxMeanCount.
+func (t *Truth) checkMeans(maxExposure float64) error {
+	for k, rates := range t.Rate {
+		for a, r := range rates {
+			if maxExposure*r > MaxMeanCount {
+				return fmt.Errorf("group %d, age %d: expected count %g (rate %g at exposure %g) is above 2^31: its counts could exceed %d, the largest count careers hold",
+					k+1, t.MinAge+a, maxExposure*r, r, maxExposure, uint32(math.MaxUint32))
+			}
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -53,7 +54,7 @@ func (f *benchFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.groups, "groups", 5, "number of groups K, 1-6 (simulated and fitted)")
 	fs.IntVar(&f.order, "order", 3, "polynomial order of the fitted curves, 0-5")
 	fs.StringVar(&f.dist, "dist", "zip", "count distribution, simulated and fitted: poisson or zip")
-	fs.StringVar(&f.ages, "ages", "12-50", "ages LO-HI of the simulated careers")
+	fs.StringVar(&f.ages, "ages", "12-50", fmt.Sprintf("ages LO-HI of the simulated careers, at most %d", trajectory.MaxAges))
 	fs.Float64Var(&f.censor, "censor", 0.4, "share of careers whose follow-up ends early")
 	fs.Float64Var(&f.late, "late", 0.3, "share of careers first observed after the first age")
 	fs.Float64Var(&f.exposed, "exposed", 0.05, "share of observed years with exposure below 1")
@@ -61,39 +62,60 @@ func (f *benchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.csv, "csv", "", "write the careers to this wide career file and read it back before fitting")
 	fs.BoolVar(&f.fit, "fit", true, "fit the model (--fit=false only simulates and writes)")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of reading and fitting to this file (go tool pprof)")
-	fs.IntVar(&f.starts, "starts", mixture.DefaultStarts, "number of EM starts")
+	fs.IntVar(&f.starts, "starts", mixture.DefaultStarts, fmt.Sprintf("number of EM starts, at most %d", mixture.MaxStarts))
 	fs.IntVar(&f.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
-	fs.IntVar(&f.threads, "threads", 0, "number of threads (default: all cores)")
+	fs.IntVar(&f.threads, "threads", 0, fmt.Sprintf("number of threads, 1 to %d (default: all cores)", mixture.MaxThreads))
 	fs.IntVar(&f.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "seed of the simulation and of the random starts")
 }
 
-func (f *benchFlags) check() (trajectory.Model, trajectory.Design, [2]int, error) {
-	var ages [2]int
-	if f.persons < 1 {
-		return trajectory.Model{}, trajectory.Design{}, ages, usagef("--persons must be at least 1")
+// check validates the flags before any work is done, and returns the
+// model to fit, the design and the truth to simulate from.
+func (f *benchFlags) check(fs *flag.FlagSet) (trajectory.Model, trajectory.Design, trajectory.Truth, error) {
+	var (
+		m     trajectory.Model
+		d     trajectory.Design
+		truth trajectory.Truth
+	)
+	if err := checkCount("persons", f.persons, 1, trajectory.MaxPersons); err != nil {
+		return m, d, truth, err
 	}
 	ages, err := parseAges(f.ages)
 	if err != nil {
-		return trajectory.Model{}, trajectory.Design{}, ages, err
+		return m, d, truth, err
+	}
+	if ages[0] < -trajectory.MaxAbsAge || ages[1] > trajectory.MaxAbsAge || ages[1]-ages[0] >= trajectory.MaxAges {
+		return m, d, truth, usagef("--ages %s: expected at most %d ages within ±%d", f.ages, trajectory.MaxAges, trajectory.MaxAbsAge)
 	}
 	for _, s := range []struct {
 		name string
 		v    float64
 	}{{"censor", f.censor}, {"late", f.late}, {"exposed", f.exposed}, {"holes", f.holes}} {
 		if !(s.v >= 0 && s.v <= 1) {
-			return trajectory.Model{}, trajectory.Design{}, ages, usagef("--%s %v: expected a share between 0 and 1", s.name, s.v)
+			return m, d, truth, usagef("--%s %v: expected a share between 0 and 1", s.name, s.v)
 		}
 	}
-	if f.starts < 1 || f.keep < 1 || f.maxIter < 1 {
-		return trajectory.Model{}, trajectory.Design{}, ages, usagef("--starts, --keep and --max-iter must be at least 1")
-	}
-	m, err := trajectory.NewModel(trajectory.Distribution(f.dist), f.groups, []int{f.order}, nil)
+	err = firstErr(
+		checkCount("starts", f.starts, 1, mixture.MaxStarts),
+		checkCount("keep", f.keep, 1, mixture.MaxStarts),
+		checkCount("max-iter", f.maxIter, 1, math.MaxInt),
+		checkThreads(fs, f.threads),
+		checkOutFile("csv", f.csv),
+		checkOutFile("cpuprofile", f.cpuprofile),
+	)
 	if err != nil {
-		return m, trajectory.Design{}, ages, usagef("%v", err)
+		return m, d, truth, err
 	}
-	d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.late, ExposedShare: f.exposed, HoleShare: f.holes}
-	return m, d, ages, nil
+	// The truth first: it bounds --groups (the window is checked above),
+	// which the model is made for.
+	if truth, err = trajectory.BenchTruth(trajectory.Distribution(f.dist), f.groups, ages[0], ages[1]); err != nil {
+		return m, d, truth, usagef("--groups %d: %v", f.groups, err)
+	}
+	if m, err = trajectory.NewModel(trajectory.Distribution(f.dist), f.groups, []int{f.order}, nil); err != nil {
+		return m, d, truth, usagef("%v", err)
+	}
+	d = trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.late, ExposedShare: f.exposed, HoleShare: f.holes}
+	return m, d, truth, nil
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -103,13 +125,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, benchUsage, args, stdout); err != nil {
 		return err
 	}
-	m, design, ages, err := f.check()
+	m, design, truth, err := f.check(fs)
 	if err != nil {
 		return err
-	}
-	truth, err := trajectory.BenchTruth(m.Distribution, m.Groups(), ages[0], ages[1])
-	if err != nil {
-		return usagef("%v", err)
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

@@ -81,18 +81,20 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.personFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
-	fs.IntVar(&f.bootstrap, "bootstrap", 0, "number of bootstrap replicates for percentile intervals of shares and curves (0: none)")
+	fs.IntVar(&f.bootstrap, "bootstrap", 0, fmt.Sprintf("number of bootstrap replicates for percentile intervals of shares and curves, at most %d (0: none)", trajectory.MaxReplicates))
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
 	fs.BoolVar(&f.plot, "plot", false, "also write the trajectories figure, DIR/trajectories.png and .svg (needs --out)")
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
-// model returns the model the flags describe.
-func (f *fitFlags) model() (trajectory.Model, error) {
-	if f.groups < 1 {
-		return trajectory.Model{}, usagef("--groups: expected a number of groups ≥ 1, got %d", f.groups)
-	}
+// model returns the model the flags describe for k groups; with
+// checkOnly, for one group when one order and one inflation order stand
+// for every group, which says whether they are valid at no cost whatever
+// --groups says (lists of one order per group are as long as --groups).
+// The model itself is made once the data say that --groups is no more
+// than their persons.
+func (f *fitFlags) model(k int, checkOnly bool) (trajectory.Model, error) {
 	orders, err := parseInts(f.order, "order")
 	if err != nil {
 		return trajectory.Model{}, err
@@ -101,37 +103,49 @@ func (f *fitFlags) model() (trajectory.Model, error) {
 	if err != nil {
 		return trajectory.Model{}, err
 	}
-	m, err := trajectory.NewModel(trajectory.Distribution(f.dist), f.groups, orders, infl)
+	if checkOnly && len(orders) <= 1 && len(infl) <= 1 {
+		k = 1
+	}
+	m, err := trajectory.NewModel(trajectory.Distribution(f.dist), k, orders, infl)
 	if err != nil {
 		return m, usagef("%v", err)
 	}
 	return m, nil
 }
 
-func (f *fitFlags) check() (trajectory.Model, error) {
+// check validates the flags before any work is done.
+func (f *fitFlags) check(fs *flag.FlagSet) error {
 	if err := f.dataFlags.check(); err != nil {
-		return trajectory.Model{}, err
+		return err
 	}
-	m, err := f.model()
-	if err != nil {
-		return m, err
+	if f.groups < 1 {
+		return usagef("--groups: expected a number of groups ≥ 1, got %d", f.groups)
 	}
-	if err := f.emFlags.check(); err != nil {
-		return m, err
+	if _, err := f.model(f.groups, true); err != nil {
+		return err
 	}
-	if err := f.personFlags.check(m.Groups()); err != nil {
-		return m, err
-	}
-	if f.bootstrap < 0 {
-		return m, usagef("--bootstrap %d: expected a number of replicates ≥ 0", f.bootstrap)
-	}
+	return firstErr(
+		f.emFlags.check(fs),
+		f.personFlags.check(f.groups),
+		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
+		f.checkBootstrapType(),
+		f.checkPlot(),
+		checkOut(f.out),
+	)
+}
+
+func (f *fitFlags) checkBootstrapType() error {
 	if f.bootstrapType != trajectory.PersonBootstrap && f.bootstrapType != trajectory.ParametricBootstrap {
-		return m, usagef("--bootstrap-type %q: expected person or parametric", f.bootstrapType)
+		return usagef("--bootstrap-type %q: expected person or parametric", f.bootstrapType)
 	}
+	return nil
+}
+
+func (f *fitFlags) checkPlot() error {
 	if f.plot && f.out == "" {
-		return m, usagef("--plot needs --out DIR: the figures are written there")
+		return usagef("--plot needs --out DIR: the figures are written there")
 	}
-	return m, checkOut(f.out)
+	return nil
 }
 
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -141,15 +155,14 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, fitUsage, args, stdout); err != nil {
 		return err
 	}
+	if err := f.check(fs); err != nil {
+		return err
+	}
 	stop, err := startProfile(f.cpuprofile)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	m, err := f.check()
-	if err != nil {
-		return err
-	}
 	out, err := beginOut(ctx, f.out, "fit", args)
 	if err != nil {
 		return err
@@ -161,8 +174,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	tRead := time.Since(t0)
-	if m.Groups() > l.Careers.Len() {
-		return usagef("--groups %d is more than the %d persons in the data", m.Groups(), l.Careers.Len())
+	if f.groups > l.Careers.Len() {
+		return usagef("--groups %d is more than the %d persons in the data", f.groups, l.Careers.Len())
+	}
+	m, err := f.model(f.groups, false)
+	if err != nil {
+		return err
 	}
 	warn(stderr, l.Warnings...)
 	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -226,6 +227,51 @@ func registerSafeCSV(fs *flag.FlagSet, safe *bool) {
 	fs.BoolVar(safe, "safe-csv", false, "in assignments.csv, prefix with ' the ids that a spreadsheet would run as formulas (starting with =, +, -, @, a tab or a carriage return) and the ids starting with ', and name the column safe_csv_id; trajkit reads them back as they were")
 }
 
+// checkOutFile checks that the file flag name names can be written, before
+// any work is done: not a directory, and in a directory that exists (the
+// commands that write one file do not create directories).
+func checkOutFile(name, path string) error {
+	if path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usagef("--%s %s is a directory: expected a file name", name, path)
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return usagef("--%s %s: no directory %s to write it in", name, path, dir)
+	}
+	return nil
+}
+
+// checkCount checks that an int flag is in lo..hi.
+func checkCount(name string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return usagef("--%s %d: expected %d to %d", name, v, lo, hi)
+	}
+	return nil
+}
+
+// checkThreads checks --threads: when given, 1 to mixture.MaxThreads (its
+// default 0, left out, means all cores).
+func checkThreads(fs *flag.FlagSet, threads int) error {
+	if !setFlags(fs)["threads"] {
+		return nil
+	}
+	if threads < 1 || threads > mixture.MaxThreads {
+		return usagef("--threads %d: expected 1 to %d (leave it out to use all cores)", threads, mixture.MaxThreads)
+	}
+	return nil
+}
+
+// checkPositive checks that a float flag is a finite number > 0.
+func checkPositive(name string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return usagef("--%s %v: expected a finite number > 0", name, v)
+	}
+	return nil
+}
+
 // emFlags control the EM search; every command that fits shares them.
 // Their defaults are the engine's.
 type emFlags struct {
@@ -237,11 +283,11 @@ type emFlags struct {
 }
 
 func (e *emFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&e.starts, "starts", mixture.DefaultStarts, "number of EM starts")
+	fs.IntVar(&e.starts, "starts", mixture.DefaultStarts, fmt.Sprintf("number of EM starts, at most %d", mixture.MaxStarts))
 	fs.IntVar(&e.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
 	fs.BoolVar(&e.convergeAll, "converge-all", false, "run every start to convergence")
 	fs.Uint64Var(&e.seed, "seed", mixture.DefaultSeed, "seed of the random starts (the same seed gives the same result)")
-	fs.IntVar(&e.threads, "threads", 0, "number of threads (default: all cores); never changes the result")
+	fs.IntVar(&e.threads, "threads", 0, fmt.Sprintf("number of threads, 1 to %d (default: all cores); never changes the result", mixture.MaxThreads))
 	fs.IntVar(&e.maxIter, "max-iter", mixture.DefaultMaxIterations, "maximum EM iterations per start")
 	fs.Float64Var(&e.tolerance, "tol", mixture.DefaultTolerance, "convergence: relative change of the log-likelihood")
 	fs.Float64Var(&e.scoreTolerance, "score-tol", mixture.DefaultScoreTolerance, "convergence: largest score (gradient) component per person")
@@ -249,12 +295,26 @@ func (e *emFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&e.accelerate, "accelerate", mixture.AccelerateDefault.On(), "SQUAREM in the runs to convergence: a longer EM step every two iterations, kept only when it raises the log-likelihood (far fewer iterations when groups overlap); --accelerate=false runs plain EM")
 }
 
-func (e *emFlags) check() error {
-	if e.starts < 1 || e.keep < 1 || e.maxIter < 1 {
-		return usagef("--starts, --keep and --max-iter must be at least 1")
-	}
-	if !(e.tolerance > 0) || !(e.scoreTolerance > 0) {
-		return usagef("--tol and --score-tol must be positive")
+// check validates the flags before any work is done; fs says which were
+// given.
+func (e *emFlags) check(fs *flag.FlagSet) error {
+	return firstErr(
+		checkCount("starts", e.starts, 1, mixture.MaxStarts),
+		checkCount("keep", e.keep, 1, mixture.MaxStarts),
+		checkCount("max-iter", e.maxIter, 1, math.MaxInt),
+		checkThreads(fs, e.threads),
+		checkPositive("tol", e.tolerance),
+		checkPositive("score-tol", e.scoreTolerance),
+		checkOutFile("cpuprofile", e.cpuprofile),
+	)
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -426,7 +426,7 @@ func TestExitCodes(t *testing.T) {
 		{"simulate: unknown preset", []string{"simulate", "--preset", "nope", "--out", outDir}, 2, "nope"},
 		{"simulate: model file missing", []string{"simulate", "--model", filepath.Join(t.TempDir(), "none"), "--out", outDir}, 1, "no such file"},
 		{"plot: no model", []string{"plot", "--out", "x.png"}, 2, "--model"},
-		{"plot: model missing", []string{"plot", "--model", filepath.Join(t.TempDir(), "none"), "--out", filepath.Join(outDir, "x.png")}, 1, "no such directory"},
+		{"plot: model missing", []string{"plot", "--model", filepath.Join(t.TempDir(), "none"), "--out", filepath.Join(t.TempDir(), "x.png")}, 1, "no such directory"},
 		{"plot: unknown format", []string{"plot", "--model", "m", "--out", "x.gif"}, 2, "gif"},
 		{"report: no out", []string{"report", "--model", "m"}, 2, "--out is required"},
 		{"profile: model missing", []string{"profile", "--model", filepath.Join(t.TempDir(), "none"), "--persons", "p.csv"}, 1, "no such directory"},

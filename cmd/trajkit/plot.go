@@ -271,6 +271,9 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := figureFormat(f.out); err != nil {
 		return err
 	}
+	if err := checkOutFile("out", f.out); err != nil {
+		return err
+	}
 	if err := f.figureFlags.check(); err != nil {
 		return err
 	}

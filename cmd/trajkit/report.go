@@ -62,6 +62,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.out == "" {
 		return usagef("--out is required: the HTML file to write")
 	}
+	if err := checkOutFile("out", f.out); err != nil {
+		return err
+	}
 	if f.sample < 1 {
 		return usagef("--sample %d: expected at least 1 person per group", f.sample)
 	}

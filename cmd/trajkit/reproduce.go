@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
+	"github.com/trajkit/trajkit/data"
 	"github.com/trajkit/trajkit/mixture"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -84,14 +85,14 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.inflation, "inflation", d.Inflation, "inflation order of every group (ZIP)")
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
-	fs.IntVar(&f.seeds, "seeds", 0, "robustness study: regenerate the synthetic cohort with seeds 1..N and run the pipeline on each")
+	fs.IntVar(&f.seeds, "seeds", 0, fmt.Sprintf("robustness study: regenerate the synthetic cohort with seeds 1..N, N at most %d, and run the pipeline on each", nl630.MaxSeeds))
 	fs.StringVar(&f.out, "out", "out", "output directory")
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
-func (f *reproduceFlags) selectSettings(ctx context.Context) (trajectory.SelectSettings, error) {
+func (f *reproduceFlags) selectSettings(ctx context.Context, fs *flag.FlagSet) (trajectory.SelectSettings, error) {
 	s := nl630.Settings()
-	if err := f.emFlags.check(); err != nil {
+	if err := f.emFlags.check(fs); err != nil {
 		return s, err
 	}
 	var err error
@@ -127,24 +128,27 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, reproduceUsage, args, stdout); err != nil {
 		return err
 	}
-	stop, err := startProfile(f.cpuprofile)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	if err := f.dataFlags.check(); err != nil {
 		return err
 	}
-	s, err := f.selectSettings(ctx)
+	if _, _, err := data.Lookup(f.persons); err != nil {
+		return usagef("--persons: %v", err)
+	}
+	s, err := f.selectSettings(ctx, fs)
 	if err != nil {
 		return err
 	}
 	if err := checkOut(f.out); err != nil {
 		return err
 	}
-	if f.seeds < 0 {
-		return usagef("--seeds %d: expected a number of seeds ≥ 1", f.seeds)
+	if err := checkCount("seeds", f.seeds, 0, nl630.MaxSeeds); err != nil {
+		return err
 	}
+	stop, err := startProfile(f.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	out, err := beginOut(ctx, f.out, "reproduce", args)
 	if err != nil {
 		return err
@@ -155,6 +159,9 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
+		return err
+	}
+	if err := checkPersons(s, f.groups, l.Careers.Len()); err != nil {
 		return err
 	}
 	s.Fit.Data = l.Settings

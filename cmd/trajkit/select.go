@@ -76,7 +76,7 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 	if err := f.dataFlags.check(); err != nil {
 		return s, err
 	}
-	if err := f.emFlags.check(); err != nil {
+	if err := f.emFlags.check(fs); err != nil {
 		return s, err
 	}
 	lo, hi, err := parseRange(f.groups, "groups")
@@ -136,15 +136,15 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, selectUsage, args, stdout); err != nil {
 		return err
 	}
+	s, err := f.settings(ctx, fs)
+	if err != nil {
+		return err
+	}
 	stop, err := startProfile(f.cpuprofile)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	s, err := f.settings(ctx, fs)
-	if err != nil {
-		return err
-	}
 	out, err := beginOut(ctx, f.out, "select", args)
 	if err != nil {
 		return err
@@ -154,8 +154,8 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if s.MaxGroups > l.Careers.Len() {
-		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.Careers.Len())
+	if err := checkPersons(s, f.groups, l.Careers.Len()); err != nil {
+		return err
 	}
 	s.Fit.Data = l.Settings
 	warn(stderr, l.Warnings...)
@@ -171,6 +171,18 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	return commitOut(out, stdout)
+}
+
+// checkPersons checks the flags of a model search that the data bound:
+// --groups (given as groups) and --cv are at most the n persons.
+func checkPersons(s trajectory.SelectSettings, groups string, n int) error {
+	if s.MaxGroups > n {
+		return usagef("--groups %s: more groups than the %d persons in the data", groups, n)
+	}
+	if s.CV > n {
+		return usagef("--cv %d: more folds than the %d persons in the data", s.CV, n)
+	}
+	return nil
 }
 
 // runSelection runs the model selection with a progress line on stderr

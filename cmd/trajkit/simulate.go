@@ -108,8 +108,7 @@ func presetNames() string {
 
 // check validates the flags before any work is done.
 func (f *simulateFlags) check(fs *flag.FlagSet) error {
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	set := setFlags(fs)
 	switch {
 	case f.model == "" && f.preset == "":
 		return usagef("give --model FILE or --preset NAME (%s)", presetNames())
@@ -117,8 +116,8 @@ func (f *simulateFlags) check(fs *flag.FlagSet) error {
 		return usagef("give --model or --preset, not both")
 	case f.out == "":
 		return usagef("--out is required: the directory for long.csv, wide.csv and truth.csv")
-	case set["persons"] && f.persons < 1:
-		return usagef("--persons: expected a number of persons ≥ 1, got %d", f.persons)
+	case set["persons"] && (f.persons < 1 || f.persons > trajectory.MaxPersons):
+		return usagef("--persons: expected a number of persons from 1 to %d, got %d", trajectory.MaxPersons, f.persons)
 	}
 	if f.preset != "" {
 		p, err := trajectory.LookupPreset(presets, f.preset)
@@ -186,7 +185,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		path := f.model
+		path := results.ModelPath(f.model)
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}

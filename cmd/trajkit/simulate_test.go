@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 	"github.com/trajkit/trajkit/data"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 func readFiles(t *testing.T, dir string, names ...string) map[string][]byte {
@@ -114,6 +116,55 @@ func TestSimulateFromModel(t *testing.T) {
 		if g := line[strings.IndexByte(line, ',')+1:]; g != "1" && g != "2" {
 			t.Fatalf("truth.csv: group %q of a 2-group model", g)
 		}
+	}
+}
+
+// editedModel copies the fit in dir (model.json, assignments.csv) into a
+// new directory with model.json changed by edit, which works on the file's
+// JSON as maps and lists, and returns the new directory.
+func editedModel(t *testing.T, dir string, edit func(m map[string]any)) string {
+	t.Helper()
+	var m map[string]any
+	readJSON(t, filepath.Join(dir, results.ModelFile), &m)
+	edit(m)
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, results.ModelFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := readFiles(t, dir, results.AssignmentsFile)[results.AssignmentsFile]
+	if err := os.WriteFile(filepath.Join(out, results.AssignmentsFile), a, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// curvePoint returns the curve point at index a of group k (0-based) of a
+// model.json read into maps.
+func curvePoint(m map[string]any, k, a int) map[string]any {
+	return m["groups"].([]any)[k].(map[string]any)["curve"].([]any)[a].(map[string]any)
+}
+
+// TestSimulateRefusesOverflow: a rate whose counts could pass 2^32 - 1 is
+// an error naming the model, group and age, where the counts once wrapped
+// around at 2^32 and the command exited 0; nothing is written.
+func TestSimulateRefusesOverflow(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "m")
+	if code, _, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "2", "--order", "1", "--starts", "2", "--keep", "1", "--out", dir); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	bad := editedModel(t, dir, func(m map[string]any) { curvePoint(m, 1, 3)["rate"] = 3e9 })
+	out := filepath.Join(t.TempDir(), "never")
+	code, _, stderr := trajkit(t, "simulate", "--model", bad, "--out", out)
+	want := filepath.Join(bad, results.ModelFile) + ": simulate: group 2, age 15: expected count 3e+09 (rate 3e+09 at exposure 1) is above 2^31"
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused simulate created --out: %v", err)
 	}
 }
 

@@ -520,8 +520,10 @@ func parseAge(s string) (int, error) {
 	switch {
 	case err != nil && !errors.Is(err, strconv.ErrRange):
 		return 0, fmt.Errorf("age %q is not a number: expected a whole number of years", s)
-	case math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e6:
+	case math.IsNaN(f) || math.IsInf(f, 0):
 		return 0, fmt.Errorf("age %q is not finite: expected a whole number of years", s)
+	case math.Abs(f) > trajectory.MaxAbsAge:
+		return 0, fmt.Errorf("age %q is out of range: expected whole years within ±%d", s, trajectory.MaxAbsAge)
 	case f != math.Trunc(f):
 		return 0, fmt.Errorf("age %q is not a whole number of years: round or bin ages to whole years first", s)
 	}

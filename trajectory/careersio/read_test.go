@@ -48,7 +48,11 @@ func TestReadErrors(t *testing.T) {
 		{"binary garbage", ReadOptions{}, "\x00\x01\x02\xff\xfe,\x03\n\x04,\x05\n", "f.csv:1:1: ", "not text"},
 		{"bare quote", ReadOptions{}, "id,age,y\n1,1\"2,0\n", "f.csv:2:", "quote"},
 		{"empty id", ReadOptions{}, "id,age,y\n,12,0\n", `f.csv:2:1: column "id"`, "empty person id"},
-		{"age span too wide", ReadOptions{}, "id,age,y\n1,12,0\n1,300,0\n", `f.csv:3:2: column "age"`, "fewer than 128 years"},
+		{"age span too wide", ReadOptions{}, "id,age,y\n1,12,0\n1,300,0\n", `f.csv:3:2: column "age"`, "age 300 is too far from age 12: the ages of a data set must span at most 256 years"},
+		{"age span too wide, youngest last", ReadOptions{}, "id,age,y\n1,300,0\n2,100,0\n1,44,0\n", `f.csv:4:2: column "age"`, "age 44 is too far from age 300"},
+		{"age out of range", ReadOptions{}, "id,age,y\n1,2000000000,0\n", `f.csv:2:2: column "age"`, "age 2000000000 is out of range: expected whole years within ±1000000"},
+		{"age out of range, as a float", ReadOptions{}, "id,age,y\n1,-2e9,0\n", `f.csv:2:2: column "age"`, `age "-2e9" is out of range`},
+		{"wide age out of range", ReadOptions{}, "id,y12,y3000000\n1,0,0\n", `f.csv:2:3: column "y3000000"`, "age 3000000 is out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := ReadCareers(strings.NewReader(tc.input), "f.csv", tc.opt)

@@ -75,19 +75,3 @@ func readOptional[T any](d *Dir, name string, read func(io.Reader, string) (T, e
 	defer f.Close()
 	return read(f, d.file(name))
 }
-
-// maxJSONBytes bounds a JSON result file as read: model.json and
-// selection.json hold no per-person data, so a larger file is not one.
-const maxJSONBytes = 64 << 20
-
-// readJSON reads a JSON result file whole, up to maxJSONBytes.
-func readJSON(r io.Reader, name string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxJSONBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) > maxJSONBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a trajkit result file", name, maxJSONBytes>>20)
-	}
-	return b, nil
-}

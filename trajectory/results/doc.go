@@ -16,6 +16,10 @@
 //   - the simulated data sets (WriteSimulated): long.csv, wide.csv,
 //     truth.csv and persons.csv.
 //
+// What is read is validated in one place (validate.go) before anything
+// uses it: model.json against its ranges, with a FieldError naming the
+// file and the field's JSON path, and the JSON files within MaxJSONSize.
+//
 // Files are written atomically (WriteFile): a temporary file in the same
 // directory, renamed into place, so an interrupted run leaves no half
 // file. The formats are versioned (FormatVersion); files of the earlier

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path"
+	"path/filepath"
 
 	"github.com/trajkit/trajkit/mixture"
 
@@ -41,11 +41,12 @@ func EncodeModel(w io.Writer, f *trajectory.Fitted) error {
 	return err
 }
 
-// DecodeModel reads model.json (format version 1 to 3) and checks that it
-// describes a fit: name is the file's name in errors. The fit has no
-// per-person fields (see ReadFit).
+// DecodeModel reads model.json (format version 1 to 3), at most
+// MaxJSONSize bytes, and checks that it describes a fit (checkFit): name is
+// the file's name in errors, and an error in a field is a *FieldError. The
+// fit has no per-person fields (see ReadFit).
 func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
-	b, err := readJSON(r, name)
+	b, err := readJSONFile(r, name)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,12 @@ func DecodeModel(r io.Reader, name string) (*trajectory.Fitted, error) {
 		return nil, fmt.Errorf("%s: not a trajkit model file: %v", name, err)
 	}
 	if err := checkFit(mf.Fitted, v); err != nil {
-		return nil, fmt.Errorf("%s: not a valid trajkit model file: %v", name, err)
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.File = name
+			return nil, fe
+		}
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	mf.Fitted.Settings.Accelerate = recordedAcceleration(mf.Fitted.Settings.Accelerate, v)
 	return mf.Fitted, nil
@@ -75,56 +81,13 @@ func recordedAcceleration(a mixture.Acceleration, v int) mixture.Acceleration {
 	return a
 }
 
-// checkFit checks what the rest of trajkit relies on in a fit read from a
-// file: groups, orders and coefficients that agree, curves over one
-// window, shares that are probabilities.
-func checkFit(f *trajectory.Fitted, version int) error {
-	if len(f.Groups) == 0 {
-		return errors.New("no groups")
+// ModelPath returns the path of model.json given as the file or as the
+// directory that holds it.
+func ModelPath(path string) string {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, ModelFile)
 	}
-	if f.Distribution != trajectory.Poisson && f.Distribution != trajectory.ZIP {
-		return fmt.Errorf("distribution %q: expected poisson or zip", f.Distribution)
-	}
-	lo, hi := f.MinAge(), f.MaxAge()
-	if hi < lo || hi-lo >= 256 {
-		return fmt.Errorf("age window %d-%d: expected fewer than 256 ages, the first no later than the last", lo, hi)
-	}
-	for j, g := range f.Groups {
-		if g.Number != j+1 {
-			return fmt.Errorf("group %d is numbered %d", j+1, g.Number)
-		}
-		if err := (trajectory.Model{Distribution: f.Distribution, Orders: []int{g.Order}, Inflation: []int{g.InflationOrder}}).Validate(); err != nil {
-			return fmt.Errorf("group %d: %v", j+1, err)
-		}
-		if len(g.Beta) != g.Order+1 || len(g.Inflation) != max(g.InflationOrder+1, 0) {
-			return fmt.Errorf("group %d: %d rate and %d inflation coefficients for orders %d and %d", j+1, len(g.Beta), len(g.Inflation), g.Order, g.InflationOrder)
-		}
-		if !(g.Share >= 0 && g.Share <= 1) {
-			return fmt.Errorf("group %d: share %v is not a probability", j+1, g.Share)
-		}
-		if len(g.Curve) != hi-lo+1 {
-			return fmt.Errorf("group %d: a curve of %d ages for the window %d-%d", j+1, len(g.Curve), lo, hi)
-		}
-		for t, p := range g.Curve {
-			if p.Age != lo+t {
-				return fmt.Errorf("group %d: curve age %d where %d was expected", j+1, p.Age, lo+t)
-			}
-			if !(p.Mean >= 0) || math.IsInf(p.Mean, 0) || !(p.ZeroProb >= 0 && p.ZeroProb <= 1) {
-				return fmt.Errorf("group %d, age %d: expected count %v and zero probability %v", j+1, p.Age, p.Mean, p.ZeroProb)
-			}
-		}
-	}
-	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {
-		return fmt.Errorf("a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
-	}
-	if version >= 2 {
-		for _, w := range f.Warnings {
-			if w.Kind == "" {
-				return fmt.Errorf("warning %q has no kind", w.Message)
-			}
-		}
-	}
-	return nil
+	return path
 }
 
 // ReadModel reads model.json, given as the file or as the result

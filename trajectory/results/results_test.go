@@ -135,9 +135,9 @@ func TestReadModelVersion1(t *testing.T) {
 	for _, tc := range []struct{ name, from, to, msg string }{
 		{"a newer version", `"software"`, `"format_version": 5, "software"`, "format version 5"},
 		{"no groups", `"groups": [`, `"groups": [], "x": [`, "no groups"},
-		{"a short curve", `"age": 40,`, `"age": 41,`, "curve age 41"},
+		{"a short curve", `"age": 40,`, `"age": 41,`, "m.json: groups[0].curve[28].age: 41 where 40 was expected"},
 		{"a share above 1", `"share": 0.3`, `"share": 1.3`, "not a probability"},
-		{"too few coefficients", `"beta": [`, `"beta": [], "x": [`, "rate and"},
+		{"too few coefficients", `"beta": [`, `"beta": [], "x": [`, "m.json: groups[0].beta: 0 coefficients for order 3: expected 4"},
 		{"a warning without a kind", `"warnings": []`, `"format_version": 2, "warnings": [{"message": "x"}]`, "has no kind"},
 		{"a version 1 warning", `"warnings": []`, `"warnings": ["group 2 collapsed"]`, ""},
 	} {

@@ -404,7 +404,7 @@ func ReadSelection(dir string) (*Selection, error) {
 }
 
 // Selection reads the set's selection.csv and, when present,
-// selection.json (format version 1 to 3), marking the recommended model
+// selection.json (format version 1 to 4, at most MaxJSONSize bytes), marking the recommended model
 // in the table.
 func (d *Dir) Selection() (*Selection, error) {
 	path := d.file(SelectionCSV)
@@ -427,7 +427,7 @@ func (d *Dir) Selection() (*Selection, error) {
 		return sel, err
 	}
 	defer jf.Close()
-	b, err := readJSON(jf, jpath)
+	b, err := readJSONFile(jf, jpath)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ type Set struct {
 	ctx     context.Context
 	dir     string
 	stage   string // the hidden staging directory, inside dir
-	created bool   // dir was created by Begin
+	created string // the outermost directory Begin created for dir, or ""
 	lock    *dirLock
 	m       Manifest
 	staged  map[string]bool
@@ -121,8 +121,14 @@ func Begin(ctx context.Context, dir, command string, args []string) (*Set, error
 		return nil, err
 	}
 	s := &Set{ctx: ctx, dir: dir, staged: map[string]bool{}}
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		s.created = true
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		s.created = d
+		if filepath.Dir(d) == d {
+			break
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -411,10 +417,11 @@ func (s *Set) release() {
 	s.removeCreated()
 }
 
-// removeCreated removes dir when Begin created it and it holds nothing of
-// a result (at most the lock file).
+// removeCreated removes dir, and the directories above it that Begin
+// created, when Begin created it and it holds nothing of a result (at
+// most the lock file).
 func (s *Set) removeCreated() {
-	if !s.created {
+	if s.created == "" {
 		return
 	}
 	if _, err := os.Stat(filepath.Join(s.dir, ManifestFile)); err == nil {
@@ -430,7 +437,11 @@ func (s *Set) removeCreated() {
 		}
 	}
 	os.Remove(filepath.Join(s.dir, lockFile))
-	os.Remove(s.dir)
+	for d := filepath.Clean(s.dir); ; d = filepath.Dir(d) {
+		if os.Remove(d) != nil || d == s.created {
+			break
+		}
+	}
 }
 
 // removeEmptyDirs removes the sub-directories of the old set's files that

@@ -96,11 +96,16 @@ type SeedResult struct {
 	Err string
 }
 
+// MaxSeeds bounds the cohorts of a seed study: each is a model search of
+// its own, and their results are kept until the study ends.
+const MaxSeeds = 10_000
+
 // SeedStudy regenerates the cohort with seeds 1..n and runs the pipeline
 // on each (the model search s, on its window, labelled by shape): how
 // robust the reproduction is to sampling. Cohorts run in parallel on
 // s.Fit.Search.Threads, each fit on one thread; done, when not nil, is
-// called as each cohort finishes (from several goroutines at once).
+// called as each cohort finishes (from several goroutines at once). n is
+// at most MaxSeeds (the command checks --seeds).
 func SeedStudy(n int, s trajectory.SelectSettings, done func()) []SeedResult {
 	out := make([]SeedResult, n)
 	threads := s.Fit.Search.Threads

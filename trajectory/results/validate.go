@@ -1,0 +1,398 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// The validation of what is read: a result file is checked against the
+// ranges the rest of trajkit relies on before anything uses it, so that a
+// hand-edited or hostile file is an error naming the file and the field,
+// never a panic, a wrapped-around count or a figure that exhausts memory.
+
+// MaxJSONSize is the largest JSON result file (model.json, selection.json)
+// read: 64 MiB, far above what a fit writes (a model of 6 groups over 256
+// ages with its covariance matrix is below 1 MiB), and small enough that a
+// hostile file cannot exhaust memory.
+const MaxJSONSize = 64 << 20
+
+// ShareSumTolerance is how far the shares of a model read back may sum
+// from 1.
+const ShareSumTolerance = 1e-6
+
+// MaxRate is the largest rate λ (expected count per unit of exposure) of a
+// model read back: 2³² − 1, the largest count careers hold.
+const MaxRate = math.MaxUint32
+
+// FieldError is an error in a field of a JSON result file: File, the
+// field's JSON path (groups[2].curve[5].rate, with 0-based indices into
+// the file's lists) and what was found and expected.
+type FieldError struct {
+	File  string
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.File + ": " + e.Field + ": " + e.Msg }
+
+// readJSONFile reads all of r, a JSON result file named name in errors, up
+// to MaxJSONSize bytes.
+func readJSONFile(r io.Reader, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxJSONSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if len(b) > MaxJSONSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB, the largest result file trajkit reads: not a file trajkit wrote", name, MaxJSONSize>>20)
+	}
+	return b, nil
+}
+
+// fieldErrorf returns a FieldError without a file, which the reader adds.
+func fieldErrorf(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// probability checks that p is in [0, 1].
+func probability(field string, p float64) error {
+	if !(p >= 0 && p <= 1) {
+		return fieldErrorf(field, "%v is not a probability: expected a number in [0, 1]", p)
+	}
+	return nil
+}
+
+// optProbability checks that p is undefined (null) or in [0, 1].
+func optProbability(field string, p trajectory.Float) error {
+	if math.IsNaN(float64(p)) {
+		return nil
+	}
+	return probability(field, float64(p))
+}
+
+// nonNegative checks that x is undefined (null) when optional, or a finite
+// number ≥ 0.
+func nonNegative(field string, x float64, optional bool) error {
+	if optional && math.IsNaN(x) {
+		return nil
+	}
+	if !(x >= 0) || math.IsInf(x, 0) {
+		return fieldErrorf(field, "%v: expected a number ≥ 0", x)
+	}
+	return nil
+}
+
+// ordered checks that an interval is undefined, or within [lo, hi] with
+// its low bound first.
+func ordered(field string, v trajectory.Interval, lo, hi float64) error {
+	if math.IsNaN(v[0]) && math.IsNaN(v[1]) {
+		return nil
+	}
+	if !(v[0] >= lo && v[0] <= v[1] && v[1] <= hi) {
+		return fieldErrorf(field, "[%v, %v]: expected an interval within [%v, %v], its low end first", v[0], v[1], lo, hi)
+	}
+	return nil
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkFit checks what the rest of trajkit relies on in a fit read from
+// model.json of format version v, and returns a *FieldError naming the
+// first field out of range: groups, orders and coefficients that agree
+// with the settings; an age window of at most trajectory.MaxAges ages
+// within ±trajectory.MaxAbsAge that every curve covers, age by age; shares
+// that are probabilities summing to 1 (within ShareSumTolerance); zero
+// probabilities, APPs, assigned shares and the entropy in [0, 1]; rates
+// and expected counts within [0, MaxRate]; standard errors and intervals
+// in range; a reference group, covariates and warnings that name groups
+// of the model.
+func checkFit(f *trajectory.Fitted, v int) error {
+	if f.Distribution != trajectory.Poisson && f.Distribution != trajectory.ZIP {
+		return fieldErrorf("distribution", "%q: expected poisson or zip", f.Distribution)
+	}
+	k := len(f.Groups)
+	if k == 0 {
+		return fieldErrorf("groups", "no groups: expected at least one")
+	}
+	if f.NumPersons < k {
+		return fieldErrorf("n_persons", "%d persons for %d groups: expected at least one person per group", f.NumPersons, k)
+	}
+	if f.NumObs < f.NumPersons {
+		return fieldErrorf("n_obs", "%d observed cells for %d persons: every person has at least one", f.NumObs, f.NumPersons)
+	}
+	if e := float64(f.Entropy); !math.IsNaN(e) && !(e >= -1e-9 && e <= 1) {
+		return fieldErrorf("entropy", "%v: expected a relative entropy in [0, 1]", e)
+	}
+	if err := checkSettings(f, k); err != nil {
+		return err
+	}
+	if s := f.Scaling; !(s.Scale > 0) || math.IsInf(s.Scale, 0) {
+		return fieldErrorf("age_scaling.scale", "%v: expected a number > 0", s.Scale)
+	}
+	var sum float64
+	for j := range f.Groups {
+		if err := checkGroup(f, j); err != nil {
+			return err
+		}
+		sum += f.Groups[j].Share
+	}
+	if math.Abs(sum-1) > ShareSumTolerance {
+		return fieldErrorf("groups[*].share", "the shares sum to %v: expected 1 (within %g)", sum, ShareSumTolerance)
+	}
+	if err := checkCovariates(f); err != nil {
+		return err
+	}
+	if n := numParams(f); f.NumParams != n {
+		return fieldErrorf("n_params", "%d: the groups' coefficients and the membership model have %d", f.NumParams, n)
+	}
+	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {
+		return fieldErrorf("covariance.names", "a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
+	}
+	if b := f.BootstrapReport; b != nil {
+		switch {
+		case b.Type != trajectory.PersonBootstrap && b.Type != trajectory.ParametricBootstrap:
+			return fieldErrorf("bootstrap.type", "%q: expected person or parametric", b.Type)
+		case b.Replicates < 1:
+			return fieldErrorf("bootstrap.replicates", "%d: expected at least 1", b.Replicates)
+		case b.Failed < 0 || b.Failed > b.Replicates:
+			return fieldErrorf("bootstrap.failed", "%d of %d replicates", b.Failed, b.Replicates)
+		case b.Relabelled < 0 || b.Relabelled > b.Replicates:
+			return fieldErrorf("bootstrap.relabelled", "%d of %d replicates", b.Relabelled, b.Replicates)
+		}
+	}
+	st := f.Starts
+	for _, n := range []struct {
+		name string
+		v    int
+	}{{"total", st.Total}, {"run_to_convergence", st.RunToConvergence}, {"reached_best", st.ReachedBest}, {"iterations", st.Iterations}} {
+		if n.v < 0 {
+			return fieldErrorf("starts."+n.name, "%d: expected a number ≥ 0", n.v)
+		}
+	}
+	if f.Iterations < 0 {
+		return fieldErrorf("iterations", "%d: expected a number ≥ 0", f.Iterations)
+	}
+	for i, w := range f.Warnings {
+		if v >= 2 && w.Kind == "" {
+			return fieldErrorf(fmt.Sprintf("warnings[%d].kind", i), "warning %q has no kind", w.Message)
+		}
+		for a, g := range w.Groups {
+			if g < 1 || g > k {
+				return fieldErrorf(fmt.Sprintf("warnings[%d].groups[%d]", i, a), "group %d: expected 1 to %d", g, k)
+			}
+		}
+	}
+	return nil
+}
+
+// checkSettings checks the settings against the groups: their number and
+// orders, the age window and the data settings.
+func checkSettings(f *trajectory.Fitted, k int) error {
+	s := f.Settings
+	if s.Groups != k {
+		return fieldErrorf("settings.groups", "%d groups, but groups lists %d", s.Groups, k)
+	}
+	if len(s.Orders) != k {
+		return fieldErrorf("settings.orders", "%d orders for %d groups", len(s.Orders), k)
+	}
+	if len(s.InflationOrders) != k {
+		return fieldErrorf("settings.inflation_orders", "%d inflation orders for %d groups", len(s.InflationOrders), k)
+	}
+	lo, hi := s.AgeWindow[0], s.AgeWindow[1]
+	switch {
+	case lo < -trajectory.MaxAbsAge || lo > trajectory.MaxAbsAge || hi < -trajectory.MaxAbsAge || hi > trajectory.MaxAbsAge:
+		return fieldErrorf("settings.age_window", "[%d, %d]: expected ages within ±%d", lo, hi, trajectory.MaxAbsAge)
+	case hi < lo:
+		return fieldErrorf("settings.age_window", "[%d, %d]: expected the first age no later than the last", lo, hi)
+	case hi-lo >= trajectory.MaxAges:
+		return fieldErrorf("settings.age_window", "[%d, %d]: %d ages, expected at most %d", lo, hi, hi-lo+1, trajectory.MaxAges)
+	}
+	d := s.Data
+	if d.Format != "" && d.Format != "long" && d.Format != "wide" {
+		return fieldErrorf("settings.data.format", "%q: expected long or wide", d.Format)
+	}
+	if !(d.MinExposure >= 0 && d.MinExposure <= 1) {
+		return fieldErrorf("settings.data.min_exposure", "%v: expected a time at risk in [0, 1]", d.MinExposure)
+	}
+	return nil
+}
+
+// checkGroup checks group j: its number, orders and coefficients, its
+// diagnostics and its curve.
+func checkGroup(f *trajectory.Fitted, j int) error {
+	g := &f.Groups[j]
+	at := func(field string) string { return fmt.Sprintf("groups[%d].%s", j, field) }
+	if g.Number != j+1 {
+		return fieldErrorf(at("group"), "%d: expected %d, the groups numbered 1, 2, ... in order", g.Number, j+1)
+	}
+	if err := (trajectory.Model{Distribution: f.Distribution, Orders: []int{g.Order}, Inflation: []int{g.InflationOrder}}).Validate(); err != nil {
+		return fieldErrorf(at("order"), "%v", err)
+	}
+	if s := f.Settings; s.Orders[j] != g.Order || s.InflationOrders[j] != g.InflationOrder {
+		return fieldErrorf(at("order"), "orders %d and %d, but settings.orders[%d] and settings.inflation_orders[%[3]d] are %d and %d",
+			g.Order, g.InflationOrder, j, s.Orders[j], s.InflationOrders[j])
+	}
+	if len(g.Beta) != g.Order+1 {
+		return fieldErrorf(at("beta"), "%d coefficients for order %d: expected %d", len(g.Beta), g.Order, g.Order+1)
+	}
+	if n := max(g.InflationOrder+1, 0); len(g.Inflation) != n {
+		return fieldErrorf(at("inflation"), "%d coefficients for inflation order %d: expected %d", len(g.Inflation), g.InflationOrder, n)
+	}
+	for _, se := range []struct {
+		name    string
+		se      []trajectory.Float
+		of      int
+		ofField string
+	}{{"beta_se", g.BetaSE, len(g.Beta), "beta"}, {"inflation_se", g.InflationSE, len(g.Inflation), "inflation"}} {
+		if se.se != nil && len(se.se) != se.of {
+			return fieldErrorf(at(se.name), "%d standard errors for %d coefficients in %s", len(se.se), se.of, se.ofField)
+		}
+		for a, x := range se.se {
+			if err := nonNegative(at(fmt.Sprintf("%s[%d]", se.name, a)), float64(x), true); err != nil {
+				return err
+			}
+		}
+	}
+	if err := firstError(
+		probability(at("share"), g.Share),
+		nonNegative(at("share_se"), float64(g.ShareSE), true),
+		ordered(at("share_ci"), g.ShareCI, 0, 1),
+		ordered(at("share_ci_boot"), g.ShareCIBoot, 0, 1),
+		probability(at("assigned_share"), g.AssignedShare),
+		optProbability(at("app"), g.APP),
+		nonNegative(at("occ"), float64(g.OCC), true),
+	); err != nil {
+		return err
+	}
+	if g.NAssigned < 0 || g.NAssigned > f.NumPersons {
+		return fieldErrorf(at("n_assigned"), "%d: expected 0 to %d, the persons of the model (n_persons)", g.NAssigned, f.NumPersons)
+	}
+	lo, hi := f.MinAge(), f.MaxAge()
+	if len(g.Curve) != hi-lo+1 {
+		return fieldErrorf(at("curve"), "%d ages for the window %d-%d (settings.age_window): expected %d", len(g.Curve), lo, hi, hi-lo+1)
+	}
+	for t, p := range g.Curve {
+		pt := func(field string) string { return at(fmt.Sprintf("curve[%d].%s", t, field)) }
+		if p.Age != lo+t {
+			return fieldErrorf(pt("age"), "%d where %d was expected: a curve has the ages of the window %d-%d in order", p.Age, lo+t, lo, hi)
+		}
+		for _, x := range []struct {
+			name string
+			v    float64
+		}{{"rate", p.Rate}, {"mean", p.Mean}} {
+			if !(x.v >= 0 && x.v <= MaxRate) {
+				return fieldErrorf(pt(x.name), "%v: expected an expected count in [0, %d] (the largest count careers hold)", x.v, uint32(MaxRate))
+			}
+		}
+		if err := probability(pt("zero_prob"), p.ZeroProb); err != nil {
+			return err
+		}
+		for _, b := range []struct {
+			lo, hi string
+			v      trajectory.Interval
+		}{{"mean_lo", "mean_hi", trajectory.Interval{float64(p.MeanLo), float64(p.MeanHi)}}, {"mean_lo_boot", "mean_hi_boot", trajectory.Interval{float64(p.MeanLoBoot), float64(p.MeanHiBoot)}}} {
+			for e, x := range b.v {
+				if err := nonNegative(pt([]string{b.lo, b.hi}[e]), x, true); err != nil {
+					return err
+				}
+			}
+			if b.v[0] > b.v[1] {
+				return fieldErrorf(pt(b.lo), "%v is above %s %v", b.v[0], b.hi, b.v[1])
+			}
+		}
+	}
+	if !(g.MeanCount >= 0 && g.MeanCount <= MaxRate) {
+		return fieldErrorf(at("mean_count"), "%v: expected an expected count in [0, %d]", g.MeanCount, uint32(MaxRate))
+	}
+	return nil
+}
+
+// checkCovariates checks the membership model's reference group and
+// coefficients, and the time-varying covariates' coefficients, against
+// the covariates the model names.
+func checkCovariates(f *trajectory.Fitted) error {
+	k := len(f.Groups)
+	var membership, tcov []string
+	if c := f.Covariates; c != nil {
+		if r := f.Risk(); r != nil {
+			if len(r.Names) == 0 {
+				return fieldErrorf("covariates.risk", "no risk factors in a membership model")
+			}
+			if c.Reference < 1 || c.Reference > k {
+				return fieldErrorf("covariates.reference", "%d: expected a group between 1 and %d", c.Reference, k)
+			}
+			membership = append([]string{"(intercept)"}, r.Names...)
+		} else if c.Reference != 0 {
+			return fieldErrorf("covariates.reference", "%d without risk factors (covariates.risk)", c.Reference)
+		}
+		for i, w := range c.Wald {
+			at := func(field string) string { return fmt.Sprintf("covariates.wald[%d].%s", i, field) }
+			if err := firstError(nonNegative(at("chi2"), float64(w.Chi2), true), optProbability(at("p"), w.P)); err != nil {
+				return err
+			}
+			if w.DF < 1 {
+				return fieldErrorf(at("df"), "%d: expected at least 1 degree of freedom", w.DF)
+			}
+		}
+		tcov = c.Tcov
+	}
+	for j, g := range f.Groups {
+		for _, n := range []struct {
+			field string
+			v     trajectory.Named
+			names []string
+			of    string
+			se    bool
+		}{
+			{"membership_coef", g.MembershipCoef, membership, "covariates.risk", false},
+			{"membership_se", g.MembershipSE, membership, "covariates.risk", true},
+			{"tcov_coef", g.TcovCoef, tcov, "covariates.tcov", false},
+			{"tcov_se", g.TcovSE, tcov, "covariates.tcov", true},
+		} {
+			at := fmt.Sprintf("groups[%d].%s", j, n.field)
+			if len(n.v.Names) == 0 && (n.se || len(n.names) == 0) {
+				continue // standard errors may be absent; coefficients only without covariates
+			}
+			if !slices.Equal(n.v.Names, n.names) {
+				return fieldErrorf(at, "names %q: expected %q, from %s", n.v.Names, n.names, n.of)
+			}
+			for a, x := range n.v.Values {
+				if n.se {
+					if err := nonNegative(fmt.Sprintf("%s.%s", at, n.v.Names[a]), x, true); err != nil {
+						return err
+					}
+				} else if math.IsNaN(x) {
+					return fieldErrorf(fmt.Sprintf("%s.%s", at, n.v.Names[a]), "null: expected a coefficient")
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// numParams returns the number of free parameters the groups'
+// coefficients and the membership model hold: the K − 1 share logits (or
+// the log-odds coefficients of every group but the reference), then each
+// group's β, δ and γ.
+func numParams(f *trajectory.Fitted) int {
+	k := len(f.Groups)
+	n := k - 1
+	if r := f.Risk(); r != nil {
+		n = (k - 1) * (len(r.Names) + 1)
+	}
+	for _, g := range f.Groups {
+		n += len(g.Beta) + len(g.TcovCoef.Values) + len(g.Inflation)
+	}
+	return n
+}
