@@ -619,8 +619,14 @@ func TestFitWithPersons(t *testing.T) {
 		}
 	}
 	rows := readCSV(t, filepath.Join(dir, "profiles.csv"))
-	if strings.Join(rows[0], ",") != "variable,level,group,label,n_assigned,assigned_mean,posterior_mean" {
+	if strings.Join(rows[0], ",") != "variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share" {
 		t.Errorf("profiles header %v", rows[0])
+	}
+	// female is 0/1 and region categorical: shares; age_first a mean.
+	for _, r := range rows[1:] {
+		if want := strconv.FormatBool(r[0] != "age_first"); r[7] != want {
+			t.Errorf("profiles.csv: %s %s share %s, want %s", r[0], r[1], r[7], want)
+		}
 	}
 	// female, qualification, age_first and 3 region levels, 4 groups each.
 	if len(rows)-1 != 6*4 {

@@ -178,7 +178,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	writeSummary(stdout, fit)
 	if r.Profiles != nil {
 		fmt.Fprintln(stdout)
-		writeProfiles(stdout, l.Persons, r.Profiles, fit)
+		writeProfiles(stdout, r.Profiles, fit)
 	}
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, r.Rows)

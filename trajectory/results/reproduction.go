@@ -50,7 +50,7 @@ func WriteReproduction(w io.Writer, rows []ReproRow) error {
 
 // ReadReproduction reads reproduction.csv; name is its name in errors.
 func ReadReproduction(r io.Reader, name string) ([]ReproRow, error) {
-	cr, err := newCSVReader(r, name, ReproductionFile, reproductionColumns)
+	cr, _, err := newCSVReader(r, name, ReproductionFile, reproductionColumns, len(reproductionColumns))
 	if err != nil {
 		return nil, err
 	}

@@ -367,8 +367,9 @@ func TestSelectionRoundTrip(t *testing.T) {
 func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	nan := math.NaN()
 	profiles := []careersio.ProfileRow{
-		{Variable: "sex", Level: "female", Group: 1, Label: "low-rate", NAssigned: 12, AssignedMean: 0.25, PosteriorMean: 0.26},
+		{Variable: "sex", Level: "female", Group: 1, Label: "low-rate", NAssigned: 12, AssignedMean: 0.25, PosteriorMean: 0.26, Share: true},
 		{Variable: "age", Group: 2, NAssigned: 0, AssignedMean: nan, PosteriorMean: 31.5},
+		{Variable: "employed", Group: 1, NAssigned: 12, AssignedMean: 0.5, PosteriorMean: 0.5, Share: true},
 	}
 	var b bytes.Buffer
 	if err := WriteProfiles(&b, profiles); err != nil {
@@ -378,7 +379,7 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 2 || back[0] != profiles[0] || !math.IsNaN(back[1].AssignedMean) || back[1].PosteriorMean != 31.5 {
+	if len(back) != 3 || back[0] != profiles[0] || !math.IsNaN(back[1].AssignedMean) || back[1].PosteriorMean != 31.5 || back[1].Share || back[2] != profiles[2] {
 		t.Errorf("profiles read back %+v", back)
 	}
 	rows := []ReproRow{{Row: "share", Published: "36%", Reproduced: 35.2, Tolerance: "±5 points", OK: true}, {Row: "x", Published: "y", Reproduced: nan, Tolerance: "z"}}
@@ -392,12 +393,27 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	}
 	for _, tc := range []struct{ text, msg string }{
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nx,,0,,1,0.5,0.5\n", `p.csv:2:3: column "group"`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share\nx,,1,,1,0.5,0.5,maybe\n", `p.csv:2:8: column "share"`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,extra\nx,,1,,1,0.5,0.5,true,1\n", `p.csv:1`},
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nx,,1,,1,abc,0.5\n", `p.csv:2:6: column "assigned_mean"`},
 		{"variable,level\nx,y\n", `p.csv:1`},
 	} {
 		if _, err := ReadProfiles(strings.NewReader(tc.text), "p.csv"); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("error %v, want %q", err, tc.msg)
 		}
+	}
+}
+
+// TestEarlierProfiles: a profiles.csv written before its share column is
+// read; levels of categorical variables are shares, other variables means
+// (the file does not say which are 0/1).
+func TestEarlierProfiles(t *testing.T) {
+	p, err := ReadProfiles(strings.NewReader("variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nsex,male,1,low,10,0.5,0.5\nfemale,,1,low,10,0.25,0.25\n"), "p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 2 || !p[0].Share || p[1].Share || p[1].AssignedMean != 0.25 {
+		t.Errorf("earlier profiles read as %+v", p)
 	}
 }
 
