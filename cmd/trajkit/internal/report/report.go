@@ -77,7 +77,7 @@ type page struct {
 	Figures        []figureBox
 	Selection      *selectionBox
 	Profiles       *table
-	Reproduction   *table
+	Reproduction   *reproBox
 }
 
 type keyValue struct{ Key, Value string }
@@ -107,6 +107,14 @@ type selectionBox struct {
 	Header                    []cell
 	Rows                      []row
 	Figure                    *figureBox
+}
+
+// reproBox is the published-versus-reproduced table and the data it was
+// computed from ("" when reproduction.csv does not say: an earlier
+// version).
+type reproBox struct {
+	table
+	Data string
 }
 
 type table struct {

@@ -90,24 +90,34 @@ func profilesSection(rows []careersio.ProfileRow) *table {
 	return s
 }
 
-// reproductionSection shows the published-versus-reproduced table.
-func reproductionSection(rows []results.ReproRow) *table {
-	s := &table{Note: "From reproduction.csv: each published figure of the 630-offender study next to the value the pipeline reproduces, with its tolerance."}
+// reproductionSection shows the published-versus-reproduced table: each
+// value written as the figure it is compared with reads (ReproRow's
+// FormatReproduced, as on the terminal) and aligned as the published
+// one, and the data it comes from.
+func reproductionSection(rows []results.ReproRow) *reproBox {
+	s := &reproBox{table: table{Note: "Each published figure of the 630-offender study next to the value the pipeline reproduces, with its tolerance (reproduction.csv); n/a: not computed, the data lack what it needs."}}
+	var data []string
 	for _, r := range rows {
-		v := "–"
-		if !math.IsNaN(r.Reproduced) {
-			v = strconv.FormatFloat(r.Reproduced, 'f', 2, 64)
+		if r.Data != "" && !slices.Contains(data, r.Data) {
+			data = append(data, r.Data)
 		}
-		ok := "✘"
-		if r.OK {
-			ok = "✔"
-		}
-		s.Rows = append(s.Rows, row{Cells: []cell{{Text: r.Row}, {Text: r.Published}, {Text: v}, {Text: r.Tolerance}, {Text: ok}}})
+		s.Rows = append(s.Rows, row{Cells: []cell{{Text: r.Row}, {Text: r.Published}, {Text: r.FormatReproduced()}, {Text: r.Tolerance}, {Text: r.Verdict()}}})
 	}
-	for _, c := range results.ReproductionColumns() {
-		s.Header = append(s.Header, cell{Text: c.Title})
+	s.Data = strings.Join(data, "; ")
+	for _, name := range []string{"row", "published", "reproduced", "tolerance", "ok"} {
+		s.Header = append(s.Header, cell{Text: reproductionTitle(name)})
 	}
 	return s
+}
+
+// reproductionTitle is the title of a column of reproduction.csv.
+func reproductionTitle(name string) string {
+	for _, c := range results.ReproductionColumns() {
+		if c.Name == name {
+			return c.Title
+		}
+	}
+	panic("report: reproduction.csv has no column " + name)
 }
 
 // formatCells writes a table row for display: the numeric columns with
