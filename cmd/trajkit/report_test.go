@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -81,7 +83,6 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		`<tr><th scope="row">Persons</th><td>630</td></tr>`,
 		`<td>36.4%</td>`, // a share, one decimal
-		"Group profiles", "age_first_contact",
 		"Recommended: <strong>4 groups, orders 3,3,3,3</strong>",
 		seNote(t, dir),
 	} {
@@ -92,6 +93,40 @@ func TestReport(t *testing.T) {
 	if n := strings.Count(page, `<tr class="recommended">`); n != 1 {
 		t.Errorf("%d recommended rows in the selection table, want 1", n)
 	}
+	// The profiles as the terminal prints them: variable by group, shares
+	// (a level, a 0/1 variable) as percentages, means with one decimal,
+	// the posterior-weighted value in brackets (testdata/report/profiles.csv).
+	prof := section(t, page, "profiles")
+	for _, want := range []string{
+		`<thead><tr><th scope="col" class="text">Variable</th><th scope="col">Group 1 incidental</th><th scope="col">Group 2 early-peak</th><th scope="col">Group 3 late-peak</th><th scope="col">Group 4 continuous</th></tr></thead>`,
+		`<tr><td class="text">sex = male</td><td>45.1% (45.9%)</td><td>67.0% (66.1%)</td><td>58.0% (58.5%)</td><td>80.4% (80.4%)</td></tr>`,
+		`<tr><td class="text">employed</td><td>60.0% (59.1%)</td><td>25.0% (26.0%)</td><td>40.0% (41.0%)</td><td>10.0% (11.5%)</td></tr>`,
+		`<tr><td class="text">age_first_contact</td><td>24.3 (24.1)</td><td>14.2 (14.4)</td><td>19.8 (19.9)</td><td>13.1 (13.1)</td></tr>`,
+	} {
+		if !strings.Contains(prof, want) {
+			t.Errorf("the profiles do not contain %s", want)
+		}
+	}
+	if n := strings.Count(prof, "<tr>"); n != 4 {
+		t.Errorf("%d rows in the profiles table, want 4 (the header and three variables)", n)
+	}
+	// A model without covariates has neither covariate section.
+	for _, id := range []string{"membership", "tcov"} {
+		if strings.Contains(page, `id="`+id+`"`) {
+			t.Errorf("a model without covariates has the section %s", id)
+		}
+	}
+}
+
+// section returns the section of the page with that id.
+func section(t *testing.T, page, id string) string {
+	t.Helper()
+	i := strings.Index(page, `<section id="`+id+`">`)
+	if i < 0 {
+		t.Fatalf("the report has no section %s", id)
+	}
+	j := strings.Index(page[i:], "</section>")
+	return page[i : i+j]
 }
 
 // seNote is what the report must say about the standard errors of the
@@ -227,5 +262,150 @@ func TestReportWithStandardErrors(t *testing.T) {
 	}
 	if strings.Contains(string(page), "no standard errors") {
 		t.Error("the report says there are no standard errors")
+	}
+}
+
+// effectRow is the report's row of a coefficient b with standard error se:
+// the estimate and SE with four decimals, exp(b) and its 95% interval
+// exp(b ± 1.96 se) with three, z with two.
+func effectRow(name string, b, se float64) string {
+	return fmt.Sprintf(`<td class="text">%s</td><td>%.4f</td><td>%.4f</td><td>%.3f</td><td>%.3f to %.3f</td><td>%.2f</td>`,
+		name, b, se, math.Exp(b), math.Exp(b-1.959964*se), math.Exp(b+1.959964*se), b/se)
+}
+
+// TestReportMembership: a model with risk factors (sim630 with the test
+// person file: female, and region with three levels) gets the membership
+// section: per group but the reference, each coefficient's log-odds, SE,
+// odds ratio and interval as model.json gives them, the Wald test per risk
+// factor, and the same odds ratios as the terminal summary.
+func TestReportMembership(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "risk")
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	code, stdout, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "3", "--persons", persons, "--risk", "female,region", "--out", dir)
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", out); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if !strings.Contains(page, `<li><a href="#membership">Membership</a></li>`) {
+		t.Error("no contents entry for the membership")
+	}
+	sec := section(t, page, "membership")
+	m, err := results.ReadModel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Covariates.Reference != 1 {
+		t.Fatalf("reference group %d", m.Covariates.Reference)
+	}
+	rows := 0
+	for j, g := range m.Groups {
+		heading := fmt.Sprintf("</span>Group %d</th>", j+1)
+		if j == 0 {
+			if strings.Contains(sec, heading) {
+				t.Error("the reference group has rows")
+			}
+			continue
+		}
+		if !strings.Contains(sec, heading) {
+			t.Errorf("no rows for group %d", j+1)
+		}
+		for a, name := range g.MembershipCoef.Names {
+			bv, se := g.MembershipCoef.Values[a], g.MembershipSE.Values[a]
+			if want := effectRow(name, bv, se); !strings.Contains(sec, want) {
+				t.Errorf("group %d: no row %s", j+1, want)
+			}
+			// The terminal prints the same odds ratio and interval.
+			want := fmt.Sprintf(`%s +%.4f +%.4f +%.3f +%.3f-%.3f `, regexp.QuoteMeta(name), bv, se, math.Exp(bv), math.Exp(bv-1.959964*se), math.Exp(bv+1.959964*se))
+			if !regexp.MustCompile(want).MatchString(stdout) {
+				t.Errorf("group %d %s: the terminal lacks %s", j+1, name, want)
+			}
+			rows++
+		}
+	}
+	// Two groups against the reference, each with the intercept, female
+	// and two region indicators.
+	if rows != 8 {
+		t.Errorf("%d coefficient rows, want 8", rows)
+	}
+	if len(m.Covariates.Wald) != 2 {
+		t.Fatalf("model.json has %d Wald tests, want 2", len(m.Covariates.Wald))
+	}
+	for _, w := range m.Covariates.Wald {
+		want := fmt.Sprintf(`<tr><td class="text">%s</td><td>%.2f</td><td>%d</td>`, w.Variable, float64(w.Chi2), w.DF)
+		if !strings.Contains(sec, want) {
+			t.Errorf("no Wald test %s", want)
+		}
+	}
+	for _, want := range []string{"reference group (Group 1)", "against its first level in sorted order", "Standard errors from model.json"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("the membership section lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `id="tcov"`) {
+		t.Error("a model without time-varying covariates has their section")
+	}
+}
+
+// TestReportTcov: a model with a time-varying covariate (the employment
+// example) gets its section: per group the effect δ, its SE, the rate
+// ratio exp(δ) and its interval, as model.json gives them; without
+// standard errors, the estimates alone and a note that says so.
+func TestReportTcov(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{{"with standard errors", nil}, {"without", []string{"--no-se"}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "emp")
+			args := append([]string{"fit", "--data", "example:employment", "--groups", "2", "--order", "2", "--tcov", "employed", "--out", dir}, tc.extra...)
+			if code, _, stderr := trajkit(t, args...); code != 0 {
+				t.Fatalf("fit: exit %d: %s", code, stderr)
+			}
+			out := filepath.Join(t.TempDir(), "report.html")
+			if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", out); code != 0 {
+				t.Fatalf("report: exit %d: %s", code, stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := string(b)
+			sec := section(t, page, "tcov")
+			m, err := results.ReadModel(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, g := range m.Groups {
+				d, _ := g.TcovCoef.Value("employed")
+				se, ok := g.TcovSE.Value("employed")
+				want := fmt.Sprintf(`<td class="text">employed</td><td>%.4f</td><td>–</td><td>%.3f</td><td>–</td>`, d, math.Exp(d))
+				if ok {
+					want = effectRow("employed", d, se)
+				}
+				if !strings.Contains(sec, want) {
+					t.Errorf("group %d: no row %s", j+1, want)
+				}
+			}
+			note := "Standard errors from model.json"
+			if tc.extra != nil {
+				note = "model.json has no standard errors"
+			}
+			for _, want := range []string{note, "The curves are at every time-varying covariate zero", "<th scope=\"col\">Rate ratio</th>"} {
+				if !strings.Contains(sec, want) {
+					t.Errorf("the section lacks %q", want)
+				}
+			}
+			if strings.Contains(page, `id="membership"`) {
+				t.Error("a model without risk factors has the membership section")
+			}
+		})
 	}
 }

@@ -67,26 +67,39 @@ func selectionSection(sel *results.Selection) (*selectionBox, error) {
 	return s, nil
 }
 
-// profilesSection shows the group profiles.
-func profilesSection(rows []careersio.ProfileRow) *table {
-	s := &table{Note: "From profiles.csv: the mean of each variable among the persons assigned to each group, and weighted by the posterior probabilities."}
-	cols := results.ProfileColumns()
-	header := make([]string, len(cols))
-	titles := make([]string, len(cols))
-	for j, c := range cols {
-		header[j], titles[j] = c.Name, c.Title
-	}
-	byName := func(name string) (results.Column, bool) {
-		j := slices.Index(header, name)
-		if j < 0 {
-			return results.Column{}, false
-		}
-		return cols[j], true
-	}
+// profilesSection shows the group profiles as the terminal prints them:
+// one row per variable (or level of a categorical one), one column per
+// group of f, each cell as ProfileRow.Format writes it.
+func profilesSection(rows []careersio.ProfileRow, f *trajectory.Fitted) *table {
+	s := &table{Note: "From profiles.csv: for each variable of the person file (each level of a categorical one), its mean among the persons assigned to each group (by their highest posterior probability) and, in brackets, the mean weighted by the posterior probabilities of the group. Shares (levels, and variables with only the values 0 and 1) are percentages."}
+	k := len(f.Groups)
 	for _, r := range rows {
-		s.Rows = append(s.Rows, row{Cells: formatCells(header, results.ProfileRecord(r), byName)})
+		k = max(k, r.Group)
 	}
-	s.Header = headerCells(titles, s.Rows)
+	s.Header = []cell{{Text: "Variable"}}
+	for g := 1; g <= k; g++ {
+		s.Header = append(s.Header, cell{Text: groupHeading(f, g), Number: true})
+	}
+	type variable struct{ name, level string }
+	at := map[variable]int{}
+	for _, r := range rows {
+		v := variable{r.Variable, r.Level}
+		j, ok := at[v]
+		if !ok {
+			name := r.Variable
+			if r.Level != "" {
+				name += " = " + r.Level
+			}
+			cells := []cell{{Text: name}}
+			for range k {
+				cells = append(cells, cell{Text: "–", Number: true})
+			}
+			j = len(s.Rows)
+			at[v] = j
+			s.Rows = append(s.Rows, row{Cells: cells})
+		}
+		s.Rows[j].Cells[r.Group] = cell{Text: r.Format(), Number: true}
+	}
 	return s
 }
 
