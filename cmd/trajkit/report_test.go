@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,8 +91,23 @@ func TestReport(t *testing.T) {
 			t.Errorf("the report does not contain %q", want)
 		}
 	}
-	if n := strings.Count(page, `<tr class="recommended">`); n != 1 {
-		t.Errorf("%d recommended rows in the selection table, want 1", n)
+	// The selection, in two tables that both end with the recommendation
+	// and mark the same row.
+	sel := section(t, page, "selection")
+	if n := strings.Count(sel, "<table"); n != 2 {
+		t.Errorf("%d selection tables, want 2", n)
+	}
+	if n := strings.Count(sel, `<th scope="col" class="text">Recommended</th></tr></thead>`); n != 2 {
+		t.Errorf("%d selection tables end with the Recommended column, want 2", n)
+	}
+	if n := strings.Count(sel, `<tr class="recommended">`); n != 2 {
+		t.Errorf("%d recommended rows in the selection tables, want 2 (one each)", n)
+	}
+	for _, want := range []string{"<caption>Fit criteria (smaller is better)</caption>", "<caption>Adequacy diagnostics</caption>",
+		`<td class="text">3,<wbr>3,<wbr>3,<wbr>3</td>`, `<td class="text">yes</td></tr>`} {
+		if !strings.Contains(sel, want) {
+			t.Errorf("the selection does not contain %q", want)
+		}
 	}
 	// The profiles as the terminal prints them: variable by group, shares
 	// (a level, a 0/1 variable) as percentages, means with one decimal,
@@ -158,10 +174,11 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.open("file://"+filepath.ToSlash(abs), 1100)
+	b.open("file://"+filepath.ToSlash(abs), 1300)
 	for _, p := range b.problems() {
 		t.Errorf("browser: %s", p)
 	}
+	checkLayout(t, b, "at 1300 px")
 	// The text of the figure as laid out: an entry with no width was not
 	// rendered.
 	var texts []struct {
@@ -196,6 +213,99 @@ func TestReportInBrowser(t *testing.T) {
 	pdf := b.printPDF()
 	if !strings.HasPrefix(string(pdf), "%PDF-") || len(pdf) < 10000 {
 		t.Errorf("printing gave %d bytes starting %q", len(pdf), pdf[:min(8, len(pdf))])
+	}
+	b.printLayout()
+	checkLayout(t, b, "in print")
+}
+
+// TestReproductionReportInBrowser opens the report of trajkit reproduce
+// (the run of its usage example, shared with TestReproduce): six-group
+// selection tables, the profiles of the synthetic cohort's nineteen
+// variables and the published-versus-reproduced table must fit the page
+// at 1300 px and in print, and the page must say that its data are the
+// synthetic cohort.
+func TestReproductionReportInBrowser(t *testing.T) {
+	b := startBrowser(t)
+	all := usageExamples(t)
+	i := slices.IndexFunc(all, func(ex *example) bool { return ex.key == "reproduce" })
+	if i < 0 {
+		t.Fatal("no usage example runs trajkit reproduce")
+	}
+	run, _ := runExample(t, all[i], all)
+	if run.err != "" || run.code != 0 {
+		t.Fatalf("exit %d %s: %s", run.code, run.err, run.stderr)
+	}
+	b.open("file://"+filepath.ToSlash(filepath.Join(run.dir, "out", "report.html")), 1300)
+	for _, p := range b.problems() {
+		t.Errorf("browser: %s", p)
+	}
+	var top string
+	b.eval(`document.querySelector("header").innerText`, &top)
+	if !strings.Contains(top, "synthetic cohort (example:nl630)") {
+		t.Errorf("the page's header does not say the data are synthetic: %q", top)
+	}
+	checkLayout(t, b, "at 1300 px")
+	b.printLayout()
+	checkLayout(t, b, "in print")
+}
+
+// checkLayout checks the page as laid out: it does not scroll sideways,
+// no table is wider than its box (or, in print, than the page), and the
+// Recommended column of each selection table is on the page, beside the
+// highlighted row's other cells.
+func checkLayout(t *testing.T, b *browser, how string) {
+	t.Helper()
+	var l struct {
+		PageWidth, ViewWidth float64
+		Tables               []struct {
+			ID           string
+			Right, Limit float64
+			Scrolls      bool
+		}
+		Recommended []struct {
+			Left, Right, Width, Limit float64
+			Marked                    string
+		}
+	}
+	b.eval(`(() => {
+		const body = document.body.getBoundingClientRect();
+		const out = {pageWidth: document.documentElement.scrollWidth, viewWidth: document.documentElement.clientWidth, tables: [], recommended: []};
+		for (const t of document.querySelectorAll("main table")) {
+			const box = t.closest(".scroll");
+			out.tables.push({id: t.closest("section").id + ": " + (t.caption ? t.caption.textContent : t.rows[0].innerText.slice(0, 40)),
+				right: t.getBoundingClientRect().right, limit: box ? box.getBoundingClientRect().right : body.right,
+				scrolls: box ? box.scrollWidth > box.clientWidth : false});
+		}
+		for (const t of document.querySelectorAll("table.selection")) {
+			const th = Array.from(t.tHead.rows[0].cells).find(c => c.textContent === "Recommended");
+			const r = th ? th.getBoundingClientRect() : {left: 0, right: 0, width: 0};
+			const marked = t.querySelector("tr.recommended");
+			out.recommended.push({left: r.left, right: r.right, width: r.width, limit: Math.min(body.right, t.closest(".scroll").getBoundingClientRect().right),
+				marked: marked ? marked.cells[marked.cells.length - 1].textContent : ""});
+		}
+		return out;
+	})()`, &l)
+	if l.PageWidth > l.ViewWidth {
+		t.Errorf("%s: the page scrolls sideways: %v px wide in a %v px window", how, l.PageWidth, l.ViewWidth)
+	}
+	if len(l.Tables) == 0 {
+		t.Fatalf("%s: no tables", how)
+	}
+	for _, tb := range l.Tables {
+		if tb.Scrolls || tb.Right > tb.Limit+0.5 {
+			t.Errorf("%s: the table %q is wider than its box (right edge %.0f, box %.0f, scrolls %v)", how, tb.ID, tb.Right, tb.Limit, tb.Scrolls)
+		}
+	}
+	if len(l.Recommended) != 2 {
+		t.Fatalf("%s: %d selection tables, want 2", how, len(l.Recommended))
+	}
+	for q, r := range l.Recommended {
+		if r.Width <= 0 || r.Right > r.Limit+0.5 {
+			t.Errorf("%s: selection table %d: the Recommended column is not on the page (%.0f to %.0f, page ends at %.0f)", how, q+1, r.Left, r.Right, r.Limit)
+		}
+		if r.Marked != "yes" {
+			t.Errorf("%s: selection table %d: the highlighted row's Recommended cell is %q", how, q+1, r.Marked)
+		}
 	}
 }
 

@@ -2,10 +2,11 @@
 // self-contained page with the data summary, the model and its fit, the
 // groups with their adequacy diagnostics, the coefficients, the membership
 // model and the effects of time-varying covariates when the model has
-// them, the figures (inline SVG), the model selection, the group profiles
-// as the terminal prints them and, for a reproduction, the
-// published-versus-reproduced table with the data it was computed from.
-// It has no links to other files and no scripts, and prints as it shows.
+// them, the figures (inline SVG), the model selection (two tables narrow
+// enough for the page), the group profiles as the terminal prints them
+// and, for a reproduction, the published-versus-reproduced table with the
+// data it was computed from. It has no links to other files and no
+// scripts, and prints as it shows.
 package report
 
 import (
@@ -109,9 +110,15 @@ type figureBox struct {
 type selectionBox struct {
 	Recommended, Reason, Note string
 	Warnings                  []string
-	Header                    []cell
-	Rows                      []row
+	Tables                    []selectionTable
 	Figure                    *figureBox
+}
+
+// selectionTable is one of the tables the selection is split into.
+type selectionTable struct {
+	Caption string
+	Header  []cell
+	Rows    []row
 }
 
 // reproBox is the published-versus-reproduced table and the data it was
@@ -128,10 +135,12 @@ type table struct {
 	Rows   []row
 }
 
-// cell is a table cell; text cells are aligned left.
+// cell is a table cell; text cells are aligned left. Parts, when set,
+// are its text cut where it may wrap.
 type cell struct {
 	Text   string
 	Number bool
+	Parts  []string
 }
 
 type row struct {
