@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -301,6 +302,17 @@ func (b *browser) printPDF() []byte {
 		b.t.Fatal(err)
 	}
 	return raw
+}
+
+// printLayout lays the page out as it prints: print styles, and the
+// width of a Letter page (8.5 in, Chromium's default paper) less the
+// report's margins of 14 mm (@page), in CSS pixels of 1/96 in.
+func (b *browser) printLayout() {
+	b.t.Helper()
+	width := math.Floor(8.5*96 - 2*14/25.4*96)
+	b.call("Emulation.setEmulatedMedia", map[string]any{"media": "print"}, nil)
+	b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": false}, nil)
+	b.eval("1", nil)
 }
 
 func (b *browser) close() {

@@ -199,7 +199,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if l.Persons != nil {
 		profiles = careersio.Profiles(l.Persons, fit)
 		fmt.Fprintln(stdout)
-		writeProfiles(stdout, l.Persons, profiles, fit)
+		writeProfiles(stdout, profiles, fit)
 	}
 	if out == nil {
 		return nil

@@ -75,7 +75,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	rows := careersio.Profiles(t, fit)
-	writeProfiles(stdout, t, rows, fit)
+	writeProfiles(stdout, rows, fit)
 	if err := set.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {
 		return err
 	}
@@ -88,10 +88,11 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // writeProfiles prints the profiles in the layout of a study's group
-// table: one line per variable (or level), one column per group; shares
-// as percentages, other variables as means; assigned persons, with the
-// posterior-weighted value in brackets.
-func writeProfiles(w io.Writer, t *careersio.PersonTable, rows []careersio.ProfileRow, fit *trajectory.Fitted) {
+// table: one line per variable (or level), one column per group, each
+// cell as ProfileRow.Format writes it (shares as percentages, other
+// variables as means; assigned persons, with the posterior-weighted value
+// in brackets).
+func writeProfiles(w io.Writer, rows []careersio.ProfileRow, fit *trajectory.Fitted) {
 	k := len(fit.Groups)
 	fmt.Fprintln(w, "Group profiles: among persons assigned to each group (posterior-weighted in brackets)")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -106,18 +107,12 @@ func writeProfiles(w io.Writer, t *careersio.PersonTable, rows []careersio.Profi
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for r := 0; r < len(rows); r += k {
 		name := rows[r].Variable
-		share := t.IsShare(name)
 		if rows[r].Level != "" {
 			name += " = " + rows[r].Level
 		}
 		cells := []string{name}
 		for g := 0; g < k; g++ {
-			row := rows[r+g]
-			if share {
-				cells = append(cells, fmt.Sprintf("%s (%s)", fmtPct(row.AssignedMean), fmtPct(row.PosteriorMean)))
-			} else {
-				cells = append(cells, fmt.Sprintf("%s (%s)", fmtNum(row.AssignedMean, 1), fmtNum(row.PosteriorMean, 1)))
-			}
+			cells = append(cells, rows[r+g].Format())
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}

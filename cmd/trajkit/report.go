@@ -19,11 +19,15 @@ const reportUsage = `Usage: trajkit report --model DIR [--data FILE] [--select D
 Writes one self-contained HTML file about the model in DIR (the --out
 directory of trajkit fit): the data summary, the model and its fit, the
 groups with their adequacy diagnostics, the coefficients with standard
-errors (when model.json has them), the figures (trajectories, posterior
-probabilities, careers), the model selection when --select names the --out
-directory of trajkit select, and the group profiles when DIR holds
-profiles.csv. Figures are inline SVG and the styles inline: the file has no
-links to other files and no scripts, and prints as it shows.
+errors (when model.json has them), the membership model (odds ratios with
+95% intervals, Wald tests) for a model with risk factors, the effects of
+time-varying covariates for one with --tcov, the figures (trajectories,
+posterior probabilities, careers), the model selection when --select names
+the --out directory of trajkit select, the group profiles when DIR holds
+profiles.csv, and the published-vs-reproduced table, with the data it was
+computed from, when DIR holds reproduction.csv (trajkit reproduce). Figures
+are inline SVG and the styles inline: the file has no links to other files
+and no scripts, and prints as it shows.
 
 The careers are read again as model.json says they were read for the fit;
 --data and the reading flags override that.

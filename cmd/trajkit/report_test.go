@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,7 +84,6 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		`<tr><th scope="row">Persons</th><td>630</td></tr>`,
 		`<td>36.4%</td>`, // a share, one decimal
-		"Group profiles", "age_first_contact",
 		"Recommended: <strong>4 groups, orders 3,3,3,3</strong>",
 		seNote(t, dir),
 	} {
@@ -89,9 +91,58 @@ func TestReport(t *testing.T) {
 			t.Errorf("the report does not contain %q", want)
 		}
 	}
-	if n := strings.Count(page, `<tr class="recommended">`); n != 1 {
-		t.Errorf("%d recommended rows in the selection table, want 1", n)
+	// The selection, in two tables that both end with the recommendation
+	// and mark the same row.
+	sel := section(t, page, "selection")
+	if n := strings.Count(sel, "<table"); n != 2 {
+		t.Errorf("%d selection tables, want 2", n)
 	}
+	if n := strings.Count(sel, `<th scope="col" class="text">Recommended</th></tr></thead>`); n != 2 {
+		t.Errorf("%d selection tables end with the Recommended column, want 2", n)
+	}
+	if n := strings.Count(sel, `<tr class="recommended">`); n != 2 {
+		t.Errorf("%d recommended rows in the selection tables, want 2 (one each)", n)
+	}
+	for _, want := range []string{"<caption>Fit criteria (smaller is better)</caption>", "<caption>Adequacy diagnostics</caption>",
+		`<td class="text">3,<wbr>3,<wbr>3,<wbr>3</td>`, `<td class="text">yes</td></tr>`} {
+		if !strings.Contains(sel, want) {
+			t.Errorf("the selection does not contain %q", want)
+		}
+	}
+	// The profiles as the terminal prints them: variable by group, shares
+	// (a level, a 0/1 variable) as percentages, means with one decimal,
+	// the posterior-weighted value in brackets (testdata/report/profiles.csv).
+	prof := section(t, page, "profiles")
+	for _, want := range []string{
+		`<thead><tr><th scope="col" class="text">Variable</th><th scope="col">Group 1 incidental</th><th scope="col">Group 2 early-peak</th><th scope="col">Group 3 late-peak</th><th scope="col">Group 4 continuous</th></tr></thead>`,
+		`<tr><td class="text">sex = male</td><td>45.1% (45.9%)</td><td>67.0% (66.1%)</td><td>58.0% (58.5%)</td><td>80.4% (80.4%)</td></tr>`,
+		`<tr><td class="text">employed</td><td>60.0% (59.1%)</td><td>25.0% (26.0%)</td><td>40.0% (41.0%)</td><td>10.0% (11.5%)</td></tr>`,
+		`<tr><td class="text">age_first_contact</td><td>24.3 (24.1)</td><td>14.2 (14.4)</td><td>19.8 (19.9)</td><td>13.1 (13.1)</td></tr>`,
+	} {
+		if !strings.Contains(prof, want) {
+			t.Errorf("the profiles do not contain %s", want)
+		}
+	}
+	if n := strings.Count(prof, "<tr>"); n != 4 {
+		t.Errorf("%d rows in the profiles table, want 4 (the header and three variables)", n)
+	}
+	// A model without covariates has neither covariate section.
+	for _, id := range []string{"membership", "tcov"} {
+		if strings.Contains(page, `id="`+id+`"`) {
+			t.Errorf("a model without covariates has the section %s", id)
+		}
+	}
+}
+
+// section returns the section of the page with that id.
+func section(t *testing.T, page, id string) string {
+	t.Helper()
+	i := strings.Index(page, `<section id="`+id+`">`)
+	if i < 0 {
+		t.Fatalf("the report has no section %s", id)
+	}
+	j := strings.Index(page[i:], "</section>")
+	return page[i : i+j]
 }
 
 // seNote is what the report must say about the standard errors of the
@@ -123,10 +174,11 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.open("file://"+filepath.ToSlash(abs), 1100)
+	b.open("file://"+filepath.ToSlash(abs), 1300)
 	for _, p := range b.problems() {
 		t.Errorf("browser: %s", p)
 	}
+	checkLayout(t, b, "at 1300 px")
 	// The text of the figure as laid out: an entry with no width was not
 	// rendered.
 	var texts []struct {
@@ -161,6 +213,99 @@ func TestReportInBrowser(t *testing.T) {
 	pdf := b.printPDF()
 	if !strings.HasPrefix(string(pdf), "%PDF-") || len(pdf) < 10000 {
 		t.Errorf("printing gave %d bytes starting %q", len(pdf), pdf[:min(8, len(pdf))])
+	}
+	b.printLayout()
+	checkLayout(t, b, "in print")
+}
+
+// TestReproductionReportInBrowser opens the report of trajkit reproduce
+// (the run of its usage example, shared with TestReproduce): six-group
+// selection tables, the profiles of the synthetic cohort's nineteen
+// variables and the published-versus-reproduced table must fit the page
+// at 1300 px and in print, and the page must say that its data are the
+// synthetic cohort.
+func TestReproductionReportInBrowser(t *testing.T) {
+	b := startBrowser(t)
+	all := usageExamples(t)
+	i := slices.IndexFunc(all, func(ex *example) bool { return ex.key == "reproduce" })
+	if i < 0 {
+		t.Fatal("no usage example runs trajkit reproduce")
+	}
+	run, _ := runExample(t, all[i], all)
+	if run.err != "" || run.code != 0 {
+		t.Fatalf("exit %d %s: %s", run.code, run.err, run.stderr)
+	}
+	b.open("file://"+filepath.ToSlash(filepath.Join(run.dir, "out", "report.html")), 1300)
+	for _, p := range b.problems() {
+		t.Errorf("browser: %s", p)
+	}
+	var top string
+	b.eval(`document.querySelector("header").innerText`, &top)
+	if !strings.Contains(top, "synthetic cohort (example:nl630)") {
+		t.Errorf("the page's header does not say the data are synthetic: %q", top)
+	}
+	checkLayout(t, b, "at 1300 px")
+	b.printLayout()
+	checkLayout(t, b, "in print")
+}
+
+// checkLayout checks the page as laid out: it does not scroll sideways,
+// no table is wider than its box (or, in print, than the page), and the
+// Recommended column of each selection table is on the page, beside the
+// highlighted row's other cells.
+func checkLayout(t *testing.T, b *browser, how string) {
+	t.Helper()
+	var l struct {
+		PageWidth, ViewWidth float64
+		Tables               []struct {
+			ID           string
+			Right, Limit float64
+			Scrolls      bool
+		}
+		Recommended []struct {
+			Left, Right, Width, Limit float64
+			Marked                    string
+		}
+	}
+	b.eval(`(() => {
+		const body = document.body.getBoundingClientRect();
+		const out = {pageWidth: document.documentElement.scrollWidth, viewWidth: document.documentElement.clientWidth, tables: [], recommended: []};
+		for (const t of document.querySelectorAll("main table")) {
+			const box = t.closest(".scroll");
+			out.tables.push({id: t.closest("section").id + ": " + (t.caption ? t.caption.textContent : t.rows[0].innerText.slice(0, 40)),
+				right: t.getBoundingClientRect().right, limit: box ? box.getBoundingClientRect().right : body.right,
+				scrolls: box ? box.scrollWidth > box.clientWidth : false});
+		}
+		for (const t of document.querySelectorAll("table.selection")) {
+			const th = Array.from(t.tHead.rows[0].cells).find(c => c.textContent === "Recommended");
+			const r = th ? th.getBoundingClientRect() : {left: 0, right: 0, width: 0};
+			const marked = t.querySelector("tr.recommended");
+			out.recommended.push({left: r.left, right: r.right, width: r.width, limit: Math.min(body.right, t.closest(".scroll").getBoundingClientRect().right),
+				marked: marked ? marked.cells[marked.cells.length - 1].textContent : ""});
+		}
+		return out;
+	})()`, &l)
+	if l.PageWidth > l.ViewWidth {
+		t.Errorf("%s: the page scrolls sideways: %v px wide in a %v px window", how, l.PageWidth, l.ViewWidth)
+	}
+	if len(l.Tables) == 0 {
+		t.Fatalf("%s: no tables", how)
+	}
+	for _, tb := range l.Tables {
+		if tb.Scrolls || tb.Right > tb.Limit+0.5 {
+			t.Errorf("%s: the table %q is wider than its box (right edge %.0f, box %.0f, scrolls %v)", how, tb.ID, tb.Right, tb.Limit, tb.Scrolls)
+		}
+	}
+	if len(l.Recommended) != 2 {
+		t.Fatalf("%s: %d selection tables, want 2", how, len(l.Recommended))
+	}
+	for q, r := range l.Recommended {
+		if r.Width <= 0 || r.Right > r.Limit+0.5 {
+			t.Errorf("%s: selection table %d: the Recommended column is not on the page (%.0f to %.0f, page ends at %.0f)", how, q+1, r.Left, r.Right, r.Limit)
+		}
+		if r.Marked != "yes" {
+			t.Errorf("%s: selection table %d: the highlighted row's Recommended cell is %q", how, q+1, r.Marked)
+		}
 	}
 }
 
@@ -227,5 +372,150 @@ func TestReportWithStandardErrors(t *testing.T) {
 	}
 	if strings.Contains(string(page), "no standard errors") {
 		t.Error("the report says there are no standard errors")
+	}
+}
+
+// effectRow is the report's row of a coefficient b with standard error se:
+// the estimate and SE with four decimals, exp(b) and its 95% interval
+// exp(b ± 1.96 se) with three, z with two.
+func effectRow(name string, b, se float64) string {
+	return fmt.Sprintf(`<td class="text">%s</td><td>%.4f</td><td>%.4f</td><td>%.3f</td><td>%.3f to %.3f</td><td>%.2f</td>`,
+		name, b, se, math.Exp(b), math.Exp(b-1.959964*se), math.Exp(b+1.959964*se), b/se)
+}
+
+// TestReportMembership: a model with risk factors (sim630 with the test
+// person file: female, and region with three levels) gets the membership
+// section: per group but the reference, each coefficient's log-odds, SE,
+// odds ratio and interval as model.json gives them, the Wald test per risk
+// factor, and the same odds ratios as the terminal summary.
+func TestReportMembership(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "risk")
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	code, stdout, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "3", "--persons", persons, "--risk", "female,region", "--out", dir)
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", out); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if !strings.Contains(page, `<li><a href="#membership">Membership</a></li>`) {
+		t.Error("no contents entry for the membership")
+	}
+	sec := section(t, page, "membership")
+	m, err := results.ReadModel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Covariates.Reference != 1 {
+		t.Fatalf("reference group %d", m.Covariates.Reference)
+	}
+	rows := 0
+	for j, g := range m.Groups {
+		heading := fmt.Sprintf("</span>Group %d</th>", j+1)
+		if j == 0 {
+			if strings.Contains(sec, heading) {
+				t.Error("the reference group has rows")
+			}
+			continue
+		}
+		if !strings.Contains(sec, heading) {
+			t.Errorf("no rows for group %d", j+1)
+		}
+		for a, name := range g.MembershipCoef.Names {
+			bv, se := g.MembershipCoef.Values[a], g.MembershipSE.Values[a]
+			if want := effectRow(name, bv, se); !strings.Contains(sec, want) {
+				t.Errorf("group %d: no row %s", j+1, want)
+			}
+			// The terminal prints the same odds ratio and interval.
+			want := fmt.Sprintf(`%s +%.4f +%.4f +%.3f +%.3f-%.3f `, regexp.QuoteMeta(name), bv, se, math.Exp(bv), math.Exp(bv-1.959964*se), math.Exp(bv+1.959964*se))
+			if !regexp.MustCompile(want).MatchString(stdout) {
+				t.Errorf("group %d %s: the terminal lacks %s", j+1, name, want)
+			}
+			rows++
+		}
+	}
+	// Two groups against the reference, each with the intercept, female
+	// and two region indicators.
+	if rows != 8 {
+		t.Errorf("%d coefficient rows, want 8", rows)
+	}
+	if len(m.Covariates.Wald) != 2 {
+		t.Fatalf("model.json has %d Wald tests, want 2", len(m.Covariates.Wald))
+	}
+	for _, w := range m.Covariates.Wald {
+		want := fmt.Sprintf(`<tr><td class="text">%s</td><td>%.2f</td><td>%d</td>`, w.Variable, float64(w.Chi2), w.DF)
+		if !strings.Contains(sec, want) {
+			t.Errorf("no Wald test %s", want)
+		}
+	}
+	for _, want := range []string{"reference group (Group 1)", "against its first level in sorted order", "Standard errors from model.json"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("the membership section lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `id="tcov"`) {
+		t.Error("a model without time-varying covariates has their section")
+	}
+}
+
+// TestReportTcov: a model with a time-varying covariate (the employment
+// example) gets its section: per group the effect δ, its SE, the rate
+// ratio exp(δ) and its interval, as model.json gives them; without
+// standard errors, the estimates alone and a note that says so.
+func TestReportTcov(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{{"with standard errors", nil}, {"without", []string{"--no-se"}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "emp")
+			args := append([]string{"fit", "--data", "example:employment", "--groups", "2", "--order", "2", "--tcov", "employed", "--out", dir}, tc.extra...)
+			if code, _, stderr := trajkit(t, args...); code != 0 {
+				t.Fatalf("fit: exit %d: %s", code, stderr)
+			}
+			out := filepath.Join(t.TempDir(), "report.html")
+			if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", out); code != 0 {
+				t.Fatalf("report: exit %d: %s", code, stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := string(b)
+			sec := section(t, page, "tcov")
+			m, err := results.ReadModel(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, g := range m.Groups {
+				d, _ := g.TcovCoef.Value("employed")
+				se, ok := g.TcovSE.Value("employed")
+				want := fmt.Sprintf(`<td class="text">employed</td><td>%.4f</td><td>–</td><td>%.3f</td><td>–</td>`, d, math.Exp(d))
+				if ok {
+					want = effectRow("employed", d, se)
+				}
+				if !strings.Contains(sec, want) {
+					t.Errorf("group %d: no row %s", j+1, want)
+				}
+			}
+			note := "Standard errors from model.json"
+			if tc.extra != nil {
+				note = "model.json has no standard errors"
+			}
+			for _, want := range []string{note, "The curves are at every time-varying covariate zero", "<th scope=\"col\">Rate ratio</th>"} {
+				if !strings.Contains(sec, want) {
+					t.Errorf("the section lacks %q", want)
+				}
+			}
+			if strings.Contains(page, `id="membership"`) {
+				t.Error("a model without risk factors has the membership section")
+			}
+		})
 	}
 }

@@ -55,7 +55,7 @@ func TestSignalCancelsFit(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(700 * time.Millisecond)
+			time.Sleep(2 * time.Second) // past the reading, even on a loaded machine
 			sent := time.Now()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)

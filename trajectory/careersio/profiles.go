@@ -2,6 +2,7 @@ package careersio
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/trajkit/trajkit/trajectory"
 )
@@ -21,6 +22,28 @@ type ProfileRow struct {
 	// every person with a value by their posterior probability of the
 	// group: Σ_i p_ik x_i / Σ_i p_ik. NaN when undefined.
 	AssignedMean, PosteriorMean float64
+	// Share is whether the values are shares, shown as percentages: the
+	// variable is categorical, or has only the values 0 and 1
+	// (PersonTable.IsShare). Otherwise they are means.
+	Share bool
+}
+
+// Format writes the row as a group profile table shows it, on the
+// terminal and in the report: the value among the assigned persons with
+// the posterior-weighted one in brackets, shares as percentages with one
+// decimal ("17.8% (17.9%)"), means with one decimal ("29.1 (29.1)"); "-"
+// for an undefined value.
+func (r ProfileRow) Format() string {
+	f := func(x float64) string {
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			return "-"
+		case r.Share:
+			return trajectory.FormatShare(x)
+		}
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return f(r.AssignedMean) + " (" + f(r.PosteriorMean) + ")"
 }
 
 // Profiles describes each group by every variable of a person table: the
@@ -37,6 +60,7 @@ func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 	var out []ProfileRow
 	for c := range t.Columns {
 		pc := &t.Columns[c]
+		share := t.IsShare(pc.Name)
 		levels := []string{""}
 		if !pc.Numeric {
 			levels = pc.Levels
@@ -64,7 +88,7 @@ func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 					}
 				}
 				row := ProfileRow{Variable: pc.Name, Level: level, Group: g + 1, Label: f.Groups[g].Label, NAssigned: n,
-					AssignedMean: math.NaN(), PosteriorMean: math.NaN()}
+					AssignedMean: math.NaN(), PosteriorMean: math.NaN(), Share: share}
 				if n > 0 {
 					row.AssignedMean = sumA / float64(n)
 				}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/trajkit/trajkit/trajectory/careersio"
 )
@@ -48,20 +49,31 @@ func records[T any](rows []T, record func(T) []string) func() []string {
 
 // newCSVReader reads the header of a CSV file of fixed columns (file is
 // its kind in errors, name its path) and returns the reader positioned on
-// the first record, which checks that every record has all the columns.
-func newCSVReader(r io.Reader, name, file string, cols []Column) (*csv.Reader, error) {
+// the first record, which checks that every record has the header's
+// columns, and the number of columns the file has. Columns are only ever
+// added at the end: the first required columns are in every file, the
+// rest only in files of a trajkit that writes them, so a file may stop
+// after any of them.
+func newCSVReader(r io.Reader, name, file string, cols []Column, required int) (*csv.Reader, int, error) {
 	cr := careersio.NewCSVReader(r, name)
-	cr.FieldsPerRecord = len(cols)
 	head, err := cr.Read()
 	if err != nil {
-		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of %s: %v", file, err)}
+		return nil, 0, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of %s: %v", file, err)}
 	}
-	for j, c := range cols {
-		if head[j] != c.Name {
-			return nil, &careersio.DataError{File: name, Line: 1, Column: j + 1, Msg: fmt.Sprintf("column %q where %q was expected", head[j], c.Name)}
+	if len(head) < required || len(head) > len(cols) {
+		names := make([]string, len(cols))
+		for j, c := range cols {
+			names[j] = c.Name
+		}
+		return nil, 0, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of %s, %s (the last %d columns may be absent), got %d columns",
+			file, strings.Join(names, ","), len(cols)-required, len(head))}
+	}
+	for j, h := range head {
+		if h != cols[j].Name {
+			return nil, 0, &careersio.DataError{File: name, Line: 1, Column: j + 1, Msg: fmt.Sprintf("column %q where %q was expected", h, cols[j].Name)}
 		}
 	}
-	return cr, nil
+	return cr, len(head), nil
 }
 
 // readOptional reads the file name of the set d with read when it is part

@@ -12,7 +12,9 @@ import (
 // profileColumns are profiles.csv's columns, in order: for each variable
 // of a person file (each level of a categorical one) and each group, the
 // number of assigned persons with a value, their mean (the share having
-// the level, or a 0/1 variable) and the posterior-weighted mean.
+// the level, or a 0/1 variable), the posterior-weighted mean, and whether
+// the means are shares. Files of earlier versions stop before share
+// (profilesRequired).
 var profileColumns = []Column{
 	{"variable", "Variable", 0, false},
 	{"level", "Level", 0, false},
@@ -21,7 +23,10 @@ var profileColumns = []Column{
 	{"n_assigned", "N assigned", 0, false},
 	{"assigned_mean", "Mean of the assigned", 3, false},
 	{"posterior_mean", "Posterior-weighted mean", 3, false},
+	{"share", "Share", 0, false},
 }
+
+const profilesRequired = 7
 
 // ProfileColumns returns the columns of profiles.csv, in order.
 func ProfileColumns() []Column { return append([]Column(nil), profileColumns...) }
@@ -34,12 +39,15 @@ func WriteProfiles(w io.Writer, rows []careersio.ProfileRow) error {
 // ProfileRecord is a profile row's cells in profiles.csv, in the order of
 // ProfileColumns.
 func ProfileRecord(r careersio.ProfileRow) []string {
-	return []string{r.Variable, r.Level, strconv.Itoa(r.Group), r.Label, strconv.Itoa(r.NAssigned), FormatFloat(r.AssignedMean), FormatFloat(r.PosteriorMean)}
+	return []string{r.Variable, r.Level, strconv.Itoa(r.Group), r.Label, strconv.Itoa(r.NAssigned), FormatFloat(r.AssignedMean), FormatFloat(r.PosteriorMean), strconv.FormatBool(r.Share)}
 }
 
-// ReadProfiles reads profiles.csv; name is its name in errors.
+// ReadProfiles reads profiles.csv, of this version or an earlier one;
+// name is its name in errors. An earlier file does not say which numeric
+// variables are 0/1, so only the levels of categorical variables read as
+// shares.
 func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
-	cr, err := newCSVReader(r, name, ProfilesFile, profileColumns)
+	cr, n, err := newCSVReader(r, name, ProfilesFile, profileColumns, profilesRequired)
 	if err != nil {
 		return nil, err
 	}
@@ -48,8 +56,13 @@ func ReadProfiles(r io.Reader, name string) ([]careersio.ProfileRow, error) {
 		at := func(j int, msg string) error {
 			return &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: profileColumns[j].Name, Msg: fmt.Sprintf("%q: %s", rec[j], msg)}
 		}
-		row := careersio.ProfileRow{Variable: rec[0], Level: rec[1], Label: rec[3]}
+		row := careersio.ProfileRow{Variable: rec[0], Level: rec[1], Label: rec[3], Share: rec[1] != ""}
 		var err error
+		if n > 7 {
+			if row.Share, err = strconv.ParseBool(rec[7]); err != nil {
+				return at(7, "expected true or false")
+			}
+		}
 		if row.Group, err = strconv.Atoi(rec[2]); err != nil || row.Group < 1 {
 			return at(2, "expected a group number ≥ 1")
 		}

@@ -367,8 +367,9 @@ func TestSelectionRoundTrip(t *testing.T) {
 func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	nan := math.NaN()
 	profiles := []careersio.ProfileRow{
-		{Variable: "sex", Level: "female", Group: 1, Label: "low-rate", NAssigned: 12, AssignedMean: 0.25, PosteriorMean: 0.26},
+		{Variable: "sex", Level: "female", Group: 1, Label: "low-rate", NAssigned: 12, AssignedMean: 0.25, PosteriorMean: 0.26, Share: true},
 		{Variable: "age", Group: 2, NAssigned: 0, AssignedMean: nan, PosteriorMean: 31.5},
+		{Variable: "employed", Group: 1, NAssigned: 12, AssignedMean: 0.5, PosteriorMean: 0.5, Share: true},
 	}
 	var b bytes.Buffer
 	if err := WriteProfiles(&b, profiles); err != nil {
@@ -378,10 +379,13 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 2 || back[0] != profiles[0] || !math.IsNaN(back[1].AssignedMean) || back[1].PosteriorMean != 31.5 {
+	if len(back) != 3 || back[0] != profiles[0] || !math.IsNaN(back[1].AssignedMean) || back[1].PosteriorMean != 31.5 || back[1].Share || back[2] != profiles[2] {
 		t.Errorf("profiles read back %+v", back)
 	}
-	rows := []ReproRow{{Row: "share", Published: "36%", Reproduced: 35.2, Tolerance: "±5 points", OK: true}, {Row: "x", Published: "y", Reproduced: nan, Tolerance: "z"}}
+	rows := []ReproRow{
+		{Row: "share", Published: "36%", Reproduced: 35.2, Tolerance: "±5 points", OK: true, Unit: "%", Data: "synthetic cohort (example:nl630)"},
+		{Row: "x", Published: "y", Reproduced: nan, Tolerance: "z", Data: "careers, real.csv"},
+	}
 	b.Reset()
 	if err := WriteReproduction(&b, rows); err != nil {
 		t.Fatal(err)
@@ -390,13 +394,68 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	if err != nil || len(rback) != 2 || rback[0] != rows[0] || !math.IsNaN(rback[1].Reproduced) || rback[1].OK {
 		t.Errorf("reproduction read back %+v, %v", rback, err)
 	}
+	if !strings.Contains(b.String(), "row,published,reproduced,tolerance,ok,unit,data\n") || !strings.Contains(b.String(), `"careers, real.csv"`) {
+		t.Errorf("reproduction.csv:\n%s", b.String())
+	}
 	for _, tc := range []struct{ text, msg string }{
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nx,,0,,1,0.5,0.5\n", `p.csv:2:3: column "group"`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share\nx,,1,,1,0.5,0.5,maybe\n", `p.csv:2:8: column "share"`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,extra\nx,,1,,1,0.5,0.5,true,1\n", `p.csv:1`},
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nx,,1,,1,abc,0.5\n", `p.csv:2:6: column "assigned_mean"`},
 		{"variable,level\nx,y\n", `p.csv:1`},
 	} {
 		if _, err := ReadProfiles(strings.NewReader(tc.text), "p.csv"); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("error %v, want %q", err, tc.msg)
+		}
+	}
+}
+
+// TestEarlierProfilesAndReproduction: files written before profiles.csv's
+// share column and reproduction.csv's unit and data columns are read;
+// levels of categorical variables are shares, other variables means (the
+// file does not say which are 0/1); units and data are empty.
+func TestEarlierProfilesAndReproduction(t *testing.T) {
+	p, err := ReadProfiles(strings.NewReader("variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nsex,male,1,low,10,0.5,0.5\nfemale,,1,low,10,0.25,0.25\n"), "p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 2 || !p[0].Share || p[1].Share || p[1].AssignedMean != 0.25 {
+		t.Errorf("earlier profiles read as %+v", p)
+	}
+	r, err := ReadReproduction(strings.NewReader("row,published,reproduced,tolerance,ok\nshare,36%,37.13,±5 points,true\n"), "r.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r) != 1 || r[0].Reproduced != 37.13 || !r[0].OK || r[0].Unit != "" || r[0].Data != "" {
+		t.Errorf("earlier reproduction read as %+v", r)
+	}
+	if _, err := ReadReproduction(strings.NewReader("row,published,reproduced,tolerance\nshare,36%,37.13,±5 points\n"), "r.csv"); err == nil || !strings.Contains(err.Error(), "r.csv:1: ") {
+		t.Errorf("a header without ok: %v", err)
+	}
+}
+
+// TestFormatReproduced: the reproduced value reads as the published figure
+// it is compared with, on the terminal and in the report.
+func TestFormatReproduced(t *testing.T) {
+	for _, tc := range []struct {
+		unit          string
+		v             float64
+		ok            bool
+		want, verdict string
+	}{
+		{"%", 37.13, true, "37.1%", "✔"}, // beside a published "36%"
+		{"age", 18, true, "18", "✔"},     // a peak age beside "15-22"
+		{"age", 35, false, "35", "✘"},
+		{"years", 29.79, true, "29.8", "✔"}, // a mean age beside "30.4"
+		{"", 8.04, true, "8.0", "✔"},
+		{"%", math.NaN(), false, "-", "n/a"},
+	} {
+		r := ReproRow{Reproduced: tc.v, Unit: tc.unit, OK: tc.ok}
+		if got := r.FormatReproduced(); got != tc.want {
+			t.Errorf("%v %s: %q, want %q", tc.v, tc.unit, got, tc.want)
+		}
+		if got := r.Verdict(); got != tc.verdict {
+			t.Errorf("%v %s: verdict %q, want %q", tc.v, tc.unit, got, tc.verdict)
 		}
 	}
 }

@@ -25,6 +25,30 @@ func Settings() trajectory.SelectSettings {
 		Fit: trajectory.Settings{Search: mixture.Settings{Seed: mixture.DefaultSeed}}}
 }
 
+// The committed synthetic cohort as embedded in trajkit (data/nl630):
+// its careers, long and wide, and its person file, the reproduction's
+// defaults.
+const (
+	CohortData     = "example:nl630"
+	CohortDataWide = "example:nl630-wide"
+	CohortPersons  = "example:nl630-persons"
+)
+
+// IsCohort reports whether file names the embedded synthetic cohort's
+// careers.
+func IsCohort(file string) bool { return file == CohortData || file == CohortDataWide }
+
+// DataName says what data a reproduction ran on, for every output that
+// shows its figures: "synthetic cohort (example:nl630)" for the embedded
+// cohort, so that no table reads as computed from the study's records,
+// and otherwise the career file as given.
+func DataName(file string) string {
+	if IsCohort(file) {
+		return "synthetic cohort (" + file + ")"
+	}
+	return file
+}
+
 // Reproduction is the outcome of the reproduction pipeline.
 type Reproduction struct {
 	// Window is the modelled age window and Careers the careers in it.
@@ -40,17 +64,22 @@ type Reproduction struct {
 	Rows     []results.ReproRow
 	// Warnings are the data's, the window's and the person file's.
 	Warnings []trajectory.Warning
+	// Data names the careers (DataName); every row of Rows says it too.
+	Data string
 }
 
 // Reproduce runs the reproduction on loaded careers (every observed age,
-// and the person file with the columns sex and age_first_thb): the age
-// window the data support (Window) unless the careers were read with one,
-// the model search s, labels by shape (LabelByShape), the group profiles
-// and the published-versus-reproduced table. progress, when not nil, is
-// called after each candidate model.
+// and the person file with the columns sex and age_first_thb, or none):
+// the age window the data support (Window) unless the careers were read
+// with one, the model search s, labels by shape (LabelByShape), the group
+// profiles and the published-versus-reproduced table, whose rows name the
+// data (DataName of the career file). progress, when not nil, is called
+// after each candidate model.
 func Reproduce(l *careersio.Loaded, s trajectory.SelectSettings, progress func(done int, c *trajectory.Candidate)) (*Reproduction, error) {
-	r := &Reproduction{Careers: l.Careers, Warnings: slices.Clone(l.Warnings)}
-	if missing := MissingColumns(l.Persons); len(missing) > 0 {
+	r := &Reproduction{Careers: l.Careers, Warnings: slices.Clone(l.Warnings), Data: DataName(l.Settings.File)}
+	if l.Persons == nil {
+		r.Warnings = append(r.Warnings, mixture.Warnf(careersio.PersonsUnmatched, nil, "no person file: the rows that need one are not computed"))
+	} else if missing := MissingColumns(l.Persons); len(missing) > 0 {
 		r.Warnings = append(r.Warnings, mixture.Warnf(careersio.PersonsUnmatched, nil, "the person file lacks %s: the rows that need it are not computed", strings.Join(missing, ", ")))
 	}
 	if l.Settings.Ages == "" {
@@ -80,6 +109,9 @@ func Reproduce(l *careersio.Loaded, s trajectory.SelectSettings, progress func(d
 		r.Profiles = careersio.Profiles(l.Persons, r.Fit)
 	}
 	r.Rows = ReproductionTable(r.Fit, l.Full, l.Persons)
+	for j := range r.Rows {
+		r.Rows[j].Data = r.Data
+	}
 	return r, nil
 }
 

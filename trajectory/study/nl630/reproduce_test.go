@@ -153,3 +153,18 @@ func TestSeedStudy(t *testing.T) {
 		t.Errorf("seeds.csv:\n%s", b.String())
 	}
 }
+
+// TestDataName: the embedded cohort is named synthetic wherever the
+// reproduction's figures are shown; any other careers by their file.
+func TestDataName(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"example:nl630", "synthetic cohort (example:nl630)"},
+		{"example:nl630-wide", "synthetic cohort (example:nl630-wide)"},
+		{"example:sim630", "example:sim630"},
+		{"extract/careers.csv", "extract/careers.csv"},
+	} {
+		if got := DataName(tc.file); got != tc.want {
+			t.Errorf("DataName(%q) = %q, want %q", tc.file, got, tc.want)
+		}
+	}
+}

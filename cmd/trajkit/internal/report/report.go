@@ -1,9 +1,12 @@
 // Package report writes trajkit's HTML report of a fitted model: one
 // self-contained page with the data summary, the model and its fit, the
-// groups with their adequacy diagnostics, the coefficients, the figures
-// (inline SVG), the model selection, the group profiles and, for a
-// reproduction, the published-versus-reproduced table. It has no links to
-// other files and no scripts, and prints as it shows.
+// groups with their adequacy diagnostics, the coefficients, the membership
+// model and the effects of time-varying covariates when the model has
+// them, the figures (inline SVG), the model selection (two tables narrow
+// enough for the page), the group profiles as the terminal prints them
+// and, for a reproduction, the published-versus-reproduced table with the
+// data it was computed from. It has no links to other files and no
+// scripts, and prints as it shows.
 package report
 
 import (
@@ -74,10 +77,13 @@ type page struct {
 	MinAPP, MinOCC float64
 	CoefNote       string
 	Coefs          []coefBlock
-	Figures        []figureBox
-	Selection      *selectionBox
-	Profiles       *table
-	Reproduction   *table
+	// Membership and Tcov are the covariates' sections; nil for a model
+	// without them.
+	Membership, Tcov *effectsBox
+	Figures          []figureBox
+	Selection        *selectionBox
+	Profiles         *table
+	Reproduction     *reproBox
 }
 
 type keyValue struct{ Key, Value string }
@@ -104,9 +110,23 @@ type figureBox struct {
 type selectionBox struct {
 	Recommended, Reason, Note string
 	Warnings                  []string
-	Header                    []cell
-	Rows                      []row
+	Tables                    []selectionTable
 	Figure                    *figureBox
+}
+
+// selectionTable is one of the tables the selection is split into.
+type selectionTable struct {
+	Caption string
+	Header  []cell
+	Rows    []row
+}
+
+// reproBox is the published-versus-reproduced table and the data it was
+// computed from ("" when reproduction.csv does not say: an earlier
+// version).
+type reproBox struct {
+	table
+	Data string
 }
 
 type table struct {
@@ -115,10 +135,12 @@ type table struct {
 	Rows   []row
 }
 
-// cell is a table cell; text cells are aligned left.
+// cell is a table cell; text cells are aligned left. Parts, when set,
+// are its text cut where it may wrap.
 type cell struct {
 	Text   string
 	Number bool
+	Parts  []string
 }
 
 type row struct {
@@ -149,6 +171,7 @@ func newPage(in *Input) (*page, error) {
 	p.dataSection(in.Careers, data)
 	p.modelSection(f)
 	p.groupSections(f)
+	p.Membership, p.Tcov = membershipSection(f), tcovSection(f)
 	sample := in.Sample
 	if sample == 0 {
 		sample = 20
@@ -162,7 +185,7 @@ func newPage(in *Input) (*page, error) {
 		}
 	}
 	if in.Profiles != nil {
-		p.Profiles = profilesSection(in.Profiles)
+		p.Profiles = profilesSection(in.Profiles, f)
 	}
 	if in.Reproduction != nil {
 		p.Reproduction = reproductionSection(in.Reproduction)

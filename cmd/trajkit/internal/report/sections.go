@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -233,6 +235,16 @@ func inlineSVG(fig *figure.Figure, id, title string, width, height int, caption 
 	s = svgSize.ReplaceAllLiteralString(s, `<svg role="img" aria-label="`+html.EscapeString(title)+`"`)
 	// The SVG comes from gonum/plot, which escapes every text it draws.
 	return figureBox{ID: id, Title: title, Caption: caption, SVG: template.HTML(s)}, nil
+}
+
+// capitalize starts s with a capital letter: a sentence of the library's
+// (a reason, a note) begun in the middle of one.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // fmtNum writes x with digits decimals, "–" when undefined.
