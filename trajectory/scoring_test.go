@@ -233,3 +233,42 @@ func TestCrossValidateRisk(t *testing.T) {
 		t.Errorf("cv log-likelihood %v (fit %v), CVE %v", ll, f.LogLik, cve)
 	}
 }
+
+func TestRiskVariableList(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		d    RiskDesign
+		want []RiskVariable
+		err  string
+	}{
+		{"numeric and categorical", RiskDesign{Variables: []string{"age", "region"}, Names: []string{"age", "region=south", "region=west"}, BaseLevels: []string{"", "north"}},
+			[]RiskVariable{{Name: "age"}, {Name: "region", Levels: []string{"south", "west"}, Base: "north"}}, ""},
+		{"no base levels recorded", RiskDesign{Variables: []string{"sex"}, Names: []string{"sex=male"}},
+			[]RiskVariable{{Name: "sex", Levels: []string{"male"}}}, ""},
+		{"a variable without covariates", RiskDesign{Variables: []string{"a", "b"}, Names: []string{"a"}}, nil, `risk variable "b" has no covariate`},
+		{"a covariate without variable", RiskDesign{Variables: []string{"a"}, Names: []string{"a", "b=1"}}, nil, `risk factor "b=1" belongs to none`},
+		{"base levels of another length", RiskDesign{Variables: []string{"a"}, Names: []string{"a"}, BaseLevels: []string{"", ""}}, nil, "2 base levels for 1 risk variables"},
+		{"a base level with an indicator", RiskDesign{Variables: []string{"s"}, Names: []string{"s=m"}, BaseLevels: []string{"m"}}, nil, `the base level "m" also has an indicator`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.d.VariableList()
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("%+v, want %+v", got, tc.want)
+			}
+			for v := range got {
+				if got[v].Name != tc.want[v].Name || got[v].Base != tc.want[v].Base || strings.Join(got[v].Levels, ",") != strings.Join(tc.want[v].Levels, ",") || got[v].Numeric() != (tc.want[v].Levels == nil) {
+					t.Errorf("variable %d: %+v, want %+v", v, got[v], tc.want[v])
+				}
+			}
+		})
+	}
+}

@@ -114,6 +114,11 @@ func checkFit(f *trajectory.Fitted, version int) error {
 			}
 		}
 	}
+	if r := f.Risk(); r != nil {
+		if _, err := r.VariableList(); err != nil {
+			return fmt.Errorf("covariates: %v", err)
+		}
+	}
 	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {
 		return fmt.Errorf("a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
 	}

@@ -56,7 +56,7 @@ func testFit(t *testing.T) (*trajectory.Fitted, *trajectory.Careers) {
 
 // TestModelRoundTrip: model.json reads back into the same fit, apart from
 // what the file does not hold (the per-person fields and the risk design's
-// values), and writes back to the same bytes.
+// values; its base levels it holds), and writes back to the same bytes.
 func TestModelRoundTrip(t *testing.T) {
 	f, _ := testFit(t)
 	var b bytes.Buffer
@@ -77,7 +77,7 @@ func TestModelRoundTrip(t *testing.T) {
 	want := *f
 	want.IDs, want.Posterior, want.Assigned, want.PersonLogLik, want.Trace = nil, nil, nil, nil, nil
 	rd := *f.Risk()
-	rd.X, rd.Of, rd.BaseLevels = nil, nil, nil
+	rd.X, rd.Of = nil, nil
 	cov := *f.Covariates
 	cov.RiskDesign = &rd
 	want.Covariates = &cov
@@ -139,6 +139,7 @@ func TestReadModelVersion1(t *testing.T) {
 		{"a share above 1", `"share": 0.3`, `"share": 1.3`, "not a probability"},
 		{"too few coefficients", `"beta": [`, `"beta": [], "x": [`, "rate and"},
 		{"a warning without a kind", `"warnings": []`, `"format_version": 2, "warnings": [{"message": "x"}]`, "has no kind"},
+		{"risk factors of no variable", `"groups": [`, `"covariates": {"risk": ["a"], "risk_variables": ["b"]}, "groups": [`, `covariates: risk variable "b" has no covariate`},
 		{"a version 1 warning", `"warnings": []`, `"warnings": ["group 2 collapsed"]`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
