@@ -490,3 +490,29 @@ func TestSafeCSVRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteScores: score's file has assignments.csv's columns, an empty
+// group for a person with no observed cell in the window, and the ids
+// escaped with --safe-csv.
+func TestWriteScores(t *testing.T) {
+	s := &trajectory.Scored{
+		IDs:       []string{"a", "=b", "c"},
+		Assigned:  []int{2, 0, 1},
+		Posterior: [][]float64{{0.1, 0.3, 0.9}, {0.9, 0.7, 0.1}},
+	}
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, "id,group,p1,p2\na,2,0.1,0.9\n=b,,0.3,0.7\nc,1,0.9,0.1\n"},
+		{Options{SafeCSV: true}, "safe_csv_id,group,p1,p2\na,2,0.1,0.9\n'=b,,0.3,0.7\nc,1,0.9,0.1\n"},
+	} {
+		var b bytes.Buffer
+		if err := WriteScores(&b, s, tc.o); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String(); got != tc.want {
+			t.Errorf("safe %v: wrote\n%q\nwant\n%q", tc.o.SafeCSV, got, tc.want)
+		}
+	}
+}
