@@ -67,7 +67,7 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 		return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(risk.X), n)
 	}
 	if want := f.TcovNames(); len(c.TcovNames) != len(want) {
-		return nil, fmt.Errorf("the model has %d time-varying covariates %q, the careers %d %q", len(want), want, len(c.TcovNames), c.TcovNames)
+		return nil, fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(c.TcovNames), c.TcovNames)
 	}
 	lo, hi := f.MinAge(), f.MaxAge()
 	s := &Scored{IDs: c.IDs, Posterior: make([][]float64, k), Assigned: make([]int, n), PersonLogLik: make([]float64, n)}

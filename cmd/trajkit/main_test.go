@@ -96,7 +96,7 @@ type example struct {
 func usageExamples(t *testing.T) []*example {
 	var out []*example
 	seen := map[string]bool{}
-	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage, scoreUsage} {
 		for _, args := range examples(u) {
 			key := strings.Join(args, " ")
 			if seen[key] {

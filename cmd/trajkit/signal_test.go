@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	cleanExamples()
+	cleanScoreFits()
 	os.Exit(code)
 }
 
