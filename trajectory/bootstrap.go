@@ -106,12 +106,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 			}
 			data = c.subset(idx)
 			if risk0 != nil {
-				rd := *risk0
-				rd.X = make([][]float64, len(idx))
-				for j, i := range idx {
-					rd.X[j] = risk0.X[i]
-				}
-				risk = &rd
+				risk = risk0.subset(idx)
 			}
 		} else {
 			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
@@ -284,7 +279,7 @@ func (f *Fitted) memberships(c *Careers) [][]float64 {
 	for j := range lp {
 		lp[j] = make([]float64, c.Len())
 	}
-	_, prior, _ := f.components(c)
+	_, prior, _ := f.components(c, f.riskX())
 	prior.AddLogPrior(lp, 0, c.Len())
 	for j := range lp {
 		for i, v := range lp[j] {

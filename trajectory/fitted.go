@@ -402,12 +402,21 @@ func (f *Fitted) Params() []float64 {
 	return out
 }
 
-// membership returns the membership model of the fit in output order.
-func (f *Fitted) membership() mixture.Membership {
-	if r := f.Risk(); r != nil {
-		return mixture.MultinomialLogit{X: r.X, Reference: f.ref() + 1}
+// membership returns the membership model of the fit in output order,
+// for persons with risk factors x (ignored without risk factors).
+func (f *Fitted) membership(x [][]float64) mixture.Membership {
+	if f.Risk() != nil {
+		return mixture.MultinomialLogit{X: x, Reference: f.ref() + 1}
 	}
 	return mixture.ConstantShares{}
+}
+
+// riskX returns the risk factors of the persons fitted; nil without.
+func (f *Fitted) riskX() [][]float64 {
+	if r := f.Risk(); r != nil {
+		return r.X
+	}
+	return nil
 }
 
 // numMembershipParams is the number of membership parameters.

@@ -124,12 +124,13 @@ func (f *Fitted) paramNames() []string {
 }
 
 // components returns the fit's groups as engine components and its
-// membership as a prior, in output order, for careers c.
-func (f *Fitted) components(c *Careers) ([]mixture.Component, mixture.Prior, []int) {
+// membership as a prior, in output order, for careers c whose persons have
+// the risk factors x (nil without risk factors).
+func (f *Fitted) components(c *Careers, x [][]float64) ([]mixture.Component, mixture.Prior, []int) {
 	k := len(f.Groups)
 	fams := families(c, f.Scaling, f.Model())
 	comps := make([]mixture.Component, k)
-	prior := f.membership().NewPrior(k, c.Len())
+	prior := f.membership(x).NewPrior(k, c.Len())
 	np := f.numMembershipParams()
 	params := f.Params()
 	prior.SetParams(params[:np])
@@ -152,7 +153,7 @@ func (f *Fitted) components(c *Careers) ([]mixture.Component, mixture.Prior, []i
 // only when ctx is cancelled, and then leaves f as it was.
 func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 	k := len(f.Groups)
-	comps, prior, offsets := f.components(c)
+	comps, prior, offsets := f.components(c, f.riskX())
 	np := f.numMembershipParams()
 	info, err := mixture.Information(ctx, comps, prior, nil, f.Posterior, threads)
 	if err != nil && ctx.Err() != nil {

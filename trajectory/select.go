@@ -1,7 +1,6 @@
 package trajectory
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -515,13 +514,24 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 				train = append(train, i)
 			}
 		}
-		fs := s.refit(full.Params())
+		// With risk factors the engine's reference is its last group
+		// (engineParams); each fold has its own persons' risk factors.
+		fs := s.refit(full.engineParams())
+		var heldRisk *RiskDesign
+		if s.Risk != nil {
+			fs.Risk, heldRisk = s.Risk.subset(train), s.Risk.subset(test)
+			fs.Reference = full.ref() + 1
+		}
 		tf, err := Fit(c.subset(train), m, fs)
 		if err != nil || math.IsNaN(tf.LogLik) {
 			return
 		}
 		held := c.subset(test)
-		ll, post := tf.Score(held)
+		sc, err := tf.Score(held, heldRisk, 1)
+		if err != nil {
+			return
+		}
+		ll, post := sc.LogLik, sc.Posterior
 		var absErr float64
 		cells := 0
 		for i := 0; i < held.Len(); i++ {
@@ -550,45 +560,4 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 		cells += r.cells
 	}
 	return ll, absErr / float64(cells)
-}
-
-// Score returns the log-likelihood of other careers under the fitted model
-// and their posteriors (K x N). The careers must lie within the fit's age
-// window. A model with risk factors needs the new persons' covariates, so
-// it cannot score careers alone: Score then returns NaN.
-func (f *Fitted) Score(c *Careers) (float64, [][]float64) {
-	k := len(f.Groups)
-	post := make([][]float64, k)
-	for j := range post {
-		post[j] = make([]float64, c.Len())
-	}
-	if f.Risk() != nil {
-		return math.NaN(), post
-	}
-	if c.MinAge != f.MinAge() || c.NumAges != f.MaxAge()-f.MinAge()+1 {
-		c = c.regrid(f.MinAge(), f.MaxAge())
-	}
-	comps, prior, _ := f.components(c)
-	return mixture.EStep(comps, prior, post, nil, 1), post
-}
-
-// regrid returns the careers on the age grid lo..hi, which must contain
-// every observed age.
-func (c *Careers) regrid(lo, hi int) *Careers {
-	if c.MinAge < lo || c.MaxAge() > hi {
-		panic(errors.New("trajectory: careers outside the fit's age window"))
-	}
-	out := *c
-	shift := uint8(c.MinAge - lo)
-	out.MinAge, out.NumAges = lo, hi-lo+1
-	out.Lo = make([]uint8, len(c.Lo))
-	out.Hi = make([]uint8, len(c.Hi))
-	out.Age = make([]uint8, len(c.Age))
-	for i := range c.Lo {
-		out.Lo[i], out.Hi[i] = c.Lo[i]+shift, c.Hi[i]+shift
-	}
-	for j, a := range c.Age {
-		out.Age[j] = a + shift
-	}
-	return &out
 }

@@ -82,27 +82,6 @@ func TestModelKey(t *testing.T) {
 	}
 }
 
-// TestScoreInSample: scoring the fitted data gives the fit's
-// log-likelihood and posteriors.
-func TestScoreInSample(t *testing.T) {
-	c := testCareers(t, 300, 41)
-	f, err := Fit(c, mustModel(t, ZIP, 2, nil, nil), &Settings{Search: mixture.Settings{Seed: 1}, NoSE: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ll, post := f.Score(c)
-	if math.Abs(ll-f.LogLik) > 1e-9*math.Abs(ll) {
-		t.Errorf("score %v, fit %v", ll, f.LogLik)
-	}
-	for k := range post {
-		for i := range post[k] {
-			if math.Abs(post[k][i]-f.Posterior[k][i]) > 1e-12 {
-				t.Fatalf("posterior %d,%d: %v vs %v", k, i, post[k][i], f.Posterior[k][i])
-			}
-		}
-	}
-}
-
 func TestKassRaftery(t *testing.T) {
 	for _, tc := range []struct {
 		d    float64

@@ -36,4 +36,10 @@ const (
 	PersonsLeftOut mixture.WarningKind = "persons-left-out"
 	// BootstrapFailed: bootstrap replicates failed and were left out.
 	BootstrapFailed mixture.WarningKind = "bootstrap-failed"
+	// PersonsWithoutCells: persons scored have no observed cell in the
+	// model's window; they get the prior probabilities and no group.
+	PersonsWithoutCells mixture.WarningKind = "persons-without-cells"
+	// CellsOutsideWindow: observed cells of careers scored lie outside
+	// the model's window and were left out.
+	CellsOutsideWindow mixture.WarningKind = "cells-outside-window"
 )

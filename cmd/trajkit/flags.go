@@ -35,13 +35,19 @@ type dataFlags struct {
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
+	d.registerReading(fs)
+	fs.StringVar(&d.ages, "ages", "", "model only ages LO-HI, e.g. 12-40 (default: all ages in the data)")
+}
+
+// registerReading adds the flags that say which careers to read and how,
+// but not the window of ages: score takes the model's.
+func (d *dataFlags) registerReading(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "", "career file (CSV), or example:NAME for an embedded data set (see trajkit datasets)")
 	fs.StringVar(&d.format, "format", "", "file layout: long or wide (default: detected from the header)")
 	fs.StringVar(&d.id, "id", "id", "person id column")
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
 	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
-	fs.StringVar(&d.ages, "ages", "", "model only ages LO-HI, e.g. 12-40 (default: all ages in the data)")
 	fs.Float64Var(&d.minExposure, "min-exposure", 0, fmt.Sprintf("floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below %g)", trajectory.TinyExposureLimit))
 }
 
@@ -59,13 +65,27 @@ func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
 	if set["data"] {
 		return
 	}
+	d.data = s.File
+	if !set["ages"] {
+		d.ages = s.Ages
+	}
+	d.readingFromModel(fs, s)
+}
+
+// readingFromModel completes the reading flags not set on the command
+// line from the settings a model was fitted with (the layout, the
+// columns, the floor of the exposures and the time-varying covariates),
+// so that other careers are read as the fitted ones were; neither the data
+// nor the window are taken.
+func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
+	set := setFlags(fs)
 	for _, f := range []struct {
 		name  string
 		dst   *string
 		value string
 	}{
-		{"data", &d.data, s.File}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
-		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure}, {"ages", &d.ages, s.Ages},
+		{"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
+		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure},
 	} {
 		if !set[f.name] {
 			*f.dst = f.value

@@ -12,6 +12,7 @@
 //	reproduce reproduce the four-group solution of the Dutch 630-offender study
 //	fit       fit a trajectory model to a career file
 //	select    compare numbers of groups and orders, and recommend a model
+//	score     assign new careers to the groups of a fitted model
 //	profile   describe the groups of a fitted model by person-level variables
 //	simulate  draw careers from a fitted model or a named preset
 //	plot      draw a figure of a fitted model or a model selection
@@ -30,6 +31,7 @@
 //	trajkit fit --data example:sim630 --groups 4 --out sim630 --plot
 //	trajkit plot --model sim630 --data example:sim630 --kind careers --out careers.png
 //	trajkit report --model sim630 --data example:sim630 --out report.html
+//	trajkit score --model sim630 --data example:sim630-wide --format wide --out scores.csv
 //	trajkit datasets
 //	trajkit bench --persons 2000 --groups 3 --dist poisson --starts 4 --keep 2
 //
@@ -110,6 +112,7 @@ func init() {
 		{"reproduce", "reproduce the four-group solution of the Dutch 630-offender study", runReproduce},
 		{"fit", "fit a trajectory model to a career file", runFit},
 		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
+		{"score", "assign new careers to the groups of a fitted model", runScore},
 		{"profile", "describe the groups of a fitted model by person-level variables", runProfile},
 		{"simulate", "draw careers from a fitted model or a named preset", runSimulate},
 		{"plot", "draw a figure of a fitted model or a model selection", runPlot},

@@ -97,7 +97,7 @@ type example struct {
 func usageExamples(t *testing.T) []*example {
 	var out []*example
 	seen := map[string]bool{}
-	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage, scoreUsage} {
 		for _, args := range examples(u) {
 			key := strings.Join(args, " ")
 			if seen[key] {
@@ -109,7 +109,9 @@ func usageExamples(t *testing.T) []*example {
 				if j+1 == len(args) {
 					break
 				}
-				if inputFlags[a] && !strings.HasPrefix(args[j+1], "example:") {
+				// simulate's and bench's --persons is a number of persons.
+				count := a == "--persons" && (args[0] == "simulate" || args[0] == "bench")
+				if inputFlags[a] && !count && !strings.HasPrefix(args[j+1], "example:") {
 					ex.needs = append(ex.needs, args[j+1])
 				}
 				if a == "--out" {
@@ -165,11 +167,12 @@ func runExample(t *testing.T, ex *example, all []*example) (run *exampleRun, ok 
 				run.err = fmt.Sprintf("the example that writes %s (%s) failed", need, p.key)
 				return
 			}
-			if err := os.CopyFS(filepath.Join(dir, need), os.DirFS(filepath.Join(pr.dir, need))); err != nil {
+			// What the producer writes, whole: need may be a file in it.
+			if err := os.CopyFS(filepath.Join(dir, p.out), os.DirFS(filepath.Join(pr.dir, p.out))); err != nil {
 				// A file rather than a directory.
-				b, err := os.ReadFile(filepath.Join(pr.dir, need))
+				b, err := os.ReadFile(filepath.Join(pr.dir, p.out))
 				if err == nil {
-					err = os.WriteFile(filepath.Join(dir, need), b, 0o644)
+					err = os.WriteFile(filepath.Join(dir, p.out), b, 0o644)
 				}
 				if err != nil {
 					run.err = err.Error()
@@ -211,13 +214,14 @@ func runnable(all []*example, ex *example) bool {
 	return true
 }
 
-// producer returns the first example before ex that writes path.
+// producer returns the first example before ex that writes path, or the
+// directory path is in.
 func producer(all []*example, ex *example, path string) *example {
 	for _, p := range all {
 		if p == ex {
 			return nil
 		}
-		if p.out == path {
+		if p.out != "" && (p.out == path || strings.HasPrefix(path, p.out+"/")) {
 			return p
 		}
 	}

@@ -454,7 +454,7 @@ func TestReportMembership(t *testing.T) {
 			t.Errorf("no Wald test %s", want)
 		}
 	}
-	for _, want := range []string{"reference group (Group 1)", "against its first level in sorted order", "Standard errors from model.json"} {
+	for _, want := range []string{"reference group (Group 1)", `region against &#34;north&#34;`, "Standard errors from model.json"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("the membership section lacks %q", want)
 		}

@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	cleanExamples()
+	cleanScoreFits()
 	os.Exit(code)
 }
 
@@ -36,15 +37,17 @@ func TestSignalCancelsFit(t *testing.T) {
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		args []string
+		wait time.Duration
 		want string
 	}{
 		// Each would run for tens of seconds: 400 starts of 6 groups on
 		// 5000 careers, every one to convergence; a search over 1-6 groups.
-		{syscall.SIGINT, []string{"fit", "--data", "example:sim5000", "--groups", "6", "--starts", "400", "--converge-all"}, "fit interrupted during the runs to convergence"},
-		{syscall.SIGTERM, []string{"select", "--data", "example:sim5000", "--groups", "1-6", "--cv", "5"}, "model search interrupted after"},
-		// Drawing 4·10^5 careers takes more than the wait: the drawing
-		// stops and no file is written.
-		{syscall.SIGINT, []string{"simulate", "--preset", "scale", "--persons", "400000"}, "simulate: interrupted after"},
+		// The wait is past the reading, even on a loaded machine.
+		{syscall.SIGINT, []string{"fit", "--data", "example:sim5000", "--groups", "6", "--starts", "400", "--converge-all"}, 2 * time.Second, "fit interrupted during the runs to convergence"},
+		{syscall.SIGTERM, []string{"select", "--data", "example:sim5000", "--groups", "1-6", "--cv", "5"}, 2 * time.Second, "model search interrupted after"},
+		// Drawing 4·10^5 careers takes about 2 s, more than the wait: the
+		// drawing stops and no file is written.
+		{syscall.SIGINT, []string{"simulate", "--preset", "scale", "--persons", "400000"}, 700 * time.Millisecond, "simulate: interrupted after"},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -55,7 +58,7 @@ func TestSignalCancelsFit(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(2 * time.Second) // past the reading, even on a loaded machine
+			time.Sleep(tc.wait)
 			sent := time.Now()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)

@@ -1,13 +1,16 @@
 package careersio
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-gota/gota/dataframe"
@@ -273,4 +276,129 @@ func (t *PersonTable) Design(vars []string, ids []string, dropMissing bool) (d *
 		return nil, nil, fmt.Errorf("%s: no person of the careers has complete risk factors", t.File)
 	}
 	return d, keep, nil
+}
+
+// DesignLike builds, for the persons ids (new careers' persons, in
+// order), the design of a fitted membership model: the covariates of
+// model, in its order, whatever levels this table's columns have, so that
+// the model's coefficients apply. A numeric variable's values must read
+// as numbers; a categorical one takes each person's value as the
+// indicator of its level, and its base level as all zeros (a model.json
+// that does not record base levels: the one value that sorts before every
+// level with an indicator). A value that is none of the model's levels, a
+// person with no row and a missing value are errors that name the file,
+// line and column (the last two wrap ErrMissingRisk).
+func (t *PersonTable) DesignLike(model *trajectory.RiskDesign, ids []string) (*trajectory.RiskDesign, error) {
+	vars, err := model.VariableList()
+	if err != nil {
+		return nil, fmt.Errorf("the model's risk factors: %v", err)
+	}
+	d := &trajectory.RiskDesign{Names: model.Names, Variables: model.Variables, BaseLevels: model.BaseLevels}
+	cols := make([]*PersonColumn, len(vars))
+	for v, rv := range vars {
+		pc := t.Column(rv.Name)
+		if pc == nil {
+			names := make([]string, len(t.Columns))
+			for j, c := range t.Columns {
+				names[j] = c.Name
+			}
+			return nil, &DataError{File: t.File, Line: 1, Msg: fmt.Sprintf("no column %q, a risk factor of the model; the person file has %s", rv.Name, quoteList(names))}
+		}
+		cols[v] = pc
+		for range max(len(rv.Levels), 1) {
+			d.Of = append(d.Of, v)
+		}
+	}
+	// Without a recorded base level, the base is the one value that sorts
+	// before every level with an indicator (Design's base is the first
+	// level in sorted order).
+	guessed := make([]string, len(vars))
+	for _, id := range ids {
+		r := t.Row(id)
+		if r < 0 {
+			return nil, &DataError{File: t.File, Msg: fmt.Sprintf("person %q of the careers has no row", id), Err: ErrMissingRisk}
+		}
+		x := make([]float64, 0, len(model.Names))
+		for v, pc := range cols {
+			rv := vars[v]
+			if pc.missing(r) {
+				return nil, &DataError{File: t.File, Line: t.Lines[r], Column: pc.Field, ColumnName: pc.Name,
+					Msg: fmt.Sprintf("missing value for person %q", id), Err: ErrMissingRisk}
+			}
+			if rv.Numeric() {
+				val, err := pc.number(r)
+				if err != nil {
+					return nil, &DataError{File: t.File, Line: t.Lines[r], Column: pc.Field, ColumnName: pc.Name,
+						Msg: fmt.Sprintf("%v: the model's risk factor %q is numeric", err, rv.Name)}
+				}
+				x = append(x, val)
+				continue
+			}
+			level := pc.level(r)
+			at := slices.Index(rv.Levels, level)
+			base := level == rv.Base
+			if at < 0 && rv.Base == "" && level < rv.Levels[0] && (guessed[v] == "" || guessed[v] == level) {
+				guessed[v], base = level, true
+			}
+			if at < 0 && !base {
+				known := quoteLevels(rv.Levels) + " and a base level that the model does not record"
+				if b := cmp.Or(rv.Base, guessed[v]); b != "" {
+					known = quoteLevels(append([]string{b}, rv.Levels...))
+				}
+				return nil, &DataError{File: t.File, Line: t.Lines[r], Column: pc.Field, ColumnName: pc.Name,
+					Msg: fmt.Sprintf("person %q has the level %q, which the model does not know: it was fitted with %s", id, level, known)}
+			}
+			for l := range rv.Levels {
+				x = append(x, boolFloat(l == at))
+			}
+		}
+		d.X = append(d.X, x)
+	}
+	return d, nil
+}
+
+// number returns row r's value of a numeric column, or of a categorical
+// one (where gota found values it does not read as numbers) if it reads
+// as a finite number.
+func (pc *PersonColumn) number(r int) (float64, error) {
+	if pc.Numeric {
+		return pc.Values[r], nil
+	}
+	l := pc.Levels[pc.Codes[r]]
+	x, err := strconv.ParseFloat(l, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("value %q is not a finite number", l)
+	}
+	return x, nil
+}
+
+// level returns row r's value of a categorical column, or of a numeric
+// one as it reads (a column whose values here all look like numbers may
+// have been categorical in the data a model was fitted to).
+func (pc *PersonColumn) level(r int) string {
+	if pc.Numeric {
+		return strconv.FormatFloat(pc.Values[r], 'g', -1, 64)
+	}
+	return pc.Levels[pc.Codes[r]]
+}
+
+// quoteLevels lists levels, quoted, the first 12 of many.
+func quoteLevels(l []string) string {
+	const show = 12
+	q := make([]string, 0, show+1)
+	for j, v := range l {
+		if j == show {
+			q = append(q, fmt.Sprintf("... (%d levels)", len(l)))
+			break
+		}
+		q = append(q, strconv.Quote(v))
+	}
+	return strings.Join(q, ", ")
+}
+
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

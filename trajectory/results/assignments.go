@@ -16,14 +16,28 @@ import (
 // the fit, group the 1-based number of the maximum-posterior group, the
 // posteriors with enough digits to round-trip. With Options.SafeCSV the
 // first column is safe_csv_id and holds the ids escaped by EscapeID.
+// trajkit score writes the same columns for new careers, with an empty
+// group for a person with no observed cell in the model's window.
 
 // WriteAssignments writes assignments.csv of a fit with its posteriors.
 func WriteAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
 	if f.Posterior == nil {
 		return fmt.Errorf("the fit has no posteriors to write")
 	}
+	return writePosteriors(w, f.IDs, f.Assigned, f.Posterior, o)
+}
+
+// WriteScores writes the posteriors of careers scored under a model
+// (trajectory.Fitted.Score) in assignments.csv's columns; the group of a
+// person with no observed cell in the model's window (group 0) is empty.
+func WriteScores(w io.Writer, s *trajectory.Scored, o Options) error {
+	return writePosteriors(w, s.IDs, s.Assigned, s.Posterior, o)
+}
+
+// writePosteriors writes id,group,p1..pK; group 0 is an empty cell.
+func writePosteriors(w io.Writer, ids []string, groups []int, post [][]float64, o Options) error {
 	cw := csv.NewWriter(w)
-	k := len(f.Groups)
+	k := len(post)
 	rec := make([]string, k+2)
 	rec[0], rec[1] = IDColumn, "group"
 	if o.SafeCSV {
@@ -35,14 +49,17 @@ func WriteAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	for i, id := range f.IDs {
+	for i, id := range ids {
 		rec[0] = id
 		if o.SafeCSV {
 			rec[0] = EscapeID(id)
 		}
-		rec[1] = strconv.Itoa(f.Assigned[i])
+		rec[1] = ""
+		if groups[i] > 0 {
+			rec[1] = strconv.Itoa(groups[i])
+		}
 		for j := 0; j < k; j++ {
-			rec[j+2] = FormatFloat(f.Posterior[j][i])
+			rec[j+2] = FormatFloat(post[j][i])
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -56,7 +56,7 @@ func testFit(t *testing.T) (*trajectory.Fitted, *trajectory.Careers) {
 
 // TestModelRoundTrip: model.json reads back into the same fit, apart from
 // what the file does not hold (the per-person fields and the risk design's
-// values), and writes back to the same bytes.
+// values; its base levels it holds), and writes back to the same bytes.
 func TestModelRoundTrip(t *testing.T) {
 	f, _ := testFit(t)
 	var b bytes.Buffer
@@ -77,7 +77,7 @@ func TestModelRoundTrip(t *testing.T) {
 	want := *f
 	want.IDs, want.Posterior, want.Assigned, want.PersonLogLik, want.Trace = nil, nil, nil, nil, nil
 	rd := *f.Risk()
-	rd.X, rd.Of, rd.BaseLevels = nil, nil, nil
+	rd.X, rd.Of = nil, nil
 	cov := *f.Covariates
 	cov.RiskDesign = &rd
 	want.Covariates = &cov
@@ -139,6 +139,7 @@ func TestReadModelVersion1(t *testing.T) {
 		{"a share above 1", `"share": 0.3`, `"share": 1.3`, "not a probability"},
 		{"too few coefficients", `"beta": [`, `"beta": [], "x": [`, "m.json: groups[0].beta: 0 coefficients for order 3: expected 4"},
 		{"a warning without a kind", `"warnings": []`, `"format_version": 2, "warnings": [{"message": "x"}]`, "has no kind"},
+		{"risk factors of no variable", `"groups": [`, `"covariates": {"risk": ["a"], "risk_variables": ["b"]}, "groups": [`, `covariates.risk_variables: risk variable "b" has no covariate`},
 		{"a version 1 warning", `"warnings": []`, `"warnings": ["group 2 collapsed"]`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -546,5 +547,31 @@ func TestSafeCSVRoundTrip(t *testing.T) {
 				t.Error("the groups or posteriors did not read back")
 			}
 		})
+	}
+}
+
+// TestWriteScores: score's file has assignments.csv's columns, an empty
+// group for a person with no observed cell in the window, and the ids
+// escaped with --safe-csv.
+func TestWriteScores(t *testing.T) {
+	s := &trajectory.Scored{
+		IDs:       []string{"a", "=b", "c"},
+		Assigned:  []int{2, 0, 1},
+		Posterior: [][]float64{{0.1, 0.3, 0.9}, {0.9, 0.7, 0.1}},
+	}
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, "id,group,p1,p2\na,2,0.1,0.9\n=b,,0.3,0.7\nc,1,0.9,0.1\n"},
+		{Options{SafeCSV: true}, "safe_csv_id,group,p1,p2\na,2,0.1,0.9\n'=b,,0.3,0.7\nc,1,0.9,0.1\n"},
+	} {
+		var b bytes.Buffer
+		if err := WriteScores(&b, s, tc.o); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String(); got != tc.want {
+			t.Errorf("safe %v: wrote\n%q\nwant\n%q", tc.o.SafeCSV, got, tc.want)
+		}
 	}
 }

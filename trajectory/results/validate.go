@@ -329,6 +329,9 @@ func checkCovariates(f *trajectory.Fitted) error {
 			if len(r.Names) == 0 {
 				return fieldErrorf("covariates.risk", "no risk factors in a membership model")
 			}
+			if _, err := r.VariableList(); err != nil {
+				return fieldErrorf("covariates.risk_variables", "%v", err)
+			}
 			if c.Reference < 1 || c.Reference > k {
 				return fieldErrorf("covariates.reference", "%d: expected a group between 1 and %d", c.Reference, k)
 			}

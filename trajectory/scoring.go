@@ -1,0 +1,194 @@
+package trajectory
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// Scored are careers scored under a fitted model (Fitted.Score), for N
+// persons in the careers' order.
+type Scored struct {
+	IDs []string
+	// Posterior is K x N: person i's posterior probability of group k
+	// given her counts in the model's window (and her risk factors); for a
+	// person with no observed cell there, the prior probability π_ik.
+	Posterior [][]float64
+	// Assigned[i] is the 1-based number of person i's maximum-posterior
+	// group (the lowest on ties, as Fit assigns); 0 for a person with no
+	// observed cell in the window.
+	Assigned []int
+	// PersonLogLik[i] is person i's log-likelihood log Σ_k π_ik f_k(y_i);
+	// 0 for a person with no observed cell in the window. LogLik is their
+	// sum, added up shard by shard as the engine adds it.
+	PersonLogLik []float64
+	LogLik       float64
+	// Unobserved is the number of persons with no observed cell in the
+	// window; OutsideCells the number of observed cells outside it, which
+	// are left out.
+	Unobserved, OutsideCells int
+	// Warnings say, with kinds PersonsWithoutCells and CellsOutsideWindow,
+	// what was left out.
+	Warnings []Warning
+}
+
+// Score scores careers under the fitted model with its parameters held
+// fixed (traj's outofsample()): each person's posterior probabilities,
+//
+//	p_ik = π_ik f_k(y_i) / Σ_j π_ij f_j(y_i),
+//
+// maximum-posterior group and log-likelihood. The careers may be any
+// persons on any age grid: observed cells outside the model's age window
+// are left out, and a person with no observed cell in the window gets the
+// prior probabilities π_ik (the shares, or the membership model's
+// probabilities given her risk factors), no group and log-likelihood 0;
+// both with a warning.
+//
+// A model with time-varying covariates needs as many on the careers
+// (WithTcov), in the model's order (they are matched by position, not by
+// name). A model with risk factors needs the persons' design, risk, with
+// the model's covariates (Names) and one row of X per person, in the
+// careers' order (careersio's PersonTable.DesignLike builds it); risk must
+// be nil otherwise. Threads bounds the parallelism (≤ 0: all CPUs) and
+// never changes the result.
+func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, error) {
+	k, n := len(f.Groups), c.Len()
+	switch model := f.Risk(); {
+	case model == nil && risk != nil:
+		return nil, errors.New("the model has no risk factors: membership is the shares, whatever the persons' risk factors")
+	case model != nil && risk == nil:
+		return nil, fmt.Errorf("the model's membership depends on the risk factors %q: their values for the persons scored are needed", model.Variables)
+	case model != nil && !slices.Equal(model.Names, risk.Names):
+		return nil, fmt.Errorf("risk factors %q for the model's %q", risk.Names, model.Names)
+	case model != nil && len(risk.X) != n:
+		return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(risk.X), n)
+	}
+	if want := f.TcovNames(); len(c.TcovNames) != len(want) {
+		return nil, fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(c.TcovNames), c.TcovNames)
+	}
+	lo, hi := f.MinAge(), f.MaxAge()
+	s := &Scored{IDs: c.IDs, Posterior: make([][]float64, k), Assigned: make([]int, n), PersonLogLik: make([]float64, n)}
+	for j := range s.Posterior {
+		s.Posterior[j] = make([]float64, n)
+	}
+	// in are the careers in the window, of the persons kept (indices into
+	// c); without, the persons with no observed cell there.
+	in, kept, without := c, []int(nil), []int(nil)
+	if c.MinAge < lo || c.MaxAge() > hi {
+		s.OutsideCells = c.cellsOutside(lo, hi)
+		in, without = c.Restrict(lo, hi)
+		kept = make([]int, 0, n-len(without))
+		for i, w := 0, 0; i < n; i++ {
+			if w < len(without) && without[w] == i {
+				w++
+				continue
+			}
+			kept = append(kept, i)
+		}
+	}
+	var x, xWithout [][]float64
+	if risk != nil {
+		x = risk.X
+		if kept != nil {
+			x, xWithout = risk.subset(kept).X, risk.subset(without).X
+		}
+	}
+	if in.Len() > 0 {
+		if in.MinAge != lo || in.NumAges != hi-lo+1 {
+			in = in.regrid(lo, hi)
+		}
+		comps, prior, _ := f.components(in, x)
+		post := make([][]float64, k)
+		for j := range post {
+			post[j] = make([]float64, in.Len())
+		}
+		ll := make([]float64, in.Len())
+		s.LogLik = mixture.EStep(comps, prior, post, ll, threads)
+		for a := 0; a < in.Len(); a++ {
+			i := a
+			if kept != nil {
+				i = kept[a]
+			}
+			for j := range post {
+				s.Posterior[j][i] = post[j][a]
+			}
+			s.PersonLogLik[i] = ll[a]
+			s.Assigned[i] = AssignedGroup(post, a)
+		}
+	}
+	if m := len(without); m > 0 {
+		// The E-step of persons with no counts: the prior alone.
+		prior := f.membership(xWithout).NewPrior(k, m)
+		prior.SetParams(f.Params()[:f.numMembershipParams()])
+		lp := make([][]float64, k)
+		for j := range lp {
+			lp[j] = make([]float64, m)
+		}
+		prior.AddLogPrior(lp, 0, m)
+		mixture.Posterior(lp, lp, nil, 0, m)
+		for a, i := range without {
+			for j := range lp {
+				s.Posterior[j][i] = lp[j][a]
+			}
+		}
+		s.Unobserved = m
+		s.Warnings = append(s.Warnings, mixture.Warnf(PersonsWithoutCells, nil,
+			"%s no observed cell at ages %d-%d, the model's window: they get the prior probabilities and no group (first: %q)",
+			count(m, "person has", "persons have"), lo, hi, c.IDs[without[0]]))
+	}
+	if s.OutsideCells > 0 {
+		s.Warnings = append(s.Warnings, mixture.Warnf(CellsOutsideWindow, nil,
+			"%s outside the model's window %d-%d left out (the data cover ages %d-%d)",
+			count(s.OutsideCells, "observed cell", "observed cells"), lo, hi, c.MinAge, c.MaxAge()))
+	}
+	return s, nil
+}
+
+// cellsOutside returns the number of observed cells at ages outside
+// lo..hi.
+func (c *Careers) cellsOutside(lo, hi int) int {
+	lt, ht := lo-c.MinAge, hi-c.MinAge // the window's grid indices
+	n := 0
+	for i := 0; i < c.Len(); i++ {
+		a, b := int(c.Lo[i]), int(c.Hi[i])
+		n += max(0, min(b, lt-1)-a+1) + max(0, b-max(a, ht+1)+1)
+		for k := c.Start[i]; k < c.Start[i+1]; k++ {
+			if t := int(c.Age[k]); (t < lt || t > ht) && c.Exposure(k) == 0 {
+				n--
+			}
+		}
+	}
+	return n
+}
+
+// count writes n with the singular or the plural.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// regrid returns the careers on the age grid lo..hi, which must contain
+// every observed age.
+func (c *Careers) regrid(lo, hi int) *Careers {
+	if c.MinAge < lo || c.MaxAge() > hi {
+		panic(errors.New("trajectory: careers outside the fit's age window"))
+	}
+	out := *c
+	shift := uint8(c.MinAge - lo)
+	out.MinAge, out.NumAges = lo, hi-lo+1
+	out.Lo = make([]uint8, len(c.Lo))
+	out.Hi = make([]uint8, len(c.Hi))
+	out.Age = make([]uint8, len(c.Age))
+	for i := range c.Lo {
+		out.Lo[i], out.Hi[i] = c.Lo[i]+shift, c.Hi[i]+shift
+	}
+	for j, a := range c.Age {
+		out.Age[j] = a + shift
+	}
+	return &out
+}
