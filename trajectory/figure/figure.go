@@ -63,7 +63,7 @@ func (f *Figure) Render(w io.Writer, format string, width, height int) error {
 	case "svg":
 		cw = vgsvg.New(wl, hl)
 	case "pdf":
-		cw = vgpdf.New(wl, hl)
+		cw = pdfCanvas{vgpdf.New(wl, hl)}
 	default:
 		return fmt.Errorf("unknown figure format %q: expected png, svg or pdf", format)
 	}
@@ -78,6 +78,29 @@ func (f *Figure) Render(w io.Writer, format string, width, height int) error {
 	}
 	_, err := w.Write(bytes.ReplaceAll(b.Bytes(), []byte("font-family:Liberation Sans;"), []byte(svgFontFamily)))
 	return err
+}
+
+// pdfCanvas hands vgpdf each colour's straight components. vgpdf
+// (gonum/plot v0.17) writes the components of color.Color.RGBA, which are
+// premultiplied by the opacity, as the PDF's fill colour and the opacity
+// as its alpha, so that a translucent colour was darkened twice: a band
+// of orange at opacity 0.22 came out grey-brown. SVG is not affected.
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+func (c pdfCanvas) SetColor(clr color.Color) {
+	if clr != nil {
+		clr = straightColour(color.NRGBA64Model.Convert(clr).(color.NRGBA64))
+	}
+	c.Canvas.SetColor(clr)
+}
+
+// straightColour is a colour whose RGBA method returns its components
+// without premultiplying them by its opacity, which is what vgpdf writes.
+// It is no valid color.Color for anything else.
+type straightColour color.NRGBA64
+
+func (s straightColour) RGBA() (r, g, b, a uint32) {
+	return uint32(s.R), uint32(s.G), uint32(s.B), uint32(s.A)
 }
 
 // svgFontFamily lists Liberation Sans and the fonts with the same metrics
