@@ -122,7 +122,7 @@ func TestPDFBandColour(t *testing.T) {
 	const tol = 1.5 / 255
 	var want []fill
 	for k := range m.Groups {
-		c, _, _ := groupStyle(k)
+		c, _, _ := (*Style)(nil).groupStyle(k)
 		want = append(want, fill{float64(c.R) / 255, float64(c.G) / 255, float64(c.B) / 255, 0.22})
 	}
 	for name, fills := range map[string][]fill{"PDF": pdfFills, "SVG": svgFills} {

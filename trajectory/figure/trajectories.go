@@ -38,6 +38,9 @@ type TrajectoryOptions struct {
 	// covariates zero. Bands and observed means are at covariates zero
 	// and as observed.
 	TcovAt []map[string]float64
+	// Style sets the groups' colours, the legend's position and the text
+	// size.
+	Style Style
 }
 
 // TrajectoryPlot draws a fitted model's trajectories: per group the
@@ -50,6 +53,9 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if o == nil {
 		o = &TrajectoryOptions{}
 	}
+	if err := o.Style.check(); err != nil {
+		return nil, err
+	}
 	if o.Observed != nil && len(o.Observed) != len(m.Groups) {
 		return nil, fmt.Errorf("observed means for %d groups, the model has %d", len(o.Observed), len(m.Groups))
 	}
@@ -57,17 +63,19 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if minPersons == 0 {
 		minPersons = 1
 	}
-	p := newPlot(defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Offences per year"))
+	p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Offences per year"))
 	p.Add(horizontalGrid())
-	leg := newLegend()
+	leg := newLegend(&o.Style)
 	var bandKind string
 	// Bands first, so that no band hides a line.
 	bands := make([]*plotter.Polygon, len(m.Groups))
 	if !o.NoBands {
 		for k := range m.Groups {
 			var kind string
-			bands[k], kind = band(&m.Groups[k], k)
+			bands[k], kind = band(&m.Groups[k])
 			if bands[k] != nil {
+				c, _, _ := o.Style.groupStyle(k)
+				bands[k].Color = withAlpha(c, bandOpacity)
 				p.Add(bands[k])
 				if bandKind == "" || bandKind == kind {
 					bandKind = kind
@@ -83,7 +91,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	}
 	for k := range m.Groups {
 		g := &m.Groups[k]
-		_, glyph, line := groupStyle(k)
+		_, glyph, line := o.Style.groupStyle(k)
 		thumbs := []plot.Thumbnailer{}
 		if bands[k] != nil {
 			thumbs = append(thumbs, bands[k])
@@ -136,7 +144,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	}
 	// A key to the elements, in black.
 	black := color.Black
-	leg.Add(" ")
+	leg.Break()
 	keyLine := &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2)}}
 	leg.Add("expected count (model)", keyLine)
 	if len(o.TcovAt) > 0 {
@@ -170,12 +178,15 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if p.X.Min >= p.X.Max {
 		p.X.Min, p.X.Max = xRange(m)
 	}
-	return &Figure{title: o.Title, panels: [][]*plot.Plot{{p}}, legend: leg}, nil
+	return &Figure{title: o.Title, panels: [][]*plot.Plot{{p}}, legend: leg, style: &o.Style}, nil
 }
 
-// band returns group k's 95% band as a translucent polygon and the kind of
-// interval, or nil when the curve lacks an interval at some age.
-func band(g *trajectory.Group, k int) (*plotter.Polygon, string) {
+// bandOpacity is the opacity of the bands' fill.
+const bandOpacity = 0.22
+
+// band returns a group's 95% band as a polygon without fill and the kind
+// of interval, or nil when the curve lacks an interval at some age.
+func band(g *trajectory.Group) (*plotter.Polygon, string) {
 	kinds := []struct {
 		name   string
 		lo, hi func(trajectory.CurvePoint) trajectory.Float
@@ -204,8 +215,6 @@ func band(g *trajectory.Group, k int) (*plotter.Polygon, string) {
 		if err != nil {
 			continue
 		}
-		c, _, _ := groupStyle(k)
-		poly.Color = withAlpha(c, 0.22)
 		poly.LineStyle.Width = 0
 		return poly, kind.name
 	}
@@ -217,7 +226,7 @@ func band(g *trajectory.Group, k int) (*plotter.Polygon, string) {
 // age).
 func HasBands(f *trajectory.Fitted) bool {
 	for k := range f.Groups {
-		if b, _ := band(&f.Groups[k], k); b != nil {
+		if b, _ := band(&f.Groups[k]); b != nil {
 			return true
 		}
 	}

@@ -18,7 +18,7 @@ import (
 
 // selectionSection shows select's table, its recommendation and the
 // selection figure.
-func selectionSection(sel *results.Selection) (*selectionBox, error) {
+func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, error) {
 	t := sel.Table
 	s := &selectionBox{}
 	if sel.Warning != "" {
@@ -54,7 +54,7 @@ func selectionSection(sel *results.Selection) (*selectionBox, error) {
 		}
 	}
 	s.Note = "One row per model fitted, from selection.csv; the recommended model is highlighted. Criteria are smaller-is-better; shares are percentages."
-	fig, err := figure.SelectionPlot(t.Candidates, nil)
+	fig, err := figure.SelectionPlot(t.Candidates, &figure.SelectionOptions{Style: figure.Style{Legend: st.Legend, FontScale: st.FontScale}})
 	if err != nil {
 		return nil, err
 	}
