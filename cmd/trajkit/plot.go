@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"path/filepath"
@@ -34,8 +35,17 @@ Draws a figure of the model in DIR (the --out directory of trajkit fit):
                 trajkit select (selection.csv, selection.json)
 
 The careers are read again as model.json says they were read for the fit;
---data and the reading flags override that. A PNG has --width x --height
-pixels; an SVG or PDF has the same size at 96 pixels per inch.
+--data and the reading flags override that.
+
+Size: a PNG has --width x --height pixels and says --dpi (default 96) in
+the file; an SVG or PDF has the size of that PNG in inches. For print give
+--size in millimetres instead: --size 85x60 --dpi 300 is an 85 x 60 mm
+figure, a PNG of 1004 x 709 pixels. Text, line widths and markers scale
+with the size: by the smaller of width/12.5 in and height/8.33 in (the
+default 1200 x 800 pixels at 96 dpi), at least 0.65, then --font-scale.
+
+Look: --labels names the groups, --colors colours them (the same colours
+in every figure and in the report's tables), --legend places the legend.
 
 Examples:
   trajkit fit --data example:sim630 --groups 4 --out result
@@ -43,6 +53,8 @@ Examples:
   trajkit plot --model result --data example:sim630 --kind careers --sample 30 --out careers.svg
   trajkit plot --model result --kind posteriors --out posteriors.pdf --width 900 --height 600
   trajkit plot --model result --title "Simulated careers" --ylabel "Offences per year at risk" --out trajectories.svg
+  trajkit plot --model result --size 85x60 --dpi 300 --legend bottom --out column.png
+  trajkit plot --model result --labels low,early,late,high --colors "grey,#0072B2,#009E73,darkred" --legend inside --font-scale 1.2 --out styled.pdf
   trajkit plot --model selection --kind selection --out selection.png
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
   trajkit plot --model emp --tcov employed=0,1 --out employment.png
@@ -61,12 +73,70 @@ type figureFlags struct {
 	kind                  string
 	title, xLabel, yLabel string
 	width, height         int
+	dpi                   float64
+	size                  string
 	observed              string
 	noBands               bool
 	sample                int
 	seed                  uint64
 	tcovAt                tcovValues
 	labels                labelsFlag
+	styleFlags
+	// mm is --size parsed (check).
+	mm [2]float64
+}
+
+// styleFlags are the flags of the figures' look, which plot and report
+// share.
+type styleFlags struct {
+	colors    string
+	legend    string
+	fontScale float64
+	// colours and position are --colors and --legend parsed (check).
+	colours  []color.Color
+	position figure.LegendPosition
+}
+
+func (s *styleFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.colors, "colors", "", `colours of the groups, in group order, comma-separated: names (steelblue, darkred) or #rrggbb, one per group (default: Okabe & Ito's colour-blind-safe palette)`)
+	fs.StringVar(&s.legend, "legend", "auto", "where the legend goes: right, bottom, inside (the top right of the panel), none, or auto (right, or bottom when it would take over a third of the width)")
+	fs.Float64Var(&s.fontScale, "font-scale", 1, "multiply the size of all text by this factor (> 0), on top of the scaling with the figure's size")
+}
+
+// check parses the flags.
+func (s *styleFlags) check() error {
+	var err error
+	if s.position, err = figure.ParseLegendPosition(s.legend); err != nil {
+		return usagef("--legend %q: expected auto, right, bottom, inside or none", s.legend)
+	}
+	if !(s.fontScale > 0 && s.fontScale <= 10) {
+		return usagef("--font-scale %g: expected a factor above 0, at most 10", s.fontScale)
+	}
+	s.colours = nil
+	if s.colors == "" {
+		return nil
+	}
+	for k, c := range strings.Split(s.colors, ",") {
+		col, err := figure.ParseColour(c)
+		if err != nil {
+			return usagef("--colors %q: group %d: %v", s.colors, k+1, err)
+		}
+		s.colours = append(s.colours, col)
+	}
+	return nil
+}
+
+// style returns the figures' style for a model of groups groups: one
+// colour per group when --colors is given.
+func (s *styleFlags) style(groups int) (figure.Style, error) {
+	if s.colours != nil && len(s.colours) != groups {
+		noun := "colours"
+		if len(s.colours) == 1 {
+			noun = "colour"
+		}
+		return figure.Style{}, usagef("--colors %q: %d %s for the %d groups of the model: give one per group", s.colors, len(s.colours), noun, groups)
+	}
+	return figure.Style{Colours: s.colours, Legend: s.position, FontScale: s.fontScale}, nil
 }
 
 // labelsFlag is --labels: names of the groups in the figures and the
@@ -147,8 +217,10 @@ func (t *tcovValues) settings() []map[string]float64 {
 
 func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers or selection")
-	fs.IntVar(&f.width, "width", 1200, "width in pixels (96 per inch in SVG and PDF)")
+	fs.IntVar(&f.width, "width", 1200, "width in pixels; the SVG or PDF is as wide in inches at --dpi")
 	fs.IntVar(&f.height, "height", 800, "height in pixels")
+	fs.Float64Var(&f.dpi, "dpi", figure.DPI, "resolution in pixels per inch: of the PNG (written into it), and turning --width and --height into inches")
+	fs.StringVar(&f.size, "size", "", "size in millimetres, WxH, for print, e.g. 85x60 (a journal's column): the PNG has the pixels of that size at --dpi (instead of --width and --height)")
 	fs.StringVar(&f.title, "title", "", "title over the figure (default none)")
 	fs.StringVar(&f.xLabel, "xlabel", "", `label of the x axis (default "Age" for trajectories and careers)`)
 	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default "Offences per year" for trajectories)`)
@@ -158,9 +230,11 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
 	f.labels.register(fs)
+	f.styleFlags.register(fs)
 }
 
-func (f *figureFlags) check() error {
+// check checks the flags; fs says which were given.
+func (f *figureFlags) check(fs *flag.FlagSet) error {
 	switch f.kind {
 	case kindTrajectories, kindPosteriors, kindCareers, kindSelection:
 	default:
@@ -171,6 +245,9 @@ func (f *figureFlags) check() error {
 	default:
 		return usagef("--observed %q: expected posterior, assigned or none", f.observed)
 	}
+	if !(f.dpi >= figure.MinDPI && f.dpi <= figure.MaxDPI) {
+		return usagef("--dpi %g: expected %d to %d pixels per inch", f.dpi, figure.MinDPI, figure.MaxDPI)
+	}
 	for _, d := range []struct {
 		name string
 		v    int
@@ -179,10 +256,42 @@ func (f *figureFlags) check() error {
 			return usagef("--%s %d: expected %d to %d pixels", d.name, d.v, figure.MinPixels, figure.MaxPixels)
 		}
 	}
+	if f.size != "" {
+		set := setFlags(fs)
+		if set["width"] || set["height"] {
+			return usagef("--size %q and --width/--height both give the figure's size: give one", f.size)
+		}
+		w, h, ok := strings.Cut(strings.ToLower(f.size), "x")
+		var err1, err2 error
+		f.mm[0], err1 = strconv.ParseFloat(strings.TrimSpace(w), 64)
+		f.mm[1], err2 = strconv.ParseFloat(strings.TrimSpace(h), 64)
+		if !ok || err1 != nil || err2 != nil || !(f.mm[0] > 0 && f.mm[1] > 0) || math.IsInf(f.mm[0]+f.mm[1], 0) {
+			return usagef("--size %q: expected WIDTHxHEIGHT in millimetres, e.g. 85x60", f.size)
+		}
+		pw, ph := f.figureSize().PixelSize()
+		if min(pw, ph) < figure.MinPixels || max(pw, ph) > figure.MaxPixels {
+			return usagef("--size %s at --dpi %g is %dx%d pixels: expected %d to %d (change --dpi)", f.size, f.dpi, pw, ph, figure.MinPixels, figure.MaxPixels)
+		}
+	}
+	if err := f.styleFlags.check(); err != nil {
+		return err
+	}
+	if f.colours != nil && (f.kind == kindCareers || f.kind == kindSelection) {
+		return usagef("--colors colours the groups of the trajectories and posteriors figures; the %s figure has none", f.kind)
+	}
 	if f.sample < 1 {
 		return usagef("--sample %d: expected at least 1 person per group", f.sample)
 	}
 	return nil
+}
+
+// figureSize is the figure's size: --size in millimetres, else --width
+// and --height pixels, at --dpi.
+func (f *figureFlags) figureSize() figure.Size {
+	if f.size != "" {
+		return figure.Millimetres(f.mm[0], f.mm[1], f.dpi)
+	}
+	return figure.Pixels(f.width, f.height, f.dpi)
 }
 
 // needsData says whether the figure needs the careers.
@@ -215,9 +324,17 @@ type figureData struct {
 
 // draw draws the figure of the given kind.
 func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
+	groups := 0
+	if d.fit != nil {
+		groups = len(d.fit.Groups)
+	}
+	st, err := f.style(groups)
+	if err != nil {
+		return nil, err
+	}
 	switch kind {
 	case kindTrajectories:
-		o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings()}
+		o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings(), Style: st}
 		if f.observed != "none" {
 			o.Weighting = trajectory.ByPosterior
 			if f.observed == "assigned" {
@@ -227,23 +344,23 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 		}
 		return figure.TrajectoryPlot(d.fit, o)
 	case kindPosteriors:
-		return figure.PosteriorPlot(d.fit, &figure.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+		return figure.PosteriorPlot(d.fit, &figure.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	case kindCareers:
 		return figure.CareersPlot(d.fit, d.careers, &figure.CareersOptions{
-			Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Sample: f.sample, Seed: f.seed})
+			Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Sample: f.sample, Seed: f.seed, Style: st})
 	case kindSelection:
-		return figure.SelectionPlot(d.selection, &figure.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+		return figure.SelectionPlot(d.selection, &figure.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	}
 	panic("trajkit: unknown figure kind " + kind)
 }
 
 // writeFigure renders fig into path, atomically.
-func writeFigure(ctx context.Context, path string, fig *figure.Figure, width, height int) error {
+func writeFigure(ctx context.Context, path string, fig *figure.Figure, size figure.Size) error {
 	format, err := figureFormat(path)
 	if err != nil {
 		return err
 	}
-	return results.WriteFile(ctx, path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
+	return results.WriteFile(ctx, path, func(w io.Writer) error { return fig.RenderSize(w, format, size) })
 }
 
 type plotFlags struct {
@@ -271,7 +388,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := figureFormat(f.out); err != nil {
 		return err
 	}
-	if err := f.figureFlags.check(); err != nil {
+	if err := f.figureFlags.check(fs); err != nil {
 		return err
 	}
 	if f.data != "" && f.needsData() {
@@ -308,7 +425,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := writeFigure(ctx, f.out, fig, f.width, f.height); err != nil {
+	if err := writeFigure(ctx, f.out, fig, f.figureSize()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
