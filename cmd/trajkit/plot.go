@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +60,7 @@ Examples:
   trajkit plot --model selection --kind selection --out selection.png
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
   trajkit plot --model emp --tcov employed=0,1 --out employment.png
+  trajkit plot --model emp --tcov employed=mean --out employment-observed.png
 `
 
 // Figure kinds.
@@ -166,10 +169,18 @@ func (l labelsFlag) apply(fit *trajectory.Fitted) error {
 	return nil
 }
 
-// tcovValues collects --tcov NAME=V1,V2 settings of the plot command.
+// tcovValues collects --tcov NAME=V1,V2 settings of the plot command; a
+// value "mean" puts the covariate at each person's own values, averaged
+// over the persons observed at each age.
 type tcovValues struct {
 	names  []string
-	values [][]float64
+	values [][]tcovValue
+}
+
+// tcovValue is a value of --tcov: a number, or the mean.
+type tcovValue struct {
+	v    float64
+	mean bool
 }
 
 func (t *tcovValues) String() string { return "" }
@@ -178,34 +189,56 @@ func (t *tcovValues) Set(s string) error {
 	name, vals, ok := strings.Cut(s, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return fmt.Errorf("expected NAME=V1,V2, e.g. employed=0,1")
+		return fmt.Errorf("expected NAME=V1,V2 or NAME=mean, e.g. employed=0,1")
 	}
-	var vs []float64
+	var vs []tcovValue
 	for _, v := range strings.Split(vals, ",") {
+		if strings.TrimSpace(v) == "mean" {
+			vs = append(vs, tcovValue{mean: true})
+			continue
+		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("value %q of %s is not a finite number", v, name)
+			return fmt.Errorf("value %q of %s is not a finite number nor mean", v, name)
 		}
-		vs = append(vs, x)
+		vs = append(vs, tcovValue{v: x})
+	}
+	if slices.Contains(t.names, name) {
+		return fmt.Errorf("%s is given twice: list its values once, NAME=V1,V2", name)
 	}
 	t.names = append(t.names, name)
 	t.values = append(t.values, vs)
 	return nil
 }
 
+// hasMean says whether a setting has a covariate at its mean.
+func (t *tcovValues) hasMean() bool {
+	for _, vs := range t.values {
+		if slices.ContainsFunc(vs, func(v tcovValue) bool { return v.mean }) {
+			return true
+		}
+	}
+	return false
+}
+
 // settings returns every combination of the values, in order.
-func (t *tcovValues) settings() []map[string]float64 {
+func (t *tcovValues) settings() []trajectory.TcovSetting {
 	if len(t.names) == 0 {
 		return nil
 	}
-	out := []map[string]float64{{}}
+	out := []trajectory.TcovSetting{{}}
 	for j, name := range t.names {
-		var next []map[string]float64
-		for _, m := range out {
+		var next []trajectory.TcovSetting
+		for _, s := range out {
 			for _, v := range t.values[j] {
-				c := map[string]float64{name: v}
-				for k, x := range m {
-					c[k] = x
+				c := trajectory.TcovSetting{Values: maps.Clone(s.Values), Mean: slices.Clone(s.Mean)}
+				if v.mean {
+					c.Mean = append(c.Mean, name)
+				} else {
+					if c.Values == nil {
+						c.Values = map[string]float64{}
+					}
+					c.Values[name] = v.v
 				}
 				next = append(next, c)
 			}
@@ -226,7 +259,7 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default "Offences per year" for trajectories)`)
 	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
 	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
-	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2 (repeat for several covariates; all combinations are drawn)")
+	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2, where a value mean is each person's own values averaged over the persons observed at each age (what the observed means match), e.g. employed=mean or employed=0,1,mean (repeat for several covariates; all combinations are drawn; default: at zero)")
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
 	f.labels.register(fs)
@@ -296,7 +329,7 @@ func (f *figureFlags) figureSize() figure.Size {
 
 // needsData says whether the figure needs the careers.
 func (f *figureFlags) needsData() bool {
-	return f.kind == kindCareers || f.kind == kindTrajectories && f.observed != "none"
+	return f.kind == kindCareers || f.kind == kindTrajectories && (f.observed != "none" || f.tcovAt.hasMean())
 }
 
 // figureFormat returns png, svg or pdf from a file name.
@@ -334,14 +367,8 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 	}
 	switch kind {
 	case kindTrajectories:
-		o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings(), Style: st}
-		if f.observed != "none" {
-			o.Weighting = trajectory.ByPosterior
-			if f.observed == "assigned" {
-				o.Weighting = trajectory.ByAssignment
-			}
-			o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
-		}
+		o := f.trajectoryOptions(d)
+		o.Style = st
 		return figure.TrajectoryPlot(d.fit, o)
 	case kindPosteriors:
 		return figure.PosteriorPlot(d.fit, &figure.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
@@ -352,6 +379,20 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 		return figure.SelectionPlot(d.selection, &figure.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	}
 	panic("trajkit: unknown figure kind " + kind)
+}
+
+// trajectoryOptions are the options of the trajectories figure: the
+// observed means weighted as --observed says (and a covariate at its mean
+// weighted so too, by posterior with --observed none).
+func (f *figureFlags) trajectoryOptions(d *figureData) *figure.TrajectoryOptions {
+	o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, Tcov: f.tcovAt.settings(), Careers: d.careers}
+	if f.observed == "assigned" {
+		o.Weighting = trajectory.ByAssignment
+	}
+	if f.observed != "none" {
+		o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
+	}
+	return o
 }
 
 // writeFigure renders fig into path, atomically.
@@ -450,6 +491,10 @@ func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.Fla
 	}
 	given := df.data != ""
 	df.fromModel(fs, fit.Settings.Data)
+	// The careers carry the model's time-varying covariates (plot's and
+	// report's --tcov are no reading flag), which a curve at their mean
+	// averages.
+	df.tcov = strings.Join(fit.Settings.Data.Tcov, ",")
 	if df.data == "" {
 		return nil, usagef("%s does not say which data the model was fitted to: give --data", filepath.Join(dir, results.ModelFile))
 	}

@@ -230,6 +230,9 @@ func TestPlotInputErrors(t *testing.T) {
 	if _, err := TrajectoryPlot(m, &TrajectoryOptions{Observed: trajectory.ObservedMeans(c, post[:2], trajectory.ByPosterior)}); err == nil {
 		t.Error("TrajectoryPlot took observed means of 2 groups for a model of 4")
 	}
+	if _, err := TrajectoryPlot(m, &TrajectoryOptions{Tcov: []trajectory.TcovSetting{{Mean: []string{"employed"}}}}); err == nil || !strings.Contains(err.Error(), `no time-varying covariate "employed"`) {
+		t.Errorf("TrajectoryPlot drew a model without covariates at a covariate's mean: %v", err)
+	}
 	if _, err := SelectionPlot(nil, nil); err == nil {
 		t.Error("SelectionPlot drew no models")
 	}

@@ -185,16 +185,23 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 	}
 	cols := int(math.Ceil(math.Sqrt(float64(k))))
 	rows := (k + cols - 1) / cols
+	traj := &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior), Style: *st}
+	curves := "Expected offences per year at risk by age in each group (lines)"
+	if names := f.TcovNames(); len(names) > 0 {
+		// The observed means include the covariates: the curves that match
+		// them are at the persons' own values, not at zero.
+		traj.Tcov, traj.Careers = []trajectory.TcovSetting{{Mean: names}}, c
+		curves = fmt.Sprintf("Expected offences per year at risk by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
+		bands = "No intervals are drawn: model.json's are of the curves at covariates zero."
+	}
 	for _, fig := range []struct {
 		draw      func() (*figure.Figure, error)
 		id, title string
 		height    int
 		caption   string
 	}{
-		{func() (*figure.Figure, error) {
-			return figure.TrajectoryPlot(f, &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior), Style: *st})
-		}, "fig-trajectories", "Trajectories", 800,
-			"Expected offences per year at risk by age in each group (lines) and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
+		{func() (*figure.Figure, error) { return figure.TrajectoryPlot(f, traj) }, "fig-trajectories", "Trajectories", 800,
+			curves + " and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
 		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, &figure.PosteriorOptions{Style: *st}) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
 			fmt.Sprintf("Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold %g. Dots far to the left are persons the model cannot place with confidence.", trajectory.MinAPP)},
 		{func() (*figure.Figure, error) {
