@@ -49,6 +49,13 @@ default 1200 x 800 pixels at 96 dpi), at least 0.65, then --font-scale.
 Look: --labels names the groups, --colors colours them (the same colours
 in every figure and in the report's tables), --legend places the legend.
 
+--curves FILE.csv writes the numbers of the trajectories figure, to redraw
+it in R or Stata: per group and age the expected count (mean) and its 95%
+interval (mean_lo, mean_hi; empty when model.json has none or the curve is
+at covariates other than zero), the observed mean and n, the persons
+observed at the age weighted as the observed means are; with --tcov, one
+row per setting, named in a last column, tcov.
+
 Examples:
   trajkit fit --data example:sim630 --groups 4 --out result
   trajkit plot --model result --data example:sim630 --out trajectories.png
@@ -56,6 +63,7 @@ Examples:
   trajkit plot --model result --kind posteriors --out posteriors.pdf --width 900 --height 600
   trajkit plot --model result --title "Simulated careers" --ylabel "Offences per year at risk" --out trajectories.svg
   trajkit plot --model result --size 85x60 --dpi 300 --legend bottom --out column.png
+  trajkit plot --model result --out trajectories.pdf --curves curves.csv
   trajkit plot --model result --labels low,early,late,high --colors "grey,#0072B2,#009E73,darkred" --legend inside --font-scale 1.2 --out styled.pdf
   trajkit plot --model selection --kind selection --out selection.png
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
@@ -407,7 +415,7 @@ func writeFigure(ctx context.Context, path string, fig *figure.Figure, size figu
 type plotFlags struct {
 	dataFlags
 	figureFlags
-	model, out string
+	model, out, curves string
 }
 
 func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -417,6 +425,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.figureFlags.register(fs)
 	fs.StringVar(&f.model, "model", "", "directory of the model (trajkit fit --out), or of the selection for --kind selection (required)")
 	fs.StringVar(&f.out, "out", "", "figure file: .png, .svg or .pdf (required)")
+	fs.StringVar(&f.curves, "curves", "", "trajectories: also write the plotted numbers to this CSV file, one row per group and age: age,group,label,mean,mean_lo,mean_hi,observed_mean,n (and tcov with --tcov)")
 	if err := parseFlags(fs, plotUsage, args, stdout); err != nil {
 		return err
 	}
@@ -431,6 +440,14 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err := f.figureFlags.check(fs); err != nil {
 		return err
+	}
+	if f.curves != "" {
+		if f.kind != kindTrajectories {
+			return usagef("--curves writes the numbers of the trajectories figure, not of --kind %s", f.kind)
+		}
+		if sameFile(f.curves, f.out) {
+			return usagef("--curves %q is the figure's --out", f.curves)
+		}
 	}
 	if f.data != "" && f.needsData() {
 		if err := f.dataFlags.check(); err != nil {
@@ -470,7 +487,41 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
+	if f.curves == "" {
+		return nil
+	}
+	rows, err := f.curveRows(d)
+	if err != nil {
+		return err
+	}
+	if err := results.WriteFile(ctx, f.curves, func(w io.Writer) error { return results.WriteCurves(w, rows) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Wrote %s\n", f.curves)
 	return nil
+}
+
+// curveRows are the numbers of the trajectories figure, as --curves
+// writes them.
+func (f *figureFlags) curveRows(d *figureData) ([]results.CurveRow, error) {
+	o := f.trajectoryOptions(d)
+	var tcov []results.TcovCurve
+	for _, s := range o.Tcov {
+		means, err := trajectory.TcovCurves(d.fit, s, d.careers, d.fit.Posterior, o.Weighting)
+		if err != nil {
+			return nil, err
+		}
+		tcov = append(tcov, results.TcovCurve{Setting: s, Means: means})
+	}
+	return results.CurveRows(d.fit, o.Observed, tcov), nil
+}
+
+// sameFile reports whether paths a and b name the same file, as far as
+// their names tell.
+func sameFile(a, b string) bool {
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
 }
 
 // readFigureData reads the fit in dir (model.json and assignments.csv)

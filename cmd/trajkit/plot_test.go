@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
@@ -407,5 +408,132 @@ func TestPlotStyleFlags(t *testing.T) {
 		if !bytes.Contains(b, []byte("stroke:"+c)) || bytes.Count(b, []byte(c)) < 3 {
 			t.Errorf("the report does not colour a group %s in its figures and tables", c)
 		}
+	}
+}
+
+// readCurves reads a curves file that plot --curves wrote.
+func readCurves(t *testing.T, path string) []results.CurveRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := results.ReadCurves(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestPlotCurves: plot --curves writes the plotted numbers: mean and its
+// interval are the model's curve (model.json), observed_mean and n are
+// trajectory.ObservedMeans of the careers read again, weighted as
+// --observed says; --labels names the groups. At --tcov employed=mean the
+// mean is trajectory.TcovCurves', which the observed means scatter around
+// more closely than around the curve at zero.
+func TestPlotCurves(t *testing.T) {
+	dir := fitSim630(t, false)
+	out := t.TempDir()
+	fit, err := results.ReadFit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := careersio.Load(careersio.Source{Data: "example:sim630"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := results.Align(fit, l.Careers, "example:sim630"); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"incidental", "early-peak", "late-peak", "continuous"}
+	for _, by := range []trajectory.Weighting{trajectory.ByPosterior, trajectory.ByAssignment} {
+		observed := map[trajectory.Weighting]string{trajectory.ByPosterior: "posterior", trajectory.ByAssignment: "assigned"}[by]
+		csv := filepath.Join(out, observed+".csv")
+		code, stdout, stderr := trajkit(t, "plot", "--model", dir, "--observed", observed, "--labels", strings.Join(names, ","),
+			"--out", filepath.Join(out, "t.svg"), "--curves", csv)
+		if code != 0 {
+			t.Fatalf("plot --curves: exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, "Wrote "+csv) {
+			t.Errorf("stdout %q", stdout)
+		}
+		b, err := os.ReadFile(csv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head, _, _ := strings.Cut(string(b), "\n"); head != "age,group,label,mean,mean_lo,mean_hi,observed_mean,n" {
+			t.Errorf("header %q", head)
+		}
+		rows := readCurves(t, csv)
+		obs := trajectory.ObservedMeans(l.Careers, fit.Posterior, by)
+		if n := 4 * len(fit.Groups[0].Curve); len(rows) != n {
+			t.Fatalf("%d rows, want %d", len(rows), n)
+		}
+		for _, r := range rows {
+			g := fit.Groups[r.Group-1]
+			p := g.Curve[r.Age-g.Curve[0].Age]
+			o := obs[r.Group-1][r.Age-l.Careers.MinAge]
+			// The file writes shortest round-trip decimals: exact.
+			if r.Label != names[r.Group-1] || r.Mean != p.Mean || r.MeanLo != float64(p.MeanLo) || r.MeanHi != float64(p.MeanHi) ||
+				r.ObservedMean != o.Mean || r.N != o.Persons || r.Tcov != "" {
+				t.Fatalf("%s: row %+v; curve %+v, observed %+v", observed, r, p, o)
+			}
+		}
+	}
+	// Only for the trajectories figure.
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--kind", "posteriors", "--out", filepath.Join(out, "p.svg"), "--curves", filepath.Join(out, "p.csv")); code != 2 || !strings.Contains(stderr, "--curves writes the numbers of the trajectories figure") {
+		t.Errorf("--curves of posteriors: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--out", filepath.Join(out, "t.svg"), "--curves", filepath.Join(out, "t.svg")); code != 2 || !strings.Contains(stderr, "is the figure's --out") {
+		t.Errorf("--curves onto --out: exit %d: %s", code, stderr)
+	}
+
+	emp := filepath.Join(t.TempDir(), "emp")
+	if code, _, stderr := trajkit(t, "fit", "--data", "example:employment", "--groups", "2", "--order", "2", "--tcov", "employed", "--out", emp); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	csv := filepath.Join(out, "emp.csv")
+	if code, _, stderr := trajkit(t, "plot", "--model", emp, "--tcov", "employed=0,mean", "--out", filepath.Join(out, "emp.svg"), "--curves", csv); code != 0 {
+		t.Fatalf("plot --tcov --curves: exit %d: %s", code, stderr)
+	}
+	fit, err = results.ReadFit(emp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err = careersio.Load(careersio.Source{Data: "example:employment", Tcov: []string{"employed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := results.Align(fit, l.Careers, "example:employment"); err != nil {
+		t.Fatal(err)
+	}
+	atMean, err := trajectory.TcovCurves(fit, trajectory.TcovSetting{Mean: []string{"employed"}}, l.Careers, fit.Posterior, trajectory.ByPosterior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Squared distances of the observed means from the curves, weighted
+	// by n, at zero and at the mean.
+	var off [2]float64
+	var nrows [2]int
+	for _, r := range readCurves(t, csv) {
+		g := fit.Groups[r.Group-1]
+		a := r.Age - g.Curve[0].Age
+		j := map[string]int{"employed=0": 0, "employed=mean": 1}[r.Tcov]
+		nrows[j]++
+		want := g.Curve[a].Mean
+		if j == 1 {
+			want = atMean[r.Group-1][a]
+		}
+		if r.Mean != want || (j == 0) == math.IsNaN(r.MeanLo) {
+			t.Fatalf("row %+v: want mean %g and an interval at zero only", r, want)
+		}
+		off[j] += r.N * (r.ObservedMean - r.Mean) * (r.ObservedMean - r.Mean)
+	}
+	if n := 2 * len(fit.Groups[0].Curve); nrows[0] != n || nrows[1] != n {
+		t.Errorf("rows %v per setting, want %d", nrows, n)
+	}
+	if !(off[1] < off[0]/2) {
+		t.Errorf("the observed means are not closer to the curves at the mean (%.3g) than at zero (%.3g)", off[1], off[0])
 	}
 }

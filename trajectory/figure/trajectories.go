@@ -215,41 +215,26 @@ func tcovLabel(s trajectory.TcovSetting) string {
 // bandOpacity is the opacity of the bands' fill.
 const bandOpacity = 0.22
 
-// band returns a group's 95% band as a polygon without fill and the kind
-// of interval, or nil when the curve lacks an interval at some age.
+// band returns a group's 95% band (Group.CurveInterval) as a polygon
+// without fill and the kind of interval, or nil when the curve lacks an
+// interval at some age.
 func band(g *trajectory.Group) (*plotter.Polygon, string) {
-	kinds := []struct {
-		name   string
-		lo, hi func(trajectory.CurvePoint) trajectory.Float
-	}{
-		{"delta method", func(c trajectory.CurvePoint) trajectory.Float { return c.MeanLo }, func(c trajectory.CurvePoint) trajectory.Float { return c.MeanHi }},
-		{"bootstrap", func(c trajectory.CurvePoint) trajectory.Float { return c.MeanLoBoot }, func(c trajectory.CurvePoint) trajectory.Float { return c.MeanHiBoot }},
+	lo, hi, kind := g.CurveInterval()
+	if lo == nil {
+		return nil, ""
 	}
-	for _, kind := range kinds {
-		n := len(g.Curve)
-		ring := make(plotter.XYs, 2*n)
-		ok := n > 0
-		for t, c := range g.Curve {
-			lo, hi := kind.lo(c), kind.hi(c)
-			// Zero bounds are those of a fit without a bootstrap.
-			if !lo.IsDefined() || !hi.IsDefined() || hi == 0 {
-				ok = false
-				break
-			}
-			ring[t] = plotter.XY{X: float64(c.Age), Y: float64(lo)}
-			ring[2*n-1-t] = plotter.XY{X: float64(c.Age), Y: float64(hi)}
-		}
-		if !ok {
-			continue
-		}
-		poly, err := plotter.NewPolygon(ring)
-		if err != nil {
-			continue
-		}
-		poly.LineStyle.Width = 0
-		return poly, kind.name
+	n := len(g.Curve)
+	ring := make(plotter.XYs, 2*n)
+	for t, c := range g.Curve {
+		ring[t] = plotter.XY{X: float64(c.Age), Y: lo[t]}
+		ring[2*n-1-t] = plotter.XY{X: float64(c.Age), Y: hi[t]}
 	}
-	return nil, ""
+	poly, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return nil, ""
+	}
+	poly.LineStyle.Width = 0
+	return poly, kind
 }
 
 // HasBands reports whether TrajectoryPlot draws an interval band for any
