@@ -204,6 +204,37 @@ func (g *Group) Name() string {
 // legend: "early-peak 28.1%".
 func (g *Group) Legend() string { return g.Name() + " " + FormatShare(g.Share) }
 
+// CurveInterval returns the group's pointwise 95% interval of the expected
+// count at each age of its curve, and its kind: the delta method's
+// (MeanLo, MeanHi) when defined at every age, else the bootstrap's
+// (MeanLoBoot, MeanHiBoot) when those are, else nil and "". The figures'
+// bands and plot's --curves take it.
+func (g *Group) CurveInterval() (lo, hi []float64, kind string) {
+	for _, k := range []struct {
+		name   string
+		lo, hi func(CurvePoint) Float
+	}{
+		{"delta method", func(c CurvePoint) Float { return c.MeanLo }, func(c CurvePoint) Float { return c.MeanHi }},
+		{"bootstrap", func(c CurvePoint) Float { return c.MeanLoBoot }, func(c CurvePoint) Float { return c.MeanHiBoot }},
+	} {
+		lo, hi = make([]float64, len(g.Curve)), make([]float64, len(g.Curve))
+		ok := len(g.Curve) > 0
+		for t, c := range g.Curve {
+			l, h := k.lo(c), k.hi(c)
+			// Zero bounds are those of a fit without a bootstrap.
+			if !l.IsDefined() || !h.IsDefined() || h == 0 {
+				ok = false
+				break
+			}
+			lo[t], hi[t] = float64(l), float64(h)
+		}
+		if ok {
+			return lo, hi, k.name
+		}
+	}
+	return nil, nil, ""
+}
+
 // PeakAge returns the age at which the group's expected count is highest
 // within the modelled window.
 func (g *Group) PeakAge() int {

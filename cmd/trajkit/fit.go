@@ -220,7 +220,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		for _, name := range []string{"trajectories.png", "trajectories.svg"} {
-			if err := writeFigureTo(out, name, fig, ff.width, ff.height); err != nil {
+			if err := writeFigureTo(out, name, fig, ff.figureSize()); err != nil {
 				return err
 			}
 		}

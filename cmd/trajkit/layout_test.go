@@ -27,7 +27,7 @@ var layout = map[string]struct {
 		modules:  []string{"github.com/go-gota/gota"},
 	},
 	"trajectory/results":          {packages: []string{"mixture", "trajectory", "trajectory/careersio"}},
-	"trajectory/figure":           {packages: []string{"trajectory"}, modules: []string{"gonum.org/v1/plot"}},
+	"trajectory/figure":           {packages: []string{"trajectory"}, modules: []string{"gonum.org/v1/plot", "golang.org/x/image/colornames"}},
 	"trajectory/study/nl630":      {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results"}},
 	"cmd/trajkit/internal/report": {packages: []string{"trajectory", "trajectory/careersio", "trajectory/results", "trajectory/figure"}},
 	"cmd/trajkit": {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results",

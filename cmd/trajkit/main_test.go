@@ -913,6 +913,50 @@ func TestFitTcov(t *testing.T) {
 	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "employed", "--out", png); code != 2 || !strings.Contains(stderr, "NAME=V1,V2") {
 		t.Errorf("plot --tcov without values: exit %d: %s", code, stderr)
 	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "employed=often", "--out", png); code != 2 || !strings.Contains(stderr, "not a finite number nor mean") {
+		t.Errorf("plot --tcov employed=often: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "employed=0", "--tcov", "employed=1", "--out", png); code != 2 || !strings.Contains(stderr, "employed is given twice") {
+		t.Errorf("plot --tcov twice: exit %d: %s", code, stderr)
+	}
+	// The legend says at which values the curves are: zero by default, the
+	// mean of the persons observed with =mean; the bands (at zero) go with
+	// a curve at zero only.
+	for _, tc := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{nil, []string{"at covariates zero", "fill-opacity:0.2196"}, []string{"employed = "}},
+		{[]string{"--tcov", "employed=0,mean"}, []string{"at employed = 0", "at employed = mean of the persons observed", "fill-opacity:0.2196"}, []string{"covariates zero"}},
+		{[]string{"--tcov", "employed=mean", "--observed", "none"}, []string{"at employed = mean of the persons observed"}, []string{"fill-opacity:0.2196", "observed mean"}},
+	} {
+		svg := filepath.Join(dir, "tcov.svg")
+		if code, _, stderr := trajkit(t, append([]string{"plot", "--model", dir, "--out", svg}, tc.args...)...); code != 0 {
+			t.Fatalf("plot %v: exit %d: %s", tc.args, code, stderr)
+		}
+		b, err := os.ReadFile(svg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !bytes.Contains(b, []byte(w)) {
+				t.Errorf("plot %v: no %q", tc.args, w)
+			}
+		}
+		for _, w := range tc.not {
+			if bytes.Contains(b, []byte(w)) {
+				t.Errorf("plot %v: %q", tc.args, w)
+			}
+		}
+	}
+	// The report draws the curves the observed means match, and says so.
+	html := filepath.Join(dir, "report.html")
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", html); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(html); !bytes.Contains(b, []byte("at employed = mean of the persons observed")) || !bytes.Contains(b, []byte("own values of employed")) {
+		t.Error("the report's trajectories of a tcov model are not at the persons' own covariates")
+	}
 }
 
 // TestAccelerate: with SQUAREM (the default) and with plain EM

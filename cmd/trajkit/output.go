@@ -37,12 +37,12 @@ func commitOut(s *results.Set, stdout io.Writer) error {
 }
 
 // writeFigureTo renders fig into the set as name (.png, .svg or .pdf).
-func writeFigureTo(s *results.Set, name string, fig *figure.Figure, width, height int) error {
+func writeFigureTo(s *results.Set, name string, fig *figure.Figure, size figure.Size) error {
 	format, err := figureFormat(name)
 	if err != nil {
 		return err
 	}
-	return s.Write(name, func(w io.Writer) error { return fig.Render(w, format, width, height) })
+	return s.Write(name, func(w io.Writer) error { return fig.RenderSize(w, format, size) })
 }
 
 // sameDir reports whether a and b name the same directory.

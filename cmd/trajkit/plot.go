@@ -4,9 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,8 +37,24 @@ Draws a figure of the model in DIR (the --out directory of trajkit fit):
                 trajkit select (selection.csv, selection.json)
 
 The careers are read again as model.json says they were read for the fit;
---data and the reading flags override that. A PNG has --width x --height
-pixels; an SVG or PDF has the same size at 96 pixels per inch.
+--data and the reading flags override that.
+
+Size: a PNG has --width x --height pixels and says --dpi (default 96) in
+the file; an SVG or PDF has the size of that PNG in inches. For print give
+--size in millimetres instead: --size 85x60 --dpi 300 is an 85 x 60 mm
+figure, a PNG of 1004 x 709 pixels. Text, line widths and markers scale
+with the size: by the smaller of width/12.5 in and height/8.33 in (the
+default 1200 x 800 pixels at 96 dpi), at least 0.65, then --font-scale.
+
+Look: --labels names the groups, --colors colours them (the same colours
+in every figure and in the report's tables), --legend places the legend.
+
+--curves FILE.csv writes the numbers of the trajectories figure, to redraw
+it in R or Stata: per group and age the expected count (mean) and its 95%
+interval (mean_lo, mean_hi; empty when model.json has none or the curve is
+at covariates other than zero), the observed mean and n, the persons
+observed at the age weighted as the observed means are; with --tcov, one
+row per setting, named in a last column, tcov.
 
 Examples:
   trajkit fit --data example:sim630 --groups 4 --out result
@@ -43,9 +62,13 @@ Examples:
   trajkit plot --model result --data example:sim630 --kind careers --sample 30 --out careers.svg
   trajkit plot --model result --kind posteriors --out posteriors.pdf --width 900 --height 600
   trajkit plot --model result --title "Simulated careers" --ylabel "Offences per year at risk" --out trajectories.svg
+  trajkit plot --model result --size 85x60 --dpi 300 --legend bottom --out column.png
+  trajkit plot --model result --out trajectories.pdf --curves curves.csv
+  trajkit plot --model result --labels low,early,late,high --colors "grey,#0072B2,#009E73,darkred" --legend inside --font-scale 1.2 --out styled.pdf
   trajkit plot --model selection --kind selection --out selection.png
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
   trajkit plot --model emp --tcov employed=0,1 --out employment.png
+  trajkit plot --model emp --tcov employed=mean --out employment-observed.png
 `
 
 // Figure kinds.
@@ -61,12 +84,70 @@ type figureFlags struct {
 	kind                  string
 	title, xLabel, yLabel string
 	width, height         int
+	dpi                   float64
+	size                  string
 	observed              string
 	noBands               bool
 	sample                int
 	seed                  uint64
 	tcovAt                tcovValues
 	labels                labelsFlag
+	styleFlags
+	// mm is --size parsed (check).
+	mm [2]float64
+}
+
+// styleFlags are the flags of the figures' look, which plot and report
+// share.
+type styleFlags struct {
+	colors    string
+	legend    string
+	fontScale float64
+	// colours and position are --colors and --legend parsed (check).
+	colours  []color.Color
+	position figure.LegendPosition
+}
+
+func (s *styleFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.colors, "colors", "", `colours of the groups, in group order, comma-separated: names (steelblue, darkred) or #rrggbb, one per group (default: Okabe & Ito's colour-blind-safe palette)`)
+	fs.StringVar(&s.legend, "legend", "auto", "where the legend goes: right, bottom, inside (the top right of the panel), none, or auto (right, or bottom when it would take over a third of the width)")
+	fs.Float64Var(&s.fontScale, "font-scale", 1, "multiply the size of all text by this factor (> 0), on top of the scaling with the figure's size")
+}
+
+// check parses the flags.
+func (s *styleFlags) check() error {
+	var err error
+	if s.position, err = figure.ParseLegendPosition(s.legend); err != nil {
+		return usagef("--legend %q: expected auto, right, bottom, inside or none", s.legend)
+	}
+	if !(s.fontScale > 0 && s.fontScale <= 10) {
+		return usagef("--font-scale %g: expected a factor above 0, at most 10", s.fontScale)
+	}
+	s.colours = nil
+	if s.colors == "" {
+		return nil
+	}
+	for k, c := range strings.Split(s.colors, ",") {
+		col, err := figure.ParseColour(c)
+		if err != nil {
+			return usagef("--colors %q: group %d: %v", s.colors, k+1, err)
+		}
+		s.colours = append(s.colours, col)
+	}
+	return nil
+}
+
+// style returns the figures' style for a model of groups groups: one
+// colour per group when --colors is given.
+func (s *styleFlags) style(groups int) (figure.Style, error) {
+	if s.colours != nil && len(s.colours) != groups {
+		noun := "colours"
+		if len(s.colours) == 1 {
+			noun = "colour"
+		}
+		return figure.Style{}, usagef("--colors %q: %d %s for the %d groups of the model: give one per group", s.colors, len(s.colours), noun, groups)
+	}
+	return figure.Style{Colours: s.colours, Legend: s.position, FontScale: s.fontScale}, nil
 }
 
 // labelsFlag is --labels: names of the groups in the figures and the
@@ -96,10 +177,18 @@ func (l labelsFlag) apply(fit *trajectory.Fitted) error {
 	return nil
 }
 
-// tcovValues collects --tcov NAME=V1,V2 settings of the plot command.
+// tcovValues collects --tcov NAME=V1,V2 settings of the plot command; a
+// value "mean" puts the covariate at each person's own values, averaged
+// over the persons observed at each age.
 type tcovValues struct {
 	names  []string
-	values [][]float64
+	values [][]tcovValue
+}
+
+// tcovValue is a value of --tcov: a number, or the mean.
+type tcovValue struct {
+	v    float64
+	mean bool
 }
 
 func (t *tcovValues) String() string { return "" }
@@ -108,34 +197,56 @@ func (t *tcovValues) Set(s string) error {
 	name, vals, ok := strings.Cut(s, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return fmt.Errorf("expected NAME=V1,V2, e.g. employed=0,1")
+		return fmt.Errorf("expected NAME=V1,V2 or NAME=mean, e.g. employed=0,1")
 	}
-	var vs []float64
+	var vs []tcovValue
 	for _, v := range strings.Split(vals, ",") {
+		if strings.TrimSpace(v) == "mean" {
+			vs = append(vs, tcovValue{mean: true})
+			continue
+		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("value %q of %s is not a finite number", v, name)
+			return fmt.Errorf("value %q of %s is not a finite number nor mean", v, name)
 		}
-		vs = append(vs, x)
+		vs = append(vs, tcovValue{v: x})
+	}
+	if slices.Contains(t.names, name) {
+		return fmt.Errorf("%s is given twice: list its values once, NAME=V1,V2", name)
 	}
 	t.names = append(t.names, name)
 	t.values = append(t.values, vs)
 	return nil
 }
 
+// hasMean says whether a setting has a covariate at its mean.
+func (t *tcovValues) hasMean() bool {
+	for _, vs := range t.values {
+		if slices.ContainsFunc(vs, func(v tcovValue) bool { return v.mean }) {
+			return true
+		}
+	}
+	return false
+}
+
 // settings returns every combination of the values, in order.
-func (t *tcovValues) settings() []map[string]float64 {
+func (t *tcovValues) settings() []trajectory.TcovSetting {
 	if len(t.names) == 0 {
 		return nil
 	}
-	out := []map[string]float64{{}}
+	out := []trajectory.TcovSetting{{}}
 	for j, name := range t.names {
-		var next []map[string]float64
-		for _, m := range out {
+		var next []trajectory.TcovSetting
+		for _, s := range out {
 			for _, v := range t.values[j] {
-				c := map[string]float64{name: v}
-				for k, x := range m {
-					c[k] = x
+				c := trajectory.TcovSetting{Values: maps.Clone(s.Values), Mean: slices.Clone(s.Mean)}
+				if v.mean {
+					c.Mean = append(c.Mean, name)
+				} else {
+					if c.Values == nil {
+						c.Values = map[string]float64{}
+					}
+					c.Values[name] = v.v
 				}
 				next = append(next, c)
 			}
@@ -147,20 +258,24 @@ func (t *tcovValues) settings() []map[string]float64 {
 
 func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers or selection")
-	fs.IntVar(&f.width, "width", 1200, "width in pixels (96 per inch in SVG and PDF)")
+	fs.IntVar(&f.width, "width", 1200, "width in pixels; the SVG or PDF is as wide in inches at --dpi")
 	fs.IntVar(&f.height, "height", 800, "height in pixels")
+	fs.Float64Var(&f.dpi, "dpi", figure.DPI, "resolution in pixels per inch: of the PNG (written into it), and turning --width and --height into inches")
+	fs.StringVar(&f.size, "size", "", "size in millimetres, WxH, for print, e.g. 85x60 (a journal's column): the PNG has the pixels of that size at --dpi (instead of --width and --height)")
 	fs.StringVar(&f.title, "title", "", "title over the figure (default none)")
 	fs.StringVar(&f.xLabel, "xlabel", "", `label of the x axis (default "Age" for trajectories and careers)`)
 	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default "Offences per year" for trajectories)`)
 	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
 	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
-	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2 (repeat for several covariates; all combinations are drawn)")
+	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2, where a value mean is each person's own values averaged over the persons observed at each age (what the observed means match), e.g. employed=mean or employed=0,1,mean (repeat for several covariates; all combinations are drawn; default: at zero)")
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
 	f.labels.register(fs)
+	f.styleFlags.register(fs)
 }
 
-func (f *figureFlags) check() error {
+// check checks the flags; fs says which were given.
+func (f *figureFlags) check(fs *flag.FlagSet) error {
 	switch f.kind {
 	case kindTrajectories, kindPosteriors, kindCareers, kindSelection:
 	default:
@@ -171,6 +286,9 @@ func (f *figureFlags) check() error {
 	default:
 		return usagef("--observed %q: expected posterior, assigned or none", f.observed)
 	}
+	if !(f.dpi >= figure.MinDPI && f.dpi <= figure.MaxDPI) {
+		return usagef("--dpi %g: expected %d to %d pixels per inch", f.dpi, figure.MinDPI, figure.MaxDPI)
+	}
 	for _, d := range []struct {
 		name string
 		v    int
@@ -179,15 +297,47 @@ func (f *figureFlags) check() error {
 			return usagef("--%s %d: expected %d to %d pixels", d.name, d.v, figure.MinPixels, figure.MaxPixels)
 		}
 	}
+	if f.size != "" {
+		set := setFlags(fs)
+		if set["width"] || set["height"] {
+			return usagef("--size %q and --width/--height both give the figure's size: give one", f.size)
+		}
+		w, h, ok := strings.Cut(strings.ToLower(f.size), "x")
+		var err1, err2 error
+		f.mm[0], err1 = strconv.ParseFloat(strings.TrimSpace(w), 64)
+		f.mm[1], err2 = strconv.ParseFloat(strings.TrimSpace(h), 64)
+		if !ok || err1 != nil || err2 != nil || !(f.mm[0] > 0 && f.mm[1] > 0) || math.IsInf(f.mm[0]+f.mm[1], 0) {
+			return usagef("--size %q: expected WIDTHxHEIGHT in millimetres, e.g. 85x60", f.size)
+		}
+		pw, ph := f.figureSize().PixelSize()
+		if min(pw, ph) < figure.MinPixels || max(pw, ph) > figure.MaxPixels {
+			return usagef("--size %s at --dpi %g is %dx%d pixels: expected %d to %d (change --dpi)", f.size, f.dpi, pw, ph, figure.MinPixels, figure.MaxPixels)
+		}
+	}
+	if err := f.styleFlags.check(); err != nil {
+		return err
+	}
+	if f.colours != nil && (f.kind == kindCareers || f.kind == kindSelection) {
+		return usagef("--colors colours the groups of the trajectories and posteriors figures; the %s figure has none", f.kind)
+	}
 	if f.sample < 1 {
 		return usagef("--sample %d: expected at least 1 person per group", f.sample)
 	}
 	return nil
 }
 
+// figureSize is the figure's size: --size in millimetres, else --width
+// and --height pixels, at --dpi.
+func (f *figureFlags) figureSize() figure.Size {
+	if f.size != "" {
+		return figure.Millimetres(f.mm[0], f.mm[1], f.dpi)
+	}
+	return figure.Pixels(f.width, f.height, f.dpi)
+}
+
 // needsData says whether the figure needs the careers.
 func (f *figureFlags) needsData() bool {
-	return f.kind == kindCareers || f.kind == kindTrajectories && f.observed != "none"
+	return f.kind == kindCareers || f.kind == kindTrajectories && (f.observed != "none" || f.tcovAt.hasMean())
 }
 
 // figureFormat returns png, svg or pdf from a file name.
@@ -215,41 +365,57 @@ type figureData struct {
 
 // draw draws the figure of the given kind.
 func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
+	groups := 0
+	if d.fit != nil {
+		groups = len(d.fit.Groups)
+	}
+	st, err := f.style(groups)
+	if err != nil {
+		return nil, err
+	}
 	switch kind {
 	case kindTrajectories:
-		o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, TcovAt: f.tcovAt.settings()}
-		if f.observed != "none" {
-			o.Weighting = trajectory.ByPosterior
-			if f.observed == "assigned" {
-				o.Weighting = trajectory.ByAssignment
-			}
-			o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
-		}
+		o := f.trajectoryOptions(d)
+		o.Style = st
 		return figure.TrajectoryPlot(d.fit, o)
 	case kindPosteriors:
-		return figure.PosteriorPlot(d.fit, &figure.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+		return figure.PosteriorPlot(d.fit, &figure.PosteriorOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	case kindCareers:
 		return figure.CareersPlot(d.fit, d.careers, &figure.CareersOptions{
-			Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Sample: f.sample, Seed: f.seed})
+			Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Sample: f.sample, Seed: f.seed, Style: st})
 	case kindSelection:
-		return figure.SelectionPlot(d.selection, &figure.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel})
+		return figure.SelectionPlot(d.selection, &figure.SelectionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	}
 	panic("trajkit: unknown figure kind " + kind)
 }
 
+// trajectoryOptions are the options of the trajectories figure: the
+// observed means weighted as --observed says (and a covariate at its mean
+// weighted so too, by posterior with --observed none).
+func (f *figureFlags) trajectoryOptions(d *figureData) *figure.TrajectoryOptions {
+	o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, Tcov: f.tcovAt.settings(), Careers: d.careers}
+	if f.observed == "assigned" {
+		o.Weighting = trajectory.ByAssignment
+	}
+	if f.observed != "none" {
+		o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
+	}
+	return o
+}
+
 // writeFigure renders fig into path, atomically.
-func writeFigure(ctx context.Context, path string, fig *figure.Figure, width, height int) error {
+func writeFigure(ctx context.Context, path string, fig *figure.Figure, size figure.Size) error {
 	format, err := figureFormat(path)
 	if err != nil {
 		return err
 	}
-	return results.WriteFile(ctx, path, func(w io.Writer) error { return fig.Render(w, format, width, height) })
+	return results.WriteFile(ctx, path, func(w io.Writer) error { return fig.RenderSize(w, format, size) })
 }
 
 type plotFlags struct {
 	dataFlags
 	figureFlags
-	model, out string
+	model, out, curves string
 }
 
 func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -259,6 +425,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.figureFlags.register(fs)
 	fs.StringVar(&f.model, "model", "", "directory of the model (trajkit fit --out), or of the selection for --kind selection (required)")
 	fs.StringVar(&f.out, "out", "", "figure file: .png, .svg or .pdf (required)")
+	fs.StringVar(&f.curves, "curves", "", "trajectories: also write the plotted numbers to this CSV file, one row per group and age: age,group,label,mean,mean_lo,mean_hi,observed_mean,n (and tcov with --tcov)")
 	if err := parseFlags(fs, plotUsage, args, stdout); err != nil {
 		return err
 	}
@@ -274,8 +441,16 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := checkOutFile("out", f.out); err != nil {
 		return err
 	}
-	if err := f.figureFlags.check(); err != nil {
+	if err := f.figureFlags.check(fs); err != nil {
 		return err
+	}
+	if f.curves != "" {
+		if f.kind != kindTrajectories {
+			return usagef("--curves writes the numbers of the trajectories figure, not of --kind %s", f.kind)
+		}
+		if sameFile(f.curves, f.out) {
+			return usagef("--curves %q is the figure's --out", f.curves)
+		}
 	}
 	if f.data != "" && f.needsData() {
 		if err := f.dataFlags.check(); err != nil {
@@ -311,11 +486,45 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := writeFigure(ctx, f.out, fig, f.width, f.height); err != nil {
+	if err := writeFigure(ctx, f.out, fig, f.figureSize()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
+	if f.curves == "" {
+		return nil
+	}
+	rows, err := f.curveRows(d)
+	if err != nil {
+		return err
+	}
+	if err := results.WriteFile(ctx, f.curves, func(w io.Writer) error { return results.WriteCurves(w, rows) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Wrote %s\n", f.curves)
 	return nil
+}
+
+// curveRows are the numbers of the trajectories figure, as --curves
+// writes them.
+func (f *figureFlags) curveRows(d *figureData) ([]results.CurveRow, error) {
+	o := f.trajectoryOptions(d)
+	var tcov []results.TcovCurve
+	for _, s := range o.Tcov {
+		means, err := trajectory.TcovCurves(d.fit, s, d.careers, d.fit.Posterior, o.Weighting)
+		if err != nil {
+			return nil, err
+		}
+		tcov = append(tcov, results.TcovCurve{Setting: s, Means: means})
+	}
+	return results.CurveRows(d.fit, o.Observed, tcov), nil
+}
+
+// sameFile reports whether paths a and b name the same file, as far as
+// their names tell.
+func sameFile(a, b string) bool {
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
 }
 
 // readFigureData reads the fit in dir (model.json and assignments.csv)
@@ -336,6 +545,10 @@ func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.Fla
 	}
 	given := df.data != ""
 	df.fromModel(fs, fit.Settings.Data)
+	// The careers carry the model's time-varying covariates (plot's and
+	// report's --tcov are no reading flag), which a curve at their mean
+	// averages.
+	df.tcov = strings.Join(fit.Settings.Data.Tcov, ",")
 	if df.data == "" {
 		return nil, usagef("%s does not say which data the model was fitted to: give --data", filepath.Join(dir, results.ModelFile))
 	}

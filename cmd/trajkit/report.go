@@ -30,12 +30,15 @@ are inline SVG and the styles inline: the file has no links to other files
 and no scripts, and prints as it shows.
 
 The careers are read again as model.json says they were read for the fit;
---data and the reading flags override that.
+--data and the reading flags override that. --labels, --colors, --legend
+and --font-scale set the figures' look as in trajkit plot; the tables'
+swatches take the same colours.
 
 Examples:
   trajkit fit --data example:sim630 --groups 4 --out result
   trajkit report --model result --data example:sim630 --out report.html
   trajkit report --model result --select selection --title "Simulated careers" --out report.html
+  trajkit report --model result --labels low,early,late,high --colors "grey,#0072B2,#009E73,darkred" --out report.html
 `
 
 type reportFlags struct {
@@ -44,6 +47,7 @@ type reportFlags struct {
 	sample                       int
 	seed                         uint64
 	labels                       labelsFlag
+	styleFlags
 }
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -57,7 +61,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers figure: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers figure: seed of the sample")
 	f.labels.register(fs)
+	f.styleFlags.register(fs)
 	if err := parseFlags(fs, reportUsage, args, stdout); err != nil {
+		return err
+	}
+	if err := f.styleFlags.check(); err != nil {
 		return err
 	}
 	if f.model == "" {
@@ -85,7 +93,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := f.labels.apply(d.fit); err != nil {
 		return err
 	}
-	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Sample: f.sample, Seed: f.seed}
+	style, err := f.style(len(d.fit.Groups))
+	if err != nil {
+		return err
+	}
+	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Sample: f.sample, Seed: f.seed, Style: style}
 	if f.selectDir != "" {
 		sd, err := results.OpenDir(f.selectDir)
 		if err != nil {

@@ -233,7 +233,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		for _, name := range fig.names {
-			if err := writeFigureTo(out, name, drawn, ff.width, ff.height); err != nil {
+			if err := writeFigureTo(out, name, drawn, ff.figureSize()); err != nil {
 				return err
 			}
 		}
@@ -340,7 +340,7 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 	if err != nil {
 		return err
 	}
-	if err := writeFigureTo(out, "seeds.png", fig, 900, 600); err != nil {
+	if err := writeFigureTo(out, "seeds.png", fig, figure.Pixels(900, 600, 0)); err != nil {
 		return err
 	}
 	// The seed study adds to the directory's results.

@@ -25,6 +25,9 @@ type CareersOptions struct {
 	Sample int
 	// Seed seeds the draw: the same seed draws the same persons.
 	Seed uint64
+	// Style sets the legend's position and the text size; the colours
+	// are those of the counts.
+	Style Style
 }
 
 // DefaultSample is the number of careers drawn per group by default.
@@ -55,6 +58,9 @@ func CareersPlot(f *trajectory.Fitted, c *trajectory.Careers, o *CareersOptions)
 	if o == nil {
 		o = &CareersOptions{}
 	}
+	if err := o.Style.check(); err != nil {
+		return nil, err
+	}
 	k, n := len(f.Groups), c.Len()
 	post := f.Posterior
 	if post == nil {
@@ -82,7 +88,7 @@ func CareersPlot(f *trajectory.Fitted, c *trajectory.Careers, o *CareersOptions)
 	panels := make([]*plot.Plot, k)
 	for j := range panels {
 		g := &f.Groups[j]
-		p := newPlot(defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Persons (a random sample)"))
+		p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Persons (a random sample)"))
 		rows := drawSample(rng, members[j], sample)
 		strip := newCareerStrip(c, rows)
 		p.Add(strip)
@@ -94,7 +100,7 @@ func CareersPlot(f *trajectory.Fitted, c *trajectory.Careers, o *CareersOptions)
 		p.Y.Padding, p.X.Padding = 0, 0
 		panels[j] = p
 	}
-	leg := newLegend()
+	leg := newLegend(&o.Style)
 	leg.Add("Offences", swatch{})
 	for v, col := range countColours {
 		label := strconv.Itoa(v)
@@ -104,7 +110,7 @@ func CareersPlot(f *trajectory.Fitted, c *trajectory.Careers, o *CareersOptions)
 		leg.Add(label, swatch{fill: col, outline: color.Gray{Y: 0x80}})
 	}
 	leg.Add("not observed", swatch{fill: color.White, outline: color.Gray{Y: 0x80}})
-	return &Figure{title: o.Title, panels: panelGrid(panels), legend: leg}, nil
+	return &Figure{title: o.Title, panels: panelGrid(panels), legend: leg, style: &o.Style}, nil
 }
 
 // drawSample returns up to size of the persons, drawn without replacement,

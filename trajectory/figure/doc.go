@@ -11,9 +11,14 @@
 //   - ShareStudyPlot: the shares a repeated study recovered beside the
 //     published ones.
 //
-// Each returns a Figure, written as PNG, SVG or PDF by Render (or PNG and
-// SVG for notebooks). Figures take a *trajectory.Fitted, the same value a
-// fit returns and model.json holds: a notebook draws a fit as it is.
-// Colours come from Okabe & Ito's palette, and each group has its own
-// marker and dashes as well, so every figure reads in greyscale.
+// Each returns a Figure, written as PNG, SVG or PDF by Render (pixels at
+// 96 dpi) or RenderSize (any Size: pixels at a resolution, or millimetres
+// for print), or PNG and SVG for notebooks. Text, line widths and markers
+// scale with the size (AutoScale), so that a large figure is not tiny
+// text and a small one not all legend. Figures take a *trajectory.Fitted,
+// the same value a fit returns and model.json holds: a notebook draws a
+// fit as it is. A Style in each figure's options sets the groups' colours
+// (Okabe & Ito's palette by default), where the legend goes and the size
+// of the text; each group has its own marker and dashes as well, so every
+// figure reads in greyscale.
 package figure

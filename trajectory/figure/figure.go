@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"io"
 	"math"
@@ -21,53 +22,57 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// DPI is the resolution that turns a figure's size in pixels into a
-// physical size: a PNG has one pixel per 1/96 inch, and an SVG or PDF of
-// the same size in pixels has the same size in inches.
-const DPI = 96
-
-// Limits of a figure's size in pixels.
-const (
-	MinPixels = 200
-	MaxPixels = 10000
-)
-
 // Figure is a figure ready to be written as PNG, SVG or PDF: one or more
 // panels in a grid, an optional title over all of them and an optional
-// legend at the right. The plotting functions (TrajectoryPlot,
+// legend where its Style puts it. The plotting functions (TrajectoryPlot,
 // SelectionPlot, PosteriorPlot, CareersPlot) return one.
 type Figure struct {
 	title  string
 	panels [][]*plot.Plot // rows of panels; nil panels are left blank
-	legend *plot.Legend
+	legend *legend
+	style  *Style
 }
 
 // Render writes the figure to w in format "png", "svg" or "pdf", width x
-// height pixels (see DPI). A PDF embeds its font. An SVG does not,
-// to stay small: its text names Liberation Sans, the font the layout was
-// measured with, then the fonts with the same widths (Arimo, Arial,
-// Helvetica); where none of them is installed, a wider font can overrun
-// the legend.
+// height pixels at 96 dpi: RenderSize with Pixels(width, height, 0).
 func (f *Figure) Render(w io.Writer, format string, width, height int) error {
-	for _, d := range []int{width, height} {
-		if d < MinPixels || d > MaxPixels {
-			return fmt.Errorf("figure size %dx%d pixels: width and height must be %d to %d", width, height, MinPixels, MaxPixels)
-		}
+	return f.RenderSize(w, format, Pixels(width, height, 0))
+}
+
+// RenderSize writes the figure to w in format "png", "svg" or "pdf" at
+// size s. Text, lines and markers scale with the size (see AutoScale): the
+// figure is laid out on a page s.Scale times smaller than s and drawn
+// enlarged by s.Scale, a PNG at s.Scale times its resolution so that its
+// text is rasterised at its final size. A PDF embeds its font. An SVG
+// does not, to stay small: its text names Liberation Sans, the font the
+// layout was measured with, then the fonts with the same widths (Arimo,
+// Arial, Helvetica); where none of them is installed, a wider font can
+// overrun the legend.
+func (f *Figure) RenderSize(w io.Writer, format string, s Size) error {
+	if err := s.check(); err != nil {
+		return err
 	}
-	wl := vg.Length(width) * vg.Inch / DPI
-	hl := vg.Length(height) * vg.Inch / DPI
+	scale := s.scale()
+	wl, hl := vg.Length(s.Width)*vg.Inch, vg.Length(s.Height)*vg.Inch
 	var cw vg.CanvasWriterTo
 	switch format {
 	case "png":
-		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wl, hl), vgimg.UseDPI(DPI))}
+		pw, ph := s.PixelSize()
+		// The layout is rasterised at scale times the resolution, a whole
+		// number of dots per inch: the layout's size follows from it.
+		dpi := max(1, int(math.Round(scale*s.dpi())))
+		c := vgimg.NewWith(vgimg.UseImage(image.NewRGBA(image.Rect(0, 0, pw, ph))), vgimg.UseDPI(dpi))
+		f.draw(vgdraw.New(c))
+		return writePNG(w, c.Image(), s.dpi())
 	case "svg":
 		cw = vgsvg.New(wl, hl)
 	case "pdf":
-		cw = vgpdf.New(wl, hl)
+		cw = pdfCanvas{vgpdf.New(wl, hl)}
 	default:
 		return fmt.Errorf("unknown figure format %q: expected png, svg or pdf", format)
 	}
-	f.draw(vgdraw.New(cw))
+	cw.Scale(scale, scale)
+	f.draw(vgdraw.Canvas{Canvas: cw, Rectangle: vg.Rectangle{Max: vg.Point{X: wl / vg.Length(scale), Y: hl / vg.Length(scale)}}})
 	if format != "svg" {
 		_, err := cw.WriteTo(w)
 		return err
@@ -78,6 +83,29 @@ func (f *Figure) Render(w io.Writer, format string, width, height int) error {
 	}
 	_, err := w.Write(bytes.ReplaceAll(b.Bytes(), []byte("font-family:Liberation Sans;"), []byte(svgFontFamily)))
 	return err
+}
+
+// pdfCanvas hands vgpdf each colour's straight components. vgpdf
+// (gonum/plot v0.17) writes the components of color.Color.RGBA, which are
+// premultiplied by the opacity, as the PDF's fill colour and the opacity
+// as its alpha, so that a translucent colour was darkened twice: a band
+// of orange at opacity 0.22 came out grey-brown. SVG is not affected.
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+func (c pdfCanvas) SetColor(clr color.Color) {
+	if clr != nil {
+		clr = straightColour(color.NRGBA64Model.Convert(clr).(color.NRGBA64))
+	}
+	c.Canvas.SetColor(clr)
+}
+
+// straightColour is a colour whose RGBA method returns its components
+// without premultiplying them by its opacity, which is what vgpdf writes.
+// It is no valid color.Color for anything else.
+type straightColour color.NRGBA64
+
+func (s straightColour) RGBA() (r, g, b, a uint32) {
+	return uint32(s.R), uint32(s.G), uint32(s.B), uint32(s.A)
 }
 
 // svgFontFamily lists Liberation Sans and the fonts with the same metrics
@@ -92,34 +120,80 @@ func (f *Figure) draw(c vgdraw.Canvas) {
 	c.Fill(c.Rectangle.Path())
 	c = vgdraw.Crop(c, figurePad, -figurePad, figurePad, -figurePad)
 	if f.title != "" {
-		sty := textStyle(14)
+		sty := textStyle(14 * f.style.fontScale())
 		sty.XAlign, sty.YAlign = vgdraw.XCenter, vgdraw.YTop
 		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, f.title)
 		c.Max.Y -= sty.Rectangle(f.title).Size().Y + figurePad
 	}
-	if f.legend != nil {
-		r := f.legend.Rectangle(c)
-		lc := c
-		lc.Min.X = c.Max.X - (r.Max.X - r.Min.X)
+	leg, at := f.legend, f.legendPosition(c)
+	switch at {
+	case LegendRight:
+		w, _ := leg.columnSize()
 		// Level with the top of the panels' data areas.
-		lc.Max.Y -= 2 * figurePad
-		f.legend.Draw(lc)
-		c.Max.X = lc.Min.X - 2*figurePad
+		leg.drawColumn(c, c.Max.X-w, c.Max.Y-2*figurePad)
+		c.Max.X -= w + 2*figurePad
+	case LegendBottom:
+		width := c.Max.X - c.Min.X
+		_, h := leg.rowsSize(width)
+		leg.drawRows(c, c.Center().X, c.Min.Y+h, width)
+		c.Min.Y += h + 2*figurePad
 	}
 	rows, cols := len(f.panels), len(f.panels[0])
-	if rows == 1 && cols == 1 {
-		f.panels[0][0].Draw(c)
-		return
+	canvases := [][]vgdraw.Canvas{{c}}
+	if rows > 1 || cols > 1 {
+		tiles := vgdraw.Tiles{Rows: rows, Cols: cols, PadX: 3 * figurePad, PadY: 3 * figurePad}
+		canvases = plot.Align(f.panels, tiles, c)
 	}
-	tiles := vgdraw.Tiles{Rows: rows, Cols: cols, PadX: 3 * figurePad, PadY: 3 * figurePad}
-	canvases := plot.Align(f.panels, tiles, c)
 	for j, row := range f.panels {
 		for i, p := range row {
-			if p != nil {
-				p.Draw(canvases[j][i])
+			if p == nil {
+				continue
 			}
+			if t, ok := p.X.Tick.Marker.(ageTicks); ok {
+				// As many labelled ages as fit the panel's width.
+				t.width = canvases[j][i].Max.X - canvases[j][i].Min.X
+				t.font = p.X.Tick.Label.Font.Size
+				p.X.Tick.Marker = t
+			}
+			p.Draw(canvases[j][i])
 		}
 	}
+	if at == LegendInside {
+		// The top right panel.
+		i := len(f.panels[0]) - 1
+		for i > 0 && f.panels[0][i] == nil {
+			i--
+		}
+		dc := f.panels[0][i].DataCanvas(canvases[0][i])
+		w, h := leg.columnSize()
+		pad := leg.pad
+		box := vg.Rectangle{Min: vg.Point{X: dc.Max.X - w - 3*pad, Y: dc.Max.Y - h - 3*pad}, Max: vg.Point{X: dc.Max.X - pad, Y: dc.Max.Y - pad}}
+		c.SetColor(legendBox)
+		c.Fill(box.Path())
+		c.SetLineStyle(vgdraw.LineStyle{Color: color.Gray{Y: 0xA0}, Width: vg.Points(0.5)})
+		c.Stroke(box.Path())
+		leg.drawColumn(c, box.Min.X+pad, box.Max.Y-pad)
+	}
+}
+
+// legendPosition is where the legend goes on c, the figure without its
+// title: LegendAuto puts it at the right when its column takes at most a
+// third of the width, else below.
+func (f *Figure) legendPosition(c vgdraw.Canvas) LegendPosition {
+	if f.legend == nil || len(f.legend.blocks) == 0 {
+		return LegendNone
+	}
+	at := LegendAuto
+	if f.style != nil {
+		at = f.style.Legend
+	}
+	if at == LegendAuto {
+		at = LegendRight
+		if w, _ := f.legend.columnSize(); w+2*figurePad > (c.Max.X-c.Min.X)/3 {
+			at = LegendBottom
+		}
+	}
+	return at
 }
 
 // Okabe & Ito's (2008) palette, "Color Universal Design", distinguishable
@@ -148,21 +222,18 @@ var (
 	}
 )
 
-// groupStyle is group k's (0-based) colour, marker and line style; they
-// repeat after eight groups.
-func groupStyle(k int) (color.NRGBA, vgdraw.GlyphStyle, vgdraw.LineStyle) {
-	c := okabeIto[k%len(okabeIto)]
+// groupStyle is group k's (0-based) colour, marker and line style; the
+// markers and dashes repeat after eight groups.
+func (s *Style) groupStyle(k int) (color.NRGBA, vgdraw.GlyphStyle, vgdraw.LineStyle) {
+	c := s.colour(k)
 	g := vgdraw.GlyphStyle{Color: c, Radius: vg.Points(3.5), Shape: markers[k%len(markers)]}
 	l := vgdraw.LineStyle{Color: c, Width: vg.Points(2), Dashes: dashes[k%len(dashes)]}
 	return c, g, l
 }
 
-// GroupColour returns the colour of group k (0-based) in the figures as
-// #RRGGBB, for tables and text that go with them.
-func GroupColour(k int) string {
-	c := okabeIto[k%len(okabeIto)]
-	return fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B)
-}
+// GroupColour returns the colour of group k (0-based) in the figures of
+// the default Style as #RRGGBB, for tables and text that go with them.
+func GroupColour(k int) string { return (*Style)(nil).GroupColour(k) }
 
 // withAlpha returns c with opacity a in [0, 1].
 func withAlpha(c color.NRGBA, a float64) color.NRGBA {
@@ -191,28 +262,19 @@ func textStyle(size float64) text.Style {
 }
 
 // newPlot returns a plot with trajkit's fonts: Liberation Sans, larger
-// than gonum/plot's defaults, and the axis labels given.
-func newPlot(xLabel, yLabel string) *plot.Plot {
+// than gonum/plot's defaults (times the style's font scale), and the axis
+// labels given.
+func newPlot(st *Style, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
-	p.Title.TextStyle.Font = font.From(sans, 13)
-	p.X.Label.TextStyle.Font = font.From(sans, 13)
-	p.Y.Label.TextStyle.Font = font.From(sans, 13)
-	p.X.Tick.Label.Font = font.From(sans, 11)
-	p.Y.Tick.Label.Font = font.From(sans, 11)
+	fs := font.Length(st.fontScale())
+	p.Title.TextStyle.Font = font.From(sans, 13*fs)
+	p.X.Label.TextStyle.Font = font.From(sans, 13*fs)
+	p.Y.Label.TextStyle.Font = font.From(sans, 13*fs)
+	p.X.Tick.Label.Font = font.From(sans, 11*fs)
+	p.Y.Tick.Label.Font = font.From(sans, 11*fs)
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	p.Y.Tick.Marker = niceTicks{n: 6}
 	return p
-}
-
-// newLegend returns a legend for the right of a figure: icons on the left,
-// entries from the top.
-func newLegend() *plot.Legend {
-	l := plot.NewLegend()
-	l.TextStyle.Font = font.From(sans, 12)
-	l.Top, l.Left = true, true
-	l.ThumbnailWidth = vg.Points(28)
-	l.Padding = vg.Points(4)
-	return &l
 }
 
 // horizontalGrid is light grey lines at the y ticks, to read values off.
@@ -344,10 +406,16 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 // ageTicks labels ages every 5 years (2 over short spans, 10 over long
-// ones) with an unlabelled tick at every year in between.
-type ageTicks struct{}
+// ones) with an unlabelled tick at every year in between (every 5 over
+// long spans). Where the labels would not fit the axis's width, it labels
+// fewer: every 10, 20, 25 or 50 years.
+type ageTicks struct {
+	// width is the width of the panel and font the size of the tick
+	// labels, which Figure.draw sets; zero means no limit.
+	width, font vg.Length
+}
 
-func (ageTicks) Ticks(lo, hi float64) []plot.Tick {
+func (t ageTicks) Ticks(lo, hi float64) []plot.Tick {
 	span := hi - lo
 	major, minor := 5, 1
 	switch {
@@ -355,6 +423,20 @@ func (ageTicks) Ticks(lo, hi float64) []plot.Tick {
 		major = 2
 	case span > 60:
 		major, minor = 10, 5
+	}
+	if t.width > 0 && t.font > 0 {
+		// A label takes about three font sizes with the space around it;
+		// the y axis takes about four.
+		fit := max(2, float64((t.width-4*t.font)/(3*t.font)))
+		for _, step := range []int{2, 5, 10, 20, 25, 50, 100} {
+			if step < major {
+				continue
+			}
+			major = step
+			if span/float64(step)+1 <= fit {
+				break
+			}
+		}
 	}
 	var ticks []plot.Tick
 	for a := int(math.Ceil(lo)); float64(a) <= hi; a++ {

@@ -2,6 +2,7 @@ package figure
 
 import (
 	"bytes"
+	"image/color"
 	"io"
 	"math"
 	"os"
@@ -86,32 +87,57 @@ func TestPlotGolden(t *testing.T) {
 	if !st.Candidates[4].Recommended {
 		t.Fatalf("row 5 is not the recommended model")
 	}
+	dark2 := Style{Colours: []color.Color{
+		color.NRGBA{0x1B, 0x9E, 0x77, 0xFF}, color.NRGBA{0xD9, 0x5F, 0x02, 0xFF},
+		color.NRGBA{0x75, 0x70, 0xB3, 0xFF}, color.NRGBA{0xE7, 0x29, 0x8A, 0xFF},
+	}}
 	for _, tc := range []struct {
 		name string
 		fig  func() (*Figure, error)
+		size Size // zero: 960 x 640 pixels at 96 dpi
 	}{
 		{"trajectories", func() (*Figure, error) {
 			return TrajectoryPlot(labelled(m, true), &TrajectoryOptions{Observed: trajectory.ObservedMeans(c, post, trajectory.ByPosterior)})
-		}},
+		}, Size{}},
 		{"trajectories_assigned", func() (*Figure, error) {
 			return TrajectoryPlot(m, &TrajectoryOptions{
 				Observed: trajectory.ObservedMeans(c, post, trajectory.ByAssignment), Weighting: trajectory.ByAssignment,
 				Title: "sim630, 4 groups", XLabel: "Age (years)", YLabel: "Mean offences",
 			})
-		}},
-		{"selection", func() (*Figure, error) { return SelectionPlot(st.Candidates, nil) }},
-		{"posteriors", func() (*Figure, error) { return PosteriorPlot(labelled(m, false), nil) }},
+		}, Size{}},
+		{"selection", func() (*Figure, error) { return SelectionPlot(st.Candidates, nil) }, Size{}},
+		{"posteriors", func() (*Figure, error) { return PosteriorPlot(labelled(m, false), nil) }, Size{}},
 		{"careers", func() (*Figure, error) {
 			return CareersPlot(labelled(m, false), c, &CareersOptions{Sample: 15, Seed: 3})
-		}},
+		}, Size{}},
+		// A journal's column, 85 x 60 mm at 300 dpi: the legend goes below
+		// (LegendAuto), text at 0.65 (7 to 9 points), fewer age labels.
+		{"trajectories_print", func() (*Figure, error) {
+			return TrajectoryPlot(labelled(m, true), &TrajectoryOptions{Observed: trajectory.ObservedMeans(c, post, trajectory.ByPosterior)})
+		}, Millimetres(85, 60, 300)},
+		// Other colours, the legend inside, larger text, a small figure.
+		{"trajectories_styled", func() (*Figure, error) {
+			st := dark2
+			st.Legend, st.FontScale = LegendInside, 1.2
+			return TrajectoryPlot(labelled(m, true), &TrajectoryOptions{Observed: trajectory.ObservedMeans(c, post, trajectory.ByPosterior), Style: st})
+		}, Pixels(700, 467, 0)},
+		{"posteriors_bottom", func() (*Figure, error) {
+			st := dark2
+			st.Legend = LegendBottom
+			return PosteriorPlot(labelled(m, false), &PosteriorOptions{Style: st})
+		}, Size{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fig, err := tc.fig()
 			if err != nil {
 				t.Fatal(err)
 			}
+			size := tc.size
+			if size == (Size{}) {
+				size = Pixels(960, 640, 0)
+			}
 			var got bytes.Buffer
-			if err := fig.Render(&got, "png", 960, 640); err != nil {
+			if err := fig.RenderSize(&got, "png", size); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", tc.name+"_golden.png")
@@ -203,6 +229,9 @@ func TestPlotInputErrors(t *testing.T) {
 	}
 	if _, err := TrajectoryPlot(m, &TrajectoryOptions{Observed: trajectory.ObservedMeans(c, post[:2], trajectory.ByPosterior)}); err == nil {
 		t.Error("TrajectoryPlot took observed means of 2 groups for a model of 4")
+	}
+	if _, err := TrajectoryPlot(m, &TrajectoryOptions{Tcov: []trajectory.TcovSetting{{Mean: []string{"employed"}}}}); err == nil || !strings.Contains(err.Error(), `no time-varying covariate "employed"`) {
+		t.Errorf("TrajectoryPlot drew a model without covariates at a covariate's mean: %v", err)
 	}
 	if _, err := SelectionPlot(nil, nil); err == nil {
 		t.Error("SelectionPlot drew no models")

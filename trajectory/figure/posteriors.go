@@ -24,6 +24,9 @@ type PosteriorOptions struct {
 	// MaxPoints bounds the persons drawn per group (0: 2000); a larger
 	// group shows a random sample of them, its APP still uses all.
 	MaxPoints int
+	// Style sets the groups' colours, the legend's position and the text
+	// size.
+	Style Style
 }
 
 // PosteriorPlot draws, for each group, the maximum posterior probability
@@ -36,6 +39,9 @@ type PosteriorOptions struct {
 func PosteriorPlot(f *trajectory.Fitted, o *PosteriorOptions) (*Figure, error) {
 	if o == nil {
 		o = &PosteriorOptions{}
+	}
+	if err := o.Style.check(); err != nil {
+		return nil, err
 	}
 	post := f.Posterior
 	k := len(f.Groups)
@@ -55,7 +61,7 @@ func PosteriorPlot(f *trajectory.Fitted, o *PosteriorOptions) (*Figure, error) {
 		j := trajectory.AssignedGroup(post, i) - 1
 		members[j] = append(members[j], post[j][i])
 	}
-	p := newPlot(defaultString(o.XLabel, "Posterior probability of the assigned group"), o.YLabel)
+	p := newPlot(&o.Style, defaultString(o.XLabel, "Posterior probability of the assigned group"), o.YLabel)
 	p.X.Tick.Marker = niceTicks{n: 8}
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color = nil
@@ -69,7 +75,7 @@ func PosteriorPlot(f *trajectory.Fitted, o *PosteriorOptions) (*Figure, error) {
 	var sampled bool
 	for j := range f.Groups {
 		g := &f.Groups[j]
-		c, glyph, _ := groupStyle(j)
+		c, glyph, _ := o.Style.groupStyle(j)
 		row := float64(k - 1 - j) // group 1 on top
 		vals := members[j]
 		var sum float64
@@ -99,7 +105,6 @@ func PosteriorPlot(f *trajectory.Fitted, o *PosteriorOptions) (*Figure, error) {
 		p.Add(&plotter.Scatter{XYs: xy, GlyphStyle: glyph})
 	}
 	p.Add(&segment{x0: trajectory.MinAPP, y0: -0.5, x1: trajectory.MinAPP, y1: float64(k) - 0.5, sty: thrLine})
-	p.Y.Tick.Label.Font.Size = 11
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.5, float64(k)-0.5
 	// A maximum of K posteriors is at least 1/K: start the axis there.
@@ -107,16 +112,15 @@ func PosteriorPlot(f *trajectory.Fitted, o *PosteriorOptions) (*Figure, error) {
 	if k > 1 {
 		p.X.Min = math.Floor(20/float64(k)) / 20
 	}
-	leg := newLegend()
-	leg.Add("a person assigned", &plotter.Scatter{GlyphStyle: vgdraw.GlyphStyle{Color: color.Gray{Y: 0x60}, Radius: vg.Points(2.2), Shape: vgdraw.CircleGlyph{}}})
-	leg.Add("  to the group")
+	leg := newLegend(&o.Style)
+	person := "a person assigned\nto the group"
 	if sampled {
-		leg.Add(fmt.Sprintf("  (%d at most)", maxPoints))
+		person += fmt.Sprintf("\n(%d at most)", maxPoints)
 	}
+	leg.Add(person, &plotter.Scatter{GlyphStyle: vgdraw.GlyphStyle{Color: color.Gray{Y: 0x60}, Radius: vg.Points(2.2), Shape: vgdraw.CircleGlyph{}}})
 	leg.Add("APP: the group's mean", &plotter.Line{LineStyle: appLine})
-	leg.Add(fmt.Sprintf("%g: Nagin's (2005)", trajectory.MinAPP), &plotter.Line{LineStyle: thrLine})
-	leg.Add("  rule of thumb")
-	return &Figure{title: o.Title, panels: [][]*plot.Plot{{p}}, legend: leg}, nil
+	leg.Add(fmt.Sprintf("%g: Nagin's (2005)\nrule of thumb", trajectory.MinAPP), &plotter.Line{LineStyle: thrLine})
+	return &Figure{title: o.Title, panels: [][]*plot.Plot{{p}}, legend: leg, style: &o.Style}, nil
 }
 
 // segment is a line segment between two points in data coordinates.

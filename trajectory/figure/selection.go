@@ -29,6 +29,9 @@ type SelectionOptions struct {
 	// XLabel and YLabel label the axes; empty means "Number of groups" and
 	// "Criterion (smaller is better)".
 	XLabel, YLabel string
+	// Style sets the legend's position and the text size; the criteria
+	// keep the first colours of the default palette.
+	Style Style
 }
 
 // SelectionPlot draws BIC with N persons, BIC with N observations and AIC
@@ -42,6 +45,9 @@ type SelectionOptions struct {
 func SelectionPlot(cands []*trajectory.Candidate, o *SelectionOptions) (*Figure, error) {
 	if o == nil {
 		o = &SelectionOptions{}
+	}
+	if err := o.Style.check(); err != nil {
+		return nil, err
 	}
 	pts := make([]point, len(cands))
 	for j, c := range cands {
@@ -77,15 +83,15 @@ func SelectionPlot(cands []*trajectory.Candidate, o *SelectionOptions) (*Figure,
 			panels = [][]*plot.Plot{{all, zoom}}
 		}
 	}
-	return &Figure{title: o.Title, panels: panels, legend: leg}, nil
+	return &Figure{title: o.Title, panels: panels, legend: leg, style: &o.Style}, nil
 }
 
 // selectionPanel draws the criteria of the models best, one per number of
 // groups, and rings rec when it falls in the panel's range.
-func selectionPanel(best []point, rec *point, o *SelectionOptions, withLegend bool) (*plot.Plot, *plot.Legend, error) {
-	p := newPlot(defaultString(o.XLabel, "Number of groups"), defaultString(o.YLabel, "Criterion (smaller is better)"))
+func selectionPanel(best []point, rec *point, o *SelectionOptions, withLegend bool) (*plot.Plot, *legend, error) {
+	p := newPlot(&o.Style, defaultString(o.XLabel, "Number of groups"), defaultString(o.YLabel, "Criterion (smaller is better)"))
 	p.Add(horizontalGrid())
-	leg := newLegend()
+	leg := newLegend(&o.Style)
 	criteria := []struct {
 		name  string
 		value func(point) float64
@@ -96,7 +102,7 @@ func selectionPanel(best []point, rec *point, o *SelectionOptions, withLegend bo
 	}
 	var drawn bool
 	for j, cr := range criteria {
-		_, glyph, line := groupStyle(j)
+		_, glyph, line := (*Style)(nil).groupStyle(j)
 		var all, run plotter.XYs
 		// Undefined values break the line.
 		flush := func() {

@@ -15,7 +15,7 @@ import (
 // label, one dot per data set (jittered sideways), with the published
 // share as a horizontal bar and the ±5-point band around it.
 func ShareStudyPlot(labels []string, shares map[string][]float64, published map[string]float64, title string) (*Figure, error) {
-	p := newPlot("", "Estimated share (%)")
+	p := newPlot(nil, "", "Estimated share (%)")
 	p.Title.Text = title
 	rng := rand.New(rand.NewPCG(1, 2))
 	var ticks []plot.Tick
@@ -23,7 +23,7 @@ func ShareStudyPlot(labels []string, shares map[string][]float64, published map[
 	for j, l := range labels {
 		x := float64(j + 1)
 		ticks = append(ticks, plot.Tick{Value: x, Label: l})
-		c, glyph, _ := groupStyle(j)
+		c, glyph, _ := (*Style)(nil).groupStyle(j)
 		pub := 100 * published[l]
 		band, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.35, Y: pub - 5}, {X: x + 0.35, Y: pub - 5}, {X: x + 0.35, Y: pub + 5}, {X: x - 0.35, Y: pub + 5}})
 		if err != nil {
@@ -60,7 +60,7 @@ func ShareStudyPlot(labels []string, shares map[string][]float64, published map[
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = 0.4, float64(len(labels))+0.6
 	p.Y.Min, p.Y.Max = 0, math.Ceil(hi/5)*5+2
-	leg := newLegend()
+	leg := newLegend(nil)
 	bar, _ := plotter.NewLine(plotter.XYs{{}, {}})
 	bar.LineStyle = vgdraw.LineStyle{Color: okabeIto[6], Width: vg.Points(2.5)}
 	leg.Add("published share", bar)
@@ -73,7 +73,7 @@ func ShareStudyPlot(labels []string, shares map[string][]float64, published map[
 		n = max(n, len(v))
 	}
 	dot, _ := plotter.NewScatter(plotter.XYs{{}})
-	_, g, _ := groupStyle(0)
+	_, g, _ := (*Style)(nil).groupStyle(0)
 	g.Color = okabeIto[6]
 	dot.GlyphStyle = g
 	leg.Add(fmt.Sprintf("one cohort (of %d)", n), dot)

@@ -3,8 +3,9 @@ package figure
 import (
 	"fmt"
 	"image/color"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -34,10 +35,23 @@ type TrajectoryOptions struct {
 	NoBands bool
 	// TcovAt draws each group's curve at these values of its time-varying
 	// covariates (traj's plottcov): one line per setting, covariates not
-	// named at zero, mean · exp(Σ δ w). Empty means the curves at
-	// covariates zero. Bands and observed means are at covariates zero
-	// and as observed.
+	// named at zero, mean · exp(Σ δ w). It is Tcov with values only, and
+	// comes first.
 	TcovAt []map[string]float64
+	// Tcov draws each group's curve at these settings of its time-varying
+	// covariates, one line per setting, dashed by setting; a covariate at
+	// its mean gives the average of the persons' expected counts, which
+	// the observed means match (trajectory.TcovCurves). Empty (with TcovAt)
+	// means the curves at covariates zero. The bands, which are at
+	// covariates zero, are drawn only with a setting at zero.
+	Tcov []trajectory.TcovSetting
+	// Careers are the careers the model was fitted to, in the order of its
+	// posteriors (Fitted.Posterior), weighted by Weighting: needed only for
+	// a covariate at its mean.
+	Careers *trajectory.Careers
+	// Style sets the groups' colours, the legend's position and the text
+	// size.
+	Style Style
 }
 
 // TrajectoryPlot draws a fitted model's trajectories: per group the
@@ -50,6 +64,9 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if o == nil {
 		o = &TrajectoryOptions{}
 	}
+	if err := o.Style.check(); err != nil {
+		return nil, err
+	}
 	if o.Observed != nil && len(o.Observed) != len(m.Groups) {
 		return nil, fmt.Errorf("observed means for %d groups, the model has %d", len(o.Observed), len(m.Groups))
 	}
@@ -57,17 +74,41 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if minPersons == 0 {
 		minPersons = 1
 	}
-	p := newPlot(defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Offences per year"))
+	settings := make([]trajectory.TcovSetting, 0, len(o.TcovAt)+len(o.Tcov))
+	for _, w := range o.TcovAt {
+		settings = append(settings, trajectory.TcovSetting{Values: w})
+	}
+	settings = append(settings, o.Tcov...)
+	given := len(settings) > 0
+	if !given {
+		settings = []trajectory.TcovSetting{{}}
+	}
+	withBands := !o.NoBands && slices.ContainsFunc(settings, trajectory.TcovSetting.IsZero)
+	curves := make([][][]float64, len(settings)) // setting, group, age
+	for si, s := range settings {
+		if len(s.Mean) > 0 && o.Careers != nil {
+			if err := samePersons(m, o.Careers); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if curves[si], err = trajectory.TcovCurves(m, s, o.Careers, m.Posterior, o.Weighting); err != nil {
+			return nil, err
+		}
+	}
+	p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Offences per year"))
 	p.Add(horizontalGrid())
-	leg := newLegend()
+	leg := newLegend(&o.Style)
 	var bandKind string
 	// Bands first, so that no band hides a line.
 	bands := make([]*plotter.Polygon, len(m.Groups))
-	if !o.NoBands {
+	if withBands {
 		for k := range m.Groups {
 			var kind string
-			bands[k], kind = band(&m.Groups[k], k)
+			bands[k], kind = band(&m.Groups[k])
 			if bands[k] != nil {
+				c, _, _ := o.Style.groupStyle(k)
+				bands[k].Color = withAlpha(c, bandOpacity)
 				p.Add(bands[k])
 				if bandKind == "" || bandKind == kind {
 					bandKind = kind
@@ -77,29 +118,17 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 			}
 		}
 	}
-	settings := o.TcovAt
-	if len(settings) == 0 {
-		settings = []map[string]float64{nil}
-	}
 	for k := range m.Groups {
 		g := &m.Groups[k]
-		_, glyph, line := groupStyle(k)
+		_, glyph, line := o.Style.groupStyle(k)
 		thumbs := []plot.Thumbnailer{}
 		if bands[k] != nil {
 			thumbs = append(thumbs, bands[k])
 		}
-		for si, w := range settings {
-			shift := 0.0 // Σ δ w on the log scale
-			for name, v := range w {
-				d, ok := g.TcovCoef.Value(name)
-				if !ok {
-					return nil, fmt.Errorf("%s has no time-varying covariate %q", g.Name(), name)
-				}
-				shift += d * v
-			}
+		for si := range settings {
 			xy := make(plotter.XYs, 0, len(g.Curve))
-			for _, c := range g.Curve {
-				if y := c.Mean * math.Exp(shift); isFinite(y) {
+			for t, c := range g.Curve {
+				if y := curves[si][k][t]; isFinite(y) {
 					xy = append(xy, plotter.XY{X: float64(c.Age), Y: y})
 				}
 			}
@@ -111,7 +140,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 				return nil, err
 			}
 			l.LineStyle = line
-			if len(o.TcovAt) > 0 {
+			if given {
 				l.LineStyle.Dashes = dashes[si%len(dashes)]
 			}
 			if si == 0 {
@@ -136,26 +165,16 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	}
 	// A key to the elements, in black.
 	black := color.Black
-	leg.Add(" ")
+	leg.Break()
 	keyLine := &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2)}}
 	leg.Add("expected count (model)", keyLine)
-	if len(o.TcovAt) > 0 {
-		for si, w := range o.TcovAt {
-			names := make([]string, 0, len(w))
-			for n := range w {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			parts := make([]string, len(names))
-			for j, n := range names {
-				parts[j] = fmt.Sprintf("%s = %g", n, w[n])
-			}
-			label := strings.Join(parts, ", ")
-			if label == "" {
-				label = "covariates zero"
-			}
-			leg.Add("  at "+label, &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2), Dashes: dashes[si%len(dashes)]}})
+	switch {
+	case given:
+		for si, s := range settings {
+			leg.Add("  at "+tcovLabel(s), &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2), Dashes: dashes[si%len(dashes)]}})
 		}
+	case len(m.TcovNames()) > 0:
+		leg.Add("  at covariates zero")
 	}
 	if o.Observed != nil {
 		keyPoint := &plotter.Scatter{GlyphStyle: vgdraw.GlyphStyle{Color: black, Radius: vg.Points(3.5), Shape: vgdraw.CircleGlyph{}}}
@@ -170,46 +189,52 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if p.X.Min >= p.X.Max {
 		p.X.Min, p.X.Max = xRange(m)
 	}
-	return &Figure{title: o.Title, panels: [][]*plot.Plot{{p}}, legend: leg}, nil
+	return &Figure{title: o.Title, panels: [][]*plot.Plot{{p}}, legend: leg, style: &o.Style}, nil
 }
 
-// band returns group k's 95% band as a translucent polygon and the kind of
-// interval, or nil when the curve lacks an interval at some age.
-func band(g *trajectory.Group, k int) (*plotter.Polygon, string) {
-	kinds := []struct {
-		name   string
-		lo, hi func(trajectory.CurvePoint) trajectory.Float
-	}{
-		{"delta method", func(c trajectory.CurvePoint) trajectory.Float { return c.MeanLo }, func(c trajectory.CurvePoint) trajectory.Float { return c.MeanHi }},
-		{"bootstrap", func(c trajectory.CurvePoint) trajectory.Float { return c.MeanLoBoot }, func(c trajectory.CurvePoint) trajectory.Float { return c.MeanHiBoot }},
+// tcovLabel names a setting of the time-varying covariates in the legend:
+// "employed = 1", "employed = mean of the persons observed".
+func tcovLabel(s trajectory.TcovSetting) string {
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(s.Values)) {
+		parts = append(parts, fmt.Sprintf("%s = %g", name, s.Values[name]))
 	}
-	for _, kind := range kinds {
-		n := len(g.Curve)
-		ring := make(plotter.XYs, 2*n)
-		ok := n > 0
-		for t, c := range g.Curve {
-			lo, hi := kind.lo(c), kind.hi(c)
-			// Zero bounds are those of a fit without a bootstrap.
-			if !lo.IsDefined() || !hi.IsDefined() || hi == 0 {
-				ok = false
-				break
-			}
-			ring[t] = plotter.XY{X: float64(c.Age), Y: float64(lo)}
-			ring[2*n-1-t] = plotter.XY{X: float64(c.Age), Y: float64(hi)}
-		}
-		if !ok {
-			continue
-		}
-		poly, err := plotter.NewPolygon(ring)
-		if err != nil {
-			continue
-		}
-		c, _, _ := groupStyle(k)
-		poly.Color = withAlpha(c, 0.22)
-		poly.LineStyle.Width = 0
-		return poly, kind.name
+	for _, name := range slices.Sorted(slices.Values(s.Mean)) {
+		parts = append(parts, name+" = mean")
 	}
-	return nil, ""
+	if len(parts) == 0 {
+		return "covariates zero"
+	}
+	label := strings.Join(parts, ", ")
+	if len(s.Mean) > 0 {
+		label += " of the persons observed"
+	}
+	return label
+}
+
+// bandOpacity is the opacity of the bands' fill.
+const bandOpacity = 0.22
+
+// band returns a group's 95% band (Group.CurveInterval) as a polygon
+// without fill and the kind of interval, or nil when the curve lacks an
+// interval at some age.
+func band(g *trajectory.Group) (*plotter.Polygon, string) {
+	lo, hi, kind := g.CurveInterval()
+	if lo == nil {
+		return nil, ""
+	}
+	n := len(g.Curve)
+	ring := make(plotter.XYs, 2*n)
+	for t, c := range g.Curve {
+		ring[t] = plotter.XY{X: float64(c.Age), Y: lo[t]}
+		ring[2*n-1-t] = plotter.XY{X: float64(c.Age), Y: hi[t]}
+	}
+	poly, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return nil, ""
+	}
+	poly.LineStyle.Width = 0
+	return poly, kind
 }
 
 // HasBands reports whether TrajectoryPlot draws an interval band for any
@@ -217,7 +242,7 @@ func band(g *trajectory.Group, k int) (*plotter.Polygon, string) {
 // age).
 func HasBands(f *trajectory.Fitted) bool {
 	for k := range f.Groups {
-		if b, _ := band(&f.Groups[k], k); b != nil {
+		if b, _ := band(&f.Groups[k]); b != nil {
 			return true
 		}
 	}

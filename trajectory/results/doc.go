@@ -13,6 +13,9 @@
 //     person-level variables.
 //   - reproduction.csv (WriteReproduction, ReadReproduction): published
 //     figures beside the reproduced values.
+//   - the curves file of trajkit plot --curves (CurveRows, WriteCurves,
+//     ReadCurves): the numbers of the trajectories figure, for redrawing
+//     it elsewhere; its name is the user's.
 //   - the simulated data sets (WriteSimulated): long.csv, wide.csv,
 //     truth.csv and persons.csv.
 //

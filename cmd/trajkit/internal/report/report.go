@@ -47,6 +47,9 @@ type Input struct {
 	// figure.
 	Sample int
 	Seed   uint64
+	// Style is the figures' look: the groups' colours (the tables' swatches
+	// take them too), the legends' position, the text size.
+	Style figure.Style
 }
 
 // Render writes the report of in to w.
@@ -170,17 +173,17 @@ func newPage(in *Input) (*page, error) {
 	p.FontURL = template.URL("data:font/ttf;base64," + base64.StdEncoding.EncodeToString(ttf))
 	p.dataSection(in.Careers, data)
 	p.modelSection(f)
-	p.groupSections(f)
+	p.groupSections(f, &in.Style)
 	p.Membership, p.Tcov = membershipSection(f), tcovSection(f)
 	sample := in.Sample
 	if sample == 0 {
 		sample = 20
 	}
-	if err := p.figures(f, in.Careers, sample, in.Seed); err != nil {
+	if err := p.figures(f, in.Careers, sample, in.Seed, &in.Style); err != nil {
 		return nil, err
 	}
 	if in.Selection != nil {
-		if p.Selection, err = selectionSection(in.Selection); err != nil {
+		if p.Selection, err = selectionSection(in.Selection, &in.Style); err != nil {
 			return nil, err
 		}
 	}

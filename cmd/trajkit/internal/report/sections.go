@@ -105,14 +105,14 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 
 // groupSections writes the groups' shares and adequacy diagnostics, and
 // their coefficients with standard errors when model.json has them.
-func (p *page) groupSections(m *trajectory.Fitted) {
+func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 	p.MinAPP, p.MinOCC = trajectory.MinAPP, trajectory.MinOCC
 	hasSE := false
 	for j := range m.Groups {
 		g := &m.Groups[j]
 		r := groupRow{
 			Name:      g.Name(),
-			Colour:    figure.GroupColour(j),
+			Colour:    st.GroupColour(j),
 			Share:     trajectory.FormatShare(g.Share),
 			ShareSE:   "–",
 			ShareCI:   "–",
@@ -135,7 +135,7 @@ func (p *page) groupSections(m *trajectory.Fitted) {
 		p.AnyLow = p.AnyLow || r.LowAPP || r.LowOCC
 		p.Groups = append(p.Groups, r)
 
-		b := coefBlock{Name: g.Legend(), Colour: figure.GroupColour(j)}
+		b := coefBlock{Name: g.Legend(), Colour: st.GroupColour(j)}
 		for q, est := range g.Beta {
 			b.Rows = append(b.Rows, coefficientRow(trajectory.PowerName(q), est, g.BetaSE, q, &hasSE))
 		}
@@ -179,7 +179,7 @@ func formatP(p float64) string {
 
 // figures draws the trajectories, the posterior probabilities and a sample
 // of careers.
-func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, seed uint64) error {
+func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, seed uint64, st *figure.Style) error {
 	k := len(f.Groups)
 	bands := "No intervals are drawn: model.json has none."
 	if figure.HasBands(f) {
@@ -187,20 +187,27 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 	}
 	cols := int(math.Ceil(math.Sqrt(float64(k))))
 	rows := (k + cols - 1) / cols
+	traj := &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior), Style: *st}
+	curves := "Expected offences per year at risk by age in each group (lines)"
+	if names := f.TcovNames(); len(names) > 0 {
+		// The observed means include the covariates: the curves that match
+		// them are at the persons' own values, not at zero.
+		traj.Tcov, traj.Careers = []trajectory.TcovSetting{{Mean: names}}, c
+		curves = fmt.Sprintf("Expected offences per year at risk by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
+		bands = "No intervals are drawn: model.json's are of the curves at covariates zero."
+	}
 	for _, fig := range []struct {
 		draw      func() (*figure.Figure, error)
 		id, title string
 		height    int
 		caption   string
 	}{
-		{func() (*figure.Figure, error) {
-			return figure.TrajectoryPlot(f, &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior)})
-		}, "fig-trajectories", "Trajectories", 800,
-			"Expected offences per year at risk by age in each group (lines) and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
-		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, nil) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
+		{func() (*figure.Figure, error) { return figure.TrajectoryPlot(f, traj) }, "fig-trajectories", "Trajectories", 800,
+			curves + " and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
+		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, &figure.PosteriorOptions{Style: *st}) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
 			fmt.Sprintf("Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold %g. Dots far to the left are persons the model cannot place with confidence.", trajectory.MinAPP)},
 		{func() (*figure.Figure, error) {
-			return figure.CareersPlot(f, c, &figure.CareersOptions{Sample: sample, Seed: seed})
+			return figure.CareersPlot(f, c, &figure.CareersOptions{Sample: sample, Seed: seed, Style: *st})
 		}, "fig-careers", "Careers", min(120+340*rows, 2400),
 			fmt.Sprintf("A random sample of up to %d persons per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", sample, seed)},
 	} {
@@ -222,10 +229,14 @@ var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
 
 // inlineSVG renders fig as an SVG element for the page: without the XML
 // prologue, and without a fixed size so that it scales with the page (its
-// viewBox keeps the proportions).
+// viewBox keeps the proportions). The page shows every figure at its
+// width, so text, lines and markers keep the scale of a 1200 pixel wide
+// figure whatever its height.
 func inlineSVG(fig *figure.Figure, id, title string, width, height int, caption string) (figureBox, error) {
 	var b bytes.Buffer
-	if err := fig.Render(&b, "svg", width, height); err != nil {
+	size := figure.Pixels(width, height, 0)
+	size.Scale = float64(width) / 1200
+	if err := fig.RenderSize(&b, "svg", size); err != nil {
 		return figureBox{}, err
 	}
 	s := b.String()

@@ -26,7 +26,7 @@ var (
 
 // selectionSection shows select's table, its recommendation and the
 // selection figure.
-func selectionSection(sel *results.Selection) (*selectionBox, error) {
+func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, error) {
 	t := sel.Table
 	s := &selectionBox{}
 	if sel.Warning != "" {
@@ -120,7 +120,7 @@ func selectionSection(sel *results.Selection) (*selectionBox, error) {
 		}
 		s.Note += " Not shown, empty for every model: " + strings.Join(names, ", ") + "."
 	}
-	fig, err := figure.SelectionPlot(t.Candidates, nil)
+	fig, err := figure.SelectionPlot(t.Candidates, &figure.SelectionOptions{Style: figure.Style{Legend: st.Legend, FontScale: st.FontScale}})
 	if err != nil {
 		return nil, err
 	}
