@@ -91,17 +91,23 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 	cr.FieldsPerRecord = len(header)
 	t := &PersonTable{File: name, IDColumn: idColumn, row: map[string]int{}}
 	records := [][]string{header}
+	var rawIDs []string // as written
 	err = EachRecord(cr, name, func(rec []string, line int) error {
-		id := strings.TrimSpace(rec[idCol])
+		raw := rec[idCol]
+		id := strings.TrimSpace(raw)
 		if id == "" {
 			return errAt(line, idCol+1, idColumn, "empty person id")
 		}
 		if r, dup := t.row[id]; dup {
+			if raw != rawIDs[r] {
+				return errAt(line, idCol+1, idColumn, "%s", spellingMsg(raw, id, rawIDs[r], t.Lines[r]))
+			}
 			return errAt(line, idCol+1, idColumn, "person %q already has a row (line %d): a person file has one row per person", id, t.Lines[r])
 		}
 		t.row[id] = len(t.IDs)
 		t.IDs = append(t.IDs, id)
 		t.Lines = append(t.Lines, line)
+		rawIDs = append(rawIDs, raw)
 		for j := range rec {
 			rec[j] = strings.TrimSpace(rec[j])
 		}

@@ -283,6 +283,7 @@ func (rd *reader) long(h []string) error {
 	} else if j := exposureLike(h, false); j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
+	var ids idSpellings
 	for {
 		rec, line, id, err := rd.row(h, idCol)
 		if err == io.EOF {
@@ -308,7 +309,10 @@ func (rd *reader) long(h []string) error {
 				return rd.errAt(line, eCol+1, h[eCol], "%v", err)
 			}
 		}
-		p, _ := rd.b.PersonBytes(id)
+		p, isNew := rd.b.PersonBytes(id)
+		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
+		}
 		if err := rd.b.Add(p, age, y, e); err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
@@ -363,9 +367,9 @@ func (rd *reader) wide(h []string) error {
 	} else if j := exposureLike(h, true); j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "columns such as %q look like exposures (time at risk) but are not used; name their prefix as the exposure (ReadOptions.Exposure) to use them", h[j]))
 	}
-	// rowLine[p] is the line of person p's row. Every person is added to
-	// the builder, which leaves out those with no observed age.
-	var rowLine []int
+	// Every person is added to the builder, which leaves out those with no
+	// observed age.
+	var ids idSpellings
 	for {
 		rec, line, id, err := rd.row(h, idCol)
 		if err == io.EOF {
@@ -375,10 +379,12 @@ func (rd *reader) wide(h []string) error {
 			return err
 		}
 		p, isNew := rd.b.PersonBytes(id)
-		if !isNew {
-			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, rowLine[p])
+		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 		}
-		rowLine = append(rowLine, line)
+		if !isNew {
+			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, ids.first[p])
+		}
 		observed := false
 		for j, c := range counts {
 			y, missing, err := parseCountBytes(rec[c.col])

@@ -48,6 +48,20 @@ func TestReadErrors(t *testing.T) {
 		{"binary garbage", ReadOptions{}, "\x00\x01\x02\xff\xfe,\x03\n\x04,\x05\n", "f.csv:1:1: ", "not text"},
 		{"bare quote", ReadOptions{}, "id,age,y\n1,1\"2,0\n", "f.csv:2:", "quote"},
 		{"empty id", ReadOptions{}, "id,age,y\n,12,0\n", `f.csv:2:1: column "id"`, "empty person id"},
+		// One id written two ways, which trim to the same id: the error is
+		// on the second spelling's line and names the first's.
+		{"long: id then padded id", ReadOptions{}, "id,age,y\nA,12,0\nB,12,0\n A,13,1\n", `f.csv:4:1: column "id"`,
+			`person id " A" is "A" with the white space around it trimmed, and line 2 writes that id "A"`},
+		{"long: padded id then id", ReadOptions{}, "id,age,y\n A,12,0\nA,13,1\n", `f.csv:3:1: column "id"`,
+			`person id "A" is "A" with the white space around it trimmed, and line 2 writes that id " A"`},
+		{"long: two paddings", ReadOptions{}, "id,age,y\nA ,12,0\nA ,13,0\nA\t,14,1\n", `f.csv:4:1: column "id"`,
+			`person id "A\t" is "A" with the white space around it trimmed, and line 2 writes that id "A "`},
+		{"long: no-break space", ReadOptions{}, "id,age,y\nA,12,0\n\u00a0A,13,1\n", `f.csv:3:1: column "id"`,
+			`person id "\u00a0A" is "A" with the white space around it trimmed, and line 2 writes that id "A"`},
+		{"wide: id then padded id", ReadOptions{}, "id,y12\nA,0\nB,1\n\"A \",1\n", `f.csv:4:1: column "id"`,
+			`person id "A " is "A" with the white space around it trimmed, and line 2 writes that id "A"`},
+		{"wide: padded id then id", ReadOptions{}, "id,y12\n A,0\nA,1\n", `f.csv:3:1: column "id"`,
+			`person id "A" is "A" with the white space around it trimmed, and line 2 writes that id " A"`},
 		{"age span too wide", ReadOptions{}, "id,age,y\n1,12,0\n1,300,0\n", `f.csv:3:2: column "age"`, "fewer than 128 years"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +100,8 @@ func TestReadOddButValid(t *testing.T) {
 		{"count written 2.0", "id,age,y\na,12,0\na,13,2.0\nb,12,1\n", ReadOptions{}},
 		{"other column names", "person,t,n\na,12,0\na,13,2\nb,12,1\n", ReadOptions{ID: "person", Age: "t", Count: "n"}},
 		{"wide with NA", "id,y12,y13\na,0,2\nb,1,NA\n", ReadOptions{}},
+		{"ids padded alike on every row", "id,age,y\n a ,12,0\n a ,13,2\nb\t,12,1\n", ReadOptions{}},
+		{"wide ids padded", "id,y12,y13\n a,0,2\n\"b \",1,\n", ReadOptions{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _, err := ReadCareers(strings.NewReader(tc.input), "odd.csv", tc.opt)
@@ -258,6 +274,7 @@ func TestReadPersons(t *testing.T) {
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"id,x\n1,2\n1,3\n", `p.csv:3:1: column "id": person "1" already has a row (line 2)`},
+		{"id,x\n1,2\n1 ,3\n", `p.csv:3:1: column "id": person id "1 " is "1" with the white space around it trimmed, and line 2 writes that id "1"`},
 		{"id,x\n1,Inf\n", `p.csv:2:2: column "x": value "Inf" is not finite`},
 		{"pid,x\n1,2\n", `p.csv:1: no column "id"`},
 		{"id,x\n1,2,3\n", `p.csv:2: wrong number of fields`},
