@@ -45,6 +45,18 @@ func TestReadErrors(t *testing.T) {
 		{"wide duplicate person", ReadOptions{}, "id,y12\n1,0\n1,1\n", `f.csv:3:1: column "id"`, "already has a row"},
 		{"wide missing exposure column", ReadOptions{Exposure: "e"}, "id,y12,y13,e12\n1,0,0,1\n", `f.csv:1:3: column "y13"`, "no exposure column e13"},
 		{"no recognisable layout", ReadOptions{}, "a,b\n1,2\n", "f.csv:1: ", "cannot tell the format"},
+		// A column named prefix+digits is a count (exposure) column: digits
+		// that are no age, or a second column for one age, are an error at
+		// that column of the header, not a column left out or merged.
+		{"wide: count column age overflows", ReadOptions{}, "id,y12,y99999999999999999999\n1,0,1\n", `f.csv:1:3: column "y99999999999999999999"`,
+			`the name is "y" and 99999999999999999999, which is no age`},
+		{"wide: overflow only", ReadOptions{Format: Wide}, "id,y99999999999999999999\n1,1\n", `f.csv:1:2: column "y99999999999999999999"`, "which is no age"},
+		{"wide: two count columns for one age", ReadOptions{}, "id,y12,y13,y012\n1,0,1,\n", `f.csv:1:4: column "y012"`,
+			`a second column for "y" at age 12 (also column 2, "y12")`},
+		{"wide: exposure column age overflows", ReadOptions{Exposure: "e"}, "id,y12,e12,e99999999999999999999\n1,0,1,1\n", `f.csv:1:4: column "e99999999999999999999"`,
+			`the name is "e" and 99999999999999999999, which is no age`},
+		{"wide: two exposure columns for one age", ReadOptions{Exposure: "e"}, "id,y12,e12,e0012\n1,0,1,1\n", `f.csv:1:4: column "e0012"`,
+			`a second column for "e" at age 12 (also column 3, "e12")`},
 		{"binary garbage", ReadOptions{}, "\x00\x01\x02\xff\xfe,\x03\n\x04,\x05\n", "f.csv:1:1: ", "not text"},
 		{"bare quote", ReadOptions{}, "id,age,y\n1,1\"2,0\n", "f.csv:2:", "quote"},
 		{"empty id", ReadOptions{}, "id,age,y\n,12,0\n", `f.csv:2:1: column "id"`, "empty person id"},
@@ -102,6 +114,10 @@ func TestReadOddButValid(t *testing.T) {
 		{"wide with NA", "id,y12,y13\na,0,2\nb,1,NA\n", ReadOptions{}},
 		{"ids padded alike on every row", "id,age,y\n a ,12,0\n a ,13,2\nb\t,12,1\n", ReadOptions{}},
 		{"wide ids padded", "id,y12,y13\n a,0,2\n\"b \",1,\n", ReadOptions{}},
+		// Names that start with the count prefix but are not prefix+digits
+		// are other columns; so are prefix+digits columns of a long file.
+		{"wide with year and y12_note", "id,year,y12,y13,y12_note,y1x\na,2001,0,2,x,\nb,2001,1,,,3\n", ReadOptions{}},
+		{"long with a y99999999999999999999 column", "id,age,y,y99999999999999999999\na,12,0,\na,13,2,x\nb,12,1,\n", ReadOptions{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _, err := ReadCareers(strings.NewReader(tc.input), "odd.csv", tc.opt)
@@ -381,6 +397,17 @@ func TestReadTcov(t *testing.T) {
 	}
 	if _, err := ReadTcov(strings.NewReader("id,age,y,employed\n1,12,0,1\n1,13\n"), "b.csv", Long, ReadOptions{}, []string{"employed"}, plain); err == nil || !strings.HasPrefix(err.Error(), "b.csv:3") {
 		t.Errorf("a short row: error %v, want one naming line 3", err)
+	}
+	// A wide covariate column whose digits are no age is an error naming
+	// it, not a column left out.
+	odd := "id,y12,employed12,employed99999999999999999999\n1,0,1,0\n"
+	plainWide, _, err := ReadCareers(strings.NewReader(odd), "w.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadTcov(strings.NewReader(odd), "w.csv", Wide, ReadOptions{}, []string{"employed"}, plainWide)
+	if want := `w.csv:1:4: column "employed99999999999999999999": the name is "employed" and 99999999999999999999, which is no age`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("a covariate column of no age: error %v, want %q", err, want)
 	}
 }
 
