@@ -98,9 +98,12 @@ type DataSettings struct {
 	Tcov []string `json:"tcov,omitempty"`
 	// MinExposure is the floor of the exposures, when one was applied.
 	MinExposure float64 `json:"min_exposure,omitempty"`
-	// Persons is the person file and Risk the risk factors, when used.
-	Persons string   `json:"persons,omitempty"`
-	Risk    []string `json:"risk,omitempty"`
+	// Persons is the person file and Risk the risk factors, when used;
+	// Categorical names the person file's columns read as categorical
+	// whatever their cells, when any.
+	Persons     string   `json:"persons,omitempty"`
+	Risk        []string `json:"risk,omitempty"`
+	Categorical []string `json:"categorical,omitempty"`
 }
 
 // Covariates are a model's covariates: the membership model's risk

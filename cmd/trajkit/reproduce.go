@@ -79,6 +79,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.data = "example:nl630"
 	fs.StringVar(&f.persons, "persons", "example:nl630-persons", "person file (CSV, one row per person, joined on --id): needs sex and age_first_thb")
 	fs.BoolVar(&f.dropMissing, "drop-missing", false, "leave out persons with no row in --persons (default: their figures count as missing)")
+	f.personFlags.registerCategorical(fs)
 	d := nl630.Settings()
 	fs.StringVar(&f.groups, "groups", fmt.Sprintf("%d-%d", d.MinGroups, d.MaxGroups), "numbers of groups to compare")
 	fs.StringVar(&f.orders, "orders", fmt.Sprintf("%d-%d", d.MinOrder, d.MaxOrder), "per-group order search range")
@@ -134,6 +135,9 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer stop()
 	if err := f.dataFlags.check(); err != nil {
+		return err
+	}
+	if err := f.personFlags.checkCategorical(); err != nil {
 		return err
 	}
 	s, err := f.selectSettings(ctx)

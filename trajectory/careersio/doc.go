@@ -8,17 +8,18 @@
 //     WriteWide write careers back, so that reading a written file gives
 //     the same careers.
 //   - ReadTcov attaches time-varying covariates read from the same file.
-//   - ReadPersons reads a person-level table (one row per person) with
-//     gota's type detection; PersonTable.Design builds the risk-factor
-//     design of the membership model, and Profiles describes fitted
-//     groups by the table's variables.
+//   - ReadPersons reads a person-level table (one row per person), each
+//     column numeric or categorical by its cells (a column that mixes
+//     types is an error unless named categorical); PersonTable.Design
+//     builds the risk-factor design of the membership model, and Profiles
+//     describes fitted groups by the table's variables.
 //   - Load does all of it for a Source (a file or an embedded data set,
 //     the reading options, covariates, an exposure floor, an age window,
 //     a person file): the one loader the command and the notebooks use.
 //
 // Errors in a file are *DataError, naming the file, line and column and
 // what was expected. Warnings are trajectory.Warning values; this package
-// adds the kinds UnusedExposure and PersonsUnmatched.
+// adds the kinds UnusedExposure, PersonsUnmatched and ManyLevels.
 package careersio
 
 import "github.com/trajkit/trajkit/mixture"
@@ -30,4 +31,7 @@ const (
 	// PersonsUnmatched: persons of the person file have no careers, or
 	// persons of the careers no row in the person file.
 	PersonsUnmatched mixture.WarningKind = "persons-unmatched"
+	// ManyLevels: a text column of a person file has more than
+	// ManyLevelsLimit levels and was not named categorical.
+	ManyLevels mixture.WarningKind = "many-levels"
 )

@@ -32,10 +32,12 @@ type Source struct {
 	// Persons is a person file (or example:NAME), joined on the careers'
 	// id column; Risk names risk factors of membership among its columns;
 	// DropMissing leaves out persons with a missing risk factor or no row
-	// instead of refusing them.
+	// instead of refusing them; Categorical names its columns read as
+	// categorical whatever their cells (PersonOptions.Categorical).
 	Persons     string
 	Risk        []string
 	DropMissing bool
+	Categorical []string
 }
 
 // Loaded are careers read and prepared as a Source says.
@@ -143,6 +145,8 @@ func Load(s Source) (*Loaded, error) {
 		}
 	} else if len(s.Risk) > 0 {
 		return nil, fmt.Errorf("risk factors %v need a person file", s.Risk)
+	} else if len(s.Categorical) > 0 {
+		return nil, fmt.Errorf("categorical columns %v need a person file", s.Categorical)
 	}
 	return l, nil
 }
@@ -151,12 +155,14 @@ func Load(s Source) (*Loaded, error) {
 // their design, leaving out (with a warning) or refusing persons with
 // missing values.
 func (l *Loaded) attach(s Source) error {
-	t, err := ReadPersonsSource(s.Persons, l.Settings.ID)
+	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical})
 	if err != nil {
 		return err
 	}
 	l.Persons = t
 	l.Settings.Persons = s.Persons
+	l.Settings.Categorical = s.Categorical
+	l.Warnings = append(l.Warnings, t.Warnings...)
 	matched := 0
 	for _, id := range l.Careers.IDs {
 		if t.Row(id) >= 0 {
@@ -188,19 +194,19 @@ func (l *Loaded) attach(s Source) error {
 }
 
 // ReadPersonsSource reads a person file, or an embedded one
-// (example:NAME), with persons identified by the column id.
-func ReadPersonsSource(name, id string) (*PersonTable, error) {
+// (example:NAME), as opt says.
+func ReadPersonsSource(name string, opt PersonOptions) (*PersonTable, error) {
 	ds, isExample, err := data.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
 	if !isExample {
-		return ReadPersonsFile(name, id)
+		return ReadPersonsFile(name, opt)
 	}
 	f, err := data.Open(ds)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadPersons(f, name, id)
+	return ReadPersons(f, name, opt)
 }

@@ -259,7 +259,7 @@ func TestLongWideSameFit(t *testing.T) {
 
 func TestReadPersons(t *testing.T) {
 	in := "\ufeffid,sex,age_thb,qual,income\n1,m,24,1,NA\n2,f,31.5,0,benefits\n3,m,,1,work\n"
-	tb, err := ReadPersons(strings.NewReader(in), "p.csv", "id")
+	tb, err := ReadPersons(strings.NewReader(in), "p.csv", PersonOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestReadPersons(t *testing.T) {
 		{"pid,x\n1,2\n", `p.csv:1: no column "id"`},
 		{"id,x\n1,2,3\n", `p.csv:2: wrong number of fields`},
 	} {
-		if _, err := ReadPersons(strings.NewReader(tc.in), "p.csv", "id"); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+		if _, err := ReadPersons(strings.NewReader(tc.in), "p.csv", PersonOptions{}); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
 		}
 	}
