@@ -17,8 +17,14 @@ func personFile(t *testing.T, name string, col func(i int) string) string {
 	for i := 1; i <= 630; i++ {
 		fmt.Fprintf(&b, "%d,%s\n", i, col(i))
 	}
+	return writeFile(t, name, b.String())
+}
+
+// writeFile writes text to a new file name and returns its path.
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -87,4 +93,59 @@ func TestPersonColumnFlags(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "--categorical needs --persons") {
 		t.Errorf("--categorical without --persons: exit %d, stderr %q", code, stderr)
 	}
+}
+
+// TestNoCommonID: a person file that shares no id with the careers (fit)
+// or the model (profile) is an error naming both files, and nothing is
+// written: no profiles.csv, and an earlier one is left as it was.
+func TestNoCommonID(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,x\n")
+	for i := 1; i <= 630; i++ {
+		fmt.Fprintf(&b, "P%d,%d\n", i, i%2) // sim630's ids are 1 to 630
+	}
+	other := writeFile(t, "other.csv", b.String())
+	model := t.TempDir()
+	if code, _, stderr := trajkit(t, append(quickFit, "--out", model)...); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	profiles := filepath.Join(model, "profiles.csv")
+	if err := os.WriteFile(profiles, []byte("an earlier profiles.csv\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	for _, tc := range []struct {
+		name string
+		args []string
+		// the other file the error names
+		other string
+	}{
+		{"profile", []string{"profile", "--model", model, "--persons", other}, filepath.Join(model, "assignments.csv")},
+		{"profile --out", []string{"profile", "--model", model, "--persons", other, "--out", out}, filepath.Join(model, "assignments.csv")},
+		{"fit --persons", append(quickFit, "--persons", other, "--out", out), "example:sim630"},
+		{"fit --risk", append(quickFit, "--persons", other, "--risk", "x", "--out", out), "example:sim630"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := trajkit(t, tc.args...)
+			want := other + ": no person of " + tc.other + " has a row: its 630 ids"
+			if code != 1 || !strings.Contains(stderr, want) {
+				t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
+			}
+		})
+	}
+	if got := mustRead(t, profiles); got != "an earlier profiles.csv\n" {
+		t.Errorf("profiles.csv was replaced: %q", got)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("--out was created: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

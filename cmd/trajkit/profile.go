@@ -64,6 +64,9 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return personsHint(err)
 	}
+	if _, err := t.Matched(fit.IDs, filepath.Join(*model, results.AssignmentsFile)); err != nil {
+		return err
+	}
 	warn(stderr, t.Warnings...)
 	rows := careersio.Profiles(t, fit)
 	writeProfiles(stdout, t, rows, fit)

@@ -153,9 +153,14 @@ func Load(s Source) (*Loaded, error) {
 
 // attach reads the person file into l and, with risk factors, builds
 // their design, leaving out (with a warning) or refusing persons with
-// missing values.
+// missing values. A person file that shares no id with the careers is an
+// error.
 func (l *Loaded) attach(s Source) error {
 	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical})
+	if err != nil {
+		return err
+	}
+	matched, err := t.Matched(l.Careers.IDs, s.Data)
 	if err != nil {
 		return err
 	}
@@ -163,12 +168,6 @@ func (l *Loaded) attach(s Source) error {
 	l.Settings.Persons = s.Persons
 	l.Settings.Categorical = s.Categorical
 	l.Warnings = append(l.Warnings, t.Warnings...)
-	matched := 0
-	for _, id := range l.Careers.IDs {
-		if t.Row(id) >= 0 {
-			matched++
-		}
-	}
 	if extra := len(t.IDs) - matched; extra > 0 {
 		l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil, "%s: %d persons have no careers and are not used", s.Persons, extra))
 	}

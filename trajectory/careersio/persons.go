@@ -226,6 +226,24 @@ func (t *PersonTable) Row(id string) int {
 	return -1
 }
 
+// Matched returns how many of the persons ids (read from the file other)
+// have a row in t. None is an error naming both files: files that share
+// no person are joined on the wrong column, or write their ids otherwise,
+// and a profile or risk factors of nobody would be no answer.
+func (t *PersonTable) Matched(ids []string, other string) (int, error) {
+	n := 0
+	for _, id := range ids {
+		if t.Row(id) >= 0 {
+			n++
+		}
+	}
+	if n == 0 && len(ids) > 0 {
+		return 0, &DataError{File: t.File, Msg: fmt.Sprintf("no person of %s has a row: its %d ids (such as %q) are none of the %d in column %q here (such as %q); check that both files name persons by the same column and the same ids",
+			other, len(ids), ids[0], len(t.IDs), t.IDColumn, t.IDs[0])}
+	}
+	return n, nil
+}
+
 // missing reports whether row r of the column is missing.
 func (pc *PersonColumn) missing(r int) bool {
 	if pc.Numeric {

@@ -301,6 +301,23 @@ func TestReadPersons(t *testing.T) {
 	}
 }
 
+// TestPersonsMatched: Matched counts the persons with a row; none at all
+// is an error naming both files.
+func TestPersonsMatched(t *testing.T) {
+	tb, err := ReadPersons(strings.NewReader("id,x\nA,1\nB,2\n"), "p.csv", PersonOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := tb.Matched([]string{"C", "A"}, "c.csv"); n != 1 || err != nil {
+		t.Errorf("one of two matched: %d, %v", n, err)
+	}
+	_, err = tb.Matched([]string{"1", "2", "3"}, "c.csv")
+	want := `p.csv: no person of c.csv has a row: its 3 ids (such as "1") are none of the 2 in column "id" here (such as "A")`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("none matched: error %v, want %q", err, want)
+	}
+}
+
 // TestStartSampleCareers: a search on a sample of the careers (one shard
 // of four, through Problem.Subset) reaches the maximum of the search on
 // all persons (relative 1e-8), with and without risk factors, and the
