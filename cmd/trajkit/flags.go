@@ -102,7 +102,7 @@ func (d *dataFlags) check() error {
 			return err
 		}
 	}
-	return nil
+	return checkList("tcov", d.tcov)
 }
 
 // source returns the careers the flags describe; flags not set on the
@@ -207,6 +207,19 @@ func splitList(s string) []string {
 	return out
 }
 
+// checkList checks that a comma-separated list of names, the value of
+// the flag name, names none twice.
+func checkList(name, value string) error {
+	seen := map[string]bool{}
+	for _, v := range splitList(value) {
+		if seen[v] {
+			return usagef("--%s %s: %q is named twice", name, value, v)
+		}
+		seen[v] = true
+	}
+	return nil
+}
+
 // checkOut checks that --out can be a directory, before any work is done.
 func checkOut(dir string) error {
 	if dir == "" {
@@ -305,6 +318,9 @@ func (p *personFlags) check(groups int) error {
 	if p.risk != "" && p.persons == "" {
 		return usagef("--risk needs --persons, the file that holds the risk factors")
 	}
+	if err := checkList("risk", p.risk); err != nil {
+		return err
+	}
 	if err := p.checkCategorical(); err != nil {
 		return err
 	}
@@ -322,7 +338,7 @@ func (p *personFlags) checkCategorical() error {
 	if p.categorical != "" && p.persons == "" {
 		return usagef("--categorical needs --persons, the file whose columns it names")
 	}
-	return nil
+	return checkList("categorical", p.categorical)
 }
 
 // riskNames returns the --risk list.

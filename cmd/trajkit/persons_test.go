@@ -149,3 +149,29 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestNamesTwice: a name twice in --tcov, --risk or --categorical is a
+// usage error naming the flag and the name, before any work.
+func TestNamesTwice(t *testing.T) {
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"fit --tcov", []string{"fit", "--data", "example:employment", "--groups", "2", "--tcov", "employed,employed"}, `--tcov employed,employed: "employed" is named twice`},
+		{"fit --tcov with spaces", []string{"fit", "--data", "example:employment", "--groups", "2", "--tcov", "employed, hours,employed "}, `"employed" is named twice`},
+		{"select --tcov", []string{"select", "--data", "example:employment", "--tcov", "emp,emp"}, `--tcov emp,emp: "emp" is named twice`},
+		{"reproduce --tcov", []string{"reproduce", "--tcov", "emp,emp"}, `--tcov emp,emp: "emp" is named twice`},
+		{"fit --risk", []string{"fit", "--data", "example:sim630", "--groups", "2", "--persons", persons, "--risk", "female,region,female"}, `--risk female,region,female: "female" is named twice`},
+		{"fit --categorical", []string{"fit", "--data", "example:sim630", "--groups", "2", "--persons", persons, "--categorical", "region,region"}, `--categorical region,region: "region" is named twice`},
+		{"profile --categorical", []string{"profile", "--model", "m", "--persons", persons, "--categorical", "region,region"}, `--categorical region,region: "region" is named twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := trajkit(t, tc.args...)
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tc.want)
+			}
+		})
+	}
+}

@@ -46,6 +46,9 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *model == "" || *persons == "" {
 		return usagef("--model and --persons are required")
 	}
+	if err := checkList("categorical", p.categorical); err != nil {
+		return err
+	}
 	if err := checkOut(*out); err != nil {
 		return err
 	}

@@ -61,8 +61,17 @@ type Loaded struct {
 // Load reads the careers of s, attaches the covariates, floors the
 // exposures, restricts them to the age window and reads the person file,
 // collecting the warnings of every step. Without an age window it warns
-// about ends of the age grid that few persons reach.
+// about ends of the age grid that few persons reach. A name twice in
+// Tcov, Risk or Categorical is an error.
 func Load(s Source) (*Loaded, error) {
+	for _, l := range []struct {
+		what  string
+		names []string
+	}{{"time-varying covariate", s.Tcov}, {"risk factor", s.Risk}, {"categorical column", s.Categorical}} {
+		if name, ok := twice(l.names); ok {
+			return nil, fmt.Errorf("%s %q is named twice", l.what, name)
+		}
+	}
 	ds, isExample, err := data.Lookup(s.Data)
 	if err != nil {
 		return nil, err
@@ -149,6 +158,18 @@ func Load(s Source) (*Loaded, error) {
 		return nil, fmt.Errorf("categorical columns %v need a person file", s.Categorical)
 	}
 	return l, nil
+}
+
+// twice returns the first of names that comes again later.
+func twice(names []string) (string, bool) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return n, true
+		}
+		seen[n] = true
+	}
+	return "", false
 }
 
 // attach reads the person file into l and, with risk factors, builds

@@ -318,6 +318,23 @@ func TestPersonsMatched(t *testing.T) {
 	}
 }
 
+// TestLoadNamesTwice: a name twice among the covariates, risk factors or
+// categorical columns of a Source is an error, before anything is read.
+func TestLoadNamesTwice(t *testing.T) {
+	for _, tc := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Data: "example:employment", Tcov: []string{"employed", "employed"}}, `time-varying covariate "employed" is named twice`},
+		{Source{Data: "example:sim630", Persons: "p.csv", Risk: []string{"a", "b", "a"}}, `risk factor "a" is named twice`},
+		{Source{Data: "example:sim630", Persons: "p.csv", Categorical: []string{"a", "a"}}, `categorical column "a" is named twice`},
+	} {
+		if _, err := Load(tc.s); err == nil || err.Error() != tc.want {
+			t.Errorf("%+v: error %v, want %q", tc.s, err, tc.want)
+		}
+	}
+}
+
 // TestStartSampleCareers: a search on a sample of the careers (one shard
 // of four, through Problem.Subset) reaches the maximum of the search on
 // all persons (relative 1e-8), with and without risk factors, and the
