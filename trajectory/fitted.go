@@ -98,9 +98,12 @@ type DataSettings struct {
 	Tcov []string `json:"tcov,omitempty"`
 	// MinExposure is the floor of the exposures, when one was applied.
 	MinExposure float64 `json:"min_exposure,omitempty"`
-	// Persons is the person file and Risk the risk factors, when used.
-	Persons string   `json:"persons,omitempty"`
-	Risk    []string `json:"risk,omitempty"`
+	// Persons is the person file and Risk the risk factors, when used;
+	// Categorical names the person file's columns read as categorical
+	// whatever their cells, when any.
+	Persons     string   `json:"persons,omitempty"`
+	Risk        []string `json:"risk,omitempty"`
+	Categorical []string `json:"categorical,omitempty"`
 	// Size and SHA256 identify the bytes of the career file as read (of
 	// the embedded file for example:NAME), so that a later reader can tell
 	// whether it still holds the careers fitted. Unchecked says why they

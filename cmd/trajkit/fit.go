@@ -43,7 +43,11 @@ a,b,c, group membership is a multinomial logit on those risk factors
 (traj's risk()): log-odds of each group against --reference, with odds
 ratios, 95% intervals and a Wald test per risk factor. Categorical
 columns become indicators against their first level in sorted order.
---persons alone gives group profiles only (profiles.csv).
+--persons alone gives group profiles only (profiles.csv). A column is
+numeric when every value is a number (or true/false, read as 1/0) and
+categorical when every value is text; a column that mixes them is an
+error naming its first odd cell, unless --categorical names the column,
+which also makes codes written as numbers (region 1-5) categorical.
 
 With --tcov a,b (columns of a long file, or prefixes a12, a13, ... of a
 wide file) the log-rate of each group gains δ_k · w, the effects of

@@ -123,7 +123,7 @@ func (d *dataFlags) check() error {
 			return err
 		}
 	}
-	return nil
+	return checkList("tcov", d.tcov)
 }
 
 // source returns the careers the flags describe; flags not set on the
@@ -155,13 +155,13 @@ func (d *dataFlags) load(ctx context.Context, fs *flag.FlagSet, p *personFlags) 
 	s := d.source(fs)
 	s.Context = ctx
 	if p != nil {
-		s.Persons, s.Risk, s.DropMissing = p.persons, p.riskNames(), p.dropMissing
+		s.Persons, s.Risk, s.DropMissing, s.Categorical = p.persons, p.riskNames(), p.dropMissing, p.categoricalNames()
 	}
 	l, err := careersio.Load(s)
 	if errors.Is(err, careersio.ErrMissingRisk) {
 		return nil, fmt.Errorf("%w (give --drop-missing to leave such persons out)", err)
 	}
-	return l, err
+	return l, personsHint(err)
 }
 
 // setFlags returns the names of the flags set on the command line.
@@ -227,6 +227,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// checkList checks that a comma-separated list of names, the value of
+// the flag name, names none twice.
+func checkList(name, value string) error {
+	seen := map[string]bool{}
+	for _, v := range splitList(value) {
+		if seen[v] {
+			return usagef("--%s %s: %q is named twice", name, value, v)
+		}
+		seen[v] = true
+	}
+	return nil
 }
 
 // checkOut checks that --out can be a directory, before any work is done.
@@ -361,6 +374,7 @@ type personFlags struct {
 	persons, risk string
 	reference     int
 	dropMissing   bool
+	categorical   string
 }
 
 func (p *personFlags) register(fs *flag.FlagSet) {
@@ -368,11 +382,24 @@ func (p *personFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
 	fs.IntVar(&p.reference, "reference", 1, "reference group of the membership model (1 is the lowest-rate group)")
 	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
+	p.registerCategorical(fs)
+}
+
+// registerCategorical adds --categorical, for every command that reads a
+// person file.
+func (p *personFlags) registerCategorical(fs *flag.FlagSet) {
+	fs.StringVar(&p.categorical, "categorical", "", "columns of --persons that are categorical whatever their cells (codes written as numbers, a mix of numbers and text, many levels), comma-separated")
 }
 
 func (p *personFlags) check(groups int) error {
 	if p.risk != "" && p.persons == "" {
 		return usagef("--risk needs --persons, the file that holds the risk factors")
+	}
+	if err := checkList("risk", p.risk); err != nil {
+		return err
+	}
+	if err := p.checkCategorical(); err != nil {
+		return err
 	}
 	if _, _, err := data.Lookup(p.persons); err != nil {
 		return usagef("--persons: %v", err)
@@ -383,8 +410,29 @@ func (p *personFlags) check(groups int) error {
 	return nil
 }
 
+// checkCategorical checks --categorical.
+func (p *personFlags) checkCategorical() error {
+	if p.categorical != "" && p.persons == "" {
+		return usagef("--categorical needs --persons, the file whose columns it names")
+	}
+	return checkList("categorical", p.categorical)
+}
+
 // riskNames returns the --risk list.
 func (p *personFlags) riskNames() []string { return splitList(p.risk) }
+
+// categoricalNames returns the --categorical list.
+func (p *personFlags) categoricalNames() []string { return splitList(p.categorical) }
+
+// personsHint adds to an error about a person column that mixes types the
+// flag that reads it as categorical.
+func personsHint(err error) error {
+	var de *careersio.DataError
+	if errors.Is(err, careersio.ErrColumnType) && errors.As(err, &de) {
+		return fmt.Errorf("%w (--categorical %s reads the column as categorical)", err, de.ColumnName)
+	}
+	return err
+}
 
 // minShareFlag is the adequacy criterion of select and reproduce.
 type minShareFlag float64
@@ -418,6 +466,8 @@ func flagHint(k mixture.WarningKind) string {
 		return " (--min-exposure X floors exposures at X)"
 	case careersio.UnusedExposure:
 		return " (--exposure names it)"
+	case careersio.ManyLevels:
+		return " (--categorical NAME says that it is meant)"
 	case mixture.StartsDisagree:
 		return " (--starts)"
 	case trajectory.InflationAtBoundary:

@@ -20,12 +20,9 @@ const module = "github.com/trajkit/trajkit"
 var layout = map[string]struct {
 	packages, modules, notStd []string
 }{
-	"mixture":    {modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
-	"trajectory": {packages: []string{"mixture"}, modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
-	"trajectory/careersio": {
-		packages: []string{"mixture", "trajectory", "data"},
-		modules:  []string{"github.com/go-gota/gota"},
-	},
+	"mixture":                     {modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
+	"trajectory":                  {packages: []string{"mixture"}, modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
+	"trajectory/careersio":        {packages: []string{"mixture", "trajectory", "data"}},
 	"trajectory/results":          {packages: []string{"mixture", "trajectory", "trajectory/careersio"}},
 	"trajectory/figure":           {packages: []string{"trajectory"}, modules: []string{"gonum.org/v1/plot", "golang.org/x/image/colornames"}},
 	"trajectory/study/nl630":      {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results"}},
@@ -114,7 +111,8 @@ func TestLayoutCatches(t *testing.T) {
 		{"trajectory/figure", module + "/trajectory/careersio", false},
 		{"trajectory/study/nl630", module + "/trajectory/figure", false},
 		{"mixture", module + "/trajectory", false},
-		{"cmd/trajkit", "github.com/go-gota/gota/dataframe", false},
+		{"cmd/trajkit", "gonum.org/v1/plot/vg", false},
+		{"trajectory/careersio", "github.com/go-gota/gota/dataframe", false},
 	} {
 		r := layout[tc.pkg]
 		if got := allowed(tc.imp, r.packages, r.modules, r.notStd); got != tc.want {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -13,7 +14,7 @@ import (
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
-const profileUsage = `Usage: trajkit profile --model DIR --persons FILE [--id id] [--out DIR]
+const profileUsage = `Usage: trajkit profile --model DIR --persons FILE [--id id] [--categorical a,b] [--out DIR]
 
 Describes the groups of a fitted model by the variables of a person file
 (one row per person, joined on the --id column): for each group and each
@@ -21,7 +22,8 @@ variable, the mean among the persons assigned to the group (maximum
 posterior) and the posterior-weighted mean; a categorical variable gives
 one row per level (the share having it). It reads DIR/model.json and
 DIR/assignments.csv and writes DIR/profiles.csv (or --out DIR/profiles.csv).
-trajkit fit --persons FILE writes the same file.
+trajkit fit --persons FILE writes the same file. Columns are numeric or
+categorical as trajkit fit -h says; --categorical names categorical ones.
 
 Examples:
   trajkit fit --data example:nl630 --ages 12-39 --groups 4 --dist zip --out nl4
@@ -33,12 +35,18 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	model := fs.String("model", "", "directory of a fitted model (model.json, assignments.csv)")
 	persons := fs.String("persons", "", "person file (CSV), or an embedded one (example:NAME)")
 	id := fs.String("id", "", "person id column of the person file (default: the fit's --id)")
+	var p personFlags
+	p.registerCategorical(fs)
+	fs.Lookup("categorical").Usage += " (default: the fit's --categorical, when --persons is the fit's)"
 	out := fs.String("out", "", "directory for profiles.csv (default: --model)")
 	if err := parseFlags(fs, profileUsage, args, stdout); err != nil {
 		return err
 	}
 	if *model == "" || *persons == "" {
 		return usagef("--model and --persons are required")
+	}
+	if err := checkList("categorical", p.categorical); err != nil {
+		return err
 	}
 	if err := checkOut(*out); err != nil {
 		return err
@@ -66,14 +74,21 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	idCol := *id
-	if idCol == "" {
-		idCol = fit.Settings.Data.ID
+	opt := careersio.PersonOptions{ID: *id, Categorical: p.categoricalNames()}
+	if opt.ID == "" {
+		opt.ID = fit.Settings.Data.ID
 	}
-	t, err := careersio.ReadPersonsSource(*persons, idCol)
+	if !setFlags(fs)["categorical"] && *persons == fit.Settings.Data.Persons {
+		opt.Categorical = fit.Settings.Data.Categorical
+	}
+	t, err := careersio.ReadPersonsSource(*persons, opt)
 	if err != nil {
+		return personsHint(err)
+	}
+	if _, err := t.Matched(fit.IDs, filepath.Join(*model, results.AssignmentsFile)); err != nil {
 		return err
 	}
+	warn(stderr, t.Warnings...)
 	rows := careersio.Profiles(t, fit)
 	writeProfiles(stdout, rows, fit)
 	if err := set.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {

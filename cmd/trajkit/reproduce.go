@@ -84,6 +84,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.persons, "persons", nl630.CohortPersons, "person file (CSV, one row per person, joined on --id): needs sex and age_first_thb; required with --data FILE")
 	fs.BoolVar(&f.noPersons, "no-persons", false, "no person file: leave out the profiles and the rows that need one")
 	fs.BoolVar(&f.dropMissing, "drop-missing", false, "leave out persons with no row in --persons (default: their figures count as missing)")
+	f.personFlags.registerCategorical(fs)
 	d := nl630.Settings()
 	fs.StringVar(&f.groups, "groups", fmt.Sprintf("%d-%d", d.MinGroups, d.MaxGroups), "numbers of groups to compare")
 	fs.StringVar(&f.orders, "orders", fmt.Sprintf("%d-%d", d.MinOrder, d.MaxOrder), "per-group order search range")
@@ -139,6 +140,9 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if _, _, err := data.Lookup(f.persons); err != nil {
 		return usagef("--persons: %v", err)
+	}
+	if err := f.personFlags.checkCategorical(); err != nil {
+		return err
 	}
 	s, err := f.selectSettings(ctx, fs)
 	if err != nil {

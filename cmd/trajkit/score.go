@@ -135,7 +135,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	warn(stderr, slices.DeleteFunc(l.Warnings, func(w trajectory.Warning) bool { return w.Kind == trajectory.SparseWindowEnd })...)
 	var design *trajectory.RiskDesign
 	if risk != nil {
-		t, err := careersio.ReadPersonsSource(f.persons, l.Settings.ID)
+		t, err := careersio.ReadPersonsSource(f.persons, careersio.PersonOptions{ID: l.Settings.ID, Categorical: fit.Settings.Data.Categorical})
 		if err != nil {
 			return err
 		}

@@ -8,17 +8,18 @@
 //     WriteWide write careers back, so that reading a written file gives
 //     the same careers.
 //   - ReadTcov attaches time-varying covariates read from the same file.
-//   - ReadPersons reads a person-level table (one row per person) with
-//     gota's type detection; PersonTable.Design builds the risk-factor
-//     design of the membership model, and Profiles describes fitted
-//     groups by the table's variables.
+//   - ReadPersons reads a person-level table (one row per person), each
+//     column numeric or categorical by its cells (a column that mixes
+//     types is an error unless named categorical); PersonTable.Design
+//     builds the risk-factor design of the membership model, and Profiles
+//     describes fitted groups by the table's variables.
 //   - Load does all of it for a Source (a file or an embedded data set,
 //     the reading options, covariates, an exposure floor, an age window,
 //     a person file): the one loader the command and the notebooks use.
 //
 // Errors in a file are *DataError, naming the file, line and column and
 // what was expected. Warnings are trajectory.Warning values; this package
-// adds the kinds UnusedExposure, PersonsUnmatched and DataUnchecked.
+// adds the kinds UnusedExposure, PersonsUnmatched, DataUnchecked and ManyLevels.
 package careersio
 
 import "github.com/trajkit/trajkit/mixture"
@@ -33,4 +34,7 @@ const (
 	// DataUnchecked: the data read again for a model cannot be checked to
 	// be the data it was fitted to (no checksum recorded, or a pipe).
 	DataUnchecked mixture.WarningKind = "data-unchecked"
+	// ManyLevels: a text column of a person file has more than
+	// ManyLevelsLimit levels and was not named categorical.
+	ManyLevels mixture.WarningKind = "many-levels"
 )

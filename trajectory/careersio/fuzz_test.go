@@ -52,6 +52,7 @@ func FuzzReadLong(f *testing.F) {
 		"id,age,y\n1,12.5,0\n",
 		"id,age,y\n1,12,0\n1,12,0\n",
 		"id,age,y\n1,12\n",
+		"id,age,y\nA,12,0\n A,13,0\nA ,14,1\n",
 		"x\n",
 		"",
 	} {
@@ -75,6 +76,9 @@ func FuzzReadWide(f *testing.F) {
 		"id,y12,y13\n1,0,x\n",
 		"id,y12\n1,0\n1,1\n",
 		"id,y0,y255\n1,1,1\n",
+		"id,y12,y99999999999999999999\n1,0,1\n",
+		"id,y12,y012\n1,0,\n",
+		"id,y12\n A,0\nA,1\n",
 	} {
 		f.Add([]byte(s), false)
 	}
@@ -85,6 +89,67 @@ func FuzzReadWide(f *testing.F) {
 			opt.Exposure = "e"
 		}
 		checkRead(t, data, opt)
+	})
+}
+
+// FuzzReadPersons: ReadPersons returns a table or a DataError, never
+// panics, and every column of a table it returns is numeric with a value
+// per row or categorical with a code per row, each a level or −1.
+func FuzzReadPersons(f *testing.F) {
+	for _, s := range []string{
+		"id,x,y\n1,2,a\n2,NA,b\n",
+		"id,x\n1,true\n2,false\n3,\n",
+		"id,x\n1,1\n2,abc\n",
+		"id,x\n1,1e400\n",
+		"id,x\n1,Inf\n",
+		"id,x\n1,2\n1 ,3\n",
+		"id,x\n,2\n",
+		"id\n",
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte("id,x\n1,1\n2,abc\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, categorical bool) {
+		opt := PersonOptions{}
+		if categorical {
+			opt.Categorical = []string{"x"}
+		}
+		tb, err := ReadPersons(bytes.NewReader(data), "fuzz.csv", opt)
+		if err != nil {
+			var de *DataError
+			if !errors.As(err, &de) || de.File != "fuzz.csv" {
+				t.Fatalf("error %v (%T) is not a DataError of fuzz.csv", err, err)
+			}
+			return
+		}
+		n := len(tb.IDs)
+		if n == 0 || len(tb.Lines) != n {
+			t.Fatalf("%d ids, %d lines", n, len(tb.Lines))
+		}
+		for _, pc := range tb.Columns {
+			if categorical && pc.Name == "x" && pc.Numeric {
+				t.Fatal("column x is named categorical but numeric")
+			}
+			if pc.Numeric {
+				if len(pc.Values) != n || pc.Codes != nil {
+					t.Fatalf("numeric column %q: %d values for %d rows", pc.Name, len(pc.Values), n)
+				}
+				for _, v := range pc.Values {
+					if math.IsInf(v, 0) {
+						t.Fatalf("column %q: value %v", pc.Name, v)
+					}
+				}
+				continue
+			}
+			if len(pc.Codes) != n {
+				t.Fatalf("categorical column %q: %d codes for %d rows", pc.Name, len(pc.Codes), n)
+			}
+			for _, c := range pc.Codes {
+				if c < -1 || c >= len(pc.Levels) {
+					t.Fatalf("column %q: code %d of %d levels", pc.Name, c, len(pc.Levels))
+				}
+			}
+		}
 	})
 }
 

@@ -35,10 +35,12 @@ type Source struct {
 	// Persons is a person file (or example:NAME), joined on the careers'
 	// id column; Risk names risk factors of membership among its columns;
 	// DropMissing leaves out persons with a missing risk factor or no row
-	// instead of refusing them.
+	// instead of refusing them; Categorical names its columns read as
+	// categorical whatever their cells (PersonOptions.Categorical).
 	Persons     string
 	Risk        []string
 	DropMissing bool
+	Categorical []string
 }
 
 // Loaded are careers read and prepared as a Source says.
@@ -62,8 +64,17 @@ type Loaded struct {
 // Load reads the careers of s, attaches the covariates, floors the
 // exposures, restricts them to the age window and reads the person file,
 // collecting the warnings of every step. Without an age window it warns
-// about ends of the age grid that few persons reach.
+// about ends of the age grid that few persons reach. A name twice in
+// Tcov, Risk or Categorical is an error.
 func Load(s Source) (*Loaded, error) {
+	for _, l := range []struct {
+		what  string
+		names []string
+	}{{"time-varying covariate", s.Tcov}, {"risk factor", s.Risk}, {"categorical column", s.Categorical}} {
+		if name, ok := twice(l.names); ok {
+			return nil, fmt.Errorf("%s %q is named twice", l.what, name)
+		}
+	}
 	ds, isExample, err := data.Lookup(s.Data)
 	if err != nil {
 		return nil, err
@@ -192,26 +203,41 @@ func Load(s Source) (*Loaded, error) {
 		}
 	} else if len(s.Risk) > 0 {
 		return nil, fmt.Errorf("risk factors %v need a person file", s.Risk)
+	} else if len(s.Categorical) > 0 {
+		return nil, fmt.Errorf("categorical columns %v need a person file", s.Categorical)
 	}
 	return l, nil
 }
 
+// twice returns the first of names that comes again later.
+func twice(names []string) (string, bool) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return n, true
+		}
+		seen[n] = true
+	}
+	return "", false
+}
+
 // attach reads the person file into l and, with risk factors, builds
 // their design, leaving out (with a warning) or refusing persons with
-// missing values.
+// missing values. A person file that shares no id with the careers is an
+// error.
 func (l *Loaded) attach(s Source) error {
-	t, err := ReadPersonsSource(s.Persons, l.Settings.ID)
+	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical})
+	if err != nil {
+		return err
+	}
+	matched, err := t.Matched(l.Careers.IDs, s.Data)
 	if err != nil {
 		return err
 	}
 	l.Persons = t
 	l.Settings.Persons = s.Persons
-	matched := 0
-	for _, id := range l.Careers.IDs {
-		if t.Row(id) >= 0 {
-			matched++
-		}
-	}
+	l.Settings.Categorical = s.Categorical
+	l.Warnings = append(l.Warnings, t.Warnings...)
 	if extra := len(t.IDs) - matched; extra > 0 {
 		l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil, "%s: %d persons have no careers and are not used", s.Persons, extra))
 	}
@@ -237,21 +263,21 @@ func (l *Loaded) attach(s Source) error {
 }
 
 // ReadPersonsSource reads a person file, or an embedded one
-// (example:NAME), with persons identified by the column id.
-func ReadPersonsSource(name, id string) (*PersonTable, error) {
+// (example:NAME), as opt says.
+func ReadPersonsSource(name string, opt PersonOptions) (*PersonTable, error) {
 	ds, isExample, err := data.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
 	if !isExample {
-		return ReadPersonsFile(name, id)
+		return ReadPersonsFile(name, opt)
 	}
 	f, err := data.Open(ds)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadPersons(f, name, id)
+	return ReadPersons(f, name, opt)
 }
 
 // CheckSame checks that the careers l were read from the same bytes as

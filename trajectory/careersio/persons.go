@@ -9,12 +9,10 @@ import (
 	"math"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 )
 
@@ -27,11 +25,14 @@ type PersonTable struct {
 	// Lines[r] is the file line of row r.
 	Lines   []int
 	Columns []PersonColumn
-	row     map[string]int
+	// Warnings are about the file's columns (ManyLevels).
+	Warnings []trajectory.Warning
+	row      map[string]int
 }
 
 // PersonColumn is one variable of a person table: numeric (integers,
-// decimals, or true/false as 1/0) or categorical (any other text).
+// decimals, or true/false as 1/0) or categorical (text, or any column
+// named in PersonOptions.Categorical).
 type PersonColumn struct {
 	Name string
 	// Field is the 1-based column number in the file.
@@ -45,25 +46,63 @@ type PersonColumn struct {
 	Codes  []int
 }
 
-// missingValues are the cells read as missing: empty, NA, NaN and ".".
-var missingValues = []string{"", "NA", "NaN", "."}
+// PersonOptions say how to read a person file. The zero value reads
+// persons identified by the column "id" and tells each column's type from
+// its cells (ReadPersons).
+type PersonOptions struct {
+	// ID names the person id column; empty means "id".
+	ID string
+	// Categorical names columns that are categorical whatever their cells:
+	// codes written as numbers (region 1 to 5), a column that mixes numbers
+	// and text, or one with many levels, which then gets no warning.
+	Categorical []string
+}
+
+// ManyLevelsLimit is the number of levels above which a categorical
+// column not named in PersonOptions.Categorical gets a ManyLevels
+// warning: it is more likely an identifier or free text than a variable.
+const ManyLevelsLimit = 50
+
+// ErrColumnType classifies the error of a column whose cells are not all
+// of one type (errors.Is): numbers with text, true/false with numbers,
+// numbers that are not finite. Naming the column in
+// PersonOptions.Categorical reads it as categorical instead.
+var ErrColumnType = errors.New("the cells of a column are not all of one type")
 
 // ReadPersonsFile reads a person table.
-func ReadPersonsFile(path, idColumn string) (*PersonTable, error) {
+func ReadPersonsFile(path string, opt PersonOptions) (*PersonTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadPersons(f, path, idColumn)
+	return ReadPersons(f, path, opt)
 }
 
 // ReadPersons reads a person table with one row per person, identified by
-// the column idColumn. The file's structure is checked row by row
-// (encoding/csv, so errors name line and column); column types come from
-// gota's type detection, with our checks on top: ids present and unique,
-// numbers finite.
-func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
+// the column opt.ID; name is the file name used in errors. The file is
+// read row by row (encoding/csv, so errors name line and column); white
+// space around a cell is trimmed, and ids must be present and unique. Each
+// column's type comes from its cells, missing ones (empty, NA, NaN, ".")
+// apart:
+//
+//   - numeric when every cell is a finite number (strconv.ParseFloat);
+//   - numeric 1/0 when every cell is true or false (lower case);
+//   - categorical when every cell is text (anything else), with a
+//     ManyLevels warning above ManyLevelsLimit levels;
+//   - categorical whatever its cells, without that warning, when
+//     opt.Categorical names it.
+//
+// Any other column is an error wrapping ErrColumnType, at the first cell
+// not of the type of most of the column's cells: a mixed column is a
+// mistake in the file or a categorical column to be named as such, never
+// silently one or the other. So is a column whose only values are numbers
+// that are not finite (Inf, 1e400).
+func ReadPersons(r io.Reader, name string, opt PersonOptions) (*PersonTable, error) {
+	idColumn := opt.ID
+	if idColumn == "" {
+		idColumn = "id"
+	}
 	cr := csv.NewReader(r)
 	errAt := func(line, col int, colName, format string, args ...any) error {
 		return &DataError{File: name, Line: line, Column: col, ColumnName: colName, Msg: fmt.Sprintf(format, args...)}
@@ -91,24 +130,42 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 	if !ok {
 		return nil, errAt(1, 0, "", "no column %q (person id); the header has %s", idColumn, quoteList(header))
 	}
+	categorical := map[int]bool{}
+	for _, c := range opt.Categorical {
+		j, ok := seen[c]
+		switch {
+		case !ok:
+			return nil, errAt(1, 0, "", "no column %q (named categorical); the header has %s", c, quoteList(header))
+		case j == idCol:
+			return nil, errAt(1, j+1, c, "the person id column is named categorical: ids are not a variable")
+		}
+		categorical[j] = true
+	}
 	cr.FieldsPerRecord = len(header)
 	t := &PersonTable{File: name, IDColumn: idColumn, row: map[string]int{}}
-	records := [][]string{header}
+	var records [][]string // trimmed, one per row
+	var rawIDs []string
 	err = EachRecord(cr, name, func(rec []string, line int) error {
-		id := strings.TrimSpace(rec[idCol])
+		raw := rec[idCol]
+		id := strings.TrimSpace(raw)
 		if id == "" {
 			return errAt(line, idCol+1, idColumn, "empty person id")
 		}
 		if r, dup := t.row[id]; dup {
+			if raw != rawIDs[r] {
+				return errAt(line, idCol+1, idColumn, "%s", spellingMsg(raw, id, rawIDs[r], t.Lines[r]))
+			}
 			return errAt(line, idCol+1, idColumn, "person %q already has a row (line %d): a person file has one row per person", id, t.Lines[r])
 		}
 		t.row[id] = len(t.IDs)
 		t.IDs = append(t.IDs, id)
 		t.Lines = append(t.Lines, line)
+		rawIDs = append(rawIDs, raw)
+		row := make([]string, len(rec))
 		for j := range rec {
-			rec[j] = strings.TrimSpace(rec[j])
+			row[j] = strings.TrimSpace(rec[j])
 		}
-		records = append(records, rec)
+		records = append(records, row)
 		return nil
 	})
 	if err != nil {
@@ -117,50 +174,36 @@ func ReadPersons(r io.Reader, name, idColumn string) (*PersonTable, error) {
 	if len(t.IDs) == 0 {
 		return nil, errAt(1, 0, "", "the file has a header but no data rows")
 	}
-	df := dataframe.LoadRecords(records, dataframe.DetectTypes(true), dataframe.HasHeader(true),
-		dataframe.NaNValues(missingValues), dataframe.WithTypes(map[string]series.Type{idColumn: series.String}))
-	if df.Err != nil {
-		return nil, &DataError{File: name, Msg: df.Err.Error()}
-	}
+	cells := make([]string, len(records))
 	for j, col := range header {
 		if j == idCol {
 			continue
 		}
-		s := df.Col(col)
+		for r, rec := range records {
+			cells[r] = rec[j]
+		}
 		pc := PersonColumn{Name: col, Field: j + 1}
-		nan := s.IsNaN()
-		switch s.Type() {
-		case series.Int, series.Float, series.Bool:
-			pc.Numeric = true
-			pc.Values = s.Float()
-			for r, v := range pc.Values {
-				if nan[r] {
-					pc.Values[r] = math.NaN()
-				} else if math.IsInf(v, 0) {
-					return nil, errAt(t.Lines[r], j+1, col, "value %q is not finite: expected a number", records[r+1][j])
-				}
+		if categorical[j] {
+			pc.setLevels(cells)
+			t.Columns = append(t.Columns, pc)
+			continue
+		}
+		kind, bad, err := columnKind(cells, t.Lines)
+		if err != nil {
+			return nil, &DataError{File: name, Line: t.Lines[bad], Column: j + 1, ColumnName: col, Msg: err.Error(), Err: ErrColumnType}
+		}
+		switch kind {
+		case textCell:
+			pc.setLevels(cells)
+			if n := len(pc.Levels); n > ManyLevelsLimit {
+				t.Warnings = append(t.Warnings, mixture.Warnf(ManyLevels, nil,
+					"%s: column %q is text with %d levels, more than %d, each profiled by group: an identifier or free text? Name it as categorical (PersonOptions.Categorical) if it is meant", name, col, n, ManyLevelsLimit))
 			}
 		default:
-			levels := map[string]bool{}
-			for r, v := range s.Records() {
-				if !nan[r] {
-					levels[v] = true
-				}
-			}
-			for l := range levels {
-				pc.Levels = append(pc.Levels, l)
-			}
-			sort.Strings(pc.Levels)
-			code := map[string]int{}
-			for c, l := range pc.Levels {
-				code[l] = c
-			}
-			pc.Codes = make([]int, len(t.IDs))
-			for r, v := range s.Records() {
-				pc.Codes[r] = -1
-				if !nan[r] {
-					pc.Codes[r] = code[v]
-				}
+			pc.Numeric = true
+			pc.Values = make([]float64, len(cells))
+			for r, c := range cells {
+				pc.Values[r] = cellValue(c)
 			}
 		}
 		t.Columns = append(t.Columns, pc)
@@ -184,6 +227,24 @@ func (t *PersonTable) Row(id string) int {
 		return r
 	}
 	return -1
+}
+
+// Matched returns how many of the persons ids (read from the file other)
+// have a row in t. None is an error naming both files: files that share
+// no person are joined on the wrong column, or write their ids otherwise,
+// and a profile or risk factors of nobody would be no answer.
+func (t *PersonTable) Matched(ids []string, other string) (int, error) {
+	n := 0
+	for _, id := range ids {
+		if t.Row(id) >= 0 {
+			n++
+		}
+	}
+	if n == 0 && len(ids) > 0 {
+		return 0, &DataError{File: t.File, Msg: fmt.Sprintf("no person of %s has a row: its %d ids (such as %q) are none of the %d in column %q here (such as %q); check that both files name persons by the same column and the same ids",
+			other, len(ids), ids[0], len(t.IDs), t.IDColumn, t.IDs[0])}
+	}
+	return n, nil
 }
 
 // missing reports whether row r of the column is missing.

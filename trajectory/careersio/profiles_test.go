@@ -12,7 +12,7 @@ import (
 // means by hand, a categorical and a 0/1 variable shares, a continuous
 // one a mean, each formatted as the profile tables show it.
 func TestProfiles(t *testing.T) {
-	tb, err := ReadPersons(strings.NewReader("id,sex,employed,age\n1,female,1,20\n2,male,0,30\n3,male,1,40\n4,male,,50\n"), "p.csv", "id")
+	tb, err := ReadPersons(strings.NewReader("id,sex,employed,age\n1,female,1,20\n2,male,0,30\n3,male,1,40\n4,male,,50\n"), "p.csv", PersonOptions{ID: "id"})
 	if err != nil {
 		t.Fatal(err)
 	}

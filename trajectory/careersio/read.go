@@ -259,7 +259,11 @@ func (rd *reader) detect(h []string) (Format, error) {
 	if index(h, rd.opt.Age) >= 0 && index(h, rd.opt.Count) >= 0 {
 		return Long, nil
 	}
-	if len(prefixed(h, rd.opt.Count)) > 0 {
+	counts, err := prefixed(rd.name, h, rd.opt.Count)
+	if err != nil {
+		return "", err
+	}
+	if len(counts) > 0 {
 		return Wide, nil
 	}
 	return "", rd.errAt(1, 0, "", "cannot tell the format from the header: expected columns %q and %q (long) or count columns %s12, %s13, ... (wide); the header has %s",
@@ -297,6 +301,7 @@ func (rd *reader) long(h []string) error {
 	} else if j := exposureLike(h, false); j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
+	var ids idSpellings
 	for {
 		rec, line, id, err := rd.row(h, idCol)
 		if err == io.EOF {
@@ -322,7 +327,10 @@ func (rd *reader) long(h []string) error {
 				return rd.errAt(line, eCol+1, h[eCol], "%v", err)
 			}
 		}
-		p, _ := rd.b.PersonBytes(id)
+		p, isNew := rd.b.PersonBytes(id)
+		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
+		}
 		if err := rd.b.Add(p, age, y, e); err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
@@ -357,14 +365,20 @@ func (rd *reader) wide(h []string) error {
 	if err != nil {
 		return err
 	}
-	counts := prefixed(h, o.Count)
+	counts, err := prefixed(rd.name, h, o.Count)
+	if err != nil {
+		return err
+	}
 	if len(counts) == 0 {
 		return rd.errAt(1, 0, "", "no count columns %s<age> (for example %s12); the header has %s", o.Count, o.Count, quoteList(h))
 	}
 	// The exposure column of each count column, when exposures are read.
 	expOf := make([]int, len(counts))
 	if o.Exposure != "" {
-		exps := prefixed(h, o.Exposure)
+		exps, err := prefixed(rd.name, h, o.Exposure)
+		if err != nil {
+			return err
+		}
 		if len(exps) == 0 {
 			return rd.errAt(1, 0, "", "no exposure columns %s<age> (for example %s12); the header has %s", o.Exposure, o.Exposure, quoteList(h))
 		}
@@ -382,9 +396,9 @@ func (rd *reader) wide(h []string) error {
 	} else if j := exposureLike(h, true); j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "columns such as %q look like exposures (time at risk) but are not used; name their prefix as the exposure (ReadOptions.Exposure) to use them", h[j]))
 	}
-	// rowLine[p] is the line of person p's row. Every person is added to
-	// the builder, which leaves out those with no observed age.
-	var rowLine []int
+	// Every person is added to the builder, which leaves out those with no
+	// observed age.
+	var ids idSpellings
 	for {
 		rec, line, id, err := rd.row(h, idCol)
 		if err == io.EOF {
@@ -394,10 +408,12 @@ func (rd *reader) wide(h []string) error {
 			return err
 		}
 		p, isNew := rd.b.PersonBytes(id)
-		if !isNew {
-			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, rowLine[p])
+		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 		}
-		rowLine = append(rowLine, line)
+		if !isNew {
+			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, ids.first[p])
+		}
 		observed := false
 		for j, c := range counts {
 			y, missing, err := parseCountBytes(rec[c.col])
@@ -550,21 +566,33 @@ func parseExposure(s string) (float64, error) {
 
 type ageColumn struct{ col, age int }
 
-// prefixed returns the columns named prefix+age, in header order.
-func prefixed(h []string, prefix string) []ageColumn {
+// prefixed returns the columns named prefix+age, an age in digits, in
+// header order (name is the file, for errors). Digits that are no age the
+// reader can hold (y99999999999999999999) and a second column for one age
+// (y012 beside y12) are errors naming the column, whose cells would
+// otherwise be left out or merged without a word. Other names that start
+// with the prefix (year, y12a) are other columns.
+func prefixed(name string, h []string, prefix string) ([]ageColumn, error) {
 	var out []ageColumn
-	for j, name := range h {
-		rest, ok := strings.CutPrefix(name, prefix)
+	colOf := map[int]int{}
+	for j, c := range h {
+		rest, ok := strings.CutPrefix(c, prefix)
 		if !ok || rest == "" || !allDigits(rest) {
 			continue
 		}
 		age, err := strconv.Atoi(rest)
 		if err != nil {
-			continue
+			return nil, &DataError{File: name, Line: 1, Column: j + 1, ColumnName: c,
+				Msg: fmt.Sprintf("the name is %q and %s, which is no age: expected %s and an age in whole years, such as %s12", prefix, rest, prefix, prefix)}
 		}
+		if k, dup := colOf[age]; dup {
+			return nil, &DataError{File: name, Line: 1, Column: j + 1, ColumnName: c,
+				Msg: fmt.Sprintf("a second column for %q at age %d (also column %d, %q)", prefix, age, k+1, h[k])}
+		}
+		colOf[age] = j
 		out = append(out, ageColumn{col: j, age: age})
 	}
-	return out
+	return out, nil
 }
 
 var exposureNames = regexp.MustCompile(`(?i)^(e|exp|expo|expos|exposure|risk|atrisk|tar|time_at_risk)(\d*)$`)

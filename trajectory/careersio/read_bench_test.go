@@ -60,9 +60,9 @@ func BenchmarkRead(b *testing.B) {
 		for _, n := range []int{10_000, 100_000} {
 			c := benchCareers(b, n)
 			var file bytes.Buffer
-			write := func(w io.Writer) error { return WriteWide(w, c) }
+			write, exposure := func(w io.Writer) error { return WriteWide(w, c) }, "e"
 			if format == Long {
-				write = func(w io.Writer) error { return WriteLong(w, c) }
+				write, exposure = func(w io.Writer) error { return WriteLong(w, c) }, "exposure"
 			}
 			if err := write(&file); err != nil {
 				b.Fatal(err)
@@ -71,7 +71,7 @@ func BenchmarkRead(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(file.Len()))
 				for b.Loop() {
-					if _, _, err := ReadCareers(bytes.NewReader(file.Bytes()), "bench.csv", ReadOptions{Format: format, Exposure: "e"}); err != nil {
+					if _, _, err := ReadCareers(bytes.NewReader(file.Bytes()), "bench.csv", ReadOptions{Format: format, Exposure: exposure}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -45,9 +45,35 @@ func TestReadErrors(t *testing.T) {
 		{"wide duplicate person", ReadOptions{}, "id,y12\n1,0\n1,1\n", `f.csv:3:1: column "id"`, "already has a row"},
 		{"wide missing exposure column", ReadOptions{Exposure: "e"}, "id,y12,y13,e12\n1,0,0,1\n", `f.csv:1:3: column "y13"`, "no exposure column e13"},
 		{"no recognisable layout", ReadOptions{}, "a,b\n1,2\n", "f.csv:1: ", "cannot tell the format"},
+		// A column named prefix+digits is a count (exposure) column: digits
+		// that are no age, or a second column for one age, are an error at
+		// that column of the header, not a column left out or merged.
+		{"wide: count column age overflows", ReadOptions{}, "id,y12,y99999999999999999999\n1,0,1\n", `f.csv:1:3: column "y99999999999999999999"`,
+			`the name is "y" and 99999999999999999999, which is no age`},
+		{"wide: overflow only", ReadOptions{Format: Wide}, "id,y99999999999999999999\n1,1\n", `f.csv:1:2: column "y99999999999999999999"`, "which is no age"},
+		{"wide: two count columns for one age", ReadOptions{}, "id,y12,y13,y012\n1,0,1,\n", `f.csv:1:4: column "y012"`,
+			`a second column for "y" at age 12 (also column 2, "y12")`},
+		{"wide: exposure column age overflows", ReadOptions{Exposure: "e"}, "id,y12,e12,e99999999999999999999\n1,0,1,1\n", `f.csv:1:4: column "e99999999999999999999"`,
+			`the name is "e" and 99999999999999999999, which is no age`},
+		{"wide: two exposure columns for one age", ReadOptions{Exposure: "e"}, "id,y12,e12,e0012\n1,0,1,1\n", `f.csv:1:4: column "e0012"`,
+			`a second column for "e" at age 12 (also column 3, "e12")`},
 		{"binary garbage", ReadOptions{}, "\x00\x01\x02\xff\xfe,\x03\n\x04,\x05\n", "f.csv:1:1: ", "not text"},
 		{"bare quote", ReadOptions{}, "id,age,y\n1,1\"2,0\n", "f.csv:2:", "quote"},
 		{"empty id", ReadOptions{}, "id,age,y\n,12,0\n", `f.csv:2:1: column "id"`, "empty person id"},
+		// One id written two ways, which trim to the same id: the error is
+		// on the second spelling's line and names the first's.
+		{"long: id then padded id", ReadOptions{}, "id,age,y\nA,12,0\nB,12,0\n A,13,1\n", `f.csv:4:1: column "id"`,
+			`person id " A" is "A" with the white space around it trimmed, and line 2 writes that id "A"`},
+		{"long: padded id then id", ReadOptions{}, "id,age,y\n A,12,0\nA,13,1\n", `f.csv:3:1: column "id"`,
+			`person id "A" is "A" with the white space around it trimmed, and line 2 writes that id " A"`},
+		{"long: two paddings", ReadOptions{}, "id,age,y\nA ,12,0\nA ,13,0\nA\t,14,1\n", `f.csv:4:1: column "id"`,
+			`person id "A\t" is "A" with the white space around it trimmed, and line 2 writes that id "A "`},
+		{"long: no-break space", ReadOptions{}, "id,age,y\nA,12,0\n\u00a0A,13,1\n", `f.csv:3:1: column "id"`,
+			`person id "\u00a0A" is "A" with the white space around it trimmed, and line 2 writes that id "A"`},
+		{"wide: id then padded id", ReadOptions{}, "id,y12\nA,0\nB,1\n\"A \",1\n", `f.csv:4:1: column "id"`,
+			`person id "A " is "A" with the white space around it trimmed, and line 2 writes that id "A"`},
+		{"wide: padded id then id", ReadOptions{}, "id,y12\n A,0\nA,1\n", `f.csv:3:1: column "id"`,
+			`person id "A" is "A" with the white space around it trimmed, and line 2 writes that id " A"`},
 		{"age span too wide", ReadOptions{}, "id,age,y\n1,12,0\n1,300,0\n", `f.csv:3:2: column "age"`, "age 300 is too far from age 12: the ages of a data set must span at most 256 years"},
 		{"age span too wide, youngest last", ReadOptions{}, "id,age,y\n1,300,0\n2,100,0\n1,44,0\n", `f.csv:4:2: column "age"`, "age 44 is too far from age 300"},
 		{"age out of range", ReadOptions{}, "id,age,y\n1,2000000000,0\n", `f.csv:2:2: column "age"`, "age 2000000000 is out of range: expected whole years within ±1000000"},
@@ -90,6 +116,12 @@ func TestReadOddButValid(t *testing.T) {
 		{"count written 2.0", "id,age,y\na,12,0\na,13,2.0\nb,12,1\n", ReadOptions{}},
 		{"other column names", "person,t,n\na,12,0\na,13,2\nb,12,1\n", ReadOptions{ID: "person", Age: "t", Count: "n"}},
 		{"wide with NA", "id,y12,y13\na,0,2\nb,1,NA\n", ReadOptions{}},
+		{"ids padded alike on every row", "id,age,y\n a ,12,0\n a ,13,2\nb\t,12,1\n", ReadOptions{}},
+		{"wide ids padded", "id,y12,y13\n a,0,2\n\"b \",1,\n", ReadOptions{}},
+		// Names that start with the count prefix but are not prefix+digits
+		// are other columns; so are prefix+digits columns of a long file.
+		{"wide with year and y12_note", "id,year,y12,y13,y12_note,y1x\na,2001,0,2,x,\nb,2001,1,,,3\n", ReadOptions{}},
+		{"long with a y99999999999999999999 column", "id,age,y,y99999999999999999999\na,12,0,\na,13,2,x\nb,12,1,\n", ReadOptions{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _, err := ReadCareers(strings.NewReader(tc.input), "odd.csv", tc.opt)
@@ -231,7 +263,7 @@ func TestLongWideSameFit(t *testing.T) {
 
 func TestReadPersons(t *testing.T) {
 	in := "\ufeffid,sex,age_thb,qual,income\n1,m,24,1,NA\n2,f,31.5,0,benefits\n3,m,,1,work\n"
-	tb, err := ReadPersons(strings.NewReader(in), "p.csv", "id")
+	tb, err := ReadPersons(strings.NewReader(in), "p.csv", PersonOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,12 +294,47 @@ func TestReadPersons(t *testing.T) {
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"id,x\n1,2\n1,3\n", `p.csv:3:1: column "id": person "1" already has a row (line 2)`},
+		{"id,x\n1,2\n1 ,3\n", `p.csv:3:1: column "id": person id "1 " is "1" with the white space around it trimmed, and line 2 writes that id "1"`},
 		{"id,x\n1,Inf\n", `p.csv:2:2: column "x": value "Inf" is not finite`},
 		{"pid,x\n1,2\n", `p.csv:1: no column "id"`},
 		{"id,x\n1,2,3\n", `p.csv:2: wrong number of fields`},
 	} {
-		if _, err := ReadPersons(strings.NewReader(tc.in), "p.csv", "id"); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+		if _, err := ReadPersons(strings.NewReader(tc.in), "p.csv", PersonOptions{}); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// TestPersonsMatched: Matched counts the persons with a row; none at all
+// is an error naming both files.
+func TestPersonsMatched(t *testing.T) {
+	tb, err := ReadPersons(strings.NewReader("id,x\nA,1\nB,2\n"), "p.csv", PersonOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := tb.Matched([]string{"C", "A"}, "c.csv"); n != 1 || err != nil {
+		t.Errorf("one of two matched: %d, %v", n, err)
+	}
+	_, err = tb.Matched([]string{"1", "2", "3"}, "c.csv")
+	want := `p.csv: no person of c.csv has a row: its 3 ids (such as "1") are none of the 2 in column "id" here (such as "A")`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("none matched: error %v, want %q", err, want)
+	}
+}
+
+// TestLoadNamesTwice: a name twice among the covariates, risk factors or
+// categorical columns of a Source is an error, before anything is read.
+func TestLoadNamesTwice(t *testing.T) {
+	for _, tc := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Data: "example:employment", Tcov: []string{"employed", "employed"}}, `time-varying covariate "employed" is named twice`},
+		{Source{Data: "example:sim630", Persons: "p.csv", Risk: []string{"a", "b", "a"}}, `risk factor "a" is named twice`},
+		{Source{Data: "example:sim630", Persons: "p.csv", Categorical: []string{"a", "a"}}, `categorical column "a" is named twice`},
+	} {
+		if _, err := Load(tc.s); err == nil || err.Error() != tc.want {
+			t.Errorf("%+v: error %v, want %q", tc.s, err, tc.want)
 		}
 	}
 }
@@ -368,6 +435,17 @@ func TestReadTcov(t *testing.T) {
 	}
 	if _, err := ReadTcov(strings.NewReader("id,age,y,employed\n1,12,0,1\n1,13\n"), "b.csv", Long, ReadOptions{}, []string{"employed"}, plain); err == nil || !strings.HasPrefix(err.Error(), "b.csv:3") {
 		t.Errorf("a short row: error %v, want one naming line 3", err)
+	}
+	// A wide covariate column whose digits are no age is an error naming
+	// it, not a column left out.
+	odd := "id,y12,employed12,employed99999999999999999999\n1,0,1,0\n"
+	plainWide, _, err := ReadCareers(strings.NewReader(odd), "w.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadTcov(strings.NewReader(odd), "w.csv", Wide, ReadOptions{}, []string{"employed"}, plainWide)
+	if want := `w.csv:1:4: column "employed99999999999999999999": the name is "employed" and 99999999999999999999, which is no age`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("a covariate column of no age: error %v, want %q", err, want)
 	}
 }
 

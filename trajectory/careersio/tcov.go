@@ -95,15 +95,22 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 			return nil, err
 		}
 	case Wide:
-		counts := prefixed(h, opt.Count)
+		counts, err := prefixed(name, h, opt.Count)
+		if err != nil {
+			return nil, err
+		}
 		colOf := make([]map[int]int, len(names))
 		for j, n := range names {
+			cols, err := prefixed(name, h, n)
+			if err != nil {
+				return nil, err
+			}
 			colOf[j] = map[int]int{}
-			for _, ac := range prefixed(h, n) {
+			for _, ac := range cols {
 				colOf[j][ac.age] = ac.col
 			}
 		}
-		err := EachRecord(cr, name, func(rec []string, line int) error {
+		err = EachRecord(cr, name, func(rec []string, line int) error {
 			i, ok := person[strings.TrimSpace(rec[idCol])]
 			if !ok {
 				return nil

@@ -21,7 +21,7 @@ func TestReproductionDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	persons, err := careersio.ReadPersonsFile("../../../data/nl630/persons.csv", "id")
+	persons, err := careersio.ReadPersonsFile("../../../data/nl630/persons.csv", careersio.PersonOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
