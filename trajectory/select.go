@@ -462,13 +462,36 @@ func modelKey(orders, inflation []int) string {
 	return strings.Join(pairs, ",")
 }
 
-// FormatOrders writes orders as "3;3;2".
+// FormatOrders writes orders as "3;3;2", the form of selection.csv and of
+// the command's tables; ParseOrders reads it back.
 func FormatOrders(v []int) string {
 	s := make([]string, len(v))
 	for j, x := range v {
 		s[j] = strconv.Itoa(x)
 	}
 	return strings.Join(s, ";")
+}
+
+// ParseOrders reads a list of orders (or inflation orders) one per group,
+// or a single one: whole numbers separated by commas or semicolons, so
+// that "2,3,3" and "2;3;3" (what FormatOrders writes) are the same list.
+// Spaces around the numbers are ignored; an empty entry is an error. It
+// checks the syntax, not the range (Model.Validate does).
+func ParseOrders(s string) ([]int, error) {
+	bad := fmt.Errorf("%q is not a list of orders: expected whole numbers separated by , or ;, e.g. 3 or 2,3,3 or 2;3;3", s)
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' })
+	if len(fields) != strings.Count(s, ",")+strings.Count(s, ";")+1 {
+		return nil, bad // an empty entry: "2,,3", "3;", ""
+	}
+	out := make([]int, len(fields))
+	for j, f := range fields {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, bad
+		}
+		out[j] = v
+	}
+	return out, nil
 }
 
 // makeFolds assigns persons to f folds of near-equal size at random.

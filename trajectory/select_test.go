@@ -2,6 +2,7 @@ package trajectory
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -110,6 +111,36 @@ func TestKassRaftery(t *testing.T) {
 	}{{0.5, "weak"}, {2, "positive"}, {5.9, "positive"}, {6, "strong"}, {10, "very strong"}, {50, "very strong"}} {
 		if got := KassRaftery(tc.d); got != tc.want {
 			t.Errorf("KassRaftery(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+// TestParseOrders: commas and semicolons separate the same list, and
+// ParseOrders reads what FormatOrders writes (selection.csv's orders).
+func TestParseOrders(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []int
+	}{
+		{"3", []int{3}},
+		{"2,3,3", []int{2, 3, 3}},
+		{"2;3;3", []int{2, 3, 3}},
+		{" 0 ; 3 ", []int{0, 3}},
+		{"-1,0;1", []int{-1, 0, 1}},
+	} {
+		got, err := ParseOrders(tc.in)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("ParseOrders(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{"", " ", "2,,3", "3;", ";3", "2 3", "x", "2.5", "2|3"} {
+		if got, err := ParseOrders(in); err == nil {
+			t.Errorf("ParseOrders(%q) = %v, want an error", in, got)
+		}
+	}
+	for _, v := range [][]int{{3}, {0, 3}, {2, 3, 3, 1}, {-1, -1}} {
+		if got, err := ParseOrders(FormatOrders(v)); err != nil || !slices.Equal(got, v) {
+			t.Errorf("ParseOrders(FormatOrders(%v)) = %v, %v", v, got, err)
 		}
 	}
 }

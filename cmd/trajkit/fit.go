@@ -25,11 +25,19 @@ log-likelihood. Groups are numbered by ascending mean expected count.
 Examples:
   trajkit fit --data example:sim630 --groups 4
   trajkit fit --data careers.csv --groups 3 --order 2,3,3 --out result
+  trajkit fit --data example:sim630 --groups 2 --order "0;3"
   trajkit fit --data example:toronto1-exposure --groups 4 --dist zip --inflation 0
   trajkit fit --data wide.csv --format wide --count y --exposure e --ages 12-40 --groups 4
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
+
+--order and --inflation take one number for every group, or one per
+group separated by commas or semicolons: 2,3,3 and "2;3;3" are the same
+list, so the orders select prints (and selection.csv holds) can be given
+as they are (quote a list with ; in the shell). The list is a multiset:
+groups are numbered after the fit, by ascending mean expected count, and
+each keeps its orders.
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit
@@ -75,9 +83,9 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
 	f.dataFlags.registerTcov(fs)
 	fs.IntVar(&f.groups, "groups", 0, "number of groups K (required)")
-	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, e.g. 2,3,3,1")
+	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
-	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3, one or one per group (default 0 with --dist zip, -1 with poisson)")
+	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
 	f.personFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
@@ -93,11 +101,11 @@ func (f *fitFlags) model() (trajectory.Model, error) {
 	if f.groups < 1 {
 		return trajectory.Model{}, usagef("--groups: expected a number of groups ≥ 1, got %d", f.groups)
 	}
-	orders, err := parseInts(f.order, "order")
+	orders, err := parseOrders(f.order, "order")
 	if err != nil {
 		return trajectory.Model{}, err
 	}
-	infl, err := parseInts(f.inflation, "inflation")
+	infl, err := parseOrders(f.inflation, "inflation")
 	if err != nil {
 		return trajectory.Model{}, err
 	}

@@ -167,20 +167,18 @@ func parseAges(s string) ([2]int, error) {
 	return [2]int{lo, hi}, nil
 }
 
-// parseInts parses a comma-separated list of integers.
-func parseInts(s, flagName string) ([]int, error) {
+// parseOrders parses the list of orders or inflation orders of --NAME:
+// one number, or one per group separated by , or ; (select prints "0;3",
+// and fit takes it back as written).
+func parseOrders(s, flagName string) ([]int, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			return nil, usagef("--%s %q: expected a whole number or a comma-separated list, e.g. 3 or 2,3,3", flagName, s)
-		}
-		out = append(out, v)
+	v, err := trajectory.ParseOrders(s)
+	if err != nil {
+		return nil, usagef("--%s %q: expected a whole number or one per group separated by , or ;, e.g. 3, 2,3,3 or \"2;3;3\"", flagName, s)
 	}
-	return out, nil
+	return v, nil
 }
 
 // parseRange parses LO-HI or a single number.

@@ -409,6 +409,8 @@ func TestExitCodes(t *testing.T) {
 		{"no groups", []string{"fit", "--data", "example:sim630"}, 2, "--groups"},
 		{"zero groups", []string{"fit", "--data", "example:sim630", "--groups", "0"}, 2, "--groups"},
 		{"order out of range", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "6"}, 2, "order 6 is outside 0..5"},
+		{"order list with an empty entry", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "2;;3"}, 2, `--order "2;;3": expected a whole number or one per group separated by , or ;`},
+		{"inflation list of words", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "zip", "--inflation", "0;x"}, 2, `--inflation "0;x"`},
 		{"order list of wrong length", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "1,2"}, 2, "2 orders given for 3 groups"},
 		{"inflation with poisson", []string{"fit", "--data", "example:sim630", "--groups", "2", "--inflation", "0"}, 2, "needs the zip distribution"},
 		{"unknown distribution", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "negbin"}, 2, "unknown distribution"},
@@ -918,5 +920,69 @@ func TestSafeCSV(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOrderSyntax: fit takes an order list as select prints it. "0;3"
+// and 0,3 give the same fit, and every candidate of a selection refits
+// from its selection.csv cells (orders and inflation orders joined by ;)
+// passed to fit as they are, with the same orders and, from fit's fresh
+// starts, the log-likelihood the search found (within 1e-6 relative).
+func TestOrderSyntax(t *testing.T) {
+	fitJSON := func(t *testing.T, args ...string) map[string]any {
+		t.Helper()
+		dir := t.TempDir()
+		args = append([]string{"fit", "--data", "example:sim630", "--no-se", "--out", dir}, args...)
+		if code, _, stderr := trajkit(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		var m map[string]any
+		readJSON(t, filepath.Join(dir, "model.json"), &m)
+		delete(m, "timing")
+		return m
+	}
+	semi := fitJSON(t, "--groups", "2", "--order", "0;3")
+	comma := fitJSON(t, "--groups", "2", "--order", "0,3")
+	if !reflect.DeepEqual(semi, comma) {
+		t.Error(`--order "0;3" and --order 0,3 give different model.json`)
+	}
+	zipSemi := fitJSON(t, "--groups", "2", "--order", "1", "--dist", "zip", "--inflation", "0;-1")
+	zipComma := fitJSON(t, "--groups", "2", "--order", "1", "--dist", "zip", "--inflation", "0, -1")
+	if !reflect.DeepEqual(zipSemi, zipComma) {
+		t.Error(`--inflation "0;-1" and --inflation "0, -1" give different model.json`)
+	}
+
+	sel := t.TempDir()
+	if code, _, stderr := trajkit(t, "select", "--data", "example:sim630", "--groups", "2", "--orders", "1-3", "--out", sel); code != 0 {
+		t.Fatalf("select: exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(sel, "selection.csv"))
+	col := map[string]int{}
+	for j, h := range rows[0] {
+		col[h] = j
+	}
+	if len(rows) < 3 {
+		t.Fatalf("%d candidates: the test needs an order search", len(rows)-1)
+	}
+	for _, r := range rows[1:] {
+		orders, infl := r[col["orders"]], r[col["inflation_orders"]]
+		if !strings.Contains(orders, ";") {
+			t.Fatalf("selection.csv orders %q: not joined by ;", orders)
+		}
+		m := fitJSON(t, "--groups", r[col["groups"]], "--order", orders, "--inflation", infl)
+		var got []string
+		for _, g := range m["groups"].([]any) {
+			got = append(got, fmt.Sprint(g.(map[string]any)["order"]))
+		}
+		want := strings.Split(orders, ";")
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("fit --order %q: groups of orders %v", orders, got)
+		}
+		ll, _ := strconv.ParseFloat(r[col["loglik"]], 64)
+		if d := m["loglik"].(float64) - ll; math.Abs(d) > 1e-6*math.Abs(ll) {
+			t.Errorf("fit --order %q: log-likelihood %v, select found %v", orders, m["loglik"], ll)
+		}
 	}
 }
