@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -469,6 +471,53 @@ func TestHelp(t *testing.T) {
 	for _, f := range []string{"--data", "--groups", "--order", "--dist", "--inflation", "--starts", "--seed", "--out", "--ages", "--exposure", "--format"} {
 		if !strings.Contains(stdout, "-"+strings.TrimLeft(f, "-")) {
 			t.Errorf("fit -h does not describe %s", f)
+		}
+	}
+}
+
+// TestHelpCommand: trajkit help CMD prints exactly what CMD -h prints, for
+// every command; help alone and help help print the overview; an unknown
+// command or more than one is a usage error.
+func TestHelpCommand(t *testing.T) {
+	_, overview, _ := trajkit(t, "-h")
+	for _, c := range commands {
+		code, want, _ := trajkit(t, c.name, "-h")
+		gotCode, got, stderr := trajkit(t, "help", c.name)
+		if gotCode != 0 || got != want || code != 0 || stderr != "" {
+			t.Errorf("help %s: exit %d, stderr %q, stdout differs from %s -h: %v", c.name, gotCode, stderr, c.name, got != want)
+		}
+		if got == overview {
+			t.Errorf("help %s prints the overview", c.name)
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"help", "help"}} {
+		if code, stdout, _ := trajkit(t, args...); code != 0 || stdout != overview {
+			t.Errorf("%v: exit %d, not the overview:\n%s", args, code, stdout)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"help", "frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"help", "fit", "select"}, `expected one command, got "fit select"`},
+	} {
+		if code, stdout, stderr := trajkit(t, tc.args...); code != 2 || stdout != "" || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, code, stdout, stderr, tc.msg)
+		}
+	}
+}
+
+// TestVersionFlag: --version and -version print what trajkit version
+// prints (results.Software, the name the result files record), on stdout.
+func TestVersionFlag(t *testing.T) {
+	code, want, _ := trajkit(t, "version")
+	if code != 0 || want != results.Software+"\n" {
+		t.Fatalf("version: exit %d, %q; want %q", code, want, results.Software+"\n")
+	}
+	for _, flag := range []string{"--version", "-version"} {
+		if code, got, stderr := trajkit(t, flag); code != 0 || got != want || stderr != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", flag, code, got, stderr, want)
 		}
 	}
 }
