@@ -45,12 +45,13 @@ func selectionSection(sel *results.Selection) (*selectionBox, error) {
 		if !c.Recommended {
 			continue
 		}
+		// The orders as select prints them (and fit --order takes them).
 		s.Recommended = fmt.Sprintf("%d groups", c.Groups)
 		if t.HasOrders {
-			s.Recommended += ", orders " + joinList(c.Orders, ",")
+			s.Recommended += ", orders " + trajectory.FormatOrders(c.Orders)
 		}
 		if t.HasInflation && slices.ContainsFunc(c.Inflation, func(v int) bool { return v >= 0 }) {
-			s.Recommended += ", zero-inflation orders " + joinList(c.Inflation, ",")
+			s.Recommended += ", zero-inflation orders " + trajectory.FormatOrders(c.Inflation)
 		}
 	}
 	s.Note = "One row per model fitted, from selection.csv; the recommended model is highlighted. Criteria are smaller-is-better; shares are percentages."
