@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -76,7 +77,7 @@ func expand(v []int, k, def int, what string) ([]int, error) {
 	case k:
 		return append([]int(nil), v...), nil
 	}
-	return nil, fmt.Errorf("%d %ss given for %d groups: give one for all groups or one per group", len(v), what, k)
+	return nil, fmt.Errorf("%s given for %s: give one for all groups or one per group", words.Count(len(v), what), words.Count(k, "group"))
 }
 
 // Groups returns K.
@@ -88,7 +89,7 @@ func (m Model) Validate() error {
 		return errors.New("a model needs at least one group")
 	}
 	if len(m.Inflation) != len(m.Orders) {
-		return fmt.Errorf("%d inflation orders for %d groups", len(m.Inflation), len(m.Orders))
+		return fmt.Errorf("%s for %s", words.Count(len(m.Inflation), "inflation order"), words.Count(len(m.Orders), "group"))
 	}
 	for k, p := range m.Orders {
 		if p < 0 || p > MaxOrder {
@@ -175,7 +176,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		return nil, errors.New("no persons to fit")
 	}
 	if k > c.Len() {
-		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
+		return nil, fmt.Errorf("%s for %s: a group needs at least one person", words.Count(k, "group"), words.Count(c.Len(), "person"))
 	}
 	scaling := WindowScaling(c.MinAge, c.MaxAge())
 	if s.Scaling != nil {
@@ -188,7 +189,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	ref := 0
 	if s.Risk != nil {
 		if len(s.Risk.X) != c.Len() {
-			return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(s.Risk.X), c.Len())
+			return nil, fmt.Errorf("risk factors for %s, the careers have %d", words.Count(len(s.Risk.X), "person"), c.Len())
 		}
 		if s.Reference < 0 || s.Reference > k {
 			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -109,7 +110,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		return nil, fmt.Errorf("select: group range %d-%d is empty", s.MinGroups, s.MaxGroups)
 	}
 	if s.MaxGroups > c.Len() {
-		return nil, fmt.Errorf("select: %d groups for %d persons", s.MaxGroups, c.Len())
+		return nil, fmt.Errorf("select: %s for %s", words.Count(s.MaxGroups, "group"), words.Count(c.Len(), "person"))
 	}
 	if s.MinOrder < 0 || s.MaxOrder > MaxOrder || s.MinOrder > s.MaxOrder {
 		return nil, fmt.Errorf("select: order range %d-%d is outside 0-%d", s.MinOrder, s.MaxOrder, MaxOrder)
@@ -131,7 +132,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	var folds []int
 	if s.CV > 1 {
 		if s.CV > c.Len() {
-			return nil, fmt.Errorf("select: %d folds for %d persons", s.CV, c.Len())
+			return nil, fmt.Errorf("select: %s for %s", words.Count(s.CV, "fold"), words.Count(c.Len(), "person"))
 		}
 		folds = makeFolds(c.Len(), s.CV, s.Fit.Search.Seed)
 	}
@@ -141,7 +142,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		if s.Fit.context().Err() == nil {
 			return err
 		}
-		return fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
+		return fmt.Errorf("model search interrupted after %s: %w", words.Count(len(sel.Candidates), "model"), err)
 	}
 	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
 		fs := s.Fit
@@ -362,13 +363,14 @@ func (sel *Selection) reason() string {
 	if r == nil {
 		return "no candidate meets the adequacy criteria (" + c.adequacy() + ")"
 	}
-	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %d candidates that meet the adequacy criteria (%s)", sel.adequateCount(), c.adequacy())
+	n := sel.adequateCount()
+	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %s that %s the adequacy criteria (%s)", words.Count(n, "candidate"), words.Choose(n, "meets", "meet"), c.adequacy())
 	if ru := sel.RunnerUp; ru != nil {
 		d := ru.BICPersons - r.BICPersons
-		msg += fmt.Sprintf("; the runner-up (%d groups, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", ru.Groups, FormatOrders(ru.Orders), d, KassRaftery(d))
+		msg += fmt.Sprintf("; the runner-up (%s, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", words.Count(ru.Groups, "group"), FormatOrders(ru.Orders), d, KassRaftery(d))
 	}
 	if b := sel.BestBIC; b != r {
-		msg += fmt.Sprintf("; the lowest BIC overall (%d groups, orders %s) is not adequate: %s", b.Groups, FormatOrders(b.Orders), b.adequacyFailure)
+		msg += fmt.Sprintf("; the lowest BIC overall (%s, orders %s) is not adequate: %s", words.Count(b.Groups, "group"), FormatOrders(b.Orders), b.adequacyFailure)
 	}
 	return msg
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
@@ -170,7 +171,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	tRead := time.Since(t0)
 	if m.Groups() > l.Careers.Len() {
-		return usagef("--groups %d is more than the %d persons in the data", m.Groups(), l.Careers.Len())
+		return usagef("--groups %d is more than the %s in the data", m.Groups(), words.Count(l.Careers.Len(), "person"))
 	}
 	warn(stderr, l.Warnings...)
 	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings}

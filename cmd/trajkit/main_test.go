@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -1033,5 +1034,48 @@ func TestOrderSyntax(t *testing.T) {
 		if d := m["loglik"].(float64) - ll; math.Abs(d) > 1e-6*math.Abs(ll) {
 			t.Errorf("fit --order %q: log-likelihood %v, select found %v", orders, m["loglik"], ll)
 		}
+	}
+}
+
+// TestPluralMessages: where a count is 1 the command's output says so in
+// the singular ("converged after 1 iteration", "1 group", "1 start"),
+// across fit, select, bench and simulate, their warnings and progress
+// included; the same messages stay plural for other counts (the golden
+// files hold "2 groups" and "N iterations").
+func TestPluralMessages(t *testing.T) {
+	nouns := `iteration|EM iteration|group|person|career|start|thread|replicate|model|candidate|cohort|row|cell|year|fold|name|observation|person-age observation`
+	wrong := regexp.MustCompile(`(^|[^0-9.,])1 (` + nouns + `)s\b`)
+	out := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		// One group of order 0 converges in one EM iteration.
+		{[]string{"fit", "--data", "example:sim630", "--groups", "1", "--order", "0", "--bootstrap", "1"},
+			[]string{"Poisson, 1 group\n", "Status: converged after 1 iteration\n", "Bootstrap (person): 1 replicate,", "only 1 of 1 replicate succeeded"}},
+		{[]string{"fit", "--data", "example:sim630", "--groups", "2", "--max-iter", "1", "--starts", "1", "--keep", "1", "--no-se"},
+			[]string{"Status: max_iterations after 1 iteration\n", "EM stopped after 1 iteration without converging"}},
+		{[]string{"select", "--data", "example:sim630", "--groups", "1", "--order", "0"},
+			[]string{"Recommended: 1 group, orders 0", "among the 1 candidate that meets the adequacy criteria"}},
+		{[]string{"bench", "--persons", "200", "--groups", "1", "--starts", "1", "--keep", "1", "--threads", "1"},
+			[]string{"1 start, 1 run to convergence, 1 thread)"}},
+		{[]string{"simulate", "--preset", "default", "--persons", "1", "--out", filepath.Join(out, "one")},
+			[]string{"Simulated 1 career,"}},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			code, stdout, stderr := trajkit(t, tc.args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+			}
+			all := stdout + stderr
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("%v: output lacks %q:\n%s", tc.args, w, all)
+				}
+			}
+			if m := wrong.FindString(all); m != "" {
+				t.Errorf("%v: %q in the output:\n%s", tc.args, m, all)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -163,8 +164,8 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	progress.done()
 	if r != nil {
 		if f.ages == "" {
-			fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %d persons are still observed.\n\n",
-				r.Window[0], r.Window[1], 100*nl630.WindowShare, l.Careers.Len())
+			fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %s are still observed.\n\n",
+				r.Window[0], r.Window[1], 100*nl630.WindowShare, words.Count(l.Careers.Len(), "person"))
 		}
 		warn(stderr, r.Warnings...)
 		writeSelection(stdout, r.Selection)
@@ -259,7 +260,7 @@ func writeReproduction(w io.Writer, rows []results.ReproRow) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d of %d rows within tolerance.\n", ok, len(rows))
+	fmt.Fprintf(w, "%d of %s within tolerance.\n", ok, words.Count(len(rows), "row"))
 }
 
 // runSeedStudy regenerates the synthetic cohort with seeds 1..n, runs the
@@ -273,7 +274,7 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 	rs := nl630.SeedStudy(n, s, func() {
 		mu.Lock()
 		done++
-		progress.update(fmt.Sprintf("%d of %d cohorts", done, n))
+		progress.update(fmt.Sprintf("%d of %s", done, words.Count(n, "cohort")))
 		mu.Unlock()
 	})
 	progress.done()
@@ -284,10 +285,14 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 				finished++
 			}
 		}
-		return fmt.Errorf("seed study interrupted with %d of %d cohorts finished: %w", finished, n, err)
+		return fmt.Errorf("seed study interrupted with %d of %s finished: %w", finished, words.Count(n, "cohort"), err)
 	}
 	sum := nl630.Summarise(rs)
-	fmt.Fprintf(stdout, "Robustness of the reproduction: %d synthetic cohorts (seeds 1-%d), %d failed\n", n, n, sum.Failed)
+	seeds := fmt.Sprintf("seeds 1-%d", n)
+	if n == 1 {
+		seeds = "seed 1"
+	}
+	fmt.Fprintf(stdout, "Robustness of the reproduction: %s (%s), %d failed\n", words.Count(n, "synthetic cohort"), seeds, sum.Failed)
 	fmt.Fprintf(stdout, "  four groups recommended: %d of %d (%.0f%%)\n", sum.FourGroups, n, 100*float64(sum.FourGroups)/float64(n))
 	for _, l := range nl630.Labels {
 		fig := nl630.Lookup("share-" + l)
@@ -312,7 +317,7 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 			shares[l] = append(shares[l], v)
 		}
 	}
-	fig, err := figure.ShareStudyPlot(nl630.Labels, shares, published, fmt.Sprintf("Shares recovered from %d synthetic cohorts", n))
+	fig, err := figure.ShareStudyPlot(nl630.Labels, shares, published, "Shares recovered from "+words.Count(n, "synthetic cohort"))
 	if err != nil {
 		return err
 	}

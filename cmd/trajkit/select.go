@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
@@ -155,7 +156,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if s.MaxGroups > l.Careers.Len() {
-		return usagef("--groups %s: more groups than the %d persons in the data", f.groups, l.Careers.Len())
+		return usagef("--groups %s: more groups than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}
 	s.Fit.Data = l.Settings
 	warn(stderr, l.Warnings...)
@@ -185,7 +186,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 
 // candidate reports a model search's progress.
 func (p *progress) candidate(done int, c *trajectory.Candidate) {
-	p.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, trajectory.FormatOrders(c.Orders)))
+	p.update(fmt.Sprintf("%s fitted; last: %s, orders %s", words.Count(done, "model"), words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders)))
 }
 
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
@@ -203,7 +204,7 @@ func writeSelection(w io.Writer, sel *trajectory.Selection) {
 	tw.Flush()
 	fmt.Fprintln(w)
 	if r := sel.Recommended; r != nil {
-		fmt.Fprintf(w, "Recommended: %d groups, orders %s (marked *): %s.\n", r.Groups, trajectory.FormatOrders(r.Orders), sel.Reason)
+		fmt.Fprintf(w, "Recommended: %s, orders %s (marked *): %s.\n", words.Count(r.Groups, "group"), trajectory.FormatOrders(r.Orders), sel.Reason)
 	} else {
 		fmt.Fprintf(w, "No recommendation: %s.\n", sel.Reason)
 	}

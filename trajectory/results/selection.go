@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -442,7 +443,7 @@ func (d *Dir) Selection() (*Selection, error) {
 	sf.Settings.Accelerate = recordedAcceleration(sf.Settings.Accelerate, v)
 	sel.File = sf
 	if r := sf.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
-		sel.Warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
+		sel.Warning = fmt.Sprintf("%s recommends %s with orders %s, which is not a row of %s", jpath, words.Count(r.Groups, "group"), trajectory.FormatOrders(r.Orders), path)
 	}
 	return sel, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -60,7 +61,7 @@ func Reproduce(l *careersio.Loaded, s trajectory.SelectSettings, progress func(d
 		// The window takes care of the sparse ends of the age grid.
 		r.Warnings = slices.DeleteFunc(r.Warnings, func(w trajectory.Warning) bool { return w.Kind == trajectory.SparseWindowEnd })
 		if len(dropped) > 0 {
-			r.Warnings = append(r.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%d persons have no observed age in %d-%d and are left out", len(dropped), lo, hi))
+			r.Warnings = append(r.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%s %s no observed age in %d-%d and %s left out", words.Count(len(dropped), "person"), words.Choose(len(dropped), "has", "have"), lo, hi, words.Choose(len(dropped), "is", "are")))
 		}
 		s.Fit.Data.Ages = fmt.Sprintf("%d-%d", lo, hi)
 	}

@@ -1,12 +1,12 @@
 package report
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/figure"
@@ -46,7 +46,7 @@ func selectionSection(sel *results.Selection) (*selectionBox, error) {
 			continue
 		}
 		// The orders as select prints them (and fit --order takes them).
-		s.Recommended = fmt.Sprintf("%d groups", c.Groups)
+		s.Recommended = words.Count(c.Groups, "group")
 		if t.HasOrders {
 			s.Recommended += ", orders " + trajectory.FormatOrders(c.Orders)
 		}
