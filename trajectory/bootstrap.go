@@ -95,14 +95,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 				idx[j] = rng.IntN(c.Len())
 			}
 			data = c.subset(idx)
-			if risk0 != nil {
-				rd := *risk0
-				rd.X = make([][]float64, len(idx))
-				for j, i := range idx {
-					rd.X[j] = risk0.X[i]
-				}
-				risk = &rd
-			}
+			risk = risk0.subset(idx)
 		} else {
 			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
 			risk = risk0

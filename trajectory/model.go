@@ -140,10 +140,11 @@ type Settings struct {
 	// not use it.
 	Data DataSettings
 
-	// warm are extra starts, parameter vectors laid out as
-	// Fitted.Params, for the warm starts of a model search, the folds of
-	// cross-validation and the bootstrap's replicates. With warmOnly they
-	// are the only starts (refit).
+	// warm are extra starts, parameter vectors laid out as the engine
+	// takes them (Fitted.engineParams: Fitted.Params, with the log-odds
+	// of risk factors against the last group), for the warm starts of a
+	// model search, the folds of cross-validation and the bootstrap's
+	// replicates. With warmOnly they are the only starts (refit).
 	warm     [][]float64
 	warmOnly bool
 }

@@ -19,3 +19,17 @@ type RiskDesign struct {
 	// X holds the covariates of each kept person, in the careers' order.
 	X [][]float64 `json:"-"`
 }
+
+// subset returns the design of persons idx (repeats allowed), in that
+// order, sharing the rows of d; nil when d is nil.
+func (d *RiskDesign) subset(idx []int) *RiskDesign {
+	if d == nil {
+		return nil
+	}
+	out := *d
+	out.X = make([][]float64, len(idx))
+	for j, i := range idx {
+		out.X[j] = d.X[i]
+	}
+	return &out
+}

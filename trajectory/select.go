@@ -40,7 +40,12 @@ type SelectSettings struct {
 	MinShare float64
 	// Fit are the settings every fit of the search derives its own from
 	// (starts, seed, threads, SQUAREM, the search on a sample, the
-	// context).
+	// context). Its risk factors (Fit.Risk) enter every candidate: each
+	// K then has a multinomial logit of membership, and its BIC counts
+	// the logit's coefficients. Nagin (2005, ch. 5) chooses K without
+	// covariates and adds them to the chosen model; a search with them
+	// answers another question (which K describes the data given the risk
+	// factors).
 	Fit Settings
 	// Progress, when not nil, is called after each candidate.
 	Progress func(done int, c *Candidate)
@@ -66,8 +71,14 @@ type Candidate struct {
 	// Recommended marks the recommended candidate.
 	Recommended bool
 	// Params is the fit's parameter vector (Fitted.Params).
-	Params          []float64
-	ntcov           int // time-varying covariates, whose effects follow β in Params
+	Params []float64
+	// start is the parameter vector as a warm start takes it
+	// (Fitted.engineParams: with risk factors the log-odds are against
+	// the last group), whose first nmemb entries are the membership
+	// model's.
+	start           []float64
+	nmemb           int
+	ntcov           int // time-varying covariates, whose effects follow β in the parameters
 	fit             *Fitted
 	adequacyFailure string
 }
@@ -257,7 +268,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		rec := sel.Recommended
 		rec.Recommended = true
 		fs := s.Fit
-		fs.warm = [][]float64{rec.Params}
+		fs.warm = [][]float64{rec.start}
 		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
 		if err != nil {
 			return nil, interrupted(err)
@@ -295,6 +306,8 @@ func newCandidate(f *Fitted, crit Criteria) *Candidate {
 		CVLogLik:      math.NaN(),
 		CVE:           math.NaN(),
 		Params:        f.Params(),
+		start:         f.engineParams(),
+		nmemb:         f.numMembershipParams(),
 		ntcov:         len(f.TcovNames()),
 	}
 	for _, g := range f.Groups {
@@ -388,16 +401,23 @@ func (sel *Selection) adequateCount() int {
 // splitStarts returns starts for model m (K groups) from a fit with K−1
 // groups: each group in turn is split in two with half its share and the
 // intercept moved by ±0.3; the new groups take m's orders, with missing
-// coefficients zero and extra ones dropped.
+// coefficients zero and extra ones dropped. With risk factors each half
+// keeps the group's log-odds less ln 2 in the intercept (half the odds at
+// every covariate value), all re-expressed against the last group as the
+// engine takes them.
 func splitStarts(prev *Fitted, m Model) [][]float64 {
 	k := m.Groups()
+	risk := prev.Risk() != nil
 	var out [][]float64
 	for split := range prev.Groups {
 		var shares []float64
-		var betas, deltas, gammas [][]float64
+		var membs, betas, deltas, gammas [][]float64
 		for j, g := range prev.Groups {
 			if j != split {
 				shares = append(shares, g.Share)
+				if risk {
+					membs = append(membs, g.MembershipCoef.Values)
+				}
 				betas = append(betas, g.Beta)
 				deltas = append(deltas, g.TcovCoef.Values)
 				gammas = append(gammas, g.Inflation)
@@ -407,6 +427,11 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 				b := append([]float64(nil), g.Beta...)
 				b[0] += d
 				shares = append(shares, g.Share/2)
+				if risk {
+					half := append([]float64(nil), g.MembershipCoef.Values...)
+					half[0] -= math.Ln2
+					membs = append(membs, half)
+				}
 				betas = append(betas, b)
 				deltas = append(deltas, g.TcovCoef.Values)
 				gammas = append(gammas, g.Inflation)
@@ -414,7 +439,13 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 		}
 		p := make([]float64, 0, m.NumParams())
 		for j := 0; j < k-1; j++ {
-			p = append(p, math.Log(shares[j]/shares[k-1]))
+			if !risk {
+				p = append(p, math.Log(shares[j]/shares[k-1]))
+				continue
+			}
+			for a, v := range membs[j] {
+				p = append(p, v-membs[k-1][a])
+			}
 		}
 		for j := 0; j < k; j++ {
 			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
@@ -433,21 +464,21 @@ func fitLen(v []float64, n int) []float64 {
 	return out
 }
 
-// dropTerm returns the parameters of candidate c with the highest rate
-// term of group j removed.
+// dropTerm returns the parameters of candidate c, as a warm start takes
+// them, with the highest rate term of group j removed.
 func dropTerm(c *Candidate, j int) []float64 {
 	k := c.Groups
-	p := append([]float64(nil), c.Params[:k-1]...)
-	off := k - 1
+	p := append([]float64(nil), c.start[:c.nmemb]...)
+	off := c.nmemb
 	for g := 0; g < k; g++ {
 		nb, ng := c.Orders[g]+1, max(c.Inflation[g]+1, 0)
-		beta := c.Params[off : off+nb]
+		beta := c.start[off : off+nb]
 		if g == j {
 			beta = beta[:nb-1]
 		}
 		p = append(p, beta...)
 		// The time-varying covariates' effects and the inflation follow.
-		p = append(p, c.Params[off+nb:off+nb+c.ntcov+ng]...)
+		p = append(p, c.start[off+nb:off+nb+c.ntcov+ng]...)
 		off += nb + c.ntcov + ng
 	}
 	return p
@@ -513,7 +544,8 @@ func makeFolds(n, f int, seed uint64) []int {
 // (Nielsen et al. 2014): the mean absolute difference, over the held-out
 // persons' observed cells, between each count and its prediction
 // e Σ_k p_ik (1 − ρ_kt) λ_kt, with p_ik the person's posterior under the
-// parameters fitted without them. Folds run in parallel, each
+// parameters fitted without them (and, with risk factors, their own
+// covariates in the membership model). Folds run in parallel, each
 // warm-started from the full fit; once s's context is cancelled no fold
 // starts and the scores are NaN.
 func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) (float64, float64) {
@@ -540,13 +572,14 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 				train = append(train, i)
 			}
 		}
-		fs := s.refit(full.Params())
+		fs := s.refit(full.engineParams())
+		fs.Risk = s.Risk.subset(train)
 		tf, err := Fit(c.subset(train), m, fs)
 		if err != nil || math.IsNaN(tf.LogLik) {
 			return
 		}
 		held := c.subset(test)
-		ll, post := tf.Score(held)
+		ll, post := tf.scoreWith(held, s.Risk.subset(test))
 		var absErr float64
 		cells := 0
 		for i := 0; i < held.Len(); i++ {
@@ -590,6 +623,31 @@ func (f *Fitted) Score(c *Careers) (float64, [][]float64) {
 	if f.Risk() != nil {
 		return math.NaN(), post
 	}
+	return f.score(c, post)
+}
+
+// scoreWith is Score for the persons of c whose risk factors are risk
+// (aligned with c; ignored, and may be nil, for a model without risk
+// factors).
+func (f *Fitted) scoreWith(c *Careers, risk *RiskDesign) (float64, [][]float64) {
+	if f.Risk() == nil {
+		return f.Score(c)
+	}
+	g := *f
+	cov := *f.Covariates
+	cov.RiskDesign = risk
+	g.Covariates = &cov
+	post := make([][]float64, len(f.Groups))
+	for j := range post {
+		post[j] = make([]float64, c.Len())
+	}
+	return g.score(c, post)
+}
+
+// score fills post (K x N) with the posteriors of the persons of c under
+// the fit, whose membership model covers them, and returns their
+// log-likelihood.
+func (f *Fitted) score(c *Careers, post [][]float64) (float64, [][]float64) {
 	if c.MinAge != f.MinAge() || c.NumAges != f.MaxAge()-f.MinAge()+1 {
 		c = c.regrid(f.MinAge(), f.MaxAge())
 	}
