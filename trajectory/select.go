@@ -29,8 +29,16 @@ type SelectSettings struct {
 	// MinOrder..MaxOrder: with MinOrder < MaxOrder the per-group order
 	// search runs; otherwise every group has order MaxOrder.
 	MinOrder, MaxOrder int
-	// Inflation is the inflation order of every group (−1 for Poisson).
-	Inflation int
+	// Inflation are the inflation orders of the groups (ZIP; −1 is none,
+	// and a Poisson search has −1 whatever is given). Nil gives every
+	// group the distribution's default (0 for ZIP), one value applies to
+	// every group of every K, and K values (traj's iorder, one per group)
+	// are those of a K-group model: they need MinGroups = MaxGroups = K,
+	// since a K-group list says nothing of the groups of another K. Like
+	// Model.Inflation the list is a multiset: groups are numbered after
+	// each fit, and the order search keeps each group's inflation order
+	// with its group.
+	Inflation []int
 	// CV is the number of cross-validation folds (0: none).
 	CV int
 	// MinShare is the smallest share a group of an adequate model may
@@ -133,7 +141,11 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		return nil, fmt.Errorf("select: smallest share %v of an adequate model is outside (0, 1)", s.MinShare)
 	}
 	if s.Distribution == Poisson {
-		s.Inflation = -1
+		s.Inflation = nil
+	}
+	if n := len(s.Inflation); n > 1 && (s.MinGroups != n || s.MaxGroups != n) {
+		return nil, fmt.Errorf("select: %s, one per group, are those of a %d-group model, and the group range is %d-%d: search %d groups alone, or give one inflation order for every group",
+			words.Count(n, "inflation order"), n, s.MinGroups, s.MaxGroups, n)
 	}
 	if s.Fit.Scaling == nil {
 		sc := WindowScaling(c.MinAge, c.MaxAge())
@@ -197,7 +209,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	searchStarts := max(4, s.Fit.Search.Resolved().Starts/4)
 	var prevFit *Fitted // the fit with one group fewer, every group at the highest order
 	for k := s.MinGroups; k <= s.MaxGroups; k++ {
-		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, []int{s.Inflation})
+		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, s.Inflation)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package trajectory
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -244,5 +245,39 @@ func TestSplitStarts(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSelectInflationList: per-group inflation orders (traj's iorder) stay
+// with their groups through the order search; one value applies to every
+// group; a list for one K with a range of K is an error.
+func TestSelectInflationList(t *testing.T) {
+	c := testCareers(t, 400, 12)
+	fit := Settings{Search: mixture.Settings{Seed: 1, Starts: 8, Keep: 2}}
+	for _, tc := range []struct {
+		inflation []int
+		want      []int // sorted inflation orders of every candidate
+	}{
+		{[]int{0, -1}, []int{-1, 0}},
+		{[]int{-1}, []int{-1, -1}},
+		{nil, []int{0, 0}},
+	} {
+		sel, err := Select(c, SelectSettings{Distribution: ZIP, MinGroups: 2, MaxGroups: 2, MinOrder: 1, MaxOrder: 3, Inflation: tc.inflation, Fit: fit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sel.Candidates) < 2 {
+			t.Errorf("inflation %v: %d candidates: no order search", tc.inflation, len(sel.Candidates))
+		}
+		for _, cd := range sel.Candidates {
+			got := slices.Sorted(slices.Values(cd.Inflation))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("inflation %v: candidate orders %v with inflation orders %v, want %v", tc.inflation, cd.Orders, cd.Inflation, tc.want)
+			}
+		}
+	}
+	_, err := Select(c, SelectSettings{Distribution: ZIP, MinGroups: 1, MaxGroups: 2, MaxOrder: 2, Inflation: []int{0, -1}, Fit: fit})
+	if err == nil || !strings.Contains(err.Error(), "2 inflation orders, one per group, are those of a 2-group model") {
+		t.Errorf("a list of 2 over 1-2 groups: %v", err)
 	}
 }

@@ -1079,3 +1079,68 @@ func TestPluralMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestSelectInflationList: select --inflation takes one inflation order
+// per group for one K, as fit does: every candidate keeps them (the
+// multiset {-1, 0} here), selection.csv and the table show them, and
+// selection.json records the list (its single "inflation" then null).
+func TestSelectInflationList(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := trajkit(t, "select", "--data", "example:toronto1", "--groups", "2", "--orders", "2-3", "--dist", "zip",
+		"--inflation", "0;-1", "--starts", "8", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(dir, "selection.csv"))
+	col := map[string]int{}
+	for j, h := range rows[0] {
+		col[h] = j
+	}
+	if len(rows) < 3 {
+		t.Fatalf("%d candidates: no order search", len(rows)-1)
+	}
+	for _, r := range rows[1:] {
+		got := strings.Split(r[col["inflation_orders"]], ";")
+		slices.Sort(got)
+		if strings.Join(got, ";") != "-1;0" {
+			t.Errorf("orders %s: inflation orders %s, want one group of -1 and one of 0", r[col["orders"]], r[col["inflation_orders"]])
+		}
+	}
+	if !strings.Contains(stdout, "Inflation") || !strings.Contains(stdout, ", inflation orders ") {
+		t.Errorf("the table does not show the inflation orders:\n%s", stdout)
+	}
+	var sj struct {
+		Settings struct {
+			Inflation       *int  `json:"inflation"`
+			InflationOrders []int `json:"inflation_orders"`
+		} `json:"settings"`
+	}
+	readJSON(t, filepath.Join(dir, "selection.json"), &sj)
+	if sj.Settings.Inflation != nil || !slices.Equal(sj.Settings.InflationOrders, []int{0, -1}) {
+		t.Errorf("selection.json settings: inflation %v, inflation_orders %v; want null and [0 -1]", sj.Settings.Inflation, sj.Settings.InflationOrders)
+	}
+	// One value is still written as one.
+	dir1 := t.TempDir()
+	if code, _, stderr := trajkit(t, "select", "--data", "example:toronto1", "--groups", "1", "--dist", "zip", "--inflation", "-1", "--out", dir1); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var one map[string]any
+	readJSON(t, filepath.Join(dir1, "selection.json"), &one)
+	if st := one["settings"].(map[string]any); st["inflation"] != -1.0 || st["inflation_orders"] != nil {
+		t.Errorf("selection.json settings with --inflation -1: inflation %v, inflation_orders %v", st["inflation"], st["inflation_orders"])
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--groups", "1-3", "--inflation", "0,0,-1"}, `--inflation "0,0,-1": 3 inflation orders, one per group, describe a 3-group model: give --groups 3`},
+		{[]string{"--groups", "2", "--inflation", "0;0;-1"}, "give --groups 3"},
+		{[]string{"--groups", "2", "--inflation", "0;4"}, "inflation order 4 is outside -1..3"},
+		{[]string{"--groups", "2", "--inflation", "0;;1"}, `--inflation "0;;1": expected a whole number or one per group`},
+	} {
+		args := append([]string{"select", "--data", "example:toronto1", "--dist", "zip"}, tc.args...)
+		if code, _, stderr := trajkit(t, args...); code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.groups, "groups", fmt.Sprintf("%d-%d", d.MinGroups, d.MaxGroups), "numbers of groups to compare")
 	fs.StringVar(&f.orders, "orders", fmt.Sprintf("%d-%d", d.MinOrder, d.MaxOrder), "per-group order search range")
 	fs.StringVar(&f.dist, "dist", string(d.Distribution), "count distribution: zip or poisson")
-	fs.IntVar(&f.inflation, "inflation", d.Inflation, "inflation order of every group (ZIP)")
+	fs.IntVar(&f.inflation, "inflation", d.Inflation[0], "inflation order of every group (ZIP)")
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, "robustness study: regenerate the synthetic cohort with seeds 1..N and run the pipeline on each")
@@ -106,11 +106,11 @@ func (f *reproduceFlags) selectSettings(ctx context.Context) (trajectory.SelectS
 		return s, usagef("--groups must be ≥ 1 and --orders within 0-%d", trajectory.MaxOrder)
 	}
 	s.Distribution = trajectory.Distribution(f.dist)
-	s.Inflation = f.inflation
+	s.Inflation = []int{f.inflation}
 	if s.Distribution == trajectory.Poisson {
-		s.Inflation = -1
+		s.Inflation = []int{-1}
 	}
-	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, []int{s.Inflation}); err != nil {
+	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, s.Inflation); err != nil {
 		return s, usagef("%v", err)
 	}
 	if err := f.minShare.check(); err != nil {

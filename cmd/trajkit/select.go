@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 
@@ -35,10 +36,18 @@ With --cv F it also reports the F-fold cross-validated log-likelihood
 without their fold) and crimCV's cross-validation error CVE (mean absolute
 error of posterior-predicted counts over the held-out observed cells).
 
+--inflation (ZIP) takes one inflation order for every group of every K,
+or one per group, separated by , or ; as fit takes them (traj's iorder):
+a list of K orders describes a K-group model, so it needs --groups K, one
+number, and the order search then keeps each group's inflation order with
+it. (A list of K says nothing of the groups of another K: which group of a
+3-group model is the third of a 4-group one?)
+
 Examples:
   trajkit select --data example:sim630 --groups 1-5
   trajkit select --data example:sim630 --groups 2-4 --orders 1-3 --cv 5 --out sel
   trajkit select --data example:toronto1 --groups 1-4 --dist zip --inflation 0
+  trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
 
 With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
@@ -50,7 +59,7 @@ type selectFlags struct {
 	dataFlags
 	emFlags
 	groups, order, orders, dist, out string
-	inflation                        int
+	inflation                        string
 	cv                               int
 	minShare                         minShareFlag
 	safeCSV                          bool
@@ -63,7 +72,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.order, "order", "3", "polynomial order of every group, 0-5 (without --orders)")
 	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
-	fs.IntVar(&f.inflation, "inflation", 0, "ZIP: inflation order of every group, -1 (none) to 3")
+	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
@@ -108,16 +117,17 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("orders must lie in 0..%d", trajectory.MaxOrder)
 	}
 	s.Distribution = trajectory.Distribution(f.dist)
-	infl := []int{f.inflation}
-	set := false
-	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "inflation" })
-	if s.Distribution == trajectory.Poisson && !set {
-		infl = []int{-1}
+	infl, err := parseOrders(f.inflation, "inflation")
+	if err != nil {
+		return s, err
 	}
-	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, infl); err != nil {
+	if n := len(infl); n > 1 && (lo != n || hi != n) {
+		return s, usagef("--inflation %q: %d inflation orders, one per group, describe a %d-group model: give --groups %d (one value applies to every group of every K)", f.inflation, n, n, n)
+	}
+	if _, err := trajectory.NewModel(s.Distribution, max(len(infl), 1), []int{s.MaxOrder}, infl); err != nil {
 		return s, usagef("%v", err)
 	}
-	s.Inflation = infl[0]
+	s.Inflation = infl
 	if f.cv == 1 || f.cv < 0 {
 		return s, usagef("--cv %d: expected 0 (none) or at least 2 folds", f.cv)
 	}
@@ -190,21 +200,41 @@ func (p *progress) candidate(done int, c *trajectory.Candidate) {
 }
 
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
+	// The inflation orders get a column when they differ between the
+	// groups of a model (a per-group --inflation list): the orders alone
+	// would not say which group has which.
+	perGroup := slices.ContainsFunc(sel.Candidates, func(c *trajectory.Candidate) bool {
+		return slices.ContainsFunc(c.Inflation, func(q int) bool { return q != c.Inflation[0] })
+	})
+	infl := func(c *trajectory.Candidate) string {
+		if !perGroup {
+			return ""
+		}
+		return trajectory.FormatOrders(c.Inflation) + "\t"
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "K\tOrders\tLog-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
+	head := "K\tOrders\t"
+	if perGroup {
+		head += "Inflation\t"
+	}
+	fmt.Fprintln(tw, head+"Log-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
 	for _, c := range sel.Candidates {
 		mark := ""
 		if c == sel.Recommended {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark,
+		fmt.Fprintf(tw, "%d\t%s\t%s%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark, infl(c),
 			c.LogLik, c.NumParams, c.BICPersons, c.BICObs, c.AIC, fmtNum(c.Entropy, 3), fmtNum(c.MinAPP, 3), fmtNum(c.MinOCC, 1),
 			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	if r := sel.Recommended; r != nil {
-		fmt.Fprintf(w, "Recommended: %s, orders %s (marked *): %s.\n", words.Count(r.Groups, "group"), trajectory.FormatOrders(r.Orders), sel.Reason)
+		what := words.Count(r.Groups, "group") + ", orders " + trajectory.FormatOrders(r.Orders)
+		if perGroup {
+			what += ", inflation orders " + trajectory.FormatOrders(r.Inflation)
+		}
+		fmt.Fprintf(w, "Recommended: %s (marked *): %s.\n", what, sel.Reason)
 	} else {
 		fmt.Fprintf(w, "No recommendation: %s.\n", sel.Reason)
 	}

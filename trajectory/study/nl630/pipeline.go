@@ -22,7 +22,7 @@ import (
 // orders 0-3 (trajkit select's rule: the lowest BIC, N = persons, among
 // adequate models), the default seed; trajkit reproduce's defaults.
 func Settings() trajectory.SelectSettings {
-	return trajectory.SelectSettings{Distribution: trajectory.ZIP, MinGroups: 1, MaxGroups: 6, MinOrder: 0, MaxOrder: 3, Inflation: 0,
+	return trajectory.SelectSettings{Distribution: trajectory.ZIP, MinGroups: 1, MaxGroups: 6, MinOrder: 0, MaxOrder: 3, Inflation: []int{0},
 		Fit: trajectory.Settings{Search: mixture.Settings{Seed: mixture.DefaultSeed}}}
 }
 
