@@ -50,7 +50,7 @@ type SelectSettings struct {
 	// (starts, seed, threads, SQUAREM, the search on a sample, the
 	// context). Its risk factors (Fit.Risk) enter every candidate: each
 	// K then has a multinomial logit of membership, and its BIC counts
-	// the logit's coefficients. Nagin (2005, ch. 5) chooses K without
+	// the logit's coefficients. Nagin (2005) chooses K without
 	// covariates and adds them to the chosen model; a search with them
 	// answers another question (which K describes the data given the risk
 	// factors).

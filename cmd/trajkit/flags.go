@@ -292,21 +292,38 @@ type personFlags struct {
 }
 
 func (p *personFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
-	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
+	p.registerFile(fs)
 	fs.IntVar(&p.reference, "reference", 1, "reference group of the membership model (1 is the lowest-rate group)")
-	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
 }
 
+// registerFile adds the flags of the person file and its risk factors
+// without --reference (select, whose candidates have their log-odds
+// against group 1).
+func (p *personFlags) registerFile(fs *flag.FlagSet) {
+	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
+	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
+	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
+	p.reference = 1
+}
+
+// check checks the flags for a model of the given number of groups.
 func (p *personFlags) check(groups int) error {
+	if err := p.checkFile(); err != nil {
+		return err
+	}
+	if p.reference < 1 || (groups > 0 && p.reference > groups) {
+		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))
+	}
+	return nil
+}
+
+// checkFile checks the person file and risk factor flags.
+func (p *personFlags) checkFile() error {
 	if p.risk != "" && p.persons == "" {
 		return usagef("--risk needs --persons, the file that holds the risk factors")
 	}
 	if _, _, err := data.Lookup(p.persons); err != nil {
 		return usagef("--persons: %v", err)
-	}
-	if p.reference < 1 || (groups > 0 && p.reference > groups) {
-		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
@@ -1142,5 +1143,90 @@ func TestSelectInflationList(t *testing.T) {
 		if code, _, stderr := trajkit(t, args...); code != 2 || !strings.Contains(stderr, tc.msg) {
 			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.msg)
 		}
+	}
+}
+
+// TestSelectPersons: select --persons --risk puts the risk factors in
+// every candidate (each K ≥ 2 counts K−1 more parameters for one risk
+// factor than the search without them, and the recommended model.json
+// has the membership model), and writes the recommended model's profiles
+// as trajkit profile computes them; --persons alone leaves the search as
+// it is (the same selection.csv) and adds the profiles.
+func TestSelectPersons(t *testing.T) {
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	search := []string{"select", "--data", "example:sim630", "--groups", "1-3", "--starts", "8"}
+	run := func(t *testing.T, extra ...string) (string, string) {
+		t.Helper()
+		dir := t.TempDir()
+		code, stdout, stderr := trajkit(t, append(append(slices.Clone(search), "--out", dir), extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		return dir, stdout
+	}
+	plain, _ := run(t)
+	withPersons, _ := run(t, "--persons", persons)
+	withRisk, stdout := run(t, "--persons", persons, "--risk", "female")
+
+	a, _ := os.ReadFile(filepath.Join(plain, "selection.csv"))
+	b, _ := os.ReadFile(filepath.Join(withPersons, "selection.csv"))
+	if string(a) != string(b) {
+		t.Error("--persons without --risk changes selection.csv")
+	}
+	params := func(dir string) []int {
+		rows := readCSV(t, filepath.Join(dir, "selection.csv"))
+		var out []int
+		for _, r := range rows[1:] {
+			n, _ := strconv.Atoi(r[4])
+			out = append(out, n)
+		}
+		if rows[0][4] != "n_params" {
+			t.Fatalf("selection.csv column 5 is %q", rows[0][4])
+		}
+		return out
+	}
+	p0, p1 := params(plain), params(withRisk)
+	if len(p0) != 3 || len(p1) != 3 {
+		t.Fatalf("candidates: %d without risk factors, %d with", len(p0), len(p1))
+	}
+	for k := range p0 {
+		if p1[k]-p0[k] != k {
+			t.Errorf("K=%d: %d parameters with --risk female, %d without; want %d more", k+1, p1[k], p0[k], k)
+		}
+	}
+	var m struct {
+		Covariates struct {
+			Risk []string `json:"risk"`
+		} `json:"covariates"`
+	}
+	readJSON(t, filepath.Join(withRisk, "model.json"), &m)
+	if strings.Join(m.Covariates.Risk, ",") != "female" {
+		t.Errorf("the recommended model.json has risk factors %v", m.Covariates.Risk)
+	}
+	var sj struct {
+		Data trajectory.DataSettings `json:"data"`
+	}
+	readJSON(t, filepath.Join(withRisk, "selection.json"), &sj)
+	if sj.Data.Persons != persons || strings.Join(sj.Data.Risk, ",") != "female" {
+		t.Errorf("selection.json data: persons %q risk %v", sj.Data.Persons, sj.Data.Risk)
+	}
+	for _, want := range []string{"Membership (multinomial logit; reference group 1)", "Group profiles"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, dir := range []string{withPersons, withRisk} {
+		out := t.TempDir()
+		if code, _, stderr := trajkit(t, "profile", "--model", dir, "--persons", persons, "--out", out); code != 0 {
+			t.Fatalf("profile: exit %d: %s", code, stderr)
+		}
+		a, errA := os.ReadFile(filepath.Join(dir, "profiles.csv"))
+		b, _ := os.ReadFile(filepath.Join(out, "profiles.csv"))
+		if errA != nil || string(a) != string(b) {
+			t.Errorf("%s: select --persons wrote no profiles.csv or another than trajkit profile (%v)", dir, errA)
+		}
+	}
+	if code, _, stderr := trajkit(t, "select", "--data", "example:sim630", "--risk", "female"); code != 2 || !strings.Contains(stderr, "--risk needs --persons") {
+		t.Errorf("select --risk without --persons: exit %d: %s", code, stderr)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
@@ -43,21 +44,33 @@ number, and the order search then keeps each group's inflation order with
 it. (A list of K says nothing of the groups of another K: which group of a
 3-group model is the third of a 4-group one?)
 
+With --persons FILE and --risk a,b, every candidate has a multinomial
+logit of membership on those risk factors (traj's risk()), and its BIC
+counts their coefficients; the recommended model is written with its odds
+ratios against group 1 (refit with fit --reference for another). Nagin's
+practice (Nagin 2005) is to choose K without covariates and then
+add them to the chosen model with fit: risk factors change what the
+groups are and which K has the lowest BIC, so select with --risk answers
+another question. --persons alone leaves the search as it is and adds the
+recommended model's group profiles (profiles.csv), as fit --persons does.
+
 Examples:
   trajkit select --data example:sim630 --groups 1-5
   trajkit select --data example:sim630 --groups 2-4 --orders 1-3 --cv 5 --out sel
   trajkit select --data example:toronto1 --groups 1-4 --dist zip --inflation 0
   trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
+  trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
 
 With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
 model in DIR/recommended/ (model.json, assignments.csv) and copies of
-those two files in DIR itself.
+those two files in DIR itself; with --persons also DIR/profiles.csv.
 `
 
 type selectFlags struct {
 	dataFlags
 	emFlags
+	personFlags
 	groups, order, orders, dist, out string
 	inflation                        string
 	cv                               int
@@ -74,6 +87,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
+	f.personFlags.registerFile(fs)
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
@@ -128,6 +142,9 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("%v", err)
 	}
 	s.Inflation = infl
+	if err := f.personFlags.checkFile(); err != nil {
+		return s, err
+	}
 	if f.cv == 1 || f.cv < 0 {
 		return s, usagef("--cv %d: expected 0 (none) or at least 2 folds", f.cv)
 	}
@@ -161,25 +178,41 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer out.Abort()
-	l, err := f.load(ctx, fs, nil)
+	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
 		return err
 	}
 	if s.MaxGroups > l.Careers.Len() {
 		return usagef("--groups %s: more groups than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}
-	s.Fit.Data = l.Settings
+	s.Fit.Data, s.Fit.Risk = l.Settings, l.Risk
 	warn(stderr, l.Warnings...)
 	sel, err := runSelection("select", l.Careers, s, stderr)
 	if err != nil {
 		return err
 	}
 	writeSelection(stdout, sel)
+	if sel.Fit != nil && (sel.Fit.Risk() != nil || l.Persons != nil) {
+		fmt.Fprintln(stdout)
+	}
+	if sel.Fit != nil && sel.Fit.Risk() != nil {
+		writeMembership(stdout, sel.Fit) // ends with an empty line
+	}
+	var profiles []careersio.ProfileRow
+	if l.Persons != nil && sel.Fit != nil {
+		profiles = careersio.Profiles(l.Persons, sel.Fit)
+		writeProfiles(stdout, l.Persons, profiles, sel.Fit)
+	}
 	if out == nil {
 		return nil
 	}
 	if err := results.WriteSelection(out, sel, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
+	}
+	if profiles != nil {
+		if err := out.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
+			return err
+		}
 	}
 	return commitOut(out, stdout)
 }
