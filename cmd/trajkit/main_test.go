@@ -55,6 +55,53 @@ func examples(usage string) [][]string {
 	return out
 }
 
+// readmeExamples returns the command lines of the README's Use section
+// (its sh blocks' lines that start with "trajkit", without the comments
+// after #), without the leading "trajkit": the README's tour, which must
+// run as written.
+func readmeExamples(t *testing.T) [][]string {
+	b, err := os.ReadFile(filepath.Join(sourceDir(t), "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, use, ok := strings.Cut(string(b), "\n## Use\n")
+	if !ok {
+		t.Fatal("README.md has no Use section")
+	}
+	use, _, _ = strings.Cut(use, "\n## ")
+	var out [][]string
+	in := false
+	for _, line := range strings.Split(use, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			in = true
+		case strings.HasPrefix(line, "```"):
+			in = false
+		case in && strings.HasPrefix(line, "trajkit "):
+			out = append(out, splitArgs(stripComment(line))[1:])
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("README.md's Use section has no trajkit command")
+	}
+	return out
+}
+
+// stripComment removes a shell comment (# outside double quotes) from a
+// command line.
+func stripComment(line string) string {
+	quoted := false
+	for i, r := range line {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == '#' && !quoted:
+			return strings.TrimSpace(line[:i])
+		}
+	}
+	return line
+}
+
 // splitArgs splits a command line into words, keeping double-quoted words
 // whole.
 func splitArgs(line string) []string {
@@ -85,8 +132,9 @@ var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": tr
 
 // example is a usage example: its command line and where it writes.
 type example struct {
-	key  string // the command line, without "trajkit"
-	args []string
+	key    string // the command line, without "trajkit"
+	args   []string
+	source int // which text it comes from (the index in usageExamples)
 	// needs are the files and directories it reads that an earlier
 	// example writes (not embedded data sets).
 	needs []string
@@ -95,24 +143,32 @@ type example struct {
 	out string
 }
 
-// usageExamples returns every example of the command doc and the usage
-// texts, each once, in order.
+// usageExamples returns every example of the command doc, the usage
+// texts and the README's Use section, each once, in order.
 func usageExamples(t *testing.T) []*example {
 	var out []*example
 	seen := map[string]bool{}
+	var texts [][][]string
 	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage} {
-		for _, args := range examples(u) {
+		texts = append(texts, examples(u))
+	}
+	texts = append(texts, readmeExamples(t))
+	for source, lines := range texts {
+		for _, args := range lines {
 			key := strings.Join(args, " ")
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
-			ex := &example{key: key, args: args}
+			ex := &example{key: key, args: args, source: source}
 			for j, a := range args {
 				if j+1 == len(args) {
 					break
 				}
-				if inputFlags[a] && !strings.HasPrefix(args[j+1], "example:") {
+				// --persons is a file for fit and select, a number for
+				// simulate and bench.
+				_, numeric := strconv.Atoi(args[j+1])
+				if inputFlags[a] && !strings.HasPrefix(args[j+1], "example:") && numeric != nil {
 					ex.needs = append(ex.needs, args[j+1])
 				}
 				if a == "--out" {
@@ -141,17 +197,18 @@ var exampleRuns sync.Map // key -> *exampleRun
 
 // runExample runs ex once per test binary, as a child process in a new
 // directory of its own, after copying into it what ex needs from the
-// examples that write it, and returns that directory. ok is false when an
-// input comes from no example (ex is documentation of files the user has).
+// examples that write it (the whole of what each writes), and returns
+// that directory. ok is false when an input comes from no example (ex is
+// documentation of files the user has).
 func runExample(t *testing.T, ex *example, all []*example) (run *exampleRun, ok bool) {
 	t.Helper()
-	producers := map[string]*example{}
+	producers := map[string]*example{} // by what they write
 	for _, need := range ex.needs {
 		p := producer(all, ex, need)
 		if p == nil {
 			return nil, false
 		}
-		producers[need] = p
+		producers[p.out] = p
 	}
 	v, _ := exampleRuns.LoadOrStore(ex.key, &exampleRun{})
 	run = v.(*exampleRun)
@@ -171,6 +228,9 @@ func runExample(t *testing.T, ex *example, all []*example) (run *exampleRun, ok 
 			if err := os.CopyFS(filepath.Join(dir, need), os.DirFS(filepath.Join(pr.dir, need))); err != nil {
 				// A file rather than a directory.
 				b, err := os.ReadFile(filepath.Join(pr.dir, need))
+				if err == nil {
+					err = os.MkdirAll(filepath.Dir(filepath.Join(dir, need)), 0o755)
+				}
 				if err == nil {
 					err = os.WriteFile(filepath.Join(dir, need), b, 0o644)
 				}
@@ -214,17 +274,25 @@ func runnable(all []*example, ex *example) bool {
 	return true
 }
 
-// producer returns the first example before ex that writes path.
+// producer returns the first example before ex that writes path (a file
+// or a directory, or a directory that holds it), of ex's own text if one
+// does, of any text otherwise.
 func producer(all []*example, ex *example, path string) *example {
+	var first *example
 	for _, p := range all {
 		if p == ex {
-			return nil
+			break
 		}
-		if p.out == path {
-			return p
+		if p.out != "" && (p.out == path || strings.HasPrefix(path, p.out+"/")) {
+			if p.source == ex.source {
+				return p
+			}
+			if first == nil {
+				first = p
+			}
 		}
 	}
-	return nil
+	return first
 }
 
 // cleanExamples removes the examples' directories (TestMain, after the
@@ -1228,5 +1296,56 @@ func TestSelectPersons(t *testing.T) {
 	}
 	if code, _, stderr := trajkit(t, "select", "--data", "example:sim630", "--risk", "female"); code != 2 || !strings.Contains(stderr, "--risk needs --persons") {
 		t.Errorf("select --risk without --persons: exit %d: %s", code, stderr)
+	}
+}
+
+// TestReadmeRunsAsWritten: every command of the README's Use section works
+// on embedded data or on what an earlier line of the tour writes, so that
+// TestUsageExamples runs it (none is skipped as documentation of files the
+// user has).
+func TestReadmeRunsAsWritten(t *testing.T) {
+	all := usageExamples(t)
+	for _, args := range readmeExamples(t) {
+		key := strings.Join(args, " ")
+		i := slices.IndexFunc(all, func(ex *example) bool { return ex.key == key })
+		if i < 0 {
+			t.Fatalf("README example %q is not among the examples run", key)
+		}
+		if !runnable(all, all[i]) {
+			t.Errorf("README example %q reads %v, which neither trajkit embeds nor an earlier line writes", key, all[i].needs)
+		}
+	}
+}
+
+// TestReadmeSetup: the README names the exact Go version go.mod requires
+// (its go line, and its toolchain line when there is one) and the local
+// install from the clone.
+func TestReadmeSetup(t *testing.T) {
+	root := filepath.Join(srcDir, "..", "..")
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, line := range strings.Split(string(mod), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok {
+			want = append(want, "Go "+strings.TrimSpace(v)+" or later", "`go "+strings.TrimSpace(v)+"`")
+		}
+		if v, ok := strings.CutPrefix(line, "toolchain "); ok {
+			want = append(want, strings.TrimSpace(v))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("go.mod has no go line")
+	}
+	want = append(want, "go install ./cmd/trajkit\n")
+	for _, w := range want {
+		if !strings.Contains(string(readme), w) {
+			t.Errorf("README.md does not say %q", w)
+		}
 	}
 }
