@@ -323,3 +323,16 @@ func TestCollapsedGroupNumbered(t *testing.T) {
 		t.Errorf("status %v, warnings %v; want degenerate with group 2 collapsed (shares %v)", res.Status, res.Warnings, res.Shares)
 	}
 }
+
+// TestCount: the engine's messages count in the singular for one ("after
+// 1 iteration"), as the module's words.Count does.
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 iterations"}, {1, "1 iteration"}, {2, "2 iterations"}, {10000, "10000 iterations"}} {
+		if got := count(tc.n, "iteration"); got != tc.want {
+			t.Errorf("count(%d, iteration) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -70,11 +70,11 @@ func (sr *search) result() (*Result, error) {
 	if best.conv {
 		res.Status = Converged
 	} else {
-		res.Warnings = append(res.Warnings, Warnf(NotConverged, nil, "EM stopped after %d iterations without converging", best.iter))
+		res.Warnings = append(res.Warnings, Warnf(NotConverged, nil, "EM stopped after %s without converging", count(best.iter, "iteration")))
 	}
 	if d := decreases(best.trace); d > 0 {
 		res.Warnings = append(res.Warnings, Warnf(LikelihoodDecreased, nil,
-			"the log-likelihood decreased in %d iterations by more than rounding error: the M-step did not always improve", d))
+			"the log-likelihood decreased in %s by more than rounding error: the M-step did not always improve", count(d, "iteration")))
 	}
 	if rep := res.Starts; rep.ReachedBest == 1 && rep.RunToConvergence > 1 {
 		res.Warnings = append(res.Warnings, Warnf(StartsDisagree, nil,

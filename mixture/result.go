@@ -167,7 +167,7 @@ func (e *Interrupted) Error() string {
 	if e.Keep >= e.Starts {
 		keep = "all"
 	}
-	msg := fmt.Sprintf("fit interrupted during the %s (%d starts, %s to convergence) after %d EM iterations", e.Phase, e.Starts, keep, e.Iterations)
+	msg := fmt.Sprintf("fit interrupted during the %s (%s, %s to convergence) after %s", e.Phase, count(e.Starts, "start"), keep, count(e.Iterations, "EM iteration"))
 	if !math.IsNaN(e.LogLik) {
 		msg += fmt.Sprintf("; best log-likelihood so far %.6f, not converged", e.LogLik)
 	}

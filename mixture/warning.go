@@ -43,6 +43,17 @@ type Warning struct {
 	Message string `json:"message"`
 }
 
+// count returns n followed by noun, in the plural (noun + "s") unless n is
+// 1: "1 iteration", "12 iterations". It is the module's words.Count, which
+// mixture does not import (it imports only the standard library and
+// gonum).
+func count(n int, noun string) string {
+	if n == 1 {
+		return strconv.Itoa(n) + " " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // Warnf returns a warning of kind k about the given groups (1-based).
 func Warnf(k WarningKind, groups []int, format string, args ...any) Warning {
 	return Warning{Kind: k, Groups: groups, Message: fmt.Sprintf(format, args...)}

@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -105,9 +106,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 				idx[j] = rng.IntN(c.Len())
 			}
 			data = c.subset(idx)
-			if risk0 != nil {
-				risk = risk0.subset(idx)
-			}
+			risk = risk0.subset(idx)
 		} else {
 			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
 			risk = risk0
@@ -153,11 +152,11 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	}
 	f.Timing["bootstrap_seconds"] = time.Since(start).Seconds()
 	if len(good) < 2 {
-		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: only %d of %d replicates succeeded; no bootstrap intervals", len(good), b.Replicates))
+		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: only %d of %s succeeded; no bootstrap intervals", len(good), words.Count(b.Replicates, "replicate")))
 		return nil
 	}
 	if report.Failed > 0 {
-		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %d replicates failed to converge or degenerated and are left out", report.Failed, b.Replicates))
+		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %s failed to converge or degenerated and %s left out", report.Failed, words.Count(b.Replicates, "replicate"), words.Choose(report.Failed, "is", "are")))
 	}
 	vals := make([]float64, len(good))
 	for j := range f.Groups {

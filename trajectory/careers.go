@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -180,7 +181,7 @@ func WindowWarnings(c *Careers) []Warning {
 	need := SupportMinPersons(c.Len())
 	lo, hi, ok := c.ObservedWindow(obs, need)
 	if !ok {
-		return []Warning{mixture.Warnf(SparseWindowEnd, nil, "no age has %d persons observed: the data are too sparse for a trajectory model", need)}
+		return []Warning{mixture.Warnf(SparseWindowEnd, nil, "no age has %s observed: the data are too sparse for a trajectory model", words.Count(need, "person"))}
 	}
 	var w []Warning
 	for _, end := range []struct {
@@ -188,8 +189,8 @@ func WindowWarnings(c *Careers) []Warning {
 		which    string
 	}{{c.MinAge, obs[0], "youngest"}, {c.MaxAge(), obs[c.NumAges-1], "oldest"}} {
 		if end.obs < need {
-			w = append(w, mixture.Warnf(SparseWindowEnd, nil, "only %d persons are observed at age %d, the %s age: a polynomial through so few careers can explode there; ages %d-%d have at least %d persons observed",
-				end.obs, end.age, end.which, lo, hi, need))
+			w = append(w, mixture.Warnf(SparseWindowEnd, nil, "only %s %s observed at age %d, the %s age: a polynomial through so few careers can explode there; ages %d-%d have at least %s observed",
+				words.Count(end.obs, "person"), words.Choose(end.obs, "is", "are"), end.age, end.which, lo, hi, words.Count(need, "person")))
 		}
 	}
 	return w

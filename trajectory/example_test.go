@@ -78,14 +78,14 @@ func ExampleObservedMeans() {
 	post := [][]float64{{0.9, 0.8, 0.1}, {0.1, 0.2, 0.9}}
 	for j, g := range trajectory.ObservedMeans(c, post, trajectory.ByAssignment) {
 		for _, o := range g {
-			fmt.Printf("group %d age %d: %g persons, %g offences / %g years = %.3f\n", j+1, o.Age, o.Persons, o.Count, o.Exposure, o.Mean)
+			fmt.Printf("group %d age %d: persons %g, offences %g, years at risk %g, mean %.3f\n", j+1, o.Age, o.Persons, o.Count, o.Exposure, o.Mean)
 		}
 	}
 	// Output:
-	// group 1 age 12: 2 persons, 1 offences / 2 years = 0.500
-	// group 1 age 13: 2 persons, 2 offences / 1.5 years = 1.333
-	// group 1 age 14: 1 persons, 2 offences / 1 years = 2.000
-	// group 2 age 12: 1 persons, 3 offences / 1 years = 3.000
-	// group 2 age 13: 1 persons, 4 offences / 1 years = 4.000
-	// group 2 age 14: 1 persons, 5 offences / 1 years = 5.000
+	// group 1 age 12: persons 2, offences 1, years at risk 2, mean 0.500
+	// group 1 age 13: persons 2, offences 2, years at risk 1.5, mean 1.333
+	// group 1 age 14: persons 1, offences 2, years at risk 1, mean 2.000
+	// group 2 age 12: persons 1, offences 3, years at risk 1, mean 3.000
+	// group 2 age 13: persons 1, offences 4, years at risk 1, mean 4.000
+	// group 2 age 14: persons 1, offences 5, years at risk 1, mean 5.000
 }

@@ -3,6 +3,7 @@ package trajectory
 import (
 	"math"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -55,8 +56,9 @@ func (r ExposureReport) Warning() (w Warning, ok bool) {
 	if r.Cells == 0 {
 		return Warning{}, false
 	}
-	return mixture.Warnf(TinyExposure, nil, "%d years have a positive count with an exposure below %g, which implies an absurd rate (worst: person %q at age %d, count %d with exposure %.3g); they are used as given, as other tools do; a floor on the exposures (Careers.FloorExposure) raises them",
-		r.Cells, r.Threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE), true
+	return mixture.Warnf(TinyExposure, nil, "%s %s a positive count with an exposure below %g, which implies an absurd rate (worst: person %q at age %d, count %d with exposure %.3g); %s used as given, as other tools do; a floor on the exposures (Careers.FloorExposure) raises %s",
+		words.Count(r.Cells, "year"), words.Choose(r.Cells, "has", "have"), r.Threshold, r.WorstID, r.WorstAge, r.WorstY, r.WorstE,
+		words.Choose(r.Cells, "it is", "they are"), words.Choose(r.Cells, "it", "them")), true
 }
 
 // FloorExposure returns the careers with every observed exposure below

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -66,7 +67,7 @@ func NewModel(dist Distribution, k int, orders, inflation []int) (Model, error) 
 			*l.v = []int{l.def}
 		case 1, k:
 		default:
-			return m, fmt.Errorf("%d %ss given for %d groups: give one for all groups or one per group", len(*l.v), l.what, k)
+			return m, fmt.Errorf("%s given for %s: give one for all groups or one per group", words.Count(len(*l.v), l.what), words.Count(k, "group"))
 		}
 	}
 	if len(given.Orders) != len(given.Inflation) {
@@ -99,7 +100,7 @@ func (m Model) Validate() error {
 		return errors.New("a model needs at least one group")
 	}
 	if len(m.Inflation) != len(m.Orders) {
-		return fmt.Errorf("%d inflation orders for %d groups", len(m.Inflation), len(m.Orders))
+		return fmt.Errorf("%s for %s", words.Count(len(m.Inflation), "inflation order"), words.Count(len(m.Orders), "group"))
 	}
 	for k, p := range m.Orders {
 		if p < 0 || p > MaxOrder {
@@ -150,10 +151,11 @@ type Settings struct {
 	// not use it.
 	Data DataSettings
 
-	// warm are extra starts, parameter vectors laid out as
-	// Fitted.Params, for the warm starts of a model search, the folds of
-	// cross-validation and the bootstrap's replicates. With warmOnly they
-	// are the only starts (refit).
+	// warm are extra starts, parameter vectors laid out as the engine
+	// takes them (Fitted.engineParams: Fitted.Params, with the log-odds
+	// of risk factors against the last group), for the warm starts of a
+	// model search, the folds of cross-validation and the bootstrap's
+	// replicates. With warmOnly they are the only starts (refit).
 	warm     [][]float64
 	warmOnly bool
 }
@@ -186,7 +188,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		return nil, errors.New("no persons to fit")
 	}
 	if k > c.Len() {
-		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
+		return nil, fmt.Errorf("%s for %s: a group needs at least one person", words.Count(k, "group"), words.Count(c.Len(), "person"))
 	}
 	scaling := WindowScaling(c.MinAge, c.MaxAge())
 	if s.Scaling != nil {
@@ -199,7 +201,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	ref := 0
 	if s.Risk != nil {
 		if len(s.Risk.X) != c.Len() {
-			return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(s.Risk.X), c.Len())
+			return nil, fmt.Errorf("risk factors for %s, the careers have %d", words.Count(len(s.Risk.X), "person"), c.Len())
 		}
 		if s.Reference < 0 || s.Reference > k {
 			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)

@@ -90,8 +90,11 @@ func (d *RiskDesign) VariableList() ([]RiskVariable, error) {
 }
 
 // subset returns the design of persons idx (repeats allowed), in that
-// order.
+// order, sharing the rows of d; nil when d is nil.
 func (d *RiskDesign) subset(idx []int) *RiskDesign {
+	if d == nil {
+		return nil
+	}
 	out := *d
 	out.X = make([][]float64, len(idx))
 	for j, i := range idx {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -27,8 +28,16 @@ type SelectSettings struct {
 	// MinOrder..MaxOrder: with MinOrder < MaxOrder the per-group order
 	// search runs; otherwise every group has order MaxOrder.
 	MinOrder, MaxOrder int
-	// Inflation is the inflation order of every group (−1 for Poisson).
-	Inflation int
+	// Inflation are the inflation orders of the groups (ZIP; −1 is none,
+	// and a Poisson search has −1 whatever is given). Nil gives every
+	// group the distribution's default (0 for ZIP), one value applies to
+	// every group of every K, and K values (traj's iorder, one per group)
+	// are those of a K-group model: they need MinGroups = MaxGroups = K,
+	// since a K-group list says nothing of the groups of another K. Like
+	// Model.Inflation the list is a multiset: groups are numbered after
+	// each fit, and the order search keeps each group's inflation order
+	// with its group.
+	Inflation []int
 	// CV is the number of cross-validation folds (0: none).
 	CV int
 	// MinShare is the smallest share a group of an adequate model may
@@ -38,7 +47,12 @@ type SelectSettings struct {
 	MinShare float64
 	// Fit are the settings every fit of the search derives its own from
 	// (starts, seed, threads, SQUAREM, the search on a sample, the
-	// context).
+	// context). Its risk factors (Fit.Risk) enter every candidate: each
+	// K then has a multinomial logit of membership, and its BIC counts
+	// the logit's coefficients. Nagin (2005) chooses K without
+	// covariates and adds them to the chosen model; a search with them
+	// answers another question (which K describes the data given the risk
+	// factors).
 	Fit Settings
 	// Progress, when not nil, is called after each candidate.
 	Progress func(done int, c *Candidate)
@@ -64,8 +78,14 @@ type Candidate struct {
 	// Recommended marks the recommended candidate.
 	Recommended bool
 	// Params is the fit's parameter vector (Fitted.Params).
-	Params          []float64
-	ntcov           int // time-varying covariates, whose effects follow β in Params
+	Params []float64
+	// start is the parameter vector as a warm start takes it
+	// (Fitted.engineParams: with risk factors the log-odds are against
+	// the last group), whose first nmemb entries are the membership
+	// model's.
+	start           []float64
+	nmemb           int
+	ntcov           int // time-varying covariates, whose effects follow β in the parameters
 	fit             *Fitted
 	adequacyFailure string
 }
@@ -108,7 +128,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		return nil, fmt.Errorf("select: group range %d-%d is empty", s.MinGroups, s.MaxGroups)
 	}
 	if s.MaxGroups > c.Len() {
-		return nil, fmt.Errorf("select: %d groups for %d persons", s.MaxGroups, c.Len())
+		return nil, fmt.Errorf("select: %s for %s", words.Count(s.MaxGroups, "group"), words.Count(c.Len(), "person"))
 	}
 	if s.MinOrder < 0 || s.MaxOrder > MaxOrder || s.MinOrder > s.MaxOrder {
 		return nil, fmt.Errorf("select: order range %d-%d is outside 0-%d", s.MinOrder, s.MaxOrder, MaxOrder)
@@ -120,7 +140,11 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		return nil, fmt.Errorf("select: smallest share %v of an adequate model is outside (0, 1)", s.MinShare)
 	}
 	if s.Distribution == Poisson {
-		s.Inflation = -1
+		s.Inflation = nil
+	}
+	if n := len(s.Inflation); n > 1 && (s.MinGroups != n || s.MaxGroups != n) {
+		return nil, fmt.Errorf("select: %s, one per group, are those of a %d-group model, and the group range is %d-%d: search %d groups alone, or give one inflation order for every group",
+			words.Count(n, "inflation order"), n, s.MinGroups, s.MaxGroups, n)
 	}
 	if s.Fit.Scaling == nil {
 		sc := WindowScaling(c.MinAge, c.MaxAge())
@@ -130,7 +154,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	var folds []int
 	if s.CV > 1 {
 		if s.CV > c.Len() {
-			return nil, fmt.Errorf("select: %d folds for %d persons", s.CV, c.Len())
+			return nil, fmt.Errorf("select: %s for %s", words.Count(s.CV, "fold"), words.Count(c.Len(), "person"))
 		}
 		folds = makeFolds(c.Len(), s.CV, s.Fit.Search.Seed)
 	}
@@ -140,7 +164,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		if s.Fit.context().Err() == nil {
 			return err
 		}
-		return fmt.Errorf("model search interrupted after %d models: %w", len(sel.Candidates), err)
+		return fmt.Errorf("model search interrupted after %s: %w", words.Count(len(sel.Candidates), "model"), err)
 	}
 	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
 		fs := s.Fit
@@ -184,7 +208,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	searchStarts := max(4, s.Fit.Search.Resolved().Starts/4)
 	var prevFit *Fitted // the fit with one group fewer, every group at the highest order
 	for k := s.MinGroups; k <= s.MaxGroups; k++ {
-		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, []int{s.Inflation})
+		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, s.Inflation)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +279,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		rec := sel.Recommended
 		rec.Recommended = true
 		fs := s.Fit
-		fs.warm = [][]float64{rec.Params}
+		fs.warm = [][]float64{rec.start}
 		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
 		if err != nil {
 			return nil, interrupted(err)
@@ -293,6 +317,8 @@ func newCandidate(f *Fitted, crit Criteria) *Candidate {
 		CVLogLik:      math.NaN(),
 		CVE:           math.NaN(),
 		Params:        f.Params(),
+		start:         f.engineParams(),
+		nmemb:         f.numMembershipParams(),
 		ntcov:         len(f.TcovNames()),
 	}
 	for _, g := range f.Groups {
@@ -361,13 +387,14 @@ func (sel *Selection) reason() string {
 	if r == nil {
 		return "no candidate meets the adequacy criteria (" + c.adequacy() + ")"
 	}
-	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %d candidates that meet the adequacy criteria (%s)", sel.adequateCount(), c.adequacy())
+	n := sel.adequateCount()
+	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %s that %s the adequacy criteria (%s)", words.Count(n, "candidate"), words.Choose(n, "meets", "meet"), c.adequacy())
 	if ru := sel.RunnerUp; ru != nil {
 		d := ru.BICPersons - r.BICPersons
-		msg += fmt.Sprintf("; the runner-up (%d groups, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", ru.Groups, FormatOrders(ru.Orders), d, KassRaftery(d))
+		msg += fmt.Sprintf("; the runner-up (%s, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", words.Count(ru.Groups, "group"), FormatOrders(ru.Orders), d, KassRaftery(d))
 	}
 	if b := sel.BestBIC; b != r {
-		msg += fmt.Sprintf("; the lowest BIC overall (%d groups, orders %s) is not adequate: %s", b.Groups, FormatOrders(b.Orders), b.adequacyFailure)
+		msg += fmt.Sprintf("; the lowest BIC overall (%s, orders %s) is not adequate: %s", words.Count(b.Groups, "group"), FormatOrders(b.Orders), b.adequacyFailure)
 	}
 	return msg
 }
@@ -385,16 +412,23 @@ func (sel *Selection) adequateCount() int {
 // splitStarts returns starts for model m (K groups) from a fit with K−1
 // groups: each group in turn is split in two with half its share and the
 // intercept moved by ±0.3; the new groups take m's orders, with missing
-// coefficients zero and extra ones dropped.
+// coefficients zero and extra ones dropped. With risk factors each half
+// keeps the group's log-odds less ln 2 in the intercept (half the odds at
+// every covariate value), all re-expressed against the last group as the
+// engine takes them.
 func splitStarts(prev *Fitted, m Model) [][]float64 {
 	k := m.Groups()
+	risk := prev.Risk() != nil
 	var out [][]float64
 	for split := range prev.Groups {
 		var shares []float64
-		var betas, deltas, gammas [][]float64
+		var membs, betas, deltas, gammas [][]float64
 		for j, g := range prev.Groups {
 			if j != split {
 				shares = append(shares, g.Share)
+				if risk {
+					membs = append(membs, g.MembershipCoef.Values)
+				}
 				betas = append(betas, g.Beta)
 				deltas = append(deltas, g.TcovCoef.Values)
 				gammas = append(gammas, g.Inflation)
@@ -404,6 +438,11 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 				b := append([]float64(nil), g.Beta...)
 				b[0] += d
 				shares = append(shares, g.Share/2)
+				if risk {
+					half := append([]float64(nil), g.MembershipCoef.Values...)
+					half[0] -= math.Ln2
+					membs = append(membs, half)
+				}
 				betas = append(betas, b)
 				deltas = append(deltas, g.TcovCoef.Values)
 				gammas = append(gammas, g.Inflation)
@@ -411,7 +450,13 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 		}
 		p := make([]float64, 0, m.NumParams())
 		for j := 0; j < k-1; j++ {
-			p = append(p, math.Log(shares[j]/shares[k-1]))
+			if !risk {
+				p = append(p, math.Log(shares[j]/shares[k-1]))
+				continue
+			}
+			for a, v := range membs[j] {
+				p = append(p, v-membs[k-1][a])
+			}
 		}
 		for j := 0; j < k; j++ {
 			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
@@ -430,21 +475,21 @@ func fitLen(v []float64, n int) []float64 {
 	return out
 }
 
-// dropTerm returns the parameters of candidate c with the highest rate
-// term of group j removed.
+// dropTerm returns the parameters of candidate c, as a warm start takes
+// them, with the highest rate term of group j removed.
 func dropTerm(c *Candidate, j int) []float64 {
 	k := c.Groups
-	p := append([]float64(nil), c.Params[:k-1]...)
-	off := k - 1
+	p := append([]float64(nil), c.start[:c.nmemb]...)
+	off := c.nmemb
 	for g := 0; g < k; g++ {
 		nb, ng := c.Orders[g]+1, max(c.Inflation[g]+1, 0)
-		beta := c.Params[off : off+nb]
+		beta := c.start[off : off+nb]
 		if g == j {
 			beta = beta[:nb-1]
 		}
 		p = append(p, beta...)
 		// The time-varying covariates' effects and the inflation follow.
-		p = append(p, c.Params[off+nb:off+nb+c.ntcov+ng]...)
+		p = append(p, c.start[off+nb:off+nb+c.ntcov+ng]...)
 		off += nb + c.ntcov + ng
 	}
 	return p
@@ -461,13 +506,36 @@ func modelKey(orders, inflation []int) string {
 	return strings.Join(pairs, ",")
 }
 
-// FormatOrders writes orders as "3;3;2".
+// FormatOrders writes orders as "3;3;2", the form of selection.csv and of
+// the command's tables; ParseOrders reads it back.
 func FormatOrders(v []int) string {
 	s := make([]string, len(v))
 	for j, x := range v {
 		s[j] = strconv.Itoa(x)
 	}
 	return strings.Join(s, ";")
+}
+
+// ParseOrders reads a list of orders (or inflation orders) one per group,
+// or a single one: whole numbers separated by commas or semicolons, so
+// that "2,3,3" and "2;3;3" (what FormatOrders writes) are the same list.
+// Spaces around the numbers are ignored; an empty entry is an error. It
+// checks the syntax, not the range (Model.Validate does).
+func ParseOrders(s string) ([]int, error) {
+	bad := fmt.Errorf("%q is not a list of orders: expected whole numbers separated by , or ;, e.g. 3 or 2,3,3 or 2;3;3", s)
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' })
+	if len(fields) != strings.Count(s, ",")+strings.Count(s, ";")+1 {
+		return nil, bad // an empty entry: "2,,3", "3;", ""
+	}
+	out := make([]int, len(fields))
+	for j, f := range fields {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, bad
+		}
+		out[j] = v
+	}
+	return out, nil
 }
 
 // makeFolds assigns persons to f folds of near-equal size at random.
@@ -487,7 +555,8 @@ func makeFolds(n, f int, seed uint64) []int {
 // (Nielsen et al. 2014): the mean absolute difference, over the held-out
 // persons' observed cells, between each count and its prediction
 // e Σ_k p_ik (1 − ρ_kt) λ_kt, with p_ik the person's posterior under the
-// parameters fitted without them. Folds run in parallel, each
+// parameters fitted without them (and, with risk factors, their own
+// covariates in the membership model). Folds run in parallel, each
 // warm-started from the full fit; once s's context is cancelled no fold
 // starts and the scores are NaN.
 func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) (float64, float64) {

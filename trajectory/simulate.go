@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/trajkit/trajkit/internal/words"
 )
 
 // Truth is a data-generating trajectory model given by its curves: for
@@ -191,7 +193,7 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 // interruptedSimulation is the error of a simulation whose context, with
 // error err, was cancelled after done of n persons.
 func interruptedSimulation(done, n int, err error) error {
-	return fmt.Errorf("simulate: interrupted after %d of %d persons: %w", done, n, err)
+	return fmt.Errorf("simulate: interrupted after %d of %s: %w", done, words.Count(n, "person"), err)
 }
 
 func (t *Truth) check() error {

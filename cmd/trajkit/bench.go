@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -189,11 +190,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		d := time.Since(t0)
 		all := fit.Starts.Iterations
-		row("fit", "%s  (%s, K = %d, order %d, %d starts, %d run to convergence, %d threads)",
-			seconds(d), m.Distribution, m.Groups(), f.order, fit.Starts.Total, fit.Starts.RunToConvergence, mixture.Threads(f.threads))
+		row("fit", "%s  (%s, K = %d, order %d, %s, %d run to convergence, %s)",
+			seconds(d), m.Distribution, m.Groups(), f.order, words.Count(fit.Starts.Total, "start"), fit.Starts.RunToConvergence, words.Count(mixture.Threads(f.threads), "thread"))
 		sampled := ""
 		if st := fit.Starts; st.Sample > 0 {
-			sampled = fmt.Sprintf(" (%d of them on a sample of %d persons)", st.SampleIterations, st.Sample)
+			sampled = fmt.Sprintf(" (%d of them on a sample of %s)", st.SampleIterations, words.Count(st.Sample, "person"))
 		}
 		row("iterations", "%d in all runs%s; %d in the best run", all, sampled, fit.Iterations)
 		row("per iteration", "%.1f ms  (fit time / iterations in all runs)", 1e3*d.Seconds()/float64(max(all, 1)))

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
@@ -25,11 +26,19 @@ log-likelihood. Groups are numbered by ascending mean expected count.
 Examples:
   trajkit fit --data example:sim630 --groups 4
   trajkit fit --data careers.csv --groups 3 --order 2,3,3 --out result
+  trajkit fit --data example:sim630 --groups 2 --order "0;3"
   trajkit fit --data example:toronto1-exposure --groups 4 --dist zip --inflation 0
   trajkit fit --data wide.csv --format wide --count y --exposure e --ages 12-40 --groups 4
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
+
+--order and --inflation take one number for every group, or one per
+group separated by commas or semicolons: 2,3,3 and "2;3;3" are the same
+list, so the orders select prints (and selection.csv holds) can be given
+as they are (quote a list with ; in the shell). The list is a multiset:
+groups are numbered after the fit, by ascending mean expected count, and
+each keeps its orders.
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit
@@ -79,9 +88,9 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
 	f.dataFlags.registerTcov(fs)
 	fs.IntVar(&f.groups, "groups", 0, "number of groups K (required)")
-	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, e.g. 2,3,3,1")
+	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
-	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3, one or one per group (default 0 with --dist zip, -1 with poisson)")
+	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
 	f.personFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
@@ -99,11 +108,11 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 // The model itself is made once the data say that --groups is no more
 // than their persons.
 func (f *fitFlags) model(k int, checkOnly bool) (trajectory.Model, error) {
-	orders, err := parseInts(f.order, "order")
+	orders, err := parseOrders(f.order, "order")
 	if err != nil {
 		return trajectory.Model{}, err
 	}
-	infl, err := parseInts(f.inflation, "inflation")
+	infl, err := parseOrders(f.inflation, "inflation")
 	if err != nil {
 		return trajectory.Model{}, err
 	}
@@ -179,7 +188,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	tRead := time.Since(t0)
 	if f.groups > l.Careers.Len() {
-		return usagef("--groups %d is more than the %d persons in the data", f.groups, l.Careers.Len())
+		return usagef("--groups %d is more than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}
 	m, err := f.model(f.groups, false)
 	if err != nil {

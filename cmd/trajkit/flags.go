@@ -188,20 +188,18 @@ func parseAges(s string) ([2]int, error) {
 	return [2]int{lo, hi}, nil
 }
 
-// parseInts parses a comma-separated list of integers.
-func parseInts(s, flagName string) ([]int, error) {
+// parseOrders parses the list of orders or inflation orders of --NAME:
+// one number, or one per group separated by , or ; (select prints "0;3",
+// and fit takes it back as written).
+func parseOrders(s, flagName string) ([]int, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			return nil, usagef("--%s %q: expected a whole number or a comma-separated list, e.g. 3 or 2,3,3", flagName, s)
-		}
-		out = append(out, v)
+	v, err := trajectory.ParseOrders(s)
+	if err != nil {
+		return nil, usagef("--%s %q: expected a whole number or one per group separated by , or ;, e.g. 3, 2,3,3 or \"2;3;3\"", flagName, s)
 	}
-	return out, nil
+	return v, nil
 }
 
 // parseRange parses LO-HI or a single number.
@@ -378,11 +376,8 @@ type personFlags struct {
 }
 
 func (p *personFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
-	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
+	p.registerFile(fs)
 	fs.IntVar(&p.reference, "reference", 1, "reference group of the membership model (1 is the lowest-rate group)")
-	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
-	p.registerCategorical(fs)
 }
 
 // registerCategorical adds --categorical, for every command that reads a
@@ -391,7 +386,30 @@ func (p *personFlags) registerCategorical(fs *flag.FlagSet) {
 	fs.StringVar(&p.categorical, "categorical", "", "columns of --persons that are categorical whatever their cells (codes written as numbers, a mix of numbers and text, many levels), comma-separated")
 }
 
+// registerFile adds the flags of the person file, its risk factors and
+// its categorical columns, without --reference (select, whose candidates
+// have their log-odds against group 1).
+func (p *personFlags) registerFile(fs *flag.FlagSet) {
+	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
+	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
+	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
+	p.registerCategorical(fs)
+	p.reference = 1
+}
+
+// check checks the flags for a model of the given number of groups.
 func (p *personFlags) check(groups int) error {
+	if err := p.checkFile(); err != nil {
+		return err
+	}
+	if p.reference < 1 || (groups > 0 && p.reference > groups) {
+		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))
+	}
+	return nil
+}
+
+// checkFile checks the person file and risk factor flags.
+func (p *personFlags) checkFile() error {
 	if p.risk != "" && p.persons == "" {
 		return usagef("--risk needs --persons, the file that holds the risk factors")
 	}
@@ -403,9 +421,6 @@ func (p *personFlags) check(groups int) error {
 	}
 	if _, _, err := data.Lookup(p.persons); err != nil {
 		return usagef("--persons: %v", err)
-	}
-	if p.reference < 1 || (groups > 0 && p.reference > groups) {
-		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))
 	}
 	return nil
 }

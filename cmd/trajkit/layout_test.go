@@ -21,16 +21,17 @@ var layout = map[string]struct {
 	packages, modules, notStd []string
 }{
 	"mixture":                     {modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
-	"trajectory":                  {packages: []string{"mixture"}, modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
-	"trajectory/careersio":        {packages: []string{"mixture", "trajectory", "data"}},
-	"trajectory/results":          {packages: []string{"mixture", "trajectory", "trajectory/careersio"}},
-	"trajectory/figure":           {packages: []string{"trajectory"}, modules: []string{"gonum.org/v1/plot", "golang.org/x/image/colornames"}},
-	"trajectory/study/nl630":      {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results"}},
-	"cmd/trajkit/internal/report": {packages: []string{"trajectory", "trajectory/careersio", "trajectory/results", "trajectory/figure"}},
+	"trajectory":                  {packages: []string{"mixture", "internal/words"}, modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
+	"trajectory/careersio":        {packages: []string{"mixture", "trajectory", "data", "internal/words"}},
+	"trajectory/results":          {packages: []string{"mixture", "trajectory", "trajectory/careersio", "internal/words"}},
+	"trajectory/figure":           {packages: []string{"trajectory", "internal/words"}, modules: []string{"gonum.org/v1/plot", "golang.org/x/image/colornames"}},
+	"trajectory/study/nl630":      {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results", "internal/words"}},
+	"cmd/trajkit/internal/report": {packages: []string{"trajectory", "trajectory/careersio", "trajectory/results", "trajectory/figure", "internal/words"}},
 	"cmd/trajkit": {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results",
-		"trajectory/figure", "trajectory/study/nl630", "cmd/trajkit/internal/report", "data"}},
-	"data":      {},
-	"notebooks": {},
+		"trajectory/figure", "trajectory/study/nl630", "cmd/trajkit/internal/report", "data", "internal/words"}},
+	"data":           {},
+	"notebooks":      {},
+	"internal/words": {notStd: []string{"os"}},
 }
 
 // TestLayout checks the imports of every package of the module (tests
@@ -113,6 +114,8 @@ func TestLayoutCatches(t *testing.T) {
 		{"mixture", module + "/trajectory", false},
 		{"cmd/trajkit", "gonum.org/v1/plot/vg", false},
 		{"trajectory/careersio", "github.com/go-gota/gota/dataframe", false},
+		{"mixture", module + "/internal/words", false},
+		{"trajectory", module + "/internal/words", true},
 	} {
 		r := layout[tc.pkg]
 		if got := allowed(tc.imp, r.packages, r.modules, r.notStd); got != tc.want {

@@ -35,7 +35,8 @@
 //	trajkit datasets
 //	trajkit bench --persons 2000 --groups 3 --dist poisson --starts 4 --keep 2
 //
-// Run `trajkit <command> -h` for a command's flags. Exit status: 0 on
+// Run `trajkit help <command>` (or `trajkit <command> -h`) for a command's
+// flags, and `trajkit --version` for the version. Exit status: 0 on
 // success, 1 when the data or the fit fail, 2 on a usage error, 130 when
 // an interrupt (SIGINT) or SIGTERM stopped the command.
 package main
@@ -48,6 +49,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -130,7 +132,8 @@ Usage:
 
 Commands:
 %s
-Run 'trajkit <command> -h' for the flags of a command.
+Run 'trajkit help <command>' (or 'trajkit <command> -h') for the flags of a
+command, and 'trajkit --version' (or 'trajkit version') for the version.
 
 Exit status: 0 on success; 1 when the data or a fit fail (the message names
 the file, line and column, or the reason); 2 on a usage error (the message
@@ -159,9 +162,22 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	case "-h", "-help", "--help":
 		printUsage(stdout)
 		return exitOK
+	case "help":
+		// help CMD is CMD -h; help alone is the overview.
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "trajkit help: expected one command, got %q\nRun 'trajkit help' for the commands.\n", strings.Join(args[1:], " "))
+			return exitUsage
+		}
+		if len(args) == 1 || args[1] == "help" {
+			printUsage(stdout)
+			return exitOK
+		}
+		args = []string{args[1], "-h"}
+	case "-version", "--version":
+		args = []string{"version"}
 	}
 	for _, c := range commands {
 		if c.name != args[0] {
@@ -197,7 +213,7 @@ func isUsage(err error) bool {
 
 const versionUsage = `Usage: trajkit version
 
-Prints trajkit's version.
+Prints trajkit's version, as trajkit --version and trajkit -version do.
 `
 
 func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -19,6 +19,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -52,6 +55,53 @@ func examples(usage string) [][]string {
 	return out
 }
 
+// readmeExamples returns the command lines of the README's Use section
+// (its sh blocks' lines that start with "trajkit", without the comments
+// after #), without the leading "trajkit": the README's tour, which must
+// run as written.
+func readmeExamples(t *testing.T) [][]string {
+	b, err := os.ReadFile(filepath.Join(sourceDir(t), "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, use, ok := strings.Cut(string(b), "\n## Use\n")
+	if !ok {
+		t.Fatal("README.md has no Use section")
+	}
+	use, _, _ = strings.Cut(use, "\n## ")
+	var out [][]string
+	in := false
+	for _, line := range strings.Split(use, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			in = true
+		case strings.HasPrefix(line, "```"):
+			in = false
+		case in && strings.HasPrefix(line, "trajkit "):
+			out = append(out, splitArgs(stripComment(line))[1:])
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("README.md's Use section has no trajkit command")
+	}
+	return out
+}
+
+// stripComment removes a shell comment (# outside double quotes) from a
+// command line.
+func stripComment(line string) string {
+	quoted := false
+	for i, r := range line {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == '#' && !quoted:
+			return strings.TrimSpace(line[:i])
+		}
+	}
+	return line
+}
+
 // splitArgs splits a command line into words, keeping double-quoted words
 // whole.
 func splitArgs(line string) []string {
@@ -82,8 +132,9 @@ var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": tr
 
 // example is a usage example: its command line and where it writes.
 type example struct {
-	key  string // the command line, without "trajkit"
-	args []string
+	key    string // the command line, without "trajkit"
+	args   []string
+	source int // which text it comes from (the index in usageExamples)
 	// needs are the files and directories it reads that an earlier
 	// example writes (not embedded data sets).
 	needs []string
@@ -92,26 +143,32 @@ type example struct {
 	out string
 }
 
-// usageExamples returns every example of the command doc and the usage
-// texts, each once, in order.
+// usageExamples returns every example of the command doc, the usage
+// texts and the README's Use section, each once, in order.
 func usageExamples(t *testing.T) []*example {
 	var out []*example
 	seen := map[string]bool{}
+	var texts [][][]string
 	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage, scoreUsage} {
-		for _, args := range examples(u) {
+		texts = append(texts, examples(u))
+	}
+	texts = append(texts, readmeExamples(t))
+	for source, lines := range texts {
+		for _, args := range lines {
 			key := strings.Join(args, " ")
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
-			ex := &example{key: key, args: args}
+			ex := &example{key: key, args: args, source: source}
 			for j, a := range args {
 				if j+1 == len(args) {
 					break
 				}
-				// simulate's and bench's --persons is a number of persons.
-				count := a == "--persons" && (args[0] == "simulate" || args[0] == "bench")
-				if inputFlags[a] && !count && !strings.HasPrefix(args[j+1], "example:") {
+				// --persons is a file for fit and select, a number for
+				// simulate and bench.
+				_, numeric := strconv.Atoi(args[j+1])
+				if inputFlags[a] && !strings.HasPrefix(args[j+1], "example:") && numeric != nil {
 					ex.needs = append(ex.needs, args[j+1])
 				}
 				if a == "--out" {
@@ -140,17 +197,18 @@ var exampleRuns sync.Map // key -> *exampleRun
 
 // runExample runs ex once per test binary, as a child process in a new
 // directory of its own, after copying into it what ex needs from the
-// examples that write it, and returns that directory. ok is false when an
-// input comes from no example (ex is documentation of files the user has).
+// examples that write it (the whole of what each writes), and returns
+// that directory. ok is false when an input comes from no example (ex is
+// documentation of files the user has).
 func runExample(t *testing.T, ex *example, all []*example) (run *exampleRun, ok bool) {
 	t.Helper()
-	producers := map[string]*example{}
+	producers := map[string]*example{} // by what they write
 	for _, need := range ex.needs {
 		p := producer(all, ex, need)
 		if p == nil {
 			return nil, false
 		}
-		producers[need] = p
+		producers[p.out] = p
 	}
 	v, _ := exampleRuns.LoadOrStore(ex.key, &exampleRun{})
 	run = v.(*exampleRun)
@@ -172,7 +230,10 @@ func runExample(t *testing.T, ex *example, all []*example) (run *exampleRun, ok 
 				// A file rather than a directory.
 				b, err := os.ReadFile(filepath.Join(pr.dir, p.out))
 				if err == nil {
-					err = os.WriteFile(filepath.Join(dir, p.out), b, 0o644)
+					err = os.MkdirAll(filepath.Dir(filepath.Join(dir, need)), 0o755)
+				}
+				if err == nil {
+					err = os.WriteFile(filepath.Join(dir, need), b, 0o644)
 				}
 				if err != nil {
 					run.err = err.Error()
@@ -214,18 +275,25 @@ func runnable(all []*example, ex *example) bool {
 	return true
 }
 
-// producer returns the first example before ex that writes path, or the
-// directory path is in.
+// producer returns the first example before ex that writes path (a file
+// or a directory, or a directory that holds it), of ex's own text if one
+// does, of any text otherwise.
 func producer(all []*example, ex *example, path string) *example {
+	var first *example
 	for _, p := range all {
 		if p == ex {
-			return nil
+			break
 		}
 		if p.out != "" && (p.out == path || strings.HasPrefix(path, p.out+"/")) {
-			return p
+			if p.source == ex.source {
+				return p
+			}
+			if first == nil {
+				first = p
+			}
 		}
 	}
-	return nil
+	return first
 }
 
 // cleanExamples removes the examples' directories (TestMain, after the
@@ -414,6 +482,8 @@ func TestExitCodes(t *testing.T) {
 		{"no groups", []string{"fit", "--data", "example:sim630"}, 2, "--groups"},
 		{"zero groups", []string{"fit", "--data", "example:sim630", "--groups", "0"}, 2, "--groups"},
 		{"order out of range", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "6"}, 2, "order 6 is outside 0..5"},
+		{"order list with an empty entry", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "2;;3"}, 2, `--order "2;;3": expected a whole number or one per group separated by , or ;`},
+		{"inflation list of words", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "zip", "--inflation", "0;x"}, 2, `--inflation "0;x"`},
 		{"order list of wrong length", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "1,2"}, 2, "2 orders given for 3 groups"},
 		{"inflation with poisson", []string{"fit", "--data", "example:sim630", "--groups", "2", "--inflation", "0"}, 2, "needs the zip distribution"},
 		{"unknown distribution", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "negbin"}, 2, "unknown distribution"},
@@ -477,6 +547,53 @@ func TestHelp(t *testing.T) {
 	for _, f := range []string{"--data", "--groups", "--order", "--dist", "--inflation", "--starts", "--seed", "--out", "--ages", "--exposure", "--format"} {
 		if !strings.Contains(stdout, "-"+strings.TrimLeft(f, "-")) {
 			t.Errorf("fit -h does not describe %s", f)
+		}
+	}
+}
+
+// TestHelpCommand: trajkit help CMD prints exactly what CMD -h prints, for
+// every command; help alone and help help print the overview; an unknown
+// command or more than one is a usage error.
+func TestHelpCommand(t *testing.T) {
+	_, overview, _ := trajkit(t, "-h")
+	for _, c := range commands {
+		code, want, _ := trajkit(t, c.name, "-h")
+		gotCode, got, stderr := trajkit(t, "help", c.name)
+		if gotCode != 0 || got != want || code != 0 || stderr != "" {
+			t.Errorf("help %s: exit %d, stderr %q, stdout differs from %s -h: %v", c.name, gotCode, stderr, c.name, got != want)
+		}
+		if got == overview {
+			t.Errorf("help %s prints the overview", c.name)
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"help", "help"}} {
+		if code, stdout, _ := trajkit(t, args...); code != 0 || stdout != overview {
+			t.Errorf("%v: exit %d, not the overview:\n%s", args, code, stdout)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"help", "frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"help", "fit", "select"}, `expected one command, got "fit select"`},
+	} {
+		if code, stdout, stderr := trajkit(t, tc.args...); code != 2 || stdout != "" || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, code, stdout, stderr, tc.msg)
+		}
+	}
+}
+
+// TestVersionFlag: --version and -version print what trajkit version
+// prints (results.Software, the name the result files record), on stdout.
+func TestVersionFlag(t *testing.T) {
+	code, want, _ := trajkit(t, "version")
+	if code != 0 || want != results.Software+"\n" {
+		t.Fatalf("version: exit %d, %q; want %q", code, want, results.Software+"\n")
+	}
+	for _, flag := range []string{"--version", "-version"} {
+		if code, got, stderr := trajkit(t, flag); code != 0 || got != want || stderr != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", flag, code, got, stderr, want)
 		}
 	}
 }
@@ -1057,5 +1174,313 @@ func TestSafeCSV(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOrderSyntax: fit takes an order list as select prints it. "0;3"
+// and 0,3 give the same fit, and every candidate of a selection refits
+// from its selection.csv cells (orders and inflation orders joined by ;)
+// passed to fit as they are, with the same orders and, from fit's fresh
+// starts, the log-likelihood the search found (within 1e-6 relative).
+func TestOrderSyntax(t *testing.T) {
+	fitJSON := func(t *testing.T, args ...string) map[string]any {
+		t.Helper()
+		dir := t.TempDir()
+		args = append([]string{"fit", "--data", "example:sim630", "--no-se", "--out", dir}, args...)
+		if code, _, stderr := trajkit(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		var m map[string]any
+		readJSON(t, filepath.Join(dir, "model.json"), &m)
+		delete(m, "timing")
+		return m
+	}
+	semi := fitJSON(t, "--groups", "2", "--order", "0;3")
+	comma := fitJSON(t, "--groups", "2", "--order", "0,3")
+	if !reflect.DeepEqual(semi, comma) {
+		t.Error(`--order "0;3" and --order 0,3 give different model.json`)
+	}
+	zipSemi := fitJSON(t, "--groups", "2", "--order", "1", "--dist", "zip", "--inflation", "0;-1")
+	zipComma := fitJSON(t, "--groups", "2", "--order", "1", "--dist", "zip", "--inflation", "0, -1")
+	if !reflect.DeepEqual(zipSemi, zipComma) {
+		t.Error(`--inflation "0;-1" and --inflation "0, -1" give different model.json`)
+	}
+
+	sel := t.TempDir()
+	if code, _, stderr := trajkit(t, "select", "--data", "example:sim630", "--groups", "2", "--orders", "1-3", "--out", sel); code != 0 {
+		t.Fatalf("select: exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(sel, "selection.csv"))
+	col := map[string]int{}
+	for j, h := range rows[0] {
+		col[h] = j
+	}
+	if len(rows) < 3 {
+		t.Fatalf("%d candidates: the test needs an order search", len(rows)-1)
+	}
+	for _, r := range rows[1:] {
+		orders, infl := r[col["orders"]], r[col["inflation_orders"]]
+		if !strings.Contains(orders, ";") {
+			t.Fatalf("selection.csv orders %q: not joined by ;", orders)
+		}
+		m := fitJSON(t, "--groups", r[col["groups"]], "--order", orders, "--inflation", infl)
+		var got []string
+		for _, g := range m["groups"].([]any) {
+			got = append(got, fmt.Sprint(g.(map[string]any)["order"]))
+		}
+		want := strings.Split(orders, ";")
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("fit --order %q: groups of orders %v", orders, got)
+		}
+		ll, _ := strconv.ParseFloat(r[col["loglik"]], 64)
+		if d := m["loglik"].(float64) - ll; math.Abs(d) > 1e-6*math.Abs(ll) {
+			t.Errorf("fit --order %q: log-likelihood %v, select found %v", orders, m["loglik"], ll)
+		}
+	}
+}
+
+// TestPluralMessages: where a count is 1 the command's output says so in
+// the singular ("converged after 1 iteration", "1 group", "1 start"),
+// across fit, select, bench and simulate, their warnings and progress
+// included; the same messages stay plural for other counts (the golden
+// files hold "2 groups" and "N iterations").
+func TestPluralMessages(t *testing.T) {
+	nouns := `iteration|EM iteration|group|person|career|start|thread|replicate|model|candidate|cohort|row|cell|year|fold|name|observation|person-age observation`
+	wrong := regexp.MustCompile(`(^|[^0-9.,])1 (` + nouns + `)s\b`)
+	out := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		// One group of order 0 converges in one EM iteration.
+		{[]string{"fit", "--data", "example:sim630", "--groups", "1", "--order", "0", "--bootstrap", "1"},
+			[]string{"Poisson, 1 group\n", "Status: converged after 1 iteration\n", "Bootstrap (person): 1 replicate,", "only 1 of 1 replicate succeeded"}},
+		{[]string{"fit", "--data", "example:sim630", "--groups", "2", "--max-iter", "1", "--starts", "1", "--keep", "1", "--no-se"},
+			[]string{"Status: max_iterations after 1 iteration\n", "EM stopped after 1 iteration without converging"}},
+		{[]string{"select", "--data", "example:sim630", "--groups", "1", "--order", "0"},
+			[]string{"Recommended: 1 group, orders 0", "among the 1 candidate that meets the adequacy criteria"}},
+		{[]string{"bench", "--persons", "200", "--groups", "1", "--starts", "1", "--keep", "1", "--threads", "1"},
+			[]string{"1 start, 1 run to convergence, 1 thread)"}},
+		{[]string{"simulate", "--preset", "default", "--persons", "1", "--out", filepath.Join(out, "one")},
+			[]string{"Simulated 1 career,"}},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			code, stdout, stderr := trajkit(t, tc.args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+			}
+			all := stdout + stderr
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("%v: output lacks %q:\n%s", tc.args, w, all)
+				}
+			}
+			if m := wrong.FindString(all); m != "" {
+				t.Errorf("%v: %q in the output:\n%s", tc.args, m, all)
+			}
+		})
+	}
+}
+
+// TestSelectInflationList: select --inflation takes one inflation order
+// per group for one K, as fit does: every candidate keeps them (the
+// multiset {-1, 0} here), selection.csv and the table show them, and
+// selection.json records the list (its single "inflation" then null).
+func TestSelectInflationList(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := trajkit(t, "select", "--data", "example:toronto1", "--groups", "2", "--orders", "2-3", "--dist", "zip",
+		"--inflation", "0;-1", "--starts", "8", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(dir, "selection.csv"))
+	col := map[string]int{}
+	for j, h := range rows[0] {
+		col[h] = j
+	}
+	if len(rows) < 3 {
+		t.Fatalf("%d candidates: no order search", len(rows)-1)
+	}
+	for _, r := range rows[1:] {
+		got := strings.Split(r[col["inflation_orders"]], ";")
+		slices.Sort(got)
+		if strings.Join(got, ";") != "-1;0" {
+			t.Errorf("orders %s: inflation orders %s, want one group of -1 and one of 0", r[col["orders"]], r[col["inflation_orders"]])
+		}
+	}
+	if !strings.Contains(stdout, "Inflation") || !strings.Contains(stdout, ", inflation orders ") {
+		t.Errorf("the table does not show the inflation orders:\n%s", stdout)
+	}
+	var sj struct {
+		Settings struct {
+			Inflation       *int  `json:"inflation"`
+			InflationOrders []int `json:"inflation_orders"`
+		} `json:"settings"`
+	}
+	readJSON(t, filepath.Join(dir, "selection.json"), &sj)
+	if sj.Settings.Inflation != nil || !slices.Equal(sj.Settings.InflationOrders, []int{0, -1}) {
+		t.Errorf("selection.json settings: inflation %v, inflation_orders %v; want null and [0 -1]", sj.Settings.Inflation, sj.Settings.InflationOrders)
+	}
+	// One value is still written as one.
+	dir1 := t.TempDir()
+	if code, _, stderr := trajkit(t, "select", "--data", "example:toronto1", "--groups", "1", "--dist", "zip", "--inflation", "-1", "--out", dir1); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var one map[string]any
+	readJSON(t, filepath.Join(dir1, "selection.json"), &one)
+	if st := one["settings"].(map[string]any); st["inflation"] != -1.0 || st["inflation_orders"] != nil {
+		t.Errorf("selection.json settings with --inflation -1: inflation %v, inflation_orders %v", st["inflation"], st["inflation_orders"])
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--groups", "1-3", "--inflation", "0,0,-1"}, `--inflation "0,0,-1": 3 inflation orders, one per group, describe a 3-group model: give --groups 3`},
+		{[]string{"--groups", "2", "--inflation", "0;0;-1"}, "give --groups 3"},
+		{[]string{"--groups", "2", "--inflation", "0;4"}, "inflation order 4 is outside -1..3"},
+		{[]string{"--groups", "2", "--inflation", "0;;1"}, `--inflation "0;;1": expected a whole number or one per group`},
+	} {
+		args := append([]string{"select", "--data", "example:toronto1", "--dist", "zip"}, tc.args...)
+		if code, _, stderr := trajkit(t, args...); code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+}
+
+// TestSelectPersons: select --persons --risk puts the risk factors in
+// every candidate (each K ≥ 2 counts K−1 more parameters for one risk
+// factor than the search without them, and the recommended model.json
+// has the membership model), and writes the recommended model's profiles
+// as trajkit profile computes them; --persons alone leaves the search as
+// it is (the same selection.csv) and adds the profiles.
+func TestSelectPersons(t *testing.T) {
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	search := []string{"select", "--data", "example:sim630", "--groups", "1-3", "--starts", "8"}
+	run := func(t *testing.T, extra ...string) (string, string) {
+		t.Helper()
+		dir := t.TempDir()
+		code, stdout, stderr := trajkit(t, append(append(slices.Clone(search), "--out", dir), extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		return dir, stdout
+	}
+	plain, _ := run(t)
+	withPersons, _ := run(t, "--persons", persons)
+	withRisk, stdout := run(t, "--persons", persons, "--risk", "female")
+
+	a, _ := os.ReadFile(filepath.Join(plain, "selection.csv"))
+	b, _ := os.ReadFile(filepath.Join(withPersons, "selection.csv"))
+	if string(a) != string(b) {
+		t.Error("--persons without --risk changes selection.csv")
+	}
+	params := func(dir string) []int {
+		rows := readCSV(t, filepath.Join(dir, "selection.csv"))
+		var out []int
+		for _, r := range rows[1:] {
+			n, _ := strconv.Atoi(r[4])
+			out = append(out, n)
+		}
+		if rows[0][4] != "n_params" {
+			t.Fatalf("selection.csv column 5 is %q", rows[0][4])
+		}
+		return out
+	}
+	p0, p1 := params(plain), params(withRisk)
+	if len(p0) != 3 || len(p1) != 3 {
+		t.Fatalf("candidates: %d without risk factors, %d with", len(p0), len(p1))
+	}
+	for k := range p0 {
+		if p1[k]-p0[k] != k {
+			t.Errorf("K=%d: %d parameters with --risk female, %d without; want %d more", k+1, p1[k], p0[k], k)
+		}
+	}
+	var m struct {
+		Covariates struct {
+			Risk []string `json:"risk"`
+		} `json:"covariates"`
+	}
+	readJSON(t, filepath.Join(withRisk, "model.json"), &m)
+	if strings.Join(m.Covariates.Risk, ",") != "female" {
+		t.Errorf("the recommended model.json has risk factors %v", m.Covariates.Risk)
+	}
+	var sj struct {
+		Data trajectory.DataSettings `json:"data"`
+	}
+	readJSON(t, filepath.Join(withRisk, "selection.json"), &sj)
+	if sj.Data.Persons != persons || strings.Join(sj.Data.Risk, ",") != "female" {
+		t.Errorf("selection.json data: persons %q risk %v", sj.Data.Persons, sj.Data.Risk)
+	}
+	for _, want := range []string{"Membership (multinomial logit; reference group 1)", "Group profiles"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, dir := range []string{withPersons, withRisk} {
+		out := t.TempDir()
+		if code, _, stderr := trajkit(t, "profile", "--model", dir, "--persons", persons, "--out", out); code != 0 {
+			t.Fatalf("profile: exit %d: %s", code, stderr)
+		}
+		a, errA := os.ReadFile(filepath.Join(dir, "profiles.csv"))
+		b, _ := os.ReadFile(filepath.Join(out, "profiles.csv"))
+		if errA != nil || string(a) != string(b) {
+			t.Errorf("%s: select --persons wrote no profiles.csv or another than trajkit profile (%v)", dir, errA)
+		}
+	}
+	if code, _, stderr := trajkit(t, "select", "--data", "example:sim630", "--risk", "female"); code != 2 || !strings.Contains(stderr, "--risk needs --persons") {
+		t.Errorf("select --risk without --persons: exit %d: %s", code, stderr)
+	}
+}
+
+// TestReadmeRunsAsWritten: every command of the README's Use section works
+// on embedded data or on what an earlier line of the tour writes, so that
+// TestUsageExamples runs it (none is skipped as documentation of files the
+// user has).
+func TestReadmeRunsAsWritten(t *testing.T) {
+	all := usageExamples(t)
+	for _, args := range readmeExamples(t) {
+		key := strings.Join(args, " ")
+		i := slices.IndexFunc(all, func(ex *example) bool { return ex.key == key })
+		if i < 0 {
+			t.Fatalf("README example %q is not among the examples run", key)
+		}
+		if !runnable(all, all[i]) {
+			t.Errorf("README example %q reads %v, which neither trajkit embeds nor an earlier line writes", key, all[i].needs)
+		}
+	}
+}
+
+// TestReadmeSetup: the README names the exact Go version go.mod requires
+// (its go line, and its toolchain line when there is one) and the local
+// install from the clone.
+func TestReadmeSetup(t *testing.T) {
+	root := filepath.Join(srcDir, "..", "..")
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, line := range strings.Split(string(mod), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok {
+			want = append(want, "Go "+strings.TrimSpace(v)+" or later", "`go "+strings.TrimSpace(v)+"`")
+		}
+		if v, ok := strings.CutPrefix(line, "toolchain "); ok {
+			want = append(want, strings.TrimSpace(v))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("go.mod has no go line")
+	}
+	want = append(want, "go install ./cmd/trajkit\n")
+	for _, w := range want {
+		if !strings.Contains(string(readme), w) {
+			t.Errorf("README.md does not say %q", w)
+		}
 	}
 }

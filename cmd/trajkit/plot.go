@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -166,7 +167,7 @@ func (l labelsFlag) apply(fit *trajectory.Fitted) error {
 	}
 	names := strings.Split(string(l), ",")
 	if len(names) != len(fit.Groups) {
-		return usagef("--labels %q: %d names for the %d groups of the model", string(l), len(names), len(fit.Groups))
+		return usagef("--labels %q: %s for the %s of the model", string(l), words.Count(len(names), "name"), words.Count(len(fit.Groups), "group"))
 	}
 	for k, name := range names {
 		if name = strings.TrimSpace(name); name == "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trajkit/trajkit/cmd/trajkit/internal/report"
 	"github.com/trajkit/trajkit/data"
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -89,7 +90,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.groups, "groups", fmt.Sprintf("%d-%d", d.MinGroups, d.MaxGroups), "numbers of groups to compare")
 	fs.StringVar(&f.orders, "orders", fmt.Sprintf("%d-%d", d.MinOrder, d.MaxOrder), "per-group order search range")
 	fs.StringVar(&f.dist, "dist", string(d.Distribution), "count distribution: zip or poisson")
-	fs.IntVar(&f.inflation, "inflation", d.Inflation, "inflation order of every group (ZIP)")
+	fs.IntVar(&f.inflation, "inflation", d.Inflation[0], "inflation order of every group (ZIP)")
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, fmt.Sprintf("robustness study: regenerate the synthetic cohort with seeds 1..N, N at most %d, and run the pipeline on each", nl630.MaxSeeds))
@@ -113,11 +114,11 @@ func (f *reproduceFlags) selectSettings(ctx context.Context, fs *flag.FlagSet) (
 		return s, usagef("--groups must be ≥ 1 and --orders within 0-%d", trajectory.MaxOrder)
 	}
 	s.Distribution = trajectory.Distribution(f.dist)
-	s.Inflation = f.inflation
+	s.Inflation = []int{f.inflation}
 	if s.Distribution == trajectory.Poisson {
-		s.Inflation = -1
+		s.Inflation = []int{-1}
 	}
-	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, []int{s.Inflation}); err != nil {
+	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, s.Inflation); err != nil {
 		return s, usagef("%v", err)
 	}
 	if err := f.minShare.check(); err != nil {
@@ -191,8 +192,8 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	progress.done()
 	if r != nil {
 		if f.ages == "" {
-			fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %d persons are still observed.\n\n",
-				r.Window[0], r.Window[1], 100*nl630.WindowShare, l.Careers.Len())
+			fmt.Fprintf(stdout, "Age window %d-%d: the oldest age at which at least %.0f%% of the %s are still observed.\n\n",
+				r.Window[0], r.Window[1], 100*nl630.WindowShare, words.Count(l.Careers.Len(), "person"))
 		}
 		warn(stderr, r.Warnings...)
 		writeSelection(stdout, r.Selection)
@@ -287,7 +288,7 @@ func writeReproduction(w io.Writer, rows []results.ReproRow) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d of %d rows within tolerance.\n", ok, len(rows))
+	fmt.Fprintf(w, "%d of %s within tolerance.\n", ok, words.Count(len(rows), "row"))
 }
 
 // runSeedStudy regenerates the synthetic cohort with seeds 1..n, runs the
@@ -301,7 +302,7 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 	rs := nl630.SeedStudy(n, s, func() {
 		mu.Lock()
 		done++
-		progress.update(fmt.Sprintf("%d of %d cohorts", done, n))
+		progress.update(fmt.Sprintf("%d of %s", done, words.Count(n, "cohort")))
 		mu.Unlock()
 	})
 	progress.done()
@@ -312,10 +313,14 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 				finished++
 			}
 		}
-		return fmt.Errorf("seed study interrupted with %d of %d cohorts finished: %w", finished, n, err)
+		return fmt.Errorf("seed study interrupted with %d of %s finished: %w", finished, words.Count(n, "cohort"), err)
 	}
 	sum := nl630.Summarise(rs)
-	fmt.Fprintf(stdout, "Robustness of the reproduction: %d synthetic cohorts (seeds 1-%d), %d failed\n", n, n, sum.Failed)
+	seeds := fmt.Sprintf("seeds 1-%d", n)
+	if n == 1 {
+		seeds = "seed 1"
+	}
+	fmt.Fprintf(stdout, "Robustness of the reproduction: %s (%s), %d failed\n", words.Count(n, "synthetic cohort"), seeds, sum.Failed)
 	fmt.Fprintf(stdout, "  four groups recommended: %d of %d (%.0f%%)\n", sum.FourGroups, n, 100*float64(sum.FourGroups)/float64(n))
 	for _, l := range nl630.Labels {
 		fig := nl630.Lookup("share-" + l)
@@ -340,7 +345,7 @@ func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *
 			shares[l] = append(shares[l], v)
 		}
 	}
-	fig, err := figure.ShareStudyPlot(nl630.Labels, shares, published, fmt.Sprintf("Shares recovered from %d synthetic cohorts", n))
+	fig, err := figure.ShareStudyPlot(nl630.Labels, shares, published, "Shares recovered from "+words.Count(n, "synthetic cohort"))
 	if err != nil {
 		return err
 	}

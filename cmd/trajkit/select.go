@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
@@ -34,22 +37,42 @@ With --cv F it also reports the F-fold cross-validated log-likelihood
 without their fold) and crimCV's cross-validation error CVE (mean absolute
 error of posterior-predicted counts over the held-out observed cells).
 
+--inflation (ZIP) takes one inflation order for every group of every K,
+or one per group, separated by , or ; as fit takes them (traj's iorder):
+a list of K orders describes a K-group model, so it needs --groups K, one
+number, and the order search then keeps each group's inflation order with
+it. (A list of K says nothing of the groups of another K: which group of a
+3-group model is the third of a 4-group one?)
+
+With --persons FILE and --risk a,b, every candidate has a multinomial
+logit of membership on those risk factors (traj's risk()), and its BIC
+counts their coefficients; the recommended model is written with its odds
+ratios against group 1 (refit with fit --reference for another). Nagin's
+practice (Nagin 2005) is to choose K without covariates and then
+add them to the chosen model with fit: risk factors change what the
+groups are and which K has the lowest BIC, so select with --risk answers
+another question. --persons alone leaves the search as it is and adds the
+recommended model's group profiles (profiles.csv), as fit --persons does.
+
 Examples:
   trajkit select --data example:sim630 --groups 1-5
   trajkit select --data example:sim630 --groups 2-4 --orders 1-3 --cv 5 --out sel
   trajkit select --data example:toronto1 --groups 1-4 --dist zip --inflation 0
+  trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
+  trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
 
 With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
 model in DIR/recommended/ (model.json, assignments.csv) and copies of
-those two files in DIR itself.
+those two files in DIR itself; with --persons also DIR/profiles.csv.
 `
 
 type selectFlags struct {
 	dataFlags
 	emFlags
+	personFlags
 	groups, order, orders, dist, out string
-	inflation                        int
+	inflation                        string
 	cv                               int
 	minShare                         minShareFlag
 	safeCSV                          bool
@@ -62,8 +85,9 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.order, "order", "3", "polynomial order of every group, 0-5 (without --orders)")
 	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
-	fs.IntVar(&f.inflation, "inflation", 0, "ZIP: inflation order of every group, -1 (none) to 3")
+	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
+	f.personFlags.registerFile(fs)
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
@@ -107,16 +131,20 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("orders must lie in 0..%d", trajectory.MaxOrder)
 	}
 	s.Distribution = trajectory.Distribution(f.dist)
-	infl := []int{f.inflation}
-	set := false
-	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "inflation" })
-	if s.Distribution == trajectory.Poisson && !set {
-		infl = []int{-1}
+	infl, err := parseOrders(f.inflation, "inflation")
+	if err != nil {
+		return s, err
 	}
-	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, infl); err != nil {
+	if n := len(infl); n > 1 && (lo != n || hi != n) {
+		return s, usagef("--inflation %q: %d inflation orders, one per group, describe a %d-group model: give --groups %d (one value applies to every group of every K)", f.inflation, n, n, n)
+	}
+	if _, err := trajectory.NewModel(s.Distribution, max(len(infl), 1), []int{s.MaxOrder}, infl); err != nil {
 		return s, usagef("%v", err)
 	}
-	s.Inflation = infl[0]
+	s.Inflation = infl
+	if err := f.personFlags.checkFile(); err != nil {
+		return s, err
+	}
 	if f.cv == 1 || f.cv < 0 {
 		return s, usagef("--cv %d: expected 0 (none) or at least 2 folds", f.cv)
 	}
@@ -150,25 +178,41 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer out.Abort()
-	l, err := f.load(ctx, fs, nil)
+	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
 		return err
 	}
 	if err := checkPersons(s, f.groups, l.Careers.Len()); err != nil {
 		return err
 	}
-	s.Fit.Data = l.Settings
+	s.Fit.Data, s.Fit.Risk = l.Settings, l.Risk
 	warn(stderr, l.Warnings...)
 	sel, err := runSelection("select", l.Careers, s, stderr)
 	if err != nil {
 		return err
 	}
 	writeSelection(stdout, sel)
+	if sel.Fit != nil && (sel.Fit.Risk() != nil || l.Persons != nil) {
+		fmt.Fprintln(stdout)
+	}
+	if sel.Fit != nil && sel.Fit.Risk() != nil {
+		writeMembership(stdout, sel.Fit) // ends with an empty line
+	}
+	var profiles []careersio.ProfileRow
+	if l.Persons != nil && sel.Fit != nil {
+		profiles = careersio.Profiles(l.Persons, sel.Fit)
+		writeProfiles(stdout, profiles, sel.Fit)
+	}
 	if out == nil {
 		return nil
 	}
 	if err := results.WriteSelection(out, sel, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
 		return err
+	}
+	if profiles != nil {
+		if err := out.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
+			return err
+		}
 	}
 	return commitOut(out, stdout)
 }
@@ -177,10 +221,10 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // --groups (given as groups) and --cv are at most the n persons.
 func checkPersons(s trajectory.SelectSettings, groups string, n int) error {
 	if s.MaxGroups > n {
-		return usagef("--groups %s: more groups than the %d persons in the data", groups, n)
+		return usagef("--groups %s: more groups than the %s in the data", groups, words.Count(n, "person"))
 	}
 	if s.CV > n {
-		return usagef("--cv %d: more folds than the %d persons in the data", s.CV, n)
+		return usagef("--cv %d: more folds than the %s in the data", s.CV, words.Count(n, "person"))
 	}
 	return nil
 }
@@ -197,25 +241,45 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 
 // candidate reports a model search's progress.
 func (p *progress) candidate(done int, c *trajectory.Candidate) {
-	p.update(fmt.Sprintf("%d models fitted; last: %d groups, orders %s", done, c.Groups, trajectory.FormatOrders(c.Orders)))
+	p.update(fmt.Sprintf("%s fitted; last: %s, orders %s", words.Count(done, "model"), words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders)))
 }
 
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
+	// The inflation orders get a column when they differ between the
+	// groups of a model (a per-group --inflation list): the orders alone
+	// would not say which group has which.
+	perGroup := slices.ContainsFunc(sel.Candidates, func(c *trajectory.Candidate) bool {
+		return slices.ContainsFunc(c.Inflation, func(q int) bool { return q != c.Inflation[0] })
+	})
+	infl := func(c *trajectory.Candidate) string {
+		if !perGroup {
+			return ""
+		}
+		return trajectory.FormatOrders(c.Inflation) + "\t"
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "K\tOrders\tLog-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
+	head := "K\tOrders\t"
+	if perGroup {
+		head += "Inflation\t"
+	}
+	fmt.Fprintln(tw, head+"Log-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
 	for _, c := range sel.Candidates {
 		mark := ""
 		if c == sel.Recommended {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark,
+		fmt.Fprintf(tw, "%d\t%s\t%s%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark, infl(c),
 			c.LogLik, c.NumParams, c.BICPersons, c.BICObs, c.AIC, fmtNum(c.Entropy, 3), fmtNum(c.MinAPP, 3), fmtNum(c.MinOCC, 1),
 			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	if r := sel.Recommended; r != nil {
-		fmt.Fprintf(w, "Recommended: %d groups, orders %s (marked *): %s.\n", r.Groups, trajectory.FormatOrders(r.Orders), sel.Reason)
+		what := words.Count(r.Groups, "group") + ", orders " + trajectory.FormatOrders(r.Orders)
+		if perGroup {
+			what += ", inflation orders " + trajectory.FormatOrders(r.Inflation)
+		}
+		fmt.Fprintf(w, "Recommended: %s (marked *): %s.\n", what, sel.Reason)
 	} else {
 		fmt.Fprintf(w, "No recommendation: %s.\n", sel.Reason)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/results"
 	"github.com/trajkit/trajkit/trajectory/study/nl630"
@@ -199,7 +200,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	c := s.Careers
-	fmt.Fprintf(stdout, "Simulated %d careers, ages %d-%d, from %s with seed %d\n", c.Len(), c.MinAge, c.MaxAge(), source, f.seed)
+	fmt.Fprintf(stdout, "Simulated %s, ages %d-%d, from %s with seed %d\n", words.Count(c.Len(), "career"), c.MinAge, c.MaxAge(), source, f.seed)
 	fmt.Fprintf(stdout, "True groups:%s\n", groupCounts(s))
 	return commitOut(out, stdout)
 }

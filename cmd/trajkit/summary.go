@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 )
 
@@ -19,9 +20,9 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 		dist = "zero-inflated Poisson"
 	}
 	data := f.Settings.Data
-	fmt.Fprintf(w, "Group-based trajectory model: %s, %d groups\n", dist, len(f.Groups))
-	fmt.Fprintf(w, "Data: %s (%s), %d persons, %d person-age observations, ages %d-%d\n",
-		data.File, data.Format, f.NumPersons, f.NumObs, f.MinAge(), f.MaxAge())
+	fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", dist, words.Count(len(f.Groups), "group"))
+	fmt.Fprintf(w, "Data: %s (%s), %s, %s, ages %d-%d\n",
+		data.File, data.Format, words.Count(f.NumPersons, "person"), words.Count(f.NumObs, "person-age observation"), f.MinAge(), f.MaxAge())
 	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
 
 	se := f.Inference != nil
@@ -76,8 +77,8 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Log-likelihood\t%.6f\n", f.LogLik)
 	fmt.Fprintf(tw, "Parameters\t%d\n", f.NumParams)
-	fmt.Fprintf(tw, "BIC (N = %d persons)\t%.3f\n", f.NumPersons, f.BICPersons)
-	fmt.Fprintf(tw, "BIC (N = %d observations)\t%.3f\n", f.NumObs, f.BICObs)
+	fmt.Fprintf(tw, "BIC (N = %s)\t%.3f\n", words.Count(f.NumPersons, "person"), f.BICPersons)
+	fmt.Fprintf(tw, "BIC (N = %s)\t%.3f\n", words.Count(f.NumObs, "observation"), f.BICObs)
 	fmt.Fprintf(tw, "AIC\t%.3f\n", f.AIC)
 	fmt.Fprintf(tw, "traj's BIC (larger is better)\t%.3f (persons), %.3f (observations)\n", -f.BICPersons/2, -f.BICObs/2)
 	fmt.Fprintf(tw, "Relative entropy\t%s\n", fmtNum(float64(f.Entropy), 4))
@@ -91,7 +92,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 		if st.Continued != 1 {
 			optima = fmt.Sprintf("%d distinct optima there, each continued", st.Continued)
 		}
-		fmt.Fprintf(w, "Search on a sample of %d persons; %s with all persons\n", st.Sample, optima)
+		fmt.Fprintf(w, "Search on a sample of %s; %s with all persons\n", words.Count(st.Sample, "person"), optima)
 	}
 	if len(st.Optima) > 1 {
 		opt := make([]string, len(st.Optima))
@@ -101,14 +102,14 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 		fmt.Fprintf(w, "Distinct optima: %s\n", strings.Join(opt, ", "))
 	}
 	if b := f.BootstrapReport; b != nil {
-		fmt.Fprintf(w, "Bootstrap (%s): %d replicates, %d failed, %d matched to the fit's groups in another order\n",
-			b.Type, b.Replicates, b.Failed, b.Relabelled)
+		fmt.Fprintf(w, "Bootstrap (%s): %s, %d failed, %d matched to the fit's groups in another order\n",
+			b.Type, words.Count(b.Replicates, "replicate"), b.Failed, b.Relabelled)
 		for j, g := range f.Groups {
 			fmt.Fprintf(w, "  group %d share %.1f%%: bootstrap 95%% interval %s-%s, delta method %s-%s\n", j+1, 100*g.Share,
 				fmtPct(g.ShareCIBoot[0]), fmtPct(g.ShareCIBoot[1]), fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
 		}
 	}
-	fmt.Fprintf(w, "Status: %s after %d iterations\n", f.Status, f.Iterations)
+	fmt.Fprintf(w, "Status: %s after %s\n", f.Status, words.Count(f.Iterations, "iteration"))
 	for _, warn := range f.Warnings {
 		fmt.Fprintf(w, "Warning: %s%s\n", warn, flagHint(warn.Kind))
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/trajkit/trajkit/data"
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 )
@@ -174,7 +175,7 @@ func Load(s Source) (*Loaded, error) {
 		c, n = c.FloorExposure(s.MinExposure)
 		l.Settings.MinExposure = s.MinExposure
 		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.ExposureFloored, nil,
-			"exposures below %g were raised to it in %d cells", s.MinExposure, n))
+			"exposures below %g were raised to it in %s", s.MinExposure, words.Count(n, "cell")))
 	} else if w, ok := c.TinyExposures(trajectory.TinyExposureLimit).Warning(); ok {
 		l.Warnings = append(l.Warnings, w)
 	}
@@ -192,7 +193,8 @@ func Load(s Source) (*Loaded, error) {
 		}
 		if len(dropped) > 0 {
 			l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil,
-				"%d persons have no observed age in %d-%d and are left out (first: %q)", len(dropped), lo, hi, c.IDs[dropped[0]]))
+				"%s %s no observed age in %d-%d and %s left out (first: %q)", words.Count(len(dropped), "person"), words.Choose(len(dropped), "has", "have"),
+				lo, hi, words.Choose(len(dropped), "is", "are"), c.IDs[dropped[0]]))
 		}
 	} else {
 		l.Warnings = append(l.Warnings, trajectory.WindowWarnings(c)...)
@@ -239,12 +241,14 @@ func (l *Loaded) attach(s Source) error {
 	l.Settings.Categorical = s.Categorical
 	l.Warnings = append(l.Warnings, t.Warnings...)
 	if extra := len(t.IDs) - matched; extra > 0 {
-		l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil, "%s: %d persons have no careers and are not used", s.Persons, extra))
+		l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil, "%s: %s %s no careers and %s not used", s.Persons, words.Count(extra, "person"),
+			words.Choose(extra, "has", "have"), words.Choose(extra, "is", "are")))
 	}
 	if len(s.Risk) == 0 {
 		if matched < l.Careers.Len() {
 			l.Warnings = append(l.Warnings, mixture.Warnf(PersonsUnmatched, nil,
-				"%s: %d persons of the careers have no row; their profile values count as missing", s.Persons, l.Careers.Len()-matched))
+				"%s: %s of the careers %s no row; their profile values count as missing", s.Persons, words.Count(l.Careers.Len()-matched, "person"),
+				words.Choose(l.Careers.Len()-matched, "has", "have")))
 		}
 		return nil
 	}
@@ -254,7 +258,7 @@ func (l *Loaded) attach(s Source) error {
 	}
 	if dropped := l.Careers.Len() - len(keep); dropped > 0 {
 		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil,
-			"%d persons left out for a missing risk factor or no row in %s", dropped, s.Persons))
+			"%s left out for a missing risk factor or no row in %s", words.Count(dropped, "person"), s.Persons))
 		l.Careers = l.Careers.Subset(keep)
 	}
 	l.Risk = d

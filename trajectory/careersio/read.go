@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 )
@@ -158,7 +159,8 @@ func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers
 		return nil, nil, &DataError{File: name, Msg: "no person has an observed age"}
 	}
 	if n := len(rd.info.Unobserved); n > 0 {
-		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%d persons have no observed age and are left out (first: %q)", n, rd.info.Unobserved[0]))
+		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%s %s no observed age and %s left out (first: %q)",
+			words.Count(n, "person"), words.Choose(n, "has", "have"), words.Choose(n, "is", "are"), rd.info.Unobserved[0]))
 	}
 	return c, rd.info, nil
 }

@@ -187,7 +187,7 @@ func TestReadWarnings(t *testing.T) {
 		t.Errorf("warnings %+v: want one of kind %s and one of %s", info.Warnings, UnusedExposure, trajectory.PersonsLeftOut)
 	}
 	got := strings.Join(texts, "\n")
-	for _, want := range []string{"look like exposures", "1 persons have no observed age"} {
+	for _, want := range []string{"look like exposures", "1 person has no observed age and is left out"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings %q do not mention %q", got, want)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 )
@@ -143,7 +144,7 @@ func Align(f *trajectory.Fitted, c *trajectory.Careers, dataName string) error {
 		return fmt.Errorf("the data %s are not the persons the model was fitted to (%s): give the data and reading settings of the fit", dataName, detail)
 	}
 	if c.Len() != len(f.IDs) {
-		return mismatch(fmt.Sprintf("%d persons in the data, %d in assignments.csv", c.Len(), len(f.IDs)))
+		return mismatch(fmt.Sprintf("%s in the data, %d in assignments.csv", words.Count(c.Len(), "person"), len(f.IDs)))
 	}
 	post := make([][]float64, len(f.Posterior))
 	for j := range post {

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -152,7 +153,7 @@ func (d *Dir) Fit() (*trajectory.Fitted, error) {
 		return nil, err
 	}
 	if len(a.IDs) != f.NumPersons {
-		return nil, fmt.Errorf("%s: %d persons for the %d of %s", path, len(a.IDs), f.NumPersons, d.file(ModelFile))
+		return nil, fmt.Errorf("%s: %s for the %d of %s", path, words.Count(len(a.IDs), "person"), f.NumPersons, d.file(ModelFile))
 	}
 	f.IDs, f.Posterior, f.Assigned = a.IDs, a.Posterior, a.Groups
 	return f, nil

@@ -319,7 +319,7 @@ func TestSelectionRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ss := trajectory.SelectSettings{Distribution: trajectory.Poisson, MinGroups: 1, MaxGroups: 3, MinOrder: 2, MaxOrder: 2, Inflation: -1, MinShare: 0.1,
+	ss := trajectory.SelectSettings{Distribution: trajectory.Poisson, MinGroups: 1, MaxGroups: 3, MinOrder: 2, MaxOrder: 2, Inflation: []int{-1}, MinShare: 0.1,
 		Fit: trajectory.Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 2}}}
 	sel, err := trajectory.Select(c, ss)
 	if err != nil {
@@ -345,7 +345,10 @@ func TestSelectionRoundTrip(t *testing.T) {
 		}
 	}
 	if back.File == nil || back.File.FormatVersion != FormatVersion || back.File.Criteria.MinShare != 0.1 || !strings.Contains(back.File.Reason, "smallest share ≥ 0.100") {
-		t.Errorf("selection.json: %+v", back.File)
+		t.Fatalf("selection.json: %+v", back.File)
+	}
+	if st := back.File.Settings; st.Inflation == nil || *st.Inflation != -1 || st.InflationOrders != nil {
+		t.Errorf("selection.json settings: inflation %v, inflation_orders %v; want -1 and none", st.Inflation, st.InflationOrders)
 	}
 	for _, p := range []string{filepath.Join(RecommendedDir, ModelFile), ModelFile, AssignmentsFile} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -317,8 +318,12 @@ type SearchJSON struct {
 	Distribution trajectory.Distribution `json:"distribution"`
 	Groups       [2]int                  `json:"groups"`
 	Orders       [2]int                  `json:"orders"`
-	Inflation    int                     `json:"inflation"`
-	CV           int                     `json:"cv"`
+	// Inflation is the inflation order of every group, or null when the
+	// search had one per group (of its one K), which InflationOrders
+	// then holds.
+	Inflation       *int  `json:"inflation"`
+	InflationOrders []int `json:"inflation_orders,omitempty"`
+	CV              int   `json:"cv"`
 	mixture.Settings
 }
 
@@ -335,7 +340,17 @@ func NewSelectionFile(sel *trajectory.Selection, s trajectory.SelectSettings) *S
 		Candidates:    len(sel.Candidates),
 		Data:          s.Fit.Data,
 		Settings: SearchJSON{Distribution: s.Distribution, Groups: [2]int{s.MinGroups, s.MaxGroups}, Orders: [2]int{s.MinOrder, s.MaxOrder},
-			Inflation: s.Inflation, CV: s.CV, Settings: s.Fit.Search.Resolved()},
+			CV: s.CV, Settings: s.Fit.Search.Resolved()},
+	}
+	switch infl := s.Inflation; {
+	case s.Distribution == trajectory.Poisson:
+		sf.Settings.Inflation = new(-1)
+	case len(infl) == 0:
+		sf.Settings.Inflation = new(0)
+	case len(infl) == 1:
+		sf.Settings.Inflation = new(infl[0])
+	default:
+		sf.Settings.InflationOrders = infl
 	}
 	if sel.Recommended != nil && sel.RunnerUp != nil {
 		d := sel.RunnerUp.BICPersons - sel.Recommended.BICPersons
@@ -442,7 +457,7 @@ func (d *Dir) Selection() (*Selection, error) {
 	sf.Settings.Accelerate = recordedAcceleration(sf.Settings.Accelerate, v)
 	sel.File = sf
 	if r := sf.Recommended; r != nil && t.Recommend(r.Groups, r.Orders, r.InflationOrders) < 0 {
-		sel.Warning = fmt.Sprintf("%s recommends %d groups with orders %v, which is not a row of %s", jpath, r.Groups, r.Orders, path)
+		sel.Warning = fmt.Sprintf("%s recommends %s with orders %s, which is not a row of %s", jpath, words.Count(r.Groups, "group"), trajectory.FormatOrders(r.Orders), path)
 	}
 	return sel, nil
 }

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 )
@@ -273,7 +274,7 @@ func (p *nl630Params) simulate(ctx context.Context, n int, seed uint64) (*trajec
 	for i := range persons {
 		if i%trajectory.CheckPersons == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("nl630: interrupted after %d of %d persons: %w", i, n, err)
+				return nil, fmt.Errorf("nl630: interrupted after %d of %s: %w", i, words.Count(n, "person"), err)
 			}
 		}
 		g := r.categorical(shareCum)

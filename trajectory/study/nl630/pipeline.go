@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -21,7 +22,7 @@ import (
 // orders 0-3 (trajkit select's rule: the lowest BIC, N = persons, among
 // adequate models), the default seed; trajkit reproduce's defaults.
 func Settings() trajectory.SelectSettings {
-	return trajectory.SelectSettings{Distribution: trajectory.ZIP, MinGroups: 1, MaxGroups: 6, MinOrder: 0, MaxOrder: 3, Inflation: 0,
+	return trajectory.SelectSettings{Distribution: trajectory.ZIP, MinGroups: 1, MaxGroups: 6, MinOrder: 0, MaxOrder: 3, Inflation: []int{0},
 		Fit: trajectory.Settings{Search: mixture.Settings{Seed: mixture.DefaultSeed}}}
 }
 
@@ -89,7 +90,7 @@ func Reproduce(l *careersio.Loaded, s trajectory.SelectSettings, progress func(d
 		// The window takes care of the sparse ends of the age grid.
 		r.Warnings = slices.DeleteFunc(r.Warnings, func(w trajectory.Warning) bool { return w.Kind == trajectory.SparseWindowEnd })
 		if len(dropped) > 0 {
-			r.Warnings = append(r.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%d persons have no observed age in %d-%d and are left out", len(dropped), lo, hi))
+			r.Warnings = append(r.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%s %s no observed age in %d-%d and %s left out", words.Count(len(dropped), "person"), words.Choose(len(dropped), "has", "have"), lo, hi, words.Choose(len(dropped), "is", "are")))
 		}
 		s.Fit.Data.Ages = fmt.Sprintf("%d-%d", lo, hi)
 	}

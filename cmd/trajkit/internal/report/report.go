@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/figure"
@@ -157,8 +158,8 @@ func newPage(in *Input) (*page, error) {
 	data := f.Settings.Data
 	p := &page{
 		Title: in.Title,
-		Subtitle: fmt.Sprintf("%s trajectories, %d groups, fitted by %s to %s",
-			distName(f.Distribution), len(f.Groups), results.Software, data.File),
+		Subtitle: fmt.Sprintf("%s trajectories, %s, fitted by %s to %s",
+			distName(f.Distribution), words.Count(len(f.Groups), "group"), results.Software, data.File),
 		Software: results.Software,
 		Footer:   fmt.Sprintf("Written by %s from %s.", results.Software, in.Source),
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/figure"
@@ -91,12 +92,12 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 	p.Criteria = []keyValue{
 		{"Log-likelihood", fmtNum(m.LogLik, 3)},
 		{"Parameters", strconv.Itoa(m.NumParams)},
-		{fmt.Sprintf("BIC, N = %d persons", m.NumPersons), fmtNum(m.BICPersons, 2)},
-		{fmt.Sprintf("BIC, N = %d observations", m.NumObs), fmtNum(m.BICObs, 2)},
+		{"BIC, N = " + words.Count(m.NumPersons, "person"), fmtNum(m.BICPersons, 2)},
+		{"BIC, N = " + words.Count(m.NumObs, "observation"), fmtNum(m.BICObs, 2)},
 		{"AIC", fmtNum(m.AIC, 2)},
 		{"Relative entropy", fmtNum(float64(m.Entropy), 3)},
 		{"Starts", fmt.Sprintf("%d, %d run to convergence, the best log-likelihood reached by %d", st.Total, st.RunToConvergence, st.ReachedBest)},
-		{"Status", fmt.Sprintf("%s after %d iterations", m.Status, m.Iterations)},
+		{"Status", fmt.Sprintf("%s after %s", m.Status, words.Count(m.Iterations, "iteration"))},
 	}
 	for _, w := range m.Warnings {
 		p.Warnings = append(p.Warnings, w.String())
@@ -209,7 +210,7 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 		{func() (*figure.Figure, error) {
 			return figure.CareersPlot(f, c, &figure.CareersOptions{Sample: sample, Seed: seed, Style: *st})
 		}, "fig-careers", "Careers", min(120+340*rows, 2400),
-			fmt.Sprintf("A random sample of up to %d persons per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", sample, seed)},
+			fmt.Sprintf("A random sample of up to %s per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", words.Count(sample, "person"), seed)},
 	} {
 		drawn, err := fig.draw()
 		if err != nil {

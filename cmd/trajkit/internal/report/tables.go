@@ -1,12 +1,12 @@
 package report
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/figure"
@@ -104,12 +104,13 @@ func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, 
 		if !c.Recommended {
 			continue
 		}
-		s.Recommended = fmt.Sprintf("%d groups", c.Groups)
+		// The orders as select prints them (and fit --order takes them).
+		s.Recommended = words.Count(c.Groups, "group")
 		if t.HasOrders {
-			s.Recommended += ", orders " + joinList(c.Orders, ",")
+			s.Recommended += ", orders " + trajectory.FormatOrders(c.Orders)
 		}
 		if t.HasInflation && slices.ContainsFunc(c.Inflation, func(v int) bool { return v >= 0 }) {
-			s.Recommended += ", zero-inflation orders " + joinList(c.Inflation, ",")
+			s.Recommended += ", zero-inflation orders " + trajectory.FormatOrders(c.Inflation)
 		}
 	}
 	s.Note = "One row per model fitted, from selection.csv, in two tables; the recommended model is highlighted. Shares are percentages."
