@@ -16,9 +16,12 @@ import (
 type Source struct {
 	// Context, when not nil, interrupts the reading.
 	Context context.Context
-	// Data is a career file, or example:NAME for an embedded data set
-	// (data.Lookup).
+	// Data is a career file (CSV, or a Stata, SPSS or Excel file: see
+	// Table), or example:NAME for an embedded data set (data.Lookup).
 	Data string
+	// Sheet names the worksheet of an Excel career file; empty means the
+	// first.
+	Sheet string
 	// Read are the reading options. For an embedded data set, an empty
 	// Format or Exposure takes the data set's own, unless Exact.
 	Read ReadOptions
@@ -35,10 +38,12 @@ type Source struct {
 	// Persons is a person file (or example:NAME), joined on the careers'
 	// id column; Risk names risk factors of membership among its columns;
 	// DropMissing leaves out persons with a missing risk factor or no row
-	// instead of refusing them.
-	Persons     string
-	Risk        []string
-	DropMissing bool
+	// instead of refusing them. PersonsSheet names the worksheet of an
+	// Excel person file (empty: the first).
+	Persons      string
+	PersonsSheet string
+	Risk         []string
+	DropMissing  bool
 }
 
 // Loaded are careers read and prepared as a Source says.
@@ -84,7 +89,7 @@ func Load(s Source) (*Loaded, error) {
 		if isExample {
 			return data.Open(ds)
 		}
-		return os.Open(s.Data)
+		return openData(s.Context, s.Data, TableOptions{Sheet: s.Sheet})
 	}
 	// A file that cannot be read twice (a pipe, /dev/stdin) is read once:
 	// with time-varying covariates, its bytes are kept in a temporary file
@@ -122,11 +127,11 @@ func Load(s Source) (*Loaded, error) {
 	}
 	opt = opt.withDefaults()
 	l := &Loaded{Info: info, Settings: trajectory.DataSettings{
-		File: s.Data, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
+		File: s.Data, Sheet: s.Sheet, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
 	}}
 	size, sum := in.Sum()
 	if regular {
-		l.Settings.Size, l.Settings.SHA256 = size, sum
+		l.Settings.Size, l.Settings.SHA256 = sourceSum(f, size, sum)
 	} else {
 		l.Settings.Unchecked = "not a regular file: its bytes cannot be read again"
 	}
@@ -200,7 +205,7 @@ func Load(s Source) (*Loaded, error) {
 // their design, leaving out (with a warning) or refusing persons with
 // missing values.
 func (l *Loaded) attach(s Source) error {
-	t, err := ReadPersonsSource(s.Persons, l.Settings.ID)
+	t, err := ReadPersonsFrom(s.Persons, l.Settings.ID, TableOptions{Sheet: s.PersonsSheet})
 	if err != nil {
 		return err
 	}
@@ -239,12 +244,19 @@ func (l *Loaded) attach(s Source) error {
 // ReadPersonsSource reads a person file, or an embedded one
 // (example:NAME), with persons identified by the column id.
 func ReadPersonsSource(name, id string) (*PersonTable, error) {
+	return ReadPersonsFrom(name, id, TableOptions{})
+}
+
+// ReadPersonsFrom is ReadPersonsSource for a file that may be a Stata,
+// SPSS or Excel file (read as a Table with opt; its variables with value
+// labels become categorical columns).
+func ReadPersonsFrom(name, id string, opt TableOptions) (*PersonTable, error) {
 	ds, isExample, err := data.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
 	if !isExample {
-		return ReadPersonsFile(name, id)
+		return readPersonsTable(name, id, opt)
 	}
 	f, err := data.Open(ds)
 	if err != nil {

@@ -40,6 +40,9 @@ type PersonColumn struct {
 	// categorical column.
 	Levels []string
 	Codes  []int
+	// Labels are the value labels of a categorical column read from a
+	// Stata or SPSS file (level to label), nil otherwise.
+	Labels map[string]string
 }
 
 // missingValues are the cells read as missing: empty, NA, NaN and ".".
