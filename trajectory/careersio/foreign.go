@@ -239,6 +239,12 @@ func openTable(ctx context.Context, f *os.File, name string, opt TableOptions) (
 			return nil, err
 		}
 		t.rows, t.Labels = d, d.labels
+	case SPSS:
+		s, err := openSAV(ra, size, name)
+		if err != nil {
+			return nil, err
+		}
+		t.rows, t.Labels = s, s.labels
 	default:
 		return nil, &DataError{File: name, Msg: "a CSV file, not a table of another format"}
 	}

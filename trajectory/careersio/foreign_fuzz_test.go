@@ -61,3 +61,17 @@ func FuzzReadDTA(f *testing.F) {
 		})
 	})
 }
+
+func FuzzReadSAV(f *testing.F) {
+	addSeeds(f, "persons60.sav", "long60.zsav", "wide60.sav", "long60_none.sav")
+	f.Add([]byte("$FL2"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkTable(t, SPSS, data, func(r io.ReaderAt, size int64, name string) (rowSource, map[string]map[string]string, error) {
+			s, err := openSAV(r, size, name)
+			if err != nil {
+				return nil, nil, err
+			}
+			return s, s.labels, nil
+		})
+	})
+}

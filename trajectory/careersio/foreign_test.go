@@ -2,6 +2,7 @@ package careersio
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"os"
@@ -59,14 +60,16 @@ func TestTableValues(t *testing.T) {
 		{"values_117.dta", want},
 		{"values_118.dta", want},
 		{"values_119.dta", want},
+		// x = 99, a user-missing value, where the data frame had NA.
+		{"values.sav", want},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			got, tab := tableText(t, tc.file, TableOptions{})
 			if got != tc.want {
 				t.Errorf("text:\n%s\nwant:\n%s", got, tc.want)
 			}
-			if tab.Kind != Stata {
-				t.Errorf("kind %q", tab.Kind)
+			if k := Kind(strings.TrimPrefix(filepath.Ext(tc.file), ".")); tab.Kind != k {
+				t.Errorf("kind %q, want %q", tab.Kind, k)
 			}
 		})
 	}
@@ -148,6 +151,13 @@ var foreignCareers = []struct {
 	{"long60_be118.dta", "long60.csv", TableOptions{}},
 	{"long60_be119.dta", "long60.csv", TableOptions{}},
 	{"wide60_118.dta", "wide60.csv", TableOptions{}},
+	{"long60.sav", "long60.csv", TableOptions{}},
+	{"long60_none.sav", "long60.csv", TableOptions{}},
+	{"long60.zsav", "long60.csv", TableOptions{}},
+	{"wide60.sav", "wide60.csv", TableOptions{}},
+	{"wide60_pspp.sav", "wide60.csv", TableOptions{}},
+	{"wide60_pspp_plain.sav", "wide60.csv", TableOptions{}},
+	{"wide60_pspp.zsav", "wide60.csv", TableOptions{}},
 }
 
 // TestForeignCareers loads the careers, with the time-varying covariate
@@ -210,7 +220,7 @@ func TestForeignPersons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"persons60.dta"} {
+	for _, file := range []string{"persons60.dta", "persons60.sav"} {
 		t.Run(file, func(t *testing.T) {
 			got, err := ReadPersonsFrom(foreign(file), "id", TableOptions{})
 			if err != nil {
@@ -257,6 +267,42 @@ func equalNaN(pc PersonColumn) PersonColumn {
 	return pc
 }
 
+// TestSAVPSPP checks what make.sps adds to the careers in the files GNU
+// PSPP writes: a long variable name, a very long string (300 bytes, in
+// two segments) and a string with a user-missing value.
+func TestSAVPSPP(t *testing.T) {
+	for _, file := range []string{"wide60_pspp.sav", "wide60_pspp_plain.sav", "wide60_pspp.zsav"} {
+		t.Run(file, func(t *testing.T) {
+			text, tab := tableText(t, file, TableOptions{})
+			recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := recs[0]
+			if got := strings.Join(h[len(h)-3:], ","); got != "employment_at_first_age,remarks,code" {
+				t.Fatalf("last columns %s", got)
+			}
+			for _, rec := range recs[1:] {
+				id, _ := strconv.Atoi(rec[0])
+				remarks := "case " + rec[0] + ": " + strings.Repeat(".", 287) + "end"
+				code := "ok"
+				if id%5 == 0 {
+					code = ""
+				}
+				if got := rec[len(rec)-2:]; got[0] != remarks || got[1] != code {
+					t.Fatalf("person %d: remarks %q, code %q; want %q, %q", id, got[0], got[1], remarks, code)
+				}
+				if rec[len(rec)-3] != rec[18] {
+					t.Fatalf("person %d: employment_at_first_age %q, employed14 %q", id, rec[len(rec)-3], rec[18])
+				}
+			}
+			if l := tab.Labels["employed30"]; !reflect.DeepEqual(l, map[string]string{"0": "no", "1": "yes"}) {
+				t.Errorf("labels of employed30: %v", l)
+			}
+		})
+	}
+}
+
 // TestDTAErrors damages a valid file: every damage gives a DataError that
 // names the file (and the byte or the line), never a panic, and a size
 // declared beyond the file's is refused before anything is allocated.
@@ -294,6 +340,58 @@ func TestDTAErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "bad.dta")
+			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(Source{Data: path})
+			var de *DataError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %v (%T): want a DataError", err, err)
+			}
+			if de.File != path || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q: want one naming %s and saying %q", err, path, tc.msg)
+			}
+		})
+	}
+}
+
+// TestSAVErrors damages valid system files, as TestDTAErrors does.
+func TestSAVErrors(t *testing.T) {
+	read := func(name string) []byte {
+		b, err := os.ReadFile(foreign(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	plain, comp, z := read("long60_none.sav"), read("long60.sav"), read("long60.zsav")
+	persons := read("persons60.sav")
+	set := func(b []byte, at int, v ...byte) []byte {
+		b = bytes.Clone(b)
+		copy(b[at:], v)
+		return b
+	}
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		msg        string
+	}{
+		{"truncated header", "a.sav", plain[:100], "truncated"},
+		{"not a system file", "a.sav", set(plain, 0, 'X'), "not an SPSS .sav file"},
+		{"layout code", "a.sav", set(plain, 64, 9, 9, 9, 9), "layout code"},
+		{"compression", "a.sav", set(plain, 72, 2), "compression 2"},
+		{"record type", "a.sav", set(plain, 176, 5), "record type 5"},
+		{"missing values", "a.sav", set(plain, 188, 7), "missing values"},
+		{"huge ncases", "a.sav", set(plain, 80, 0xff, 0xff, 0xff, 0x7f), "declares"},
+		// region, a short string, declared 200 bytes wide in one element.
+		{"string width", "a.sav", set(persons, bytes.Index(persons, []byte("REGION"))-20, 200), "elements"},
+		{"truncated data", "a.sav", plain[:len(plain)*2/3], "truncated"},
+		{"truncated compressed data", "a.sav", comp[:len(comp)*2/3], "truncated"},
+		{"truncated zsav", "a.zsav", z[:len(z)-10], "zlib"},
+		{"damaged zlib block", "a.zsav", set(z, len(z)*2/3, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad), "zlib"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tc.file)
 			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
