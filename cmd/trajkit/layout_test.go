@@ -24,7 +24,7 @@ var layout = map[string]struct {
 	"trajectory": {packages: []string{"mixture"}, modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
 	"trajectory/careersio": {
 		packages: []string{"mixture", "trajectory", "data"},
-		modules:  []string{"github.com/go-gota/gota"},
+		modules:  []string{"github.com/go-gota/gota", "github.com/xuri/excelize/v2"},
 	},
 	"trajectory/results":          {packages: []string{"mixture", "trajectory", "trajectory/careersio"}},
 	"trajectory/figure":           {packages: []string{"trajectory"}, modules: []string{"gonum.org/v1/plot"}},

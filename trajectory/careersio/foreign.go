@@ -245,6 +245,12 @@ func openTable(ctx context.Context, f *os.File, name string, opt TableOptions) (
 			return nil, err
 		}
 		t.rows, t.Labels = s, s.labels
+	case Excel:
+		x, closer, err := openXLSX(ctx, f, size, name, opt.Sheet)
+		if err != nil {
+			return nil, err
+		}
+		t.rows, t.closer = x, multiCloser{closer, f}
 	default:
 		return nil, &DataError{File: name, Msg: "a CSV file, not a table of another format"}
 	}
@@ -274,6 +280,11 @@ func (t *Table) Read(p []byte) (int, error) {
 func (t *Table) fill() {
 	if !t.header {
 		t.header = true
+		if h, ok := t.rows.(interface{ headerLine() int }); ok {
+			for range h.headerLine() {
+				t.buf.WriteByte('\n') // empty rows before the header
+			}
+		}
 		t.write(t.rows.names())
 		return
 	}

@@ -62,6 +62,7 @@ func TestTableValues(t *testing.T) {
 		{"values_119.dta", want},
 		// x = 99, a user-missing value, where the data frame had NA.
 		{"values.sav", want},
+		{"values.xlsx", short},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			got, tab := tableText(t, tc.file, TableOptions{})
@@ -158,6 +159,9 @@ var foreignCareers = []struct {
 	{"wide60_pspp.sav", "wide60.csv", TableOptions{}},
 	{"wide60_pspp_plain.sav", "wide60.csv", TableOptions{}},
 	{"wide60_pspp.zsav", "wide60.csv", TableOptions{}},
+	{"long60.xlsx", "long60.csv", TableOptions{}},
+	{"wide60.xlsx", "wide60.csv", TableOptions{Sheet: "wide"}},
+	{"wide60.xlsx", "wide60.csv", TableOptions{Sheet: "offset"}},
 }
 
 // TestForeignCareers loads the careers, with the time-varying covariate
@@ -220,7 +224,7 @@ func TestForeignPersons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"persons60.dta", "persons60.sav"} {
+	for _, file := range []string{"persons60.dta", "persons60.sav", "persons60.xlsx"} {
 		t.Run(file, func(t *testing.T) {
 			got, err := ReadPersonsFrom(foreign(file), "id", TableOptions{})
 			if err != nil {
@@ -231,7 +235,7 @@ func TestForeignPersons(t *testing.T) {
 			}
 			for j, wc := range want.Columns {
 				gc := got.Columns[j]
-				if wc.Name == "female" {
+				if wc.Name == "female" && !strings.HasSuffix(file, ".xlsx") { // Excel has no value labels
 					if gc.Numeric || !slices.Equal(gc.Levels, []string{"0", "1"}) {
 						t.Fatalf("female: numeric %v, levels %v: want categorical with levels 0, 1", gc.Numeric, gc.Levels)
 					}
@@ -407,9 +411,50 @@ func TestSAVErrors(t *testing.T) {
 	}
 }
 
+// TestXLSXErrors checks the errors of sheets and workbooks.
+func TestXLSXErrors(t *testing.T) {
+	good, err := os.ReadFile(foreign("wide60.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		sheet string
+		msg   string
+	}{
+		{"no such sheet", good, "nope", `no sheet "nope": the workbook has "notes", "wide", "offset"`},
+		{"not careers", good, "", "cannot tell the format"},
+		{"damaged", good[:len(good)/2], "", "not a readable Excel workbook"},
+		{"not a workbook", []byte("id,age,y\n1,12,0\n"), "", "not an Excel .xlsx workbook"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "careers.xlsx")
+			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(Source{Data: path, Sheet: tc.sheet})
+			var de *DataError
+			if !errors.As(err, &de) || de.File != path || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %v: want a DataError naming %s and saying %q", err, path, tc.msg)
+			}
+		})
+	}
+}
+
 // TestForeignLines checks that an error in the data names the line of
-// the CSV text, observation + 1, and the variable.
+// the CSV text, observation + 1 (Excel: the row of the sheet), and the
+// variable.
 func TestForeignLines(t *testing.T) {
+	// Read as long with y16 as the age, the second person (sheet row 3,
+	// row 5 of the sheet offset) has none.
+	for sheet, line := range map[string]int{"wide": 3, "offset": 5} {
+		_, err := Load(Source{Data: foreign("wide60.xlsx"), Sheet: sheet, Read: ReadOptions{Format: Long, Age: "y16", Count: "y15"}})
+		var xe *DataError
+		if !errors.As(err, &xe) || xe.Line != line || xe.ColumnName != "y16" {
+			t.Errorf("sheet %s: error %v: want one at line %d (the row of the sheet), column y16", sheet, err, line)
+		}
+	}
 	// values_118.dta has no age: read as long with the strL column as
 	// the age, observation 1's "xxx..." is not a number.
 	_, err := Load(Source{Data: foreign("values_118.dta"), Read: ReadOptions{Format: Long, Age: "long_text", Count: "id"}})

@@ -75,6 +75,9 @@ addWorksheet(wb, "notes")
 writeData(wb, "notes", data.frame(note = "the careers are on the sheet wide"))
 addWorksheet(wb, "wide")
 writeData(wb, "wide", wide)
+# The same careers below two empty rows: the header is on row 3.
+addWorksheet(wb, "offset")
+writeData(wb, "offset", wide, startRow = 3)
 saveWorkbook(wb, file.path(out, "wide60.xlsx"), overwrite = TRUE)
 
 # Persons: female with value labels (categorical), region a string.
