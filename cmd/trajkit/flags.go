@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -24,9 +25,9 @@ import (
 // dataFlags are the flags that say which careers to read and how; every
 // command that fits shares them.
 type dataFlags struct {
-	data, format, id, age, count, exposure, ages string
-	tcov                                         string
-	minExposure                                  float64
+	data, sheet, format, id, age, count, exposure, ages string
+	tcov                                                string
+	minExposure                                         float64
 	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
 	// defaults do not apply.
@@ -34,7 +35,8 @@ type dataFlags struct {
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.data, "data", "", "career file (CSV), or example:NAME for an embedded data set (see trajkit datasets)")
+	fs.StringVar(&d.data, "data", "", "career file: CSV, Stata (.dta), SPSS (.sav, .zsav) or Excel (.xlsx); or example:NAME for an embedded data set (see trajkit datasets)")
+	fs.StringVar(&d.sheet, "sheet", "", "worksheet of an Excel --data file (default: the first)")
 	fs.StringVar(&d.format, "format", "", "file layout: long or wide (default: detected from the header)")
 	fs.StringVar(&d.id, "id", "id", "person id column")
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
@@ -63,7 +65,7 @@ func (d *dataFlags) fromModel(fs *flag.FlagSet, s trajectory.DataSettings) {
 		dst   *string
 		value string
 	}{
-		{"data", &d.data, s.File}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
+		{"data", &d.data, s.File}, {"sheet", &d.sheet, s.Sheet}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
 		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure}, {"ages", &d.ages, s.Ages},
 	} {
 		if !set[f.name] {
@@ -94,6 +96,9 @@ func (d *dataFlags) check() error {
 	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) {
 		return usagef("--format %q: expected long or wide", d.format)
 	}
+	if d.sheet != "" && !strings.EqualFold(filepath.Ext(d.data), ".xlsx") {
+		return usagef("--sheet %q names a worksheet of an Excel (.xlsx) --data file, not of %s", d.sheet, d.data)
+	}
 	if d.minExposure < 0 || d.minExposure > 1 || math.IsNaN(d.minExposure) {
 		return usagef("--min-exposure %v: expected a time at risk between 0 and 1", d.minExposure)
 	}
@@ -111,6 +116,7 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 	set := setFlags(fs)
 	s := careersio.Source{
 		Data:        d.data,
+		Sheet:       d.sheet,
 		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count},
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
@@ -134,7 +140,7 @@ func (d *dataFlags) load(ctx context.Context, fs *flag.FlagSet, p *personFlags) 
 	s := d.source(fs)
 	s.Context = ctx
 	if p != nil {
-		s.Persons, s.Risk, s.DropMissing = p.persons, p.riskNames(), p.dropMissing
+		s.Persons, s.PersonsSheet, s.Risk, s.DropMissing = p.persons, p.personsSheet, p.riskNames(), p.dropMissing
 	}
 	l, err := careersio.Load(s)
 	if errors.Is(err, careersio.ErrMissingRisk) {
@@ -288,13 +294,14 @@ func (e *emFlags) search(ctx context.Context) mixture.Settings {
 // personFlags name a person-level file: risk factors of membership and
 // profile variables.
 type personFlags struct {
-	persons, risk string
-	reference     int
-	dropMissing   bool
+	persons, personsSheet, risk string
+	reference                   int
+	dropMissing                 bool
 }
 
 func (p *personFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
+	fs.StringVar(&p.persons, "persons", "", "person file (CSV, Stata, SPSS or Excel; one row per person, joined on the --id column): risk factors and profile variables; a variable with value labels is categorical")
+	fs.StringVar(&p.personsSheet, "persons-sheet", "", "worksheet of an Excel --persons file (default: the first)")
 	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
 	fs.IntVar(&p.reference, "reference", 1, "reference group of the membership model (1 is the lowest-rate group)")
 	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
@@ -306,6 +313,9 @@ func (p *personFlags) check(groups int) error {
 	}
 	if _, _, err := data.Lookup(p.persons); err != nil {
 		return usagef("--persons: %v", err)
+	}
+	if p.personsSheet != "" && !strings.EqualFold(filepath.Ext(p.persons), ".xlsx") {
+		return usagef("--persons-sheet %q names a worksheet of an Excel (.xlsx) --persons file, not of %s", p.personsSheet, p.persons)
 	}
 	if p.reference < 1 || (groups > 0 && p.reference > groups) {
 		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))

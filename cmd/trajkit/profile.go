@@ -31,7 +31,8 @@ Examples:
 func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
 	model := fs.String("model", "", "directory of a fitted model (model.json, assignments.csv)")
-	persons := fs.String("persons", "", "person file (CSV), or an embedded one (example:NAME)")
+	persons := fs.String("persons", "", "person file (CSV, Stata, SPSS or Excel), or an embedded one (example:NAME)")
+	sheet := fs.String("persons-sheet", "", "worksheet of an Excel --persons file (default: the first)")
 	id := fs.String("id", "", "person id column of the person file (default: the fit's --id)")
 	out := fs.String("out", "", "directory for profiles.csv (default: --model)")
 	if err := parseFlags(fs, profileUsage, args, stdout); err != nil {
@@ -70,7 +71,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if idCol == "" {
 		idCol = fit.Settings.Data.ID
 	}
-	t, err := careersio.ReadPersonsSource(*persons, idCol)
+	t, err := careersio.ReadPersonsFrom(*persons, idCol, careersio.TableOptions{Sheet: *sheet})
 	if err != nil {
 		return err
 	}
