@@ -128,8 +128,7 @@ func openData(ctx context.Context, path string, opt TableOptions) (io.ReadCloser
 	if !st.Mode().IsRegular() {
 		switch strings.ToLower(filepath.Ext(path)) {
 		case ".dta", ".sav", ".zsav", ".xlsx":
-			f.Close()
-			return OpenTable(ctx, path, opt)
+			return openFile(ctx, f, path, opt)
 		}
 		return f, nil
 	}
@@ -174,6 +173,15 @@ func OpenTable(ctx context.Context, path string, opt TableOptions) (*Table, erro
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	return openFile(ctx, f, path, opt)
+}
+
+// openFile is OpenTable of the open file f, which it closes on error or
+// once it is copied.
+func openFile(ctx context.Context, f *os.File, path string, opt TableOptions) (*Table, error) {
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -330,17 +338,6 @@ func (t *Table) Close() error {
 	err := t.closer.Close()
 	t.closer = nil
 	return err
-}
-
-// Categorical returns the names of the variables with value labels.
-func (t *Table) Categorical() []string {
-	var out []string
-	for _, n := range t.rows.names() {
-		if _, ok := t.Labels[n]; ok {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 type multiCloser []io.Closer
