@@ -86,7 +86,9 @@ type FitSettings struct {
 // DataSettings say where the careers came from and how they were read;
 // the reading package fills them, and a fit records them.
 type DataSettings struct {
-	File     string `json:"file"`
+	File string `json:"file"`
+	// Sheet is the worksheet of an Excel career file, when one was named.
+	Sheet    string `json:"sheet,omitempty"`
 	Format   string `json:"format"` // "long" or "wide"
 	ID       string `json:"id"`
 	Age      string `json:"age"`

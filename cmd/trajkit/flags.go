@@ -25,9 +25,9 @@ import (
 // dataFlags are the flags that say which careers to read and how; every
 // command that fits shares them.
 type dataFlags struct {
-	data, format, id, age, count, exposure, ages string
-	tcov                                         string
-	minExposure                                  float64
+	data, sheet, format, id, age, count, exposure, ages string
+	tcov                                                string
+	minExposure                                         float64
 	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
 	// defaults do not apply.
@@ -42,7 +42,8 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 // registerReading adds the flags that say which careers to read and how,
 // but not the window of ages: score takes the model's.
 func (d *dataFlags) registerReading(fs *flag.FlagSet) {
-	fs.StringVar(&d.data, "data", "", "career file (CSV), or example:NAME for an embedded data set (see trajkit datasets)")
+	fs.StringVar(&d.data, "data", "", "career file: CSV, Stata (.dta), SPSS (.sav, .zsav) or Excel (.xlsx); or example:NAME for an embedded data set (see trajkit datasets)")
+	fs.StringVar(&d.sheet, "sheet", "", "worksheet of an Excel --data file (default: the first)")
 	fs.StringVar(&d.format, "format", "", "file layout: long or wide (default: detected from the header)")
 	fs.StringVar(&d.id, "id", "id", "person id column")
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
@@ -84,7 +85,7 @@ func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings
 		dst   *string
 		value string
 	}{
-		{"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
+		{"sheet", &d.sheet, s.Sheet}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
 		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure},
 	} {
 		if !set[f.name] {
@@ -115,6 +116,9 @@ func (d *dataFlags) check() error {
 	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) {
 		return usagef("--format %q: expected long or wide", d.format)
 	}
+	if d.sheet != "" && !strings.EqualFold(filepath.Ext(d.data), ".xlsx") {
+		return usagef("--sheet %q names a worksheet of an Excel (.xlsx) --data file, not of %s", d.sheet, d.data)
+	}
 	if d.minExposure < 0 || d.minExposure > 1 || math.IsNaN(d.minExposure) {
 		return usagef("--min-exposure %v: expected a time at risk between 0 and 1", d.minExposure)
 	}
@@ -132,6 +136,7 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 	set := setFlags(fs)
 	s := careersio.Source{
 		Data:        d.data,
+		Sheet:       d.sheet,
 		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count},
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
@@ -155,7 +160,7 @@ func (d *dataFlags) load(ctx context.Context, fs *flag.FlagSet, p *personFlags) 
 	s := d.source(fs)
 	s.Context = ctx
 	if p != nil {
-		s.Persons, s.Risk, s.DropMissing, s.Categorical = p.persons, p.riskNames(), p.dropMissing, p.categoricalNames()
+		s.Persons, s.PersonsSheet, s.Risk, s.DropMissing, s.Categorical = p.persons, p.personsSheet, p.riskNames(), p.dropMissing, p.categoricalNames()
 	}
 	l, err := careersio.Load(s)
 	if errors.Is(err, careersio.ErrMissingRisk) {
@@ -369,10 +374,10 @@ func (e *emFlags) search(ctx context.Context) mixture.Settings {
 // personFlags name a person-level file: risk factors of membership and
 // profile variables.
 type personFlags struct {
-	persons, risk string
-	reference     int
-	dropMissing   bool
-	categorical   string
+	persons, personsSheet, risk string
+	reference                   int
+	dropMissing                 bool
+	categorical                 string
 }
 
 func (p *personFlags) register(fs *flag.FlagSet) {
@@ -390,7 +395,8 @@ func (p *personFlags) registerCategorical(fs *flag.FlagSet) {
 // its categorical columns, without --reference (select, whose candidates
 // have their log-odds against group 1).
 func (p *personFlags) registerFile(fs *flag.FlagSet) {
-	fs.StringVar(&p.persons, "persons", "", "person file (CSV, one row per person, joined on the --id column): risk factors and profile variables")
+	fs.StringVar(&p.persons, "persons", "", "person file (CSV, Stata, SPSS or Excel; one row per person, joined on the --id column): risk factors and profile variables; a variable with value labels is categorical")
+	fs.StringVar(&p.personsSheet, "persons-sheet", "", "worksheet of an Excel --persons file (default: the first)")
 	fs.StringVar(&p.risk, "risk", "", "risk factors of group membership: columns of --persons, comma-separated (multinomial logit)")
 	fs.BoolVar(&p.dropMissing, "drop-missing", false, "leave out persons with a missing risk factor or no row in --persons (default: an error)")
 	p.registerCategorical(fs)
@@ -401,6 +407,9 @@ func (p *personFlags) registerFile(fs *flag.FlagSet) {
 func (p *personFlags) check(groups int) error {
 	if err := p.checkFile(); err != nil {
 		return err
+	}
+	if p.personsSheet != "" && !strings.EqualFold(filepath.Ext(p.persons), ".xlsx") {
+		return usagef("--persons-sheet %q names a worksheet of an Excel (.xlsx) --persons file, not of %s", p.personsSheet, p.persons)
 	}
 	if p.reference < 1 || (groups > 0 && p.reference > groups) {
 		return usagef("--reference %d: expected a group between 1 and %d", p.reference, max(groups, 1))

@@ -22,7 +22,7 @@ var layout = map[string]struct {
 }{
 	"mixture":                     {modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
 	"trajectory":                  {packages: []string{"mixture", "internal/words"}, modules: []string{"gonum.org/v1/gonum"}, notStd: []string{"os", "encoding/csv"}},
-	"trajectory/careersio":        {packages: []string{"mixture", "trajectory", "data", "internal/words"}},
+	"trajectory/careersio":        {packages: []string{"mixture", "trajectory", "data", "internal/words"}, modules: []string{"github.com/xuri/excelize/v2"}},
 	"trajectory/results":          {packages: []string{"mixture", "trajectory", "trajectory/careersio", "internal/words"}},
 	"trajectory/figure":           {packages: []string{"trajectory", "internal/words"}, modules: []string{"gonum.org/v1/plot", "golang.org/x/image/colornames"}},
 	"trajectory/study/nl630":      {packages: []string{"mixture", "trajectory", "trajectory/careersio", "trajectory/results", "internal/words"}},

@@ -33,7 +33,8 @@ Examples:
 func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
 	model := fs.String("model", "", "directory of a fitted model (model.json, assignments.csv)")
-	persons := fs.String("persons", "", "person file (CSV), or an embedded one (example:NAME)")
+	persons := fs.String("persons", "", "person file (CSV, Stata, SPSS or Excel), or an embedded one (example:NAME)")
+	sheet := fs.String("persons-sheet", "", "worksheet of an Excel --persons file (default: the first)")
 	id := fs.String("id", "", "person id column of the person file (default: the fit's --id)")
 	var p personFlags
 	p.registerCategorical(fs)
@@ -81,6 +82,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !setFlags(fs)["categorical"] && *persons == fit.Settings.Data.Persons {
 		opt.Categorical = fit.Settings.Data.Categorical
 	}
+	opt.Sheet = *sheet
 	t, err := careersio.ReadPersonsSource(*persons, opt)
 	if err != nil {
 		return personsHint(err)

@@ -17,9 +17,12 @@ import (
 type Source struct {
 	// Context, when not nil, interrupts the reading.
 	Context context.Context
-	// Data is a career file, or example:NAME for an embedded data set
-	// (data.Lookup).
+	// Data is a career file (CSV, or a Stata, SPSS or Excel file: see
+	// Table), or example:NAME for an embedded data set (data.Lookup).
 	Data string
+	// Sheet names the worksheet of an Excel career file; empty means the
+	// first.
+	Sheet string
 	// Read are the reading options. For an embedded data set, an empty
 	// Format or Exposure takes the data set's own, unless Exact.
 	Read ReadOptions
@@ -37,11 +40,14 @@ type Source struct {
 	// id column; Risk names risk factors of membership among its columns;
 	// DropMissing leaves out persons with a missing risk factor or no row
 	// instead of refusing them; Categorical names its columns read as
-	// categorical whatever their cells (PersonOptions.Categorical).
-	Persons     string
-	Risk        []string
-	DropMissing bool
-	Categorical []string
+	// categorical whatever their cells (PersonOptions.Categorical), and
+	// PersonsSheet the worksheet of an Excel person file (empty: the
+	// first).
+	Persons      string
+	PersonsSheet string
+	Risk         []string
+	DropMissing  bool
+	Categorical  []string
 }
 
 // Loaded are careers read and prepared as a Source says.
@@ -96,7 +102,7 @@ func Load(s Source) (*Loaded, error) {
 		if isExample {
 			return data.Open(ds)
 		}
-		return os.Open(s.Data)
+		return openData(s.Context, s.Data, TableOptions{Sheet: s.Sheet})
 	}
 	// A file that cannot be read twice (a pipe, /dev/stdin) is read once:
 	// with time-varying covariates, its bytes are kept in a temporary file
@@ -134,11 +140,11 @@ func Load(s Source) (*Loaded, error) {
 	}
 	opt = opt.withDefaults()
 	l := &Loaded{Info: info, Settings: trajectory.DataSettings{
-		File: s.Data, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
+		File: s.Data, Sheet: s.Sheet, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
 	}}
 	size, sum := in.Sum()
 	if regular {
-		l.Settings.Size, l.Settings.SHA256 = size, sum
+		l.Settings.Size, l.Settings.SHA256 = sourceSum(f, size, sum)
 	} else {
 		l.Settings.Unchecked = "not a regular file: its bytes cannot be read again"
 	}
@@ -228,7 +234,7 @@ func twice(names []string) (string, bool) {
 // missing values. A person file that shares no id with the careers is an
 // error.
 func (l *Loaded) attach(s Source) error {
-	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical})
+	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical, Sheet: s.PersonsSheet})
 	if err != nil {
 		return err
 	}
@@ -267,7 +273,8 @@ func (l *Loaded) attach(s Source) error {
 }
 
 // ReadPersonsSource reads a person file, or an embedded one
-// (example:NAME), as opt says.
+// (example:NAME), as opt says. The file may be CSV, Stata, SPSS or Excel
+// (see Table); a variable with value labels is a categorical column.
 func ReadPersonsSource(name string, opt PersonOptions) (*PersonTable, error) {
 	ds, isExample, err := data.Lookup(name)
 	if err != nil {

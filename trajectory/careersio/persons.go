@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +43,9 @@ type PersonColumn struct {
 	// categorical column.
 	Levels []string
 	Codes  []int
+	// Labels are the value labels of a categorical column read from a
+	// Stata or SPSS file (level to label), nil otherwise.
+	Labels map[string]string
 }
 
 // PersonOptions say how to read a person file. The zero value reads
@@ -56,6 +58,9 @@ type PersonOptions struct {
 	// codes written as numbers (region 1 to 5), a column that mixes numbers
 	// and text, or one with many levels, which then gets no warning.
 	Categorical []string
+	// Sheet names the worksheet of an Excel person file; empty means the
+	// first.
+	Sheet string
 }
 
 // ManyLevelsLimit is the number of levels above which a categorical
@@ -69,14 +74,10 @@ const ManyLevelsLimit = 50
 // PersonOptions.Categorical reads it as categorical instead.
 var ErrColumnType = errors.New("the cells of a column are not all of one type")
 
-// ReadPersonsFile reads a person table.
+// ReadPersonsFile reads a person table from a CSV, Stata, SPSS or Excel
+// file (see readPersonsTable).
 func ReadPersonsFile(path string, opt PersonOptions) (*PersonTable, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadPersons(f, path, opt)
+	return readPersonsTable(path, opt)
 }
 
 // ReadPersons reads a person table with one row per person, identified by
