@@ -187,14 +187,6 @@ func (s *Settings) check() error {
 	return nil
 }
 
-// contextErr returns ctx's error, nil for a nil ctx.
-func contextErr(ctx context.Context) error {
-	if ctx == nil {
-		return nil
-	}
-	return ctx.Err()
-}
-
 // Acceleration chooses between SQUAREM and plain EM for the runs to
 // convergence (Settings.Accelerate). In JSON it is a boolean: true for
 // SQUAREM.

@@ -28,9 +28,6 @@ var profileColumns = []Column{
 
 const profilesRequired = 7
 
-// ProfileColumns returns the columns of profiles.csv, in order.
-func ProfileColumns() []Column { return append([]Column(nil), profileColumns...) }
-
 // WriteProfiles writes profiles.csv.
 func WriteProfiles(w io.Writer, rows []careersio.ProfileRow) error {
 	return writeCSV(w, profileColumns, records(rows, ProfileRecord))
