@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -47,8 +46,10 @@ figure, a PNG of 1004 x 709 pixels. Text, line widths and markers scale
 with the size: by the smaller of width/12.5 in and height/8.33 in (the
 default 1200 x 800 pixels at 96 dpi), at least 0.65, then --font-scale.
 
-Look: --labels names the groups, --colors colours them (the same colours
-in every figure and in the report's tables), --legend places the legend.
+Look: the groups are named by their labels in model.json (trajkit label
+stores them) or "Group k"; --labels names them for this figure only.
+--colors colours them (the same colours in every figure and in the
+report's tables), --legend places the legend.
 
 --curves FILE.csv writes the numbers of the trajectories figure, to redraw
 it in R or Stata: per group and age the expected count (mean) and its 95%
@@ -159,21 +160,14 @@ func (l *labelsFlag) register(fs *flag.FlagSet) {
 	fs.StringVar((*string)(l), "labels", "", `names of the groups, in group order, comma-separated, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
 }
 
-// apply names the groups of fit, checking that there is one name per
-// group.
+// apply names the groups of fit (Fitted.SetLabels: one distinct,
+// non-empty name per group).
 func (l labelsFlag) apply(fit *trajectory.Fitted) error {
 	if l == "" {
 		return nil
 	}
-	names := strings.Split(string(l), ",")
-	if len(names) != len(fit.Groups) {
-		return usagef("--labels %q: %s for the %s of the model", string(l), words.Count(len(names), "name"), words.Count(len(fit.Groups), "group"))
-	}
-	for k, name := range names {
-		if name = strings.TrimSpace(name); name == "" {
-			return usagef("--labels %q: group %d has an empty name", string(l), k+1)
-		}
-		fit.Groups[k].Label = name
+	if err := fit.SetLabels(strings.Split(string(l), ",")); err != nil {
+		return usagef("--labels %q: %v", string(l), err)
 	}
 	return nil
 }
