@@ -236,3 +236,80 @@ func TestLabelSelection(t *testing.T) {
 		t.Errorf("label does not say that the carried figures keep the earlier names:\n%s", stdout)
 	}
 }
+
+// TestFitLabels: fit --labels names the groups once they are numbered, in
+// model.json, the summary and the figure; a list that cannot name the
+// groups is a usage error before anything is fitted or written.
+func TestFitLabels(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "named")
+	names := "low,early-peak,late-peak,high"
+	code, stdout, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "4", "--labels", names, "--out", dir, "--plot")
+	if code != 0 {
+		t.Fatalf("fit --labels: exit %d: %s", code, stderr)
+	}
+	if got := strings.Join(modelLabels(t, dir, results.ModelFile), ","); got != names {
+		t.Errorf("model.json has labels %q, want %q", got, names)
+	}
+	if !strings.Contains(stdout, "Group 2 (early-peak): share") {
+		t.Errorf("the summary does not name group 2:\n%s", stdout)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "trajectories.svg"))
+	for _, name := range strings.Split(names, ",") {
+		if !bytes.Contains(b, []byte(">"+name+" ")) {
+			t.Errorf("trajectories.svg does not name group %q", name)
+		}
+	}
+	for _, tc := range []struct{ labels, want string }{
+		{"a,b", "2 names for the 4 groups of --groups"},
+		{"a,b,c,b", `groups 2 and 4 are both named "b"`},
+		{"a,b,,d", "group 3 has an empty name"},
+	} {
+		out := filepath.Join(t.TempDir(), "none")
+		code, _, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "4", "--labels", tc.labels, "--out", out)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("--labels %s: exit %d, want 2 and %q: %s", tc.labels, code, tc.want, stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("--labels %s: %s was created", tc.labels, out)
+		}
+	}
+}
+
+// TestLabelProfiles: in a selection with profiles, label writes
+// profiles.csv again with the names in its label column, and the
+// profiles and the report's tables name the groups so.
+func TestLabelProfiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sel")
+	if code, _, stderr := trajkit(t, "select", "--data", "example:sim630", "--groups", "2-2", "--persons", "example:nl630-persons", "--out", dir); code != 0 {
+		t.Fatalf("select: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := trajkit(t, "label", "--model", dir, "quiet,busy"); code != 0 {
+		t.Fatalf("label: exit %d: %s", code, stderr)
+	}
+	d, err := results.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.Profiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if want := []string{"quiet", "busy"}[r.Group-1]; r.Label != want {
+			t.Fatalf("profiles.csv: group %d labelled %q, want %q", r.Group, r.Label, want)
+		}
+	}
+	if e := d.Manifest.File(results.ProfilesFile); e == nil || e.Run != "" {
+		t.Errorf("profiles.csv %+v: want it written by label", e)
+	}
+	html := filepath.Join(t.TempDir(), "report.html")
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", html); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	b, _ := os.ReadFile(html)
+	for _, want := range append([]string{"Group 1 quiet", "Group 2 busy"}, legends(t, dir)...) {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}

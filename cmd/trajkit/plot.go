@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -167,6 +168,23 @@ func (l labelsFlag) apply(fit *trajectory.Fitted) error {
 		return nil
 	}
 	if err := fit.SetLabels(strings.Split(string(l), ",")); err != nil {
+		return usagef("--labels %q: %v", string(l), err)
+	}
+	return nil
+}
+
+// check refuses, before any work, a list of names that cannot name k
+// groups.
+func (l labelsFlag) check(k int) error {
+	if l == "" {
+		return nil
+	}
+	names := strings.Split(string(l), ",")
+	if len(names) != k {
+		return usagef("--labels %q: %s for the %s of --groups", string(l), words.Count(len(names), "name"), words.Count(k, "group"))
+	}
+	probe := &trajectory.Fitted{Groups: make([]trajectory.Group, k)}
+	if err := probe.SetLabels(names); err != nil {
 		return usagef("--labels %q: %v", string(l), err)
 	}
 	return nil
