@@ -211,6 +211,26 @@ func (g *Group) Name() string {
 // legend: "early-peak 28.1%".
 func (g *Group) Legend() string { return g.Name() + " " + FormatShare(g.Share) }
 
+// Heading returns the group's name in a table's heading, where the group
+// number leads: "Group 2", or "Group 2 early-peak" with a label.
+func (g *Group) Heading() string {
+	h := "Group " + strconv.Itoa(g.Number)
+	if g.Label != "" {
+		h += " " + g.Label
+	}
+	return h
+}
+
+// Labelled reports whether any group of the fit has a label.
+func (f *Fitted) Labelled() bool {
+	for k := range f.Groups {
+		if f.Groups[k].Label != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // SetLabels names the groups, in group order: one name per group, each
 // non-empty (surrounding spaces are trimmed) and different from the
 // others, so that a name says which group it is in every figure and

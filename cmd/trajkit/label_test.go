@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -250,7 +252,7 @@ func TestFitLabels(t *testing.T) {
 	if got := strings.Join(modelLabels(t, dir, results.ModelFile), ","); got != names {
 		t.Errorf("model.json has labels %q, want %q", got, names)
 	}
-	if !strings.Contains(stdout, "Group 2 (early-peak): share") {
+	if !strings.Contains(stdout, "Group 2 early-peak: share") {
 		t.Errorf("the summary does not name group 2:\n%s", stdout)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "trajectories.svg"))
@@ -310,6 +312,39 @@ func TestLabelProfiles(t *testing.T) {
 	for _, want := range append([]string{"Group 1 quiet", "Group 2 busy"}, legends(t, dir)...) {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
+
+// TestLabelledTables: with labels, the terminal's adequacy and membership
+// tables gain a Label column, and the report's membership table names and
+// colours each group as the figures do, --colors included.
+func TestLabelledTables(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "risk")
+	persons := filepath.Join(srcDir, "testdata", "persons630.csv")
+	code, stdout, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "3", "--persons", persons, "--risk", "female",
+		"--labels", "rare,middle,frequent", "--out", dir)
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`(?m)^ +Group +Label +Share %`, `(?m)^ +2 +middle +\d+\.\d +\d`, `(?m)^ +Group +Label +Covariate`, `(?m)^ +3 +frequent +\(intercept\)`} {
+		if !regexp.MustCompile(want).MatchString(stdout) {
+			t.Errorf("the terminal lacks %s:\n%s", want, stdout)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	colours := []string{"#111111", "#222222", "#333333"}
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--colors", strings.Join(colours, ","), "--out", out); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	b, _ := os.ReadFile(out)
+	sec := section(t, string(b), "membership")
+	for j, name := range []string{"middle", "frequent"} {
+		if !strings.Contains(sec, fmt.Sprintf("Group %d %s</th>", j+2, name)) {
+			t.Errorf("the membership table does not name group %d %s", j+2, name)
+		}
+		if !strings.Contains(sec, "background: "+colours[j+1]) {
+			t.Errorf("the membership table's group %d is not in its colour %s", j+2, colours[j+1])
 		}
 	}
 }
