@@ -162,6 +162,10 @@ func TestLabelRefused(t *testing.T) {
 			}
 		})
 	}
+	svg := filepath.Join(t.TempDir(), "dup.svg")
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--labels", "a,b,b,c", "--out", svg); code != 2 || !strings.Contains(stderr, `groups 2 and 3 are both named "b"`) {
+		t.Errorf("plot --labels with a duplicate: exit %d: %s", code, stderr)
+	}
 	if code, _, stderr := trajkit(t, "label", "a,b,c,d"); code != 2 || !strings.Contains(stderr, "--model is required") {
 		t.Errorf("without --model: exit %d: %s", code, stderr)
 	}

@@ -158,7 +158,7 @@ func (s *styleFlags) style(groups int) (figure.Style, error) {
 type labelsFlag string
 
 func (l *labelsFlag) register(fs *flag.FlagSet) {
-	fs.StringVar((*string)(l), "labels", "", `names of the groups, in group order, comma-separated, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
+	fs.StringVar((*string)(l), "labels", "", `names of the groups for this output, in group order, comma-separated and distinct, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
 }
 
 // apply names the groups of fit (Fitted.SetLabels: one distinct,
