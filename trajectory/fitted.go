@@ -5,7 +5,9 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -208,6 +210,59 @@ func (g *Group) Name() string {
 // Legend returns the group's name and estimated share, as in a figure's
 // legend: "early-peak 28.1%".
 func (g *Group) Legend() string { return g.Name() + " " + FormatShare(g.Share) }
+
+// Heading returns the group's name in a table's heading, where the group
+// number leads: "Group 2", or "Group 2 early-peak" with a label.
+func (g *Group) Heading() string {
+	h := "Group " + strconv.Itoa(g.Number)
+	if g.Label != "" {
+		h += " " + g.Label
+	}
+	return h
+}
+
+// Labelled reports whether any group of the fit has a label.
+func (f *Fitted) Labelled() bool {
+	for k := range f.Groups {
+		if f.Groups[k].Label != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// SetLabels names the groups, in group order: one name per group, each
+// non-empty (surrounding spaces are trimmed) and different from the
+// others, so that a name says which group it is in every figure and
+// table. nil removes the labels. On an error the labels are unchanged.
+func (f *Fitted) SetLabels(names []string) error {
+	if names == nil {
+		for k := range f.Groups {
+			f.Groups[k].Label = ""
+		}
+		return nil
+	}
+	if len(names) != len(f.Groups) {
+		return fmt.Errorf("%s for the %s of the model", words.Count(len(names), "name"), words.Count(len(f.Groups), "group"))
+	}
+	labels := make([]string, len(names))
+	seen := map[string]int{}
+	for k, name := range names {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return fmt.Errorf("group %d has an empty name", k+1)
+		}
+		if j, dup := seen[name]; dup {
+			return fmt.Errorf("groups %d and %d are both named %q", j+1, k+1, name)
+		}
+		seen[name] = k
+		labels[k] = name
+	}
+	for k := range f.Groups {
+		f.Groups[k].Label = labels[k]
+	}
+	return nil
+}
 
 // CurveInterval returns the group's pointwise 95% interval of the expected
 // count at each age of its curve, and its kind: the delta method's

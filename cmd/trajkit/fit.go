@@ -32,6 +32,7 @@ Examples:
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
+  trajkit fit --data example:sim630 --groups 4 --labels low,early-peak,late-peak,high --out named --plot
 
 --order and --inflation take one number for every group, or one per
 group separated by commas or semicolons: 2,3,3 and "2;3;3" are the same
@@ -67,7 +68,9 @@ a=0,1 draws them at other values.
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and
-DIR/trajectories.svg (see trajkit plot for other figures).
+DIR/trajectories.svg (see trajkit plot for other figures). --labels names
+the groups, once they are numbered, in model.json and everything drawn
+from it; trajkit label names them afterwards.
 `
 
 type fitFlags struct {
@@ -82,6 +85,7 @@ type fitFlags struct {
 	out                    string
 	plot                   bool
 	safeCSV                bool
+	labels                 labelsFlag
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
@@ -98,6 +102,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
 	fs.BoolVar(&f.plot, "plot", false, "also write the trajectories figure, DIR/trajectories.png and .svg (needs --out)")
+	fs.StringVar((*string)(&f.labels), "labels", "", `names of the groups, in group order (ascending mean expected count), comma-separated and distinct, e.g. "low,early-peak,late-peak,high": stored in model.json as trajkit label does`)
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
@@ -143,6 +148,7 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
 		f.checkBootstrapType(),
 		f.checkPlot(),
+		f.labels.check(f.groups),
 		checkOut(f.out),
 	)
 }
@@ -204,6 +210,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := fit.Bootstrap(l.Careers, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType}); err != nil {
 			return err
 		}
+	}
+	if err := f.labels.apply(fit); err != nil {
+		return err
 	}
 	fit.Warnings = append(slices.Clone(l.Warnings), fit.Warnings...)
 	fit.Timing["read_seconds"] = tRead.Seconds()

@@ -14,6 +14,7 @@
 //	select    compare numbers of groups and orders, and recommend a model
 //	score     assign new careers to the groups of a fitted model
 //	profile   describe the groups of a fitted model by person-level variables
+//	label     name the groups of a fitted model
 //	simulate  draw careers from a fitted model or a named preset
 //	plot      draw a figure of a fitted model or a model selection
 //	report    write a one-file HTML report of a fitted model
@@ -116,6 +117,7 @@ func init() {
 		{"select", "compare numbers of groups and orders, and recommend a model", runSelect},
 		{"score", "assign new careers to the groups of a fitted model", runScore},
 		{"profile", "describe the groups of a fitted model by person-level variables", runProfile},
+		{"label", "name the groups of a fitted model", runLabel},
 		{"simulate", "draw careers from a fitted model or a named preset", runSimulate},
 		{"plot", "draw a figure of a fitted model or a model selection", runPlot},
 		{"report", "write a one-file HTML report of a fitted model", runReport},

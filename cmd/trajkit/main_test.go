@@ -149,7 +149,7 @@ func usageExamples(t *testing.T) []*example {
 	var out []*example
 	seen := map[string]bool{}
 	var texts [][][]string
-	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, reproduceUsage, plotUsage, reportUsage, scoreUsage} {
+	for _, u := range []string{mainDoc(t), fitUsage, simulateUsage, datasetsUsage, selectUsage, profileUsage, labelUsage, reproduceUsage, plotUsage, reportUsage, scoreUsage} {
 		texts = append(texts, examples(u))
 	}
 	texts = append(texts, readmeExamples(t))

@@ -47,8 +47,10 @@ figure, a PNG of 1004 x 709 pixels. Text, line widths and markers scale
 with the size: by the smaller of width/12.5 in and height/8.33 in (the
 default 1200 x 800 pixels at 96 dpi), at least 0.65, then --font-scale.
 
-Look: --labels names the groups, --colors colours them (the same colours
-in every figure and in the report's tables), --legend places the legend.
+Look: the groups are named by their labels in model.json (trajkit label
+stores them) or "Group k"; --labels names them for this figure only.
+--colors colours them (the same colours in every figure and in the
+report's tables), --legend places the legend.
 
 --curves FILE.csv writes the numbers of the trajectories figure, to redraw
 it in R or Stata: per group and age the expected count (mean) and its 95%
@@ -156,24 +158,34 @@ func (s *styleFlags) style(groups int) (figure.Style, error) {
 type labelsFlag string
 
 func (l *labelsFlag) register(fs *flag.FlagSet) {
-	fs.StringVar((*string)(l), "labels", "", `names of the groups, in group order, comma-separated, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
+	fs.StringVar((*string)(l), "labels", "", `names of the groups for this output, in group order, comma-separated and distinct, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
 }
 
-// apply names the groups of fit, checking that there is one name per
-// group.
+// apply names the groups of fit (Fitted.SetLabels: one distinct,
+// non-empty name per group).
 func (l labelsFlag) apply(fit *trajectory.Fitted) error {
 	if l == "" {
 		return nil
 	}
-	names := strings.Split(string(l), ",")
-	if len(names) != len(fit.Groups) {
-		return usagef("--labels %q: %s for the %s of the model", string(l), words.Count(len(names), "name"), words.Count(len(fit.Groups), "group"))
+	if err := fit.SetLabels(strings.Split(string(l), ",")); err != nil {
+		return usagef("--labels %q: %v", string(l), err)
 	}
-	for k, name := range names {
-		if name = strings.TrimSpace(name); name == "" {
-			return usagef("--labels %q: group %d has an empty name", string(l), k+1)
-		}
-		fit.Groups[k].Label = name
+	return nil
+}
+
+// check refuses, before any work, a list of names that cannot name k
+// groups.
+func (l labelsFlag) check(k int) error {
+	if l == "" {
+		return nil
+	}
+	names := strings.Split(string(l), ",")
+	if len(names) != k {
+		return usagef("--labels %q: %s for the %s of --groups", string(l), words.Count(len(names), "name"), words.Count(k, "group"))
+	}
+	probe := &trajectory.Fitted{Groups: make([]trajectory.Group, k)}
+	if err := probe.SetLabels(names); err != nil {
+		return usagef("--labels %q: %v", string(l), err)
 	}
 	return nil
 }

@@ -115,11 +115,7 @@ func writeProfiles(w io.Writer, rows []careersio.ProfileRow, fit *trajectory.Fit
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := []string{"Variable"}
 	for g := 0; g < k; g++ {
-		h := fmt.Sprintf("Group %d", g+1)
-		if l := fit.Groups[g].Label; l != "" {
-			h += " " + l
-		}
-		head = append(head, h)
+		head = append(head, fit.Groups[g].Heading())
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for r := 0; r < len(rows); r += k {

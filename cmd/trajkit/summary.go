@@ -26,11 +26,8 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
 
 	se := f.Inference != nil
-	for j, g := range f.Groups {
-		name := fmt.Sprintf("Group %d", j+1)
-		if g.Label != "" {
-			name += " (" + g.Label + ")"
-		}
+	for _, g := range f.Groups {
+		name := g.Heading()
 		if se {
 			fmt.Fprintf(w, "%s: share %.1f%% (95%% CI %s-%s)\n", name, 100*g.Share, fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
 			fmt.Fprintf(w, "  %-24s %12s %10s %9s %8s\n", "Parameter", "Estimate", "SE", "z", "P>|z|")
@@ -66,9 +63,9 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	}
 	fmt.Fprintf(w, "Adequacy (Nagin 2005): APP >= %g and OCC >= %g in every group\n", trajectory.MinAPP, trajectory.MinOCC)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Group\tShare %\tAssigned %\tN assigned\tAPP\tOCC\tMean count\t")
+	fmt.Fprintln(tw, "Group\t"+labelHead(f)+"Share %\tAssigned %\tN assigned\tAPP\tOCC\tMean count\t")
 	for j, g := range f.Groups {
-		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%d\t%s\t%s\t%.3f\t\n", j+1, 100*g.Share, 100*g.AssignedShare, g.NAssigned,
+		fmt.Fprintf(tw, "%d\t%s%.1f\t%.1f\t%d\t%s\t%s\t%.3f\t\n", j+1, labelCell(f, j), 100*g.Share, 100*g.AssignedShare, g.NAssigned,
 			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1), g.MeanCount)
 	}
 	tw.Flush()
@@ -141,7 +138,7 @@ func writeMembership(w io.Writer, f *trajectory.Fitted) {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Group\tCovariate\tLog-odds\tSE\tOdds ratio\t95% CI\tP>|z|\t")
+	fmt.Fprintln(tw, "Group\t"+labelHead(f)+"Covariate\tLog-odds\tSE\tOdds ratio\t95% CI\tP>|z|\t")
 	for j, g := range f.Groups {
 		if j+1 == cov.Reference {
 			continue
@@ -156,7 +153,7 @@ func writeMembership(w io.Writer, f *trajectory.Fitted) {
 			if !math.IsNaN(se) {
 				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-trajectory.Z975*se), math.Exp(b+trajectory.Z975*se))
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, n, b, fmtNum(se, 4), math.Exp(b), ci,
+			fmt.Fprintf(tw, "%d\t%s%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, labelCell(f, j), n, b, fmtNum(se, 4), math.Exp(b), ci,
 				fmtNum(trajectory.WaldP(b/se), 4))
 		}
 	}
@@ -168,6 +165,22 @@ func writeMembership(w io.Writer, f *trajectory.Fitted) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// labelHead and labelCell make a Label column beside a table's Group
+// column when the fit's groups have labels, and nothing otherwise.
+func labelHead(f *trajectory.Fitted) string {
+	if !f.Labelled() {
+		return ""
+	}
+	return "Label\t"
+}
+
+func labelCell(f *trajectory.Fitted, j int) string {
+	if !f.Labelled() {
+		return ""
+	}
+	return f.Groups[j].Label + "\t"
 }
 
 // floats converts undefined-or-number values to Floats.

@@ -57,8 +57,8 @@ func effect(name string, b, se float64, hasSE *bool) effectRow {
 // the risk factors: per group other than the reference, the log-odds of
 // belonging to it rather than to the reference group, their odds ratios
 // with 95% intervals, and a Wald test per risk factor; nil without risk
-// factors.
-func membershipSection(f *trajectory.Fitted) *effectsBox {
+// factors. Each group's swatch has its colour in st, as in the figures.
+func membershipSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 	risk := f.Risk()
 	if risk == nil || len(risk.Names) == 0 {
 		return nil
@@ -85,7 +85,7 @@ func membershipSection(f *trajectory.Fitted) *effectsBox {
 		if j+1 == ref {
 			continue
 		}
-		eg := effectGroup{Name: groupHeading(f, j+1), Colour: figure.GroupColour(j)}
+		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j)}
 		for a, name := range g.MembershipCoef.Names {
 			se := math.NaN()
 			if a < len(g.MembershipSE.Values) {
@@ -104,8 +104,8 @@ func membershipSection(f *trajectory.Fitted) *effectsBox {
 
 // tcovSection shows the effects δ of the time-varying covariates on each
 // group's log-rate, with their rate ratios exp(δ); nil without
-// time-varying covariates.
-func tcovSection(f *trajectory.Fitted) *effectsBox {
+// time-varying covariates. Swatches take the groups' colours in st.
+func tcovSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 	names := f.TcovNames()
 	if len(names) == 0 {
 		return nil
@@ -118,7 +118,7 @@ func tcovSection(f *trajectory.Fitted) *effectsBox {
 	hasSE := false
 	for j := range f.Groups {
 		g := &f.Groups[j]
-		eg := effectGroup{Name: groupHeading(f, j+1), Colour: figure.GroupColour(j)}
+		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j)}
 		for a, name := range g.TcovCoef.Names {
 			se := math.NaN()
 			if a < len(g.TcovSE.Values) {
@@ -132,14 +132,14 @@ func tcovSection(f *trajectory.Fitted) *effectsBox {
 	return b
 }
 
-// groupHeading names group k (1-based) of f in a table: "Group k", and
-// its label after it when it has one, as the terminal's tables do.
+// groupHeading names group k (1-based) of f in a table as the terminal's
+// tables do (Group.Heading): "Group k", and its label after it when it
+// has one.
 func groupHeading(f *trajectory.Fitted, k int) string {
-	h := "Group " + strconv.Itoa(k)
-	if k >= 1 && k <= len(f.Groups) && f.Groups[k-1].Label != "" {
-		h += " " + f.Groups[k-1].Label
+	if k >= 1 && k <= len(f.Groups) {
+		return f.Groups[k-1].Heading()
 	}
-	return h
+	return "Group " + strconv.Itoa(k)
 }
 
 func seNote(hasSE bool) string {

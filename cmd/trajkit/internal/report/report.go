@@ -175,7 +175,7 @@ func newPage(in *Input) (*page, error) {
 	p.dataSection(in.Careers, data)
 	p.modelSection(f)
 	p.groupSections(f, &in.Style)
-	p.Membership, p.Tcov = membershipSection(f), tcovSection(f)
+	p.Membership, p.Tcov = membershipSection(f, &in.Style), tcovSection(f, &in.Style)
 	sample := in.Sample
 	if sample == 0 {
 		sample = 20
