@@ -187,7 +187,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	s.Fit.Data, s.Fit.Risk = l.Settings, l.Risk
 	warn(stderr, l.Warnings...)
-	sel, err := runSelection("select", l.Careers, s, stderr)
+	sel, err := runSelection("select", l.Careers, s, stderr, f.quiet)
 	if err != nil {
 		return err
 	}
@@ -229,14 +229,30 @@ func checkPersons(s trajectory.SelectSettings, groups string, n int) error {
 	return nil
 }
 
-// runSelection runs the model selection with a progress line on stderr
-// when it is a terminal.
-func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSettings, stderr io.Writer) (*trajectory.Selection, error) {
-	progress := newProgress(stderr, name)
-	s.Progress = progress.candidate
+// runSelection runs the model selection with a progress report on
+// stderr (see progress), none when quiet.
+func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSettings, stderr io.Writer, quiet bool) (*trajectory.Selection, error) {
+	p := newProgress(stderr, name, quiet)
+	s.Progress = p.selection(s)
 	sel, err := trajectory.Select(c, s)
-	progress.done()
+	p.done()
 	return sel, err
+}
+
+// selection returns a Progress callback of a model search with settings
+// s. Without an order search the candidates are one per K, so the report
+// gives models done of total and an ETA; with it the number of models of
+// a K is not known ahead, and the report gives the K reached of the range.
+func (p *progress) selection(s trajectory.SelectSettings) func(int, *trajectory.Candidate) {
+	return func(done int, c *trajectory.Candidate) {
+		last := fmt.Sprintf("last: %s, orders %s", words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders))
+		if s.MinOrder >= s.MaxOrder {
+			total := s.MaxGroups - s.MinGroups + 1
+			p.update(fmt.Sprintf("%d of %s fitted%s; %s", done, words.Count(total, "model"), p.eta(done, total), last))
+			return
+		}
+		p.update(fmt.Sprintf("%s fitted, K = %d of %d-%d; %s", words.Count(done, "model"), c.Groups, s.MinGroups, s.MaxGroups, last))
+	}
 }
 
 // candidate reports a model search's progress.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeClock is a clock a test moves by hand.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+// newTestProgress returns a progress report to a buffer (not a terminal)
+// on a clock the test moves.
+func newTestProgress(quiet bool) (*progress, *bytes.Buffer, *fakeClock) {
+	var buf bytes.Buffer
+	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p := newProgress(&buf, "select", quiet)
+	p.now = clk.now
+	p.start, p.lastLine = clk.t, clk.t
+	return p, &buf, clk
+}
+
+func TestProgressLog(t *testing.T) {
+	p, buf, clk := newTestProgress(false)
+	// 30 steps 2 s apart: 60 s, so at most 6 lines, and a final one.
+	for i := 1; i <= 30; i++ {
+		clk.t = clk.t.Add(2 * time.Second)
+		p.update("step " + strconv.Itoa(i) + p.eta(i, 30))
+	}
+	p.done()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) > 7 {
+		t.Errorf("%d lines for 60 s of steps, want at most 7 (one per 10 s and a final one):\n%s", len(lines), buf)
+	}
+	if want := "select: step 5, ETA 50s (10s elapsed)"; lines[0] != want {
+		t.Errorf("first line %q, want %q", lines[0], want)
+	}
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "select: step 30 (1m0s elapsed)") {
+		t.Errorf("final line %q, want the last step", last)
+	}
+}
+
+func TestProgressLogShortRun(t *testing.T) {
+	// A run shorter than logEvery leaves the log untouched.
+	p, buf, clk := newTestProgress(false)
+	for range 5 {
+		clk.t = clk.t.Add(time.Second)
+		p.update("step")
+	}
+	p.done()
+	if buf.Len() != 0 {
+		t.Errorf("a 5 s run wrote %q, want nothing", buf)
+	}
+}
+
+func TestProgressQuiet(t *testing.T) {
+	p, buf, clk := newTestProgress(true)
+	for range 30 {
+		clk.t = clk.t.Add(5 * time.Second)
+		p.update("step")
+	}
+	p.done()
+	if buf.Len() != 0 {
+		t.Errorf("--quiet wrote %q, want nothing", buf)
+	}
+}
