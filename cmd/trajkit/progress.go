@@ -5,6 +5,9 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/mixture"
 )
 
 // logEvery is how often a progress report writes a line when stderr is
@@ -24,10 +27,13 @@ type progress struct {
 	off      bool
 	now      func() time.Time // time.Now; injected by tests
 	start    time.Time
-	lastLine time.Time // of the last line written to a log
-	logged   bool      // a line went to the log
-	pending  string    // the latest message not yet in the log
-	last     int       // length of the terminal line
+	phase    time.Time        // when the EM search's phase began (search)
+	prev     mixture.Progress // the search's last report
+	prevAt   time.Time        // and when it came
+	lastLine time.Time        // of the last line written to a log
+	logged   bool             // a line went to the log
+	pending  string           // the latest message not yet in the log
+	last     int              // length of the terminal line
 }
 
 func newProgress(w io.Writer, name string, quiet bool) *progress {
@@ -38,7 +44,7 @@ func newProgress(w io.Writer, name string, quiet bool) *progress {
 		}
 	}
 	p.start = p.now()
-	p.lastLine = p.start
+	p.lastLine, p.prevAt = p.start, p.start
 	return p
 }
 
@@ -91,4 +97,29 @@ func (p *progress) eta(done, total int) string {
 	el := p.now().Sub(p.start)
 	left := time.Duration(float64(el) / float64(done) * float64(total-done))
 	return ", ETA " + left.Round(time.Second).String()
+}
+
+// search reports an EM search's progress (mixture.Settings.Progress):
+// the phase, its runs done of total and the best log-likelihood so far.
+// The ETA is that of the phase: how long the next phase takes depends on
+// how many of the kept starts converge together.
+func (p *progress) search(r mixture.Progress) {
+	// A phase begins when the one before ends: at its last report.
+	if p.prev.Total == 0 || r.Phase != p.prev.Phase || r.Done <= p.prev.Done {
+		p.phase = p.prevAt
+	}
+	p.prev, p.prevAt = r, p.now()
+	eta := ""
+	if el := p.now().Sub(p.phase); r.Done > 0 && r.Done < r.Total {
+		eta = ", ETA " + time.Duration(float64(el)/float64(r.Done)*float64(r.Total-r.Done)).Round(time.Second).String() + " for the phase"
+	}
+	p.update(fmt.Sprintf("%s: %d of %s done%s; best log-likelihood %.3f", r.Phase, r.Done, words.Count(r.Total, "start"), eta, r.BestLogLik))
+}
+
+// steps returns a callback that reports done of total steps, each
+// called what (a singular noun), with an ETA.
+func (p *progress) steps(what string) func(done, total int) {
+	return func(done, total int) {
+		p.update(fmt.Sprintf("%d of %s done%s", done, words.Count(total, what), p.eta(done, total)))
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trajkit/trajkit/mixture"
 )
 
 // fakeClock is a clock a test moves by hand.
@@ -20,7 +22,7 @@ func newTestProgress(quiet bool) (*progress, *bytes.Buffer, *fakeClock) {
 	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	p := newProgress(&buf, "select", quiet)
 	p.now = clk.now
-	p.start, p.lastLine = clk.t, clk.t
+	p.start, p.lastLine, p.prevAt = clk.t, clk.t, clk.t
 	return p, &buf, clk
 }
 
@@ -66,5 +68,31 @@ func TestProgressQuiet(t *testing.T) {
 	p.done()
 	if buf.Len() != 0 {
 		t.Errorf("--quiet wrote %q, want nothing", buf)
+	}
+}
+
+func TestProgressSearch(t *testing.T) {
+	p, buf, clk := newTestProgress(false)
+	p.name = "fit"
+	// 50 short runs 1 s apart, then 5 runs to convergence 4 s apart.
+	for i := 1; i <= 50; i++ {
+		clk.t = clk.t.Add(time.Second)
+		p.search(mixture.Progress{Phase: mixture.ShortRuns, Done: i, Total: 50, BestLogLik: -100 - 1/float64(i)})
+	}
+	for i := 1; i <= 5; i++ {
+		clk.t = clk.t.Add(4 * time.Second)
+		p.search(mixture.Progress{Phase: mixture.FullRuns, Done: i, Total: 5, BestLogLik: -90})
+	}
+	p.done()
+	want := `fit: short runs: 10 of 50 starts done, ETA 40s for the phase; best log-likelihood -100.100 (10s elapsed)
+fit: short runs: 20 of 50 starts done, ETA 30s for the phase; best log-likelihood -100.050 (20s elapsed)
+fit: short runs: 30 of 50 starts done, ETA 20s for the phase; best log-likelihood -100.033 (30s elapsed)
+fit: short runs: 40 of 50 starts done, ETA 10s for the phase; best log-likelihood -100.025 (40s elapsed)
+fit: short runs: 50 of 50 starts done; best log-likelihood -100.020 (50s elapsed)
+fit: runs to convergence: 3 of 5 starts done, ETA 8s for the phase; best log-likelihood -90.000 (1m2s elapsed)
+fit: runs to convergence: 5 of 5 starts done; best log-likelihood -90.000 (1m10s elapsed)
+`
+	if got := buf.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
