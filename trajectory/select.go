@@ -54,8 +54,18 @@ type SelectSettings struct {
 	// answers another question (which K describes the data given the risk
 	// factors).
 	Fit Settings
-	// Progress, when not nil, is called after each candidate.
+	// Progress, when not nil, is called after each candidate, those
+	// taken from Done included.
 	Progress func(done int, c *Candidate)
+	// Done are the candidates an interrupted Select with the same
+	// settings finished, in its order (the candidates Progress was given),
+	// for instance read back from a checkpoint (Candidate.MarshalJSON).
+	// Select takes them instead of fitting them again: the search makes
+	// the same models in the same order, and each starts from the ones
+	// before, so the rest of the search and the recommendation are those
+	// of an uninterrupted run. A candidate that is not the model the
+	// search makes at its place is an error (the settings differ).
+	Done []*Candidate
 }
 
 // Candidate is one fitted model of a selection.
@@ -88,6 +98,11 @@ type Candidate struct {
 	ntcov           int // time-varying covariates, whose effects follow β in the parameters
 	fit             *Fitted
 	adequacyFailure string
+	// split are the fit's groups as splitStarts takes them (when the
+	// model has one group fewer than the next K's), risk whether it had
+	// risk factors.
+	split []splitGroup
+	risk  bool
 }
 
 // Criteria are the adequacy criteria a selection applied (see Select).
@@ -160,13 +175,18 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	}
 	// interrupted says how far the search got when err comes of a
 	// cancelled context.
+	var finish func(*Candidate, *Fitted)
+	var replay func(int, Model) (*Candidate, error)
 	interrupted := func(err error) error {
 		if s.Fit.context().Err() == nil {
 			return err
 		}
 		return fmt.Errorf("model search interrupted after %s: %w", words.Count(len(sel.Candidates), "model"), err)
 	}
-	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
+	add := func(m Model, init [][]float64, starts int) (*Candidate, error) {
+		if i := len(sel.Candidates); i < len(s.Done) {
+			return replay(i, m)
+		}
 		fs := s.Fit
 		fs.warm = init
 		if starts > 0 {
@@ -177,7 +197,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		fs.NoSE = true
 		f, err := Fit(c, m, &fs)
 		if err != nil {
-			return nil, nil, interrupted(err)
+			return nil, interrupted(err)
 		}
 		cand := newCandidate(f, sel.Criteria)
 		if folds != nil {
@@ -185,9 +205,14 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			// A fold cancelled midway leaves a partial score: the search
 			// stops instead.
 			if err := s.Fit.context().Err(); err != nil {
-				return nil, nil, interrupted(err)
+				return nil, interrupted(err)
 			}
 		}
+		finish(cand, f)
+		return cand, nil
+	}
+	// finish adds cand, fitted as f (nil when taken from Done).
+	finish = func(cand *Candidate, f *Fitted) {
 		sel.Candidates = append(sel.Candidates, cand)
 		if s.Progress != nil {
 			s.Progress(len(sel.Candidates), cand)
@@ -200,26 +225,38 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			sel.Recommended = cand
 			cand.fit = f
 		}
-		return cand, f, nil
+	}
+	// replay takes the i-th finished candidate, which must be model m.
+	replay = func(i int, m Model) (*Candidate, error) {
+		d := *s.Done[i]
+		if d.Groups != m.Groups() || modelKey(d.Orders, d.Inflation) != modelKey(m.Orders, m.Inflation) ||
+			(folds != nil) != !math.IsNaN(d.CVLogLik) || d.start == nil || d.split == nil {
+			return nil, fmt.Errorf("select: finished candidate %d (%s, orders %s) is not the model the search makes there (%s, orders %s): it comes of other settings",
+				i+1, words.Count(d.Groups, "group"), FormatOrders(d.Orders), words.Count(m.Groups(), "group"), FormatOrders(m.Orders))
+		}
+		d.Recommended, d.fit = false, nil
+		finish(&d, nil)
+		return &d, nil
 	}
 
 	// The order search warm-starts each candidate from its neighbour, so
 	// it needs a quarter of the starts.
 	searchStarts := max(4, s.Fit.Search.Resolved().Starts/4)
-	var prevFit *Fitted // the fit with one group fewer, every group at the highest order
+	var prev *Candidate // the model with one group fewer, every group at the highest order
 	for k := s.MinGroups; k <= s.MaxGroups; k++ {
 		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, s.Inflation)
 		if err != nil {
 			return nil, err
 		}
 		var init [][]float64
-		if prevFit != nil {
-			init = splitStarts(prevFit, m)
+		if prev != nil {
+			init = splitStarts(prev.split, prev.risk, m)
 		}
-		cur, fullFit, err := add(m, init, 0)
+		cur, err := add(m, init, 0)
 		if err != nil {
 			return nil, err
 		}
+		full := cur
 		// Order search: drop the highest term of one group at a time. A
 		// mixture does not change when its groups are relabelled, so models
 		// are identified by the multiset of their groups' orders; drops
@@ -249,7 +286,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			var best *Candidate
 			for _, key := range keys {
 				visited[key] = true
-				cand, _, err := add(*opts[key], inits[key], max(searchStarts, len(inits[key])+2))
+				cand, err := add(*opts[key], inits[key], max(searchStarts, len(inits[key])+2))
 				if err != nil {
 					return nil, err
 				}
@@ -262,7 +299,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			}
 			cur = best
 		}
-		prevFit = fullFit
+		prev = full
 	}
 
 	for _, cand := range sel.Candidates {
@@ -286,8 +323,14 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		}
 		if f.LogLik < rec.LogLik-1e-6*math.Abs(rec.LogLik) {
 			// The selection's fit is among the starts, so this is only a
-			// guard: keep the better one.
+			// guard: keep the better one. A candidate taken from Done has
+			// no fit in memory: it is refitted from its parameters alone.
 			f = rec.fit
+			if f == nil {
+				if f, err = Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, s.Fit.refit(rec.start)); err != nil {
+					return nil, interrupted(err)
+				}
+			}
 			if err := f.infer(s.Fit.context(), c, s.Fit.Search.Threads); err != nil {
 				return nil, interrupted(err)
 			}
@@ -320,6 +363,8 @@ func newCandidate(f *Fitted, crit Criteria) *Candidate {
 		start:         f.engineParams(),
 		nmemb:         f.numMembershipParams(),
 		ntcov:         len(f.TcovNames()),
+		split:         splitGroups(f),
+		risk:          f.Risk() != nil,
 	}
 	for _, g := range f.Groups {
 		cand.MinAPP = math.Min(cand.MinAPP, nanInf(float64(g.APP)))
@@ -416,21 +461,20 @@ func (sel *Selection) adequateCount() int {
 // keeps the group's log-odds less ln 2 in the intercept (half the odds at
 // every covariate value), all re-expressed against the last group as the
 // engine takes them.
-func splitStarts(prev *Fitted, m Model) [][]float64 {
+func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 	k := m.Groups()
-	risk := prev.Risk() != nil
 	var out [][]float64
-	for split := range prev.Groups {
+	for split := range prev {
 		var shares []float64
 		var membs, betas, deltas, gammas [][]float64
-		for j, g := range prev.Groups {
+		for j, g := range prev {
 			if j != split {
 				shares = append(shares, g.Share)
 				if risk {
-					membs = append(membs, g.MembershipCoef.Values)
+					membs = append(membs, g.Membership)
 				}
 				betas = append(betas, g.Beta)
-				deltas = append(deltas, g.TcovCoef.Values)
+				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
 				continue
 			}
@@ -439,12 +483,12 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 				b[0] += d
 				shares = append(shares, g.Share/2)
 				if risk {
-					half := append([]float64(nil), g.MembershipCoef.Values...)
+					half := append([]float64(nil), g.Membership...)
 					half[0] -= math.Ln2
 					membs = append(membs, half)
 				}
 				betas = append(betas, b)
-				deltas = append(deltas, g.TcovCoef.Values)
+				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
 			}
 		}
@@ -464,6 +508,23 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// splitGroup is a group of a fit as splitStarts takes it.
+type splitGroup struct {
+	Share float64
+	// Membership is the group's membership coefficients (with risk
+	// factors), Tcov its time-varying covariates' effects.
+	Membership, Beta, Tcov, Inflation []float64
+}
+
+// splitGroups returns f's groups as splitStarts takes them.
+func splitGroups(f *Fitted) []splitGroup {
+	out := make([]splitGroup, len(f.Groups))
+	for j, g := range f.Groups {
+		out[j] = splitGroup{Share: g.Share, Membership: g.MembershipCoef.Values, Beta: g.Beta, Tcov: g.TcovCoef.Values, Inflation: g.Inflation}
 	}
 	return out
 }
