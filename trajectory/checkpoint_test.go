@@ -98,3 +98,41 @@ func TestSelectResume(t *testing.T) {
 		t.Error("a search resumed with another search's candidate: no error")
 	}
 }
+
+// TestSelectFoldProgress: FoldProgress sees every fold of every candidate
+// end, and changes no candidate.
+func TestSelectFoldProgress(t *testing.T) {
+	sc := WindowScaling(12, 35)
+	tr := TruthFromCoefficients(sc, 12, 35, []float64{0.6, 0.4}, [][]float64{{-1.5, 0.2}, {0.5, -0.8}}, nil)
+	c, _, err := Simulate(tr, Design{Persons: 200}, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := SelectSettings{Distribution: Poisson, MinGroups: 1, MaxGroups: 2, MinOrder: 1, MaxOrder: 1, CV: 3,
+		Fit: Settings{Search: mixture.Settings{Seed: 2, Starts: 4, Keep: 2, Threads: 4}}}
+	want, err := Select(c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := map[int]int{} // by groups
+	s.FoldProgress = func(m Model, done, folds int) {
+		reports[m.Groups()]++
+		if folds != 3 || done < 1 || done > folds {
+			t.Errorf("fold %d of %d", done, folds)
+		}
+	}
+	got, err := Select(c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reports[1] != 3 || reports[2] != 3 {
+		t.Errorf("folds reported %v, want 3 for each K", reports)
+	}
+	for i := range got.Candidates {
+		a, _ := json.Marshal(got.Candidates[i])
+		b, _ := json.Marshal(want.Candidates[i])
+		if string(a) != string(b) {
+			t.Errorf("candidate %d changed with FoldProgress", i+1)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -57,6 +58,11 @@ type SelectSettings struct {
 	// Progress, when not nil, is called after each candidate, those
 	// taken from Done included.
 	Progress func(done int, c *Candidate)
+	// FoldProgress, when not nil, is called after each cross-validation
+	// fold of model m ends, with the folds done of all, by one goroutine
+	// at a time. (The folds' own fits report nothing: their
+	// Search.Progress is cleared.)
+	FoldProgress func(m Model, done, folds int)
 	// Done are the candidates an interrupted Select with the same
 	// settings finished, in its order (the candidates Progress was given),
 	// for instance read back from a checkpoint (Candidate.MarshalJSON).
@@ -201,7 +207,11 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		}
 		cand := newCandidate(f, sel.Criteria)
 		if folds != nil {
-			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
+			var progress func(int, int)
+			if s.FoldProgress != nil {
+				progress = func(done, folds int) { s.FoldProgress(m, done, folds) }
+			}
+			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs, progress)
 			// A fold cancelled midway leaves a partial score: the search
 			// stops instead.
 			if err := s.Fit.context().Err(); err != nil {
@@ -620,7 +630,7 @@ func makeFolds(n, f int, seed uint64) []int {
 // covariates in the membership model). Folds run in parallel, each
 // warm-started from the full fit; once s's context is cancelled no fold
 // starts and the scores are NaN.
-func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) (float64, float64) {
+func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, progress func(done, folds int)) (float64, float64) {
 	nf := 0
 	for _, f := range folds {
 		nf = max(nf, f+1)
@@ -632,9 +642,19 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 	}
 	res := make([]result, nf)
 	ctx := s.context()
+	var mu sync.Mutex
+	ended := 0
 	mixture.ForEach(nf, s.Search.Threads, func(f int) {
 		if ctx.Err() != nil {
 			return
+		}
+		if progress != nil {
+			defer func() {
+				mu.Lock()
+				defer mu.Unlock()
+				ended++
+				progress(ended, nf)
+			}()
 		}
 		var train, test []int
 		for i, g := range folds {
@@ -647,6 +667,7 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 		// With risk factors the engine's reference is its last group
 		// (engineParams); each fold has its own persons' risk factors.
 		fs := s.refit(full.engineParams())
+		fs.Search.Progress = nil
 		var heldRisk *RiskDesign
 		if s.Risk != nil {
 			fs.Risk, heldRisk = s.Risk.subset(train), s.Risk.subset(test)

@@ -30,6 +30,7 @@ type progress struct {
 	phase    time.Time        // when the EM search's phase began (search)
 	prev     mixture.Progress // the search's last report
 	prevAt   time.Time        // and when it came
+	models   string           // a model search's models done (selection)
 	lastLine time.Time        // of the last line written to a log
 	logged   bool             // a line went to the log
 	pending  string           // the latest message not yet in the log

@@ -286,6 +286,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 		}
 		report(done, c)
 	}
+	s.FoldProgress = p.fold
 	sel, err := trajectory.Select(c, s)
 	p.done()
 	return sel, err
@@ -300,11 +301,21 @@ func (p *progress) selection(s trajectory.SelectSettings) func(int, *trajectory.
 		last := fmt.Sprintf("last: %s, orders %s", words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders))
 		if s.MinOrder >= s.MaxOrder {
 			total := s.MaxGroups - s.MinGroups + 1
-			p.update(fmt.Sprintf("%d of %s fitted%s; %s", done, words.Count(total, "model"), p.eta(done, total), last))
-			return
+			p.models = fmt.Sprintf("%d of %s fitted%s", done, words.Count(total, "model"), p.eta(done, total))
+		} else {
+			p.models = fmt.Sprintf("%s fitted, K = %d of %d-%d", words.Count(done, "model"), c.Groups, s.MinGroups, s.MaxGroups)
 		}
-		p.update(fmt.Sprintf("%s fitted, K = %d of %d-%d; %s", words.Count(done, "model"), c.Groups, s.MinGroups, s.MaxGroups, last))
+		p.update(p.models + "; " + last)
 	}
+}
+
+// fold reports the cross-validation of model m (SelectSettings.FoldProgress).
+func (p *progress) fold(m trajectory.Model, done, folds int) {
+	head := p.models
+	if head == "" {
+		head = "no model fitted yet"
+	}
+	p.update(fmt.Sprintf("%s; cross-validating %s, orders %s: fold %d of %d", head, words.Count(m.Groups(), "group"), trajectory.FormatOrders(m.Orders), done, folds))
 }
 
 // candidate reports a model search's progress.
