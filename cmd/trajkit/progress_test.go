@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/trajkit/trajkit/mixture"
+	"github.com/trajkit/trajkit/trajectory"
 )
 
 // fakeClock is a clock a test moves by hand.
@@ -94,5 +96,35 @@ fit: runs to convergence: 5 of 5 starts done; best log-likelihood -90.000 (1m10s
 `
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestProgressSelection(t *testing.T) {
+	p, buf, clk := newTestProgress(false)
+	s := trajectory.SelectSettings{MinGroups: 1, MaxGroups: 4, MinOrder: 3, MaxOrder: 3}
+	report := p.selection(s)
+	// Four models 12 s apart, cross-validated in between.
+	for k := 1; k <= 4; k++ {
+		clk.t = clk.t.Add(6 * time.Second)
+		p.fold(trajectory.Model{Orders: slices.Repeat([]int{3}, k)}, 1, 2)
+		clk.t = clk.t.Add(6 * time.Second)
+		report(k, &trajectory.Candidate{Groups: k, Orders: slices.Repeat([]int{3}, k)})
+	}
+	p.done()
+	// The first line comes at 12 s, the first update 10 s after the start.
+	want := `select: 1 of 4 models fitted, ETA 36s; last: 1 group, orders 3 (12s elapsed)
+select: 2 of 4 models fitted, ETA 24s; last: 2 groups, orders 3;3 (24s elapsed)
+select: 3 of 4 models fitted, ETA 12s; last: 3 groups, orders 3;3;3 (36s elapsed)
+select: 4 of 4 models fitted; last: 4 groups, orders 3;3;3;3 (48s elapsed)
+`
+	if got := buf.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// Before the first model, a fold says so.
+	p, buf, clk = newTestProgress(false)
+	clk.t = clk.t.Add(11 * time.Second)
+	p.fold(trajectory.Model{Orders: []int{3}}, 1, 2)
+	if want := "select: no model fitted yet; cross-validating 1 group, orders 3: fold 1 of 2 (11s elapsed)\n"; buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
 	}
 }

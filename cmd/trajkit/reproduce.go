@@ -188,7 +188,8 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "Data: %s.\n", data)
 	}
 	progress := newProgress(stderr, "reproduce", f.quiet)
-	r, err := nl630.Reproduce(l, s, progress.candidate)
+	s.FoldProgress = progress.fold
+	r, err := nl630.Reproduce(l, s, progress.selection(s))
 	progress.done()
 	if r != nil {
 		if f.ages == "" {

@@ -318,11 +318,6 @@ func (p *progress) fold(m trajectory.Model, done, folds int) {
 	p.update(fmt.Sprintf("%s; cross-validating %s, orders %s: fold %d of %d", head, words.Count(m.Groups(), "group"), trajectory.FormatOrders(m.Orders), done, folds))
 }
 
-// candidate reports a model search's progress.
-func (p *progress) candidate(done int, c *trajectory.Candidate) {
-	p.update(fmt.Sprintf("%s fitted; last: %s, orders %s", words.Count(done, "model"), words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders)))
-}
-
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
 	// The inflation orders get a column when they differ between the
 	// groups of a model (a per-group --inflation list): the orders alone
