@@ -120,7 +120,13 @@ select: 4 of 4 models fitted; last: 4 groups, orders 3;3;3;3 (48s elapsed)
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	// Before the first model, a fold says so.
+	// Before the first model, a fold or a fit says so.
+	p, buf, clk = newTestProgress(false)
+	clk.t = clk.t.Add(11 * time.Second)
+	p.searching(mixture.Progress{Phase: mixture.ShortRuns, Done: 3, Total: 20, BestLogLik: -12.5})
+	if want := "select: no model fitted yet; fitting the next: short runs, 3 of 20 starts done, best log-likelihood -12.500 (11s elapsed)\n"; buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
 	p, buf, clk = newTestProgress(false)
 	clk.t = clk.t.Add(11 * time.Second)
 	p.fold(trajectory.Model{Orders: []int{3}}, 1, 2)

@@ -188,7 +188,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "Data: %s.\n", data)
 	}
 	progress := newProgress(stderr, "reproduce", f.quiet)
-	s.FoldProgress = progress.fold
+	s.FoldProgress, s.Fit.Search.Progress = progress.fold, progress.searching
 	r, err := nl630.Reproduce(l, s, progress.selection(s))
 	progress.done()
 	if r != nil {

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
@@ -287,6 +288,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 		report(done, c)
 	}
 	s.FoldProgress = p.fold
+	s.Fit.Search.Progress = p.searching
 	sel, err := trajectory.Select(c, s)
 	p.done()
 	return sel, err
@@ -307,6 +309,16 @@ func (p *progress) selection(s trajectory.SelectSettings) func(int, *trajectory.
 		}
 		p.update(p.models + "; " + last)
 	}
+}
+
+// searching reports the EM search of the model being fitted
+// (mixture.Settings.Progress of the search's fits).
+func (p *progress) searching(r mixture.Progress) {
+	head := p.models
+	if head == "" {
+		head = "no model fitted yet"
+	}
+	p.update(fmt.Sprintf("%s; fitting the next: %s, %d of %s done, best log-likelihood %.3f", head, r.Phase, r.Done, words.Count(r.Total, "start"), r.BestLogLik))
 }
 
 // fold reports the cross-validation of model m (SelectSettings.FoldProgress).
