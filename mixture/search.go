@@ -39,6 +39,29 @@ type search struct {
 	keep, full []int
 	follows    map[int]int
 	sampleIter int
+
+	mu   sync.Mutex // guards prog
+	prog Progress   // of the phase running, for s.Progress
+}
+
+// begin starts the progress report of phase, with total runs.
+func (sr *search) begin(phase Phase, total int) {
+	sr.prog = Progress{Phase: phase, Total: total, BestLogLik: math.Inf(-1)}
+}
+
+// ended reports to Settings.Progress that a run of the phase ended with
+// log-likelihood ll (NaN when it did not run).
+func (sr *search) ended(ll float64) {
+	if sr.s.Progress == nil {
+		return
+	}
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	sr.prog.Done++
+	if ll > sr.prog.BestLogLik {
+		sr.prog.BestLogLik = ll
+	}
+	sr.s.Progress(sr.prog)
 }
 
 type startState struct {
@@ -89,6 +112,11 @@ func (sr *search) shortRuns() error {
 	s := sr.s
 	sr.states = make([]startState, s.Starts)
 	done := make([]int, s.Starts)
+	phase := ShortRuns
+	if sr.convergeAll {
+		phase = FullRuns
+	}
+	sr.begin(phase, s.Starts)
 	sr.pool.run(&job{fn: func(j int) {
 		if sr.ctx.Err() != nil {
 			sr.states[j] = startState{ll: math.NaN()}
@@ -103,6 +131,7 @@ func (sr *search) shortRuns() error {
 		sr.states[j] = startState{params: r.params(nil), ll: r.ll, iter: r.iterations, conv: conv, trace: r.trace}
 		done[j] = r.iterations
 		sr.spare0.put(r.buffers())
+		sr.ended(r.ll)
 	}}, s.Starts)
 	for _, it := range done {
 		sr.sampleIter += it
@@ -137,9 +166,11 @@ func (sr *search) sampleRuns() error {
 	}
 	s := sr.s
 	done := make([]int, len(sr.keep))
+	sr.begin(SampleRuns, len(sr.keep))
 	sr.pool.run(&job{fn: func(j int) {
 		st := &sr.states[sr.keep[j]]
 		if st.conv || sr.ctx.Err() != nil {
+			sr.ended(st.ll)
 			return
 		}
 		r := sr.newSampleRun(s.Accelerate.On())
@@ -148,6 +179,7 @@ func (sr *search) sampleRuns() error {
 		st.converge(r, s)
 		done[j] = st.iter - before
 		sr.spare0.put(r.buffers())
+		sr.ended(st.ll)
 	}}, len(sr.keep))
 	for _, it := range done {
 		sr.sampleIter += it
@@ -171,9 +203,11 @@ func (sr *search) sampleRuns() error {
 // optima reached there) to convergence with all persons.
 func (sr *search) fullRuns() error {
 	s := sr.s
+	sr.begin(FullRuns, len(sr.full))
 	sr.pool.run(&job{fn: func(j int) {
 		st := &sr.states[sr.full[j]]
 		if st.conv && sr.sample == nil {
+			sr.ended(st.ll)
 			return
 		}
 		r := newRun(sr.ctx, sr.p, sr.pool, sr.spare.get(), s.Accelerate.On())
@@ -184,6 +218,7 @@ func (sr *search) fullRuns() error {
 		// whose log-likelihood is on another scale.
 		st.converge(r, s)
 		sr.spare.put(r.buffers())
+		sr.ended(st.ll)
 	}}, len(sr.full))
 	sr.byLogLik(sr.full)
 	if err := sr.ctx.Err(); err != nil {

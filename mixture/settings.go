@@ -116,6 +116,24 @@ type Settings struct {
 	// an argument so that it reaches every fit of a model search or a
 	// bootstrap that derives its settings from these.
 	Context context.Context `json:"-"`
+	// Progress, when not nil, is called each time a run from a start ends
+	// (never within a run, so the EM iterations cost the same with it),
+	// by one goroutine at a time. Like Threads and Context it never
+	// changes a result.
+	Progress func(Progress) `json:"-"`
+}
+
+// Progress is how far a fit's search has got (see Settings.Progress).
+type Progress struct {
+	// Phase is the phase of the search the run belonged to.
+	Phase Phase
+	// Done of Total runs of the phase have ended.
+	Done, Total int
+	// BestLogLik is the highest log-likelihood the phase's runs have
+	// reached so far: on the sample's persons in ShortRuns and SampleRuns
+	// when the search works on a sample (Settings.StartSample), on all
+	// persons otherwise.
+	BestLogLik float64
 }
 
 // Resolved returns the settings with every zero value replaced by its

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -36,6 +37,11 @@ type BootstrapSettings struct {
 	Type string
 	// Seed seeds the resampling; zero means the fit's search seed.
 	Seed uint64
+	// Progress, when not nil, is called after each replicate ends,
+	// failed or not, with the replicates done of all, by one goroutine at
+	// a time. (The replicates' own fits report nothing: their
+	// Search.Progress is cleared.)
+	Progress func(done, total int)
 }
 
 // Bootstrap refits the model on B resampled data sets, each warm-started
@@ -92,9 +98,19 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	}
 	risk0 := f.Risk()
 	ctx := s.context()
+	var mu sync.Mutex
+	ended := 0
 	mixture.ForEach(b.Replicates, s.Search.Threads, func(r int) {
 		if ctx.Err() != nil {
 			return
+		}
+		if b.Progress != nil {
+			defer func() {
+				mu.Lock()
+				defer mu.Unlock()
+				ended++
+				b.Progress(ended, b.Replicates)
+			}()
 		}
 		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
 		var data *Careers
@@ -114,6 +130,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		// The warm start is the fit in output order; so is the reference.
 		rs := s.refit(f.engineParams())
 		rs.Search.Seed = seed
+		rs.Search.Progress = nil
 		rs.Scaling, rs.Risk, rs.Reference = &f.Scaling, risk, f.ref()+1
 		rf, err := Fit(data, f.Model(), rs)
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {

@@ -239,7 +239,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	}
 	f := newFitted(c, m, scaling, res, s.Risk, ref)
 	f.Settings.Settings = s.Search.Resolved()
-	f.Settings.Context = nil // the fit's record keeps no caller's context
+	f.Settings.Context, f.Settings.Progress = nil, nil // the fit's record keeps no caller's context or hook
 	f.Settings.Data = s.Data
 	if totalCount(c) == 0 {
 		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)

@@ -261,7 +261,7 @@ func TestCrossValidateRisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ll, cve := crossValidate(c, m, f, makeFolds(c.Len(), 3, 1), s)
+	ll, cve := crossValidate(c, m, f, makeFolds(c.Len(), 3, 1), s, nil)
 	// Out of sample the log-likelihood is lower than in sample, though
 	// not by much for a model with 14 parameters and 600 persons.
 	if !(ll < f.LogLik && ll > f.LogLik-100) || !(cve > 0 && cve < 2) {

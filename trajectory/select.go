@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -54,8 +55,23 @@ type SelectSettings struct {
 	// answers another question (which K describes the data given the risk
 	// factors).
 	Fit Settings
-	// Progress, when not nil, is called after each candidate.
+	// Progress, when not nil, is called after each candidate, those
+	// taken from Done included.
 	Progress func(done int, c *Candidate)
+	// FoldProgress, when not nil, is called after each cross-validation
+	// fold of model m ends, with the folds done of all, by one goroutine
+	// at a time. (The folds' own fits report nothing: their
+	// Search.Progress is cleared.)
+	FoldProgress func(m Model, done, folds int)
+	// Done are the candidates an interrupted Select with the same
+	// settings finished, in its order (the candidates Progress was given),
+	// for instance read back from a checkpoint (Candidate.MarshalJSON).
+	// Select takes them instead of fitting them again: the search makes
+	// the same models in the same order, and each starts from the ones
+	// before, so the rest of the search and the recommendation are those
+	// of an uninterrupted run. A candidate that is not the model the
+	// search makes at its place is an error (the settings differ).
+	Done []*Candidate
 }
 
 // Candidate is one fitted model of a selection.
@@ -88,6 +104,11 @@ type Candidate struct {
 	ntcov           int // time-varying covariates, whose effects follow β in the parameters
 	fit             *Fitted
 	adequacyFailure string
+	// split are the fit's groups as splitStarts takes them (when the
+	// model has one group fewer than the next K's), risk whether it had
+	// risk factors.
+	split []splitGroup
+	risk  bool
 }
 
 // Criteria are the adequacy criteria a selection applied (see Select).
@@ -160,13 +181,18 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	}
 	// interrupted says how far the search got when err comes of a
 	// cancelled context.
+	var finish func(*Candidate, *Fitted)
+	var replay func(int, Model) (*Candidate, error)
 	interrupted := func(err error) error {
 		if s.Fit.context().Err() == nil {
 			return err
 		}
 		return fmt.Errorf("model search interrupted after %s: %w", words.Count(len(sel.Candidates), "model"), err)
 	}
-	add := func(m Model, init [][]float64, starts int) (*Candidate, *Fitted, error) {
+	add := func(m Model, init [][]float64, starts int) (*Candidate, error) {
+		if i := len(sel.Candidates); i < len(s.Done) {
+			return replay(i, m)
+		}
 		fs := s.Fit
 		fs.warm = init
 		if starts > 0 {
@@ -177,17 +203,26 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		fs.NoSE = true
 		f, err := Fit(c, m, &fs)
 		if err != nil {
-			return nil, nil, interrupted(err)
+			return nil, interrupted(err)
 		}
 		cand := newCandidate(f, sel.Criteria)
 		if folds != nil {
-			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs)
+			var progress func(int, int)
+			if s.FoldProgress != nil {
+				progress = func(done, folds int) { s.FoldProgress(m, done, folds) }
+			}
+			cand.CVLogLik, cand.CVE = crossValidate(c, m, f, folds, &fs, progress)
 			// A fold cancelled midway leaves a partial score: the search
 			// stops instead.
 			if err := s.Fit.context().Err(); err != nil {
-				return nil, nil, interrupted(err)
+				return nil, interrupted(err)
 			}
 		}
+		finish(cand, f)
+		return cand, nil
+	}
+	// finish adds cand, fitted as f (nil when taken from Done).
+	finish = func(cand *Candidate, f *Fitted) {
 		sel.Candidates = append(sel.Candidates, cand)
 		if s.Progress != nil {
 			s.Progress(len(sel.Candidates), cand)
@@ -200,26 +235,38 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			sel.Recommended = cand
 			cand.fit = f
 		}
-		return cand, f, nil
+	}
+	// replay takes the i-th finished candidate, which must be model m.
+	replay = func(i int, m Model) (*Candidate, error) {
+		d := *s.Done[i]
+		if d.Groups != m.Groups() || modelKey(d.Orders, d.Inflation) != modelKey(m.Orders, m.Inflation) ||
+			(folds != nil) != !math.IsNaN(d.CVLogLik) || d.start == nil || d.split == nil {
+			return nil, fmt.Errorf("select: finished candidate %d (%s, orders %s) is not the model the search makes there (%s, orders %s): it comes of other settings",
+				i+1, words.Count(d.Groups, "group"), FormatOrders(d.Orders), words.Count(m.Groups(), "group"), FormatOrders(m.Orders))
+		}
+		d.Recommended, d.fit = false, nil
+		finish(&d, nil)
+		return &d, nil
 	}
 
 	// The order search warm-starts each candidate from its neighbour, so
 	// it needs a quarter of the starts.
 	searchStarts := max(4, s.Fit.Search.Resolved().Starts/4)
-	var prevFit *Fitted // the fit with one group fewer, every group at the highest order
+	var prev *Candidate // the model with one group fewer, every group at the highest order
 	for k := s.MinGroups; k <= s.MaxGroups; k++ {
 		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, s.Inflation)
 		if err != nil {
 			return nil, err
 		}
 		var init [][]float64
-		if prevFit != nil {
-			init = splitStarts(prevFit, m)
+		if prev != nil {
+			init = splitStarts(prev.split, prev.risk, m)
 		}
-		cur, fullFit, err := add(m, init, 0)
+		cur, err := add(m, init, 0)
 		if err != nil {
 			return nil, err
 		}
+		full := cur
 		// Order search: drop the highest term of one group at a time. A
 		// mixture does not change when its groups are relabelled, so models
 		// are identified by the multiset of their groups' orders; drops
@@ -249,7 +296,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			var best *Candidate
 			for _, key := range keys {
 				visited[key] = true
-				cand, _, err := add(*opts[key], inits[key], max(searchStarts, len(inits[key])+2))
+				cand, err := add(*opts[key], inits[key], max(searchStarts, len(inits[key])+2))
 				if err != nil {
 					return nil, err
 				}
@@ -262,7 +309,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			}
 			cur = best
 		}
-		prevFit = fullFit
+		prev = full
 	}
 
 	for _, cand := range sel.Candidates {
@@ -286,8 +333,14 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		}
 		if f.LogLik < rec.LogLik-1e-6*math.Abs(rec.LogLik) {
 			// The selection's fit is among the starts, so this is only a
-			// guard: keep the better one.
+			// guard: keep the better one. A candidate taken from Done has
+			// no fit in memory: it is refitted from its parameters alone.
 			f = rec.fit
+			if f == nil {
+				if f, err = Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, s.Fit.refit(rec.start)); err != nil {
+					return nil, interrupted(err)
+				}
+			}
 			if err := f.infer(s.Fit.context(), c, s.Fit.Search.Threads); err != nil {
 				return nil, interrupted(err)
 			}
@@ -320,6 +373,8 @@ func newCandidate(f *Fitted, crit Criteria) *Candidate {
 		start:         f.engineParams(),
 		nmemb:         f.numMembershipParams(),
 		ntcov:         len(f.TcovNames()),
+		split:         splitGroups(f),
+		risk:          f.Risk() != nil,
 	}
 	for _, g := range f.Groups {
 		cand.MinAPP = math.Min(cand.MinAPP, nanInf(float64(g.APP)))
@@ -416,21 +471,20 @@ func (sel *Selection) adequateCount() int {
 // keeps the group's log-odds less ln 2 in the intercept (half the odds at
 // every covariate value), all re-expressed against the last group as the
 // engine takes them.
-func splitStarts(prev *Fitted, m Model) [][]float64 {
+func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 	k := m.Groups()
-	risk := prev.Risk() != nil
 	var out [][]float64
-	for split := range prev.Groups {
+	for split := range prev {
 		var shares []float64
 		var membs, betas, deltas, gammas [][]float64
-		for j, g := range prev.Groups {
+		for j, g := range prev {
 			if j != split {
 				shares = append(shares, g.Share)
 				if risk {
-					membs = append(membs, g.MembershipCoef.Values)
+					membs = append(membs, g.Membership)
 				}
 				betas = append(betas, g.Beta)
-				deltas = append(deltas, g.TcovCoef.Values)
+				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
 				continue
 			}
@@ -439,12 +493,12 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 				b[0] += d
 				shares = append(shares, g.Share/2)
 				if risk {
-					half := append([]float64(nil), g.MembershipCoef.Values...)
+					half := append([]float64(nil), g.Membership...)
 					half[0] -= math.Ln2
 					membs = append(membs, half)
 				}
 				betas = append(betas, b)
-				deltas = append(deltas, g.TcovCoef.Values)
+				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
 			}
 		}
@@ -464,6 +518,23 @@ func splitStarts(prev *Fitted, m Model) [][]float64 {
 			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// splitGroup is a group of a fit as splitStarts takes it.
+type splitGroup struct {
+	Share float64
+	// Membership is the group's membership coefficients (with risk
+	// factors), Tcov its time-varying covariates' effects.
+	Membership, Beta, Tcov, Inflation []float64
+}
+
+// splitGroups returns f's groups as splitStarts takes them.
+func splitGroups(f *Fitted) []splitGroup {
+	out := make([]splitGroup, len(f.Groups))
+	for j, g := range f.Groups {
+		out[j] = splitGroup{Share: g.Share, Membership: g.MembershipCoef.Values, Beta: g.Beta, Tcov: g.TcovCoef.Values, Inflation: g.Inflation}
 	}
 	return out
 }
@@ -559,7 +630,7 @@ func makeFolds(n, f int, seed uint64) []int {
 // covariates in the membership model). Folds run in parallel, each
 // warm-started from the full fit; once s's context is cancelled no fold
 // starts and the scores are NaN.
-func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) (float64, float64) {
+func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, progress func(done, folds int)) (float64, float64) {
 	nf := 0
 	for _, f := range folds {
 		nf = max(nf, f+1)
@@ -571,9 +642,19 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 	}
 	res := make([]result, nf)
 	ctx := s.context()
+	var mu sync.Mutex
+	ended := 0
 	mixture.ForEach(nf, s.Search.Threads, func(f int) {
 		if ctx.Err() != nil {
 			return
+		}
+		if progress != nil {
+			defer func() {
+				mu.Lock()
+				defer mu.Unlock()
+				ended++
+				progress(ended, nf)
+			}()
 		}
 		var train, test []int
 		for i, g := range folds {
@@ -586,6 +667,7 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings) 
 		// With risk factors the engine's reference is its last group
 		// (engineParams); each fold has its own persons' risk factors.
 		fs := s.refit(full.engineParams())
+		fs.Search.Progress = nil
 		var heldRisk *RiskDesign
 		if s.Risk != nil {
 			fs.Risk, heldRisk = s.Risk.subset(train), s.Risk.subset(test)

@@ -189,7 +189,7 @@ func TestSplitStarts(t *testing.T) {
 		if r != nil {
 			memb, np = mixture.MultinomialLogit{X: r.X}, 2*3
 		}
-		starts := splitStarts(prev, m)
+		starts := splitStarts(splitGroups(prev), prev.Risk() != nil, m)
 		if len(starts) != 2 {
 			t.Fatalf("risk %v: %d starts, want one per group of the fit", r != nil, len(starts))
 		}

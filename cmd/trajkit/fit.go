@@ -202,12 +202,18 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	warn(stderr, l.Warnings...)
 	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings}
+	p := newProgress(stderr, "fit", f.quiet)
+	s.Search.Progress = p.search
 	fit, err := trajectory.Fit(l.Careers, m, s)
+	p.done()
 	if err != nil {
 		return err
 	}
 	if f.bootstrap > 0 {
-		if err := fit.Bootstrap(l.Careers, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType}); err != nil {
+		p := newProgress(stderr, "fit --bootstrap", f.quiet)
+		err := fit.Bootstrap(l.Careers, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType, Progress: p.steps("replicate")})
+		p.done()
+		if err != nil {
 			return err
 		}
 	}

@@ -316,9 +316,11 @@ type emFlags struct {
 	convergeAll, accelerate        bool
 	tolerance, scoreTolerance      float64
 	cpuprofile                     string
+	quiet                          bool
 }
 
 func (e *emFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&e.quiet, "quiet", false, "no progress report on stderr")
 	fs.IntVar(&e.starts, "starts", mixture.DefaultStarts, fmt.Sprintf("number of EM starts, at most %d", mixture.MaxStarts))
 	fs.IntVar(&e.keep, "keep", mixture.DefaultKeep, "number of best starts run to convergence")
 	fs.BoolVar(&e.convergeAll, "converge-all", false, "run every start to convergence")

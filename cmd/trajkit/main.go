@@ -140,7 +140,12 @@ command, and 'trajkit --version' (or 'trajkit version') for the version.
 Exit status: 0 on success; 1 when the data or a fit fail (the message names
 the file, line and column, or the reason); 2 on a usage error (the message
 names the flag); 130 when an interrupt (SIGINT) or SIGTERM stopped the
-command, which then leaves no partial output file.
+command, which then leaves no partial output file (select --out keeps
+the models it finished, for select --resume).
+
+Progress goes to stderr (fit, select, reproduce): on a terminal one line
+that redraws; otherwise (a log, a pipe) a line at most every 10 seconds,
+and a last one, when the run takes that long; --quiet turns it off.
 `
 
 func printUsage(w io.Writer) {

@@ -171,7 +171,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer out.Abort()
 	if f.seeds > 0 {
-		return runSeedStudy(ctx, f.seeds, s, out, stdout, stderr)
+		return runSeedStudy(ctx, f.seeds, s, out, stdout, stderr, f.quiet)
 	}
 	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
@@ -187,8 +187,9 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	} else {
 		fmt.Fprintf(stdout, "Data: %s.\n", data)
 	}
-	progress := newProgress(stderr, "reproduce")
-	r, err := nl630.Reproduce(l, s, progress.candidate)
+	progress := newProgress(stderr, "reproduce", f.quiet)
+	s.FoldProgress, s.Fit.Search.Progress = progress.fold, progress.searching
+	r, err := nl630.Reproduce(l, s, progress.selection(s))
 	progress.done()
 	if r != nil {
 		if f.ages == "" {
@@ -295,14 +296,14 @@ func writeReproduction(w io.Writer, rows []results.ReproRow) {
 // pipeline on each, and reports how often four groups are picked, each
 // share is within its published tolerance, and the assigned labels agree
 // with the true groups.
-func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *results.Set, stdout, stderr io.Writer) error {
-	progress := newProgress(stderr, "reproduce --seeds")
+func runSeedStudy(ctx context.Context, n int, s trajectory.SelectSettings, out *results.Set, stdout, stderr io.Writer, quiet bool) error {
+	progress := newProgress(stderr, "reproduce --seeds", quiet)
 	var mu sync.Mutex
 	done := 0
 	rs := nl630.SeedStudy(n, s, func() {
 		mu.Lock()
 		done++
-		progress.update(fmt.Sprintf("%d of %s", done, words.Count(n, "cohort")))
+		progress.update(fmt.Sprintf("%d of %s%s", done, words.Count(n, "cohort"), progress.eta(done, n)))
 		mu.Unlock()
 	})
 	progress.done()

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"text/tabwriter"
 
 	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/results"
@@ -65,6 +67,15 @@ With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
 model in DIR/recommended/ (model.json, assignments.csv) and copies of
 those two files in DIR itself; with --persons also DIR/profiles.csv.
+
+While it runs, select --out DIR keeps each finished model in
+DIR/.partial/ (outside the published files, with its parameters in full
+precision). After an interrupt, the same command with --resume goes on
+from there without refitting those models, and writes the selection.csv
+an uninterrupted run writes. The settings must be the same (every search
+flag, and the career file: its size and SHA-256 are checked); a
+difference is an error that names it. DIR/.partial/ is removed once the
+selection is published; a run without --resume starts afresh.
 `
 
 type selectFlags struct {
@@ -76,6 +87,7 @@ type selectFlags struct {
 	cv                               int
 	minShare                         minShareFlag
 	safeCSV                          bool
+	resume                           bool
 }
 
 func (f *selectFlags) register(fs *flag.FlagSet) {
@@ -91,6 +103,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
+	fs.BoolVar(&f.resume, "resume", false, "continue the interrupted search of the same settings in --out, from its checkpoint")
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
@@ -154,6 +167,9 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 	}
 	s.MinShare = float64(f.minShare)
 	s.Fit = trajectory.Settings{Search: f.search(ctx)}
+	if f.resume && f.out == "" {
+		return s, usagef("--resume continues the search checkpointed in --out: give --out")
+	}
 	return s, checkOut(f.out)
 }
 
@@ -187,7 +203,31 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	s.Fit.Data, s.Fit.Risk = l.Settings, l.Risk
 	warn(stderr, l.Warnings...)
-	sel, err := runSelection("select", l.Careers, s, stderr)
+	var cp *results.Checkpoint
+	if out != nil {
+		if cp, s.Done, err = results.OpenCheckpoint(out.Dir(), s, f.resume); err != nil {
+			return err
+		}
+		switch partial := filepath.Join(out.Dir(), results.PartialDir); {
+		case f.resume && len(s.Done) > 0:
+			fmt.Fprintf(stderr, "select: resuming after the %s in %s\n", words.Count(len(s.Done), "model"), partial)
+		case f.resume:
+			fmt.Fprintf(stderr, "select: no model finished in %s: starting from the first\n", partial)
+		}
+		s.Progress = func(done int, c *trajectory.Candidate) {
+			cp.Add(done, c)
+			if candidateHook != nil {
+				candidateHook(done)
+			}
+		}
+	}
+	sel, err := runSelection("select", l.Careers, s, stderr, f.quiet)
+	if err := cp.Err(); err != nil {
+		fmt.Fprintf(stderr, "trajkit: warning: %v\n", err)
+	}
+	if err != nil && cp != nil && ctx.Err() != nil && cp.Err() == nil {
+		return fmt.Errorf("%w; the finished models are kept in %s: run the same command with --resume to go on", err, filepath.Join(out.Dir(), results.PartialDir))
+	}
 	if err != nil {
 		return err
 	}
@@ -214,8 +254,15 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	return commitOut(out, stdout)
+	if err := commitOut(out, stdout); err != nil {
+		return err
+	}
+	return cp.Remove()
 }
+
+// candidateHook, when not nil, is called after each candidate of select
+// --out is checkpointed: tests interrupt a search there.
+var candidateHook func(done int)
 
 // checkPersons checks the flags of a model search that the data bound:
 // --groups (given as groups) and --cv are at most the n persons.
@@ -229,19 +276,58 @@ func checkPersons(s trajectory.SelectSettings, groups string, n int) error {
 	return nil
 }
 
-// runSelection runs the model selection with a progress line on stderr
-// when it is a terminal.
-func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSettings, stderr io.Writer) (*trajectory.Selection, error) {
-	progress := newProgress(stderr, name)
-	s.Progress = progress.candidate
+// runSelection runs the model selection with a progress report on
+// stderr (see progress), none when quiet.
+func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSettings, stderr io.Writer, quiet bool) (*trajectory.Selection, error) {
+	p := newProgress(stderr, name, quiet)
+	report, also := p.selection(s), s.Progress
+	s.Progress = func(done int, c *trajectory.Candidate) {
+		if also != nil {
+			also(done, c)
+		}
+		report(done, c)
+	}
+	s.FoldProgress = p.fold
+	s.Fit.Search.Progress = p.searching
 	sel, err := trajectory.Select(c, s)
-	progress.done()
+	p.done()
 	return sel, err
 }
 
-// candidate reports a model search's progress.
-func (p *progress) candidate(done int, c *trajectory.Candidate) {
-	p.update(fmt.Sprintf("%s fitted; last: %s, orders %s", words.Count(done, "model"), words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders)))
+// selection returns a Progress callback of a model search with settings
+// s. Without an order search the candidates are one per K, so the report
+// gives models done of total and an ETA; with it the number of models of
+// a K is not known ahead, and the report gives the K reached of the range.
+func (p *progress) selection(s trajectory.SelectSettings) func(int, *trajectory.Candidate) {
+	return func(done int, c *trajectory.Candidate) {
+		last := fmt.Sprintf("last: %s, orders %s", words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders))
+		if s.MinOrder >= s.MaxOrder {
+			total := s.MaxGroups - s.MinGroups + 1
+			p.models = fmt.Sprintf("%d of %s fitted%s", done, words.Count(total, "model"), p.eta(done, total))
+		} else {
+			p.models = fmt.Sprintf("%s fitted, K = %d of %d-%d", words.Count(done, "model"), c.Groups, s.MinGroups, s.MaxGroups)
+		}
+		p.update(p.models + "; " + last)
+	}
+}
+
+// searching reports the EM search of the model being fitted
+// (mixture.Settings.Progress of the search's fits).
+func (p *progress) searching(r mixture.Progress) {
+	head := p.models
+	if head == "" {
+		head = "no model fitted yet"
+	}
+	p.update(fmt.Sprintf("%s; fitting the next: %s, %d of %s done, best log-likelihood %.3f", head, r.Phase, r.Done, words.Count(r.Total, "start"), r.BestLogLik))
+}
+
+// fold reports the cross-validation of model m (SelectSettings.FoldProgress).
+func (p *progress) fold(m trajectory.Model, done, folds int) {
+	head := p.models
+	if head == "" {
+		head = "no model fitted yet"
+	}
+	p.update(fmt.Sprintf("%s; cross-validating %s, orders %s: fold %d of %d", head, words.Count(m.Groups(), "group"), trajectory.FormatOrders(m.Orders), done, folds))
 }
 
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
