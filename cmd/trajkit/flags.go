@@ -27,6 +27,7 @@ import (
 type dataFlags struct {
 	data, sheet, format, id, age, count, exposure, ages string
 	tcov                                                string
+	sep, decimal, encoding                              string
 	minExposure                                         float64
 	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
@@ -49,6 +50,9 @@ func (d *dataFlags) registerReading(fs *flag.FlagSet) {
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
 	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
+	fs.StringVar(&d.sep, "sep", "", "field separator of CSV files: ',', ';' or tab (default: detected from the header line)")
+	fs.StringVar(&d.decimal, "decimal", "", "decimal mark of CSV files: . or , (default: a point; in a semicolon or tab file, a comma when cells such as 0,5 say so)")
+	fs.StringVar(&d.encoding, "encoding", "", "text encoding of CSV files: utf-8 or windows-1252 (default: utf-8)")
 	fs.Float64Var(&d.minExposure, "min-exposure", 0, fmt.Sprintf("floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below %g)", trajectory.TinyExposureLimit))
 }
 
@@ -87,6 +91,7 @@ func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings
 	}{
 		{"sheet", &d.sheet, s.Sheet}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
 		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure},
+		{"sep", &d.sep, s.Sep}, {"decimal", &d.decimal, s.Decimal}, {"encoding", &d.encoding, s.Encoding},
 	} {
 		if !set[f.name] {
 			*f.dst = f.value
@@ -119,6 +124,9 @@ func (d *dataFlags) check() error {
 	if d.sheet != "" && !strings.EqualFold(filepath.Ext(d.data), ".xlsx") {
 		return usagef("--sheet %q names a worksheet of an Excel (.xlsx) --data file, not of %s", d.sheet, d.data)
 	}
+	if err := d.dialect().Check(); err != nil {
+		return usagef("%v", err)
+	}
 	if d.minExposure < 0 || d.minExposure > 1 || math.IsNaN(d.minExposure) {
 		return usagef("--min-exposure %v: expected a time at risk between 0 and 1", d.minExposure)
 	}
@@ -141,6 +149,7 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
 		MinExposure: d.minExposure,
+		Dialect:     d.dialect(),
 	}
 	if set["format"] || d.exact {
 		s.Read.Format = careersio.Format(d.format)
@@ -152,6 +161,11 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 		s.Ages, _ = parseAges(d.ages)
 	}
 	return s
+}
+
+// dialect returns how CSV files are written, as the flags say.
+func (d *dataFlags) dialect() careersio.Dialect {
+	return careersio.Dialect{Sep: d.sep, Decimal: d.decimal, Encoding: d.encoding}
 }
 
 // load reads the careers the flags describe, with the person file of p

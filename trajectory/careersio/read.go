@@ -121,6 +121,7 @@ func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadIn
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
 	br := bufio.NewReaderSize(input(r, name), 1<<16)
+	skipBOM(br)
 	cr := csv.NewReader(br) // reads from br itself, which is large enough
 	cr.ReuseRecord = true
 	rd := &reader{cr: cr, name: name, opt: opt, b: trajectory.NewCareerBuilder(), info: &ReadInfo{}}
