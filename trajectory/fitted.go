@@ -89,7 +89,7 @@ type DataSettings struct {
 	File string `json:"file"`
 	// Sheet is the worksheet of an Excel career file, when one was named.
 	Sheet    string `json:"sheet,omitempty"`
-	Format   string `json:"format"` // "long" or "wide"
+	Format   string `json:"format"` // "long", "wide" or "traj"
 	ID       string `json:"id"`
 	Age      string `json:"age"`
 	Count    string `json:"count"`

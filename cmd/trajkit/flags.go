@@ -27,7 +27,9 @@ import (
 type dataFlags struct {
 	data, sheet, format, id, age, count, exposure, ages string
 	tcov                                                string
-	sep, decimal, encoding                              string
+	sep, decimal, encoding, time                        string
+	timeScale                                           float64
+	noID                                                bool
 	minExposure                                         float64
 	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
@@ -45,7 +47,10 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 func (d *dataFlags) registerReading(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "", "career file: CSV, Stata (.dta), SPSS (.sav, .zsav) or Excel (.xlsx); or example:NAME for an embedded data set (see trajkit datasets)")
 	fs.StringVar(&d.sheet, "sheet", "", "worksheet of an Excel --data file (default: the first)")
-	fs.StringVar(&d.format, "format", "", "file layout: long or wide (default: detected from the header)")
+	fs.StringVar(&d.format, "format", "", "file layout: long, wide or traj (default: detected from the header; traj when counts y1..yT come with times t1..tT)")
+	fs.StringVar(&d.time, "time", "t", "prefix of the time columns t1, t2, ... of a traj file: each wave's age")
+	fs.Float64Var(&d.timeScale, "time-scale", 1, "factor that makes a traj file's times ages in whole years (10 for t = age/10)")
+	fs.BoolVar(&d.noID, "no-id", false, "a wide or traj file without id column (crimCV's matrix): persons are numbered 1..N in file order")
 	fs.StringVar(&d.id, "id", "id", "person id column")
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
@@ -100,6 +105,15 @@ func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings
 	if !set["min-exposure"] {
 		d.minExposure = s.MinExposure
 	}
+	if !set["time"] && s.Time != "" {
+		d.time = s.Time
+	}
+	if !set["time-scale"] && s.TimeScale != 0 {
+		d.timeScale = s.TimeScale
+	}
+	if !set["no-id"] {
+		d.noID = s.NoID
+	}
 	if !set["tcov"] {
 		d.tcov = strings.Join(s.Tcov, ",")
 	}
@@ -118,8 +132,14 @@ func (d *dataFlags) check() error {
 	if isExample && ds.Format == "" {
 		return usagef("--data %s holds no careers: %s", d.data, ds.Description)
 	}
-	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) {
-		return usagef("--format %q: expected long or wide", d.format)
+	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) && d.format != string(careersio.Traj) {
+		return usagef("--format %q: expected long, wide or traj", d.format)
+	}
+	if !(d.timeScale > 0) || math.IsInf(d.timeScale, 0) {
+		return usagef("--time-scale %v: expected a factor > 0", d.timeScale)
+	}
+	if d.noID && d.format == string(careersio.Long) {
+		return usagef("--no-id is for wide and traj files (one row per person); a long file needs its id column")
 	}
 	if d.sheet != "" && !strings.EqualFold(filepath.Ext(d.data), ".xlsx") {
 		return usagef("--sheet %q names a worksheet of an Excel (.xlsx) --data file, not of %s", d.sheet, d.data)
@@ -145,11 +165,14 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 	s := careersio.Source{
 		Data:        d.data,
 		Sheet:       d.sheet,
-		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count},
+		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count, NoID: d.noID, Time: d.time},
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
 		MinExposure: d.minExposure,
 		Dialect:     d.dialect(),
+	}
+	if d.timeScale != 1 {
+		s.Read.TimeScale = d.timeScale
 	}
 	if set["format"] || d.exact {
 		s.Read.Format = careersio.Format(d.format)

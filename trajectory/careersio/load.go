@@ -144,7 +144,11 @@ func Load(s Source) (*Loaded, error) {
 	opt = opt.withDefaults()
 	l := &Loaded{Info: info, Settings: trajectory.DataSettings{
 		File: s.Data, Sheet: s.Sheet, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
+		NoID: opt.NoID,
 	}}
+	if info.Format == Traj {
+		l.Settings.Time, l.Settings.TimeScale = opt.Time, opt.TimeScale
+	}
 	if dr, ok := f.(*dialectReader); ok {
 		l.Settings.Sep = SepName(dr.Sep)
 		if dr.Commas > 0 || s.Dialect.Decimal == "," {
