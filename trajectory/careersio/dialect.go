@@ -159,6 +159,7 @@ func newDialectReader(r io.Reader, closer io.Closer, name string, sep byte, d Di
 	}
 	cr := csv.NewReader(src)
 	cr.Comma = rune(sep)
+	cr.ReuseRecord = true
 	dr := &dialectReader{name: name, closer: closer, cr: cr, line: 1, Sep: sep}
 	dr.w = csv.NewWriter(&dr.buf)
 	switch {

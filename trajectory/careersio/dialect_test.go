@@ -1,6 +1,7 @@
 package careersio
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -164,5 +165,61 @@ func TestDialectErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDialectTcovPersons: a semicolon Windows-1252 file with decimal
+// commas gives the covariates and the person file of its comma UTF-8
+// twin: the dialect applies to the covariates' pass and to the persons.
+func TestDialectTcovPersons(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	careers := "id,age,y,emp\nJü1,12,0,0.5\nJü1,13,2,1\nJü2,12,1,0.25\nJü2,14,0,1\n"
+	persons := "id,sex,score\nJü1,m,1.5\nJü2,f,-0.5\n"
+	euro := func(s string) string {
+		s = strings.ReplaceAll(s, ",", ";")
+		s = strings.ReplaceAll(s, ".", ",")
+		return strings.ReplaceAll(s, "ü", "\xfc")
+	}
+	want, err := Load(Source{Data: write("c.csv", careers), Tcov: []string{"emp"}, Persons: write("p.csv", persons)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(Source{Data: write("ce.csv", euro(careers)), Tcov: []string{"emp"}, Persons: write("pe.csv", euro(persons)),
+		Dialect: Dialect{Encoding: "windows-1252"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Full, want.Full) {
+		t.Error("careers with covariates differ from those of the comma file")
+	}
+	if !reflect.DeepEqual(got.Persons.Column("score"), want.Persons.Column("score")) || got.Persons.Row("Jü2") != want.Persons.Row("Jü2") {
+		t.Error("person files differ")
+	}
+}
+
+// BenchmarkSemicolon reads a long file of 10,000 simulated careers
+// written with semicolons and decimal commas, through the conversion to
+// comma text (BenchmarkRead's long file, the comma path, for comparison).
+func BenchmarkSemicolon(b *testing.B) {
+	c := benchCareers(b, 10_000)
+	var file bytes.Buffer
+	if err := WriteLong(&file, c); err != nil {
+		b.Fatal(err)
+	}
+	semi := bytes.ReplaceAll(bytes.ReplaceAll(file.Bytes(), []byte(","), []byte(";")), []byte("."), []byte(","))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(semi)))
+	for b.Loop() {
+		r := newDialectReader(bytes.NewReader(semi), nil, "bench.csv", ';', Dialect{})
+		if _, _, err := ReadCareers(r, "bench.csv", ReadOptions{Format: Long, Exposure: "exposure"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
