@@ -223,3 +223,12 @@ func BenchmarkSemicolon(b *testing.B) {
 		}
 	}
 }
+
+// TestNotUTF8ID: a Windows-1252 id read as UTF-8 is an error naming the
+// encoding flag, not a person with a garbled name.
+func TestNotUTF8ID(t *testing.T) {
+	_, _, err := ReadCareers(strings.NewReader("id,age,y\n1,12,0\nJ\xfc2,12,1\n"), "x.csv", ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "x.csv:3:1:") || !strings.Contains(err.Error(), "--encoding windows-1252") {
+		t.Errorf("error %v, want one at x.csv:3:1 naming --encoding", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -361,6 +362,9 @@ func (rd *reader) long(h []string) error {
 			}
 		}
 		p, isNew := rd.b.PersonBytes(id)
+		if isNew && !utf8.Valid(id) {
+			return rd.notUTF8(line, idCol, h, id)
+		}
 		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
 			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 		}
@@ -368,6 +372,12 @@ func (rd *reader) long(h []string) error {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
 	}
+}
+
+// notUTF8 is the error of an id that is not UTF-8 text: most often a
+// Windows-1252 file (Excel's "CSV" on Western European Windows).
+func (rd *reader) notUTF8(line, idCol int, h []string, id []byte) error {
+	return rd.errAt(line, idCol+1, h[idCol], "person id %q is not UTF-8 text: give the file's encoding (--encoding windows-1252) or save it as UTF-8", id)
 }
 
 // row reads the next data row of a career file and its person id, which
@@ -449,6 +459,9 @@ func (rd *reader) wide(h []string) error {
 			return err
 		}
 		p, isNew := rd.b.PersonBytes(id)
+		if isNew && !utf8.Valid(id) {
+			return rd.notUTF8(line, idCol, h, id)
+		}
 		if idCol >= 0 {
 			if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
 				return rd.errAt(line, idCol+1, h[idCol], "%s", msg)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Traj is a wide file as Stata's traj takes it: one row per person, counts
@@ -135,6 +136,9 @@ func (rd *reader) traj(h []string) error {
 			return err
 		}
 		p, isNew := rd.b.PersonBytes(id)
+		if isNew && !utf8.Valid(id) {
+			return rd.notUTF8(line, idCol, h, id)
+		}
 		if idCol >= 0 {
 			if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
 				return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
