@@ -146,12 +146,15 @@ type dialectReader struct {
 	// and a decimal comma, for the error when decimal is detected.
 	pointLine, commaLine int
 	err                  error
+	// raw counts and hashes the file's own bytes.
+	raw *Input
 }
 
 // newDialectReader returns the comma text of the CSV file r of dialect d,
 // whose separator is sep.
 func newDialectReader(r io.Reader, closer io.Closer, name string, sep byte, d Dialect) *dialectReader {
-	br := bufio.NewReaderSize(r, 1<<16)
+	raw := NewInput(nil, r, name)
+	br := bufio.NewReaderSize(raw, 1<<16)
 	skipBOM(br)
 	var src io.Reader = br
 	if d.windows1252() {
@@ -160,7 +163,7 @@ func newDialectReader(r io.Reader, closer io.Closer, name string, sep byte, d Di
 	cr := csv.NewReader(src)
 	cr.Comma = rune(sep)
 	cr.ReuseRecord = true
-	dr := &dialectReader{name: name, closer: closer, cr: cr, line: 1, Sep: sep}
+	dr := &dialectReader{name: name, closer: closer, cr: cr, line: 1, Sep: sep, raw: raw}
 	dr.w = csv.NewWriter(&dr.buf)
 	switch {
 	case d.Decimal != "":

@@ -2,6 +2,8 @@ package careersio
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -230,5 +232,23 @@ func TestNotUTF8ID(t *testing.T) {
 	_, _, err := ReadCareers(strings.NewReader("id,age,y\n1,12,0\nJ\xfc2,12,1\n"), "x.csv", ReadOptions{})
 	if err == nil || !strings.Contains(err.Error(), "x.csv:3:1:") || !strings.Contains(err.Error(), "--encoding windows-1252") {
 		t.Errorf("error %v, want one at x.csv:3:1 naming --encoding", err)
+	}
+}
+
+// TestDialectSum: the size and SHA-256 a fit records are those of the
+// file's own bytes, not of the comma text read from them.
+func TestDialectSum(t *testing.T) {
+	text := "id;age;y;e\n1;12;0;0,5\n1;13;1;1\n"
+	path := filepath.Join(t.TempDir(), "s.csv")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(Source{Data: path, Read: ReadOptions{Exposure: "e"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(text))
+	if l.Settings.Size != int64(len(text)) || l.Settings.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("size %d sha256 %s, want %d and the file's", l.Settings.Size, l.Settings.SHA256, len(text))
 	}
 }

@@ -193,10 +193,14 @@ type readCloser struct {
 }
 
 // sourceSum returns the size and SHA-256 of the file behind r when it is
-// a Table, else size and sum (those of the bytes read).
+// a Table or a CSV file of another dialect, else size and sum (those of
+// the bytes read).
 func sourceSum(r io.Reader, size int64, sum string) (int64, string) {
 	if t, ok := r.(*Table); ok {
 		return t.Size, t.SHA256
+	}
+	if dr, ok := r.(*dialectReader); ok {
+		return dr.raw.Sum() // the file's bytes, not the comma text
 	}
 	return size, sum
 }
