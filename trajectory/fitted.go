@@ -91,11 +91,25 @@ type DataSettings struct {
 	File string `json:"file"`
 	// Sheet is the worksheet of an Excel career file, when one was named.
 	Sheet    string `json:"sheet,omitempty"`
-	Format   string `json:"format"` // "long" or "wide"
+	Format   string `json:"format"` // "long", "wide" or "traj"
 	ID       string `json:"id"`
 	Age      string `json:"age"`
 	Count    string `json:"count"`
 	Exposure string `json:"exposure"`
+	// Sep, Decimal and Encoding say how a CSV file not comma-separated
+	// UTF-8 with decimal points was written (";" or "tab"; ",";
+	// "windows-1252"), as found or as given; empty for the default.
+	Sep      string `json:"sep,omitempty"`
+	Decimal  string `json:"decimal,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+	// NoID says that the file has no id column: persons are numbered
+	// 1..N in file order.
+	NoID bool `json:"no_id,omitempty"`
+	// Time is the prefix of the time columns of a traj file (format
+	// "traj") and TimeScale the factor that makes them ages (1 when
+	// zero).
+	Time      string  `json:"time,omitempty"`
+	TimeScale float64 `json:"time_scale,omitempty"`
 	// Ages is the window of ages as given ("" for all ages).
 	Ages string `json:"ages"`
 	// Tcov names the time-varying covariates read with the careers.

@@ -27,6 +27,9 @@ import (
 type dataFlags struct {
 	data, sheet, format, id, age, count, exposure, ages string
 	tcov                                                string
+	sep, decimal, encoding, time                        string
+	timeScale                                           float64
+	noID                                                bool
 	minExposure                                         float64
 	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
@@ -44,11 +47,17 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 func (d *dataFlags) registerReading(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "", "career file: CSV, Stata (.dta), SPSS (.sav, .zsav) or Excel (.xlsx); or example:NAME for an embedded data set (see trajkit datasets)")
 	fs.StringVar(&d.sheet, "sheet", "", "worksheet of an Excel --data file (default: the first)")
-	fs.StringVar(&d.format, "format", "", "file layout: long or wide (default: detected from the header)")
+	fs.StringVar(&d.format, "format", "", "file layout: long, wide or traj (default: detected from the header; traj when counts y1..yT come with times t1..tT)")
+	fs.StringVar(&d.time, "time", "t", "prefix of the time columns t1, t2, ... of a traj file: each wave's age")
+	fs.Float64Var(&d.timeScale, "time-scale", 1, "factor that makes a traj file's times ages in whole years (10 for t = age/10)")
+	fs.BoolVar(&d.noID, "no-id", false, "a wide or traj file without id column (crimCV's matrix): persons are numbered 1..N in file order")
 	fs.StringVar(&d.id, "id", "id", "person id column")
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
 	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
+	fs.StringVar(&d.sep, "sep", "", "field separator of CSV files: ',', ';' or tab (default: detected from the header line)")
+	fs.StringVar(&d.decimal, "decimal", "", "decimal mark of CSV files: . or , (default: a point; in a semicolon or tab file, a comma when cells such as 0,5 say so)")
+	fs.StringVar(&d.encoding, "encoding", "", "text encoding of CSV files: utf-8 or windows-1252 (default: utf-8)")
 	fs.Float64Var(&d.minExposure, "min-exposure", 0, fmt.Sprintf("floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below %g)", trajectory.TinyExposureLimit))
 }
 
@@ -87,6 +96,7 @@ func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings
 	}{
 		{"sheet", &d.sheet, s.Sheet}, {"format", &d.format, s.Format}, {"id", &d.id, s.ID}, {"age", &d.age, s.Age},
 		{"count", &d.count, s.Count}, {"exposure", &d.exposure, s.Exposure},
+		{"sep", &d.sep, s.Sep}, {"decimal", &d.decimal, s.Decimal}, {"encoding", &d.encoding, s.Encoding},
 	} {
 		if !set[f.name] {
 			*f.dst = f.value
@@ -94,6 +104,15 @@ func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings
 	}
 	if !set["min-exposure"] {
 		d.minExposure = s.MinExposure
+	}
+	if !set["time"] && s.Time != "" {
+		d.time = s.Time
+	}
+	if !set["time-scale"] && s.TimeScale != 0 {
+		d.timeScale = s.TimeScale
+	}
+	if !set["no-id"] {
+		d.noID = s.NoID
 	}
 	if !set["tcov"] {
 		d.tcov = strings.Join(s.Tcov, ",")
@@ -113,11 +132,20 @@ func (d *dataFlags) check() error {
 	if isExample && ds.Format == "" {
 		return usagef("--data %s holds no careers: %s", d.data, ds.Description)
 	}
-	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) {
-		return usagef("--format %q: expected long or wide", d.format)
+	if d.format != "" && d.format != string(careersio.Long) && d.format != string(careersio.Wide) && d.format != string(careersio.Traj) {
+		return usagef("--format %q: expected long, wide or traj", d.format)
+	}
+	if !(d.timeScale > 0) || math.IsInf(d.timeScale, 0) {
+		return usagef("--time-scale %v: expected a factor > 0", d.timeScale)
+	}
+	if d.noID && d.format == string(careersio.Long) {
+		return usagef("--no-id is for wide and traj files (one row per person); a long file needs its id column")
 	}
 	if d.sheet != "" && !strings.EqualFold(filepath.Ext(d.data), ".xlsx") {
 		return usagef("--sheet %q names a worksheet of an Excel (.xlsx) --data file, not of %s", d.sheet, d.data)
+	}
+	if err := d.dialect().Check(); err != nil {
+		return usagef("%v", err)
 	}
 	if d.minExposure < 0 || d.minExposure > 1 || math.IsNaN(d.minExposure) {
 		return usagef("--min-exposure %v: expected a time at risk between 0 and 1", d.minExposure)
@@ -137,10 +165,14 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 	s := careersio.Source{
 		Data:        d.data,
 		Sheet:       d.sheet,
-		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count},
+		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count, NoID: d.noID, Time: d.time},
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
 		MinExposure: d.minExposure,
+		Dialect:     d.dialect(),
+	}
+	if d.timeScale != 1 {
+		s.Read.TimeScale = d.timeScale
 	}
 	if set["format"] || d.exact {
 		s.Read.Format = careersio.Format(d.format)
@@ -152,6 +184,11 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 		s.Ages, _ = parseAges(d.ages)
 	}
 	return s
+}
+
+// dialect returns how CSV files are written, as the flags say.
+func (d *dataFlags) dialect() careersio.Dialect {
+	return careersio.Dialect{Sep: d.sep, Decimal: d.decimal, Encoding: d.encoding}
 }
 
 // load reads the careers the flags describe, with the person file of p

@@ -83,6 +83,9 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		opt.Categorical = fit.Settings.Data.Categorical
 	}
 	opt.Sheet = *sheet
+	// The person file is written as the careers were (a separator of its
+	// own is detected).
+	opt.Dialect = careersio.Dialect{Decimal: fit.Settings.Data.Decimal, Encoding: fit.Settings.Data.Encoding}
 	t, err := careersio.ReadPersonsSource(*persons, opt)
 	if err != nil {
 		return personsHint(err)

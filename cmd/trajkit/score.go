@@ -135,7 +135,8 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	warn(stderr, slices.DeleteFunc(l.Warnings, func(w trajectory.Warning) bool { return w.Kind == trajectory.SparseWindowEnd })...)
 	var design *trajectory.RiskDesign
 	if risk != nil {
-		t, err := careersio.ReadPersonsSource(f.persons, careersio.PersonOptions{ID: l.Settings.ID, Categorical: fit.Settings.Data.Categorical})
+		t, err := careersio.ReadPersonsSource(f.persons, careersio.PersonOptions{ID: l.Settings.ID, Categorical: fit.Settings.Data.Categorical,
+			Dialect: careersio.Dialect{Decimal: l.Settings.Decimal, Encoding: l.Settings.Encoding}})
 		if err != nil {
 			return err
 		}

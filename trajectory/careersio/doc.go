@@ -19,7 +19,7 @@
 //
 // Errors in a file are *DataError, naming the file, line and column and
 // what was expected. Warnings are trajectory.Warning values; this package
-// adds the kinds UnusedExposure, PersonsUnmatched, DataUnchecked and ManyLevels.
+// adds the kinds UnusedExposure, PersonsUnmatched, DataUnchecked, ManyLevels and UnusedTimes.
 package careersio
 
 import "github.com/trajkit/trajkit/mixture"
@@ -37,4 +37,7 @@ const (
 	// ManyLevels: a text column of a person file has more than
 	// ManyLevelsLimit levels and was not named categorical.
 	ManyLevels mixture.WarningKind = "many-levels"
+	// UnusedTimes: a file read as wide has time columns t1..tT beside
+	// its counts y1..yT, as a traj file has (Traj).
+	UnusedTimes mixture.WarningKind = "unused-times"
 )

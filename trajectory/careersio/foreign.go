@@ -1,6 +1,7 @@
 package careersio
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -69,6 +70,9 @@ type TableOptions struct {
 	// Sheet names the worksheet of an Excel workbook; empty means the
 	// first.
 	Sheet string
+	// Dialect says how a CSV file is written (separator, decimal mark,
+	// encoding).
+	Dialect Dialect
 }
 
 // Table is a Stata, SPSS or Excel file read as CSV text, so that every
@@ -130,7 +134,9 @@ func openData(ctx context.Context, path string, opt TableOptions) (io.ReadCloser
 		case ".dta", ".sav", ".zsav", ".xlsx":
 			return openFile(ctx, f, path, opt)
 		}
-		return f, nil
+		br := bufio.NewReaderSize(f, 1<<16)
+		head, _ := br.Peek(1 << 16)
+		return csvDialect(br, f, path, head, opt.Dialect)
 	}
 	head := make([]byte, 16)
 	n, _ := f.ReadAt(head, 0)
@@ -140,7 +146,9 @@ func openData(ctx context.Context, path string, opt TableOptions) (io.ReadCloser
 		return nil, err
 	}
 	if kind == CSV {
-		return f, nil
+		head := make([]byte, 1<<16)
+		n, _ := f.ReadAt(head, 0)
+		return csvDialect(f, f, path, head[:n], opt.Dialect)
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -153,11 +161,46 @@ func openData(ctx context.Context, path string, opt TableOptions) (io.ReadCloser
 	return t, nil
 }
 
+// csvDialect returns the CSV file r (closed by closer) as comma text:
+// r itself when it is a comma-separated UTF-8 file with decimal points,
+// the fast path of the readers, else a dialectReader. head holds the
+// file's first bytes, for the separator.
+func csvDialect(r io.Reader, closer io.Closer, name string, head []byte, d Dialect) (io.ReadCloser, error) {
+	sep, err := sepByte(d.Sep)
+	if err == nil {
+		err = d.Check()
+	}
+	if err == nil && sep == 0 {
+		sep, err = detectSep(name, head)
+	}
+	if err != nil {
+		closer.Close()
+		return nil, err
+	}
+	if sep == ',' && d.Decimal != "," && !d.windows1252() {
+		if f, ok := r.(*os.File); ok {
+			return f, nil
+		}
+		return readCloser{r, closer}, nil
+	}
+	return newDialectReader(r, closer, name, sep, d), nil
+}
+
+// readCloser is a reader and the closer of what it reads.
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
 // sourceSum returns the size and SHA-256 of the file behind r when it is
-// a Table, else size and sum (those of the bytes read).
+// a Table or a CSV file of another dialect, else size and sum (those of
+// the bytes read).
 func sourceSum(r io.Reader, size int64, sum string) (int64, string) {
 	if t, ok := r.(*Table); ok {
 		return t.Size, t.SHA256
+	}
+	if dr, ok := r.(*dialectReader); ok {
+		return dr.raw.Sum() // the file's bytes, not the comma text
 	}
 	return size, sum
 }

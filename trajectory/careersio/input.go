@@ -130,6 +130,18 @@ func (in *Input) Sum() (int64, string) {
 // NewCSVReader returns a CSV reader of r (the file name, for errors)
 // within the bounds of Input; its errors go through EachRecord and
 // CSVError.
+// A UTF-8 byte-order mark before the header is skipped, so that a quoted
+// header ("id","age", as R's write.csv and Excel write it) reads.
 func NewCSVReader(r io.Reader, name string) *csv.Reader {
-	return csv.NewReader(bufio.NewReaderSize(input(r, name), 1<<16))
+	br := bufio.NewReaderSize(input(r, name), 1<<16)
+	skipBOM(br)
+	return csv.NewReader(br)
+}
+
+// skipBOM consumes a UTF-8 byte-order mark at the start of br. Left in
+// front of a quoted field, it would make the quote a bare quote.
+func skipBOM(br *bufio.Reader) {
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		br.Discard(3)
+	}
 }

@@ -48,6 +48,9 @@ type Source struct {
 	Risk         []string
 	DropMissing  bool
 	Categorical  []string
+	// Dialect says how CSV files (careers and persons) are written; the
+	// zero value detects the separator and reads UTF-8.
+	Dialect Dialect
 }
 
 // Loaded are careers read and prepared as a Source says.
@@ -102,7 +105,7 @@ func Load(s Source) (*Loaded, error) {
 		if isExample {
 			return data.Open(ds)
 		}
-		return openData(s.Context, s.Data, TableOptions{Sheet: s.Sheet})
+		return openData(s.Context, s.Data, TableOptions{Sheet: s.Sheet, Dialect: s.Dialect})
 	}
 	// A file that cannot be read twice (a pipe, /dev/stdin) is read once:
 	// with time-varying covariates, its bytes are kept in a temporary file
@@ -141,7 +144,23 @@ func Load(s Source) (*Loaded, error) {
 	opt = opt.withDefaults()
 	l := &Loaded{Info: info, Settings: trajectory.DataSettings{
 		File: s.Data, Sheet: s.Sheet, Format: string(info.Format), ID: opt.ID, Age: opt.Age, Count: opt.Count, Exposure: opt.Exposure,
+		NoID: opt.NoID,
 	}}
+	if info.Format == Traj {
+		l.Settings.Time, l.Settings.TimeScale = opt.Time, opt.TimeScale
+	}
+	if dr, ok := f.(*dialectReader); ok {
+		l.Settings.Sep = SepName(dr.Sep)
+		if dr.Commas > 0 || s.Dialect.Decimal == "," {
+			l.Settings.Decimal = ","
+		}
+		if s.Dialect.windows1252() {
+			l.Settings.Encoding = "windows-1252"
+		}
+		if l.Settings.Sep == "," {
+			l.Settings.Sep = ""
+		}
+	}
 	size, sum := in.Sum()
 	if regular {
 		l.Settings.Size, l.Settings.SHA256 = sourceSum(f, size, sum)
@@ -234,7 +253,7 @@ func twice(names []string) (string, bool) {
 // missing values. A person file that shares no id with the careers is an
 // error.
 func (l *Loaded) attach(s Source) error {
-	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical, Sheet: s.PersonsSheet})
+	t, err := ReadPersonsSource(s.Persons, PersonOptions{ID: l.Settings.ID, Categorical: s.Categorical, Sheet: s.PersonsSheet, Dialect: s.Dialect})
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package careersio
 
 import (
 	"cmp"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +60,8 @@ type PersonOptions struct {
 	// Sheet names the worksheet of an Excel person file; empty means the
 	// first.
 	Sheet string
+	// Dialect says how a CSV person file is written (Source.Dialect).
+	Dialect Dialect
 }
 
 // ManyLevelsLimit is the number of levels above which a categorical
@@ -104,7 +105,7 @@ func ReadPersons(r io.Reader, name string, opt PersonOptions) (*PersonTable, err
 	if idColumn == "" {
 		idColumn = "id"
 	}
-	cr := csv.NewReader(r)
+	cr := NewCSVReader(r, name)
 	errAt := func(line, col int, colName, format string, args ...any) error {
 		return &DataError{File: name, Line: line, Column: col, ColumnName: colName, Msg: fmt.Sprintf(format, args...)}
 	}

@@ -12,7 +12,7 @@ import (
 // lowest code, as in Stata's factor variables), and Labels holds their
 // labels.
 func readPersonsTable(path string, opt PersonOptions) (*PersonTable, error) {
-	r, err := openData(nil, path, TableOptions{Sheet: opt.Sheet})
+	r, err := openData(nil, path, TableOptions{Sheet: opt.Sheet, Dialect: opt.Dialect})
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -45,6 +46,14 @@ type ReadOptions struct {
 	// Exposure names the exposure column of a long file, or the prefix of
 	// the exposure columns of a wide file; empty means every exposure is 1.
 	Exposure string
+	// NoID says that a wide or traj file has no id column (crimCV's
+	// matrix): the persons are numbered 1, 2, ... in file order.
+	NoID bool
+	// Time is the prefix of the time columns of a traj file (t1, t2, ...);
+	// empty means "t". TimeScale multiplies the times to give ages in
+	// whole years (10 for times in decades, t = age/10); 0 means 1.
+	Time      string
+	TimeScale float64
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -56,6 +65,9 @@ func (o ReadOptions) withDefaults() ReadOptions {
 	}
 	if o.Count == "" {
 		o.Count = "y"
+	}
+	if o.Time == "" {
+		o.Time = "t"
 	}
 	return o
 }
@@ -121,6 +133,7 @@ func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadIn
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
 	br := bufio.NewReaderSize(input(r, name), 1<<16)
+	skipBOM(br)
 	cr := csv.NewReader(br) // reads from br itself, which is large enough
 	cr.ReuseRecord = true
 	rd := &reader{cr: cr, name: name, opt: opt, b: trajectory.NewCareerBuilder(), info: &ReadInfo{}}
@@ -142,8 +155,10 @@ func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers
 		err = rd.long(header)
 	case Wide:
 		err = rd.wide(header)
+	case Traj:
+		err = rd.traj(header)
 	default:
-		return nil, nil, fmt.Errorf("unknown format %q: expected long or wide", format)
+		return nil, nil, fmt.Errorf("unknown format %q: expected long, wide or traj", format)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -172,6 +187,8 @@ type reader struct {
 	opt  ReadOptions
 	b    *trajectory.CareerBuilder
 	info *ReadInfo
+	// idBuf holds the id of a row without an id column.
+	idBuf []byte
 }
 
 func (rd *reader) errAt(line, col int, colName, format string, args ...any) error {
@@ -266,6 +283,10 @@ func (rd *reader) detect(h []string) (Format, error) {
 		return "", err
 	}
 	if len(counts) > 0 {
+		// Counts y1..yT with times t1..tT are waves, not ages 1..T.
+		if rd.isTraj(h, counts) {
+			return Traj, nil
+		}
 		return Wide, nil
 	}
 	return "", rd.errAt(1, 0, "", "cannot tell the format from the header: expected columns %q and %q (long) or count columns %s12, %s13, ... (wide); the header has %s",
@@ -281,8 +302,19 @@ func (rd *reader) column(h []string, name, what string) (int, error) {
 	return j, nil
 }
 
+// idColumn returns the id column of a wide or traj file, −1 with NoID.
+func (rd *reader) idColumn(h []string) (int, error) {
+	if rd.opt.NoID {
+		return -1, nil
+	}
+	return rd.column(h, rd.opt.ID, "person id")
+}
+
 func (rd *reader) long(h []string) error {
 	o := rd.opt
+	if o.NoID {
+		return rd.errAt(1, 0, "", "a long file needs its id column: --no-id is for wide and traj files, one row per person")
+	}
 	idCol, err := rd.column(h, o.ID, "person id")
 	if err != nil {
 		return err
@@ -330,6 +362,9 @@ func (rd *reader) long(h []string) error {
 			}
 		}
 		p, isNew := rd.b.PersonBytes(id)
+		if isNew && !utf8.Valid(id) {
+			return rd.notUTF8(line, idCol, h, id)
+		}
 		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
 			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 		}
@@ -339,8 +374,15 @@ func (rd *reader) long(h []string) error {
 	}
 }
 
+// notUTF8 is the error of an id that is not UTF-8 text: most often a
+// Windows-1252 file (Excel's "CSV" on Western European Windows).
+func (rd *reader) notUTF8(line, idCol int, h []string, id []byte) error {
+	return rd.errAt(line, idCol+1, h[idCol], "person id %q is not UTF-8 text: give the file's encoding (--encoding windows-1252) or save it as UTF-8", id)
+}
+
 // row reads the next data row of a career file and its person id, which
-// must not be empty; err is io.EOF at the end of the file.
+// must not be empty; err is io.EOF at the end of the file. Without an id
+// column (idCol −1) the id is the row's number.
 func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, id []byte, err error) {
 	rec, line, err = rd.rr.next()
 	if err == io.EOF {
@@ -355,6 +397,9 @@ func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, id []byte,
 			return nil, 0, nil, fieldTooLong(rd.name, line, j)
 		}
 	}
+	if idCol < 0 {
+		return rec, line, strconv.AppendInt(rd.idBuf[:0], int64(rd.info.Rows), 10), nil
+	}
 	if id = bytes.TrimSpace(rec[idCol]); len(id) == 0 {
 		return nil, 0, nil, rd.errAt(line, idCol+1, h[idCol], "empty person id")
 	}
@@ -363,7 +408,7 @@ func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, id []byte,
 
 func (rd *reader) wide(h []string) error {
 	o := rd.opt
-	idCol, err := rd.column(h, o.ID, "person id")
+	idCol, err := rd.idColumn(h)
 	if err != nil {
 		return err
 	}
@@ -373,6 +418,10 @@ func (rd *reader) wide(h []string) error {
 	}
 	if len(counts) == 0 {
 		return rd.errAt(1, 0, "", "no count columns %s<age> (for example %s12); the header has %s", o.Count, o.Count, quoteList(h))
+	}
+	if rd.isTraj(h, counts) {
+		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedTimes, nil, "columns %s1, %s2, ... look like the ages of the waves of a traj file but are not used: the count columns are read as ages %d to %d (read the file as a traj file, Format traj, to take the ages from them)",
+			o.Time, o.Time, counts[0].age, counts[len(counts)-1].age))
 	}
 	// The exposure column of each count column, when exposures are read.
 	expOf := make([]int, len(counts))
@@ -410,11 +459,16 @@ func (rd *reader) wide(h []string) error {
 			return err
 		}
 		p, isNew := rd.b.PersonBytes(id)
-		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
-			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
+		if isNew && !utf8.Valid(id) {
+			return rd.notUTF8(line, idCol, h, id)
 		}
-		if !isNew {
-			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, ids.first[p])
+		if idCol >= 0 {
+			if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+				return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
+			}
+			if !isNew {
+				return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, ids.first[p])
+			}
 		}
 		observed := false
 		for j, c := range counts {

@@ -55,6 +55,9 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 		}
 		return v, nil
 	}
+	if format == Traj || opt.NoID {
+		return nil, &DataError{File: name, Msg: "time-varying covariates are read from long and wide files with an id column, not from a traj file or one without ids: write the file long (id, age, y, covariates)"}
+	}
 	idCol := index(h, opt.ID)
 	if idCol < 0 {
 		return nil, errAt(1, 0, "no column %q (person id)", opt.ID)

@@ -219,8 +219,19 @@ func checkSettings(f *trajectory.Fitted, k int) error {
 		return fieldErrorf("settings.age_window", "[%d, %d]: %d ages, expected at most %d", lo, hi, hi-lo+1, trajectory.MaxAges)
 	}
 	d := s.Data
-	if d.Format != "" && d.Format != "long" && d.Format != "wide" {
-		return fieldErrorf("settings.data.format", "%q: expected long or wide", d.Format)
+	if d.Format != "" && d.Format != "long" && d.Format != "wide" && d.Format != "traj" {
+		return fieldErrorf("settings.data.format", "%q: expected long, wide or traj", d.Format)
+	}
+	if !(d.TimeScale >= 0) || math.IsInf(d.TimeScale, 0) {
+		return fieldErrorf("settings.data.time_scale", "%v: expected a factor > 0", d.TimeScale)
+	}
+	switch {
+	case d.Sep != "" && d.Sep != "," && d.Sep != ";" && d.Sep != "tab":
+		return fieldErrorf("settings.data.sep", "%q: expected ',', ';' or tab", d.Sep)
+	case d.Decimal != "" && d.Decimal != "." && d.Decimal != ",":
+		return fieldErrorf("settings.data.decimal", "%q: expected . or ,", d.Decimal)
+	case d.Encoding != "" && d.Encoding != "utf-8" && d.Encoding != "windows-1252":
+		return fieldErrorf("settings.data.encoding", "%q: expected utf-8 or windows-1252", d.Encoding)
 	}
 	if !(d.MinExposure >= 0 && d.MinExposure <= 1) {
 		return fieldErrorf("settings.data.min_exposure", "%v: expected a time at risk in [0, 1]", d.MinExposure)

@@ -177,7 +177,7 @@ func TestHostileModels(t *testing.T) {
 		{"an unknown bootstrap", edits("bootstrap.type", "jackknife"), "bootstrap.type", `"jackknife": expected person or parametric`},
 		{"a warning about group 3", edits("warnings", []any{map[string]any{"kind": "collapsed-group", "groups": []any{3}, "message": "x"}}), "warnings[0].groups[0]", "group 3: expected 1 to 2"},
 		{"a minimum exposure of 2", edits("settings.data.min_exposure", 2.0), "settings.data.min_exposure", "2: expected a time at risk in [0, 1]"},
-		{"an unknown layout", edits("settings.data.format", "tall"), "settings.data.format", `"tall": expected long or wide`},
+		{"an unknown layout", edits("settings.data.format", "tall"), "settings.data.format", `"tall": expected long, wide or traj`},
 		{"negative iterations", edits("starts.iterations", -1), "starts.iterations", "-1: expected a number ≥ 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
