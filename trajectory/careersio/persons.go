@@ -446,18 +446,7 @@ func (pc *PersonColumn) level(r int) string {
 }
 
 // quoteLevels lists levels, quoted, the first 12 of many.
-func quoteLevels(l []string) string {
-	const show = 12
-	q := make([]string, 0, show+1)
-	for j, v := range l {
-		if j == show {
-			q = append(q, fmt.Sprintf("... (%d levels)", len(l)))
-			break
-		}
-		q = append(q, strconv.Quote(v))
-	}
-	return strings.Join(q, ", ")
-}
+func quoteLevels(l []string) string { return quoteFirst(l, 12, "levels") }
 
 func boolFloat(b bool) float64 {
 	if b {

@@ -241,6 +241,27 @@ func EachRecord(cr *csv.Reader, name string, fn func(rec []string, line int) err
 	}
 }
 
+// onePerson adds the person of a row of a file with one row per person
+// (wide, traj; what names it in errors) and returns her index: her id
+// must be valid UTF-8, spelt as on her first row, and not seen before.
+// Without an id column (idCol < 0), ids are row numbers and always new.
+func (rd *reader) onePerson(ids *idSpellings, h []string, idCol int, rec [][]byte, line int, id []byte, what string) (int, error) {
+	p, isNew := rd.b.PersonBytes(id)
+	if isNew && !utf8.Valid(id) {
+		return 0, rd.notUTF8(line, idCol, h, id)
+	}
+	if idCol < 0 {
+		return p, nil
+	}
+	if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+		return 0, rd.errAt(line, idCol+1, h[idCol], "%s", msg)
+	}
+	if !isNew {
+		return 0, rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): %s has one row per person", id, ids.first[p], what)
+	}
+	return p, nil
+}
+
 // fieldTooLong is the error of field j (0-based) of the record on line.
 func fieldTooLong(name string, line, j int) error {
 	return &DataError{File: name, Line: line, Column: j + 1, Msg: fmt.Sprintf("a field longer than %d KiB, the limit", MaxFieldBytes>>10)}
@@ -458,17 +479,9 @@ func (rd *reader) wide(h []string) error {
 		if err != nil {
 			return err
 		}
-		p, isNew := rd.b.PersonBytes(id)
-		if isNew && !utf8.Valid(id) {
-			return rd.notUTF8(line, idCol, h, id)
-		}
-		if idCol >= 0 {
-			if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
-				return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
-			}
-			if !isNew {
-				return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a wide file has one row per person", id, ids.first[p])
-			}
+		p, err := rd.onePerson(&ids, h, idCol, rec, line, id, "a wide file")
+		if err != nil {
+			return err
 		}
 		observed := false
 		for j, c := range counts {
@@ -686,15 +699,18 @@ func index(h []string, name string) int {
 	return -1
 }
 
-func quoteList(h []string) string {
-	const show = 8
+func quoteList(h []string) string { return quoteFirst(h, 8, "columns") }
+
+// quoteFirst lists the first show of v, quoted, and how many there are
+// when there are more (noun names them).
+func quoteFirst(v []string, show int, noun string) string {
 	q := make([]string, 0, show+1)
-	for j, v := range h {
+	for j, x := range v {
 		if j == show {
-			q = append(q, fmt.Sprintf("... (%d columns)", len(h)))
+			q = append(q, fmt.Sprintf("... (%d %s)", len(v), noun))
 			break
 		}
-		q = append(q, strconv.Quote(v))
+		q = append(q, strconv.Quote(x))
 	}
 	return strings.Join(q, ", ")
 }

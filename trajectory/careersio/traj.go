@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Traj is a wide file as Stata's traj takes it: one row per person, counts
@@ -135,17 +134,9 @@ func (rd *reader) traj(h []string) error {
 		if err != nil {
 			return err
 		}
-		p, isNew := rd.b.PersonBytes(id)
-		if isNew && !utf8.Valid(id) {
-			return rd.notUTF8(line, idCol, h, id)
-		}
-		if idCol >= 0 {
-			if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
-				return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
-			}
-		}
-		if !isNew && idCol >= 0 {
-			return rd.errAt(line, idCol+1, h[idCol], "person %q already has a row (line %d): a traj file has one row per person", id, ids.first[p])
+		p, err := rd.onePerson(&ids, h, idCol, rec, line, id, "a traj file")
+		if err != nil {
+			return err
 		}
 		observed := false
 		for j, c := range counts {
