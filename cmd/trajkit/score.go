@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -87,8 +86,8 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.out == "" {
 		return usagef("--out is required: the CSV file of the posterior probabilities")
 	}
-	if st, err := os.Stat(f.out); err == nil && st.IsDir() {
-		return usagef("--out %s is an existing directory: expected a file name", f.out)
+	if err := checkOutFile("out", f.out); err != nil {
+		return err
 	}
 	if _, _, err := data.Lookup(f.persons); err != nil {
 		return usagef("--persons: %v", err)

@@ -210,7 +210,7 @@ func TestScoreErrors(t *testing.T) {
 		{"no model", []string{"--data", "example:sim630", "--out", out}, 2, "--model is required"},
 		{"no data", []string{"--model", plain, "--out", out}, 2, "--data is required"},
 		{"no out", []string{"--model", plain, "--data", "example:sim630"}, 2, "--out is required"},
-		{"out a directory", []string{"--model", plain, "--data", "example:sim630", "--out", tmp}, 2, "--out " + tmp + " is an existing directory"},
+		{"out a directory", []string{"--model", plain, "--data", "example:sim630", "--out", tmp}, 2, "--out " + tmp + " is a directory: expected a file name"},
 		{"no persons for risk factors", []string{"--model", risk, "--data", "example:sim630", "--out", out}, 2, "has the risk factors female,region: --persons is required"},
 		{"persons without risk factors", []string{"--model", plain, "--data", "example:sim630", "--persons", persons, "--out", out}, 2, "has no risk factors"},
 		{"another number of tcov", []string{"--model", tcov, "--data", "example:employment", "--tcov", "employed,y", "--out", out}, 2, "has 1 time-varying covariate (employed)"},
