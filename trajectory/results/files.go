@@ -33,8 +33,12 @@ const (
 // convergence only and is the default (version 2 left it out for plain
 // EM, and true meant every run accelerated); version 4 records the career
 // file's size and SHA-256 in settings.data (or why not: unchecked), and
-// its files come as a result set with manifest.json. Files of versions 1
-// (no format_version field) to 3 are read too.
+// its files come as a result set with manifest.json; it also adds, each
+// left out when unused, settings.data's categorical, sheet, sep, decimal,
+// encoding, no_id, time and time_scale, covariates.risk_base_levels,
+// selection.json's inflation_orders, the data and unit columns of
+// reproduction.csv and the share column of profiles.csv. Files of
+// versions 1 (no format_version field) to 3 are read too.
 const FormatVersion = 4
 
 // formatVersion returns the format version of the JSON file b (name in
