@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
@@ -295,7 +293,7 @@ func (f *Fitted) memberships(c *Careers) [][]float64 {
 	for j := range lp {
 		lp[j] = make([]float64, c.Len())
 	}
-	_, prior, _ := f.components(c, f.riskX())
+	_, prior, _, _ := f.components(c, f.riskX())
 	prior.AddLogPrior(lp, 0, c.Len())
 	for j := range lp {
 		for i, v := range lp[j] {
@@ -370,11 +368,7 @@ func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *C
 				return
 			}
 			a := x.Age - truth.MinAge
-			var y uint32
-			if !(truth.ZeroProb != nil && rng.Float64() < truth.ZeroProb[k][a]) {
-				y = uint32(distuv.Poisson{Lambda: x.Exposure * truth.Rate[k][a], Src: rng}.Rand())
-			}
-			b.mustAdd(p, x.Age, y, x.Exposure)
+			b.mustAdd(p, x.Age, truth.drawCount(rng, k, a, x.Exposure), x.Exposure)
 		})
 	}
 	out, err := b.Build(c.E != nil)

@@ -54,16 +54,16 @@ func TestNumericalExtremes(t *testing.T) {
 		data string
 		m    Model
 	}{
-		{"all-zero data, poisson", longCSV(repeat(30, zeros)...), Model{Poisson, []int{3, 3}, []int{-1, -1}}},
-		{"all-zero data, zip", longCSV(repeat(30, zeros)...), Model{ZIP, []int{2, 2}, []int{0, 0}}},
-		{"a person with only zeros", longCSV(append(mixed, zeros)...), Model{Poisson, []int{2, 2}, []int{-1, -1}}},
-		{"counts up to 10^4", longCSV(append(repeat(10, big), mixed[:20]...)...), Model{ZIP, []int{2, 2}, []int{0, 0}}},
-		{"one person", longCSV([]int{0, 1, 3, 2, 0}), Model{Poisson, []int{3}, []int{-1}}},
-		{"more groups than distinct careers", longCSV(repeat(20, []int{1, 0, 2, 1})...), Model{Poisson, []int{1, 1, 1}, []int{-1, -1, -1}}},
-		{"perfectly separated groups", longCSV(separated...), Model{ZIP, []int{1, 1}, []int{0, 0}}},
-		{"order 5 on 6 ages", longCSV(mixed...), Model{Poisson, []int{5, 5}, []int{-1, -1}}},
-		{"order 5 on 4 ages: ill-conditioned", longCSV(repeat(20, []int{1, 0, 2, 1})...), Model{Poisson, []int{5}, []int{-1}}},
-		{"a single observed age", longCSV(repeat(25, []int{2})...), Model{ZIP, []int{1}, []int{1}}},
+		{"all-zero data, poisson", longCSV(repeat(30, zeros)...), Model{Distribution: Poisson, Orders: []int{3, 3}, Inflation: []int{-1, -1}}},
+		{"all-zero data, zip", longCSV(repeat(30, zeros)...), Model{Distribution: ZIP, Orders: []int{2, 2}, Inflation: []int{0, 0}}},
+		{"a person with only zeros", longCSV(append(mixed, zeros)...), Model{Distribution: Poisson, Orders: []int{2, 2}, Inflation: []int{-1, -1}}},
+		{"counts up to 10^4", longCSV(append(repeat(10, big), mixed[:20]...)...), Model{Distribution: ZIP, Orders: []int{2, 2}, Inflation: []int{0, 0}}},
+		{"one person", longCSV([]int{0, 1, 3, 2, 0}), Model{Distribution: Poisson, Orders: []int{3}, Inflation: []int{-1}}},
+		{"more groups than distinct careers", longCSV(repeat(20, []int{1, 0, 2, 1})...), Model{Distribution: Poisson, Orders: []int{1, 1, 1}, Inflation: []int{-1, -1, -1}}},
+		{"perfectly separated groups", longCSV(separated...), Model{Distribution: ZIP, Orders: []int{1, 1}, Inflation: []int{0, 0}}},
+		{"order 5 on 6 ages", longCSV(mixed...), Model{Distribution: Poisson, Orders: []int{5, 5}, Inflation: []int{-1, -1}}},
+		{"order 5 on 4 ages: ill-conditioned", longCSV(repeat(20, []int{1, 0, 2, 1})...), Model{Distribution: Poisson, Orders: []int{5}, Inflation: []int{-1}}},
+		{"a single observed age", longCSV(repeat(25, []int{2})...), Model{Distribution: ZIP, Orders: []int{1}, Inflation: []int{1}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := readCSV(t, strings.NewReader(tc.data), "")

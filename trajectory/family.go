@@ -127,16 +127,6 @@ func (d *familyData) typeOf(k int32) uint32 {
 	return d.cellType[k]
 }
 
-// families binds the groups of model m to careers c, with age scaling s.
-func families(c *Careers, s AgeScaling, m Model) []mixture.Family {
-	d := newFamilyData(c)
-	fams := make([]mixture.Family, m.Groups())
-	for j := range fams {
-		fams[j] = newGroupFamily(d, s, m.Orders[j], m.Inflation[j])
-	}
-	return fams
-}
-
 func newGroupFamily(d *familyData, s AgeScaling, order, inflation int) *groupFamily {
 	f := &groupFamily{d: d, order: order, inflation: inflation}
 	ax := basis(s, d.c.MinAge, d.c.NumAges, order)
@@ -526,4 +516,31 @@ func logAddExp(a, b float64) float64 {
 		return a
 	}
 	return a + math.Log1p(math.Exp(b-a))
+}
+
+// curvePoint returns λ, ρ and the mean (1 − ρ) λ at age index t.
+func (c *groupComp) curvePoint(t int) CurvePoint {
+	rho := math.NaN()
+	mean := c.lam[t]
+	if c.f.inflation >= 0 {
+		rho = math.Exp(c.logRho[t])
+		mean *= 1 - rho
+	}
+	return CurvePoint{Rate: c.lam[t], ZeroProb: rho, Mean: mean, Prob: math.NaN(), LatentMean: math.NaN()}
+}
+
+// meanGrad: log mean_t = x_t β + log(1 − ρ_t) at covariates zero, of
+// gradient x_t in β, 0 in δ and −ρ_t z_t in γ.
+func (c *groupComp) meanGrad(t int, own, _ []float64) {
+	f := c.f
+	clear(own)
+	copy(own, f.x[t][:f.order+1])
+	if f.inflation < 0 {
+		return
+	}
+	rho := math.Exp(c.logRho[t])
+	off := len(c.rate)
+	for m := range c.gamma {
+		own[off+m] = -rho * f.z[t][m]
+	}
 }

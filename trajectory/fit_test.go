@@ -275,7 +275,8 @@ func TestCollapsedGroupRenumbered(t *testing.T) {
 	c := testCareers(t, 800, 13)
 	m := mustModel(t, Poisson, 3, []int{0}, nil)
 	s := WindowScaling(c.MinAge, c.MaxAge())
-	p := &mixture.Problem{Families: families(c, s, m),
+	fams, _ := families(c, s, m)
+	p := &mixture.Problem{Families: fams,
 		InitialParams: [][]float64{{math.Log(2e-9), 0, math.Log(50), math.Log(0.05), math.Log(0.8)}}}
 	res, err := mixture.Fit(p, &mixture.Settings{Starts: 1})
 	if err != nil {

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -23,7 +24,13 @@ import (
 // them say so.
 type Fitted struct {
 	Distribution Distribution `json:"distribution"`
-	LogLik       float64      `json:"loglik"`
+	// DispersionCommon says whether the dispersion α is one for all groups
+	// (nb, zinb), SigmaCommon whether σ is (cnorm); Censoring holds cnorm's
+	// censoring points. nil for the other distributions.
+	DispersionCommon *bool      `json:"dispersion_common,omitempty"`
+	SigmaCommon      *bool      `json:"sigma_common,omitempty"`
+	Censoring        *Censoring `json:"censoring,omitempty"`
+	LogLik           float64    `json:"loglik"`
 	NumParams    int          `json:"n_params"`
 	NumPersons   int          `json:"n_persons"`
 	// NumObs is the number of observed person-age cells in the window.
@@ -190,26 +197,98 @@ type Group struct {
 	// are at covariates zero.
 	TcovCoef Named `json:"tcov_coef,omitzero"`
 	TcovSE   Named `json:"tcov_se,omitzero"`
+	// Dispersion is the negative binomial's α (nb, zinb: Var = μ + α μ²,
+	// α = 1/θ of R's MASS::glm.nb), 0 at its lower bound; DispersionSE its
+	// standard error (null at the bound); DispersionLRT the test of α = 0.
+	// Repeated in each group when common (Fitted.DispersionCommon). nil
+	// for the other distributions.
+	Dispersion    *float64     `json:"dispersion,omitempty"`
+	DispersionSE  *Float       `json:"dispersion_se,omitempty"`
+	DispersionLRT *BoundaryLRT `json:"dispersion_lrt,omitempty"`
+	// Sigma is the standard deviation σ of cnorm's latent normal, SigmaSE
+	// its standard error; repeated in each group when common
+	// (Fitted.SigmaCommon). nil for the other distributions.
+	Sigma   *float64 `json:"sigma,omitempty"`
+	SigmaSE *Float   `json:"sigma_se,omitempty"`
 	// MeanCount is the mean of the curve's expected counts over the
 	// window, the key that orders groups.
 	MeanCount float64      `json:"mean_count"`
 	Curve     []CurvePoint `json:"curve"`
 }
 
-// CurvePoint is a group's model at one age.
+// CurvePoint is a group's model at one age, with every time-varying
+// covariate zero. Mean is the expected value of y (per unit of exposure
+// for counts); the family's own fields are NaN where the family does not
+// have them, and model.json leaves them out.
 type CurvePoint struct {
-	Age      int     `json:"age"`
-	Rate     float64 `json:"rate"`      // λ: expected count per unit of exposure, if not a structural zero
-	ZeroProb float64 `json:"zero_prob"` // ρ: probability of a structural zero
-	Mean     float64 `json:"mean"`      // (1 − ρ) λ: expected count per unit of exposure
+	Age int `json:"age"`
+	// Rate is λ, the expected count per unit of exposure if not a
+	// structural zero (poisson, zip, nb, zinb; cloglog's rate of the
+	// Poisson process behind P(y = 1) = 1 − exp(−λ)).
+	Rate float64 `json:"rate"`
+	// ZeroProb is ρ, the probability of a structural zero (zip, zinb).
+	ZeroProb float64 `json:"zero_prob"`
+	// Prob is P(y = 1) at exposure 1 (logit, cloglog).
+	Prob float64 `json:"prob"`
+	// LatentMean is μ, the mean of the latent normal (cnorm).
+	LatentMean float64 `json:"latent_mean"`
+	// Mean is E[y]: (1 − ρ) λ for counts, P(y = 1) for binary outcomes,
+	// the censored mean for cnorm.
+	Mean float64 `json:"mean"`
 	// MeanLo and MeanHi bound a pointwise 95% interval of Mean (delta
-	// method on the log scale); NaN when not computed.
+	// method on the distribution's scale: log, logit or identity); NaN when
+	// not computed.
 	MeanLo Float `json:"mean_lo"`
 	MeanHi Float `json:"mean_hi"`
 	// MeanLoBoot and MeanHiBoot are bootstrap percentile limits; zero
 	// without a bootstrap.
 	MeanLoBoot Float `json:"mean_lo_boot,omitzero"`
 	MeanHiBoot Float `json:"mean_hi_boot,omitzero"`
+}
+
+// curvePointJSON is CurvePoint in model.json: the family's own fields are
+// absent where the family does not have them (NaN in memory).
+type curvePointJSON struct {
+	Age        int      `json:"age"`
+	Rate       *float64 `json:"rate,omitempty"`
+	ZeroProb   *float64 `json:"zero_prob,omitempty"`
+	Prob       *float64 `json:"prob,omitempty"`
+	LatentMean *float64 `json:"latent_mean,omitempty"`
+	Mean       float64  `json:"mean"`
+	MeanLo     Float    `json:"mean_lo"`
+	MeanHi     Float    `json:"mean_hi"`
+	MeanLoBoot Float    `json:"mean_lo_boot,omitzero"`
+	MeanHiBoot Float    `json:"mean_hi_boot,omitzero"`
+}
+
+// MarshalJSON writes the point with the family's own fields that are not
+// NaN.
+func (p CurvePoint) MarshalJSON() ([]byte, error) {
+	opt := func(v float64) *float64 {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return &v
+	}
+	return json.Marshal(curvePointJSON{Age: p.Age, Rate: opt(p.Rate), ZeroProb: opt(p.ZeroProb), Prob: opt(p.Prob), LatentMean: opt(p.LatentMean),
+		Mean: p.Mean, MeanLo: p.MeanLo, MeanHi: p.MeanHi, MeanLoBoot: p.MeanLoBoot, MeanHiBoot: p.MeanHiBoot})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: an absent field is NaN.
+func (p *CurvePoint) UnmarshalJSON(b []byte) error {
+	var v curvePointJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	val := func(x *float64) float64 {
+		if x == nil {
+			return math.NaN()
+		}
+		return *x
+	}
+	*p = CurvePoint{Age: v.Age, Rate: val(v.Rate), ZeroProb: val(v.ZeroProb), Prob: val(v.Prob), LatentMean: val(v.LatentMean),
+		Mean: v.Mean, MeanLo: v.MeanLo, MeanHi: v.MeanHi, MeanLoBoot: v.MeanLoBoot, MeanHiBoot: v.MeanHiBoot}
+	return nil
 }
 
 // Name returns the group's name in figures and reports: its label when it
@@ -327,6 +406,11 @@ func (f *Fitted) Model() Model {
 	for j, g := range f.Groups {
 		m.Orders[j], m.Inflation[j] = g.Order, g.InflationOrder
 	}
+	m.CommonDispersion = f.DispersionCommon != nil && *f.DispersionCommon
+	m.SigmaByGroup = f.SigmaCommon != nil && !*f.SigmaCommon
+	if f.Censoring != nil {
+		m.Censor = *f.Censoring
+	}
 	return m
 }
 
@@ -406,25 +490,25 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 	}
 
 	groups := make([]Group, k)
+	off := len(res.Params) - m.sharedParams()
+	for j := k - 1; j >= 0; j-- {
+		off -= m.layout(j, len(c.TcovNames)).len()
+	}
+	shared := res.Params[len(res.Params)-m.sharedParams():]
 	for j, comp := range res.Components {
-		gc := comp.(*groupComp)
 		g := &groups[j]
 		g.Share = res.Shares[j]
 		g.ShareSE, g.ShareCI = Float(math.NaN()), NoInterval
 		g.Order, g.InflationOrder = m.Orders[j], m.Inflation[j]
-		g.Beta = append([]float64(nil), gc.beta...)
-		if len(gc.delta) > 0 {
-			g.TcovCoef = Named{Names: c.TcovNames, Values: append([]float64(nil), gc.delta...)}
-		}
-		g.Inflation = append([]float64{}, gc.gamma...)
+		l := m.layout(j, len(c.TcovNames))
+		g.setParams(m, l, res.Params[off:off+l.len()], shared, c.TcovNames)
+		off += l.len()
+		gc := comp.(groupComponent)
 		g.Curve = make([]CurvePoint, c.NumAges)
 		for t := range g.Curve {
-			rho := 0.0
-			if g.InflationOrder >= 0 {
-				rho = math.Exp(gc.logRho[t])
-			}
-			nan := Float(math.NaN())
-			g.Curve[t] = CurvePoint{Age: c.MinAge + t, Rate: gc.lam[t], ZeroProb: rho, Mean: (1 - rho) * gc.lam[t], MeanLo: nan, MeanHi: nan}
+			g.Curve[t] = gc.curvePoint(t)
+			g.Curve[t].Age = c.MinAge + t
+			g.Curve[t].MeanLo, g.Curve[t].MeanHi = Float(math.NaN()), Float(math.NaN())
 		}
 		g.MeanCount = meanCount(g.Curve)
 	}
@@ -468,6 +552,17 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 			f.Groups[j].MembershipCoef = Named{Names: names, Values: coef}
 		}
 	}
+	d := m.Distribution
+	if d.HasDispersion() {
+		f.DispersionCommon = &m.CommonDispersion
+	}
+	if d.HasSigma() {
+		common := !m.SigmaByGroup
+		f.SigmaCommon = &common
+	}
+	if d.Real() {
+		f.Censoring = &Censoring{m.Censor.Min, m.Censor.Max}
+	}
 	m = f.Model()
 	f.Settings.Groups, f.Settings.Orders, f.Settings.InflationOrders = k, m.Orders, m.Inflation
 	f.classify()
@@ -499,12 +594,64 @@ func (f *Fitted) Params() []float64 {
 			out = append(out, math.Log(f.Groups[j].Share)-math.Log(f.Groups[k-1].Share))
 		}
 	}
+	m := f.Model()
 	for _, g := range f.Groups {
 		out = append(out, g.Beta...)
 		out = append(out, g.TcovCoef.Values...)
 		out = append(out, g.Inflation...)
+		if m.groupExtra() > 0 {
+			out = append(out, g.extraParam())
+		}
+	}
+	if m.sharedParams() > 0 {
+		out = append(out, f.Groups[0].extraParam())
 	}
 	return out
+}
+
+// MinDispersion is the lower bound of the dispersion α of the negative
+// binomial distributions: the fit estimates log α ≥ log MinDispersion,
+// and reports α = 0 at the bound.
+const MinDispersion = 1e-8
+
+// setParams sets the group's coefficients from its own parameters p (of
+// layout l) and the shared ones.
+func (g *Group) setParams(m Model, l layout, p, shared []float64, tcov []string) {
+	g.Beta = append([]float64(nil), p[:l.beta]...)
+	p = p[l.beta:]
+	if l.tcov > 0 {
+		g.TcovCoef = Named{Names: tcov, Values: append([]float64(nil), p[:l.tcov]...)}
+	}
+	p = p[l.tcov:]
+	g.Inflation = append([]float64{}, p[:l.gamma]...)
+	p = p[l.gamma:]
+	extra := shared
+	if l.extra > 0 {
+		extra = p
+	}
+	switch d := m.Distribution; {
+	case d.HasDispersion():
+		a := math.Exp(extra[0])
+		if extra[0] <= math.Log(MinDispersion)+1e-9 {
+			a = 0
+		}
+		g.Dispersion = &a
+	case d.HasSigma():
+		sigma := math.Exp(extra[0])
+		g.Sigma = &sigma
+	}
+}
+
+// extraParam returns the group's parameter beyond its polynomials on the
+// engine's scale: log α (log MinDispersion for α = 0) or log σ.
+func (g *Group) extraParam() float64 {
+	switch {
+	case g.Dispersion != nil:
+		return math.Log(math.Max(*g.Dispersion, MinDispersion))
+	case g.Sigma != nil:
+		return math.Log(*g.Sigma)
+	}
+	panic("trajectory: a group without a dispersion or σ")
 }
 
 // membership returns the membership model of the fit in output order,

@@ -90,9 +90,12 @@ func (inf *Inference) UnmarshalJSON(b []byte) error {
 // paramNames returns the names of the fit's free parameters in the order
 // of Params: the membership parameters (share_logit_g1, ... against the
 // last group; or g2_risk_(intercept), g2_risk_x, ... for each group but the
-// reference), then g1_beta0, g1_beta1, ..., g1_gamma0, ....
+// reference), then g1_beta0, g1_beta1, ..., g1_gamma0, ..., g1_log_dispersion
+// or g1_log_sigma; a dispersion or σ common to the groups comes last, as
+// log_dispersion or log_sigma.
 func (f *Fitted) paramNames() []string {
 	k := len(f.Groups)
+	m := f.Model()
 	var names []string
 	if r := f.Risk(); r != nil {
 		for j := 0; j < k; j++ {
@@ -119,16 +122,24 @@ func (f *Fitted) paramNames() []string {
 		for p := 0; p <= g.InflationOrder; p++ {
 			names = append(names, fmt.Sprintf("g%d_gamma%d", j+1, p))
 		}
+		if m.groupExtra() > 0 {
+			names = append(names, fmt.Sprintf("g%d_%s", j+1, m.extraName()))
+		}
+	}
+	if m.sharedParams() > 0 {
+		names = append(names, m.extraName())
 	}
 	return names
 }
 
-// components returns the fit's groups as engine components and its
-// membership as a prior, in output order, for careers c whose persons have
-// the risk factors x (nil without risk factors).
-func (f *Fitted) components(c *Careers, x [][]float64) ([]mixture.Component, mixture.Prior, []int) {
+// components returns the fit's groups as engine components, its
+// membership as a prior and the parameters the groups share (nil when
+// none), in output order, for careers c whose persons have the risk
+// factors x (nil without risk factors), and the offset of each group's
+// parameters in Params.
+func (f *Fitted) components(c *Careers, x [][]float64) ([]mixture.Component, mixture.Prior, mixture.SharedRun, []int) {
 	k := len(f.Groups)
-	fams := families(c, f.Scaling, f.Model())
+	fams, sh := families(c, f.Scaling, f.Model())
 	comps := make([]mixture.Component, k)
 	prior := f.membership(x).NewPrior(k, c.Len())
 	np := f.numMembershipParams()
@@ -142,7 +153,22 @@ func (f *Fitted) components(c *Careers, x [][]float64) ([]mixture.Component, mix
 		comps[j].SetParams(params[off : off+fam.NumParams()])
 		off += fam.NumParams()
 	}
-	return comps, prior, offsets
+	var run mixture.SharedRun
+	if sh != nil {
+		run = sh.NewRun(comps)
+		run.SetParams(params[off:])
+	}
+	return comps, prior, run, offsets
+}
+
+// BoundaryLRT is the likelihood-ratio test of a parameter at the boundary
+// of its range (the dispersion α = 0 of a negative binomial group): Chi2
+// is LR = 2(ℓ − ℓ₀), twice the log-likelihood gained over the model with
+// the parameter at the boundary, and P = ½ P(χ²₁ > LR), the upper tail of
+// the 50:50 mixture of χ²₀ and χ²₁ (Self & Liang 1987).
+type BoundaryLRT struct {
+	Chi2 Float `json:"chi2"`
+	P    Float `json:"p"`
 }
 
 // infer computes standard errors and 95% intervals for the fit: of each
@@ -153,9 +179,9 @@ func (f *Fitted) components(c *Careers, x [][]float64) ([]mixture.Component, mix
 // only when ctx is cancelled, and then leaves f as it was.
 func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 	k := len(f.Groups)
-	comps, prior, offsets := f.components(c, f.riskX())
+	comps, prior, shared, offsets := f.components(c, f.riskX())
 	np := f.numMembershipParams()
-	info, err := mixture.Information(ctx, comps, prior, nil, f.Posterior, threads)
+	info, err := mixture.Information(ctx, comps, prior, shared, f.Posterior, threads)
 	if err != nil && ctx.Err() != nil {
 		return err
 	}
@@ -169,6 +195,7 @@ func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 	if err != nil {
 		return err
 	}
+	m := f.Model()
 	inf := &Inference{Names: f.paramNames(), Cov: cov.Matrix, SE: make([]float64, p), Condition: cov.Condition}
 	for j := range inf.SE {
 		inf.SE[j] = math.Sqrt(cov.Matrix[j*p+j])
@@ -250,26 +277,48 @@ func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 			g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), inf.SE[o+nb:o+nb+nd]...)}
 		}
 		g.InflationSE = append([]Float{}, floats(inf.SE[o+nb+nd:o+nb+nd+len(g.Inflation)])...)
-		// log mean_t = x_t β + log(1 − ρ_t) at covariates zero: gradient x_t
-		// for β, 0 for δ, −ρ_t z_t for γ.
-		fam := comps[j].(*groupComp).f
-		grad := make([]float64, nb+nd+len(g.Inflation))
+		own := comps[j].(groupComponent)
+		nown := nb + nd + len(g.Inflation)
+		if m.groupExtra() > 0 {
+			g.setExtraSE(inf.SE[o+nown])
+			nown++
+		} else if m.sharedParams() > 0 {
+			g.setExtraSE(inf.SE[p-1])
+		}
+		// The curve's interval: the delta method on the distribution's
+		// scale, from the gradient of s(mean_t) in every parameter.
+		grad := make([]float64, p)
+		scale := f.Distribution.facts().scale
 		for t := range g.Curve {
-			copy(grad[:nb], fam.x[t])
-			for m := range g.Inflation {
-				grad[nb+nd+m] = -g.Curve[t].ZeroProb * fam.z[t][m]
-			}
-			v, _ := cov.Variance(o, grad)
-			sd := math.Sqrt(v)
-			lm := math.Log(g.Curve[t].Mean)
-			g.Curve[t].MeanLo = Float(math.Exp(lm - Z975*sd))
-			g.Curve[t].MeanHi = Float(math.Exp(lm + Z975*sd))
+			clear(grad)
+			own.meanGrad(t, grad[o:o+nown], grad[p-m.sharedParams():])
+			v, _ := cov.Variance(0, grad)
+			g.Curve[t].MeanLo, g.Curve[t].MeanHi = floatPair(scale.interval(g.Curve[t].Mean, Z975*math.Sqrt(v)))
 		}
 	}
 	return nil
 }
 
 func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func floatPair(a, b float64) (Float, Float) { return Float(a), Float(b) }
+
+// setExtraSE sets the standard error of the group's dispersion or σ from
+// se, that of its logarithm (the delta method: se(α) = α se(log α)); a
+// dispersion at its bound has none.
+func (g *Group) setExtraSE(se float64) {
+	switch {
+	case g.Dispersion != nil:
+		v := Float(*g.Dispersion * se)
+		if *g.Dispersion == 0 {
+			v = Float(math.NaN())
+		}
+		g.DispersionSE = &v
+	case g.Sigma != nil:
+		v := Float(*g.Sigma * se)
+		g.SigmaSE = &v
+	}
+}
 
 // WaldTest is the test that a risk factor has no effect on membership:
 // all its coefficients (every group against the reference, every level of

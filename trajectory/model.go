@@ -12,48 +12,57 @@ import (
 	"github.com/trajkit/trajkit/mixture"
 )
 
-// Distribution is the count distribution within a group.
-type Distribution string
-
-const (
-	// Poisson counts: y ~ Poisson(e λ_t).
-	Poisson Distribution = "poisson"
-	// ZIP counts: zero-inflated Poisson (Lambert 1992).
-	ZIP Distribution = "zip"
-)
-
 // Limits of the polynomial orders, as in Stata's traj.
 const (
 	MaxOrder          = 5
 	MaxInflationOrder = 3
 )
 
-// Model is a group-based trajectory model: K groups, each with its own
-// polynomial order of log λ in age and its own order of the logit of the
-// zero inflation (−1 for none).
+// Model is a group-based trajectory model: K groups of one distribution,
+// each with its own polynomial order in age and, for the zero-inflated
+// distributions, its own order of the logit of the zero inflation (−1 for
+// none).
 type Model struct {
 	Distribution Distribution
 	// Orders[k] is group k's polynomial order, 0..5.
 	Orders []int
-	// Inflation[k] is group k's inflation order, −1..3; all −1 for Poisson.
+	// Inflation[k] is group k's inflation order, −1..3; all −1 unless
+	// the distribution has a structural zero (zip, zinb).
 	Inflation []int
+	// CommonDispersion makes one dispersion α for all groups (nb, zinb);
+	// by default each group has its own.
+	CommonDispersion bool
+	// SigmaByGroup gives each group its own σ (cnorm, traj's
+	// sigmabygroup); by default σ is common to all groups.
+	SigmaByGroup bool
+	// Censor holds the censoring points of cnorm: y ≤ Min is censored at
+	// Min, y ≥ Max at Max.
+	Censor Censoring
+}
+
+// Censoring are the censoring points of a censored normal outcome.
+type Censoring struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
 }
 
 // NewModel returns a model of k groups. orders and inflation may have one
 // entry, used for every group, or k entries; nil orders means cubic, nil
-// inflation means 0 (a constant) for ZIP and −1 for Poisson.
+// inflation means 0 (a constant) for the zero-inflated distributions and
+// −1 for the others. The fields of a distribution's own (CommonDispersion,
+// SigmaByGroup, Censor) are set on the result.
 func NewModel(dist Distribution, k int, orders, inflation []int) (Model, error) {
 	m := Model{Distribution: dist}
 	if k < 1 {
 		return m, fmt.Errorf("the number of groups must be at least 1, not %d", k)
 	}
-	if dist != Poisson && dist != ZIP {
-		return m, fmt.Errorf("unknown distribution %q: expected poisson or zip", dist)
+	if err := dist.Check(); err != nil {
+		return m, err
 	}
 	// The lists and their entries are checked before they are expanded to
 	// k groups, so that a wrong model costs nothing whatever k is.
 	def := -1
-	if dist == ZIP {
+	if dist.HasInflation() {
 		def = 0
 	}
 	given := Model{Distribution: dist, Orders: orders, Inflation: inflation}
@@ -94,8 +103,14 @@ func expand(v []int, k int) []int {
 // Groups returns K.
 func (m Model) Groups() int { return len(m.Orders) }
 
-// Validate checks the orders.
+// Validate checks the distribution, the orders and the censoring points.
 func (m Model) Validate() error {
+	if err := m.Distribution.Check(); err != nil {
+		return err
+	}
+	if m.Distribution.Real() && !(m.Censor.Min < m.Censor.Max) {
+		return fmt.Errorf("censoring points min %v and max %v: min must be below max", m.Censor.Min, m.Censor.Max)
+	}
 	if len(m.Orders) == 0 {
 		return errors.New("a model needs at least one group")
 	}
@@ -111,21 +126,50 @@ func (m Model) Validate() error {
 		if q < -1 || q > MaxInflationOrder {
 			return fmt.Errorf("group %d: inflation order %d is outside -1..%d", k+1, q, MaxInflationOrder)
 		}
-		if m.Distribution == Poisson && q != -1 {
-			return fmt.Errorf("group %d: inflation order %d needs the zip distribution (a Poisson model has inflation order -1)", k+1, q)
+		if !m.Distribution.HasInflation() && q != -1 {
+			return fmt.Errorf("group %d: inflation order %d needs a zero-inflated distribution (zip or zinb; a %s model has inflation order -1)", k+1, q, m.Distribution.Name())
 		}
 	}
 	return nil
 }
 
 // NumParams returns the number of free parameters: the K−1 share logits
-// plus each group's rate and inflation coefficients.
+// plus each group's polynomial and inflation coefficients, plus the
+// dispersions or standard deviations (one, when common to the groups).
 func (m Model) NumParams() int {
 	np := len(m.Orders) - 1
 	for k, p := range m.Orders {
-		np += p + 1 + max(m.Inflation[k]+1, 0)
+		np += p + 1 + max(m.Inflation[k]+1, 0) + m.groupExtra()
 	}
-	return np
+	return np + m.sharedParams()
+}
+
+// groupExtra is the number of a group's own parameters beyond its
+// polynomials: its log α (nb, zinb) or its log σ (cnorm by group).
+func (m Model) groupExtra() int {
+	d := m.Distribution
+	if d.HasDispersion() && !m.CommonDispersion || d.HasSigma() && m.SigmaByGroup {
+		return 1
+	}
+	return 0
+}
+
+// extraName names the parameter of groupExtra or sharedParams.
+func (m Model) extraName() string {
+	if m.Distribution.HasDispersion() {
+		return "log_dispersion"
+	}
+	return "log_sigma"
+}
+
+// sharedParams is the number of parameters common to all groups: a common
+// log α (nb, zinb) or the common log σ (cnorm).
+func (m Model) sharedParams() int {
+	d := m.Distribution
+	if d.HasDispersion() && m.CommonDispersion || d.HasSigma() && !m.SigmaByGroup {
+		return 1
+	}
+	return 0
 }
 
 // Settings control Fit. The zero value gives the defaults.
@@ -194,7 +238,11 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if s.Scaling != nil {
 		scaling = *s.Scaling
 	}
-	p := &mixture.Problem{Families: families(c, scaling, m), InitialParams: s.warm}
+	if err := checkData(c, m.Distribution); err != nil {
+		return nil, err
+	}
+	fams, shared := families(c, scaling, m)
+	p := &mixture.Problem{Families: fams, Shared: shared, InitialParams: s.warm}
 	if !s.warmOnly {
 		p.InitialWeights = [][][]float64{rateStart(c, k)}
 	}
@@ -223,7 +271,8 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 				idx = append(idx, i)
 			}
 		}
-		sp := &mixture.Problem{Families: families(c.subset(idx), scaling, m)}
+		sf, ss := families(c.subset(idx), scaling, m)
+		sp := &mixture.Problem{Families: sf, Shared: ss}
 		if ml, ok := p.Membership.(mixture.MultinomialLogit); ok {
 			x := make([][]float64, len(idx))
 			for j, i := range idx {

@@ -26,7 +26,7 @@ func TestNewModelLists(t *testing.T) {
 		{"a wrong order of 2^40 groups", Poisson, 1 << 40, []int{6}, nil, nil, nil, "group 1: order 6 is outside 0..5"},
 		{"a list too short for 2^40 groups", Poisson, 1 << 40, []int{3, 2}, nil, nil, nil, "2 orders given for 1099511627776 groups"},
 		{"an inflation list too short", ZIP, 1 << 40, []int{3}, []int{0, 1}, nil, nil, "2 inflation orders given for 1099511627776 groups"},
-		{"inflation with poisson", Poisson, 2, []int{3, 2}, []int{0}, nil, nil, "group 1: inflation order 0 needs the zip distribution"},
+		{"inflation with poisson", Poisson, 2, []int{3, 2}, []int{0}, nil, nil, "group 1: inflation order 0 needs a zero-inflated distribution"},
 		{"a wrong order of group 2", ZIP, 3, []int{1, 7, 2}, []int{0}, nil, nil, "group 2: order 7 is outside 0..5"},
 		{"no groups", Poisson, 0, nil, nil, nil, nil, "at least 1"},
 	} {

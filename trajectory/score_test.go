@@ -93,7 +93,8 @@ func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []f
 	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
 	prior.SetParams(theta[:k-1])
 	off := k - 1
-	for j, f := range families(c, WindowScaling(c.MinAge, c.MaxAge()), m) {
+	fams, _ := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
+	for j, f := range fams {
 		comps[j] = f.NewComponent()
 		comps[j].SetParams(theta[off : off+f.NumParams()])
 		off += f.NumParams()

@@ -160,7 +160,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	if !(s.MinShare > 0 && s.MinShare < 1) {
 		return nil, fmt.Errorf("select: smallest share %v of an adequate model is outside (0, 1)", s.MinShare)
 	}
-	if s.Distribution == Poisson {
+	if !s.Distribution.HasInflation() {
 		s.Inflation = nil
 	}
 	if n := len(s.Inflation); n > 1 && (s.MinGroups != n || s.MaxGroups != n) {

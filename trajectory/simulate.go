@@ -15,16 +15,37 @@ import (
 
 // Truth is a data-generating trajectory model given by its curves: for
 // each group its share and, at each age of the grid MinAge, MinAge+1, ...,
-// the Poisson rate λ and the probability ρ of a structural zero.
+// the parameters of its distribution: for counts (poisson, zip, nb, zinb)
+// and cloglog the rate λ, with the probability ρ of a structural zero
+// (zip, zinb) and the dispersion α (nb, zinb); for logit P(y = 1).
 type Truth struct {
-	MinAge   int
-	Shares   []float64
-	Rate     [][]float64 // K x ages
-	ZeroProb [][]float64 // K x ages; nil rows or a nil matrix mean no inflation
+	// Distribution is the distribution of y; "" is Poisson, or ZIP
+	// where ZeroProb is given.
+	Distribution Distribution
+	MinAge       int
+	Shares       []float64
+	Rate         [][]float64 // K x ages: λ (counts, cloglog)
+	ZeroProb     [][]float64 // K x ages; nil rows or a nil matrix mean no inflation
+	Prob         [][]float64 // K x ages: P(y = 1) (logit)
+	Dispersion   []float64   // α of each group (nb, zinb)
 }
 
 // NumAges returns the length of the truth's age grid.
-func (t *Truth) NumAges() int { return len(t.Rate[0]) }
+func (t *Truth) NumAges() int {
+	if c := t.curve(); len(c) > 0 {
+		return len(c[0])
+	}
+	return 0
+}
+
+// curve returns the curves that define the groups: the probabilities for
+// logit, the rates otherwise.
+func (t *Truth) curve() [][]float64 {
+	if t.Distribution == Logit {
+		return t.Prob
+	}
+	return t.Rate
+}
 
 // TruthFromCoefficients builds the curves of a polynomial model on ages
 // minAge..maxAge: log λ = Σ β_j a^j and logit ρ = Σ γ_j a^j (no inflation
@@ -46,20 +67,55 @@ func TruthFromCoefficients(s AgeScaling, minAge, maxAge int, shares []float64, b
 	return t
 }
 
-// TruthFromFit returns the fitted curves and shares of a fit.
+// TruthFromFit returns the fitted curves, shares and dispersions of a fit.
 func TruthFromFit(f *Fitted) Truth {
-	t := Truth{MinAge: f.MinAge()}
+	t := Truth{Distribution: f.Distribution, MinAge: f.MinAge()}
 	for _, g := range f.Groups {
 		t.Shares = append(t.Shares, g.Share)
 		rate := make([]float64, len(g.Curve))
 		zp := make([]float64, len(g.Curve))
+		prob := make([]float64, len(g.Curve))
 		for a, p := range g.Curve {
-			rate[a], zp[a] = p.Rate, p.ZeroProb
+			rate[a], zp[a], prob[a] = p.Rate, p.ZeroProb, p.Prob
+			if math.IsNaN(zp[a]) {
+				zp[a] = 0 // a group without inflation
+			}
 		}
 		t.Rate = append(t.Rate, rate)
 		t.ZeroProb = append(t.ZeroProb, zp)
+		t.Prob = append(t.Prob, prob)
+		if g.Dispersion != nil {
+			t.Dispersion = append(t.Dispersion, *g.Dispersion)
+		}
 	}
 	return t
+}
+
+// drawCount draws y in group k at age index a with exposure e.
+func (t *Truth) drawCount(rng *rand.Rand, k, a int, e float64) uint32 {
+	switch t.Distribution {
+	case Logit:
+		if rng.Float64() < t.Prob[k][a] {
+			return 1
+		}
+		return 0
+	case Cloglog:
+		if rng.Float64() < -math.Expm1(-e*t.Rate[k][a]) {
+			return 1
+		}
+		return 0
+	}
+	if t.ZeroProb != nil && t.ZeroProb[k] != nil && rng.Float64() < t.ZeroProb[k][a] {
+		return 0
+	}
+	mean := e * t.Rate[k][a]
+	if t.Distribution.HasDispersion() && t.Dispersion[k] > 0 {
+		// NB as a gamma mixture of Poissons: λ' ~ Gamma(shape 1/α, scale
+		// α μ) has mean μ and variance α μ².
+		alpha := t.Dispersion[k]
+		mean = distuv.Gamma{Alpha: 1 / alpha, Beta: 1 / (alpha * mean), Src: rng}.Rand()
+	}
+	return uint32(distuv.Poisson{Lambda: mean, Src: rng}.Rand())
 }
 
 func horner(c []float64, x float64) float64 {
@@ -133,6 +189,9 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	if d.Persons < 1 {
 		return nil, nil, errNoPersons
 	}
+	if t.Distribution != "" && !t.Distribution.TakesExposure() && (d.ExposedShare > 0 || d.RecordExposure) {
+		return nil, nil, fmt.Errorf("simulate: the %s distribution takes no exposure", t.Distribution.Name())
+	}
 	if d.Persons > MaxPersons {
 		return nil, nil, fmt.Errorf("simulate: %d persons: careers hold at most %d", d.Persons, MaxPersons)
 	}
@@ -179,16 +238,16 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 			if rng.Float64() < d.ExposedShare {
 				e = float64(18+rng.IntN(347)) / 365
 			}
-			var y uint32
-			if !(t.ZeroProb != nil && t.ZeroProb[k] != nil && rng.Float64() < t.ZeroProb[k][a]) {
-				y = uint32(distuv.Poisson{Lambda: e * t.Rate[k][a], Src: rng}.Rand())
-			}
-			b.mustAdd(p, t.MinAge+a, y, e)
+			b.mustAdd(p, t.MinAge+a, t.drawCount(rng, k, a, e), e)
 		}
 	}
 	c, err := b.Build(d.RecordExposure || d.ExposedShare > 0)
 	return c, truth, err
 }
+
+// maxDispersion is the largest dispersion α Simulate draws from: the gamma
+// mixture's shape 1/α stays far from the underflow of its draws.
+const maxDispersion = 1e3
 
 // interruptedSimulation is the error of a simulation whose context, with
 // error err, was cancelled after done of n persons.
@@ -197,8 +256,30 @@ func interruptedSimulation(done, n int, err error) error {
 }
 
 func (t *Truth) check() error {
-	if len(t.Shares) == 0 || len(t.Rate) != len(t.Shares) {
+	if t.Distribution != "" {
+		if err := t.Distribution.Check(); err != nil {
+			return fmt.Errorf("simulate: %v", err)
+		}
+		if t.Distribution.Real() {
+			return fmt.Errorf("simulate: the %s distribution is not simulated", t.Distribution.Name())
+		}
+	}
+	curve, what := t.curve(), "rate"
+	if t.Distribution == Logit {
+		what = "probability"
+	}
+	if len(t.Shares) == 0 || len(curve) != len(t.Shares) {
 		return errors.New("simulate: a share and a curve are needed for every group")
+	}
+	if t.Distribution.HasDispersion() {
+		if len(t.Dispersion) != len(t.Shares) {
+			return fmt.Errorf("simulate: %s for %s", words.Count(len(t.Dispersion), "dispersion"), words.Count(len(t.Shares), "group"))
+		}
+		for k, a := range t.Dispersion {
+			if !(a >= 0 && a <= maxDispersion) {
+				return fmt.Errorf("simulate: group %d has dispersion %v, expected 0 to %g", k+1, a, maxDispersion)
+			}
+		}
 	}
 	var sum float64
 	for k, s := range t.Shares {
@@ -206,12 +287,12 @@ func (t *Truth) check() error {
 			return fmt.Errorf("simulate: group %d has share %v", k+1, s)
 		}
 		sum += s
-		if len(t.Rate[k]) != len(t.Rate[0]) || len(t.Rate[k]) == 0 {
-			return errors.New("simulate: every group needs a rate at every age")
+		if len(curve[k]) != len(curve[0]) || len(curve[k]) == 0 {
+			return fmt.Errorf("simulate: every group needs a %s at every age", what)
 		}
-		for _, r := range t.Rate[k] {
-			if !(r >= 0) || math.IsInf(r, 0) {
-				return fmt.Errorf("simulate: group %d has rate %v", k+1, r)
+		for _, r := range curve[k] {
+			if !(r >= 0) || math.IsInf(r, 0) || t.Distribution == Logit && r > 1 {
+				return fmt.Errorf("simulate: group %d has %s %v", k+1, what, r)
 			}
 		}
 	}
@@ -242,6 +323,9 @@ func (t *Truth) check() error {
 // checkMeans checks that no cell of exposure up to maxExposure has an
 // expected count above MaxMeanCount.
 func (t *Truth) checkMeans(maxExposure float64) error {
+	if t.Distribution.Binary() {
+		return nil
+	}
 	for k, rates := range t.Rate {
 		for a, r := range rates {
 			if maxExposure*r > MaxMeanCount {

@@ -409,7 +409,13 @@ func TestFitWritesOutputs(t *testing.T) {
 		var mean float64
 		for _, p := range curve {
 			pm := p.(map[string]any)
-			for _, key := range []string{"age", "rate", "zero_prob", "mean"} {
+			keys := []string{"age", "rate", "mean"}
+			if gm["inflation_order"].(float64) >= 0 {
+				keys = append(keys, "zero_prob")
+			} else if _, ok := pm["zero_prob"]; ok {
+				t.Fatalf("curve point of a group without inflation has a zero_prob")
+			}
+			for _, key := range keys {
 				if _, ok := pm[key]; !ok {
 					t.Fatalf("curve point has no %q", key)
 				}
@@ -485,7 +491,7 @@ func TestExitCodes(t *testing.T) {
 		{"order list with an empty entry", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "2;;3"}, 2, `--order "2;;3": expected a whole number or one per group separated by , or ;`},
 		{"inflation list of words", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "zip", "--inflation", "0;x"}, 2, `--inflation "0;x"`},
 		{"order list of wrong length", []string{"fit", "--data", "example:sim630", "--groups", "3", "--order", "1,2"}, 2, "2 orders given for 3 groups"},
-		{"inflation with poisson", []string{"fit", "--data", "example:sim630", "--groups", "2", "--inflation", "0"}, 2, "needs the zip distribution"},
+		{"inflation with poisson", []string{"fit", "--data", "example:sim630", "--groups", "2", "--inflation", "0"}, 2, "needs a zero-inflated distribution"},
 		{"unknown distribution", []string{"fit", "--data", "example:sim630", "--groups", "2", "--dist", "negbin"}, 2, "unknown distribution"},
 		{"non-numeric seed", []string{"fit", "--data", "example:sim630", "--groups", "2", "--seed", "abc"}, 2, "seed"},
 		{"bad window", []string{"fit", "--data", "example:sim630", "--groups", "2", "--ages", "40-12"}, 2, "--ages"},

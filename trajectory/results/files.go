@@ -37,9 +37,15 @@ const (
 // left out when unused, settings.data's categorical, sheet, sep, decimal,
 // encoding, no_id, time and time_scale, covariates.risk_base_levels,
 // selection.json's inflation_orders, the data and unit columns of
-// reproduction.csv and the share column of profiles.csv. Files of
-// versions 1 (no format_version field) to 3 are read too.
-const FormatVersion = 4
+// reproduction.csv and the share column of profiles.csv; version 5 adds
+// the distributions nb, zinb, logit, cloglog and cnorm, with their fields
+// (each group's dispersion, dispersion_se and dispersion_lrt, or sigma and
+// sigma_se; the fit's dispersion_common, sigma_common and censoring; the
+// curve points' prob and latent_mean), and leaves a curve point's rate and
+// zero_prob out where the family has none (version 4 wrote zero_prob 0
+// for a group without inflation). Files of versions 1 (no format_version
+// field) to 4 are read too.
+const FormatVersion = 5
 
 // formatVersion returns the format version of the JSON file b (name in
 // errors, kind "model" or "selection"): 1 when it has none, as version 1

@@ -118,8 +118,11 @@ func firstError(errs ...error) error {
 // in range; a reference group, covariates and warnings that name groups
 // of the model.
 func checkFit(f *trajectory.Fitted, v int) error {
-	if f.Distribution != trajectory.Poisson && f.Distribution != trajectory.ZIP {
-		return fieldErrorf("distribution", "%q: expected poisson or zip", f.Distribution)
+	if err := f.Distribution.Check(); err != nil {
+		return fieldErrorf("distribution", "%v", err)
+	}
+	if f.Distribution.Real() && (f.Censoring == nil || !(f.Censoring.Min < f.Censoring.Max)) {
+		return fieldErrorf("censoring", "%v: expected the censoring points {\"min\", \"max\"} of the %s distribution, min below max", f.Censoring, f.Distribution.Name())
 	}
 	k := len(f.Groups)
 	if k == 0 {
@@ -247,7 +250,11 @@ func checkGroup(f *trajectory.Fitted, j int) error {
 	if g.Number != j+1 {
 		return fieldErrorf(at("group"), "%d: expected %d, the groups numbered 1, 2, ... in order", g.Number, j+1)
 	}
-	if err := (trajectory.Model{Distribution: f.Distribution, Orders: []int{g.Order}, Inflation: []int{g.InflationOrder}}).Validate(); err != nil {
+	m := trajectory.Model{Distribution: f.Distribution, Orders: []int{g.Order}, Inflation: []int{g.InflationOrder}}
+	if f.Censoring != nil {
+		m.Censor = *f.Censoring
+	}
+	if err := m.Validate(); err != nil {
 		return fieldErrorf(at("order"), "%v", err)
 	}
 	if s := f.Settings; s.Orders[j] != g.Order || s.InflationOrders[j] != g.InflationOrder {
@@ -298,15 +305,7 @@ func checkGroup(f *trajectory.Fitted, j int) error {
 		if p.Age != lo+t {
 			return fieldErrorf(pt("age"), "%d where %d was expected: a curve has the ages of the window %d-%d in order", p.Age, lo+t, lo, hi)
 		}
-		for _, x := range []struct {
-			name string
-			v    float64
-		}{{"rate", p.Rate}, {"mean", p.Mean}} {
-			if !(x.v >= 0 && x.v <= MaxRate) {
-				return fieldErrorf(pt(x.name), "%v: expected an expected count in [0, %d] (the largest count careers hold)", x.v, uint32(MaxRate))
-			}
-		}
-		if err := probability(pt("zero_prob"), p.ZeroProb); err != nil {
+		if err := checkCurvePoint(f, g, p, pt); err != nil {
 			return err
 		}
 		for _, b := range []struct {
@@ -314,6 +313,12 @@ func checkGroup(f *trajectory.Fitted, j int) error {
 			v      trajectory.Interval
 		}{{"mean_lo", "mean_hi", trajectory.Interval{float64(p.MeanLo), float64(p.MeanHi)}}, {"mean_lo_boot", "mean_hi_boot", trajectory.Interval{float64(p.MeanLoBoot), float64(p.MeanHiBoot)}}} {
 			for e, x := range b.v {
+				if f.Distribution.Real() {
+					if math.IsInf(x, 0) {
+						return fieldErrorf(pt([]string{b.lo, b.hi}[e]), "%v: expected a finite number or null", x)
+					}
+					continue
+				}
 				if err := nonNegative(pt([]string{b.lo, b.hi}[e]), x, true); err != nil {
 					return err
 				}
@@ -323,8 +328,91 @@ func checkGroup(f *trajectory.Fitted, j int) error {
 			}
 		}
 	}
-	if !(g.MeanCount >= 0 && g.MeanCount <= MaxRate) {
+	if !(g.MeanCount >= 0 && g.MeanCount <= MaxRate) && !(f.Distribution.Real() && !math.IsNaN(g.MeanCount) && !math.IsInf(g.MeanCount, 0)) {
 		return fieldErrorf(at("mean_count"), "%v: expected an expected count in [0, %d]", g.MeanCount, uint32(MaxRate))
+	}
+	return checkFamilyParams(f, g, at)
+}
+
+// checkCurvePoint checks the fields of a curve point that its
+// distribution has: present where the distribution has them, in range.
+func checkCurvePoint(f *trajectory.Fitted, g *trajectory.Group, p trajectory.CurvePoint, pt func(string) string) error {
+	d := f.Distribution
+	need := func(name string, v float64, has bool) error {
+		if has && math.IsNaN(v) {
+			return fieldErrorf(pt(name), "missing: the %s distribution has it at every age", d.Name())
+		}
+		return nil
+	}
+	counts := !d.Binary() && !d.Real()
+	if err := firstError(
+		need("rate", p.Rate, counts || d == trajectory.Cloglog),
+		need("zero_prob", p.ZeroProb, d.HasInflation() && g.InflationOrder >= 0),
+		need("prob", p.Prob, d.Binary()),
+		need("latent_mean", p.LatentMean, d.Real()),
+	); err != nil {
+		return err
+	}
+	if !math.IsNaN(p.Rate) && !(p.Rate >= 0 && p.Rate <= MaxRate) {
+		return fieldErrorf(pt("rate"), "%v: expected an expected count in [0, %d] (the largest count careers hold)", p.Rate, uint32(MaxRate))
+	}
+	for _, x := range []struct {
+		name string
+		v    float64
+	}{{"zero_prob", p.ZeroProb}, {"prob", p.Prob}} {
+		if !math.IsNaN(x.v) {
+			if err := probability(pt(x.name), x.v); err != nil {
+				return err
+			}
+		}
+	}
+	switch {
+	case d.Binary():
+		return probability(pt("mean"), p.Mean)
+	case d.Real():
+		if math.IsNaN(p.LatentMean) || math.IsInf(p.LatentMean, 0) {
+			return fieldErrorf(pt("latent_mean"), "%v: expected a finite number", p.LatentMean)
+		}
+		if c := f.Censoring; !(p.Mean >= c.Min && p.Mean <= c.Max) {
+			return fieldErrorf(pt("mean"), "%v: expected an expected score within the censoring points [%v, %v]", p.Mean, c.Min, c.Max)
+		}
+		return nil
+	}
+	if !(p.Mean >= 0 && p.Mean <= MaxRate) {
+		return fieldErrorf(pt("mean"), "%v: expected an expected count in [0, %d] (the largest count careers hold)", p.Mean, uint32(MaxRate))
+	}
+	return nil
+}
+
+// checkFamilyParams checks a group's dispersion or σ: present where the
+// distribution has them, in range.
+func checkFamilyParams(f *trajectory.Fitted, g *trajectory.Group, at func(string) string) error {
+	d := f.Distribution
+	for _, x := range []struct {
+		name string
+		v    *float64
+		se   *trajectory.Float
+		has  bool
+	}{{"dispersion", g.Dispersion, g.DispersionSE, d.HasDispersion()}, {"sigma", g.Sigma, g.SigmaSE, d.HasSigma()}} {
+		switch {
+		case x.has && x.v == nil:
+			return fieldErrorf(at(x.name), "missing: the %s distribution has one for every group", d.Name())
+		case !x.has && x.v != nil:
+			return fieldErrorf(at(x.name), "%v: the %s distribution has none", *x.v, d.Name())
+		case x.v == nil:
+			continue
+		}
+		if err := nonNegative(at(x.name), *x.v, false); err != nil {
+			return err
+		}
+		if x.name == "sigma" && *x.v == 0 {
+			return fieldErrorf(at(x.name), "0: expected a positive standard deviation")
+		}
+		if x.se != nil {
+			if err := nonNegative(at(x.name+"_se"), float64(*x.se), true); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -163,7 +163,7 @@ func TestHostileModels(t *testing.T) {
 		{"a parameter count of 3", edits("n_params", 3), "n_params", "3: the groups' coefficients and the membership model have"},
 		{"more groups than persons", edits("n_persons", 1), "n_persons", "1 persons for 2 groups"},
 		{"fewer cells than persons", edits("n_obs", 10), "n_obs", "10 observed cells for 300 persons"},
-		{"an unknown distribution", edits("distribution", "negbin"), "distribution", `"negbin": expected poisson or zip`},
+		{"an unknown distribution", edits("distribution", "negbin"), "distribution", `unknown distribution "negbin": expected one of poisson, zip, nb`},
 
 		// Covariates, the bootstrap, warnings and data settings.
 		{"reference group 3", edits("covariates.reference", 3), "covariates.reference", "3: expected a group between 1 and 2"},
