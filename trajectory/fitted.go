@@ -31,8 +31,8 @@ type Fitted struct {
 	SigmaCommon      *bool      `json:"sigma_common,omitempty"`
 	Censoring        *Censoring `json:"censoring,omitempty"`
 	LogLik           float64    `json:"loglik"`
-	NumParams    int          `json:"n_params"`
-	NumPersons   int          `json:"n_persons"`
+	NumParams        int        `json:"n_params"`
+	NumPersons       int        `json:"n_persons"`
 	// NumObs is the number of observed person-age cells in the window.
 	NumObs int `json:"n_obs"`
 	// BICPersons and BICObs are −2ℓ + p ln N with N persons and N
