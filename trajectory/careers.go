@@ -1,6 +1,8 @@
 package trajectory
 
 import (
+	"math"
+
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
@@ -194,4 +196,22 @@ func WindowWarnings(c *Careers) []Warning {
 		}
 	}
 	return w
+}
+
+// Binarize returns the careers with every count above 1 made 1: whether
+// the person offended at the age, the outcome of the binary distributions
+// (logit, cloglog). Persons, ages, exposures and covariates are the same.
+func (c *Careers) Binarize() *Careers {
+	out := *c
+	out.Y = make([]uint32, len(c.Y))
+	out.Const = make([]float64, len(c.Const))
+	for i := 0; i < c.Len(); i++ {
+		for k := c.Start[i]; k < c.Start[i+1]; k++ {
+			if c.Y[k] > 0 {
+				out.Y[k] = 1
+				out.Const[i] += math.Log(c.Exposure(k)) // y log e − log y! with y = 1
+			}
+		}
+	}
+	return &out
 }

@@ -42,8 +42,9 @@ type distFacts struct {
 	// common); sigma: a standard deviation σ common to the groups (or per
 	// group).
 	inflation, exposure, binary, real, dispersion, sigma bool
-	// yLabel is the y axis of a figure of the curves.
-	yLabel string
+	// yLabel is the y axis of a figure of the curves, curveKey what a
+	// curve is in its legend.
+	yLabel, curveKey string
 	// scale is the scale of the curve's pointwise intervals.
 	scale meanScale
 }
@@ -59,13 +60,13 @@ const (
 )
 
 var distributions = map[Distribution]distFacts{
-	Poisson: {name: "Poisson", exposure: true, yLabel: "Expected offences per year", scale: logScale},
-	ZIP:     {name: "zero-inflated Poisson", inflation: true, exposure: true, yLabel: "Expected offences per year", scale: logScale},
-	NB:      {name: "negative binomial", exposure: true, dispersion: true, yLabel: "Expected offences per year", scale: logScale},
-	ZINB:    {name: "zero-inflated negative binomial", inflation: true, exposure: true, dispersion: true, yLabel: "Expected offences per year", scale: logScale},
-	Logit:   {name: "logit", binary: true, yLabel: "Probability of an offence", scale: logitScale},
-	Cloglog: {name: "complementary log-log", binary: true, exposure: true, yLabel: "Probability of an offence", scale: logitScale},
-	CNorm:   {name: "censored normal", real: true, sigma: true, yLabel: "Expected score", scale: identityScale},
+	Poisson: {name: "Poisson", exposure: true, yLabel: "Offences per year", curveKey: "expected count", scale: logScale},
+	ZIP:     {name: "zero-inflated Poisson", inflation: true, exposure: true, yLabel: "Offences per year", curveKey: "expected count", scale: logScale},
+	NB:      {name: "negative binomial", exposure: true, dispersion: true, yLabel: "Offences per year", curveKey: "expected count", scale: logScale},
+	ZINB:    {name: "zero-inflated negative binomial", inflation: true, exposure: true, dispersion: true, yLabel: "Offences per year", curveKey: "expected count", scale: logScale},
+	Logit:   {name: "logit", binary: true, yLabel: "Probability of an offence", curveKey: "probability", scale: logitScale},
+	Cloglog: {name: "complementary log-log", binary: true, exposure: true, yLabel: "Probability of an offence", curveKey: "probability", scale: logitScale},
+	CNorm:   {name: "censored normal", real: true, sigma: true, yLabel: "Expected score", curveKey: "expected score", scale: identityScale},
 }
 
 // Distributions lists every distribution, in the order of the
@@ -116,11 +117,20 @@ func (d Distribution) HasDispersion() bool { return d.facts().dispersion }
 // (cnorm).
 func (d Distribution) HasSigma() bool { return d.facts().sigma }
 
-// YLabel is the y axis of a figure of the curves: "Expected offences per
+// YLabel is the y axis of a figure of the curves: "Offences per
 // year", "Probability of an offence", "Expected score".
 func (d Distribution) YLabel() string {
 	if f, ok := distributions[d]; ok {
 		return f.yLabel
 	}
 	return "Expected value"
+}
+
+// CurveKey says what a curve is in a figure's legend: "expected count",
+// "probability", "expected score".
+func (d Distribution) CurveKey() string {
+	if f, ok := distributions[d]; ok {
+		return f.curveKey
+	}
+	return "expected value"
 }

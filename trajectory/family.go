@@ -128,24 +128,30 @@ func (d *familyData) typeOf(k int32) uint32 {
 }
 
 func newGroupFamily(d *familyData, s AgeScaling, order, inflation int) *groupFamily {
-	f := &groupFamily{d: d, order: order, inflation: inflation}
-	ax := basis(s, d.c.MinAge, d.c.NumAges, order)
-	var az [][]float64
+	f := &groupFamily{d: d, order: order, inflation: inflation, x: d.rateRows(s, order)}
 	if inflation >= 0 {
-		az = basis(s, d.c.MinAge, d.c.NumAges, inflation)
+		az := basis(s, d.c.MinAge, d.c.NumAges, inflation)
+		for _, t := range d.typeAge {
+			f.z = append(f.z, az[t])
+		}
 	}
-	f.x = make([][]float64, d.types())
+	return f
+}
+
+// rateRows returns the design rows of a polynomial of the given order in
+// age and the time-varying covariates, by cell type: x_c = (1, a, ...,
+// a^order, w).
+func (d *familyData) rateRows(s AgeScaling, order int) [][]float64 {
+	ax := basis(s, d.c.MinAge, d.c.NumAges, order)
+	x := make([][]float64, d.types())
 	for ty, t := range d.typeAge {
 		row := append([]float64(nil), ax[t]...)
 		if d.c.TcovNames != nil {
 			row = append(row, d.c.Patterns[d.typePattern[ty]]...)
 		}
-		f.x[ty] = row
-		if az != nil {
-			f.z = append(f.z, az[t])
-		}
+		x[ty] = row
 	}
-	return f
+	return x
 }
 
 // ntcov is the number of time-varying covariates.

@@ -123,6 +123,9 @@ type DataSettings struct {
 	Tcov []string `json:"tcov,omitempty"`
 	// MinExposure is the floor of the exposures, when one was applied.
 	MinExposure float64 `json:"min_exposure,omitempty"`
+	// Binarize says that every count above 0 was made 1 (the outcome of
+	// the binary distributions).
+	Binarize bool `json:"binarize,omitempty"`
 	// Persons is the person file and Risk the risk factors, when used;
 	// Categorical names the person file's columns read as categorical
 	// whatever their cells, when any.

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -55,9 +56,15 @@ func families(c *Careers, s AgeScaling, m Model) ([]mixture.Family, mixture.Shar
 			fams[j] = newGroupFamily(d, s, m.Orders[j], m.Inflation[j])
 		}
 		return fams, nil
+	case Logit, Cloglog:
+		return binaryFamilies(c, s, m), nil
 	}
 	panic(fmt.Sprintf("trajectory: no family for distribution %q", m.Distribution))
 }
+
+// ErrNotBinary is the error of a binary distribution fitted to counts
+// above 1.
+var ErrNotBinary = errors.New("counts above 1")
 
 // checkData returns an error when careers c cannot be modelled by
 // distribution d: a binary outcome with a count above 1, exposures for a
@@ -74,8 +81,8 @@ func checkData(c *Careers, d Distribution) error {
 	if d.Binary() {
 		for k, y := range c.Y {
 			if y > 1 {
-				return fmt.Errorf("the %s distribution models 0 or 1 (an offence in the year or not), and person %s has %d at age %d; binarize the counts (y > 0 becomes 1) to model any offence",
-					d.Name(), c.IDs[c.personOf(k)], y, c.MinAge+int(c.Age[k]))
+				return fmt.Errorf("%w: the %s distribution models 0 or 1 (an offence in the year or not), and person %s has %d at age %d; binarize the counts (Careers.Binarize: y > 0 becomes 1) to model any offence",
+					ErrNotBinary, d.Name(), c.IDs[c.personOf(k)], y, c.MinAge+int(c.Age[k]))
 			}
 		}
 	}

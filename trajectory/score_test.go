@@ -2,6 +2,7 @@ package trajectory
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -35,50 +36,58 @@ func checkGroupDerivatives(t *testing.T, c *Careers, seed uint64, sd float64, ca
 	}
 	for _, tc := range cases {
 		f := newGroupFamily(fd, s, tc.order, tc.inflation)
-		comp := f.NewComponent().(*groupComp)
 		p := make([]float64, f.NumParams())
 		for j := range p {
 			p[j] = sd * rng.NormFloat64()
 		}
-		d := len(p)
-		// at sets the parameters to q and returns the persons'
-		// log-likelihoods and the weighted sum of their scores.
-		at := func(q []float64) (ll, score []float64) {
-			comp.SetParams(q)
-			ll = make([]float64, n)
-			comp.LogLik(ll, 0, n)
-			g := make([]float64, n*d)
-			comp.Scores(g, 0, n)
-			score = make([]float64, d)
-			for i := 0; i < n; i++ {
-				for j := 0; j < d; j++ {
-					score[j] += w[i] * g[i*d+j]
-				}
-			}
-			return ll, score
-		}
-		comp.SetParams(p)
+		checkComponentDerivatives(t, fmt.Sprintf("order %d inflation %d", tc.order, tc.inflation), f.NewComponent().(mixture.Differentiable), p, w)
+	}
+}
+
+// checkComponentDerivatives checks a component at parameters p: each
+// person's analytic score against a central finite difference of the
+// person's log-likelihood, and the Hessian with weights w against a
+// central finite difference of the weighted sum of the analytic scores.
+func checkComponentDerivatives(t *testing.T, name string, comp mixture.Differentiable, p, w []float64) {
+	t.Helper()
+	n := len(w)
+	d := len(p)
+	// at sets the parameters to q and returns the persons'
+	// log-likelihoods and the weighted sum of their scores.
+	at := func(q []float64) (ll, score []float64) {
+		comp.SetParams(q)
+		ll = make([]float64, n)
+		comp.LogLik(ll, 0, n)
 		g := make([]float64, n*d)
 		comp.Scores(g, 0, n)
-		hess := make([]float64, d*d)
-		comp.Hessian(hess, w)
-		const h = 1e-6
-		for j := 0; j < d; j++ {
-			q := append([]float64(nil), p...)
-			q[j] = p[j] + h
-			llp, gp := at(q)
-			q[j] = p[j] - h
-			llm, gm := at(q)
-			for i := 0; i < n; i++ {
-				if want := (llp[i] - llm[i]) / (2 * h); math.Abs(g[i*d+j]-want) > 1e-6*(1+math.Abs(want)) {
-					t.Fatalf("order %d inflation %d, person %d, parameter %d: score %.9g, finite difference %.9g",
-						tc.order, tc.inflation, i, j, g[i*d+j], want)
-				}
+		score = make([]float64, d)
+		for i := 0; i < n; i++ {
+			for j := 0; j < d; j++ {
+				score[j] += w[i] * g[i*d+j]
 			}
-			for m := 0; m < d; m++ {
-				if want := (gp[m] - gm[m]) / (2 * h); math.Abs(hess[m*d+j]-want) > 1e-5*(1+math.Abs(want)) {
-					t.Errorf("order %d inflation %d: H[%d,%d] = %.9g, finite difference %.9g", tc.order, tc.inflation, m, j, hess[m*d+j], want)
-				}
+		}
+		return ll, score
+	}
+	comp.SetParams(p)
+	g := make([]float64, n*d)
+	comp.Scores(g, 0, n)
+	hess := make([]float64, d*d)
+	comp.Hessian(hess, w)
+	const h = 1e-6
+	for j := 0; j < d; j++ {
+		q := append([]float64(nil), p...)
+		q[j] = p[j] + h
+		llp, gp := at(q)
+		q[j] = p[j] - h
+		llm, gm := at(q)
+		for i := 0; i < n; i++ {
+			if want := (llp[i] - llm[i]) / (2 * h); math.Abs(g[i*d+j]-want) > 1e-6*(1+math.Abs(want)) {
+				t.Fatalf("%s, person %d, parameter %d: score %.9g, finite difference %.9g", name, i, j, g[i*d+j], want)
+			}
+		}
+		for m := 0; m < d; m++ {
+			if want := (gp[m] - gm[m]) / (2 * h); math.Abs(hess[m*d+j]-want) > 1e-5*(1+math.Abs(want)) {
+				t.Errorf("%s: H[%d,%d] = %.9g, finite difference %.9g", name, m, j, hess[m*d+j], want)
 			}
 		}
 	}

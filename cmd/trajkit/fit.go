@@ -18,7 +18,8 @@ const fitUsage = `Usage: trajkit fit --data FILE|example:NAME --groups K [flags]
 
 Fits a group-based trajectory model: K groups, each with its own curve of
 offending by age, log λ a polynomial in age (Poisson), optionally with
-zero inflation whose logit is a polynomial in age (ZIP). EM runs from
+zero inflation whose logit is a polynomial in age (ZIP), or another
+distribution of the yearly outcome (--dist, below). EM runs from
 --starts starts (random partitions and one by mean rate), the best five go
 on to convergence, and the summary says how many reached the best
 log-likelihood. Groups are numbered by ascending mean expected count.
@@ -33,6 +34,23 @@ Examples:
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
   trajkit fit --data example:sim630 --groups 4 --labels low,early-peak,late-peak,high --out named --plot
+
+--dist says what the yearly outcome is and how it varies within a group:
+  poisson   counts, variance = mean (the default)
+  zip       counts with structural zeros: logit ρ a polynomial (--inflation)
+  nb        counts overdispersed within groups: negative binomial, variance
+            μ + α μ², one α per group (--dispersion common: one for all)
+  zinb      zip's structural zeros on top of nb
+  logit     0 or 1 (an offence registered in the year or not): logit P(y = 1)
+            a polynomial in age (traj's model(logit)); no exposure
+  cloglog   0 or 1 with time at risk: P(y = 1) = 1 - exp(-e λ)
+  cnorm     a bounded scale (traj's model(cnorm), censored normal) between
+            --min (default 0) and --max (required); σ common to the groups
+            (--sigma group: one per group)
+--binarize makes every count above 0 a 1, so count data can be modelled
+with logit or cloglog:
+  trajkit fit --data example:toronto1 --groups 3 --dist logit --binarize
+  trajkit fit --data example:toronto1-exposure --groups 3 --dist cloglog --binarize
 
 --order and --inflation take one number for every group, or one per
 group separated by commas or semicolons: 2,3,3 and "2;3;3" are the same
@@ -93,7 +111,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.registerTcov(fs)
 	fs.IntVar(&f.groups, "groups", 0, "number of groups K (required)")
 	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"")
-	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
+	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
 	f.personFlags.register(fs)
 	f.emFlags.register(fs)
@@ -207,7 +225,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fit, err := trajectory.Fit(l.Careers, m, s)
 	p.done()
 	if err != nil {
-		return err
+		return binarizeHint(err)
 	}
 	if f.bootstrap > 0 {
 		p := newProgress(stderr, "fit --bootstrap", f.quiet)

@@ -29,7 +29,7 @@ type dataFlags struct {
 	tcov                                                string
 	sep, decimal, encoding, time                        string
 	timeScale                                           float64
-	noID                                                bool
+	noID, binarize                                      bool
 	minExposure                                         float64
 	// exact is set when the flags were completed from a model's settings
 	// (fromModel): they say all there is to say, so an embedded data set's
@@ -58,12 +58,25 @@ func (d *dataFlags) registerReading(fs *flag.FlagSet) {
 	fs.StringVar(&d.sep, "sep", "", "field separator of CSV files: ',', ';' or tab (default: detected from the header line)")
 	fs.StringVar(&d.decimal, "decimal", "", "decimal mark of CSV files: . or , (default: a point; in a semicolon or tab file, a comma when cells such as 0,5 say so)")
 	fs.StringVar(&d.encoding, "encoding", "", "text encoding of CSV files: utf-8 or windows-1252 (default: utf-8)")
+	fs.BoolVar(&d.binarize, "binarize", false, "make every count above 0 a 1 (an offence in the year or not), the outcome of --dist logit and cloglog")
 	fs.Float64Var(&d.minExposure, "min-exposure", 0, fmt.Sprintf("floor exposures at this value (default: use them as given, with a warning for years with a positive count and exposure below %g)", trajectory.TinyExposureLimit))
 }
 
 // registerTcov adds --tcov, for the commands that fit.
 func (d *dataFlags) registerTcov(fs *flag.FlagSet) {
 	fs.StringVar(&d.tcov, "tcov", "", "time-varying covariates of the trajectories (traj's tcov): columns of a long file, or prefixes of columns name+age of a wide file, comma-separated")
+}
+
+// distHelp describes --dist.
+const distHelp = "distribution of the yearly outcome: poisson, zip, nb, zinb, logit, cloglog or cnorm (see trajkit fit -h)"
+
+// binarizeHint adds the flag that makes counts binary to the error of a
+// binary distribution fitted to counts.
+func binarizeHint(err error) error {
+	if errors.Is(err, trajectory.ErrNotBinary) {
+		return fmt.Errorf("%w (give --binarize)", err)
+	}
+	return err
 }
 
 // fromModel completes the flags from the settings a model was fitted
@@ -113,6 +126,9 @@ func (d *dataFlags) readingFromModel(fs *flag.FlagSet, s trajectory.DataSettings
 	}
 	if !set["no-id"] {
 		d.noID = s.NoID
+	}
+	if !set["binarize"] {
+		d.binarize = s.Binarize
 	}
 	if !set["tcov"] {
 		d.tcov = strings.Join(s.Tcov, ",")
@@ -169,6 +185,7 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
 		MinExposure: d.minExposure,
+		Binarize:    d.binarize,
 		Dialect:     d.dialect(),
 	}
 	if d.timeScale != 1 {

@@ -96,7 +96,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.groups, "groups", "1-6", "numbers of groups to compare, LO-HI (or one number)")
 	fs.StringVar(&f.order, "order", "3", "polynomial order of every group, 0-5 (without --orders)")
 	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")
-	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
+	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.personFlags.registerFile(fs)
@@ -290,6 +290,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 	s.FoldProgress = p.fold
 	s.Fit.Search.Progress = p.searching
 	sel, err := trajectory.Select(c, s)
+	err = binarizeHint(err)
 	p.done()
 	return sel, err
 }

@@ -15,14 +15,14 @@ import (
 // coefficients, share and adequacy diagnostics, then the criteria and the
 // multi-start report.
 func writeSummary(w io.Writer, f *trajectory.Fitted) {
-	dist := "Poisson"
-	if f.Distribution == trajectory.ZIP {
-		dist = "zero-inflated Poisson"
-	}
+	dist := f.Distribution.Name()
 	data := f.Settings.Data
 	fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", dist, words.Count(len(f.Groups), "group"))
 	fmt.Fprintf(w, "Data: %s (%s), %s, %s, ages %d-%d\n",
 		data.File, data.Format, words.Count(f.NumPersons, "person"), words.Count(f.NumObs, "person-age observation"), f.MinAge(), f.MaxAge())
+	if data.Binarize {
+		fmt.Fprintf(w, "Outcome: an offence in the year or not (every count above 0 made 1)\n")
+	}
 	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
 
 	se := f.Inference != nil
@@ -63,7 +63,14 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	}
 	fmt.Fprintf(w, "Adequacy (Nagin 2005): APP >= %g and OCC >= %g in every group\n", trajectory.MinAPP, trajectory.MinOCC)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Group\t"+labelHead(f)+"Share %\tAssigned %\tN assigned\tAPP\tOCC\tMean count\t")
+	mean := "Mean count"
+	switch {
+	case f.Distribution.Binary():
+		mean = "Mean probability"
+	case f.Distribution.Real():
+		mean = "Mean score"
+	}
+	fmt.Fprintln(tw, "Group\t"+labelHead(f)+"Share %\tAssigned %\tN assigned\tAPP\tOCC\t"+mean+"\t")
 	for j, g := range f.Groups {
 		fmt.Fprintf(tw, "%d\t%s%.1f\t%.1f\t%d\t%s\t%s\t%.3f\t\n", j+1, labelCell(f, j), 100*g.Share, 100*g.AssignedShare, g.NAssigned,
 			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1), g.MeanCount)

@@ -33,6 +33,9 @@ type Source struct {
 	Tcov []string
 	// MinExposure, when above 0, floors the exposures at it.
 	MinExposure float64
+	// Binarize makes every count above 0 a 1 (Careers.Binarize), the
+	// outcome of the binary distributions.
+	Binarize bool
 	// Ages, when not zero, restricts the careers to the ages Ages[0] to
 	// Ages[1]; persons with no observed age there are left out.
 	Ages [2]int
@@ -194,6 +197,10 @@ func Load(s Source) (*Loaded, error) {
 			return nil, fmt.Errorf("%s changed while it was read (%d bytes, then %d): read it again once nothing writes to it", s.Data, size, size2)
 		}
 		l.Settings.Tcov = s.Tcov
+	}
+	if s.Binarize {
+		c = c.Binarize()
+		l.Settings.Binarize = true
 	}
 	if s.MinExposure > 0 {
 		var n int

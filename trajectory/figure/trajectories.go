@@ -96,7 +96,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 			return nil, err
 		}
 	}
-	p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, "Offences per year"))
+	p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, m.Distribution.YLabel()))
 	p.Add(horizontalGrid())
 	leg := newLegend(&o.Style)
 	var bandKind string
@@ -167,7 +167,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	black := color.Black
 	leg.Break()
 	keyLine := &plotter.Line{LineStyle: vgdraw.LineStyle{Color: black, Width: vg.Points(2)}}
-	leg.Add("expected count (model)", keyLine)
+	leg.Add(m.Distribution.CurveKey()+" (model)", keyLine)
 	switch {
 	case given:
 		for si, s := range settings {

@@ -22,11 +22,17 @@ import (
 // The sections of the report: each fills its part of the page with text
 // ready to show.
 
-func distName(d trajectory.Distribution) string {
-	if d == trajectory.ZIP {
-		return "zero-inflated Poisson"
+func distName(d trajectory.Distribution) string { return d.Name() }
+
+// linearPredictor names the polynomial of a distribution's groups.
+func linearPredictor(d trajectory.Distribution) string {
+	switch {
+	case d == trajectory.Logit:
+		return "logit P(y = 1)"
+	case d.Real():
+		return "the latent mean μ"
 	}
-	return "Poisson"
+	return "log λ"
 }
 
 // dataSection summarises the careers as read (s).
@@ -82,9 +88,12 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 	p.Model = []keyValue{
 		{"Distribution", distName(m.Distribution)},
 		{"Groups", strconv.Itoa(len(m.Groups))},
-		{"Polynomial orders of log λ", joinList(orders, ", ")},
+		{"Polynomial orders of " + linearPredictor(m.Distribution), joinList(orders, ", ")},
 	}
-	if m.Distribution == trajectory.ZIP {
+	if m.Settings.Data.Binarize {
+		p.Model = append(p.Model, keyValue{"Outcome", "an offence in the year or not (every count above 0 made 1)"})
+	}
+	if m.Distribution.HasInflation() {
 		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinList(infl, ", ")})
 	}
 	p.Model = append(p.Model, keyValue{"Age in the polynomials", fmt.Sprintf("a = (age − %g) / %g", m.Scaling.Center, m.Scaling.Scale)})
@@ -145,8 +154,17 @@ func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 		}
 		p.Coefs = append(p.Coefs, b)
 	}
-	p.CoefNote = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
-	if m.Distribution == trajectory.ZIP {
+	switch d := m.Distribution; {
+	case d == trajectory.Logit:
+		p.CoefNote = "Coefficients of logit P(y = 1), the log-odds of an offence in the year, in powers of the rescaled age a"
+	case d == trajectory.Cloglog:
+		p.CoefNote = "Coefficients of log λ, where P(y = 1) = 1 − exp(−e λ) at time at risk e, in powers of the rescaled age a"
+	case d.Real():
+		p.CoefNote = "Coefficients of the latent mean μ of the censored normal, in powers of the rescaled age a"
+	default:
+		p.CoefNote = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
+	}
+	if m.Distribution.HasInflation() {
 		p.CoefNote += ", and of the logit of the probability of a structural zero"
 	}
 	if hasSE {
@@ -170,6 +188,17 @@ func coefficientRow(name string, est float64, ses []trajectory.Float, q int, has
 	return r
 }
 
+// curveWhat says what a curve of distribution d shows.
+func curveWhat(d trajectory.Distribution) string {
+	switch {
+	case d.Binary():
+		return "Probability of an offence in a year at risk"
+	case d.Real():
+		return "Expected score"
+	}
+	return "Expected offences per year at risk"
+}
+
 // formatP writes a p-value with two significant digits, "< 0.001" below.
 func formatP(p float64) string {
 	if p < 0.001 {
@@ -189,12 +218,12 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 	cols := int(math.Ceil(math.Sqrt(float64(k))))
 	rows := (k + cols - 1) / cols
 	traj := &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior), Style: *st}
-	curves := "Expected offences per year at risk by age in each group (lines)"
+	curves := curveWhat(f.Distribution) + " by age in each group (lines)"
 	if names := f.TcovNames(); len(names) > 0 {
 		// The observed means include the covariates: the curves that match
 		// them are at the persons' own values, not at zero.
 		traj.Tcov, traj.Careers = []trajectory.TcovSetting{{Mean: names}}, c
-		curves = fmt.Sprintf("Expected offences per year at risk by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
+		curves = fmt.Sprintf(curveWhat(f.Distribution)+" by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
 		bands = "No intervals are drawn: model.json's are of the curves at covariates zero."
 	}
 	for _, fig := range []struct {
