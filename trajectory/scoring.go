@@ -69,6 +69,9 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 	if want := f.TcovNames(); len(c.TcovNames) != len(want) {
 		return nil, fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(c.TcovNames), c.TcovNames)
 	}
+	if err := checkData(c, f.Distribution); err != nil {
+		return nil, err
+	}
 	lo, hi := f.MinAge(), f.MaxAge()
 	s := &Scored{IDs: c.IDs, Posterior: make([][]float64, k), Assigned: make([]int, n), PersonLogLik: make([]float64, n)}
 	for j := range s.Posterior {

@@ -155,7 +155,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sc, err := fit.Score(l.Careers, design, 0)
 	if err != nil {
-		return fmt.Errorf("scoring %s under %s: %w", f.data, modelFile, err)
+		return binarizeHint(fmt.Errorf("scoring %s under %s: %w", f.data, modelFile, err))
 	}
 	warn(stderr, sc.Warnings...)
 	if err := results.WriteFile(ctx, f.out, func(w io.Writer) error {
