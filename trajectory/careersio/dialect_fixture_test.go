@@ -2,8 +2,12 @@ package careersio
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
+	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,25 +31,29 @@ func longText(t *testing.T, c *trajectory.Careers) string {
 	return b.String()
 }
 
-// accentIDs returns long text with make.R's Windows-1252 ids: an odd id
-// n as "én", an even one as "ßn".
+// accentID returns make.R's Windows-1252 id of id n: "én" for an odd n,
+// "ßn" for an even one.
+func accentID(t *testing.T, id string) string {
+	t.Helper()
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		t.Fatalf("id %q is not a number", id)
+	}
+	if n%2 == 1 {
+		return "é" + id
+	}
+	return "ß" + id
+}
+
+// accentIDs returns long text (id first on every line after the header)
+// with make.R's Windows-1252 ids.
 func accentIDs(t *testing.T, text string) string {
 	t.Helper()
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		id, rest, ok := strings.Cut(l, ",")
-		if i == 0 || !ok {
-			continue
+		if id, rest, ok := strings.Cut(l, ","); i > 0 && ok {
+			lines[i] = accentID(t, id) + "," + rest
 		}
-		n, err := strconv.Atoi(id)
-		if err != nil {
-			t.Fatalf("line %d: id %q is not a number", i+1, id)
-		}
-		prefix := "ß"
-		if n%2 == 1 {
-			prefix = "é"
-		}
-		lines[i] = prefix + id + "," + rest
 	}
 	return strings.Join(lines, "\n")
 }
@@ -135,6 +143,84 @@ func TestDialectFixtures(t *testing.T) {
 		withE, _ := loadFull(t, Source{Data: exposure, Read: ReadOptions{Exposure: "exposure"}})
 		if withE.E == nil {
 			t.Error("no exposures read")
+		}
+	})
+}
+
+// samePersons reports how a person table differs from want, ids apart:
+// "" when every column is the same, NaN (missing) where want has NaN.
+func samePersons(got, want *PersonTable) string {
+	if len(got.Columns) != len(want.Columns) || !slices.Equal(got.Lines, want.Lines) {
+		return fmt.Sprintf("%d columns on lines %v, want %d on %v", len(got.Columns), got.Lines, len(want.Columns), want.Lines)
+	}
+	for j, w := range want.Columns {
+		g := got.Columns[j]
+		if g.Name != w.Name || g.Field != w.Field || g.Numeric != w.Numeric || !slices.Equal(g.Levels, w.Levels) || !slices.Equal(g.Codes, w.Codes) || !maps.Equal(g.Labels, w.Labels) {
+			return fmt.Sprintf("column %d: %+v, want %+v", j+1, g, w)
+		}
+		if !slices.EqualFunc(g.Values, w.Values, func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
+			return fmt.Sprintf("column %s: values %v, want %v", w.Name, g.Values, w.Values)
+		}
+	}
+	return ""
+}
+
+// TestDialectPersons reads the person files of testdata/dialects
+// (persons60.csv written by make.R with semicolons and decimal commas,
+// with a byte-order mark before a quoted header, and in Windows-1252
+// with accented ids) to the table of ../foreign/persons60.csv, and joins
+// the Windows-1252 persons to the Windows-1252 careers as the UTF-8
+// files join: the same risk-factor design.
+func TestDialectPersons(t *testing.T) {
+	want, err := ReadPersonsFile(foreign("persons60.csv"), PersonOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file    string
+		dialect Dialect
+		accents bool
+	}{
+		{"persons60_semicolon.csv", Dialect{}, false},
+		{"persons60_bom.csv", Dialect{}, false},
+		{"persons60_cp1252.csv", Dialect{Encoding: "windows-1252"}, true},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			got, err := ReadPersonsFile(dialectFile(tc.file), PersonOptions{Dialect: tc.dialect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := want.IDs
+			if tc.accents {
+				ids = nil
+				for _, id := range want.IDs {
+					ids = append(ids, accentID(t, id))
+				}
+			}
+			if !slices.Equal(got.IDs, ids) {
+				t.Errorf("ids %v, want %v", got.IDs, ids)
+			}
+			if msg := samePersons(got, want); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+	t.Run("join", func(t *testing.T) {
+		risk := []string{"female", "qualification", "region"}
+		got, err := Load(Source{Data: dialectFile("long60_cp1252.csv"), Persons: dialectFile("persons60_cp1252.csv"), Risk: risk,
+			Dialect: Dialect{Encoding: "windows-1252"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Load(Source{Data: foreign("long60.csv"), Persons: foreign("persons60.csv"), Risk: risk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Risk == nil || len(got.Risk.X) != 60 {
+			t.Fatalf("risk design %+v, want one for 60 persons", got.Risk)
+		}
+		if !reflect.DeepEqual(got.Risk, want.Risk) {
+			t.Errorf("risk design %+v, want %+v", got.Risk, want.Risk)
 		}
 	})
 }

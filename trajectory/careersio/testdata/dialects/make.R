@@ -1,13 +1,15 @@
 # Makes the CSV dialect fixtures of the careersio and command tests from
 # the careers of ../foreign/long60.csv (the first 60 careers of the
 # embedded employment data: id, age, y, employed; every person observed
-# at ages 14-30), with base R only. Run from the repository's root:
+# at ages 14-30) and the persons of ../foreign/persons60.csv, with base R
+# only. Run from the repository's root:
 #
 #   Rscript trajectory/careersio/testdata/dialects/make.R
 #
-# Every file holds the same careers as long60.csv, written as R (and
-# Excel, for the byte-order mark and CRLF line ends) write them; the
-# README beside this script lists them.
+# Every career file holds the careers of long60.csv, every person file
+# the persons of persons60.csv, written as R (and Excel, for the
+# byte-order mark and CRLF line ends) write them; the README beside this
+# script lists them.
 out <- "trajectory/careersio/testdata/dialects"
 long <- read.csv("trajectory/careersio/testdata/foreign/long60.csv")
 stopifnot(nrow(long) == 60 * 17)
@@ -68,3 +70,18 @@ waves <- function(scale, prefix) {
 }
 write.csv(waves(1, "t"), file.path(out, "long60_traj.csv"), row.names = FALSE, quote = FALSE)
 write.csv(waves(10, "time"), file.path(out, "long60_traj_decades.csv"), row.names = FALSE, quote = FALSE)
+
+# Persons: ../foreign/persons60.csv (id, female, qualification, region,
+# age_first with two missing) as R writes it: semicolons and decimal
+# commas (17,9), missing as NA; a byte-order mark before a quoted header;
+# Windows-1252 with the accented ids of long60_cp1252.csv.
+persons <- read.csv("trajectory/careersio/testdata/foreign/persons60.csv")
+stopifnot(nrow(persons) == 60, sum(is.na(persons$age_first)) == 2)
+write.csv2(persons, file.path(out, "persons60_semicolon.csv"), row.names = FALSE, eol = "\r\n")
+con <- file(file.path(out, "persons60_bom.csv"), "wb")
+writeBin(as.raw(c(0xef, 0xbb, 0xbf)), con)
+write.csv(persons, con, row.names = FALSE, eol = "\r\n")
+close(con)
+cp <- persons
+cp$id <- ifelse(persons$id %% 2 == 1, paste0("\u00e9", persons$id), paste0("\u00df", persons$id))
+write.csv(cp, file.path(out, "persons60_cp1252.csv"), row.names = FALSE, fileEncoding = "windows-1252")
