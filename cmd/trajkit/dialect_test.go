@@ -93,7 +93,8 @@ func TestDialectRefit(t *testing.T) {
 
 // TestDialectGolden fits each CSV dialect fixture of
 // trajectory/careersio/testdata/dialects (made by make.R there from
-// long60.csv) and compares the summary with its golden file
+// long60.csv and persons60.csv), alone and with a person file, and
+// compares the summary with its golden file
 // (testdata/fit-dialect-*.golden, rewritten by go test -update); each
 // must also be the summary of the fit of the plain comma file of the
 // same data, its data line's file name and format aside.
@@ -103,6 +104,7 @@ func TestDialectGolden(t *testing.T) {
 	}
 	common := []string{"--groups", "2", "--order", "2", "--starts", "4", "--keep", "2"}
 	exposure := []string{"--exposure", "exposure"}
+	persons := func(file string) []string { return []string{"--persons", file, "--risk", "female,region"} }
 	for _, tc := range []struct {
 		name, data string
 		flags      []string
@@ -116,6 +118,13 @@ func TestDialectGolden(t *testing.T) {
 		{"cp1252", fx("dialects", "long60_cp1252.csv"), []string{"--encoding", "windows-1252"}, "long60"},
 		{"traj", fx("dialects", "long60_traj.csv"), []string{"--format", "traj"}, "long60"},
 		{"traj-decades", fx("dialects", "long60_traj_decades.csv"), []string{"--format", "traj", "--time", "time", "--time-scale", "10"}, "long60"},
+		// With risk factors and the profiles of a person file written in
+		// the careers' dialect, or in another (its separator detected on
+		// its own): the Windows-1252 ids join.
+		{"long60-persons", fx("foreign", "long60.csv"), persons(fx("foreign", "persons60.csv")), ""},
+		{"tab-semicolon-persons", fx("dialects", "long60_tab.tsv"), persons(fx("dialects", "persons60_semicolon.csv")), "long60-persons"},
+		{"bom-persons", fx("dialects", "long60_bom.csv"), persons(fx("dialects", "persons60_bom.csv")), "long60-persons"},
+		{"cp1252-persons", fx("dialects", "long60_cp1252.csv"), append(persons(fx("dialects", "persons60_cp1252.csv")), "--encoding", "windows-1252"), "long60-persons"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append(append([]string{"fit", "--data", tc.data}, tc.flags...), common...)
