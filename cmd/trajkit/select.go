@@ -100,6 +100,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.personFlags.registerFile(fs)
+	f.personFlags.registerWeights(fs)
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
@@ -201,7 +202,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := checkPersons(s, f.groups, l.Careers.Len()); err != nil {
 		return err
 	}
-	s.Fit.Data, s.Fit.Risk = l.Settings, l.Risk
+	s.Fit.Data, s.Fit.Risk, s.Fit.Weights = l.Settings, l.Risk, l.Weights
 	warn(stderr, l.Warnings...)
 	var cp *results.Checkpoint
 	if out != nil {
