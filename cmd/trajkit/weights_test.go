@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"math"
 	"path/filepath"
 	"strings"
@@ -30,6 +32,16 @@ func TestFitWeights(t *testing.T) {
 	}
 	if !f.Settings.Weighted || f.Settings.Data.Weights != "x" {
 		t.Errorf("model.json: weighted %v, weights column %q", f.Settings.Weighted, f.Settings.Data.Weights)
+	}
+	// trajkit profile weights the profiles as fit did.
+	other := t.TempDir()
+	if code, _, stderr := trajkit(t, "profile", "--model", dir, "--persons", good, "--out", other); code != 0 {
+		t.Fatalf("profile: exit %d: %s", code, stderr)
+	}
+	a, errA := os.ReadFile(filepath.Join(dir, results.ProfilesFile))
+	b, errB := os.ReadFile(filepath.Join(other, results.ProfilesFile))
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Errorf("profile --model of a weighted fit: profiles.csv differs from fit's (%v, %v)", errA, errB)
 	}
 
 	zero := personFile(t, "zero.csv", func(i int) string {
