@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
