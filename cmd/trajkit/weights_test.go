@@ -12,8 +12,9 @@ import (
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
-// TestFitWeights: --weights takes a column of --persons; the summary says
-// that the standard errors are model-based, model.json records the column
+// TestFitWeights: --weights takes a column of --persons; the summary and
+// the report say that the standard errors are model-based, profile weights
+// the profiles as fit does, model.json records the column
 // and the flag, and bad weights, a missing row, a missing column and
 // --weights without --persons are errors naming file, line and column.
 func TestFitWeights(t *testing.T) {
@@ -32,6 +33,14 @@ func TestFitWeights(t *testing.T) {
 	}
 	if !f.Settings.Weighted || f.Settings.Data.Weights != "x" {
 		t.Errorf("model.json: weighted %v, weights column %q", f.Settings.Weighted, f.Settings.Data.Weights)
+	}
+	// The report says so too.
+	html := filepath.Join(t.TempDir(), "report.html")
+	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", html); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(html); err != nil || !bytes.Contains(b, []byte("model-based, not design-based")) {
+		t.Errorf("the report does not say the fit is weighted (%v)", err)
 	}
 	// trajkit profile weights the profiles as fit did.
 	other := t.TempDir()
