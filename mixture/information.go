@@ -91,7 +91,7 @@ func Information(ctx context.Context, comps []Component, prior Prior, shared Sha
 // means all 1, which is Information): each person's terms of the Louis
 // identity count v_i times, so integer weights give the information of
 // the persons replicated. post are the persons' own posteriors. It tells
-// prior the weights, as Fit does. The inverse is a model-based
+// prior the weights (none for nil), as Fit does. The inverse is a model-based
 // covariance: it treats the weights as known frequencies, not as a
 // survey design.
 func WeightedInformation(ctx context.Context, comps []Component, prior Prior, shared SharedRun, post [][]float64, weights []float64, threads int) ([]float64, error) {
@@ -104,14 +104,14 @@ func WeightedInformation(ctx context.Context, comps []Component, prior Prior, sh
 		return nil, fmt.Errorf("mixture: %d posterior columns for %d groups", len(post), k)
 	}
 	n := len(post[0])
+	if weights != nil && len(weights) != n {
+		return nil, fmt.Errorf("mixture: weights for %d persons, posteriors for %d", len(weights), n)
+	}
 	d.weights = weights
+	if w, ok := prior.(weighted); ok {
+		w.setWeights(weights)
+	}
 	if weights != nil {
-		if len(weights) != n {
-			return nil, fmt.Errorf("mixture: weights for %d persons, posteriors for %d", len(weights), n)
-		}
-		if w, ok := prior.(weighted); ok {
-			w.setWeights(weights)
-		}
 		wpost := newMatrix(k, n)
 		for j, row := range post {
 			for i, p := range row {

@@ -91,8 +91,13 @@ func (s *shares) Fit(_ context.Context, post [][]float64) float64 {
 }
 
 // setWeights tells the shares that the posteriors they are given are
-// weighted by v (see Problem.Weights).
-func (s *shares) setWeights(v []float64) { s.total = sum(v) }
+// weighted by v (see Problem.Weights); nil means all 1.
+func (s *shares) setWeights(v []float64) {
+	s.total = float64(s.n)
+	if v != nil {
+		s.total = sum(v)
+	}
+}
 
 // weighted is a Prior of this package that is told the persons' weights
 // (Problem.Weights) when the fit has them. A Prior from elsewhere sees
