@@ -235,3 +235,47 @@ func TestWeightsBootstrapAndCV(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightsSample: the runs on a sample of the persons
+// (Search.StartSample) carry the sampled persons' weights: weights all 1
+// give the model file of no weights, and integer weights the estimates of
+// the fit without the sample search (within 1e-6).
+func TestWeightsSample(t *testing.T) {
+	c := testCareers(t, 3*mixture.ShardSize, 17)
+	m := mustModel(t, Poisson, 3, []int{2, 3, 2}, nil)
+	ones := make([]float64, c.Len())
+	for i := range ones {
+		ones[i] = 1
+	}
+	search := mixture.Settings{Seed: 2, Starts: 4, Keep: 2, StartSample: mixture.ShardSize}
+	plain := fitFileJSON(t, c, m, &Settings{Search: search, NoSE: true})
+	f, err := Fit(c, m, &Settings{Search: search, NoSE: true, Weights: ones})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Starts.Sample == 0 {
+		t.Fatalf("no runs on a sample: %+v", f.Starts)
+	}
+	delete(f.Timing, "fit_seconds")
+	f.Settings.Weighted = false
+	if one, err := json.Marshal(f); err != nil || !bytes.Equal(one, plain) {
+		t.Errorf("weights 1 with a sample search: another model file than no weights (%v)", err)
+	}
+	w, _ := replicated(c.Len(), 5)
+	sampled, err := Fit(c, m, &Settings{Search: search, NoSE: true, Weights: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := search
+	all.StartSample = -1
+	whole, err := Fit(c, m, &Settings{Search: all, NoSE: true, Weights: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, wp := sampled.Params(), whole.Params()
+	for j := range sp {
+		if math.Abs(sp[j]-wp[j]) > 1e-6 {
+			t.Errorf("parameter %d: %.9f after a sample search, %.9f without", j, sp[j], wp[j])
+		}
+	}
+}
