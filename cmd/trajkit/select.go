@@ -62,6 +62,12 @@ Examples:
   trajkit select --data example:toronto1 --groups 1-4 --dist zip --inflation 0
   trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
   trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
+  trajkit select --data careers.csv --groups 1-5 --persons persons.csv --weights sampling_weight --cv 5
+
+--weights COLUMN fits every candidate with the persons' sampling weights
+(see trajkit fit -h): BIC and the cross-validated log-likelihood are then
+weighted. select takes no --start: a start model starts one fit (trajkit
+fit --start), not a search over models.
 
 With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
