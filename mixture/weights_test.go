@@ -192,7 +192,8 @@ func weightedSubset(p *Problem, y []float64, k int, w []float64) *Problem {
 
 // TestWeightedMonotone: with non-integer weights the weighted
 // log-likelihood never decreases, with plain EM and SQUAREM, with runs on
-// a sample of a Subset, and the result is the same at 1 and 4 threads.
+// a sample of a Subset and with a multinomial logit of membership, and
+// the result is the same at 1 and 4 threads.
 func TestWeightedMonotone(t *testing.T) {
 	y, _, _, _, _ := weightedToy(2*ShardSize+17, 8)
 	rng := rand.New(rand.NewPCG(8, 1))
@@ -200,24 +201,30 @@ func TestWeightedMonotone(t *testing.T) {
 	for i := range w {
 		w[i] = 0.2 + 3*rng.Float64()
 	}
+	_, x, _, _, _ := weightedToy(len(y), 8)
 	for _, tc := range []struct {
-		name string
-		s    Settings
+		name  string
+		s     Settings
+		logit bool
 	}{
-		{"plain", Settings{Accelerate: PlainEM}},
-		{"accelerate", Settings{}},
-		{"sample", Settings{StartSample: ShardSize}},
+		{"plain", Settings{Accelerate: PlainEM}, false},
+		{"accelerate", Settings{}, false},
+		{"sample", Settings{StartSample: ShardSize}, false},
+		{"logit", Settings{Accelerate: PlainEM}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var first *Result
 			for _, threads := range []int{1, 4} {
-				p := toyProblem(y, 3)
-				p.Weights = w
 				var asked []int
-				p = weightedSubset(toySubsetProblem(y, 3, &asked), y, 3, w)
+				p := weightedSubset(toySubsetProblem(y, 3, &asked), y, 3, w)
 				p.Weights = w
+				if tc.logit {
+					// The data have two groups (covariateData).
+					p = toyProblem(y, 2)
+					p.Weights, p.Membership = w, MultinomialLogit{X: x}
+				}
 				s := tc.s
-				s.Seed, s.Starts, s.Keep, s.Threads = 5, 4, 2, threads
+				s.Seed, s.Starts, s.Keep, s.Threads, s.MaxIterations = 5, 4, 2, threads, 500
 				res, err := Fit(p, &s)
 				if err != nil {
 					t.Fatal(err)
