@@ -35,6 +35,12 @@
 // from supplied starts, then the best run to convergence; Biernacki, Celeux &
 // Govaert 2003) and reports how many reached the best optimum.
 //
+// With sampling weights v_i (Problem.Weights) the engine maximises
+// Σ_i v_i ℓ_i instead: the E-step is the same, and the M-steps see the
+// weights v_i p_ik; the observed information (WeightedInformation) counts
+// each person's terms v_i times. Weights all 1 give the bits of a fit
+// without them.
+//
 // Work over persons is split into shards of fixed size and reduced in shard
 // order, so results are bit-identical whatever the number of threads.
 //

@@ -29,6 +29,15 @@ type emRun struct {
 	sample []int
 	active int
 
+	// weights are the persons' sampling weights (Problem.Weights), nil
+	// for none. With them the E-step multiplies each person's posteriors
+	// by her weight, so that post holds the M-step's weights v_i p_ik,
+	// unless plain is set (the result's last E-step); ownLL is the
+	// per-person log-likelihood scratch they need.
+	weights []float64
+	ownLL   []float64
+	plain   bool
+
 	// The E-step over shards and the M-step over groups as pool jobs, and
 	// their arguments.
 	eJob, mJob job
@@ -60,6 +69,7 @@ type emRun struct {
 type runBuffers struct {
 	post, alt [][]float64
 	shardLL   []float64
+	ownLL     []float64 // with weights only
 }
 
 // newRun sets up a run of problem p on pool, reusing buf when not nil,
@@ -72,6 +82,9 @@ func newRun(ctx context.Context, p *Problem, pool *pool, buf *runBuffers, accele
 	}
 	if accelerate && buf.alt == nil {
 		buf.alt = newMatrix(k, n)
+	}
+	if p.Weights != nil && buf.ownLL == nil {
+		buf.ownLL = make([]float64, n)
 	}
 	r := &emRun{
 		fams:    p.Families,
@@ -90,6 +103,12 @@ func newRun(ctx context.Context, p *Problem, pool *pool, buf *runBuffers, accele
 		alt:        buf.alt,
 		stepMax:    1,
 	}
+	if p.Weights != nil {
+		r.weights, r.ownLL = p.Weights, buf.ownLL
+		if w, ok := r.prior.(weighted); ok {
+			w.setWeights(p.Weights)
+		}
+	}
 	for j, f := range p.Families {
 		r.comps[j] = f.NewComponent()
 	}
@@ -105,7 +124,7 @@ func newRun(ctx context.Context, p *Problem, pool *pool, buf *runBuffers, accele
 // buffers returns the run's large buffers for reuse; the run must not be
 // used afterwards.
 func (r *emRun) buffers() *runBuffers {
-	return &runBuffers{post: r.post, alt: r.alt, shardLL: r.shardLL}
+	return &runBuffers{post: r.post, alt: r.alt, shardLL: r.shardLL, ownLL: r.ownLL}
 }
 
 func newMatrix(k, n int) [][]float64 {
@@ -177,7 +196,34 @@ func (r *emRun) eShard(t int) {
 		c.LogLik(r.post[j], from, to)
 	}
 	r.prior.AddLogPrior(r.post, from, to)
-	r.shardLL[s] = Posterior(r.post, r.post, r.personLL, from, to)
+	if r.weights == nil {
+		r.shardLL[s] = Posterior(r.post, r.post, r.personLL, from, to)
+		return
+	}
+	ll := r.personLL
+	if ll == nil {
+		ll = r.ownLL
+	}
+	Posterior(r.post, r.post, ll, from, to)
+	r.shardLL[s] = weigh(r.post, ll, r.weights, from, to, !r.plain)
+}
+
+// weigh returns Σ_i v_i ℓ_i for persons from ≤ i < to, summed in order as
+// Posterior sums ℓ_i (so weights all 1 give its bits), and with scale
+// multiplies their posteriors by v_i.
+func weigh(post [][]float64, ll, v []float64, from, to int, scale bool) float64 {
+	var sum float64
+	for i := from; i < to; i++ {
+		sum += v[i] * ll[i]
+	}
+	if scale {
+		for _, row := range post {
+			for i := from; i < to; i++ {
+				row[i] *= v[i]
+			}
+		}
+	}
+	return sum
 }
 
 // setSample makes the run work on the persons of the given shards only
@@ -251,6 +297,12 @@ func (r *emRun) initWeights(w [][]float64) {
 	r.persons(func(from, to int) {
 		for j := range r.post {
 			copy(r.post[j][from:to], w[j][from:to])
+			if r.weights != nil {
+				row := r.post[j]
+				for i := from; i < to; i++ {
+					row[i] *= r.weights[i]
+				}
+			}
 		}
 	})
 	r.mStep(false)

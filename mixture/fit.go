@@ -61,9 +61,22 @@ func (sr *search) result() (*Result, error) {
 	}
 	r.personLL = res.PersonLogLik
 	r.initParams(best.params)
+	var illConditioned bool
+	if r.weights != nil {
+		// The M-step flags need the weighted posteriors, the result the
+		// persons' own: flags first, then the E-step again at the same
+		// parameters.
+		illConditioned = r.mStepFlags()
+		r.setParams(best.params)
+		r.plain = true
+		r.eStep()
+	}
 	r.personLL = nil
 	res.Components, res.Prior, res.Shared = r.comps, r.prior, r.shared
 	res.Shares = r.prior.Shares(nil)
+	if _, constant := r.prior.(*shares); r.weights != nil && !constant {
+		res.Shares = weightedShares(r.prior, r.weights, len(r.comps))
+	}
 	res.Posterior = r.post
 	res.NumParams = len(best.params)
 	res.LogLik = r.ll
@@ -89,11 +102,38 @@ func (sr *search) result() (*Result, error) {
 		}
 	}
 	// The last fit's M-step flags, for the returned parameters.
-	if r.mStepFlags() {
+	if r.weights == nil {
+		illConditioned = r.mStepFlags()
+	} else {
+		// The parameters as mStepFlags leaves them without weights, so
+		// that weights all 1 give the same bits.
+		r.setParams(r.params(nil))
+	}
+	if illConditioned {
 		res.Warnings = append(res.Warnings, Warnf(IllConditioned, nil,
 			"an M-step system was singular or nearly so and was regularised: a polynomial order may be too high for the ages observed"))
 	}
 	return res, nil
+}
+
+// weightedShares returns the weighted mean membership probability of each
+// of k groups, Σ_i v_i π_ik / Σ_i v_i: the population shares when v are
+// sampling weights.
+func weightedShares(prior Prior, v []float64, k int) []float64 {
+	lp := newMatrix(k, len(v))
+	prior.AddLogPrior(lp, 0, len(v))
+	out := make([]float64, k)
+	var tot float64
+	for _, w := range v {
+		tot += w
+	}
+	for j, row := range lp {
+		for i, l := range row {
+			out[j] += v[i] * math.Exp(l)
+		}
+		out[j] /= tot
+	}
+	return out
 }
 
 // report is the start report of a finished search.

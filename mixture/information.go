@@ -43,10 +43,11 @@ func (s *shares) PriorScore(dst []float64, _ int, k int) {
 }
 
 // PriorHessian for constant shares: ∂² log π_k / ∂α∂αᵀ = −(diag π − π πᵀ),
-// the same for every person and group, so the sum is N times it.
+// the same for every person and group, so the sum is N (Σ_i v_i with
+// weights) times it.
 func (s *shares) PriorHessian(_ context.Context, dst []float64, post [][]float64) {
 	m := len(s.pi) - 1
-	n := float64(len(post[0]))
+	n := s.total
 	for a := 0; a < m; a++ {
 		for b := 0; b < m; b++ {
 			v := s.pi[a] * s.pi[b]
@@ -82,6 +83,18 @@ func (s *shares) PriorHessian(_ context.Context, dst []float64, post [][]float64
 // persons, and once it is cancelled Information returns an error that
 // wraps ctx's.
 func Information(ctx context.Context, comps []Component, prior Prior, shared SharedRun, post [][]float64, threads int) ([]float64, error) {
+	return WeightedInformation(ctx, comps, prior, shared, post, nil, threads)
+}
+
+// WeightedInformation is Information for the weighted log-likelihood
+// Σ_i v_i ℓ_i of a fit with sampling weights v (Problem.Weights; nil
+// means all 1, which is Information): each person's terms of the Louis
+// identity count v_i times, so integer weights give the information of
+// the persons replicated. post are the persons' own posteriors. It tells
+// prior the weights (none for nil), as Fit does. The inverse is a model-based
+// covariance: it treats the weights as known frequencies, not as a
+// survey design.
+func WeightedInformation(ctx context.Context, comps []Component, prior Prior, shared SharedRun, post [][]float64, weights []float64, threads int) ([]float64, error) {
 	d, err := newDerivatives(comps, prior, shared)
 	if err != nil {
 		return nil, err
@@ -91,13 +104,35 @@ func Information(ctx context.Context, comps []Component, prior Prior, shared Sha
 		return nil, fmt.Errorf("mixture: %d posterior columns for %d groups", len(post), k)
 	}
 	n := len(post[0])
+	if weights != nil && len(weights) != n {
+		return nil, fmt.Errorf("mixture: weights for %d persons, posteriors for %d", len(weights), n)
+	}
+	d.weights = weights
+	if w, ok := prior.(weighted); ok {
+		w.setWeights(weights)
+	}
+	if weights != nil {
+		wpost := newMatrix(k, n)
+		for j, row := range post {
+			for i, p := range row {
+				wpost[j][i] = weights[i] * p
+			}
+		}
+		d.wpost = wpost
+	}
+	// The complete-data Hessians take the weighted posteriors, the
+	// per-person terms the persons' own, times v_i.
+	hpost := post
+	if weights != nil {
+		hpost = d.wpost
+	}
 	total, np, ns := d.total, d.np, d.ns
 	info := make([]float64, total*total)
 
 	// Complete-data Hessian, block by block, with the posterior weights.
 	if np > 0 {
 		h := make([]float64, np*np)
-		d.prior.PriorHessian(ctx, h, post)
+		d.prior.PriorHessian(ctx, h, hpost)
 		if err := ctx.Err(); err != nil {
 			return nil, interruptedInformation(err)
 		}
@@ -105,7 +140,7 @@ func Information(ctx context.Context, comps []Component, prior Prior, shared Sha
 	}
 	for j, dc := range d.comps {
 		h := make([]float64, d.dims[j]*d.dims[j])
-		dc.Hessian(h, post[j])
+		dc.Hessian(h, hpost[j])
 		addBlock(info, total, d.off[j], h, d.dims[j], -1)
 	}
 	if ns > 0 {
@@ -114,7 +149,7 @@ func Information(ctx context.Context, comps []Component, prior Prior, shared Sha
 			cross[j] = make([]float64, d.dims[j]*ns)
 		}
 		h := make([]float64, ns*ns)
-		d.shared.Hessian(cross, h, post)
+		d.shared.Hessian(cross, h, hpost)
 		so := total - ns
 		addBlock(info, total, so, h, ns, -1)
 		// The blocks of φ with each θ_k, in the lower triangle (φ comes
@@ -169,6 +204,10 @@ type derivatives struct {
 	// total all of them.
 	dims, off     []int
 	np, ns, total int
+	// weights are the persons' (nil: all 1) and wpost the posteriors
+	// times them (WeightedInformation).
+	weights []float64
+	wpost   [][]float64
 }
 
 func newDerivatives(comps []Component, prior Prior, shared SharedRun) (*derivatives, error) {
@@ -241,6 +280,10 @@ func (d *derivatives) outerProducts(ctx context.Context, post [][]float64, from,
 			break
 		}
 		clear(s)
+		v := 1.0
+		if d.weights != nil {
+			v = d.weights[i]
+		}
 		for j := range d.comps {
 			p := post[j][i]
 			if p == 0 {
@@ -266,16 +309,18 @@ func (d *derivatives) outerProducts(ctx context.Context, post [][]float64, from,
 			for a, ia := range idx {
 				pa := p * u[a]
 				s[ia] += pa
+				vpa := v * pa
 				row := part[ia*total:]
 				for b, ib := range idx[:a+1] {
-					row[ib] += pa * u[b]
+					row[ib] += vpa * u[b]
 				}
 			}
 		}
 		for a := 0; a < total; a++ {
 			row := part[a*total:]
+			vs := v * s[a]
 			for b := 0; b <= a; b++ {
-				row[b] -= s[a] * s[b]
+				row[b] -= vs * s[b]
 			}
 		}
 	}

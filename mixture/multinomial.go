@@ -50,6 +50,19 @@ type mlogit struct {
 	nw    Newton
 	obj   mlogitObjective
 	probs []float64
+	// v are the persons' weights (Problem.Weights), nil for all 1: the
+	// posteriors of person i sum to v_i.
+	v []float64
+}
+
+func (m *mlogit) setWeights(v []float64) { m.v = v }
+
+// weight returns person i's weight, 1 without weights.
+func (m *mlogit) weight(i int) float64 {
+	if m.v == nil {
+		return 1
+	}
+	return m.v[i]
 }
 
 func (m *mlogit) NumParams() int { return len(m.coef) }
@@ -162,7 +175,8 @@ func (m *mlogit) PriorScore(dst []float64, i, k int) {
 }
 
 // PriorHessian: ∂² log π_ik / ∂γ_l ∂γ_m = −(π_il 1[l = m] − π_il π_im) x̃ x̃ᵀ,
-// the same for every k, so Σ_k post[k][i] = 1 leaves Σ_i of it. It checks
+// the same for every k, so Σ_k post[k][i] = v_i (1 without weights)
+// leaves Σ_i v_i times it. It checks
 // ctx every so many persons.
 func (m *mlogit) PriorHessian(ctx context.Context, dst []float64, post [][]float64) {
 	n := len(m.coef)
@@ -174,7 +188,7 @@ func (m *mlogit) PriorHessian(ctx context.Context, dst []float64, post [][]float
 			return
 		}
 		m.logProbs(m.coef, i, lp)
-		addMlogitHessian(m, dst, n, i, lp, -1)
+		addMlogitHessian(m, dst, n, i, lp, -m.weight(i))
 	}
 }
 
@@ -214,8 +228,8 @@ func addMlogitHessian(m *mlogit, h []float64, n, i int, lp []float64, sign float
 }
 
 // mlogitObjective is Σ_i Σ_k post[k][i] log π_ik as a function of the
-// coefficients: gradient Σ_i (p_il − π_il) x̃_i, negative Hessian
-// Σ_i (diag π_i − π_i π_iᵀ) ⊗ x̃_i x̃_iᵀ. An evaluation checks ctx every
+// coefficients, with Σ_k post[k][i] = v_i: gradient Σ_i (p_il − v_i π_il) x̃_i,
+// negative Hessian Σ_i v_i (diag π_i − π_i π_iᵀ) ⊗ x̃_i x̃_iᵀ. An evaluation checks ctx every
 // so many persons and returns NaN once it is cancelled.
 type mlogitObjective struct {
 	m    *mlogit
@@ -259,14 +273,14 @@ func (o *mlogitObjective) Eval(coef, grad, negHess []float64) float64 {
 			if b < 0 {
 				continue
 			}
-			r := o.post[l][i] - math.Exp(lp[l])
+			r := o.post[l][i] - m.weight(i)*math.Exp(lp[l])
 			grad[b] += r
 			for j, v := range x {
 				grad[b+1+j] += r * v
 			}
 		}
 		if negHess != nil {
-			addMlogitHessian(m, negHess, n, i, lp, 1)
+			addMlogitHessian(m, negHess, n, i, lp, m.weight(i))
 		}
 	}
 	return f

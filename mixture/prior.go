@@ -40,7 +40,7 @@ type ConstantShares struct{}
 
 // NewPrior returns equal shares.
 func (ConstantShares) NewPrior(k, n int) Prior {
-	s := &shares{pi: make([]float64, k), logPi: make([]float64, k), n: n}
+	s := &shares{pi: make([]float64, k), logPi: make([]float64, k), n: n, total: float64(n)}
 	for j := range s.pi {
 		s.pi[j] = 1 / float64(k)
 		s.logPi[j] = math.Log(s.pi[j])
@@ -51,6 +51,7 @@ func (ConstantShares) NewPrior(k, n int) Prior {
 type shares struct {
 	pi, logPi []float64
 	n         int
+	total     float64 // Σ_i v_i, N without weights
 }
 
 func (s *shares) NumParams() int { return len(s.pi) - 1 }
@@ -69,8 +70,10 @@ func (s *shares) AddLogPrior(dst [][]float64, from, to int) {
 // log-likelihood by about that much and is reported as collapsed.
 const minShare = 1e-12
 
-// Fit sets π_k = Σ_i p_ik / N (at least minShare). The gradient of the
-// log-likelihood with respect to α_k is Σ_i p_ik − N π_k.
+// Fit sets π_k = Σ_i p_ik / N (at least minShare), normalised to sum to
+// one, so that weighted posteriors v_i p_ik give Σ_i v_i p_ik / Σ_i v_i.
+// The gradient of the log-likelihood with respect to α_k is
+// Σ_i p_ik − T π_k, with T = N, or Σ_i v_i with weights.
 func (s *shares) Fit(_ context.Context, post [][]float64) float64 {
 	var score float64
 	for k := range s.pi {
@@ -79,12 +82,35 @@ func (s *shares) Fit(_ context.Context, post [][]float64) float64 {
 			sum += p
 		}
 		if k < len(s.pi)-1 {
-			score = math.Max(score, math.Abs(sum-float64(s.n)*s.pi[k]))
+			score = math.Max(score, math.Abs(sum-s.total*s.pi[k]))
 		}
 		s.pi[k] = math.Max(sum/float64(s.n), minShare)
 	}
 	s.normalise()
 	return score
+}
+
+// setWeights tells the shares that the posteriors they are given are
+// weighted by v (see Problem.Weights); nil means all 1.
+func (s *shares) setWeights(v []float64) {
+	s.total = float64(s.n)
+	if v != nil {
+		s.total = sum(v)
+	}
+}
+
+// weighted is a Prior of this package that is told the persons' weights
+// (Problem.Weights) when the fit has them. A Prior from elsewhere sees
+// them only in its posteriors: Σ_k post[k][i] = v_i.
+type weighted interface{ setWeights(v []float64) }
+
+// sum returns Σ v in order.
+func sum(v []float64) float64 {
+	var t float64
+	for _, x := range v {
+		t += x
+	}
+	return t
 }
 
 func (s *shares) normalise() {

@@ -3,6 +3,7 @@ package mixture
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Problem is a finite mixture to fit: one family per group, the membership
@@ -17,9 +18,22 @@ type Problem struct {
 	// Shared, when not nil, adds parameters common to every group and
 	// takes over the M-step of all groups at once (see Shared).
 	Shared Shared
+	// Weights, when not nil, are per-person sampling weights v_i (length
+	// N, finite and > 0; nil means all 1): the fit maximises the weighted
+	// log-likelihood
+	//
+	//	ℓ = Σ_i v_i log Σ_k π_ik f_k(y_i),
+	//
+	// whose M-steps give the families and the membership the weights
+	// v_i p_ik. Fit uses them as given; a caller that wants them relative
+	// rescales them first (to sum to N, as Mplus does). Result.LogLik and
+	// the trace are ℓ; Result.PersonLogLik and Result.Posterior are the
+	// persons' own, unweighted.
+	Weights []float64
 	// Subset, when not nil, returns the same model bound to the persons
 	// of the given shards only (see Shard), in shard order, with the same
-	// parameters (membership and shared ones included). Fit uses it for
+	// parameters (membership and shared ones included) and the weights of
+	// those persons (Weights). Fit uses it for
 	// the runs on a sample of the persons (Settings.StartSample). Without
 	// it those runs keep every person, with weight 0 outside the sample,
 	// so each of their M-steps still passes over all persons.
@@ -67,6 +81,16 @@ func (p *Problem) check() error {
 			}
 		}
 	}
+	if p.Weights != nil {
+		if len(p.Weights) != n {
+			return fmt.Errorf("mixture: weights for %d persons, want %d", len(p.Weights), n)
+		}
+		for i, v := range p.Weights {
+			if !(v > 0) || math.IsInf(v, 1) {
+				return fmt.Errorf("mixture: weight %g of person %d: weights must be finite and > 0", v, i)
+			}
+		}
+	}
 	np := p.numParams()
 	for _, v := range p.InitialParams {
 		if len(v) != np {
@@ -103,6 +127,9 @@ func (p *Problem) subset(shards []int) (*Problem, error) {
 	}
 	if (sp.Shared == nil) != (p.Shared == nil) || sp.Shared != nil && sp.Shared.NumParams() != p.Shared.NumParams() {
 		return nil, errors.New("mixture: Problem.Subset changed the shared parameters")
+	}
+	if (sp.Weights == nil) != (p.Weights == nil) {
+		return nil, errors.New("mixture: Problem.Subset dropped or added the weights")
 	}
 	if sp.Families[0].Len() != persons {
 		return nil, fmt.Errorf("mixture: Problem.Subset returned %d persons for shards holding %d", sp.Families[0].Len(), persons)

@@ -48,7 +48,10 @@ type BootstrapSettings struct {
 // percentile intervals of the shares (Group.ShareCIBoot) and of the
 // expected counts (CurvePoint.MeanLoBoot, MeanHiBoot). Replicates that fail
 // or end degenerate or unconverged are left out and counted. It records a
-// report in f.BootstrapReport.
+// report in f.BootstrapReport. With sampling weights (s.Weights) the
+// person bootstrap draws persons with equal probability, each with her
+// weight attached, and the parametric one keeps each person's weight for
+// the careers simulated in her place.
 //
 // s are the settings the fit was run with: each replicate's fit derives
 // its settings from them (two starts, one thread each, no standard
@@ -113,6 +116,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
 		var data *Careers
 		var risk *RiskDesign
+		weights := s.Weights // the persons' own, with a parametric bootstrap
 		if b.Type == PersonBootstrap {
 			rng := rand.New(rand.NewPCG(seed, 1))
 			idx := make([]int, c.Len())
@@ -121,6 +125,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 			}
 			data = c.subset(idx)
 			risk = risk0.subset(idx)
+			weights = subsetWeights(s.Weights, idx)
 		} else {
 			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
 			risk = risk0
@@ -129,7 +134,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		rs := s.refit(f.engineParams())
 		rs.Search.Seed = seed
 		rs.Search.Progress = nil
-		rs.Scaling, rs.Risk, rs.Reference = &f.Scaling, risk, f.ref()+1
+		rs.Scaling, rs.Risk, rs.Reference, rs.Weights = &f.Scaling, risk, f.ref()+1, weights
 		rf, err := Fit(data, f.Model(), rs)
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
 			return

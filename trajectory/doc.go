@@ -20,7 +20,9 @@
 //     into per-age sufficient statistics for the M-step, so a fit costs
 //     time in proportion to persons plus special cells, not persons x ages;
 //   - the mixture package's EM engine turns those into posteriors and new
-//     parameters, from many starts;
+//     parameters, from many starts (and from a fitted model, Settings.Start:
+//     start.go), with sampling weights when given (Settings.Weights,
+//     rescaled to sum to N: weights.go);
 //   - Fit returns a Fitted in user terms: groups ordered by ascending mean
 //     expected count (numbered from 1), their curves by age, shares, APP,
 //     OCC, criteria, standard errors from the observed information (Louis

@@ -76,6 +76,9 @@ type Fitted struct {
 	// Trace is the log-likelihood after the start and each iteration of
 	// the returned run.
 	Trace []float64 `json:"-"`
+	// Weights are the persons' sampling weights rescaled to sum to N
+	// (Settings.Weights), nil without.
+	Weights []float64 `json:"-"`
 }
 
 // FitSettings are the settings of a fit, enough to refit it or to read
@@ -90,6 +93,14 @@ type FitSettings struct {
 	// AgeWindow is the modelled window [first age, last age].
 	AgeWindow [2]int       `json:"age_window"`
 	Data      DataSettings `json:"data"`
+	// Weighted says that the fit had sampling weights (Settings.Weights;
+	// Data.Weights names their column): its log-likelihood is weighted
+	// and its standard errors model-based, not design-based.
+	Weighted bool `json:"weighted,omitempty"`
+	// Start says where the start model came from (Settings.StartFile,
+	// "(given)" when not named), StartOnly that it was the only start.
+	Start     string `json:"start,omitempty"`
+	StartOnly bool   `json:"start_only,omitempty"`
 }
 
 // DataSettings say where the careers came from and how they were read;
@@ -132,6 +143,8 @@ type DataSettings struct {
 	Persons     string   `json:"persons,omitempty"`
 	Risk        []string `json:"risk,omitempty"`
 	Categorical []string `json:"categorical,omitempty"`
+	// Weights is the person file's column of sampling weights, when used.
+	Weights string `json:"weights,omitempty"`
 	// Size and SHA256 identify the bytes of the career file as read (of
 	// the embedded file for example:NAME), so that a later reader can tell
 	// whether it still holds the careers fitted. Unchecked says why they

@@ -181,7 +181,7 @@ func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 	k := len(f.Groups)
 	comps, prior, shared, offsets := f.components(c, f.riskX())
 	np := f.numMembershipParams()
-	info, err := mixture.Information(ctx, comps, prior, shared, f.Posterior, threads)
+	info, err := mixture.WeightedInformation(ctx, comps, prior, shared, f.Posterior, f.Weights, threads)
 	if err != nil && ctx.Err() != nil {
 		return err
 	}
@@ -236,6 +236,9 @@ func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 		for i := 0; i < persons; i++ {
 			dprior.PriorScore(ps, i, j)
 			w := math.Exp(logPi[j][i]) / float64(persons)
+			if risk != nil {
+				w *= f.shareWeight(i)
+			}
 			for a := range dpi {
 				dpi[a] += w * ps[a]
 			}

@@ -194,6 +194,26 @@ type Settings struct {
 	// Data says where the careers came from; the fit records it and does
 	// not use it.
 	Data DataSettings
+	// Weights, when not nil, are the persons' sampling weights (traj's
+	// weight(), flexmix's weights=), aligned with the careers, finite and
+	// > 0. Fit rescales them to sum to the number of persons (as Mplus
+	// does) and maximises Σ_i v_i ℓ_i: the log-likelihood, BIC and
+	// standard errors stay on the scale of the persons observed. The
+	// standard errors are model-based (the weights taken as known
+	// frequencies), not design-based. Weights all 1 give the fit without
+	// them.
+	Weights []float64
+	// Start, when not nil, is a fitted model (the same distribution,
+	// number of groups, orders, inflation orders, risk factors and
+	// time-varying covariates; traj's start()) whose parameters are one
+	// start more, beside the usual Search.Starts; with StartOnly it is the
+	// only start, run to convergence. Without Scaling the fit takes the
+	// start model's age scaling, in which its coefficients are expressed.
+	// StartFile says where Start was read from, for the record and the
+	// messages.
+	Start     *Fitted
+	StartOnly bool
+	StartFile string
 
 	// warm are extra starts, parameter vectors laid out as the engine
 	// takes them (Fitted.engineParams: Fitted.Params, with the log-odds
@@ -214,6 +234,7 @@ func (s *Settings) refit(params []float64) *Settings {
 	r := *s
 	r.Search.Starts, r.Search.Keep, r.Search.ConvergeAll = 1, 1, false
 	r.Search.Threads, r.NoSE, r.warm, r.warmOnly = 1, true, [][]float64{params}, true
+	r.Start, r.StartOnly, r.StartFile = nil, false, ""
 	return &r
 }
 
@@ -237,13 +258,35 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	scaling := WindowScaling(c.MinAge, c.MaxAge())
 	if s.Scaling != nil {
 		scaling = *s.Scaling
+	} else if s.Start != nil {
+		scaling = s.Start.Scaling
 	}
 	if err := checkData(c, m.Distribution); err != nil {
 		return nil, err
 	}
+	var weights []float64
+	if s.Weights != nil {
+		var err error
+		if weights, err = scaleWeights(s.Weights, c.Len()); err != nil {
+			return nil, err
+		}
+	}
+	search, warm, warmOnly := s.Search, s.warm, s.warmOnly
+	if s.Start != nil {
+		var err error
+		if m, err = startModel(s.Start, s.StartFile, c, m, s.Risk); err != nil {
+			return nil, err
+		}
+		warm = append(slices.Clone(warm), s.Start.engineParams())
+		if s.StartOnly {
+			search.Starts, search.Keep, search.ConvergeAll, warmOnly = 1, 1, false, true
+		} else {
+			search.Starts = search.Resolved().Starts + 1
+		}
+	}
 	fams, shared := families(c, scaling, m)
-	p := &mixture.Problem{Families: fams, Shared: shared, InitialParams: s.warm}
-	if !s.warmOnly {
+	p := &mixture.Problem{Families: fams, Shared: shared, InitialParams: warm, Weights: weights}
+	if !warmOnly {
 		p.InitialWeights = [][][]float64{rateStart(c, k)}
 	}
 	ref := 0
@@ -272,7 +315,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 			}
 		}
 		sf, ss := families(c.subset(idx), scaling, m)
-		sp := &mixture.Problem{Families: sf, Shared: ss}
+		sp := &mixture.Problem{Families: sf, Shared: ss, Weights: subsetWeights(weights, idx)}
 		if ml, ok := p.Membership.(mixture.MultinomialLogit); ok {
 			x := make([][]float64, len(idx))
 			for j, i := range idx {
@@ -282,14 +325,21 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		}
 		return sp
 	}
-	res, err := mixture.Fit(p, &s.Search)
+	res, err := mixture.Fit(p, &search)
 	if err != nil {
 		return nil, err
 	}
 	f := newFitted(c, m, scaling, res, s.Risk, ref)
-	f.Settings.Settings = s.Search.Resolved()
+	f.Settings.Settings = search.Resolved()
 	f.Settings.Context, f.Settings.Progress = nil, nil // the fit's record keeps no caller's context or hook
 	f.Settings.Data = s.Data
+	f.Weights, f.Settings.Weighted = weights, weights != nil
+	if s.Start != nil {
+		f.Settings.Start, f.Settings.StartOnly = s.StartFile, s.StartOnly
+		if f.Settings.Start == "" {
+			f.Settings.Start = "(given)"
+		}
+	}
 	if totalCount(c) == 0 {
 		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
 	}

@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -166,6 +167,9 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	if n := len(s.Inflation); n > 1 && (s.MinGroups != n || s.MaxGroups != n) {
 		return nil, fmt.Errorf("select: %s, one per group, are those of a %d-group model, and the group range is %d-%d: search %d groups alone, or give one inflation order for every group",
 			words.Count(n, "inflation order"), n, s.MinGroups, s.MaxGroups, n)
+	}
+	if s.Fit.Start != nil {
+		return nil, errors.New("select: a start model (Settings.Start) starts one fit, not a search over models: fit the model it fits with it")
 	}
 	if s.Fit.Scaling == nil {
 		sc := WindowScaling(c.MinAge, c.MaxAge())
@@ -627,7 +631,10 @@ func makeFolds(n, f int, seed uint64) []int {
 // persons' observed cells, between each count and its prediction
 // e Σ_k p_ik (1 − ρ_kt) λ_kt, with p_ik the person's posterior under the
 // parameters fitted without them (and, with risk factors, their own
-// covariates in the membership model). Folds run in parallel, each
+// covariates in the membership model). With sampling weights (s.Weights)
+// each fold is fitted with its persons' weights, and the held-out
+// persons' log-likelihoods and absolute differences count with their
+// weights, rescaled over all persons to sum to N. Folds run in parallel, each
 // warm-started from the full fit; once s's context is cancelled no fold
 // starts and the scores are NaN.
 func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, progress func(done, folds int)) (float64, float64) {
@@ -636,12 +643,18 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 		nf = max(nf, f+1)
 	}
 	type result struct {
-		ll, absErr float64
-		cells      int
-		ok         bool
+		ll, absErr, cells float64 // cells: the summed weights of the cells (their number without weights)
+		ok                bool
 	}
 	res := make([]result, nf)
 	ctx := s.context()
+	var weights []float64
+	if s.Weights != nil {
+		var err error
+		if weights, err = scaleWeights(s.Weights, c.Len()); err != nil {
+			return math.NaN(), math.NaN()
+		}
+	}
 	var mu sync.Mutex
 	ended := 0
 	mixture.ForEach(nf, s.Search.Threads, func(f int) {
@@ -668,6 +681,8 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 		// (engineParams); each fold has its own persons' risk factors.
 		fs := s.refit(full.engineParams())
 		fs.Search.Progress = nil
+		fs.Weights = subsetWeights(s.Weights, train)
+		held := subsetWeights(weights, test)
 		var heldRisk *RiskDesign
 		if s.Risk != nil {
 			fs.Risk, heldRisk = s.Risk.subset(train), s.Risk.subset(test)
@@ -677,16 +692,25 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 		if err != nil || math.IsNaN(tf.LogLik) {
 			return
 		}
-		held := c.subset(test)
-		sc, err := tf.Score(held, heldRisk, 1)
+		heldOut := c.subset(test)
+		sc, err := tf.Score(heldOut, heldRisk, 1)
 		if err != nil {
 			return
 		}
 		ll, post := sc.LogLik, sc.Posterior
-		var absErr float64
-		cells := 0
-		for i := 0; i < held.Len(); i++ {
-			held.Cells(i, func(x Cell) {
+		if held != nil {
+			ll = 0
+			for i, l := range sc.PersonLogLik {
+				ll += held[i] * l
+			}
+		}
+		var absErr, cells float64
+		for i := 0; i < heldOut.Len(); i++ {
+			v := 1.0
+			if held != nil {
+				v = held[i]
+			}
+			heldOut.Cells(i, func(x Cell) {
 				if x.Exposure == 0 {
 					return
 				}
@@ -694,14 +718,13 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 				for k, g := range tf.Groups {
 					pred += post[k][i] * g.Curve[x.Age-tf.MinAge()].Mean
 				}
-				absErr += math.Abs(float64(x.Y) - x.Exposure*pred)
-				cells++
+				absErr += v * math.Abs(float64(x.Y)-x.Exposure*pred)
+				cells += v
 			})
 		}
 		res[f] = result{ll: ll, absErr: absErr, cells: cells, ok: true}
 	})
-	var ll, absErr float64
-	cells := 0
+	var ll, absErr, cells float64
 	for _, r := range res {
 		if !r.ok {
 			return math.NaN(), math.NaN()
@@ -710,5 +733,5 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 		absErr += r.absErr
 		cells += r.cells
 	}
-	return ll, absErr / float64(cells)
+	return ll, absErr / cells
 }

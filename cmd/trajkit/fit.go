@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trajkit/trajkit/internal/words"
@@ -34,6 +36,8 @@ Examples:
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
   trajkit fit --data example:employment --groups 2 --order 2 --tcov employed --out emp
   trajkit fit --data example:sim630 --groups 4 --labels low,early-peak,late-peak,high --out named --plot
+  trajkit fit --data careers.csv --groups 4 --persons persons.csv --weights sampling_weight
+  trajkit fit --data example:sim630 --groups 4 --start named/model.json --starts 0
 
 --dist says what the yearly outcome is and how it varies within a group:
   poisson   counts, variance = mean (the default)
@@ -77,6 +81,21 @@ categorical when every value is text; a column that mixes them is an
 error naming its first odd cell, unless --categorical names the column,
 which also makes codes written as numbers (region 1-5) categorical.
 
+With --weights COLUMN (of --persons, one number > 0 per person; traj's
+weight()) each person's log-likelihood counts as often as her sampling
+weight says, the weights rescaled to sum to the number of persons (as
+Mplus does), so the log-likelihood and BIC stay on the scale of the
+persons observed. The standard errors are then model-based (the weights
+taken as known frequencies), not design-based: the summary says so.
+
+With --start DIR/model.json (or DIR; traj's start()) EM also starts from
+the parameters of that fit: the same number of groups, distribution,
+orders, inflation orders, risk factors and --tcov (an error names what
+differs; --dist, --order and --inflation default to the start model's).
+It is one start beside the --starts others, or, with --starts 0, the
+only one: a refit of a published model on a new cohort, or a fit
+continued from its own model.json.
+
 With --tcov a,b (columns of a long file, or prefixes a12, a13, ... of a
 wide file) the log-rate of each group gains δ_k · w, the effects of
 time-varying covariates such as employment or detention (traj's tcov),
@@ -104,6 +123,7 @@ type fitFlags struct {
 	plot                   bool
 	safeCSV                bool
 	labels                 labelsFlag
+	start                  string
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
@@ -114,7 +134,9 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
 	f.personFlags.register(fs)
+	f.personFlags.registerWeights(fs)
 	f.emFlags.register(fs)
+	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov; one start beside the --starts others, or alone with --starts 0")
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
 	fs.IntVar(&f.bootstrap, "bootstrap", 0, fmt.Sprintf("number of bootstrap replicates for percentile intervals of shares and curves, at most %d (0: none)", trajectory.MaxReplicates))
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
@@ -160,8 +182,15 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 	if _, err := f.model(f.groups, true); err != nil {
 		return err
 	}
+	em := f.emFlags
+	if f.start != "" && em.starts == 0 {
+		em.starts = 1 // --starts 0: the start model alone
+	}
+	if f.starts == 0 && f.start == "" {
+		return usagef("--starts 0 runs the --start model alone: it needs --start DIR/model.json")
+	}
 	return firstErr(
-		f.emFlags.check(fs),
+		em.check(fs),
 		f.personFlags.check(f.groups),
 		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
 		f.checkBootstrapType(),
@@ -185,6 +214,43 @@ func (f *fitFlags) checkPlot() error {
 	return nil
 }
 
+// readStart reads the --start model (nil without --start), whose
+// distribution, orders and inflation orders stand in for --dist, --order
+// and --inflation when those are not given.
+func (f *fitFlags) readStart(fs *flag.FlagSet) (*trajectory.Fitted, error) {
+	if f.start == "" {
+		return nil, nil
+	}
+	st, err := results.ReadModel(f.start)
+	if err != nil {
+		return nil, fmt.Errorf("--start: %w", err)
+	}
+	m := st.Model()
+	if m.Groups() != f.groups {
+		return nil, usagef("--start %s has %d groups, --groups says %d", results.ModelPath(f.start), m.Groups(), f.groups)
+	}
+	set := setFlags(fs)
+	if !set["dist"] {
+		f.dist = string(m.Distribution)
+	}
+	if !set["order"] {
+		f.order = intList(m.Orders)
+	}
+	if !set["inflation"] {
+		f.inflation = intList(m.Inflation)
+	}
+	return st, nil
+}
+
+// intList writes orders as --order takes them.
+func intList(v []int) string {
+	s := make([]string, len(v))
+	for j, x := range v {
+		s[j] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	var f fitFlags
@@ -193,6 +259,10 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if err := f.check(fs); err != nil {
+		return err
+	}
+	start, err := f.readStart(fs)
+	if err != nil {
 		return err
 	}
 	stop, err := startProfile(f.cpuprofile)
@@ -219,7 +289,10 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	warn(stderr, l.Warnings...)
-	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings}
+	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings, Weights: l.Weights}
+	if start != nil {
+		s.Start, s.StartFile, s.StartOnly = start, results.ModelPath(f.start), f.starts == 0
+	}
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
 	fit, err := trajectory.Fit(l.Careers, m, s)

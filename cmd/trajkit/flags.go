@@ -215,6 +215,7 @@ func (d *dataFlags) load(ctx context.Context, fs *flag.FlagSet, p *personFlags) 
 	s.Context = ctx
 	if p != nil {
 		s.Persons, s.PersonsSheet, s.Risk, s.DropMissing, s.Categorical = p.persons, p.personsSheet, p.riskNames(), p.dropMissing, p.categoricalNames()
+		s.Weights = p.weights
 	}
 	l, err := careersio.Load(s)
 	if errors.Is(err, careersio.ErrMissingRisk) {
@@ -434,6 +435,7 @@ type personFlags struct {
 	reference                   int
 	dropMissing                 bool
 	categorical                 string
+	weights                     string
 }
 
 func (p *personFlags) register(fs *flag.FlagSet) {
@@ -459,6 +461,12 @@ func (p *personFlags) registerFile(fs *flag.FlagSet) {
 	p.reference = 1
 }
 
+// registerWeights adds --weights, for the commands that fit (fit,
+// select).
+func (p *personFlags) registerWeights(fs *flag.FlagSet) {
+	fs.StringVar(&p.weights, "weights", "", "column of --persons holding each person's sampling weight (a number > 0; traj's weight()): each person's log-likelihood counts that many times, the weights rescaled to sum to the number of persons; standard errors are then model-based, not design-based")
+}
+
 // check checks the flags for a model of the given number of groups.
 func (p *personFlags) check(groups int) error {
 	if err := p.checkFile(); err != nil {
@@ -480,6 +488,9 @@ func (p *personFlags) checkFile() error {
 	}
 	if err := checkList("risk", p.risk); err != nil {
 		return err
+	}
+	if p.weights != "" && p.persons == "" {
+		return usagef("--weights needs --persons, the file that holds the weights")
 	}
 	if err := p.checkCategorical(); err != nil {
 		return err

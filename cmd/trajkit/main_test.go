@@ -128,7 +128,7 @@ func splitArgs(line string) []string {
 }
 
 // inputFlags name files or directories an example reads.
-var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": true, "--persons": true}
+var inputFlags = map[string]bool{"--data": true, "--model": true, "--select": true, "--persons": true, "--start": true}
 
 // example is a usage example: its command line and where it writes.
 type example struct {

@@ -24,6 +24,8 @@ one row per level (the share having it). It reads DIR/model.json and
 DIR/assignments.csv and writes DIR/profiles.csv (or --out DIR/profiles.csv).
 trajkit fit --persons FILE writes the same file. Columns are numeric or
 categorical as trajkit fit -h says; --categorical names categorical ones.
+A model fitted with --weights COLUMN gives weighted profiles, with the
+weights read from that column of the person file.
 
 Examples:
   trajkit fit --data example:nl630 --ages 12-39 --groups 4 --dist zip --out nl4
@@ -94,6 +96,14 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	warn(stderr, t.Warnings...)
+	if col := fit.Settings.Data.Weights; col != "" {
+		// A weighted fit's profiles are weighted, as fit writes them: the
+		// weights come from the person file again (their scale does not
+		// matter to a mean).
+		if fit.Weights, err = t.Weights(col, fit.IDs); err != nil {
+			return fmt.Errorf("%w (the model was fitted with sampling weights, column %q of %s)", err, col, fit.Settings.Data.Persons)
+		}
+	}
 	rows := careersio.Profiles(t, fit)
 	writeProfiles(stdout, rows, fit)
 	if err := set.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, rows) }); err != nil {

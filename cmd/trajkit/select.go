@@ -62,6 +62,12 @@ Examples:
   trajkit select --data example:toronto1 --groups 1-4 --dist zip --inflation 0
   trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
   trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
+  trajkit select --data careers.csv --groups 1-5 --persons persons.csv --weights sampling_weight --cv 5
+
+--weights COLUMN fits every candidate with the persons' sampling weights
+(see trajkit fit -h): BIC and the cross-validated log-likelihood are then
+weighted. select takes no --start: a start model starts one fit (trajkit
+fit --start), not a search over models.
 
 With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
@@ -100,6 +106,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.personFlags.registerFile(fs)
+	f.personFlags.registerWeights(fs)
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
@@ -201,7 +208,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := checkPersons(s, f.groups, l.Careers.Len()); err != nil {
 		return err
 	}
-	s.Fit.Data, s.Fit.Risk = l.Settings, l.Risk
+	s.Fit.Data, s.Fit.Risk, s.Fit.Weights = l.Settings, l.Risk, l.Weights
 	warn(stderr, l.Warnings...)
 	var cp *results.Checkpoint
 	if out != nil {

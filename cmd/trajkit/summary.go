@@ -23,7 +23,19 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	if data.Binarize {
 		fmt.Fprintf(w, "Outcome: an offence in the year or not (every count above 0 made 1)\n")
 	}
-	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n\n", f.Scaling.Center, f.Scaling.Scale)
+	fmt.Fprintf(w, "Age scaling: a = (age - %g) / %g\n", f.Scaling.Center, f.Scaling.Scale)
+	if f.Settings.Weighted {
+		fmt.Fprintf(w, "Sampling weights: column %q of %s, rescaled to sum to %d; the log-likelihood is weighted and the standard errors are model-based, not design-based\n",
+			data.Weights, data.Persons, f.NumPersons)
+	}
+	if f.Settings.Start != "" {
+		alone := "beside the other starts"
+		if f.Settings.StartOnly {
+			alone = "alone"
+		}
+		fmt.Fprintf(w, "Start: the parameters of %s, %s\n", f.Settings.Start, alone)
+	}
+	fmt.Fprintln(w)
 
 	se := f.Inference != nil
 	for _, g := range f.Groups {

@@ -51,6 +51,9 @@ type Source struct {
 	Risk         []string
 	DropMissing  bool
 	Categorical  []string
+	// Weights names the person file's column of sampling weights (one
+	// finite number > 0 per person of the careers); empty for none.
+	Weights string
 	// Dialect says how CSV files (careers and persons) are written; the
 	// zero value detects the separator and reads UTF-8.
 	Dialect Dialect
@@ -72,6 +75,9 @@ type Loaded struct {
 	// with Careers), when given.
 	Persons *PersonTable
 	Risk    *trajectory.RiskDesign
+	// Weights are the persons' sampling weights as read (aligned with
+	// Careers), nil without Source.Weights.
+	Weights []float64
 }
 
 // Load reads the careers of s, attaches the covariates, floors the
@@ -235,6 +241,14 @@ func Load(s Source) (*Loaded, error) {
 		if err := l.attach(s); err != nil {
 			return nil, err
 		}
+		if s.Weights != "" {
+			if l.Weights, err = l.Persons.Weights(s.Weights, l.Careers.IDs); err != nil {
+				return nil, err
+			}
+			l.Settings.Weights = s.Weights
+		}
+	} else if s.Weights != "" {
+		return nil, fmt.Errorf("sampling weights (column %q) need a person file", s.Weights)
 	} else if len(s.Risk) > 0 {
 		return nil, fmt.Errorf("risk factors %v need a person file", s.Risk)
 	} else if len(s.Categorical) > 0 {

@@ -50,7 +50,9 @@ func (r ProfileRow) Format() string {
 // mean among the persons assigned to the group and the posterior-weighted
 // mean (Nagin 2005, ch. 5, on profiling groups), for a fit with its
 // per-person fields (a fit read from files needs results.ReadFit). Persons
-// without a row count as missing.
+// without a row count as missing. A fit with sampling weights
+// (Fitted.Weights) weights both means by them; NAssigned still counts
+// persons.
 func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 	k, post, assigned := len(f.Groups), f.Posterior, f.Assigned
 	rows := make([]int, len(f.IDs))
@@ -68,7 +70,7 @@ func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 		for l, level := range levels {
 			for g := 0; g < k; g++ {
 				var n int
-				var sumA, sumP, wP float64
+				var sumA, wA, sumP, wP float64
 				for i, r := range rows {
 					if r < 0 || pc.missing(r) {
 						continue
@@ -79,18 +81,23 @@ func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 					} else if pc.Codes[r] == l {
 						x = 1
 					}
-					p := post[g][i]
+					v := 1.0
+					if f.Weights != nil {
+						v = f.Weights[i]
+					}
+					p := v * post[g][i]
 					sumP += p * x
 					wP += p
 					if assigned[i] == g+1 {
 						n++
-						sumA += x
+						sumA += v * x
+						wA += v
 					}
 				}
 				row := ProfileRow{Variable: pc.Name, Level: level, Group: g + 1, Label: f.Groups[g].Label, NAssigned: n,
 					AssignedMean: math.NaN(), PosteriorMean: math.NaN(), Share: share}
 				if n > 0 {
-					row.AssignedMean = sumA / float64(n)
+					row.AssignedMean = sumA / wA
 				}
 				if wP > 0 {
 					row.PosteriorMean = sumP / wP

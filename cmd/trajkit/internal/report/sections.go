@@ -97,6 +97,17 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinList(infl, ", ")})
 	}
 	p.Model = append(p.Model, keyValue{"Age in the polynomials", fmt.Sprintf("a = (age − %g) / %g", m.Scaling.Center, m.Scaling.Scale)})
+	if m.Settings.Weighted {
+		p.Model = append(p.Model, keyValue{"Sampling weights", fmt.Sprintf("column %q of %s, rescaled to sum to %d; the log-likelihood is weighted and the standard errors are model-based, not design-based",
+			m.Settings.Data.Weights, m.Settings.Data.Persons, m.NumPersons)})
+	}
+	if m.Settings.Start != "" {
+		alone := "beside the other starts"
+		if m.Settings.StartOnly {
+			alone = "alone"
+		}
+		p.Model = append(p.Model, keyValue{"Start", fmt.Sprintf("the parameters of %s, %s", m.Settings.Start, alone)})
+	}
 	st := m.Starts
 	p.Criteria = []keyValue{
 		{"Log-likelihood", fmtNum(m.LogLik, 3)},
