@@ -313,6 +313,9 @@ func (c *Careers) subset(idx []int) *Careers {
 	out := &Careers{MinAge: c.MinAge, NumAges: c.NumAges, TcovNames: c.TcovNames, Patterns: c.Patterns,
 		IDs: make([]string, len(idx)), Lo: make([]uint8, len(idx)), Hi: make([]uint8, len(idx)),
 		Start: make([]int32, len(idx)+1), Const: make([]float64, len(idx))}
+	if c.V != nil {
+		out.V = []float64{} // real-valued even without a special cell
+	}
 	seen := map[int]int{}
 	for j, i := range idx {
 		seen[i]++
@@ -326,6 +329,9 @@ func (c *Careers) subset(idx []int) *Careers {
 		out.Y = append(out.Y, c.Y[from:to]...)
 		if c.E != nil {
 			out.E = append(out.E, c.E[from:to]...)
+		}
+		if c.V != nil {
+			out.V = append(out.V, c.V[from:to]...)
 		}
 		if c.Pattern != nil {
 			out.Pattern = append(out.Pattern, c.Pattern[from:to]...)
@@ -356,6 +362,9 @@ func (c *Careers) maxExposure() float64 {
 // memb (K x N), then each observed cell's count.
 func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *Careers {
 	b := NewCareerBuilder()
+	if truth.Distribution.Real() {
+		b.SetReal()
+	}
 	probs := make([]float64, len(memb))
 	for i := 0; i < c.Len(); i++ {
 		for j := range probs {
@@ -368,6 +377,10 @@ func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *C
 				return
 			}
 			a := x.Age - truth.MinAge
+			if truth.Distribution.Real() {
+				b.mustAddCell(p, Cell{Age: x.Age, Value: truth.drawValue(rng, k, a), Exposure: 1})
+				return
+			}
 			b.mustAdd(p, x.Age, truth.drawCount(rng, k, a, x.Exposure), x.Exposure)
 		})
 	}

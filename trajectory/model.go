@@ -290,7 +290,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	f.Settings.Settings = s.Search.Resolved()
 	f.Settings.Context, f.Settings.Progress = nil, nil // the fit's record keeps no caller's context or hook
 	f.Settings.Data = s.Data
-	if totalCount(c) == 0 {
+	if !c.Real() && totalCount(c) == 0 {
 		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
 	}
 	if !s.NoSE {
@@ -312,7 +312,8 @@ func (s *Settings) context() context.Context {
 }
 
 // rateStart is the deterministic start: persons ranked by their mean count
-// per unit of exposure and split into k groups of equal size.
+// per unit of exposure (their mean value, for real-valued careers, whose
+// exposures are 1 at observed ages) and split into k groups of equal size.
 func rateStart(c *Careers, k int) [][]float64 {
 	n := c.Len()
 	rate := make([]float64, n)
@@ -320,7 +321,7 @@ func rateStart(c *Careers, k int) [][]float64 {
 		var ys float64
 		es := float64(int(c.Hi[i]) - int(c.Lo[i]) + 1)
 		for j := c.Start[i]; j < c.Start[i+1]; j++ {
-			ys += float64(c.Y[j])
+			ys += c.Value(j)
 			es += c.Exposure(j) - 1
 		}
 		rate[i] = ys / es

@@ -694,7 +694,7 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 				for k, g := range tf.Groups {
 					pred += post[k][i] * g.Curve[x.Age-tf.MinAge()].Mean
 				}
-				absErr += math.Abs(float64(x.Y) - x.Exposure*pred)
+				absErr += math.Abs(x.Value - x.Exposure*pred)
 				cells++
 			})
 		}
