@@ -130,6 +130,9 @@ func (c *Careers) Exposure(k int32) float64 {
 // are therefore left out.
 func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 	b := NewCareerBuilder()
+	if c.Real() {
+		b.SetReal()
+	}
 	var dropped, kept []int
 	for i := 0; i < c.Len(); i++ {
 		pi := -1
@@ -147,9 +150,6 @@ func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 		} else {
 			kept = append(kept, i)
 		}
-	}
-	if c.Real() {
-		b.SetReal()
 	}
 	out, err := b.Build(c.E != nil)
 	if err != nil {
