@@ -85,7 +85,7 @@ func NewModel(dist Distribution, k int, orders, inflation []int) (Model, error) 
 		n := max(len(given.Orders), len(given.Inflation))
 		given.Orders, given.Inflation = expand(given.Orders, n), expand(given.Inflation, n)
 	}
-	if err := given.Validate(); err != nil {
+	if err := given.validateOrders(); err != nil { // the censoring points are set on the result
 		return m, err
 	}
 	m.Orders, m.Inflation = expand(given.Orders, k), expand(given.Inflation, k)
@@ -111,6 +111,11 @@ func (m Model) Validate() error {
 	if m.Distribution.Real() && !(m.Censor.Min < m.Censor.Max) {
 		return fmt.Errorf("censoring points min %v and max %v: min must be below max", m.Censor.Min, m.Censor.Max)
 	}
+	return m.validateOrders()
+}
+
+// validateOrders checks the orders and inflation orders.
+func (m Model) validateOrders() error {
 	if len(m.Orders) == 0 {
 		return errors.New("a model needs at least one group")
 	}
