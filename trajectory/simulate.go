@@ -194,7 +194,9 @@ const MaxPersons = math.MaxInt32
 
 // Simulate draws careers from the truth: each person's group from the
 // shares, then, at each observed age with exposure e, a structural zero
-// with probability ρ and otherwise a Poisson(e λ) count. It returns the
+// with probability ρ and otherwise a Poisson(e λ) count (for cnorm, a
+// value N(μ, σ²) censored to [Censor.Min, Censor.Max], real-valued
+// careers). It returns the
 // careers (ids "1", "2", ...) and each person's true group (its 1-based
 // number).
 // The same seed gives the same careers, whatever the context. The truth's
