@@ -446,3 +446,45 @@ func TestCensoredMean(t *testing.T) {
 		}
 	}
 }
+
+// TestCnormSelect: the model search runs on the censored normal with σ
+// common and by group: the split starts and the starts with a term
+// dropped carry σ (each a full parameter vector of its model, with the
+// K−1 fit's σ), every candidate keeps the censoring points, and the
+// search finds the truth's three groups.
+func TestCnormSelect(t *testing.T) {
+	cens := Censoring{0, 8}
+	c, _, _ := cnormCareers(t, 800, 12, cens)
+	for _, byGroup := range []bool{false, true} {
+		prev, err := Fit(c, Model{Distribution: CNorm, Orders: []int{2, 2}, Inflation: []int{-1, -1}, Censor: cens, SigmaByGroup: byGroup},
+			&Settings{Search: mixture.Settings{Seed: 1, Starts: 2}, NoSE: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := Model{Distribution: CNorm, Orders: []int{2, 2, 2}, Inflation: []int{-1, -1, -1}, Censor: cens, SigmaByGroup: byGroup}
+		for _, p := range splitStarts(splitGroups(prev), false, m) {
+			if len(p) != m.NumParams() {
+				t.Fatalf("σ by group %v: a split start of %d parameters for a model of %d", byGroup, len(p), m.NumParams())
+			}
+			if got, want := p[len(p)-1], math.Log(*prev.Groups[len(prev.Groups)-1].Sigma); got != want {
+				t.Errorf("σ by group %v: the split start's last log σ %v, the fit's %v", byGroup, got, want)
+			}
+		}
+		cand := newCandidate(prev, Criteria{MinAPP: MinAPP, MinOCC: MinOCC, MinShare: DefaultMinShare})
+		small := Model{Distribution: CNorm, Orders: []int{1, 2}, Inflation: []int{-1, -1}, Censor: cens, SigmaByGroup: byGroup}
+		if p := dropTerm(cand, 0, small.groupExtra()); len(p) != small.NumParams() || p[len(p)-1] != cand.start[len(cand.start)-1] {
+			t.Errorf("σ by group %v: a start with a term dropped of %d parameters for a model of %d, last %v of %v", byGroup, len(p), small.NumParams(), p[len(p)-1], cand.start[len(cand.start)-1])
+		}
+		sel, err := Select(c, SelectSettings{Distribution: CNorm, MinGroups: 1, MaxGroups: 3, MinOrder: 1, MaxOrder: 2, SigmaByGroup: byGroup, Censor: cens,
+			Fit: Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 2}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sel.Fit == nil || sel.Fit.Censoring == nil || *sel.Fit.Censoring != cens || *sel.Fit.SigmaCommon == byGroup || len(sel.Candidates) < 5 {
+			t.Fatalf("σ by group %v: %d candidates, recommended fit %+v", byGroup, len(sel.Candidates), sel.Fit)
+		}
+		if k := sel.Recommended.Groups; k != 3 {
+			t.Errorf("σ by group %v: recommended %d groups, the truth has 3", byGroup, k)
+		}
+	}
+}

@@ -78,3 +78,24 @@ func TestCnormFlags(t *testing.T) {
 		t.Errorf("real values read as counts: exit %d, %q", code, stderr)
 	}
 }
+
+// TestSelectCnorm: select --dist cnorm reads real values and passes the
+// censoring points and σ's form to every candidate.
+func TestSelectCnorm(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sel")
+	code, stdout, stderr := trajkit(t, "select", "--data", cnormData, "--groups", "1-2", "--order", "2", "--dist", "cnorm", "--max", "10", "--sigma", "group", "--starts", "2", "--quiet", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Recommended") {
+		t.Errorf("no recommendation:\n%s", stdout)
+	}
+	var f trajectory.Fitted
+	readJSON(t, filepath.Join(out, "model.json"), &f)
+	if f.Censoring == nil || f.Censoring.Max != 10 || f.SigmaCommon == nil || *f.SigmaCommon {
+		t.Errorf("recommended model: censoring %v, sigma_common %v", f.Censoring, f.SigmaCommon)
+	}
+	if code, _, stderr := trajkit(t, "select", "--data", cnormData, "--groups", "1-2", "--max", "10"); code != 2 || !strings.Contains(stderr, "--max is for the censored normal") {
+		t.Errorf("select --max without cnorm: exit %d, %q", code, stderr)
+	}
+}
