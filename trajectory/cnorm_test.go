@@ -488,3 +488,55 @@ func TestCnormSelect(t *testing.T) {
 		}
 	}
 }
+
+// TestCnormTcovCurves: with time-varying covariates the censored normal's
+// curves at other values are E[y] at the shifted latent mean, and at the
+// covariates' mean the posterior-weighted average over the persons
+// observed at each age of E[y] at each person's own latent mean, computed
+// here cell by cell.
+func TestCnormTcovCurves(t *testing.T) {
+	cens := Censoring{0, 8}
+	c, _, _ := cnormCareers(t, 400, 13, cens)
+	c = withTestTcov(t, c)
+	f, err := Fit(c, Model{Distribution: CNorm, Orders: []int{2, 2}, Inflation: []int{-1, -1}, Censor: cens}, &Settings{Search: mixture.Settings{Seed: 1, Starts: 2}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := TcovCurves(f, TcovSetting{Values: map[string]float64{"jail": 1}}, nil, nil, ByPosterior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, g := range f.Groups {
+		d, _ := g.TcovCoef.Value("jail")
+		for a, p := range g.Curve {
+			if want := censoredMean(p.LatentMean+d, *g.Sigma, 0, 8); math.Abs(got[k][a]-want) > 1e-12 {
+				t.Fatalf("group %d age %d: %v at jail = 1, want %v", k+1, p.Age, got[k][a], want)
+			}
+		}
+	}
+	got, err = TcovCurves(f, TcovSetting{Mean: []string{"jail"}}, c, f.Posterior, ByPosterior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, g := range f.Groups {
+		d, _ := g.TcovCoef.Value("jail")
+		num, den := make([]float64, c.NumAges), make([]float64, c.NumAges)
+		for i := 0; i < c.Len(); i++ {
+			w := map[int]float64{}
+			c.Tcov(i, func(age int, v []float64) { w[age] = v[0] })
+			c.Cells(i, func(x Cell) {
+				if x.Exposure == 0 {
+					return
+				}
+				a := x.Age - c.MinAge
+				num[a] += f.Posterior[k][i] * censoredMean(g.Curve[a].LatentMean+d*w[x.Age], *g.Sigma, 0, 8)
+				den[a] += f.Posterior[k][i]
+			})
+		}
+		for a := range num {
+			if want := num[a] / den[a]; math.Abs(got[k][a]-want) > 1e-9 {
+				t.Errorf("group %d age %d: %v at the mean, cell by cell %v", k+1, c.MinAge+a, got[k][a], want)
+			}
+		}
+	}
+}
