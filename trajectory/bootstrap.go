@@ -208,8 +208,9 @@ func percentiles(v []float64) Interval {
 
 // matchGroups returns perm with perm[j] = the index in rep of the group
 // that matches orig's group j: the assignment minimising the summed squared
-// differences of the log expected counts over the window (exhaustively for
-// up to 8 groups, greedily beyond).
+// differences of the log expected counts over the window (of the expected
+// values themselves for the censored normal, which may be negative;
+// exhaustively for up to 8 groups, greedily beyond).
 func matchGroups(orig, rep []Group) []int {
 	k := len(orig)
 	cost := make([][]float64, k)
@@ -218,7 +219,7 @@ func matchGroups(orig, rep []Group) []int {
 		for b := range cost[a] {
 			var s float64
 			for t := range orig[a].Curve {
-				d := math.Log(orig[a].Curve[t].Mean+1e-12) - math.Log(rep[b].Curve[t].Mean+1e-12)
+				d := matchScale(orig[a], t) - matchScale(rep[b], t)
 				s += d * d
 			}
 			cost[a][b] = s
@@ -262,6 +263,16 @@ func matchGroups(orig, rep []Group) []int {
 	}
 	walk(0, 0)
 	return best
+}
+
+// matchScale is the scale on which matchGroups compares group g's curves
+// at age index t: log expected counts, or a censored normal's expected
+// value.
+func matchScale(g Group, t int) float64 {
+	if g.Sigma != nil {
+		return g.Curve[t].Mean
+	}
+	return math.Log(g.Curve[t].Mean + 1e-12)
 }
 
 // truth returns the fitted curves and shares as a data-generating model.

@@ -491,10 +491,12 @@ func (c *cnormComp) curvePoint(t int) CurvePoint {
 	return CurvePoint{Mean: censoredMean(mu, math.Exp(c.logSigma), c.f.d.min, c.f.d.max), LatentMean: mu, Rate: nan, ZeroProb: nan, Prob: nan}
 }
 
-// censoredMean is E[y] of y* ~ N(μ, σ²) censored to [lo, hi].
+// censoredMean is E[y] of y* ~ N(μ, σ²) censored to [lo, hi], kept in
+// [lo, hi] against rounding where μ is far outside.
 func censoredMean(mu, sigma, lo, hi float64) float64 {
 	a, b := (lo-mu)/sigma, (hi-mu)/sigma
-	return lo*normCDF(a) + mu*normProb(a, b) + sigma*(normPDF(a)-normPDF(b)) + hi*normCDF(-b)
+	m := lo*normCDF(a) + mu*normProb(a, b) + sigma*(normPDF(a)-normPDF(b)) + hi*normCDF(-b)
+	return math.Min(math.Max(m, lo), hi)
 }
 
 // normProb is Φ(b) − Φ(a) for a ≤ b, from the tail in which the

@@ -192,3 +192,21 @@ func BenchmarkCnormIteration(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.Len()+len(c.V)), "ns/(person+cell)")
 }
+
+// TestCnormMatchGroups: the bootstrap matches censored normal groups by
+// their expected values, which may be negative (censoring below 0).
+func TestCnormMatchGroups(t *testing.T) {
+	sigma := 1.0
+	group := func(means ...float64) Group {
+		g := Group{Sigma: &sigma}
+		for _, m := range means {
+			g.Curve = append(g.Curve, CurvePoint{Mean: m})
+		}
+		return g
+	}
+	orig := []Group{group(-2.5, -2, -1.8), group(-0.5, 0.2, 0.4), group(3, 3.5, 4)}
+	rep := []Group{group(3.1, 3.4, 4.2), group(-2.4, -2.1, -1.7), group(-0.4, 0.1, 0.5)}
+	if got := matchGroups(orig, rep); !reflect.DeepEqual(got, []int{1, 2, 0}) {
+		t.Errorf("matched %v, want [1 2 0]", got)
+	}
+}
