@@ -46,9 +46,16 @@ type cnormData struct {
 	zeroClass cnormClass
 	class     []cnormClass
 	// logSigma0 is the start of a common log σ: the standard deviation of
-	// every observed value.
-	logSigma0 float64
+	// every observed value. logSigmaMin is the smallest log σ the M-steps
+	// go to, log(minSigmaShare (max − min)): a group whose persons share one
+	// uncensored value has a likelihood that grows without bound as σ → 0,
+	// and stops there instead of overflowing.
+	logSigma0, logSigmaMin float64
 }
+
+// minSigmaShare is the smallest σ the fit reaches, as a share of the
+// censoring range.
+const minSigmaShare = 1e-6
 
 // cnormClass is how a cell enters the censored normal likelihood.
 type cnormClass uint8
@@ -92,6 +99,7 @@ func newCnormData(d *familyData, cens Censoring) *cnormData {
 		sd = (cens.Max - cens.Min) / 4
 	}
 	cd.logSigma0 = math.Log(sd)
+	cd.logSigmaMin = math.Log(minSigmaShare * (cens.Max - cens.Min))
 	return cd
 }
 
@@ -402,7 +410,9 @@ func (o *cnormObjective) Eval(x, grad, negHess []float64) float64 {
 	p := f.nrate()
 	s := c.logSigma
 	if f.byGroup {
-		s = x[p]
+		if s = x[p]; s < f.d.logSigmaMin {
+			return math.Inf(-1) // refused by Newton's step halving
+		}
 	}
 	var g, h []float64
 	if grad != nil {

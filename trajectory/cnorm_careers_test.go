@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -208,5 +210,46 @@ func TestCnormMatchGroups(t *testing.T) {
 	rep := []Group{group(3.1, 3.4, 4.2), group(-2.4, -2.1, -1.7), group(-0.4, 0.1, 0.5)}
 	if got := matchGroups(orig, rep); !reflect.DeepEqual(got, []int{1, 2, 0}) {
 		t.Errorf("matched %v, want [1 2 0]", got)
+	}
+}
+
+// TestCnormSigmaFloor: persons who all have one uncensored value make a
+// group's likelihood grow without bound as its σ goes to 0; the fit stays
+// finite, with σ at or above its floor.
+func TestCnormSigmaFloor(t *testing.T) {
+	b := NewCareerBuilder()
+	rng := rand.New(rand.NewPCG(3, 3))
+	for i := 0; i < 200; i++ {
+		p := b.Person(strconv.Itoa(i))
+		for age := 20; age < 26; age++ {
+			v := 5.0
+			if i >= 20 {
+				v = math.Round(2+1.5*rng.NormFloat64()*10) / 10
+			}
+			if err := b.AddValue(p, age, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c, err := b.Build(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Model{Distribution: CNorm, Orders: []int{0, 0}, Inflation: []int{-1, -1}, Censor: Censoring{0, 10}, SigmaByGroup: true}
+	// EM creeps towards the floor (a boundary, where the score is not
+	// 0): a status, not an error.
+	f, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, MaxIterations: 500}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.IsNaN(f.LogLik) || math.IsInf(f.LogLik, 0) {
+		t.Fatalf("log-likelihood %v", f.LogLik)
+	}
+	low := math.Inf(1)
+	for _, g := range f.Groups {
+		low = math.Min(low, *g.Sigma)
+	}
+	if floor := minSigmaShare * 10; low < floor*(1-1e-9) {
+		t.Errorf("smallest σ %g below the floor %g", low, floor)
 	}
 }

@@ -77,6 +77,9 @@ type cnormSigmaObjective struct{ r *cnormRun }
 func (o *cnormSigmaObjective) Dim() int { return 1 }
 
 func (o *cnormSigmaObjective) Eval(x, grad, negHess []float64) float64 {
+	if len(o.r.comps) > 0 && x[0] < o.r.comps[0].f.d.logSigmaMin {
+		return math.Inf(-1) // refused by Newton's step halving
+	}
 	var ll, g, h float64
 	for _, c := range o.r.comps {
 		p := len(c.rate)
