@@ -213,8 +213,9 @@ func percentiles(v []float64) Interval {
 
 // matchGroups returns perm with perm[j] = the index in rep of the group
 // that matches orig's group j: the assignment minimising the summed squared
-// differences of the log expected counts over the window (exhaustively for
-// up to 8 groups, greedily beyond).
+// differences of the log expected counts over the window (of the expected
+// values themselves for the censored normal, which may be negative;
+// exhaustively for up to 8 groups, greedily beyond).
 func matchGroups(orig, rep []Group) []int {
 	k := len(orig)
 	cost := make([][]float64, k)
@@ -223,7 +224,7 @@ func matchGroups(orig, rep []Group) []int {
 		for b := range cost[a] {
 			var s float64
 			for t := range orig[a].Curve {
-				d := math.Log(orig[a].Curve[t].Mean+1e-12) - math.Log(rep[b].Curve[t].Mean+1e-12)
+				d := matchScale(orig[a], t) - matchScale(rep[b], t)
 				s += d * d
 			}
 			cost[a][b] = s
@@ -267,6 +268,16 @@ func matchGroups(orig, rep []Group) []int {
 	}
 	walk(0, 0)
 	return best
+}
+
+// matchScale is the scale on which matchGroups compares group g's curves
+// at age index t: log expected counts, or a censored normal's expected
+// value.
+func matchScale(g Group, t int) float64 {
+	if g.Sigma != nil {
+		return g.Curve[t].Mean
+	}
+	return math.Log(g.Curve[t].Mean + 1e-12)
 }
 
 // truth returns the fitted curves and shares as a data-generating model.
@@ -318,6 +329,9 @@ func (c *Careers) subset(idx []int) *Careers {
 	out := &Careers{MinAge: c.MinAge, NumAges: c.NumAges, TcovNames: c.TcovNames, Patterns: c.Patterns,
 		IDs: make([]string, len(idx)), Lo: make([]uint8, len(idx)), Hi: make([]uint8, len(idx)),
 		Start: make([]int32, len(idx)+1), Const: make([]float64, len(idx))}
+	if c.V != nil {
+		out.V = []float64{} // real-valued even without a special cell
+	}
 	seen := map[int]int{}
 	for j, i := range idx {
 		seen[i]++
@@ -331,6 +345,9 @@ func (c *Careers) subset(idx []int) *Careers {
 		out.Y = append(out.Y, c.Y[from:to]...)
 		if c.E != nil {
 			out.E = append(out.E, c.E[from:to]...)
+		}
+		if c.V != nil {
+			out.V = append(out.V, c.V[from:to]...)
 		}
 		if c.Pattern != nil {
 			out.Pattern = append(out.Pattern, c.Pattern[from:to]...)
@@ -361,6 +378,9 @@ func (c *Careers) maxExposure() float64 {
 // memb (K x N), then each observed cell's count.
 func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *Careers {
 	b := NewCareerBuilder()
+	if truth.Distribution.Real() {
+		b.SetReal()
+	}
 	probs := make([]float64, len(memb))
 	for i := 0; i < c.Len(); i++ {
 		for j := range probs {
@@ -373,6 +393,10 @@ func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *C
 				return
 			}
 			a := x.Age - truth.MinAge
+			if truth.Distribution.Real() {
+				b.mustAddCell(p, Cell{Age: x.Age, Value: truth.drawValue(rng, k, a), Exposure: 1})
+				return
+			}
 			b.mustAdd(p, x.Age, truth.drawCount(rng, k, a, x.Exposure), x.Exposure)
 		})
 	}

@@ -20,6 +20,10 @@ type CareerBuilder struct {
 	cells  []*cellChunk
 	ncells int
 	hasExp bool
+	// real says the builder holds real values (AddValue, SetReal); vals
+	// holds them, one array per chunk of cells, only then.
+	real bool
+	vals []*[chunkCells]float64
 }
 
 // cellChunk holds special cells as they come: person, age relative to
@@ -82,6 +86,50 @@ func (b *CareerBuilder) addPerson(id string) int {
 // or one that would make the ages span more than MaxAges; readers add the
 // file, line and column.
 func (b *CareerBuilder) Add(person, age int, y uint32, e float64) error {
+	if b.real && y > 0 {
+		return fmt.Errorf("count %d in real-valued careers: add real values with AddValue", y)
+	}
+	return b.add(person, age, y, 0, e)
+}
+
+// AddValue records an observed cell of real-valued careers (the censored
+// normal's scales): value v, finite, negatives allowed. It makes the
+// builder's careers real-valued (Careers.V); a count cannot then be added.
+// Its errors are those of Add, and one for a value that is not finite.
+func (b *CareerBuilder) AddValue(person, age int, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("value %v is not finite", v)
+	}
+	if !b.real {
+		if b.ncells > 0 && !b.allZero() {
+			return fmt.Errorf("a real value in careers that hold counts")
+		}
+		b.SetReal()
+	}
+	return b.add(person, age, 0, v, 1)
+}
+
+// SetReal makes the builder's careers real-valued even when every value
+// added is 0.
+func (b *CareerBuilder) SetReal() {
+	if b.real {
+		return
+	}
+	b.real = true
+	for range b.cells {
+		b.vals = append(b.vals, new([chunkCells]float64))
+	}
+}
+
+// allZero reports whether every cell added has count 0 (holes of real
+// careers read before a first value).
+func (b *CareerBuilder) allZero() bool {
+	zero := true
+	b.eachCell(func(_ int32, _ uint8, y uint32, _ float64) { zero = zero && y == 0 })
+	return zero
+}
+
+func (b *CareerBuilder) add(person, age int, y uint32, v, e float64) error {
 	if age < -MaxAbsAge || age > MaxAbsAge {
 		return fmt.Errorf("age %d is out of range: expected whole years within ±%d", age, MaxAbsAge)
 	}
@@ -105,13 +153,19 @@ func (b *CareerBuilder) Add(person, age int, y uint32, e float64) error {
 	if e != 1 {
 		b.hasExp = true
 	}
-	if y > 0 || e != 1 {
+	if y > 0 || v != 0 || e != 1 {
 		j := b.ncells % chunkCells
 		if j == 0 {
 			b.cells = append(b.cells, new(cellChunk))
+			if b.real {
+				b.vals = append(b.vals, new([chunkCells]float64))
+			}
 		}
 		ch := b.cells[len(b.cells)-1]
 		ch.person[j], ch.age[j], ch.y[j], ch.e[j] = int32(person), uint8(rel), y, e
+		if b.real {
+			b.vals[len(b.vals)-1][j] = v
+		}
 		b.ncells++
 	}
 	return nil
@@ -204,9 +258,24 @@ func (b *CareerBuilder) mustAdd(person, age int, y uint32, e float64) {
 	}
 }
 
+// mustAddCell adds a cell of other careers, known to be valid: its value
+// when the builder is real-valued, else its count and exposure.
+func (b *CareerBuilder) mustAddCell(person int, x Cell) {
+	var err error
+	if b.real {
+		err = b.add(person, x.Age, 0, x.Value, x.Exposure)
+	} else {
+		err = b.Add(person, x.Age, uint32(x.Y), x.Exposure)
+	}
+	if err != nil {
+		panic("trajectory: " + err.Error())
+	}
+}
+
 // Build returns the careers of every person with at least one observed
 // age, in order of first appearance, with E kept when keepExposure or any
-// exposure differs from 1. Persons without an observed age are left out.
+// exposure differs from 1, and always for real-valued careers (see
+// Careers.V). Persons without an observed age are left out.
 func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	// The age grid spans the observed ages.
 	lo, hi := MaxAges, -1
@@ -239,7 +308,7 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	}
 	c.MinAge = b.base + lo
 	c.NumAges = hi - lo + 1
-	hasE := keepExposure || b.hasExp
+	hasE := keepExposure || b.hasExp || b.real
 
 	// Count special cells per person: the listed ones plus the holes.
 	var keep []int // new index -> builder index
@@ -281,12 +350,15 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	if hasE {
 		c.E = make([]float64, total)
 	}
+	if b.real {
+		c.V = make([]float64, total)
+	}
 	c.Const = make([]float64, n)
 	for j := range c.Start {
 		c.Start[j] = int32(counts[j])
 	}
 	fill := counts[:n]
-	place := func(j int, age int, y uint32, e float64) {
+	place := func(j int, age int, y uint32, e float64) int {
 		k := fill[j]
 		fill[j]++
 		c.Age[k] = uint8(age - lo)
@@ -294,6 +366,7 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 		if c.E != nil {
 			c.E[k] = e
 		}
+		return k
 	}
 	for j, i := range keep {
 		c.IDs[j] = b.ids[i]
@@ -308,8 +381,13 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 			}
 		}
 	}
+	n0 := 0 // cells added so far, the index into vals
 	b.eachCell(func(person int32, age uint8, y uint32, e float64) {
-		place(int(newIdx[person]), int(age), y, e)
+		k := place(int(newIdx[person]), int(age), y, e)
+		if c.V != nil {
+			c.V[k] = b.vals[n0/chunkCells][n0%chunkCells]
+		}
+		n0++
 	})
 	// Order each person's cells by age (insertion sort: few cells each).
 	for j := 0; j < n; j++ {
@@ -320,6 +398,9 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 				c.Y[m-1], c.Y[m] = c.Y[m], c.Y[m-1]
 				if c.E != nil {
 					c.E[m-1], c.E[m] = c.E[m], c.E[m-1]
+				}
+				if c.V != nil {
+					c.V[m-1], c.V[m] = c.V[m], c.V[m-1]
 				}
 			}
 		}

@@ -13,7 +13,7 @@ import (
 // the window every age counts as observed with count 0 and exposure 1,
 // except the person's special cells, which are listed explicitly:
 //
-//   - a positive count,
+//   - a positive count (or, for real-valued careers, a value other than 0),
 //   - an exposure other than 1,
 //   - an age inside the window that was not observed (exposure 0, count 0).
 //
@@ -43,8 +43,18 @@ type Careers struct {
 	Age []uint8
 	Y   []uint32
 	E   []float64
+	// V holds the real values of the special cells of real-valued careers
+	// (the censored normal's scales, negatives allowed), nil for counts.
+	// Real-valued careers have Y all 0 and always keep E (1 for an
+	// observed cell, 0 for an unobserved age), so that an unobserved age
+	// and an observed value 0 differ; an observed age that is not listed
+	// has the value 0.
+	V []float64
 	// Const[i] = Σ_cells y log e − log y!, the part of person i's
-	// log-likelihood that does not depend on any parameter.
+	// log-likelihood that does not depend on any parameter. It is 0 for
+	// real-valued careers: which of their cells are censored, and so the
+	// constant −½ log 2π of each uncensored one, depends on the model's
+	// censoring points, and the censored normal family adds it itself.
 	Const []float64
 	// NumObs is the number of observed person-age cells.
 	NumObs int
@@ -60,13 +70,27 @@ type Careers struct {
 // Len returns the number of persons.
 func (c *Careers) Len() int { return len(c.Lo) }
 
+// Real reports whether the careers hold real values (V) rather than
+// counts.
+func (c *Careers) Real() bool { return c.V != nil }
+
+// Value returns the value of special cell k: its count, or its real value
+// for real-valued careers.
+func (c *Careers) Value(k int32) float64 {
+	if c.V != nil {
+		return c.V[k]
+	}
+	return float64(c.Y[k])
+}
+
 // MaxAge returns the last age of the grid.
 func (c *Careers) MaxAge() int { return c.MinAge + c.NumAges - 1 }
 
 // Cell is one observed or unobserved person-age cell.
 type Cell struct {
 	Age      int     // age in years
-	Y        int     // count
+	Y        int     // count (0 for real-valued careers)
+	Value    float64 // the count, or the real value of real-valued careers
 	Exposure float64 // time at risk; 0 for an unobserved age inside the window
 }
 
@@ -78,6 +102,7 @@ func (c *Careers) Cells(i int, fn func(Cell)) {
 		x := Cell{Age: c.MinAge + t, Exposure: 1}
 		if cell < c.Start[i+1] && int(c.Age[cell]) == t {
 			x.Y = int(c.Y[cell])
+			x.Value = c.Value(cell)
 			switch {
 			case c.E != nil:
 				x.Exposure = c.E[cell]
@@ -107,6 +132,9 @@ func (c *Careers) Exposure(k int32) float64 {
 // are therefore left out.
 func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 	b := NewCareerBuilder()
+	if c.Real() {
+		b.SetReal()
+	}
 	var dropped, kept []int
 	for i := 0; i < c.Len(); i++ {
 		pi := -1
@@ -117,7 +145,7 @@ func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 			if pi < 0 {
 				pi = b.Person(c.IDs[i])
 			}
-			b.mustAdd(pi, x.Age, uint32(x.Y), x.Exposure)
+			b.mustAddCell(pi, x)
 		})
 		if pi < 0 {
 			dropped = append(dropped, i)

@@ -85,7 +85,7 @@ func NewModel(dist Distribution, k int, orders, inflation []int) (Model, error) 
 		n := max(len(given.Orders), len(given.Inflation))
 		given.Orders, given.Inflation = expand(given.Orders, n), expand(given.Inflation, n)
 	}
-	if err := given.Validate(); err != nil {
+	if err := given.validateOrders(); err != nil { // the censoring points are set on the result
 		return m, err
 	}
 	m.Orders, m.Inflation = expand(given.Orders, k), expand(given.Inflation, k)
@@ -111,6 +111,11 @@ func (m Model) Validate() error {
 	if m.Distribution.Real() && !(m.Censor.Min < m.Censor.Max) {
 		return fmt.Errorf("censoring points min %v and max %v: min must be below max", m.Censor.Min, m.Censor.Max)
 	}
+	return m.validateOrders()
+}
+
+// validateOrders checks the orders and inflation orders.
+func (m Model) validateOrders() error {
 	if len(m.Orders) == 0 {
 		return errors.New("a model needs at least one group")
 	}
@@ -340,7 +345,7 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 			f.Settings.Start = "(given)"
 		}
 	}
-	if totalCount(c) == 0 {
+	if !c.Real() && totalCount(c) == 0 {
 		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
 	}
 	if !s.NoSE {
@@ -362,7 +367,8 @@ func (s *Settings) context() context.Context {
 }
 
 // rateStart is the deterministic start: persons ranked by their mean count
-// per unit of exposure and split into k groups of equal size.
+// per unit of exposure (their mean value, for real-valued careers, whose
+// exposures are 1 at observed ages) and split into k groups of equal size.
 func rateStart(c *Careers, k int) [][]float64 {
 	n := c.Len()
 	rate := make([]float64, n)
@@ -370,7 +376,7 @@ func rateStart(c *Careers, k int) [][]float64 {
 		var ys float64
 		es := float64(int(c.Hi[i]) - int(c.Lo[i]) + 1)
 		for j := c.Start[i]; j < c.Start[i+1]; j++ {
-			ys += float64(c.Y[j])
+			ys += c.Value(j)
 			es += c.Exposure(j) - 1
 		}
 		rate[i] = ys / es

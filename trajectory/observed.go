@@ -91,7 +91,7 @@ func ObservedMeans(c *Careers, post [][]float64, by Weighting) [][]ObservedMean 
 		for cell := c.Start[i]; cell < c.Start[i+1]; cell++ {
 			a := int(c.Age[cell])
 			e := c.Exposure(cell)
-			y := float64(c.Y[cell])
+			y := c.Value(cell)
 			for j, wj := range w {
 				if wj == 0 {
 					continue

@@ -58,6 +58,15 @@ func families(c *Careers, s AgeScaling, m Model) ([]mixture.Family, mixture.Shar
 		return fams, nil
 	case Logit, Cloglog:
 		return binaryFamilies(c, s, m), nil
+	case CNorm:
+		cd := newCnormData(d, m.Censor)
+		for j := range fams {
+			fams[j] = newCnormFamily(cd, s, m.Orders[j], m.SigmaByGroup)
+		}
+		if m.SigmaByGroup {
+			return fams, nil
+		}
+		return fams, &cnormShared{d: cd}
 	}
 	panic(fmt.Sprintf("trajectory: no family for distribution %q", m.Distribution))
 }
@@ -68,8 +77,15 @@ var ErrNotBinary = errors.New("counts above 1")
 
 // checkData returns an error when careers c cannot be modelled by
 // distribution d: a binary outcome with a count above 1, exposures for a
-// distribution that takes none.
+// distribution that takes none, counts for a real-valued distribution and
+// real values for the others.
 func checkData(c *Careers, d Distribution) error {
+	switch {
+	case d.Real() && !c.Real():
+		return fmt.Errorf("the %s distribution models real values, and the careers hold counts: read the values as real numbers (careersio.ReadOptions.Real)", d.Name())
+	case !d.Real() && c.Real():
+		return fmt.Errorf("the careers hold real values, which the %s distribution does not model: use the censored normal (cnorm), or read counts", d.Name())
+	}
 	if !d.TakesExposure() && c.E != nil {
 		for k, e := range c.E {
 			if e != 0 && e != 1 {

@@ -40,6 +40,10 @@ type SelectSettings struct {
 	// each fit, and the order search keeps each group's inflation order
 	// with its group.
 	Inflation []int
+	// SigmaByGroup and Censor are the censored normal's (cnorm), as in
+	// Model: every candidate has them.
+	SigmaByGroup bool
+	Censor       Censoring
 	// CV is the number of cross-validation folds (0: none).
 	CV int
 	// MinShare is the smallest share a group of an adequate model may
@@ -262,6 +266,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		if err != nil {
 			return nil, err
 		}
+		m = s.model(m.Orders, m.Inflation)
 		var init [][]float64
 		if prev != nil {
 			init = splitStarts(prev.split, prev.risk, m)
@@ -293,9 +298,10 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 				}
 				if opts[key] == nil {
 					keys = append(keys, key)
-					opts[key] = &Model{Distribution: s.Distribution, Orders: orders, Inflation: append([]int(nil), cur.Inflation...)}
+					m := s.model(orders, append([]int(nil), cur.Inflation...))
+					opts[key] = &m
 				}
-				inits[key] = append(inits[key], dropTerm(cur, j))
+				inits[key] = append(inits[key], dropTerm(cur, j, opts[key].groupExtra()))
 			}
 			var best *Candidate
 			for _, key := range keys {
@@ -331,7 +337,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		rec.Recommended = true
 		fs := s.Fit
 		fs.warm = [][]float64{rec.start}
-		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
+		f, err := Fit(c, s.model(rec.Orders, rec.Inflation), &fs)
 		if err != nil {
 			return nil, interrupted(err)
 		}
@@ -341,7 +347,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			// no fit in memory: it is refitted from its parameters alone.
 			f = rec.fit
 			if f == nil {
-				if f, err = Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, s.Fit.refit(rec.start)); err != nil {
+				if f, err = Fit(c, s.model(rec.Orders, rec.Inflation), s.Fit.refit(rec.start)); err != nil {
 					return nil, interrupted(err)
 				}
 			}
@@ -352,6 +358,11 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		sel.Fit = f
 	}
 	return sel, nil
+}
+
+// model returns the search's model with these orders.
+func (s *SelectSettings) model(orders, inflation []int) Model {
+	return Model{Distribution: s.Distribution, Orders: orders, Inflation: inflation, SigmaByGroup: s.SigmaByGroup, Censor: s.Censor}
 }
 
 func newCandidate(f *Fitted, crit Criteria) *Candidate {
@@ -480,7 +491,7 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 	var out [][]float64
 	for split := range prev {
 		var shares []float64
-		var membs, betas, deltas, gammas [][]float64
+		var membs, betas, deltas, gammas, extras [][]float64
 		for j, g := range prev {
 			if j != split {
 				shares = append(shares, g.Share)
@@ -490,6 +501,7 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 				betas = append(betas, g.Beta)
 				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
+				extras = append(extras, g.Extra)
 				continue
 			}
 			for _, d := range []float64{-0.3, 0.3} {
@@ -504,6 +516,7 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 				betas = append(betas, b)
 				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
+				extras = append(extras, g.Extra)
 			}
 		}
 		p := make([]float64, 0, m.NumParams())
@@ -520,6 +533,12 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
 			p = append(p, deltas[j]...)
 			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
+			if m.groupExtra() > 0 {
+				p = append(p, extras[j]...)
+			}
+		}
+		if m.sharedParams() > 0 {
+			p = append(p, prev[0].Extra...) // repeated in every group
 		}
 		out = append(out, p)
 	}
@@ -532,6 +551,9 @@ type splitGroup struct {
 	// Membership is the group's membership coefficients (with risk
 	// factors), Tcov its time-varying covariates' effects.
 	Membership, Beta, Tcov, Inflation []float64
+	// Extra is its log σ (cnorm), its own or the common one, on the
+	// engine's scale; empty for the other distributions.
+	Extra []float64 `json:",omitempty"`
 }
 
 // splitGroups returns f's groups as splitStarts takes them.
@@ -539,6 +561,9 @@ func splitGroups(f *Fitted) []splitGroup {
 	out := make([]splitGroup, len(f.Groups))
 	for j, g := range f.Groups {
 		out[j] = splitGroup{Share: g.Share, Membership: g.MembershipCoef.Values, Beta: g.Beta, Tcov: g.TcovCoef.Values, Inflation: g.Inflation}
+		if g.Sigma != nil {
+			out[j].Extra = []float64{g.extraParam()}
+		}
 	}
 	return out
 }
@@ -551,8 +576,9 @@ func fitLen(v []float64, n int) []float64 {
 }
 
 // dropTerm returns the parameters of candidate c, as a warm start takes
-// them, with the highest rate term of group j removed.
-func dropTerm(c *Candidate, j int) []float64 {
+// them, with the highest rate term of group j removed; extra is the number
+// of each group's own parameters beyond its polynomials (Model.groupExtra).
+func dropTerm(c *Candidate, j, extra int) []float64 {
 	k := c.Groups
 	p := append([]float64(nil), c.start[:c.nmemb]...)
 	off := c.nmemb
@@ -563,11 +589,12 @@ func dropTerm(c *Candidate, j int) []float64 {
 			beta = beta[:nb-1]
 		}
 		p = append(p, beta...)
-		// The time-varying covariates' effects and the inflation follow.
-		p = append(p, c.start[off+nb:off+nb+c.ntcov+ng]...)
-		off += nb + c.ntcov + ng
+		// The time-varying covariates' effects, the inflation and the
+		// group's own log σ follow.
+		p = append(p, c.start[off+nb:off+nb+c.ntcov+ng+extra]...)
+		off += nb + c.ntcov + ng + extra
 	}
-	return p
+	return append(p, c.start[off:]...) // the parameters all groups share
 }
 
 // modelKey identifies a model up to relabelling of its groups: the sorted
@@ -718,7 +745,7 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 				for k, g := range tf.Groups {
 					pred += post[k][i] * g.Curve[x.Age-tf.MinAge()].Mean
 				}
-				absErr += v * math.Abs(float64(x.Y)-x.Exposure*pred)
+				absErr += v * math.Abs(x.Value-x.Exposure*pred)
 				cells += v
 			})
 		}

@@ -17,7 +17,8 @@ import (
 // each group its share and, at each age of the grid MinAge, MinAge+1, ...,
 // the parameters of its distribution: for counts (poisson, zip, nb, zinb)
 // and cloglog the rate λ, with the probability ρ of a structural zero
-// (zip, zinb) and the dispersion α (nb, zinb); for logit P(y = 1).
+// (zip, zinb) and the dispersion α (nb, zinb); for logit P(y = 1); for
+// cnorm the latent mean μ, with each group's σ and the censoring points.
 type Truth struct {
 	// Distribution is the distribution of y; "" is Poisson, or ZIP
 	// where ZeroProb is given.
@@ -28,6 +29,9 @@ type Truth struct {
 	ZeroProb     [][]float64 // K x ages; nil rows or a nil matrix mean no inflation
 	Prob         [][]float64 // K x ages: P(y = 1) (logit)
 	Dispersion   []float64   // α of each group (nb, zinb)
+	LatentMean   [][]float64 // K x ages: μ of the latent normal (cnorm)
+	Sigma        []float64   // σ of each group (cnorm; repeated when common)
+	Censor       Censoring   // the censoring points (cnorm)
 }
 
 // NumAges returns the length of the truth's age grid.
@@ -41,8 +45,11 @@ func (t *Truth) NumAges() int {
 // curve returns the curves that define the groups: the probabilities for
 // logit, the rates otherwise.
 func (t *Truth) curve() [][]float64 {
-	if t.Distribution == Logit {
+	switch {
+	case t.Distribution == Logit:
 		return t.Prob
+	case t.Distribution.Real():
+		return t.LatentMean
 	}
 	return t.Rate
 }
@@ -75,8 +82,9 @@ func TruthFromFit(f *Fitted) Truth {
 		rate := make([]float64, len(g.Curve))
 		zp := make([]float64, len(g.Curve))
 		prob := make([]float64, len(g.Curve))
+		mu := make([]float64, len(g.Curve))
 		for a, p := range g.Curve {
-			rate[a], zp[a], prob[a] = p.Rate, p.ZeroProb, p.Prob
+			rate[a], zp[a], prob[a], mu[a] = p.Rate, p.ZeroProb, p.Prob, p.LatentMean
 			if math.IsNaN(zp[a]) {
 				zp[a] = 0 // a group without inflation
 			}
@@ -87,8 +95,22 @@ func TruthFromFit(f *Fitted) Truth {
 		if g.Dispersion != nil {
 			t.Dispersion = append(t.Dispersion, *g.Dispersion)
 		}
+		if g.Sigma != nil {
+			t.LatentMean = append(t.LatentMean, mu)
+			t.Sigma = append(t.Sigma, *g.Sigma)
+		}
+	}
+	if f.Censoring != nil {
+		t.Censor = *f.Censoring
 	}
 	return t
+}
+
+// drawValue draws y in group k at age index a of a censored normal: the
+// latent y* ~ N(μ, σ²), censored to [Censor.Min, Censor.Max].
+func (t *Truth) drawValue(rng *rand.Rand, k, a int) float64 {
+	y := t.LatentMean[k][a] + t.Sigma[k]*rng.NormFloat64()
+	return math.Min(math.Max(y, t.Censor.Min), t.Censor.Max)
 }
 
 // drawCount draws y in group k at age index a with exposure e.
@@ -172,7 +194,9 @@ const MaxPersons = math.MaxInt32
 
 // Simulate draws careers from the truth: each person's group from the
 // shares, then, at each observed age with exposure e, a structural zero
-// with probability ρ and otherwise a Poisson(e λ) count. It returns the
+// with probability ρ and otherwise a Poisson(e λ) count (for cnorm, a
+// value N(μ, σ²) censored to [Censor.Min, Censor.Max], real-valued
+// careers). It returns the
 // careers (ids "1", "2", ...) and each person's true group (its 1-based
 // number).
 // The same seed gives the same careers, whatever the context. The truth's
@@ -208,6 +232,9 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x7472616a))
 	n := t.NumAges()
 	b := NewCareerBuilder()
+	if t.Distribution.Real() {
+		b.SetReal()
+	}
 	truth := make([]int, d.Persons)
 	cum := cumulative(t.Shares)
 	for i := 0; i < d.Persons; i++ {
@@ -238,6 +265,10 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 			if rng.Float64() < d.ExposedShare {
 				e = float64(18+rng.IntN(347)) / 365
 			}
+			if t.Distribution.Real() {
+				b.mustAddCell(p, Cell{Age: t.MinAge + a, Value: t.drawValue(rng, k, a), Exposure: 1})
+				continue
+			}
 			b.mustAdd(p, t.MinAge+a, t.drawCount(rng, k, a, e), e)
 		}
 	}
@@ -260,13 +291,24 @@ func (t *Truth) check() error {
 		if err := t.Distribution.Check(); err != nil {
 			return fmt.Errorf("simulate: %v", err)
 		}
-		if t.Distribution.Real() {
-			return fmt.Errorf("simulate: the %s distribution is not simulated", t.Distribution.Name())
-		}
 	}
 	curve, what := t.curve(), "rate"
-	if t.Distribution == Logit {
+	switch {
+	case t.Distribution == Logit:
 		what = "probability"
+	case t.Distribution.Real():
+		what = "latent mean"
+		if len(t.Sigma) != len(t.Shares) {
+			return fmt.Errorf("simulate: %d values of σ for %s", len(t.Sigma), words.Count(len(t.Shares), "group"))
+		}
+		for k, sd := range t.Sigma {
+			if !(sd > 0) || math.IsInf(sd, 0) {
+				return fmt.Errorf("simulate: group %d has σ %v, expected a finite number > 0", k+1, sd)
+			}
+		}
+		if !(t.Censor.Min < t.Censor.Max) {
+			return fmt.Errorf("simulate: censoring points min %v and max %v: min must be below max", t.Censor.Min, t.Censor.Max)
+		}
 	}
 	if len(t.Shares) == 0 || len(curve) != len(t.Shares) {
 		return errors.New("simulate: a share and a curve are needed for every group")
@@ -291,7 +333,7 @@ func (t *Truth) check() error {
 			return fmt.Errorf("simulate: every group needs a %s at every age", what)
 		}
 		for _, r := range curve[k] {
-			if !(r >= 0) || math.IsInf(r, 0) || t.Distribution == Logit && r > 1 {
+			if math.IsNaN(r) || math.IsInf(r, 0) || !t.Distribution.Real() && r < 0 || t.Distribution == Logit && r > 1 {
 				return fmt.Errorf("simulate: group %d has %s %v", k+1, what, r)
 			}
 		}
@@ -323,7 +365,7 @@ func (t *Truth) check() error {
 // checkMeans checks that no cell of exposure up to maxExposure has an
 // expected count above MaxMeanCount.
 func (t *Truth) checkMeans(maxExposure float64) error {
-	if t.Distribution.Binary() {
+	if t.Distribution.Binary() || t.Distribution.Real() {
 		return nil
 	}
 	for k, rates := range t.Rate {

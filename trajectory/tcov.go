@@ -49,6 +49,7 @@ func (c *Careers) WithTcov(names []string, value func(i, age int) []float64) (*C
 	type cell struct {
 		age     uint8
 		y       uint32
+		v       float64 // real-valued careers
 		e       float64
 		pattern uint32
 	}
@@ -60,6 +61,9 @@ func (c *Careers) WithTcov(names []string, value func(i, age int) []float64) (*C
 			special := false
 			if k < c.Start[i+1] && int(c.Age[k]) == t {
 				x.y, x.e = c.Y[k], c.Exposure(k)
+				if c.V != nil {
+					x.v = c.V[k]
+				}
 				special = true
 				k++
 			}
@@ -90,10 +94,16 @@ func (c *Careers) WithTcov(names []string, value func(i, age int) []float64) (*C
 	if needE {
 		out.E = make([]float64, len(cells))
 	}
+	if c.V != nil {
+		out.V = make([]float64, len(cells))
+	}
 	for k, x := range cells {
 		out.Age[k], out.Y[k], out.Pattern[k] = x.age, x.y, x.pattern
 		if needE {
 			out.E[k] = x.e
+		}
+		if out.V != nil {
+			out.V[k] = x.v
 		}
 	}
 	return out, nil

@@ -67,6 +67,9 @@ func (s TcovSetting) String() string {
 //
 // The careers c and post are needed only for s.Mean: the careers the
 // model was fitted to, carrying those covariates, in the order of post.
+//
+// For the censored normal the covariates shift the latent mean, and the
+// curve is E[y] at μ_kt + Σ_v δ_kv w_v (cnormTcovCurves).
 func TcovCurves(f *Fitted, s TcovSetting, c *Careers, post [][]float64, by Weighting) ([][]float64, error) {
 	names := f.TcovNames()
 	for name := range s.Values {
@@ -91,6 +94,9 @@ func TcovCurves(f *Fitted, s TcovSetting, c *Careers, post [][]float64, by Weigh
 		if col[j] = slices.Index(c.TcovNames, name); col[j] < 0 {
 			return nil, fmt.Errorf("the careers carry no time-varying covariate %s: read them with it", name)
 		}
+	}
+	if f.Distribution.Real() {
+		return cnormTcovCurves(f, s, col, c, post, by)
 	}
 	out := make([][]float64, len(f.Groups))
 	var ratio [][]float64 // K x careers' ages: the average of exp(Σ_m δ_km x_itm)

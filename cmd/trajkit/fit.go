@@ -55,6 +55,7 @@ Examples:
 with logit or cloglog:
   trajkit fit --data example:toronto1 --groups 3 --dist logit --binarize
   trajkit fit --data example:toronto1-exposure --groups 3 --dist cloglog --binarize
+  trajkit fit --data scale.csv --groups 3 --dist cnorm --min 0 --max 10 --sigma group
 
 --order and --inflation take one number for every group, or one per
 group separated by commas or semicolons: 2,3,3 and "2;3;3" are the same
@@ -102,6 +103,14 @@ time-varying covariates such as employment or detention (traj's tcov),
 with SEs; the curves are then at covariates zero, and trajkit plot --tcov
 a=0,1 draws them at other values.
 
+With --dist cnorm (the censored normal, Tobit: Stata traj's model(cnorm))
+the values are real numbers, a scale such as self-reported delinquency:
+the latent mean μ is the polynomial in age, y* ~ N(μ, σ²), and a value
+y ≤ --min (default 0) is censored at --min, y ≥ --max (required) at
+--max. σ is one for all groups, or one per group with --sigma group
+(traj's sigmabygroup). The curves are E[y] under the censoring, with μ
+beside it in model.json.
+
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and
@@ -114,6 +123,7 @@ type fitFlags struct {
 	dataFlags
 	emFlags
 	personFlags
+	censorFlags
 	groups                 int
 	order, inflation, dist string
 	noSE                   bool
@@ -133,6 +143,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"")
 	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
+	f.censorFlags.register(fs)
 	f.personFlags.register(fs)
 	f.personFlags.registerWeights(fs)
 	f.emFlags.register(fs)
@@ -168,6 +179,7 @@ func (f *fitFlags) model(k int, checkOnly bool) (trajectory.Model, error) {
 	if err != nil {
 		return m, usagef("%v", err)
 	}
+	f.censorFlags.apply(&m)
 	return m, nil
 }
 
@@ -180,6 +192,9 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 		return usagef("--groups: expected a number of groups ≥ 1, got %d", f.groups)
 	}
 	if _, err := f.model(f.groups, true); err != nil {
+		return err
+	}
+	if err := f.censorFlags.check(fs, trajectory.Distribution(f.dist)); err != nil {
 		return err
 	}
 	em := f.emFlags
@@ -276,6 +291,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer out.Abort()
 	t0 := time.Now()
+	f.real = trajectory.Distribution(f.dist).Real()
 	l, err := f.load(ctx, fs, &f.personFlags)
 	if err != nil {
 		return err

@@ -35,6 +35,9 @@ type dataFlags struct {
 	// (fromModel): they say all there is to say, so an embedded data set's
 	// defaults do not apply.
 	exact bool
+	// real reads the values as real numbers (ReadOptions.Real): set from
+	// the distribution (cnorm), not a flag of its own.
+	real bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -181,7 +184,7 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 	s := careersio.Source{
 		Data:        d.data,
 		Sheet:       d.sheet,
-		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count, NoID: d.noID, Time: d.time},
+		Read:        careersio.ReadOptions{ID: d.id, Age: d.age, Count: d.count, NoID: d.noID, Time: d.time, Real: d.real},
 		Exact:       d.exact,
 		Tcov:        splitList(d.tcov),
 		MinExposure: d.minExposure,

@@ -558,6 +558,7 @@ func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.Fla
 	}
 	given := df.data != ""
 	df.fromModel(fs, fit.Settings.Data)
+	df.real = fit.Distribution.Real()
 	// The careers carry the model's time-varying covariates (plot's and
 	// report's --tcov are no reading flag), which a curve at their mean
 	// averages.

@@ -102,6 +102,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	warn(stderr, dir.Warnings...)
 	f.readingFromModel(fs, fit.Settings.Data)
+	f.real = fit.Distribution.Real()
 	if err := f.dataFlags.check(); err != nil {
 		return err
 	}

@@ -63,6 +63,7 @@ Examples:
   trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
   trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
   trajkit select --data careers.csv --groups 1-5 --persons persons.csv --weights sampling_weight --cv 5
+  trajkit select --data scale.csv --groups 1-4 --orders 1-3 --dist cnorm --max 10
 
 --weights COLUMN fits every candidate with the persons' sampling weights
 (see trajkit fit -h): BIC and the cross-validated log-likelihood are then
@@ -88,6 +89,7 @@ type selectFlags struct {
 	dataFlags
 	emFlags
 	personFlags
+	censorFlags
 	groups, order, orders, dist, out string
 	inflation                        string
 	cv                               int
@@ -104,6 +106,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")
 	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
+	f.censorFlags.register(fs)
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.personFlags.registerFile(fs)
 	f.personFlags.registerWeights(fs)
@@ -162,6 +165,13 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("%v", err)
 	}
 	s.Inflation = infl
+	if err := f.censorFlags.check(fs, s.Distribution); err != nil {
+		return s, err
+	}
+	m := trajectory.Model{Distribution: s.Distribution}
+	f.censorFlags.apply(&m)
+	s.SigmaByGroup, s.Censor = m.SigmaByGroup, m.Censor
+	f.real = s.Distribution.Real()
 	if err := f.personFlags.checkFile(); err != nil {
 		return s, err
 	}

@@ -16,6 +16,12 @@ import (
 // multi-start report.
 func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	dist := f.Distribution.Name()
+	if f.Distribution == "" {
+		dist = "Poisson"
+	}
+	if f.Censoring != nil {
+		dist = fmt.Sprintf("%s (Tobit), censored at %g and %g", f.Distribution.Name(), f.Censoring.Min, f.Censoring.Max)
+	}
 	data := f.Settings.Data
 	fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", dist, words.Count(len(f.Groups), "group"))
 	fmt.Fprintf(w, "Data: %s (%s), %s, %s, ages %d-%d\n",
@@ -67,6 +73,13 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 				row("Inflation "+strings.ToLower(trajectory.PowerName(p)), c, g.InflationSE, p)
 			}
 		}
+		if g.Sigma != nil && f.SigmaCommon != nil && !*f.SigmaCommon {
+			writeSigma(w, "Sigma", *g.Sigma, g.SigmaSE, se)
+		}
+		fmt.Fprintln(w)
+	}
+	if g := f.Groups[0]; g.Sigma != nil && f.SigmaCommon != nil && *f.SigmaCommon {
+		writeSigma(w, "Sigma (all groups)", *g.Sigma, g.SigmaSE, se)
 		fmt.Fprintln(w)
 	}
 
@@ -129,6 +142,16 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	for _, warn := range f.Warnings {
 		fmt.Fprintf(w, "Warning: %s%s\n", warn, flagHint(warn.Kind))
 	}
+}
+
+// writeSigma prints the censored normal's σ with its standard error (no z
+// test: σ > 0 by definition).
+func writeSigma(w io.Writer, label string, sigma float64, sigmaSE *trajectory.Float, se bool) {
+	if !se || sigmaSE == nil {
+		fmt.Fprintf(w, "  %-24s %12.5f\n", label, sigma)
+		return
+	}
+	fmt.Fprintf(w, "  %-24s %12.5f %10s\n", label, sigma, fmtNum(float64(*sigmaSE), 5))
 }
 
 func fmtPct(x float64) string {

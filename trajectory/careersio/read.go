@@ -54,6 +54,12 @@ type ReadOptions struct {
 	// whole years (10 for times in decades, t = age/10); 0 means 1.
 	Time      string
 	TimeScale float64
+	// Real reads the count column (or columns) as real numbers, negatives
+	// allowed, for the censored normal (cnorm): careers with real values
+	// (trajectory.Careers.V). A decimal comma is the dialect's (Dialect),
+	// turned into a point before this reader sees the cells. Real values
+	// take no exposure.
+	Real bool
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -137,6 +143,12 @@ func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers
 	cr := csv.NewReader(br) // reads from br itself, which is large enough
 	cr.ReuseRecord = true
 	rd := &reader{cr: cr, name: name, opt: opt, b: trajectory.NewCareerBuilder(), info: &ReadInfo{}}
+	if opt.Real {
+		if opt.Exposure != "" {
+			return nil, nil, &DataError{File: name, Msg: "real values (the censored normal) take no exposure: leave out the exposure column"}
+		}
+		rd.b.SetReal()
+	}
 	header, err := rd.header()
 	if err != nil {
 		return nil, nil, err
@@ -369,11 +381,14 @@ func (rd *reader) long(h []string) error {
 		if err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
-		y, missing, err := parseCountBytes(rec[yCol])
+		y, v, missing, err := rd.value(rec[yCol])
 		if err != nil {
 			return rd.errAt(line, yCol+1, h[yCol], "%v", err)
 		}
 		if missing {
+			if o.Real {
+				return rd.errAt(line, yCol+1, h[yCol], "missing value: expected a number (leave out the row of an unobserved age)")
+			}
 			return rd.errAt(line, yCol+1, h[yCol], "missing count: expected a whole number ≥ 0 (leave out the row of an unobserved age)")
 		}
 		e := 1.0
@@ -389,7 +404,7 @@ func (rd *reader) long(h []string) error {
 		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
 			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 		}
-		if err := rd.b.Add(p, age, y, e); err != nil {
+		if err := rd.add(p, age, y, v, e); err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
 	}
@@ -485,7 +500,7 @@ func (rd *reader) wide(h []string) error {
 		}
 		observed := false
 		for j, c := range counts {
-			y, missing, err := parseCountBytes(rec[c.col])
+			y, v, missing, err := rd.value(rec[c.col])
 			if err != nil {
 				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
 			}
@@ -500,7 +515,7 @@ func (rd *reader) wide(h []string) error {
 				}
 			}
 			observed = true
-			if err := rd.b.Add(p, c.age, y, e); err != nil {
+			if err := rd.add(p, c.age, y, v, e); err != nil {
 				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
 			}
 		}
@@ -508,6 +523,46 @@ func (rd *reader) wide(h []string) error {
 			rd.info.Unobserved = append(rd.info.Unobserved, rd.b.ID(p))
 		}
 	}
+}
+
+// value parses a cell of the count column: a count, or with ReadOptions.Real
+// a real value v.
+func (rd *reader) value(b []byte) (y uint32, v float64, missing bool, err error) {
+	if !rd.opt.Real {
+		y, missing, err = parseCountBytes(b)
+		return y, 0, missing, err
+	}
+	v, missing, err = parseReal(string(b))
+	return 0, v, missing, err
+}
+
+// add records an observed cell: count y with exposure e, or with
+// ReadOptions.Real the value v.
+func (rd *reader) add(p, age int, y uint32, v, e float64) error {
+	if rd.opt.Real {
+		return rd.b.AddValue(p, age, v)
+	}
+	return rd.b.Add(p, age, y, e)
+}
+
+// parseReal parses a real value: a finite number, negatives allowed.
+// Missing cells are reported as such and left to the caller.
+func parseReal(s string) (v float64, missing bool, err error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		return f, false, nil
+	}
+	s = strings.TrimSpace(s)
+	if isMissing(s) {
+		return 0, true, nil
+	}
+	f, perr := strconv.ParseFloat(s, 64)
+	switch {
+	case perr != nil && !errors.Is(perr, strconv.ErrRange):
+		return 0, false, fmt.Errorf("value %q is not a number: expected a real number such as -1.5 (a decimal comma needs the decimal mark named: --decimal ,)", s)
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, false, fmt.Errorf("value %q is not finite: expected a real number", s)
+	}
+	return f, false, nil
 }
 
 // isMissing reports whether a cell means "not observed": empty, NA (R) or

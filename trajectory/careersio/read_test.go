@@ -450,4 +450,6 @@ func TestReadTcov(t *testing.T) {
 }
 
 // cell is a trajectory.Cell.
-func cell(age, y int, e float64) trajectory.Cell { return trajectory.Cell{Age: age, Y: y, Exposure: e} }
+func cell(age, y int, e float64) trajectory.Cell {
+	return trajectory.Cell{Age: age, Y: y, Value: float64(y), Exposure: e}
+}

@@ -20,9 +20,12 @@ import (
 // persons in order and ages ascending. Unobserved ages inside a window
 // have no row. ReadCareers with Exposure "exposure" (or none, when there
 // is no exposure column) reads the file back into the same careers.
+// Real-valued careers (c.Real) are written with their values in y, in
+// their shortest round-trip form, and no exposure column; ReadCareers with
+// Real reads them back.
 func WriteLong(w io.Writer, c *trajectory.Careers) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	hasE := c.E != nil
+	hasE := c.E != nil && !c.Real()
 	if hasE {
 		bw.WriteString("id,age,y,exposure\n")
 	} else {
@@ -35,9 +38,9 @@ func WriteLong(w io.Writer, c *trajectory.Careers) error {
 		id = append(id, ',')
 		cell := c.Start[i]
 		for t := int(c.Lo[i]); t <= int(c.Hi[i]); t++ {
-			y, e := uint32(0), 1.0
+			y, v, e := uint32(0), 0.0, 1.0
 			if cell < c.Start[i+1] && int(c.Age[cell]) == t {
-				y, e = c.Y[cell], c.Exposure(cell)
+				y, v, e = c.Y[cell], c.Value(cell), c.Exposure(cell)
 				cell++
 				if e == 0 {
 					continue // unobserved
@@ -46,7 +49,11 @@ func WriteLong(w io.Writer, c *trajectory.Careers) error {
 			b := bw.AvailableBuffer()
 			b = append(b, id...)
 			b = append(b, ages[t]...)
-			b = strconv.AppendUint(b, uint64(y), 10)
+			if c.Real() {
+				b = strconv.AppendFloat(b, v, 'g', -1, 64)
+			} else {
+				b = strconv.AppendUint(b, uint64(y), 10)
+			}
 			if hasE {
 				b = append(b, ',')
 				b = appendExposure(b, e)
@@ -65,9 +72,11 @@ func WriteLong(w io.Writer, c *trajectory.Careers) error {
 // keep exposures), then one row per person; cells of unobserved ages are
 // empty. ReadCareers with Exposure "e" (or none) reads the file back into
 // the same careers.
+//
+// Real-valued careers are written as WriteLong writes them.
 func WriteWide(w io.Writer, c *trajectory.Careers) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	hasE := c.E != nil
+	hasE := c.E != nil && !c.Real()
 	bw.WriteString("id")
 	prefixes := []string{"y"}
 	if hasE {
@@ -81,6 +90,7 @@ func WriteWide(w io.Writer, c *trajectory.Careers) error {
 	bw.WriteByte('\n')
 	// One row's counts and exposures, by age; "" is unobserved.
 	ys := make([]uint32, c.NumAges)
+	vs := make([]float64, c.NumAges) // real values
 	es := make([]float64, c.NumAges)
 	for i := 0; i < c.Len(); i++ {
 		for t := range es {
@@ -88,9 +98,9 @@ func WriteWide(w io.Writer, c *trajectory.Careers) error {
 		}
 		cell := c.Start[i]
 		for t := int(c.Lo[i]); t <= int(c.Hi[i]); t++ {
-			ys[t], es[t] = 0, 1
+			ys[t], vs[t], es[t] = 0, 0, 1
 			if cell < c.Start[i+1] && int(c.Age[cell]) == t {
-				ys[t], es[t] = c.Y[cell], c.Exposure(cell)
+				ys[t], vs[t], es[t] = c.Y[cell], c.Value(cell), c.Exposure(cell)
 				cell++
 			}
 		}
@@ -98,7 +108,10 @@ func WriteWide(w io.Writer, c *trajectory.Careers) error {
 		b = AppendField(b, c.IDs[i])
 		for t, e := range es {
 			b = append(b, ',')
-			if e > 0 {
+			switch {
+			case e > 0 && c.Real():
+				b = strconv.AppendFloat(b, vs[t], 'g', -1, 64)
+			case e > 0:
 				b = strconv.AppendUint(b, uint64(ys[t]), 10)
 			}
 		}

@@ -183,7 +183,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 	if bandKind != "" {
 		leg.Add("95% pointwise interval ("+bandKind+")", swatch{fill: color.Gray{Y: 0xC8}})
 	}
-	p.Y.Min = 0
+	p.Y.Min = math.Min(p.Y.Min, 0) // 0, unless a censored normal's curve goes below
 	p.X.Tick.Marker = ageTicks{}
 	p.X.Min, p.X.Max = float64(m.MinAge()), float64(m.MaxAge())
 	if p.X.Min >= p.X.Max {

@@ -496,5 +496,15 @@ func numParams(f *trajectory.Fitted) int {
 	for _, g := range f.Groups {
 		n += len(g.Beta) + len(g.TcovCoef.Values) + len(g.Inflation)
 	}
+	// The dispersions or σ: one per group, or one when common.
+	for _, common := range []*bool{f.DispersionCommon, f.SigmaCommon} {
+		switch {
+		case common == nil:
+		case *common:
+			n++
+		default:
+			n += k
+		}
+	}
 	return n
 }

@@ -22,7 +22,12 @@ import (
 // The sections of the report: each fills its part of the page with text
 // ready to show.
 
-func distName(d trajectory.Distribution) string { return d.Name() }
+func distName(d trajectory.Distribution) string {
+	if d == "" {
+		return "Poisson"
+	}
+	return d.Name()
+}
 
 // linearPredictor names the polynomial of a distribution's groups.
 func linearPredictor(d trajectory.Distribution) string {
@@ -67,6 +72,28 @@ func (p *page) dataSection(c *trajectory.Careers, s trajectory.DataSettings) {
 		{"Offences", strconv.Itoa(offences)},
 		{"Persons with at least one offence", fmt.Sprintf("%d (%s)", offenders, trajectory.FormatShare(float64(offenders)/float64(c.Len())))},
 		{"Offences per person-year at risk", fmtNum(float64(offences)/exposure, 4)},
+	}
+	if c.Real() {
+		p.Data = append(p.Data[:len(p.Data)-3], realValues(c)...)
+	}
+}
+
+// realValues summarises real-valued careers (the censored normal's) in
+// place of the offences.
+func realValues(c *trajectory.Careers) []keyValue {
+	var sum float64
+	nonzero := 0
+	for k := range c.V {
+		if c.Exposure(int32(k)) > 0 {
+			sum += c.V[k]
+			if c.V[k] != 0 {
+				nonzero++
+			}
+		}
+	}
+	return []keyValue{
+		{"Mean value per observed year", fmtNum(sum/float64(c.NumObs), 4)},
+		{"Observed years with a value other than 0", fmt.Sprintf("%d (%s)", nonzero, trajectory.FormatShare(float64(nonzero)/float64(c.NumObs)))},
 	}
 }
 
