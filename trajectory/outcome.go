@@ -55,6 +55,15 @@ func families(c *Careers, s AgeScaling, m Model) ([]mixture.Family, mixture.Shar
 			fams[j] = newGroupFamily(d, s, m.Orders[j], m.Inflation[j])
 		}
 		return fams, nil
+	case NB, ZINB:
+		nd := newNBData(d)
+		for j := range fams {
+			fams[j] = newNBFamily(nd, s, m.Orders[j], m.Inflation[j], m.CommonDispersion)
+		}
+		if m.CommonDispersion {
+			return fams, nbShared{}
+		}
+		return fams, nil
 	}
 	panic(fmt.Sprintf("trajectory: no family for distribution %q", m.Distribution))
 }
