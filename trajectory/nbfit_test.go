@@ -1,0 +1,196 @@
+package trajectory
+
+import (
+	"bytes"
+	"math"
+	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// TestNBFitNeverDecreases: the log-likelihood trace of NB and ZINB fits,
+// α per group and common (the ECM step), never decreases.
+func TestNBFitNeverDecreases(t *testing.T) {
+	c := nbCareers(t, 1500, 21, true)
+	zinb := mustModel(t, ZINB, 3, []int{2, 3, 2}, []int{-1, 1, 0})
+	nb := mustModel(t, NB, 3, []int{2, 3, 2}, nil)
+	common := nb
+	common.CommonDispersion = true
+	zcommon := zinb
+	zcommon.CommonDispersion = true
+	for _, tc := range []struct {
+		name string
+		m    Model
+	}{{"nb", nb}, {"zinb", zinb}, {"nb common", common}, {"zinb common", zcommon}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Fit(c, tc.m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 4, Keep: 2}, NoSE: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Trace) < 5 {
+				t.Fatalf("trace of %d iterations", len(f.Trace))
+			}
+			for j := 1; j < len(f.Trace); j++ {
+				if f.Trace[j] < f.Trace[j-1]-1e-12*math.Abs(f.Trace[j]) {
+					t.Errorf("iteration %d: log-likelihood fell from %.12f to %.12f", j, f.Trace[j-1], f.Trace[j])
+				}
+			}
+			if f.NumParams != tc.m.NumParams() {
+				t.Errorf("%d parameters, the model has %d", f.NumParams, tc.m.NumParams())
+			}
+		})
+	}
+}
+
+// TestNBRecovery fits NB and ZINB data simulated from the model (censored
+// windows, exposures below 1, holes; α 0.6, 1 and 0.5) and checks the
+// truth as TestRecovery does: at 6,000 persons shares within 0.036 and
+// expected counts within 18% where a group has 150 persons observed; as a
+// study (TRAJKIT_STUDIES=1), at 20,000 persons within 0.02 and 10% where
+// 500 are observed. The dispersions come back within four standard errors.
+func TestNBRecovery(t *testing.T) {
+	persons, shareTol, meanTol, minObs := 6000, 0.036, 0.18, 150
+	if studies() {
+		persons, shareTol, meanTol, minObs = 20000, 0.02, 0.10, 500
+	}
+	alpha := []float64{0.6, 1, 0.5}
+	for _, tc := range []struct {
+		name string
+		zinb bool
+		infl []int
+	}{{"nb with exposure", false, nil}, {"zinb with exposure", true, []int{-1, 1, 0}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := nbTruth(12, 30, alpha, tc.zinb)
+			c, truth, err := Simulate(tr, Design{Persons: persons, CensorShare: 0.3, LateStartShare: 0.2, ExposedShare: 0.15, HoleShare: 0.05}, 77)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := mustModel(t, tr.Distribution, 3, []int{2, 3, 2}, tc.infl)
+			f, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Status != mixture.Converged {
+				t.Fatalf("status %v: %v", f.Status, f.Warnings)
+			}
+			obs := make([][]int, 3)
+			for k := range obs {
+				obs[k] = make([]int, c.NumAges)
+			}
+			for i := 0; i < c.Len(); i++ {
+				c.Cells(i, func(x Cell) {
+					if x.Exposure > 0 {
+						obs[truth[i]-1][x.Age-c.MinAge]++
+					}
+				})
+			}
+			for k, g := range f.Groups {
+				if math.Abs(g.Share-tr.Shares[k]) > shareTol {
+					t.Errorf("group %d: share %.4f, true %.2f", k+1, g.Share, tr.Shares[k])
+				}
+				for a, p := range g.Curve {
+					if obs[k][a] < minObs {
+						continue
+					}
+					want := tr.Rate[k][a]
+					if tr.ZeroProb != nil {
+						want *= 1 - tr.ZeroProb[k][a]
+					}
+					if math.Abs(p.Mean/want-1) > meanTol {
+						t.Errorf("group %d age %d: expected count %.4f, true %.4f", k+1, p.Age, p.Mean, want)
+					}
+				}
+				if se := float64(*g.DispersionSE); !(math.Abs(*g.Dispersion-alpha[k]) < 4*se) {
+					t.Errorf("group %d: dispersion %.4f ± %.4f, true %.2f", k+1, *g.Dispersion, se, alpha[k])
+				}
+				if lrt := g.DispersionLRT; lrt == nil || !(lrt.Chi2 > 10) || !(lrt.P < 1e-3) {
+					t.Errorf("group %d: test of α = 0 %+v, want a clear rejection", k+1, lrt)
+				}
+			}
+		})
+	}
+}
+
+// TestNBPoissonLimit: on Poisson data (6,000 persons, no overdispersion)
+// an NB fit reaches the Poisson maximum within 1e-4 and never falls more
+// than 1e-6 below it, with the dispersions at their bound or within three
+// standard errors of 0 and tests of α = 0 that do not reject; a
+// dispersion at the bound is 0 with no standard error and a warning.
+func TestNBPoissonLimit(t *testing.T) {
+	s := WindowScaling(12, 30)
+	tr := TruthFromCoefficients(s, 12, 30, []float64{0.6, 0.4}, [][]float64{{-1.5, 0.3, -0.5}, {0.5, -0.2, -0.8}}, nil)
+	tr.ZeroProb = nil
+	c, _, err := Simulate(tr, Design{Persons: 6000, CensorShare: 0.3, ExposedShare: 0.15}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := &Settings{Search: mixture.Settings{Seed: 1, Starts: 6, Keep: 2}}
+	pois, err := Fit(c, mustModel(t, Poisson, 2, []int{2}, nil), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, common := range []bool{false, true} {
+		m := mustModel(t, NB, 2, []int{2}, nil)
+		m.CommonDispersion = common
+		f, err := Fit(c, m, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.LogLik < pois.LogLik-1e-6 {
+			t.Errorf("common %v: NB log-likelihood %.8f below the Poisson maximum %.8f", common, f.LogLik, pois.LogLik)
+		}
+		if f.LogLik > pois.LogLik+1e-4*math.Abs(pois.LogLik) {
+			t.Errorf("common %v: NB log-likelihood %.8f, Poisson %.8f: more than α can explain", common, f.LogLik, pois.LogLik)
+		}
+		warned := false
+		for _, w := range f.Warnings {
+			warned = warned || w.Kind == DispersionAtBoundary
+		}
+		for _, g := range f.Groups {
+			if se := float64(*g.DispersionSE); *g.Dispersion > 0 && !(*g.Dispersion < 3*se) {
+				t.Errorf("common %v group %d: dispersion %.4f ± %.4f on Poisson data", common, g.Number, *g.Dispersion, se)
+			}
+			if *g.Dispersion == 0 && (!math.IsNaN(float64(*g.DispersionSE)) || !warned) {
+				t.Errorf("common %v group %d: dispersion at the bound with SE %v, warned %v", common, g.Number, *g.DispersionSE, warned)
+			}
+			if lrt := g.DispersionLRT; lrt == nil || lrt.P < 0.01 {
+				t.Errorf("common %v group %d: test of α = 0 %+v rejects on Poisson data", common, g.Number, lrt)
+			}
+		}
+	}
+}
+
+// TestNBBeatsPoissonBIC: on data simulated with α = 0.5 (2,000 persons,
+// two groups), the NB model has a lower BIC than the Poisson one with the
+// same groups.
+func TestNBBeatsPoissonBIC(t *testing.T) {
+	tr := nbTruth(12, 30, []float64{0.5, 0.5, 0.5}, false)
+	c, _, err := Simulate(tr, Design{Persons: 2000, CensorShare: 0.3}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := &Settings{Search: mixture.Settings{Seed: 1, Starts: 6, Keep: 2}, NoSE: true}
+	pois, err := Fit(c, mustModel(t, Poisson, 3, []int{2, 3, 2}, nil), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := Fit(c, mustModel(t, NB, 3, []int{2, 3, 2}, nil), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(nb.BICPersons < pois.BICPersons) {
+		t.Errorf("BIC: NB %.2f, Poisson %.2f", nb.BICPersons, pois.BICPersons)
+	}
+}
+
+// TestNBSameSeedSameBits: an NB fit with a common α is byte-identical with
+// 1 and 4 threads.
+func TestNBSameSeedSameBits(t *testing.T) {
+	c := nbCareers(t, 2*4096+300, 5, false)
+	m := mustModel(t, NB, 2, []int{2}, nil)
+	m.CommonDispersion = true
+	first := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 4, Starts: 3, Keep: 1, Threads: 1}})
+	if got := fitFileJSON(t, c, m, &Settings{Search: mixture.Settings{Seed: 4, Starts: 3, Keep: 1, Threads: 4}}); !bytes.Equal(got, first) {
+		t.Errorf("threads 4: the fit differs from one thread's")
+	}
+}
