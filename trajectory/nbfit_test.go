@@ -194,3 +194,30 @@ func TestNBSameSeedSameBits(t *testing.T) {
 		t.Errorf("threads 4: the fit differs from one thread's")
 	}
 }
+
+// TestNBSelect: a model search over NB models, α per group and common,
+// with the order search (warm starts that split groups and drop terms
+// carry log α), recommends the true number of groups on NB data.
+func TestNBSelect(t *testing.T) {
+	tr := nbTruth(12, 30, []float64{0.6, 1, 0.5}, false)
+	c, _, err := Simulate(tr, Design{Persons: 1500, CensorShare: 0.3}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, common := range []bool{false, true} {
+		sel, err := Select(c, SelectSettings{Distribution: NB, MinGroups: 1, MaxGroups: 4, MinOrder: 2, MaxOrder: 3, CommonDispersion: common,
+			Fit: Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := sel.Recommended; r == nil || r.Groups != 3 {
+			t.Errorf("common %v: recommended %+v, want 3 groups", common, r)
+		}
+		for _, cand := range sel.Candidates {
+			m := Model{Distribution: NB, Orders: cand.Orders, Inflation: cand.Inflation, CommonDispersion: common}
+			if cand.NumParams != m.NumParams() {
+				t.Errorf("common %v, orders %v: %d parameters, want %d", common, cand.Orders, cand.NumParams, m.NumParams())
+			}
+		}
+	}
+}

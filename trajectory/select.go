@@ -39,6 +39,10 @@ type SelectSettings struct {
 	// each fit, and the order search keeps each group's inflation order
 	// with its group.
 	Inflation []int
+	// CommonDispersion gives every candidate one dispersion α for all
+	// groups (nb, zinb; Model.CommonDispersion); by default each group has
+	// its own.
+	CommonDispersion bool
 	// CV is the number of cross-validation folds (0: none).
 	CV int
 	// MinShare is the smallest share a group of an adequate model may
@@ -102,6 +106,7 @@ type Candidate struct {
 	start           []float64
 	nmemb           int
 	ntcov           int // time-varying covariates, whose effects follow β in the parameters
+	nextra, nshared int // a group's own parameters after γ (log α), and those after all groups'
 	fit             *Fitted
 	adequacyFailure string
 	// split are the fit's groups as splitStarts takes them (when the
@@ -258,6 +263,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		if err != nil {
 			return nil, err
 		}
+		m.CommonDispersion = s.CommonDispersion
 		var init [][]float64
 		if prev != nil {
 			init = splitStarts(prev.split, prev.risk, m)
@@ -289,7 +295,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 				}
 				if opts[key] == nil {
 					keys = append(keys, key)
-					opts[key] = &Model{Distribution: s.Distribution, Orders: orders, Inflation: append([]int(nil), cur.Inflation...)}
+					opts[key] = &Model{Distribution: s.Distribution, Orders: orders, Inflation: append([]int(nil), cur.Inflation...), CommonDispersion: s.CommonDispersion}
 				}
 				inits[key] = append(inits[key], dropTerm(cur, j))
 			}
@@ -327,7 +333,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		rec.Recommended = true
 		fs := s.Fit
 		fs.warm = [][]float64{rec.start}
-		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, &fs)
+		f, err := Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation, CommonDispersion: s.CommonDispersion}, &fs)
 		if err != nil {
 			return nil, interrupted(err)
 		}
@@ -337,7 +343,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			// no fit in memory: it is refitted from its parameters alone.
 			f = rec.fit
 			if f == nil {
-				if f, err = Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation}, s.Fit.refit(rec.start)); err != nil {
+				if f, err = Fit(c, Model{Distribution: s.Distribution, Orders: rec.Orders, Inflation: rec.Inflation, CommonDispersion: s.CommonDispersion}, s.Fit.refit(rec.start)); err != nil {
 					return nil, interrupted(err)
 				}
 			}
@@ -373,6 +379,8 @@ func newCandidate(f *Fitted, crit Criteria) *Candidate {
 		start:         f.engineParams(),
 		nmemb:         f.numMembershipParams(),
 		ntcov:         len(f.TcovNames()),
+		nextra:        m.groupExtra(),
+		nshared:       m.sharedParams(),
 		split:         splitGroups(f),
 		risk:          f.Risk() != nil,
 	}
@@ -476,7 +484,7 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 	var out [][]float64
 	for split := range prev {
 		var shares []float64
-		var membs, betas, deltas, gammas [][]float64
+		var membs, betas, deltas, gammas, extras [][]float64
 		for j, g := range prev {
 			if j != split {
 				shares = append(shares, g.Share)
@@ -486,6 +494,7 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 				betas = append(betas, g.Beta)
 				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
+				extras = append(extras, g.Extra)
 				continue
 			}
 			for _, d := range []float64{-0.3, 0.3} {
@@ -500,6 +509,7 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 				betas = append(betas, b)
 				deltas = append(deltas, g.Tcov)
 				gammas = append(gammas, g.Inflation)
+				extras = append(extras, g.Extra)
 			}
 		}
 		p := make([]float64, 0, m.NumParams())
@@ -516,6 +526,10 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
 			p = append(p, deltas[j]...)
 			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
+			p = append(p, fitLen(extras[j], m.groupExtra())...)
+		}
+		if m.sharedParams() > 0 {
+			p = append(p, fitLen(prev[0].Extra, 1)...)
 		}
 		out = append(out, p)
 	}
@@ -528,6 +542,9 @@ type splitGroup struct {
 	// Membership is the group's membership coefficients (with risk
 	// factors), Tcov its time-varying covariates' effects.
 	Membership, Beta, Tcov, Inflation []float64
+	// Extra is the group's log α or log σ (nb, zinb, cnorm; repeated in
+	// each group when common), nil for the other distributions.
+	Extra []float64
 }
 
 // splitGroups returns f's groups as splitStarts takes them.
@@ -535,6 +552,9 @@ func splitGroups(f *Fitted) []splitGroup {
 	out := make([]splitGroup, len(f.Groups))
 	for j, g := range f.Groups {
 		out[j] = splitGroup{Share: g.Share, Membership: g.MembershipCoef.Values, Beta: g.Beta, Tcov: g.TcovCoef.Values, Inflation: g.Inflation}
+		if g.Dispersion != nil || g.Sigma != nil {
+			out[j].Extra = []float64{g.extraParam()}
+		}
 	}
 	return out
 }
@@ -559,11 +579,12 @@ func dropTerm(c *Candidate, j int) []float64 {
 			beta = beta[:nb-1]
 		}
 		p = append(p, beta...)
-		// The time-varying covariates' effects and the inflation follow.
-		p = append(p, c.start[off+nb:off+nb+c.ntcov+ng]...)
-		off += nb + c.ntcov + ng
+		// The time-varying covariates' effects, the inflation and log α
+		// follow.
+		p = append(p, c.start[off+nb:off+nb+c.ntcov+ng+c.nextra]...)
+		off += nb + c.ntcov + ng + c.nextra
 	}
-	return p
+	return append(p, c.start[off:off+c.nshared]...)
 }
 
 // modelKey identifies a model up to relabelling of its groups: the sorted
