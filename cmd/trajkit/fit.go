@@ -28,6 +28,7 @@ Examples:
   trajkit fit --data careers.csv --groups 3 --order 2,3,3 --out result
   trajkit fit --data example:sim630 --groups 2 --order "0;3"
   trajkit fit --data example:toronto1-exposure --groups 4 --dist zip --inflation 0
+  trajkit fit --data example:sim630 --groups 3 --dist nb --dispersion common
   trajkit fit --data wide.csv --format wide --count y --exposure e --ages 12-40 --groups 4
   trajkit fit --data example:sim630 --groups 3 --bootstrap 200 --bootstrap-type parametric
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --risk female,qualification
@@ -40,6 +41,14 @@ list, so the orders select prints (and selection.csv holds) can be given
 as they are (quote a list with ; in the shell). The list is a multiset:
 groups are numbered after the fit, by ascending mean expected count, and
 each keeps its orders.
+
+With --dist nb each group's yearly count is negative binomial (NB2):
+mean e·λ, variance μ + α μ² with μ = e·λ, the dispersion α per group or,
+with --dispersion common, one for all groups; --dist zinb adds ZIP's
+structural zero (--inflation as for zip). The summary gives each α with
+its SE and the likelihood-ratio test of α = 0 (a test on the boundary:
+p = ½ P(χ²₁ > LR)), which says which groups need the NB rather than the
+Poisson; an α at its bound is 0 with a dispersion-at-boundary warning.
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit
@@ -79,6 +88,7 @@ type fitFlags struct {
 	personFlags
 	groups                 int
 	order, inflation, dist string
+	dispersion             dispersionFlag
 	noSE                   bool
 	bootstrap              int
 	bootstrapType          string
@@ -95,6 +105,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
+	f.dispersion.register(fs)
 	f.personFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
@@ -128,7 +139,8 @@ func (f *fitFlags) model(k int, checkOnly bool) (trajectory.Model, error) {
 	if err != nil {
 		return m, usagef("%v", err)
 	}
-	return m, nil
+	m.CommonDispersion, err = f.dispersion.common(f.dist)
+	return m, err
 }
 
 // check validates the flags before any work is done.

@@ -84,6 +84,7 @@ type selectFlags struct {
 	personFlags
 	groups, order, orders, dist, out string
 	inflation                        string
+	dispersion                       dispersionFlag
 	cv                               int
 	minShare                         minShareFlag
 	safeCSV                          bool
@@ -98,6 +99,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")
 	fs.StringVar(&f.dist, "dist", "poisson", "count distribution: poisson or zip")
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
+	f.dispersion.register(fs)
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.personFlags.registerFile(fs)
 	f.minShare.register(fs)
@@ -155,6 +157,9 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("%v", err)
 	}
 	s.Inflation = infl
+	if s.CommonDispersion, err = f.dispersion.common(f.dist); err != nil {
+		return s, err
+	}
 	if err := f.personFlags.checkFile(); err != nil {
 		return s, err
 	}

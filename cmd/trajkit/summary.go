@@ -15,10 +15,7 @@ import (
 // coefficients, share and adequacy diagnostics, then the criteria and the
 // multi-start report.
 func writeSummary(w io.Writer, f *trajectory.Fitted) {
-	dist := "Poisson"
-	if f.Distribution == trajectory.ZIP {
-		dist = "zero-inflated Poisson"
-	}
+	dist := f.Distribution.Name()
 	data := f.Settings.Data
 	fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", dist, words.Count(len(f.Groups), "group"))
 	fmt.Fprintf(w, "Data: %s (%s), %s, %s, ages %d-%d\n",
@@ -55,6 +52,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 				row("Inflation "+strings.ToLower(trajectory.PowerName(p)), c, g.InflationSE, p)
 			}
 		}
+		writeDispersion(w, f, &g, se)
 		fmt.Fprintln(w)
 	}
 
