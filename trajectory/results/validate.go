@@ -496,5 +496,18 @@ func numParams(f *trajectory.Fitted) int {
 	for _, g := range f.Groups {
 		n += len(g.Beta) + len(g.TcovCoef.Values) + len(g.Inflation)
 	}
+	// A dispersion (nb, zinb) or σ (cnorm) per group, or one for all.
+	for _, x := range []struct {
+		has    bool
+		common *bool
+	}{{f.Distribution.HasDispersion(), f.DispersionCommon}, {f.Distribution.HasSigma(), f.SigmaCommon}} {
+		switch {
+		case !x.has:
+		case x.common != nil && *x.common:
+			n++
+		default:
+			n += k
+		}
+	}
 	return n
 }
