@@ -221,3 +221,41 @@ func TestNBSelect(t *testing.T) {
 		}
 	}
 }
+
+// TestNBZeroAllocs: in steady state an NB or ZINB group's E-step
+// (LogLik), warm M-step (Fit) and the shared α's Newton step allocate
+// nothing.
+func TestNBZeroAllocs(t *testing.T) {
+	c := nbCareers(t, 2000, 4, true)
+	s := WindowScaling(c.MinAge, c.MaxAge())
+	nd := newNBData(newFamilyData(c))
+	w := make([]float64, c.Len())
+	for i := range w {
+		w[i] = 0.3 + 0.5*float64(i%7)/7
+	}
+	ll := make([]float64, c.Len())
+	for _, tc := range []struct {
+		inflation int
+		shared    bool
+	}{{-1, false}, {1, false}, {0, true}} {
+		f := newNBFamily(nd, s, 3, tc.inflation, tc.shared)
+		comp := f.NewComponent().(*nbComp)
+		f.Fit(t.Context(), comp, w, false)
+		f.Fit(t.Context(), comp, w, true)
+		run := nbShared{}.NewRun([]mixture.Component{comp}).(*nbSharedRun)
+		step := func() {
+			comp.LogLik(ll, 0, c.Len())
+			f.Fit(t.Context(), comp, w, true)
+			if tc.shared {
+				run.obj = nbPhiObjective{r: run}
+				run.par[0] = run.phi
+				run.nw.Maximize(t.Context(), &run.obj, run.par, newtonTol, newtonMaxIter)
+				run.SetParams(run.par)
+			}
+		}
+		step()
+		if n := testing.AllocsPerRun(5, step); n != 0 {
+			t.Errorf("inflation %d shared %v: %v allocations per iteration", tc.inflation, tc.shared, n)
+		}
+	}
+}
