@@ -259,3 +259,54 @@ func TestNBZeroAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestNBAtBound: on underdispersed counts (0 or 1, P(1) = 0.3 and 0.6 by
+// group: the variance is below the mean) α goes to its bound: 0 with no
+// standard error, a dispersion-at-boundary warning, a test of α = 0 with
+// LR 0 and p 1, and the log-likelihood not more than 1e-6 below the
+// Poisson maximum, α per group and common.
+func TestNBAtBound(t *testing.T) {
+	n := 19
+	prob := [][]float64{make([]float64, n), make([]float64, n)}
+	for a := 0; a < n; a++ {
+		prob[0][a], prob[1][a] = 0.3, 0.6
+	}
+	tr := Truth{Distribution: Logit, MinAge: 12, Shares: []float64{0.5, 0.5}, Prob: prob}
+	c, _, err := Simulate(tr, Design{Persons: 1000, CensorShare: 0.3}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 2}}
+	for _, k := range []int{1, 2} {
+		pois, err := Fit(c, mustModel(t, Poisson, k, []int{1}, nil), set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, common := range []bool{false, true} {
+			m := mustModel(t, NB, k, []int{1}, nil)
+			m.CommonDispersion = common
+			f, err := Fit(c, m, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.LogLik < pois.LogLik-1e-6 {
+				t.Errorf("K %d common %v: NB log-likelihood %.8f below the Poisson maximum %.8f", k, common, f.LogLik, pois.LogLik)
+			}
+			warned := false
+			for _, w := range f.Warnings {
+				warned = warned || w.Kind == DispersionAtBoundary
+			}
+			if !warned {
+				t.Errorf("K %d common %v: no %s warning: %v", k, common, DispersionAtBoundary, f.Warnings)
+			}
+			for _, g := range f.Groups {
+				if *g.Dispersion != 0 || !math.IsNaN(float64(*g.DispersionSE)) {
+					t.Errorf("K %d common %v group %d: dispersion %v ± %v, want 0 and no SE", k, common, g.Number, *g.Dispersion, *g.DispersionSE)
+				}
+				if lrt := g.DispersionLRT; lrt == nil || lrt.Chi2 != 0 || lrt.P != 1 {
+					t.Errorf("K %d common %v group %d: test of α = 0 %+v, want LR 0, p 1", k, common, g.Number, lrt)
+				}
+			}
+		}
+	}
+}

@@ -107,15 +107,27 @@ func boundaryLRT(ll, ll0 float64) BoundaryLRT {
 }
 
 // checkDispersion warns about groups whose dispersion is estimated at its
-// bound: the group is Poisson (or ZIP).
+// bound: the group is Poisson (or ZIP); one warning naming every group for
+// a common dispersion.
 func (f *Fitted) checkDispersion() {
+	if len(f.Groups) == 0 || f.Groups[0].Dispersion == nil {
+		return
+	}
+	if f.DispersionCommon != nil && *f.DispersionCommon {
+		if *f.Groups[0].Dispersion == 0 {
+			all := make([]int, len(f.Groups))
+			for j := range all {
+				all[j] = j + 1
+			}
+			f.Warnings = append(f.Warnings, mixture.Warnf(DispersionAtBoundary, all,
+				"the common dispersion is estimated at 0 (at its lower bound %g): the groups show no overdispersion and are the Poisson limit of the negative binomial", MinDispersion))
+		}
+		return
+	}
 	for j, g := range f.Groups {
-		if g.Dispersion != nil && *g.Dispersion == 0 {
+		if *g.Dispersion == 0 {
 			f.Warnings = append(f.Warnings, mixture.Warnf(DispersionAtBoundary, []int{j + 1},
 				"the dispersion is estimated at 0 (at its lower bound %g): the group shows no overdispersion and is the Poisson limit of the negative binomial", MinDispersion))
-			if f.DispersionCommon != nil && *f.DispersionCommon {
-				return // one α: one warning
-			}
 		}
 	}
 }
