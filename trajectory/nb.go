@@ -185,9 +185,9 @@ type nbComp struct {
 	st nbStats
 }
 
-// alpha returns α on the scale the formulas use (at least MinDispersion)
-// and whether the group is at the bound, where its density is the Poisson
-// (or ZIP) limit.
+// nbAlpha returns α = exp(φ) as the formulas use it (at least
+// MinDispersion) and whether φ is at the bound, where the group's density
+// is the Poisson (or ZIP) limit.
 func nbAlpha(phi float64) (a float64, atMin bool) {
 	return math.Exp(math.Max(phi, minLogDispersion)), phi <= minLogDispersion+atBound
 }

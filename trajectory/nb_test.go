@@ -48,7 +48,7 @@ func nbTruth(lo, hi int, alpha []float64, zinb bool) Truth {
 
 // nbCareers simulates NB careers with censoring, late starts, exposures
 // below 1 and holes.
-func nbCareers(t *testing.T, n int, seed uint64, zinb bool) *Careers {
+func nbCareers(t testing.TB, n int, seed uint64, zinb bool) *Careers {
 	t.Helper()
 	c, _, err := Simulate(nbTruth(12, 30, []float64{0.6, 1, 0.5}, zinb), Design{Persons: n, CensorShare: 0.4, LateStartShare: 0.3, ExposedShare: 0.2, HoleShare: 0.1}, seed)
 	if err != nil {
