@@ -143,11 +143,17 @@ func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 		for q, est := range g.Inflation {
 			b.Rows = append(b.Rows, coefficientRow("Inflation "+strings.ToLower(trajectory.PowerName(q)), est, g.InflationSE, q, &hasSE))
 		}
+		if g.Dispersion != nil {
+			b.Rows = append(b.Rows, dispersionRow(g))
+		}
 		p.Coefs = append(p.Coefs, b)
 	}
 	p.CoefNote = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
 	if m.Distribution == trajectory.ZIP {
 		p.CoefNote += ", and of the logit of the probability of a structural zero"
+	}
+	if m.Distribution.HasDispersion() {
+		p.CoefNote += "; the dispersion α (Var = μ + α μ²) with the likelihood-ratio test of α = 0 as z (LR) and p (½ P(χ²₁ > LR), Self & Liang 1987)"
 	}
 	if hasSE {
 		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
@@ -166,6 +172,19 @@ func coefficientRow(name string, est float64, ses []trajectory.Float, q int, has
 		z := est / se
 		r.SE, r.Z = fmtNum(se, 5), fmtNum(z, 2)
 		r.P = formatP(trajectory.WaldP(z))
+	}
+	return r
+}
+
+// dispersionRow writes a group's dispersion α, its SE and, in the z and p
+// columns, the test of α = 0 (LR and its boundary p-value).
+func dispersionRow(g *trajectory.Group) coefRow {
+	r := coefRow{Parameter: "Dispersion α", Estimate: fmtNum(*g.Dispersion, 5), SE: "–", Z: "–", P: "–"}
+	if se := g.DispersionSE; se != nil && se.IsDefined() {
+		r.SE = fmtNum(float64(*se), 5)
+	}
+	if t := g.DispersionLRT; t != nil && t.Chi2.IsDefined() {
+		r.Z, r.P = "LR "+fmtNum(float64(t.Chi2), 2), formatP(float64(t.P))
 	}
 	return r
 }
