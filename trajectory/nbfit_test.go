@@ -112,8 +112,9 @@ func TestNBRecovery(t *testing.T) {
 }
 
 // TestNBPoissonLimit: on Poisson data (6,000 persons, no overdispersion)
-// an NB fit reaches the Poisson maximum within 1e-4 and never falls more
-// than 1e-6 below it, with the dispersions at their bound or within three
+// an NB fit never falls more than 1e-6 below the Poisson maximum and
+// exceeds it by no more than a relative 1e-4 (what a small α̂ adds; at
+// the bound the two are equal, TestNBAtBound), with the dispersions at their bound or within three
 // standard errors of 0 and tests of α = 0 that do not reject; a
 // dispersion at the bound is 0 with no standard error and a warning.
 func TestNBPoissonLimit(t *testing.T) {
@@ -263,8 +264,8 @@ func TestNBZeroAllocs(t *testing.T) {
 // TestNBAtBound: on underdispersed counts (0 or 1, P(1) = 0.3 and 0.6 by
 // group: the variance is below the mean) α goes to its bound: 0 with no
 // standard error, a dispersion-at-boundary warning, a test of α = 0 with
-// LR 0 and p 1, and the log-likelihood not more than 1e-6 below the
-// Poisson maximum, α per group and common.
+// LR 0 and p 1, and the log-likelihood that of the Poisson maximum (within
+// 1e-4, never more than 1e-6 below it), α per group and common.
 func TestNBAtBound(t *testing.T) {
 	n := 19
 	prob := [][]float64{make([]float64, n), make([]float64, n)}
@@ -289,8 +290,8 @@ func TestNBAtBound(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f.LogLik < pois.LogLik-1e-6 {
-				t.Errorf("K %d common %v: NB log-likelihood %.8f below the Poisson maximum %.8f", k, common, f.LogLik, pois.LogLik)
+			if f.LogLik < pois.LogLik-1e-6 || f.LogLik > pois.LogLik+1e-4 {
+				t.Errorf("K %d common %v: NB log-likelihood %.8f, the Poisson maximum %.8f: want the same within 1e-4, never 1e-6 below", k, common, f.LogLik, pois.LogLik)
 			}
 			warned := false
 			for _, w := range f.Warnings {
