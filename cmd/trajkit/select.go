@@ -46,6 +46,11 @@ number, and the order search then keeps each group's inflation order with
 it. (A list of K says nothing of the groups of another K: which group of a
 3-group model is the third of a 4-group one?)
 
+With --dist nb or zinb every candidate has a dispersion α per group, or
+with --dispersion common one for all groups, counted in its BIC. Counts
+overdispersed within groups make a Poisson search add groups that soak
+up the extra variance; the NB search does not (docs/validation.md).
+
 With --persons FILE and --risk a,b, every candidate has a multinomial
 logit of membership on those risk factors (traj's risk()), and its BIC
 counts their coefficients; the recommended model is written with its odds
