@@ -157,7 +157,8 @@ func (f *nbFamily) NewComponent() mixture.Component {
 		*p = make([]float64, nty)
 	}
 	c.prefix = make([]float64, d.fd.c.NumAges+1)
-	c.pL, c.pnz, c.pzero = make([]float64, np), make([]float64, np), make([]float64, np)
+	c.pL, c.pnz, c.pzero, c.ptau = make([]float64, np), make([]float64, np), make([]float64, np), make([]float64, np)
+	c.rho = make([]float64, nty)
 	c.lg = make([]float64, len(d.counts))
 	c.st.init(nty, d.fd.c.NumAges, np, len(d.counts))
 	c.refresh()
@@ -178,8 +179,10 @@ type nbComp struct {
 	// (cnz = log(1 − ρ) − L/α − zero at the age's own type); prefix holds
 	// the prefix sums of zero over the ages' own types.
 	eta, lam, logRho, log1mRho, zero, ycoef, cnz, prefix []float64
-	// Per pool: L = log(1 + α e λ), log NB(0) = −L/α, and log P(y = 0).
-	pL, pnz, pzero []float64
+	// Per pool: L = log(1 + α e λ), log NB(0) = −L/α, log P(y = 0) and,
+	// with inflation, the posterior τ that a zero is structural. rho is ρ
+	// by type.
+	pL, pnz, pzero, ptau, rho []float64
 	// lg[j] = G_α(counts[j]).
 	lg []float64
 	st nbStats
@@ -206,6 +209,7 @@ func (c *nbComp) refresh() {
 		if infl {
 			zeta := polyval(c.gamma, f.z[ty])
 			c.logRho[ty], c.log1mRho[ty] = logSigmoid(zeta), logSigmoid(-zeta)
+			c.rho[ty] = math.Exp(c.logRho[ty])
 			c.zero[ty] = logAddExp(c.logRho[ty], c.log1mRho[ty]+nz)
 		} else {
 			c.logRho[ty], c.log1mRho[ty] = math.Inf(-1), 0
@@ -223,7 +227,7 @@ func (c *nbComp) refresh() {
 		L, nz := nbZeroLog(d.poolE[g]*c.lam[ty], a, pois)
 		c.pL[g], c.pnz[g] = L, nz
 		if infl {
-			c.pzero[g] = logAddExp(c.logRho[ty], c.log1mRho[ty]+nz)
+			c.pzero[g], c.ptau[g] = zeroTerms(c.logRho[ty], c.log1mRho[ty]+nz)
 		} else {
 			c.pzero[g] = nz
 		}

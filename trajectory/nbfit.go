@@ -30,6 +30,7 @@ type nbStats struct {
 	py0, pe0  []float64
 	pois      poissonObjective
 	obj       nbObjective
+	x         nbExpansion
 	par, par0 []float64
 	nw        mixture.Newton
 }
@@ -47,6 +48,7 @@ func (s *nbStats) init(types, ages, pools, counts int) {
 	}
 	s.win = make([]float64, ages+1)
 	s.spec = make([]float64, ages)
+	s.x.init(types)
 }
 
 // accumulate computes the weighted sums for weights w, in O(persons +
@@ -118,20 +120,31 @@ type nbTerms struct {
 // At the bound (pois) the value is the Poisson limit, the derivatives
 // those at α = MinDispersion.
 func nbZeroTerms(w, mu, a, lr, l1r, rho float64, infl, pois bool) nbTerms {
-	u := a * mu
-	L := math.Log1p(u)
-	q := u / (1 + u)
+	L := math.Log1p(a * mu)
 	n := -L / a
 	if pois {
 		n = -mu
 	}
+	var l, tau float64
+	if infl {
+		l, tau = zeroTerms(lr, l1r+n)
+	}
+	return nbZeroTermsAt(w, mu, a, L, n, l, tau, rho, infl)
+}
+
+// nbZeroTermsAt is nbZeroTerms from L = log(1 + α μ) (as the derivatives
+// take it, also at the bound), the zero's value n = log NB(0) and, with
+// inflation, l = log P(y = 0) and the posterior τ of a structural zero:
+// arithmetic alone.
+func nbZeroTermsAt(w, mu, a, L, n, l, tau, rho float64, infl bool) nbTerms {
+	u := a * mu
+	q := u / (1 + u)
 	ne, nee := -mu/(1+u), -mu/((1+u)*(1+u))
 	np, npp := (L-q)/a, (q+q*q-L)/a
 	nep := mu * q / (1 + u)
 	if !infl {
 		return nbTerms{v: w * n, ge: w * ne, gp: w * np, hee: w * nee, hpp: w * npp, hep: w * nep}
 	}
-	l, tau := zeroTerms(lr, l1r+n)
 	t1, tt := 1-tau, tau*(1-tau)
 	return nbTerms{
 		v:  w * l,
@@ -154,14 +167,21 @@ func nbZeroTerms(w, mu, a, lr, l1r, rho float64, infl, pois bool) nbTerms {
 //
 // the inflation adds w log(1 − ρ): −w ρ and −w ρ(1 − ρ) in ζ.
 func nbPosTerms(w, wy, mu, eta, a, l1r, rho float64, infl, pois bool) nbTerms {
-	r := nbZeroTerms(w, mu, a, 0, 0, 0, false, pois)
+	L := math.Log1p(a * mu)
+	n, lv := -L/a, L
+	if pois {
+		n, lv = -mu, 0
+	}
+	return nbPosTermsAt(w, wy, mu, eta, a, L, n, lv, l1r, rho, infl)
+}
+
+// nbPosTermsAt is nbPosTerms from L (as nbZeroTermsAt takes it), the
+// zero's value n and the L of the value, lv (0 at the bound).
+func nbPosTermsAt(w, wy, mu, eta, a, L, n, lv, l1r, rho float64, infl bool) nbTerms {
+	r := nbZeroTermsAt(w, mu, a, L, n, 0, 0, 0, false)
 	u := a * mu
 	q := u / (1 + u)
-	L := math.Log1p(u)
-	if pois {
-		L = 0
-	}
-	r.v += wy * (eta - L)
+	r.v += wy * (eta - lv)
 	r.ge += wy * (1 - q)
 	r.gp -= wy * q
 	h := -wy * q * (1 - q)
@@ -192,7 +212,7 @@ func (t *nbTerms) addTo(s *nbStats, ty int) {
 // the parameters, at rate (β, δ), γ and φ, from the sums of the last
 // accumulate, in O(types + pools + the largest count); with derivs it
 // leaves the derivatives by type in c.st (and the counts' in φ).
-func (c *nbComp) eval(rate, gamma []float64, phi float64, derivs bool) float64 {
+func (c *nbComp) eval(rate, gamma []float64, phi float64, pools poolMode, derivs bool) float64 {
 	f := c.f
 	d := f.d
 	s := &c.st
@@ -202,9 +222,9 @@ func (c *nbComp) eval(rate, gamma []float64, phi float64, derivs bool) float64 {
 	for ty := range s.w0 {
 		eta := polyval(rate, f.x[ty])
 		lam := math.Exp(eta)
-		lr, l1r, rho := math.Inf(-1), 0.0, 0.0
+		lr, l1r, rho, zeta := math.Inf(-1), 0.0, 0.0, 0.0
 		if infl {
-			zeta := polyval(gamma, f.z[ty])
+			zeta = polyval(gamma, f.z[ty])
 			lr, l1r = logSigmoid(zeta), logSigmoid(-zeta)
 			rho = math.Exp(lr)
 		}
@@ -217,15 +237,31 @@ func (c *nbComp) eval(rate, gamma []float64, phi float64, derivs bool) float64 {
 			z.addTo(s, ty)
 			p.addTo(s, ty)
 		}
+		if pools == poolsExpanded {
+			x := s.x.at(ty, eta, zeta, phi)
+			val += x.v
+			if derivs {
+				x.addTo(s, ty)
+			}
+		}
 	}
 	for g, ty := range d.poolType {
 		zw, pw := s.zw[g], s.pw[g]
-		if zw == 0 && pw == 0 {
+		if pools == poolsExpanded || zw == 0 && pw == 0 {
 			continue
 		}
 		mu := d.poolE[g] * s.lam[ty]
+		L := math.Log1p(a * mu)
+		n, lv := -L/a, L
+		if pois {
+			n, lv = -mu, 0
+		}
 		if zw != 0 {
-			z := nbZeroTerms(zw, mu, a, s.lr[ty], s.l1r[ty], s.rho[ty], infl, pois)
+			var l, tau float64
+			if infl {
+				l, tau = zeroTerms(s.lr[ty], s.l1r[ty]+n)
+			}
+			z := nbZeroTermsAt(zw, mu, a, L, n, l, tau, s.rho[ty], infl)
 			val += z.v
 			if derivs {
 				z.addTo(s, int(ty))
@@ -233,7 +269,7 @@ func (c *nbComp) eval(rate, gamma []float64, phi float64, derivs bool) float64 {
 		}
 		if pw != 0 {
 			// The y log e of y log μ is in Careers.Const.
-			p := nbPosTerms(pw, s.py[g], mu, s.eta[ty], a, s.l1r[ty], s.rho[ty], infl, pois)
+			p := nbPosTermsAt(pw, s.py[g], mu, s.eta[ty], a, L, n, lv, s.l1r[ty], s.rho[ty], infl)
 			val += p.v
 			if derivs {
 				p.addTo(s, int(ty))
@@ -325,6 +361,9 @@ func (c *nbComp) assemble(grad, negHess []float64, withPhi bool) {
 type nbObjective struct {
 	c       *nbComp
 	withPhi bool
+	// pools says how the pools enter: exactly, or by their expansion
+	// around the current parameters (nbWarmStep).
+	pools poolMode
 }
 
 func (o *nbObjective) Dim() int {
@@ -342,7 +381,7 @@ func (o *nbObjective) Eval(par, grad, negHess []float64) float64 {
 	if o.withPhi {
 		phi = par[p+q]
 	}
-	v := c.eval(par[:p], par[p:p+q], phi, grad != nil)
+	v := c.eval(par[:p], par[p:p+q], phi, o.pools, grad != nil)
 	if grad != nil {
 		c.assemble(grad, negHess, o.withPhi)
 	}
@@ -374,6 +413,9 @@ func (f *nbFamily) Fit(ctx context.Context, comp mixture.Component, w []float64,
 	}
 	if !warm {
 		f.coldStart(ctx, c)
+	}
+	if warm && len(f.d.poolType) > 0 && f.warmStep(ctx, c, &info) {
+		return info
 	}
 	s.obj = nbObjective{c: c, withPhi: !f.shared}
 	s.par = c.Params(s.par)

@@ -94,7 +94,7 @@ func (c *nbComp) Scores(dst []float64, from, to int) {
 func (c *nbComp) fullHessian(w []float64) []float64 {
 	c.st.accumulate(c.f.d, w)
 	n := len(c.rate) + len(c.gamma) + 1
-	c.eval(c.rate, c.gamma, c.logAlpha, true)
+	c.eval(c.rate, c.gamma, c.logAlpha, poolsExact, true)
 	h := make([]float64, n*n)
 	c.assemble(make([]float64, n), h, true)
 	for j := range h {
@@ -205,7 +205,7 @@ func (o *nbPhiObjective) Dim() int { return 1 }
 func (o *nbPhiObjective) Eval(par, grad, negHess []float64) float64 {
 	var v, g, h float64
 	for _, c := range o.r.comps {
-		v += c.eval(c.rate, c.gamma, par[0], grad != nil)
+		v += c.eval(c.rate, c.gamma, par[0], poolsExact, grad != nil)
 		if grad != nil {
 			gk, hk := c.phiDerivs()
 			g += gk
