@@ -335,3 +335,38 @@ func TestNBOnSample(t *testing.T) {
 		t.Errorf("log-likelihood %.10f with the search on a sample, %.10f without", sampled.LogLik, all.LogLik)
 	}
 }
+
+// TestNBLogLikFromCurve: the log-likelihood recomputed from what
+// model.json holds, the shares, each curve's rate and zero_prob and each
+// group's dispersion, with the formula of docs/data-formats.md (naiveNB),
+// is the fit's.
+func TestNBLogLikFromCurve(t *testing.T) {
+	c := nbCareers(t, 600, 13, true)
+	f, err := Fit(c, mustModel(t, ZINB, 2, []int{2}, []int{0, -1}), &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 1}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ll float64
+	for i := 0; i < c.Len(); i++ {
+		terms := make([]float64, len(f.Groups))
+		for k, g := range f.Groups {
+			terms[k] = math.Log(g.Share)
+			c.Cells(i, func(x Cell) {
+				if x.Exposure == 0 {
+					return
+				}
+				p := g.Curve[x.Age-c.MinAge]
+				rho := p.ZeroProb
+				if math.IsNaN(rho) {
+					rho = 0
+				}
+				terms[k] += naiveNB(x.Y, x.Exposure*p.Rate, *g.Dispersion, rho)
+			})
+		}
+		m := math.Max(terms[0], terms[1])
+		ll += m + math.Log(math.Exp(terms[0]-m)+math.Exp(terms[1]-m))
+	}
+	if math.Abs(ll-f.LogLik) > 1e-8*math.Abs(f.LogLik) {
+		t.Errorf("from the curves %.8f, the fit's %.8f", ll, f.LogLik)
+	}
+}
