@@ -10,7 +10,7 @@ import (
 )
 
 // TestOverdispersionStudy is the overdispersion demonstration of
-// docs/validation.md (only with TRAJKIT_STUDIES=1; about ten minutes):
+// docs/validation.md (only with TRAJKIT_STUDIES=1; about three minutes):
 //
 //	TRAJKIT_STUDIES=1 go test ./trajectory -run TestOverdispersionStudy -v -timeout 60m
 //
