@@ -34,6 +34,8 @@ type candidateJSON struct {
 	Start           []float64      `json:"start"`
 	NMemb           int            `json:"n_membership"`
 	NTcov           int            `json:"n_tcov"`
+	NExtra          int            `json:"n_extra,omitempty"`
+	NShared         int            `json:"n_shared,omitempty"`
 	Split           []splitGroup   `json:"split"`
 	Risk            bool           `json:"risk"`
 }
@@ -47,6 +49,7 @@ func (c *Candidate) MarshalJSON() ([]byte, error) {
 		MinAPP: Float(c.MinAPP), MinOCC: Float(c.MinOCC), SmallestShare: Float(c.SmallestShare), ReachedBest: c.ReachedBest,
 		Status: c.Status, Adequate: c.Adequate, AdequacyFailure: c.adequacyFailure, CVLogLik: Float(c.CVLogLik), CVE: Float(c.CVE),
 		Params: c.Params, Start: c.start, NMemb: c.nmemb, NTcov: c.ntcov, Split: c.split, Risk: c.risk,
+		NExtra: c.nextra, NShared: c.nshared,
 	})
 }
 
@@ -66,6 +69,7 @@ func (c *Candidate) UnmarshalJSON(b []byte) error {
 		MinAPP: float64(j.MinAPP), MinOCC: float64(j.MinOCC), SmallestShare: float64(j.SmallestShare), ReachedBest: j.ReachedBest,
 		Status: j.Status, Adequate: j.Adequate, adequacyFailure: j.AdequacyFailure, CVLogLik: float64(j.CVLogLik), CVE: float64(j.CVE),
 		Params: j.Params, start: j.Start, nmemb: j.NMemb, ntcov: j.NTcov, split: j.Split, risk: j.Risk,
+		nextra: j.NExtra, nshared: j.NShared,
 	}
 	return nil
 }

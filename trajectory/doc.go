@@ -19,6 +19,10 @@
 //     careers into per-person log-likelihoods from prefix sums by age and
 //     into per-age sufficient statistics for the M-step, so a fit costs
 //     time in proportion to persons plus special cells, not persons x ages;
+//     the negative binomial and ZINB families (nb.go, nbfit.go, nbscore.go)
+//     do the same with a table of the counts' lgamma terms, and with one
+//     dispersion per group or one shared by all (an ECM step); nblrt.go
+//     tests each dispersion against 0 (Self & Liang 1987);
 //   - the mixture package's EM engine turns those into posteriors and new
 //     parameters, from many starts (and from a fitted model, Settings.Start:
 //     start.go), with sampling weights when given (Settings.Weights,

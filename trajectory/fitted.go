@@ -696,9 +696,10 @@ func (f *Fitted) numMembershipParams() int {
 }
 
 // checkGroups warns about groups that duplicate another (curves within 1%
-// of each other at every age) and about zero inflation estimated at its
-// boundary.
+// of each other at every age) and about zero inflation and dispersion
+// estimated at their boundary.
 func (f *Fitted) checkGroups() {
+	f.checkDispersion()
 	for j, g := range f.Groups {
 		if g.InflationOrder < 0 {
 			continue

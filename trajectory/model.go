@@ -352,6 +352,9 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		if err := f.infer(s.context(), c, s.Search.Threads); err != nil {
 			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
 		}
+		if err := f.dispersionTests(c, s); err != nil {
+			return nil, fmt.Errorf("interrupted after the fit, in the tests of the dispersion: %w", err)
+		}
 	}
 	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
 	return f, nil

@@ -67,6 +67,15 @@ func families(c *Careers, s AgeScaling, m Model) ([]mixture.Family, mixture.Shar
 			return fams, nil
 		}
 		return fams, &cnormShared{d: cd}
+	case NB, ZINB:
+		nd := newNBData(d)
+		for j := range fams {
+			fams[j] = newNBFamily(nd, s, m.Orders[j], m.Inflation[j], m.CommonDispersion)
+		}
+		if m.CommonDispersion {
+			return fams, nbShared{}
+		}
+		return fams, nil
 	}
 	panic(fmt.Sprintf("trajectory: no family for distribution %q", m.Distribution))
 }

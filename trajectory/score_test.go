@@ -91,6 +91,7 @@ func checkComponentDerivatives(t *testing.T, name string, comp mixture.Different
 			}
 		}
 	}
+	comp.SetParams(p)
 }
 
 // mixtureAt sets up a mixture of trajectory groups at parameters theta and

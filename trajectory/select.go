@@ -44,6 +44,10 @@ type SelectSettings struct {
 	// Model: every candidate has them.
 	SigmaByGroup bool
 	Censor       Censoring
+	// CommonDispersion gives every candidate one dispersion α for all
+	// groups (nb, zinb; Model.CommonDispersion); by default each group has
+	// its own.
+	CommonDispersion bool
 	// CV is the number of cross-validation folds (0: none).
 	CV int
 	// MinShare is the smallest share a group of an adequate model may
@@ -107,6 +111,7 @@ type Candidate struct {
 	start           []float64
 	nmemb           int
 	ntcov           int // time-varying covariates, whose effects follow β in the parameters
+	nextra, nshared int // a group's own parameters after γ (log α), and those after all groups'
 	fit             *Fitted
 	adequacyFailure string
 	// split are the fit's groups as splitStarts takes them (when the
@@ -362,7 +367,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 
 // model returns the search's model with these orders.
 func (s *SelectSettings) model(orders, inflation []int) Model {
-	return Model{Distribution: s.Distribution, Orders: orders, Inflation: inflation, SigmaByGroup: s.SigmaByGroup, Censor: s.Censor}
+	return Model{Distribution: s.Distribution, Orders: orders, Inflation: inflation, CommonDispersion: s.CommonDispersion, SigmaByGroup: s.SigmaByGroup, Censor: s.Censor}
 }
 
 func newCandidate(f *Fitted, crit Criteria) *Candidate {
@@ -388,6 +393,8 @@ func newCandidate(f *Fitted, crit Criteria) *Candidate {
 		start:         f.engineParams(),
 		nmemb:         f.numMembershipParams(),
 		ntcov:         len(f.TcovNames()),
+		nextra:        m.groupExtra(),
+		nshared:       m.sharedParams(),
 		split:         splitGroups(f),
 		risk:          f.Risk() != nil,
 	}
@@ -533,12 +540,10 @@ func splitStarts(prev []splitGroup, risk bool, m Model) [][]float64 {
 			p = append(p, fitLen(betas[j], m.Orders[j]+1)...)
 			p = append(p, deltas[j]...)
 			p = append(p, fitLen(gammas[j], m.Inflation[j]+1)...)
-			if m.groupExtra() > 0 {
-				p = append(p, extras[j]...)
-			}
+			p = append(p, fitLen(extras[j], m.groupExtra())...)
 		}
 		if m.sharedParams() > 0 {
-			p = append(p, prev[0].Extra...) // repeated in every group
+			p = append(p, fitLen(prev[0].Extra, 1)...)
 		}
 		out = append(out, p)
 	}
@@ -561,7 +566,7 @@ func splitGroups(f *Fitted) []splitGroup {
 	out := make([]splitGroup, len(f.Groups))
 	for j, g := range f.Groups {
 		out[j] = splitGroup{Share: g.Share, Membership: g.MembershipCoef.Values, Beta: g.Beta, Tcov: g.TcovCoef.Values, Inflation: g.Inflation}
-		if g.Sigma != nil {
+		if g.Dispersion != nil || g.Sigma != nil {
 			out[j].Extra = []float64{g.extraParam()}
 		}
 	}

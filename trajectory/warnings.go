@@ -15,6 +15,9 @@ const (
 	DuplicateGroups mixture.WarningKind = "duplicate-groups"
 	// InflationAtBoundary: a group's zero inflation is estimated at 0.
 	InflationAtBoundary mixture.WarningKind = "inflation-at-boundary"
+	// DispersionAtBoundary: a group's dispersion α (nb, zinb) is
+	// estimated at its lower bound MinDispersion, reported as 0.
+	DispersionAtBoundary mixture.WarningKind = "dispersion-at-boundary"
 	// AllZero: every count is zero.
 	AllZero mixture.WarningKind = "all-zero"
 	// NoStandardErrors: the standard errors could not be computed at all.

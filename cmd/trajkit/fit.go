@@ -51,8 +51,11 @@ Examples:
   cnorm     a bounded scale (traj's model(cnorm), censored normal) between
             --min (default 0) and --max (required); σ common to the groups
             (--sigma group: one per group)
---binarize makes every count above 0 a 1, so count data can be modelled
-with logit or cloglog:
+--binarize makes every count above 0 a 1, so that count data can be
+modelled with logit or cloglog. One example of each:
+  trajkit fit --data example:sim630 --groups 3 --dist nb
+  trajkit fit --data example:sim630 --groups 3 --dist nb --dispersion common
+  trajkit fit --data example:toronto1-exposure --groups 3 --dist zinb --inflation 0
   trajkit fit --data example:toronto1 --groups 3 --dist logit --binarize
   trajkit fit --data example:toronto1-exposure --groups 3 --dist cloglog --binarize
   trajkit fit --data scale.csv --groups 3 --dist cnorm --min 0 --max 10 --sigma group
@@ -63,6 +66,14 @@ list, so the orders select prints (and selection.csv holds) can be given
 as they are (quote a list with ; in the shell). The list is a multiset:
 groups are numbered after the fit, by ascending mean expected count, and
 each keeps its orders.
+
+With --dist nb each group's yearly count is negative binomial (NB2):
+mean e·λ, variance μ + α μ² with μ = e·λ, the dispersion α per group or,
+with --dispersion common, one for all groups; --dist zinb adds ZIP's
+structural zero (--inflation as for zip). The summary gives each α with
+its SE and the likelihood-ratio test of α = 0 (a test on the boundary:
+p = ½ P(χ²₁ > LR)), which says which groups need the NB rather than the
+Poisson; an α at its bound is 0 with a dispersion-at-boundary warning.
 
 Standard errors come from the observed information of the full mixture
 likelihood; shares get 95% intervals by the delta method on the logit
@@ -126,6 +137,7 @@ type fitFlags struct {
 	censorFlags
 	groups                 int
 	order, inflation, dist string
+	dispersion             dispersionFlag
 	noSE                   bool
 	bootstrap              int
 	bootstrapType          string
@@ -144,6 +156,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
 	f.censorFlags.register(fs)
+	f.dispersion.register(fs)
 	f.personFlags.register(fs)
 	f.personFlags.registerWeights(fs)
 	f.emFlags.register(fs)
@@ -180,7 +193,8 @@ func (f *fitFlags) model(k int, checkOnly bool) (trajectory.Model, error) {
 		return m, usagef("%v", err)
 	}
 	f.censorFlags.apply(&m)
-	return m, nil
+	m.CommonDispersion, err = f.dispersion.common(f.dist)
+	return m, err
 }
 
 // check validates the flags before any work is done.

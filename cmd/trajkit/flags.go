@@ -566,6 +566,8 @@ func flagHint(k mixture.WarningKind) string {
 		return " (--starts)"
 	case trajectory.InflationAtBoundary:
 		return " (--inflation -1 for the group)"
+	case trajectory.DispersionAtBoundary:
+		return " (--dist poisson, or zip, may do)"
 	}
 	return ""
 }

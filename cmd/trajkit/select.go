@@ -46,6 +46,11 @@ number, and the order search then keeps each group's inflation order with
 it. (A list of K says nothing of the groups of another K: which group of a
 3-group model is the third of a 4-group one?)
 
+With --dist nb or zinb every candidate has a dispersion α per group, or
+with --dispersion common one for all groups, counted in its BIC. Counts
+overdispersed within groups make a Poisson search add groups that soak
+up the extra variance; the NB search does not (docs/validation.md).
+
 With --persons FILE and --risk a,b, every candidate has a multinomial
 logit of membership on those risk factors (traj's risk()), and its BIC
 counts their coefficients; the recommended model is written with its odds
@@ -92,6 +97,7 @@ type selectFlags struct {
 	censorFlags
 	groups, order, orders, dist, out string
 	inflation                        string
+	dispersion                       dispersionFlag
 	cv                               int
 	minShare                         minShareFlag
 	safeCSV                          bool
@@ -107,6 +113,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
 	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
 	f.censorFlags.register(fs)
+	f.dispersion.register(fs)
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
 	f.personFlags.registerFile(fs)
 	f.personFlags.registerWeights(fs)
@@ -172,6 +179,9 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 	f.censorFlags.apply(&m)
 	s.SigmaByGroup, s.Censor = m.SigmaByGroup, m.Censor
 	f.real = s.Distribution.Real()
+	if s.CommonDispersion, err = f.dispersion.common(f.dist); err != nil {
+		return s, err
+	}
 	if err := f.personFlags.checkFile(); err != nil {
 		return s, err
 	}

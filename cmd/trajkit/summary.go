@@ -73,6 +73,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 				row("Inflation "+strings.ToLower(trajectory.PowerName(p)), c, g.InflationSE, p)
 			}
 		}
+		writeDispersion(w, f, &g, se)
 		if g.Sigma != nil && f.SigmaCommon != nil && !*f.SigmaCommon {
 			writeSigma(w, "Sigma", *g.Sigma, g.SigmaSE, se)
 		}

@@ -496,11 +496,14 @@ func numParams(f *trajectory.Fitted) int {
 	for _, g := range f.Groups {
 		n += len(g.Beta) + len(g.TcovCoef.Values) + len(g.Inflation)
 	}
-	// The dispersions or σ: one per group, or one when common.
-	for _, common := range []*bool{f.DispersionCommon, f.SigmaCommon} {
+	// A dispersion (nb, zinb) or σ (cnorm) per group, or one for all.
+	for _, x := range []struct {
+		has    bool
+		common *bool
+	}{{f.Distribution.HasDispersion(), f.DispersionCommon}, {f.Distribution.HasSigma(), f.SigmaCommon}} {
 		switch {
-		case common == nil:
-		case *common:
+		case !x.has:
+		case x.common != nil && *x.common:
 			n++
 		default:
 			n += k

@@ -190,6 +190,9 @@ func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 		for q, est := range g.Inflation {
 			b.Rows = append(b.Rows, coefficientRow("Inflation "+strings.ToLower(trajectory.PowerName(q)), est, g.InflationSE, q, &hasSE))
 		}
+		if g.Dispersion != nil {
+			b.Rows = append(b.Rows, dispersionRow(g))
+		}
 		p.Coefs = append(p.Coefs, b)
 	}
 	switch d := m.Distribution; {
@@ -204,6 +207,9 @@ func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 	}
 	if m.Distribution.HasInflation() {
 		p.CoefNote += ", and of the logit of the probability of a structural zero"
+	}
+	if m.Distribution.HasDispersion() {
+		p.CoefNote += "; the dispersion α (Var = μ + α μ²) with the likelihood-ratio test of α = 0 as z (LR) and p (½ P(χ²₁ > LR), Self & Liang 1987)"
 	}
 	if hasSE {
 		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
@@ -235,6 +241,19 @@ func curveWhat(d trajectory.Distribution) string {
 		return "Expected score"
 	}
 	return "Expected offences per year at risk"
+}
+
+// dispersionRow writes a group's dispersion α, its SE and, in the z and p
+// columns, the test of α = 0 (LR and its boundary p-value).
+func dispersionRow(g *trajectory.Group) coefRow {
+	r := coefRow{Parameter: "Dispersion α", Estimate: fmtNum(*g.Dispersion, 5), SE: "–", Z: "–", P: "–"}
+	if se := g.DispersionSE; se != nil && se.IsDefined() {
+		r.SE = fmtNum(float64(*se), 5)
+	}
+	if t := g.DispersionLRT; t != nil && t.Chi2.IsDefined() {
+		r.Z, r.P = "LR "+fmtNum(float64(t.Chi2), 2), formatP(float64(t.P))
+	}
+	return r
 }
 
 // formatP writes a p-value with two significant digits, "< 0.001" below.
