@@ -89,7 +89,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	d := nl630.Settings()
 	fs.StringVar(&f.groups, "groups", fmt.Sprintf("%d-%d", d.MinGroups, d.MaxGroups), "numbers of groups to compare")
 	fs.StringVar(&f.orders, "orders", fmt.Sprintf("%d-%d", d.MinOrder, d.MaxOrder), "per-group order search range")
-	fs.StringVar(&f.dist, "dist", string(d.Distribution), "count distribution: zip or poisson")
+	fs.StringVar(&f.dist, "dist", string(d.Distribution), "count distribution: zip, poisson, nb or zinb")
 	fs.IntVar(&f.inflation, "inflation", d.Inflation[0], "inflation order of every group (ZIP)")
 	f.minShare.register(fs)
 	f.emFlags.register(fs)
@@ -114,8 +114,11 @@ func (f *reproduceFlags) selectSettings(ctx context.Context, fs *flag.FlagSet) (
 		return s, usagef("--groups must be ≥ 1 and --orders within 0-%d", trajectory.MaxOrder)
 	}
 	s.Distribution = trajectory.Distribution(f.dist)
+	if err := s.Distribution.Check(); err == nil && (s.Distribution.Binary() || s.Distribution.Real()) {
+		return s, usagef("--dist %s: the study's outcome is a count of cases; expected zip, poisson, nb or zinb", f.dist)
+	}
 	s.Inflation = []int{f.inflation}
-	if s.Distribution == trajectory.Poisson {
+	if !s.Distribution.HasInflation() {
 		s.Inflation = []int{-1}
 	}
 	if _, err := trajectory.NewModel(s.Distribution, 1, []int{s.MaxOrder}, s.Inflation); err != nil {

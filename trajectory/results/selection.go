@@ -343,7 +343,7 @@ func NewSelectionFile(sel *trajectory.Selection, s trajectory.SelectSettings) *S
 			CV: s.CV, Settings: s.Fit.Search.Resolved()},
 	}
 	switch infl := s.Inflation; {
-	case s.Distribution == trajectory.Poisson:
+	case !s.Distribution.HasInflation():
 		sf.Settings.Inflation = new(-1)
 	case len(infl) == 0:
 		sf.Settings.Inflation = new(0)
