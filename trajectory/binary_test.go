@@ -339,3 +339,71 @@ func TestBinaryReferenceMaxima(t *testing.T) {
 		})
 	}
 }
+
+// TestBinaryTcovCurves: a binary model's curves at a covariate value are
+// the probability at the shifted linear predictor, and at the covariate's
+// mean the posterior-weighted average over the persons observed at each
+// age of their own probabilities, cell by cell (not the mean times
+// e^δw, which holds for counts only).
+func TestBinaryTcovCurves(t *testing.T) {
+	for _, dist := range []Distribution{Logit, Cloglog} {
+		c := binaryCareers(t, dist, 400, 13, true)
+		if dist == Cloglog {
+			c, _, _ = Simulate(binaryTruth(dist), Design{Persons: 400, CensorShare: 0.4, HoleShare: 0.1}, 13)
+			var err error
+			if c, err = c.WithTcov([]string{"x"}, func(i, age int) []float64 { return []float64{float64((i + age) % 3 / 2)} }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, err := Fit(c, Model{Distribution: dist, Orders: []int{2, 2}, Inflation: []int{-1, -1}}, &Settings{Search: mixture.Settings{Seed: 1, Starts: 2}, NoSE: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prob := func(g *Group, a int, shift float64) float64 {
+			if dist == Logit {
+				p := g.Curve[a].Prob
+				return expit(math.Log(p/(1-p)) + shift)
+			}
+			return 1 - math.Exp(-g.Curve[a].Rate*math.Exp(shift))
+		}
+		got, err := TcovCurves(f, TcovSetting{Values: map[string]float64{"x": 1}}, nil, nil, ByPosterior)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range f.Groups {
+			g := &f.Groups[k]
+			d, _ := g.TcovCoef.Value("x")
+			for a := range g.Curve {
+				if want := prob(g, a, d); math.Abs(got[k][a]-want) > 1e-12 {
+					t.Fatalf("%s group %d age %d: %v at x = 1, want %v", dist, k+1, g.Curve[a].Age, got[k][a], want)
+				}
+			}
+		}
+		got, err = TcovCurves(f, TcovSetting{Mean: []string{"x"}}, c, f.Posterior, ByPosterior)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range f.Groups {
+			g := &f.Groups[k]
+			d, _ := g.TcovCoef.Value("x")
+			num, den := make([]float64, c.NumAges), make([]float64, c.NumAges)
+			for i := 0; i < c.Len(); i++ {
+				w := map[int]float64{}
+				c.Tcov(i, func(age int, v []float64) { w[age] = v[0] })
+				c.Cells(i, func(x Cell) {
+					if x.Exposure == 0 {
+						return
+					}
+					a := x.Age - c.MinAge
+					num[a] += f.Posterior[k][i] * prob(g, a, d*w[x.Age])
+					den[a] += f.Posterior[k][i]
+				})
+			}
+			for a := range num {
+				if want := num[a] / den[a]; math.Abs(got[k][a]-want) > 1e-9 {
+					t.Errorf("%s group %d age %d: %v at the mean, cell by cell %v", dist, k+1, c.MinAge+a, got[k][a], want)
+				}
+			}
+		}
+	}
+}

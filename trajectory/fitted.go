@@ -469,7 +469,18 @@ func meanCount(curve []CurvePoint) float64 {
 
 // tcovCurveAt says where the curves of a model with time-varying
 // covariates are.
-const tcovCurveAt = "the curves are at every time-varying covariate zero; the expected count at covariates w is mean·exp(tcov_coef·w)"
+func tcovCurveAt(d Distribution) string {
+	const zero = "the curves are at every time-varying covariate zero; "
+	switch {
+	case d == Logit:
+		return zero + "the probability at covariates w is expit(logit(prob) + tcov_coef·w)"
+	case d == Cloglog:
+		return zero + "the probability at covariates w is 1 − exp(−rate·exp(tcov_coef·w)) at exposure 1"
+	case d.Real():
+		return zero + "the expected score at covariates w is E[y] at the latent mean latent_mean + tcov_coef·w"
+	}
+	return zero + "the expected count at covariates w is mean·exp(tcov_coef·w)"
+}
 
 // newFitted turns the engine's result into a fit in user terms. ref is the
 // 0-based output index of the membership model's reference group.
@@ -501,7 +512,7 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 		}
 		if len(c.TcovNames) > 0 {
 			f.Covariates.Tcov = c.TcovNames
-			f.Covariates.CurveAt = tcovCurveAt
+			f.Covariates.CurveAt = tcovCurveAt(m.Distribution)
 		}
 	}
 

@@ -68,8 +68,9 @@ func (s TcovSetting) String() string {
 // The careers c and post are needed only for s.Mean: the careers the
 // model was fitted to, carrying those covariates, in the order of post.
 //
-// For the censored normal the covariates shift the latent mean, and the
-// curve is E[y] at μ_kt + Σ_v δ_kv w_v (cnormTcovCurves).
+// For the censored normal and the binary distributions the covariates
+// shift the linear predictor, and the curve is the mean at the shifted
+// predictor (shiftedTcovCurves).
 func TcovCurves(f *Fitted, s TcovSetting, c *Careers, post [][]float64, by Weighting) ([][]float64, error) {
 	names := f.TcovNames()
 	for name := range s.Values {
@@ -95,8 +96,8 @@ func TcovCurves(f *Fitted, s TcovSetting, c *Careers, post [][]float64, by Weigh
 			return nil, fmt.Errorf("the careers carry no time-varying covariate %s: read them with it", name)
 		}
 	}
-	if f.Distribution.Real() {
-		return cnormTcovCurves(f, s, col, c, post, by)
+	if f.Distribution.Real() || f.Distribution.Binary() {
+		return shiftedTcovCurves(f, s, col, c, post, by)
 	}
 	out := make([][]float64, len(f.Groups))
 	var ratio [][]float64 // K x careers' ages: the average of exp(Σ_m δ_km x_itm)

@@ -5,20 +5,42 @@ import (
 	"math"
 )
 
-// cnormTcovCurves is TcovCurves for the censored normal: with values only
-// the curve is
+// shiftedTcovCurves is TcovCurves for the distributions whose mean is not
+// proportional to e^η (cnorm, logit, cloglog): with values only the curve
+// is the mean at the shifted linear predictor,
 //
-//	E[y] at μ_kt + Σ_v δ_kv w_v,
+//	m(η_kt + Σ_v δ_kv w_v),
 //
-// and with covariates at their mean (s.Mean) the average over the persons
-// observed at age t, weighted as ObservedMeans weights them, of E[y] at
-// their own latent means μ_kt + Σ_v δ_kv w_v + Σ_m δ_km x_itm, the expected
-// value of the observed mean. col are the columns of s.Mean in the
-// careers' patterns.
-func cnormTcovCurves(f *Fitted, s TcovSetting, col []int, c *Careers, post [][]float64, by Weighting) ([][]float64, error) {
+// with m(η) E[y] at the latent mean η (cnorm), expit(η) (logit) or
+// 1 − exp(−e^η) (cloglog, at exposure 1); with covariates at their mean
+// (s.Mean) it is the average over the persons observed at age t, weighted
+// as ObservedMeans weights them, of m at their own linear predictors
+// η_kt + Σ_v δ_kv w_v + Σ_m δ_km x_itm, the expected value of the observed
+// mean (for cloglog, of years at exposure 1). col are the columns of
+// s.Mean in the careers' patterns.
+func shiftedTcovCurves(f *Fitted, s TcovSetting, col []int, c *Careers, post [][]float64, by Weighting) ([][]float64, error) {
 	k := len(f.Groups)
-	cens := *f.Censoring
-	ey := func(j int, mu float64) float64 { return censoredMean(mu, *f.Groups[j].Sigma, cens.Min, cens.Max) }
+	// eta returns the linear predictor of a curve point, ey the mean of
+	// group j at linear predictor x.
+	eta := func(p CurvePoint) float64 {
+		switch f.Distribution {
+		case Logit:
+			return math.Log(p.Prob / (1 - p.Prob))
+		case Cloglog:
+			return math.Log(p.Rate)
+		}
+		return p.LatentMean
+	}
+	ey := func(j int, x float64) float64 {
+		switch f.Distribution {
+		case Logit:
+			return expit(x)
+		case Cloglog:
+			return -math.Expm1(-math.Exp(x))
+		}
+		cens := *f.Censoring
+		return censoredMean(x, *f.Groups[j].Sigma, cens.Min, cens.Max)
+	}
 	shift := make([]float64, k)
 	for j := range f.Groups {
 		g := &f.Groups[j]
@@ -35,7 +57,7 @@ func cnormTcovCurves(f *Fitted, s TcovSetting, col []int, c *Careers, post [][]f
 		for j, g := range f.Groups {
 			out[j] = make([]float64, len(g.Curve))
 			for t, p := range g.Curve {
-				out[j][t] = ey(j, p.LatentMean+shift[j])
+				out[j][t] = ey(j, eta(p)+shift[j])
 			}
 		}
 		return out, nil
@@ -53,14 +75,14 @@ func cnormTcovCurves(f *Fitted, s TcovSetting, col []int, c *Careers, post [][]f
 			delta[j] = append(delta[j], d)
 		}
 	}
-	// mu returns group j's shifted latent mean at age index a of the
+	// mu returns group j's shifted linear predictor at age index a of the
 	// careers' grid (NaN outside the curve).
 	mu := func(j, a int) float64 {
 		t := c.MinAge + a - f.MinAge()
 		if t < 0 || t >= len(f.Groups[j].Curve) {
 			return math.NaN()
 		}
-		return f.Groups[j].Curve[t].LatentMean + shift[j]
+		return eta(f.Groups[j].Curve[t]) + shift[j]
 	}
 	// Σ_i w_ik (E[y] at the person's latent mean − E[y] at covariates
 	// zero) over the cells whose covariates are not all zero: the
@@ -83,11 +105,11 @@ func cnormTcovCurves(f *Fitted, s TcovSetting, col []int, c *Careers, post [][]f
 				if wj == 0 || math.IsNaN(m) {
 					continue
 				}
-				var eta float64
+				var d float64
 				for v, cj := range col {
-					eta += delta[j][v] * x[cj]
+					d += delta[j][v] * x[cj]
 				}
-				extra[j][a] += wj * (ey(j, m+eta) - ey(j, m))
+				extra[j][a] += wj * (ey(j, m+d) - ey(j, m))
 			}
 		}
 	}
