@@ -146,6 +146,8 @@ type Selection struct {
 	Candidates []*Candidate
 	// Recommended is the adequate candidate with the lowest BIC (N =
 	// persons), nil when none is adequate; RunnerUp the next adequate one.
+	// Under RecommendBLRT, Recommended is the candidate of that rule
+	// (recommendBLRT) and RunnerUp is nil.
 	Recommended, RunnerUp *Candidate
 	// BestBIC is the candidate with the lowest BIC, adequate or not.
 	BestBIC *Candidate
