@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/trajkit/trajkit/internal/words"
@@ -228,7 +229,8 @@ func blrt(c *Careers, s SelectSettings, null, alt *Candidate, seed uint64) (*BLR
 }
 
 // recommendBLRT applies the BLRT rule: the smallest K of the range whose
-// test against K + 1 groups has p ≥ BLRTLevel, and of its candidates the
+// test against K + 1 groups has p ≥ BLRTLevel (K = MinGroups − 1, tested
+// when the range starts at 2 or more, is not a candidate), and of its candidates the
 // adequate one with the lowest BIC (N = persons). It sets Recommended and
 // returns the reason.
 func (sel *Selection) recommendBLRT() string {
@@ -237,10 +239,12 @@ func (sel *Selection) recommendBLRT() string {
 		sel.Recommended = nil
 	}
 	for _, t := range sel.Tests {
-		if t.P < BLRTLevel {
+		k := t.Groups - 1
+		// The test of MinGroups − 1 against MinGroups groups says nothing
+		// of a K of the range.
+		if t.P < BLRTLevel || !slices.ContainsFunc(sel.Candidates, func(c *Candidate) bool { return c.Groups == k }) {
 			continue
 		}
-		k := t.Groups - 1
 		for _, c := range sel.Candidates {
 			if c.Groups == k && c.Adequate && (sel.Recommended == nil || c.BICPersons < sel.Recommended.BICPersons) {
 				sel.Recommended = c

@@ -118,6 +118,45 @@ func TestBLRTFourGroups(t *testing.T) {
 	}
 }
 
+// TestRecommendBLRT: the rule takes the smallest K of the range whose test
+// against K + 1 has p ≥ 0.05, of its candidates the adequate one with
+// the lowest BIC; the test of MinGroups − 1 against MinGroups groups
+// names no K of the range.
+func TestRecommendBLRT(t *testing.T) {
+	cand := func(k int, bic float64, adequate bool) *Candidate {
+		return &Candidate{Groups: k, BICPersons: bic, Adequate: adequate}
+	}
+	test := func(k int, p float64) *BLRT { return &BLRT{Groups: k, P: p, Replicates: 99} }
+	for _, tc := range []struct {
+		name  string
+		cands []*Candidate
+		tests []*BLRT
+		want  int // groups of the recommendation, 0 for none
+		why   string
+	}{
+		{"first not rejected", []*Candidate{cand(3, 10, true), cand(4, 9, true), cand(4, 8, true), cand(5, 7, true)},
+			[]*BLRT{test(3, 0.5), test(4, 0.01), test(5, 0.3)}, 4, "4 against 5 groups"},
+		{"all rejected", []*Candidate{cand(1, 10, true), cand(2, 9, true)}, []*BLRT{test(2, 0.01)}, 0, "widen the group range"},
+		{"not adequate", []*Candidate{cand(1, 10, true), cand(2, 9, false), cand(3, 8, true)}, []*BLRT{test(2, 0.01), test(3, 0.2)}, 0, "no candidate with 2 groups"},
+		{"p at the level keeps", []*Candidate{cand(1, 10, true), cand(2, 9, true)}, []*BLRT{test(2, 0.05)}, 1, "1 against 2 groups, p = 0.050"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sel := &Selection{Candidates: tc.cands, Tests: tc.tests}
+			why := sel.recommendBLRT()
+			got := 0
+			if sel.Recommended != nil {
+				got = sel.Recommended.Groups
+				if sel.Recommended.BICPersons != 8 && tc.name == "first not rejected" {
+					t.Errorf("recommended BIC %v, want the lower of K = 4's, 8", sel.Recommended.BICPersons)
+				}
+			}
+			if got != tc.want || !strings.Contains(why, tc.why) {
+				t.Errorf("recommended %d groups (%q), want %d and %q", got, why, tc.want, tc.why)
+			}
+		})
+	}
+}
+
 // TestBLRTThreads: the replicates draw from their own seeds, so 1 and 4
 // threads give the same statistics, bit for bit.
 func TestBLRTThreads(t *testing.T) {
