@@ -81,6 +81,19 @@ type SelectSettings struct {
 	// of an uninterrupted run. A candidate that is not the model the
 	// search makes at its place is an error (the settings differ).
 	Done []*Candidate
+	// BLRT is the number of replicates B of the bootstrap likelihood-ratio
+	// test of K − 1 against K groups for each K ≥ 2 of the range (see
+	// BLRT); zero means no tests. The tests run after the search, and are
+	// not part of a candidate taken from Done: a resumed search runs them
+	// again (with the same seeds, so with the same results).
+	BLRT int
+	// BLRTProgress, when not nil, is called after each replicate of the
+	// test of K groups ends, with the replicates done of all, by one
+	// goroutine at a time.
+	BLRTProgress func(groups, done, total int)
+	// Recommend is the recommendation rule: RecommendBIC (the default when
+	// empty) or RecommendBLRT, which needs BLRT.
+	Recommend string
 }
 
 // Candidate is one fitted model of a selection.
@@ -104,6 +117,11 @@ type Candidate struct {
 	Recommended bool
 	// Params is the fit's parameter vector (Fitted.Params).
 	Params []float64
+	// BLRT is the bootstrap likelihood-ratio test of one group fewer
+	// against this candidate's groups, at its orders, nil when none ran
+	// (it runs on the candidate of each K with every group at the highest
+	// order).
+	BLRT *BLRT
 	// start is the parameter vector as a warm start takes it
 	// (Fitted.engineParams: with risk factors the log-odds are against
 	// the last group), whose first nmemb entries are the membership
@@ -126,6 +144,8 @@ type Criteria struct {
 	MinAPP   float64 `json:"min_app"`
 	MinOCC   float64 `json:"min_occ"`
 	MinShare float64 `json:"min_share"`
+	// Recommend is the recommendation rule, empty for RecommendBIC.
+	Recommend string `json:"recommend,omitempty"`
 }
 
 // Selection is the result of Select.
@@ -136,6 +156,8 @@ type Selection struct {
 	Candidates []*Candidate
 	// Recommended is the adequate candidate with the lowest BIC (N =
 	// persons), nil when none is adequate; RunnerUp the next adequate one.
+	// Under RecommendBLRT, Recommended is the candidate of that rule
+	// (recommendBLRT) and RunnerUp is nil.
 	Recommended, RunnerUp *Candidate
 	// BestBIC is the candidate with the lowest BIC, adequate or not.
 	BestBIC *Candidate
@@ -143,6 +165,9 @@ type Selection struct {
 	Reason string
 	// Fit is the recommended model's fit (nil when none).
 	Fit *Fitted
+	// Tests are the bootstrap likelihood-ratio tests (SelectSettings.BLRT),
+	// by K, also attached to their candidates; nil without them.
+	Tests []*BLRT
 }
 
 // Select fits every candidate model and recommends one by a documented
@@ -180,11 +205,17 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	if s.Fit.Start != nil {
 		return nil, errors.New("select: a start model (Settings.Start) starts one fit, not a search over models: fit the model it fits with it")
 	}
+	if err := checkBLRT(c, s); err != nil {
+		return nil, err
+	}
 	if s.Fit.Scaling == nil {
 		sc := WindowScaling(c.MinAge, c.MaxAge())
 		s.Fit.Scaling = &sc
 	}
 	sel := &Selection{Criteria: Criteria{MinAPP: MinAPP, MinOCC: MinOCC, MinShare: s.MinShare}}
+	if s.Recommend == RecommendBLRT {
+		sel.Criteria.Recommend = RecommendBLRT
+	}
 	var folds []int
 	if s.CV > 1 {
 		if s.CV > c.Len() {
@@ -265,7 +296,8 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 	// The order search warm-starts each candidate from its neighbour, so
 	// it needs a quarter of the starts.
 	searchStarts := max(4, s.Fit.Search.Resolved().Starts/4)
-	var prev *Candidate // the model with one group fewer, every group at the highest order
+	var prev *Candidate    // the model with one group fewer, every group at the highest order
+	var fulls []*Candidate // the model of each K with every group at the highest order
 	for k := s.MinGroups; k <= s.MaxGroups; k++ {
 		m, err := NewModel(s.Distribution, k, []int{s.MaxOrder}, s.Inflation)
 		if err != nil {
@@ -325,17 +357,31 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 			cur = best
 		}
 		prev = full
+		fulls = append(fulls, full)
+	}
+
+	if s.BLRT > 0 {
+		if err := sel.runBLRT(c, s, fulls); err != nil {
+			return nil, interrupted(err)
+		}
+	}
+	blrtReason := ""
+	if s.Recommend == RecommendBLRT {
+		blrtReason = sel.recommendBLRT()
 	}
 
 	for _, cand := range sel.Candidates {
 		if sel.BestBIC == nil || cand.BICPersons < sel.BestBIC.BICPersons {
 			sel.BestBIC = cand
 		}
-		if cand.Adequate && cand != sel.Recommended && (sel.RunnerUp == nil || cand.BICPersons < sel.RunnerUp.BICPersons) {
+		if blrtReason == "" && cand.Adequate && cand != sel.Recommended && (sel.RunnerUp == nil || cand.BICPersons < sel.RunnerUp.BICPersons) {
 			sel.RunnerUp = cand
 		}
 	}
 	sel.Reason = sel.reason()
+	if blrtReason != "" {
+		sel.Reason = blrtReason
+	}
 	if sel.Recommended != nil {
 		// Refit the recommended model with standard errors.
 		rec := sel.Recommended
@@ -450,6 +496,9 @@ func KassRaftery(delta float64) string {
 
 // Rule states the recommendation rule with the criteria in numbers.
 func (c Criteria) Rule() string {
+	if c.Recommend == RecommendBLRT {
+		return c.blrtRule()
+	}
 	return "the lowest BIC (N = persons) among the candidates that meet the adequacy criteria (" + c.adequacy() + ")"
 }
 

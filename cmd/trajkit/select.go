@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -61,8 +62,27 @@ groups are and which K has the lowest BIC, so select with --risk answers
 another question. --persons alone leaves the search as it is and adds the
 recommended model's group profiles (profiles.csv), as fit --persons does.
 
+With --blrt B, for each K >= 2 of the range it runs the parametric
+bootstrap likelihood-ratio test of K-1 against K groups (McLachlan 1987;
+Nylund, Asparouhov & Muthen 2007: Mplus's TECH14), both with every group
+at the highest order: LR = 2 (loglik K - loglik K-1) against B data sets
+simulated from the K-1 fit on each person's own ages, exposures and risk
+factors, each fitted with K-1 groups (from the generating parameters)
+and with K groups (from splits of the generating groups, the start by
+mean rate and 10 random starts); p = (1 + #{LR* >= LR}) / (B + 1), so
+B >= 20 is needed for p < 0.05 (B = 99 or 199 is usual). The columns
+blrt_lr, blrt_p, blrt_replicates, blrt_failed and blrt_negative (how many
+replicates gave LR* < 0: the K fit stopped at a local maximum) hold each
+test on the row of its K at the highest order. --recommend blrt then
+recommends the smallest K whose test against K+1 has p >= 0.05 (of its
+candidates, the adequate one with the lowest BIC) instead of the lowest
+BIC. The tests run after the search and are not checkpointed: select
+--resume takes the finished models from the checkpoint and runs the
+tests again (same seeds, same results).
+
 Examples:
   trajkit select --data example:sim630 --groups 1-5
+  trajkit select --data example:sim630 --groups 4 --blrt 20
   trajkit select --data example:sim630 --groups 2-4 --orders 1-3 --cv 5 --out sel
   trajkit select --data example:toronto1 --groups 1-4 --dist zip --inflation 0
   trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
@@ -99,6 +119,8 @@ type selectFlags struct {
 	inflation                        string
 	dispersion                       dispersionFlag
 	cv                               int
+	blrt                             int
+	recommend                        string
 	minShare                         minShareFlag
 	safeCSV                          bool
 	resume                           bool
@@ -115,6 +137,8 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.censorFlags.register(fs)
 	f.dispersion.register(fs)
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
+	fs.IntVar(&f.blrt, "blrt", 0, "bootstrap likelihood-ratio test of K-1 vs K groups with this many replicates, for each K >= 2 (0: none)")
+	fs.StringVar(&f.recommend, "recommend", trajectory.RecommendBIC, "recommendation rule: bic (lowest BIC among adequate models) or blrt (smallest K whose BLRT against K+1 has p >= 0.05; needs --blrt)")
 	f.personFlags.registerFile(fs)
 	f.personFlags.registerWeights(fs)
 	f.minShare.register(fs)
@@ -189,6 +213,22 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("--cv %d: expected 0 (none) or at least 2 folds", f.cv)
 	}
 	s.CV = f.cv
+	if f.blrt < 0 || f.blrt > trajectory.MaxReplicates {
+		return s, usagef("--blrt %d: expected 0 (none) to %d replicates", f.blrt, trajectory.MaxReplicates)
+	}
+	if f.recommend != trajectory.RecommendBIC && f.recommend != trajectory.RecommendBLRT {
+		return s, usagef("--recommend %q: expected bic or blrt", f.recommend)
+	}
+	if f.recommend == trajectory.RecommendBLRT && f.blrt == 0 {
+		return s, usagef("--recommend blrt needs the tests: give --blrt B (e.g. 99)")
+	}
+	if f.blrt > 0 && hi < 2 {
+		return s, usagef("--blrt compares K-1 and K groups: --groups %s needs K >= 2", f.groups)
+	}
+	if f.blrt > 0 && len(infl) > 1 {
+		return s, usagef("--blrt compares K-1 and K groups at the same orders: give one --inflation order for every group")
+	}
+	s.BLRT, s.Recommend = f.blrt, f.recommend
 	if err := f.minShare.check(); err != nil {
 		return s, err
 	}
@@ -230,6 +270,9 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	s.Fit.Data, s.Fit.Risk, s.Fit.Weights = l.Settings, l.Risk, l.Weights
 	warn(stderr, l.Warnings...)
+	if s.BLRT > 0 && s.BLRT < 20 {
+		fmt.Fprintf(stderr, "trajkit: warning: --blrt %d: p = (1 + #{LR* >= LR}) / (B + 1) is at least 1/%d, 0.05 or more whatever the data: give --blrt 20 or more (99 or 199 is usual) for a test at 5%%\n", s.BLRT, s.BLRT+1)
+	}
 	var cp *results.Checkpoint
 	if out != nil {
 		if cp, s.Done, err = results.OpenCheckpoint(out.Dir(), s, f.resume); err != nil {
@@ -315,6 +358,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 		report(done, c)
 	}
 	s.FoldProgress = p.fold
+	s.BLRTProgress = p.blrt()
 	s.Fit.Search.Progress = p.searching
 	sel, err := trajectory.Select(c, s)
 	err = binarizeHint(err)
@@ -358,6 +402,23 @@ func (p *progress) fold(m trajectory.Model, done, folds int) {
 	p.update(fmt.Sprintf("%s; cross-validating %s, orders %s: fold %d of %d", head, words.Count(m.Groups(), "group"), trajectory.FormatOrders(m.Orders), done, folds))
 }
 
+// blrt returns the report of the bootstrap likelihood-ratio tests
+// (SelectSettings.BLRTProgress), with the ETA of the test under way.
+func (p *progress) blrt() func(groups, done, total int) {
+	var began time.Time
+	test := 0
+	return func(groups, done, total int) {
+		if groups != test {
+			test, began = groups, p.now()
+		}
+		eta := ""
+		if el := p.now().Sub(began); done < total {
+			eta = ", ETA " + time.Duration(float64(el)/float64(done)*float64(total-done)).Round(time.Second).String() + " for the test"
+		}
+		p.update(fmt.Sprintf("%s; bootstrap LRT of %d vs %d groups: %d of %s done%s", p.models, groups-1, groups, done, words.Count(total, "replicate"), eta))
+	}
+}
+
 func writeSelection(w io.Writer, sel *trajectory.Selection) {
 	// The inflation orders get a column when they differ between the
 	// groups of a model (a per-group --inflation list): the orders alone
@@ -371,20 +432,35 @@ func writeSelection(w io.Writer, sel *trajectory.Selection) {
 		}
 		return trajectory.FormatOrders(c.Inflation) + "\t"
 	}
+	// The tests get columns when they ran.
+	tests := sel.Tests != nil
+	blrt := func(c *trajectory.Candidate) string {
+		switch {
+		case !tests:
+			return ""
+		case c.BLRT == nil:
+			return "\t\t"
+		}
+		return fmt.Sprintf("%.2f\t%.3f\t", c.BLRT.LR, c.BLRT.P)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := "K\tOrders\t"
 	if perGroup {
 		head += "Inflation\t"
 	}
-	fmt.Fprintln(tw, head+"Log-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t")
+	tail := ""
+	if tests {
+		tail = "BLRT LR\tBLRT p\t"
+	}
+	fmt.Fprintln(tw, head+"Log-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t"+tail)
 	for _, c := range sel.Candidates {
 		mark := ""
 		if c == sel.Recommended {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark, infl(c),
+		fmt.Fprintf(tw, "%d\t%s\t%s%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t%s\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark, infl(c),
 			c.LogLik, c.NumParams, c.BICPersons, c.BICObs, c.AIC, fmtNum(c.Entropy, 3), fmtNum(c.MinAPP, 3), fmtNum(c.MinOCC, 1),
-			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4))
+			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4), blrt(c))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

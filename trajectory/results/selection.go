@@ -58,6 +58,11 @@ var selectionColumns = []selectionColumn{
 		})},
 	{Column{"cv_loglik", "CV log-likelihood", 2, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.CVLogLik) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.CVLogLik })},
 	{Column{"cve", "CVE", 4, false}, func(c *trajectory.Candidate) string { return FormatFloat(c.CVE) }, readFloat(func(c *trajectory.Candidate) *float64 { return &c.CVE })},
+	{Column{"blrt_lr", "BLRT LR", 2, false}, blrtCell(func(t *trajectory.BLRT) string { return FormatFloat(t.LR) }), readBLRT(func(t *trajectory.BLRT, s string) (err error) { t.LR, err = parseFinite(s); return err })},
+	{Column{"blrt_p", "BLRT p", 3, false}, blrtCell(func(t *trajectory.BLRT) string { return FormatFloat(t.P) }), readBLRT(func(t *trajectory.BLRT, s string) (err error) { t.P, err = parseFinite(s); return err })},
+	{Column{"blrt_replicates", "BLRT replicates", 0, false}, blrtCell(func(t *trajectory.BLRT) string { return strconv.Itoa(t.Replicates) }), readBLRT(func(t *trajectory.BLRT, s string) (err error) { t.Replicates, err = strconv.Atoi(s); return err })},
+	{Column{"blrt_failed", "BLRT failed", 0, false}, blrtCell(func(t *trajectory.BLRT) string { return strconv.Itoa(t.Failed) }), readBLRT(func(t *trajectory.BLRT, s string) (err error) { t.Failed, err = strconv.Atoi(s); return err })},
+	{Column{"blrt_negative", "BLRT LR* < 0", 0, false}, blrtCell(func(t *trajectory.BLRT) string { return strconv.Itoa(t.Negative) }), readBLRT(func(t *trajectory.BLRT, s string) (err error) { t.Negative, err = strconv.Atoi(s); return err })},
 	{Column{"recommended", "Recommended", 0, false}, func(c *trajectory.Candidate) string { return strconv.FormatBool(c.Recommended) },
 		optional(func(c *trajectory.Candidate, s string) (err error) {
 			c.Recommended, err = strconv.ParseBool(strings.ToLower(s))
@@ -106,6 +111,41 @@ func readFloat(field func(*trajectory.Candidate) *float64) func(*trajectory.Cand
 		*field(c) = v
 		return nil
 	}
+}
+
+// blrtCell is the cell of a column of the candidate's bootstrap
+// likelihood-ratio test, empty without one.
+func blrtCell(cell func(*trajectory.BLRT) string) func(*trajectory.Candidate) string {
+	return func(c *trajectory.Candidate) string {
+		if c.BLRT == nil {
+			return ""
+		}
+		return cell(c.BLRT)
+	}
+}
+
+// readBLRT is the reader of a cell of the candidate's bootstrap
+// likelihood-ratio test: an empty cell leaves the test as it is (nil
+// when every cell of it is empty).
+func readBLRT(read func(*trajectory.BLRT, string) error) func(*trajectory.Candidate, string) error {
+	return func(c *trajectory.Candidate, s string) error {
+		if s == "" {
+			return nil
+		}
+		if c.BLRT == nil {
+			c.BLRT = &trajectory.BLRT{Groups: c.Groups, Orders: c.Orders, Inflation: c.Inflation, LR: math.NaN(), P: math.NaN()}
+		}
+		return read(c.BLRT, s)
+	}
+}
+
+// parseFinite reads a finite number.
+func parseFinite(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return v, nil
 }
 
 // WriteSelectionCSV writes selection.csv: one row per candidate, undefined
@@ -214,6 +254,8 @@ func readMessage(column, s string, err error) string {
 	switch column {
 	case "groups":
 		return fmt.Sprintf("%q is not a number of groups (a whole number ≥ 1)", s)
+	case "blrt_replicates", "blrt_failed", "blrt_negative":
+		return fmt.Sprintf("%q is not a count (a whole number)", s)
 	case "recommended", "adequate":
 		return fmt.Sprintf("%q: expected true or false", s)
 	case "orders", "inflation_orders":
@@ -289,6 +331,57 @@ type SelectionFile struct {
 	Candidates  int                     `json:"candidates"`
 	Data        trajectory.DataSettings `json:"data"`
 	Settings    SearchJSON              `json:"settings"`
+	// BLRT are the bootstrap likelihood-ratio tests (select --blrt), nil
+	// without them. They are not in Settings, which a resumed search must
+	// match: the tests run after the search, never from a checkpoint.
+	BLRT *BLRTJSON `json:"blrt,omitempty"`
+}
+
+// BLRTJSON are a selection's bootstrap likelihood-ratio tests in
+// selection.json.
+type BLRTJSON struct {
+	// Replicates is B, RandomStarts the random starts of each replicate's
+	// K-group fit (besides the splits of the generating groups and the
+	// start by mean rate), Seed the seed of the replicates.
+	Replicates   int    `json:"replicates"`
+	RandomStarts int    `json:"random_starts"`
+	Seed         uint64 `json:"seed"`
+	// Level is the level of the BLRT recommendation rule.
+	Level float64    `json:"level"`
+	Tests []BLRTTest `json:"tests"`
+}
+
+// BLRTTest is one test of K − 1 against K groups in selection.json.
+type BLRTTest struct {
+	NullGroups      int     `json:"null_groups"`
+	Groups          int     `json:"groups"`
+	Orders          []int   `json:"orders"`
+	InflationOrders []int   `json:"inflation_orders"`
+	LR              float64 `json:"lr"`
+	P               float64 `json:"p"`
+	Replicates      int     `json:"replicates"`
+	Failed          int     `json:"failed"`
+	Exceed          int     `json:"exceed"`
+	Negative        int     `json:"negative"`
+	// LRStar are the replicates' statistics, null for a failed one.
+	LRStar []trajectory.Float `json:"lr_star"`
+}
+
+// blrtJSON describes the tests of sel, nil when none ran.
+func blrtJSON(sel *trajectory.Selection, s trajectory.SelectSettings) *BLRTJSON {
+	if s.BLRT == 0 {
+		return nil
+	}
+	b := &BLRTJSON{Replicates: s.BLRT, RandomStarts: trajectory.BLRTRandomStarts, Seed: s.Fit.Search.Resolved().Seed, Level: trajectory.BLRTLevel, Tests: []BLRTTest{}}
+	for _, t := range sel.Tests {
+		lr := make([]trajectory.Float, len(t.LRStar))
+		for r, v := range t.LRStar {
+			lr[r] = trajectory.Float(v)
+		}
+		b.Tests = append(b.Tests, BLRTTest{NullGroups: t.Groups - 1, Groups: t.Groups, Orders: t.Orders, InflationOrders: t.Inflation,
+			LR: t.LR, P: t.P, Replicates: t.Replicates, Failed: t.Failed, Exceed: t.Exceed, Negative: t.Negative, LRStar: lr})
+	}
+	return b
 }
 
 // CandidateJSON is a candidate in selection.json.
@@ -341,6 +434,7 @@ func NewSelectionFile(sel *trajectory.Selection, s trajectory.SelectSettings) *S
 		Data:          s.Fit.Data,
 		Settings: SearchJSON{Distribution: s.Distribution, Groups: [2]int{s.MinGroups, s.MaxGroups}, Orders: [2]int{s.MinOrder, s.MaxOrder},
 			CV: s.CV, Settings: s.Fit.Search.Resolved()},
+		BLRT: blrtJSON(sel, s),
 	}
 	switch infl := s.Inflation; {
 	case !s.Distribution.HasInflation():

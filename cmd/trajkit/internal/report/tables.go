@@ -22,6 +22,10 @@ import (
 var (
 	selectionKeys     = []string{"groups", "orders", "inflation_orders"}
 	selectionCriteria = []string{"loglik", "n_params", "bic_persons", "bic_obs", "aic", "cv_loglik", "cve"}
+	// selectionTests are the columns of the bootstrap likelihood-ratio
+	// tests (select --blrt), a third table when they ran; left out of the
+	// note when they did not.
+	selectionTests = []string{"blrt_lr", "blrt_p", "blrt_replicates", "blrt_failed", "blrt_negative"}
 )
 
 // selectionSection shows select's table, its recommendation and the
@@ -40,7 +44,7 @@ func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, 
 	// are named in the note instead. The recommendation is the one the
 	// selection applies (selection.json's, else the file's column), so it
 	// is a column of its own whether the file has it or not.
-	var keys, criteria, diagnostics, empty []int
+	var keys, criteria, diagnostics, tests, empty []int
 	for j, h := range t.Header {
 		name := strings.TrimSpace(h)
 		if c, ok := results.SelectionColumn(name); ok {
@@ -51,7 +55,11 @@ func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, 
 		case slices.Contains(selectionKeys, name):
 			keys = append(keys, j)
 		case !slices.ContainsFunc(cells, func(c []cell) bool { return j < len(c) && c[j].Text != "–" }):
-			empty = append(empty, j)
+			if !slices.Contains(selectionTests, name) {
+				empty = append(empty, j)
+			}
+		case slices.Contains(selectionTests, name):
+			tests = append(tests, j)
 		case slices.Contains(selectionCriteria, name):
 			criteria = append(criteria, j)
 		default:
@@ -67,7 +75,8 @@ func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, 
 	for _, part := range []struct {
 		caption string
 		cols    []int
-	}{{"Fit criteria (smaller is better)", criteria}, {"Adequacy diagnostics", diagnostics}} {
+	}{{"Fit criteria (smaller is better)", criteria}, {"Adequacy diagnostics", diagnostics},
+		{"Bootstrap likelihood-ratio tests of K − 1 against K groups (on the row of K at the highest order)", tests}} {
 		if len(part.cols) == 0 {
 			continue
 		}
@@ -114,6 +123,9 @@ func selectionSection(sel *results.Selection, st *figure.Style) (*selectionBox, 
 		}
 	}
 	s.Note = "One row per model fitted, from selection.csv, in two tables; the recommended model is highlighted. Shares are percentages."
+	if len(tests) > 0 {
+		s.Note = "One row per model fitted, from selection.csv, in three tables; the recommended model is highlighted. Shares are percentages. BLRT: the parametric bootstrap likelihood-ratio test of K − 1 against K groups, LR = 2 (ℓ_K − ℓ_{K−1}), p = (1 + #{LR* ≥ LR}) / (B + 1); “LR* < 0” counts the replicates whose K-group fit stopped below the (K − 1)-group one."
+	}
 	if len(empty) > 0 {
 		names := make([]string, len(empty))
 		for q, j := range empty {
