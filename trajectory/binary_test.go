@@ -181,14 +181,7 @@ func TestBinaryFitNeverDecreases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Trace) < 5 {
-			t.Fatalf("%s: trace of %d iterations", dist, len(f.Trace))
-		}
-		for j := 1; j < len(f.Trace); j++ {
-			if f.Trace[j] < f.Trace[j-1]-1e-12*math.Abs(f.Trace[j]) {
-				t.Errorf("%s iteration %d: log-likelihood fell from %.12f to %.12f", dist, j, f.Trace[j-1], f.Trace[j])
-			}
-		}
+		checkMonotone(t, string(dist), f.Trace)
 	}
 }
 
@@ -222,17 +215,7 @@ func TestBinaryRecovery(t *testing.T) {
 			if f.Status.String() != "converged" {
 				t.Fatalf("status %v: %v", f.Status, f.Warnings)
 			}
-			obs := make([][]int, 3)
-			for k := range obs {
-				obs[k] = make([]int, c.NumAges)
-			}
-			for i := 0; i < c.Len(); i++ {
-				c.Cells(i, func(x Cell) {
-					if x.Exposure > 0 {
-						obs[truth[i]-1][x.Age-c.MinAge]++
-					}
-				})
-			}
+			obs := observedByGroup(c, truth, 3)
 			for k, g := range f.Groups {
 				if math.Abs(g.Share-tr.Shares[k]) > tol {
 					t.Errorf("group %d: share %.4f, true %.2f", k+1, g.Share, tr.Shares[k])

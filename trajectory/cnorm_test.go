@@ -2,6 +2,7 @@ package trajectory
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -366,14 +367,7 @@ func TestCnormFitNeverDecreases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Trace) < 5 {
-			t.Fatalf("trace of %d iterations", len(f.Trace))
-		}
-		for j := 1; j < len(f.Trace); j++ {
-			if f.Trace[j] < f.Trace[j-1]-1e-12*math.Abs(f.Trace[j]) {
-				t.Errorf("σ by group %v, iteration %d: log-likelihood fell from %.12f to %.12f", byGroup, j, f.Trace[j-1], f.Trace[j])
-			}
-		}
+		checkMonotone(t, fmt.Sprintf("σ by group %v", byGroup), f.Trace)
 	}
 }
 
@@ -384,17 +378,7 @@ func TestCnormFitNeverDecreases(t *testing.T) {
 func TestCnormRecovery(t *testing.T) {
 	cens := Censoring{0, 8}
 	c, truth, tr := cnormCareers(t, 20000, 77, cens)
-	obs := make([][]int, 3)
-	for k := range obs {
-		obs[k] = make([]int, c.NumAges)
-	}
-	for i := 0; i < c.Len(); i++ {
-		c.Cells(i, func(x Cell) {
-			if x.Exposure > 0 {
-				obs[truth[i]-1][x.Age-c.MinAge]++
-			}
-		})
-	}
+	obs := observedByGroup(c, truth, 3)
 	for _, byGroup := range []bool{false, true} {
 		m := Model{Distribution: CNorm, Orders: []int{2, 3, 2}, Inflation: []int{-1, -1, -1}, Censor: cens, SigmaByGroup: byGroup}
 		f, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 1, Starts: 6, Keep: 2}})

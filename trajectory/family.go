@@ -526,27 +526,41 @@ func logAddExp(a, b float64) float64 {
 
 // curvePoint returns λ, ρ and the mean (1 − ρ) λ at age index t.
 func (c *groupComp) curvePoint(t int) CurvePoint {
-	rho := math.NaN()
-	mean := c.lam[t]
-	if c.f.inflation >= 0 {
-		rho = math.Exp(c.logRho[t])
-		mean *= 1 - rho
-	}
-	return CurvePoint{Rate: c.lam[t], ZeroProb: rho, Mean: mean, Prob: math.NaN(), LatentMean: math.NaN()}
+	return countPoint(c.lam, c.logRho, c.f.inflation >= 0, t)
 }
 
-// meanGrad: log mean_t = x_t β + log(1 − ρ_t) at covariates zero, of
-// gradient x_t in β, 0 in δ and −ρ_t z_t in γ.
+// meanGrad: see countMeanGrad.
 func (c *groupComp) meanGrad(t int, own, _ []float64) {
 	f := c.f
+	countMeanGrad(f.x[t][:f.order+1], f.z, c.logRho, len(c.rate), len(c.gamma), t, own)
+}
+
+// countPoint is the curve point of a count group (poisson, zip, nb,
+// zinb) at age index t from its rates λ and, when inflated, its log ρ by
+// cell type: λ, ρ (NaN without inflation) and the mean (1 − ρ) λ.
+func countPoint(lam, logRho []float64, inflated bool, t int) CurvePoint {
+	rho := math.NaN()
+	mean := lam[t]
+	if inflated {
+		rho = math.Exp(logRho[t])
+		mean *= 1 - rho
+	}
+	return CurvePoint{Rate: lam[t], ZeroProb: rho, Mean: mean, Prob: math.NaN(), LatentMean: math.NaN()}
+}
+
+// countMeanGrad sets own to the gradient of a count group's log mean_t =
+// x_t β + log(1 − ρ_t) at covariates zero in its own parameters: x_t (the
+// polynomial's row x) in β, 0 in δ, −ρ_t z_t in the ng inflation
+// coefficients, which follow the nrate rate coefficients (β, δ), and 0 in
+// the rest (a log α).
+func countMeanGrad(x []float64, z [][]float64, logRho []float64, nrate, ng, t int, own []float64) {
 	clear(own)
-	copy(own, f.x[t][:f.order+1])
-	if f.inflation < 0 {
+	copy(own, x)
+	if ng == 0 {
 		return
 	}
-	rho := math.Exp(c.logRho[t])
-	off := len(c.rate)
-	for m := range c.gamma {
-		own[off+m] = -rho * f.z[t][m]
+	rho := math.Exp(logRho[t])
+	for m := 0; m < ng; m++ {
+		own[nrate+m] = -rho * z[t][m]
 	}
 }

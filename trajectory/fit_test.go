@@ -21,6 +21,38 @@ func mustModel(t *testing.T, dist Distribution, k int, orders, infl []int) Model
 	return m
 }
 
+// checkMonotone fails the test when the trace has fewer than five
+// iterations or the log-likelihood falls between two of them (beyond
+// rounding).
+func checkMonotone(t *testing.T, name string, trace []float64) {
+	t.Helper()
+	if len(trace) < 5 {
+		t.Fatalf("%s: trace of %d iterations", name, len(trace))
+	}
+	for j := 1; j < len(trace); j++ {
+		if trace[j] < trace[j-1]-1e-12*math.Abs(trace[j]) {
+			t.Errorf("%s, iteration %d: log-likelihood fell from %.12f to %.12f", name, j, trace[j-1], trace[j])
+		}
+	}
+}
+
+// observedByGroup returns, for each true group (1-based numbers in truth)
+// and age index, the persons observed there.
+func observedByGroup(c *Careers, truth []int, k int) [][]int {
+	obs := make([][]int, k)
+	for j := range obs {
+		obs[j] = make([]int, c.NumAges)
+	}
+	for i := 0; i < c.Len(); i++ {
+		c.Cells(i, func(x Cell) {
+			if x.Exposure > 0 {
+				obs[truth[i]-1][x.Age-c.MinAge]++
+			}
+		})
+	}
+	return obs
+}
+
 func TestFitNeverDecreases(t *testing.T) {
 	c := testCareers(t, 1500, 21)
 	for _, tc := range []struct {
@@ -35,14 +67,7 @@ func TestFitNeverDecreases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(f.Trace) < 5 {
-				t.Fatalf("trace of %d iterations", len(f.Trace))
-			}
-			for j := 1; j < len(f.Trace); j++ {
-				if f.Trace[j] < f.Trace[j-1]-1e-12*math.Abs(f.Trace[j]) {
-					t.Errorf("iteration %d: log-likelihood fell from %.12f to %.12f", j, f.Trace[j-1], f.Trace[j])
-				}
-			}
+			checkMonotone(t, tc.name, f.Trace)
 		})
 	}
 }
@@ -84,18 +109,7 @@ func TestRecovery(t *testing.T) {
 			if f.Status.String() != "converged" {
 				t.Fatalf("status %v: %v", f.Status, f.Warnings)
 			}
-			// Persons observed at each age, by true group.
-			obs := make([][]int, 3)
-			for k := range obs {
-				obs[k] = make([]int, c.NumAges)
-			}
-			for i := 0; i < c.Len(); i++ {
-				c.Cells(i, func(x Cell) {
-					if x.Exposure > 0 {
-						obs[truth[i]-1][x.Age-c.MinAge]++
-					}
-				})
-			}
+			obs := observedByGroup(c, truth, 3)
 			// The truth's groups are in ascending mean order, as the output.
 			for k, g := range f.Groups {
 				if math.Abs(g.Share-shares[k]) > shareTol {

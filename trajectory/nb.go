@@ -335,28 +335,13 @@ func (c *nbComp) setShared(phi float64) {
 
 // curvePoint returns λ, ρ and the mean (1 − ρ) λ at age index t.
 func (c *nbComp) curvePoint(t int) CurvePoint {
-	rho := math.NaN()
-	mean := c.lam[t]
-	if c.f.inflation >= 0 {
-		rho = math.Exp(c.logRho[t])
-		mean *= 1 - rho
-	}
-	return CurvePoint{Rate: c.lam[t], ZeroProb: rho, Mean: mean, Prob: math.NaN(), LatentMean: math.NaN()}
+	return countPoint(c.lam, c.logRho, c.f.inflation >= 0, t)
 }
 
-// meanGrad: log mean_t = x_t β + log(1 − ρ_t) at covariates zero, of
-// gradient x_t in β, 0 in δ, −ρ_t z_t in γ and 0 in φ.
+// meanGrad: see countMeanGrad; the mean does not depend on α, shared or
+// not.
 func (c *nbComp) meanGrad(t int, own, shared []float64) {
 	f := c.f
-	clear(own)
 	clear(shared)
-	copy(own, f.x[t][:f.order+1])
-	if f.inflation < 0 {
-		return
-	}
-	rho := math.Exp(c.logRho[t])
-	off := len(c.rate)
-	for m := range c.gamma {
-		own[off+m] = -rho * f.z[t][m]
-	}
+	countMeanGrad(f.x[t][:f.order+1], f.z, c.logRho, len(c.rate), len(c.gamma), t, own)
 }

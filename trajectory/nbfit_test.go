@@ -27,14 +27,7 @@ func TestNBFitNeverDecreases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(f.Trace) < 5 {
-				t.Fatalf("trace of %d iterations", len(f.Trace))
-			}
-			for j := 1; j < len(f.Trace); j++ {
-				if f.Trace[j] < f.Trace[j-1]-1e-12*math.Abs(f.Trace[j]) {
-					t.Errorf("iteration %d: log-likelihood fell from %.12f to %.12f", j, f.Trace[j-1], f.Trace[j])
-				}
-			}
+			checkMonotone(t, tc.name, f.Trace)
 			if f.NumParams != tc.m.NumParams() {
 				t.Errorf("%d parameters, the model has %d", f.NumParams, tc.m.NumParams())
 			}
@@ -73,17 +66,7 @@ func TestNBRecovery(t *testing.T) {
 			if f.Status != mixture.Converged {
 				t.Fatalf("status %v: %v", f.Status, f.Warnings)
 			}
-			obs := make([][]int, 3)
-			for k := range obs {
-				obs[k] = make([]int, c.NumAges)
-			}
-			for i := 0; i < c.Len(); i++ {
-				c.Cells(i, func(x Cell) {
-					if x.Exposure > 0 {
-						obs[truth[i]-1][x.Age-c.MinAge]++
-					}
-				})
-			}
+			obs := observedByGroup(c, truth, 3)
 			for k, g := range f.Groups {
 				if math.Abs(g.Share-tr.Shares[k]) > shareTol {
 					t.Errorf("group %d: share %.4f, true %.2f", k+1, g.Share, tr.Shares[k])
