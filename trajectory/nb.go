@@ -110,14 +110,6 @@ func newNBData(fd *familyData) *nbData {
 	return d
 }
 
-// maxCount is the largest positive count (0 when there is none).
-func (d *nbData) maxCount() uint32 {
-	if len(d.counts) == 0 {
-		return 0
-	}
-	return d.counts[len(d.counts)-1]
-}
-
 func newNBFamily(d *nbData, s AgeScaling, order, inflation int, shared bool) *nbFamily {
 	g := newGroupFamily(d.fd, s, order, inflation)
 	return &nbFamily{d: d, order: order, inflation: inflation, shared: shared, x: g.x, z: g.z}
