@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +41,14 @@ func TestFitCnorm(t *testing.T) {
 	if f.Distribution != trajectory.CNorm || f.SigmaCommon == nil || !*f.SigmaCommon || f.Censoring == nil || *f.Censoring != (trajectory.Censoring{Min: 0, Max: 10}) ||
 		g.Sigma == nil || g.SigmaSE == nil || math.IsNaN(g.Curve[0].LatentMean) || !math.IsNaN(g.Curve[0].Rate) {
 		t.Errorf("model.json: distribution %q, sigma_common %v, censoring %v, sigma %v (se %v), curve %+v", f.Distribution, f.SigmaCommon, f.Censoring, g.Sigma, g.SigmaSE, g.Curve[0])
+	}
+	// The figure's y axis names the scale by its column.
+	svg := filepath.Join(dir, "k1.svg")
+	if code, _, stderr := trajkit(t, "plot", "--model", out, "--out", svg); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(svg); err != nil || !strings.Contains(string(b), "Expected score (y)") {
+		t.Errorf("the figure's y axis is not the scale's (err %v)", err)
 	}
 	// score reads model.json back (validated: n_params counts σ) and the
 	// careers as real values again.

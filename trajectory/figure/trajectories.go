@@ -20,8 +20,9 @@ import (
 type TrajectoryOptions struct {
 	// Title is drawn over the figure; empty means none.
 	Title string
-	// XLabel and YLabel label the axes; empty means "Age" and "Offences
-	// per year".
+	// XLabel and YLabel label the axes; empty means "Age" and the
+	// distribution's own ("Offences per year", "Probability of an
+	// offence", "Expected score (COLUMN)").
 	XLabel, YLabel string
 	// Observed are the observed means to draw as points, K x ages as
 	// trajectory.ObservedMeans returns them; nil draws none.
@@ -96,7 +97,7 @@ func TrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions) (*Figure, error)
 			return nil, err
 		}
 	}
-	p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, m.Distribution.YLabel()))
+	p := newPlot(&o.Style, defaultString(o.XLabel, "Age"), defaultString(o.YLabel, yLabel(m)))
 	p.Add(horizontalGrid())
 	leg := newLegend(&o.Style)
 	var bandKind string
@@ -265,3 +266,14 @@ func xRange(m *trajectory.Fitted) (lo, hi float64) {
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// yLabel is the y axis of a figure of m's curves: the distribution's, and
+// for a scale (cnorm) the scale's column name with it: "Expected score
+// (delinquency)".
+func yLabel(m *trajectory.Fitted) string {
+	l := m.Distribution.YLabel()
+	if name := m.Settings.Data.Count; m.Distribution.Real() && name != "" {
+		l += " (" + name + ")"
+	}
+	return l
+}
