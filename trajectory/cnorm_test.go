@@ -1,7 +1,6 @@
 package trajectory
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -296,40 +295,6 @@ func TestCnormDerivatives(t *testing.T) {
 	}
 }
 
-// cnormMixtureAt is mixtureAt for cnorm with its shared σ.
-func cnormMixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []float64, []float64) {
-	t.Helper()
-	k := m.Groups()
-	comps := make([]mixture.Component, k)
-	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
-	prior.SetParams(theta[:k-1])
-	off := k - 1
-	fams, sh := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
-	for j, f := range fams {
-		comps[j] = f.NewComponent()
-	}
-	run := sh.NewRun(comps)
-	for j, f := range fams {
-		comps[j].SetParams(theta[off : off+f.NumParams()])
-		off += f.NumParams()
-	}
-	run.SetParams(theta[off:])
-	post := make([][]float64, k)
-	for j := range post {
-		post[j] = make([]float64, c.Len())
-	}
-	ll := mixture.EStep(comps, prior, post, nil, 1)
-	score, err := mixture.Score(comps, prior, run, post)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := mixture.Information(context.Background(), comps, prior, run, post, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ll, score, info
-}
-
 // TestCnormInformation: the mixture's score and observed information with
 // the shared σ (the blocks between groups through σ included) against
 // finite differences, away from the maximum.
@@ -337,15 +302,15 @@ func TestCnormInformation(t *testing.T) {
 	c, _, _ := cnormCareers(t, 200, 7, Censoring{0, 8})
 	m := Model{Distribution: CNorm, Orders: []int{1, 2}, Inflation: []int{-1, -1}, Censor: Censoring{0, 8}}
 	theta := []float64{0.2, 1, 0.5, 4, -1, -1.3, math.Log(1.4)}
-	_, score, info := cnormMixtureAt(t, c, m, theta)
+	_, score, info := mixtureAt(t, c, m, theta)
 	p := len(theta)
 	const h = 1e-5
 	for j := 0; j < p; j++ {
 		q := append([]float64(nil), theta...)
 		q[j] = theta[j] + h
-		llp, sp, _ := cnormMixtureAt(t, c, m, q)
+		llp, sp, _ := mixtureAt(t, c, m, q)
 		q[j] = theta[j] - h
-		llm, sm, _ := cnormMixtureAt(t, c, m, q)
+		llm, sm, _ := mixtureAt(t, c, m, q)
 		if want := (llp - llm) / (2 * h); math.Abs(score[j]-want) > 1e-5*(1+math.Abs(want)) {
 			t.Errorf("score[%d] = %.9g, finite difference of ℓ %.9g", j, score[j], want)
 		}

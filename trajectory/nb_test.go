@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/trajkit/trajkit/mixture"
 )
 
 // naiveNB is the reference log-probability of count y under NB2 with mean
@@ -223,35 +221,11 @@ func TestNBSharedInformation(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.CommonDispersion = true
-	fams, sh := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
 	theta := []float64{0.3, -1.2, 0.2, -0.3, -0.6, 0.4, -0.5, math.Log(0.6)}
 	if len(theta) != m.NumParams() {
 		t.Fatalf("%d parameters, model has %d", len(theta), m.NumParams())
 	}
-	eval := func(th []float64) (float64, []float64, []float64) {
-		comps := make([]mixture.Component, 2)
-		prior := mixture.ConstantShares{}.NewPrior(2, c.Len())
-		prior.SetParams(th[:1])
-		off := 1
-		for j, f := range fams {
-			comps[j] = f.NewComponent()
-			comps[j].SetParams(th[off : off+f.NumParams()])
-			off += f.NumParams()
-		}
-		run := sh.NewRun(comps)
-		run.SetParams(th[off:])
-		post := [][]float64{make([]float64, c.Len()), make([]float64, c.Len())}
-		ll := mixture.EStep(comps, prior, post, nil, 1)
-		sc, err := mixture.Score(comps, prior, run, post)
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := mixture.Information(t.Context(), comps, prior, run, post, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ll, sc, info
-	}
+	eval := func(th []float64) (float64, []float64, []float64) { return mixtureAt(t, c, m, th) }
 	ll0, sc, info := eval(theta)
 	const h = 1e-5
 	n := len(theta)

@@ -94,8 +94,9 @@ func checkComponentDerivatives(t *testing.T, name string, comp mixture.Different
 	comp.SetParams(p)
 }
 
-// mixtureAt sets up a mixture of trajectory groups at parameters theta and
-// returns its log-likelihood, score and observed information.
+// mixtureAt sets up a mixture of trajectory groups at parameters theta
+// (the groups' parameters, then those they share, as the engine lays them
+// out) and returns its log-likelihood, score and observed information.
 func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []float64, []float64) {
 	t.Helper()
 	k := m.Groups()
@@ -103,22 +104,31 @@ func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []f
 	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
 	prior.SetParams(theta[:k-1])
 	off := k - 1
-	fams, _ := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
+	fams, sh := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
 	for j, f := range fams {
 		comps[j] = f.NewComponent()
+	}
+	var run mixture.SharedRun
+	if sh != nil {
+		run = sh.NewRun(comps)
+	}
+	for j, f := range fams {
 		comps[j].SetParams(theta[off : off+f.NumParams()])
 		off += f.NumParams()
+	}
+	if run != nil {
+		run.SetParams(theta[off:])
 	}
 	post := make([][]float64, k)
 	for j := range post {
 		post[j] = make([]float64, c.Len())
 	}
 	ll := mixture.EStep(comps, prior, post, nil, 1)
-	score, err := mixture.Score(comps, prior, nil, post)
+	score, err := mixture.Score(comps, prior, run, post)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := mixture.Information(context.Background(), comps, prior, nil, post, 2)
+	info, err := mixture.Information(context.Background(), comps, prior, run, post, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
