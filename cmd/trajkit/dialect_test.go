@@ -132,19 +132,7 @@ func TestDialectGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("trajkit %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 			}
-			path := filepath.Join("testdata", "fit-dialect-"+tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stdout != string(want) {
-				t.Errorf("stdout differs from %s (go test -update to accept):\n%s", path, stdout)
-			}
+			checkGolden(t, filepath.Join("testdata", "fit-dialect-"+tc.name+".golden"), stdout)
 			if tc.ref == "" {
 				return
 			}

@@ -613,26 +613,36 @@ func TestGolden(t *testing.T) {
 	}{
 		{"datasets", []string{"datasets"}},
 		{"fit-sim630-k2", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "2"}},
+		// An NB fit with a dispersion per group (α, its SE and the test of
+		// α = 0 in each group) and with a common one.
+		{"fit-sim630-nb-k2", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "2", "--dist", "nb"}},
+		{"fit-sim630-nb-common-k2", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "2", "--dist", "nb", "--dispersion", "common"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := trajkit(t, tc.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stdout != string(want) {
-				t.Errorf("stdout differs from %s (go test -update to accept):\n%s", path, stdout)
-			}
+			checkGolden(t, filepath.Join("testdata", tc.name+".golden"), stdout)
 		})
+	}
+}
+
+// checkGolden compares got with the golden file path, which go test
+// -update rewrites with it first.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("stdout differs from %s (go test -update to accept):\n%s", path, got)
 	}
 }
 
