@@ -43,8 +43,12 @@ const (
 // sigma_se; the fit's dispersion_common, sigma_common and censoring; the
 // curve points' prob and latent_mean), and leaves a curve point's rate and
 // zero_prob out where the family has none (version 4 wrote zero_prob 0
-// for a group without inflation). Files of versions 1 (no format_version
-// field) to 4 are read too.
+// for a group without inflation); it also adds, each left out when
+// unused, settings.weighted, settings.start, settings.start_only,
+// settings.data.weights and settings.data.binarize, and selection.csv's
+// blrt_* columns with selection.json's blrt and criteria.recommend (select
+// --blrt). Files of versions 1 (no format_version field) to 4 are read
+// too.
 const FormatVersion = 5
 
 // formatVersion returns the format version of the JSON file b (name in
