@@ -658,8 +658,8 @@ func (g *Group) setParams(m Model, l layout, p, shared []float64, tcov []string)
 	}
 	switch d := m.Distribution; {
 	case d.HasDispersion():
-		a := math.Exp(extra[0])
-		if extra[0] <= math.Log(MinDispersion)+1e-9 {
+		a, atMin := nbAlpha(extra[0])
+		if atMin {
 			a = 0
 		}
 		g.Dispersion = &a
