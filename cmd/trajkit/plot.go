@@ -277,7 +277,7 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.size, "size", "", "size in millimetres, WxH, for print, e.g. 85x60 (a journal's column): the PNG has the pixels of that size at --dpi (instead of --width and --height)")
 	fs.StringVar(&f.title, "title", "", "title over the figure (default none)")
 	fs.StringVar(&f.xLabel, "xlabel", "", `label of the x axis (default "Age" for trajectories and careers)`)
-	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default "Offences per year" for trajectories)`)
+	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default for trajectories: the distribution's, "Offences per year" for counts, "Probability of an offence" for logit and cloglog, "Expected score (COLUMN)" for cnorm)`)
 	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
 	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
 	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2, where a value mean is each person's own values averaged over the persons observed at each age (what the observed means match), e.g. employed=mean or employed=0,1,mean (repeat for several covariates; all combinations are drawn; default: at zero)")
