@@ -309,7 +309,7 @@ func (f *Fitted) memberships(c *Careers) [][]float64 {
 	for j := range lp {
 		lp[j] = make([]float64, c.Len())
 	}
-	_, prior, _, _ := f.components(c, f.riskX())
+	_, prior, _, _ := f.components([]*Careers{c}, f.riskX())
 	prior.AddLogPrior(lp, 0, c.Len())
 	for j := range lp {
 		for i, v := range lp[j] {

@@ -51,8 +51,13 @@ func (r *cnormRun) set(logSigma float64) {
 // parameters the step started from, add up to the run's Score.
 func (r *cnormRun) Fit(ctx context.Context, m *mixture.MStep) mixture.FitInfo {
 	m.FitGroups()
+	return r.fitShared(ctx, m.Warm)
+}
+
+// fitShared is Fit's step of σ given the curves.
+func (r *cnormRun) fitShared(ctx context.Context, warm bool) mixture.FitInfo {
 	var info mixture.FitInfo
-	if m.Warm {
+	if warm {
 		var g float64
 		for _, c := range r.comps { // in group order: the same bits at any thread count
 			g += c.sigmaScore

@@ -52,6 +52,10 @@ type Fitted struct {
 	// with their defaults filled in, the age window and the data.
 	Settings FitSettings `json:"settings"`
 	Groups   []Group     `json:"groups"`
+	// Outcomes are the outcomes of a multi-trajectory model
+	// (Distribution Multi, FitMulti), whose Groups then hold the
+	// membership alone; nil for a model of one outcome.
+	Outcomes []OutcomeFit `json:"outcomes,omitempty"`
 	// Inference holds the covariance matrix of the free parameters and
 	// their standard errors; nil when not computed (Settings.NoSE).
 	Inference *Inference `json:"covariance"`
@@ -482,13 +486,14 @@ func tcovCurveAt(d Distribution) string {
 	return zero + "the expected count at covariates w is mean·exp(tcov_coef·w)"
 }
 
-// newFitted turns the engine's result into a fit in user terms. ref is the
-// 0-based output index of the membership model's reference group.
-func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, risk *RiskDesign, ref int) *Fitted {
-	k := m.Groups()
+// newFitHeader returns a fit of distribution d with the engine's result's
+// summary (log-likelihood, criteria, status, starts) for careers c, and
+// its covariates when it has risk factors (ref the output index of the
+// reference group) or time-varying covariates.
+func newFitHeader(c *Careers, d Distribution, scaling AgeScaling, res *mixture.Result, risk *RiskDesign, ref int) *Fitted {
 	n := c.Len()
 	f := &Fitted{
-		Distribution: m.Distribution,
+		Distribution: d,
 		Scaling:      scaling,
 		NumPersons:   n,
 		NumObs:       c.NumObs,
@@ -510,27 +515,60 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 		if risk != nil {
 			f.Covariates.Reference = ref + 1
 		}
-		if len(c.TcovNames) > 0 {
-			f.Covariates.Tcov = c.TcovNames
-			f.Covariates.CurveAt = tcovCurveAt(m.Distribution)
-		}
 	}
+	return f
+}
 
-	groups := make([]Group, k)
+// newFitted turns the engine's result into a fit in user terms. ref is the
+// 0-based output index of the membership model's reference group.
+func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, risk *RiskDesign, ref int) *Fitted {
+	k := m.Groups()
+	f := newFitHeader(c, m.Distribution, scaling, res, risk, ref)
+	if len(c.TcovNames) > 0 {
+		f.Covariates.Tcov = c.TcovNames
+		f.Covariates.CurveAt = tcovCurveAt(m.Distribution)
+	}
 	off := len(res.Params) - m.sharedParams()
 	for j := k - 1; j >= 0; j-- {
 		off -= m.layout(j, len(c.TcovNames)).len()
 	}
-	shared := res.Params[len(res.Params)-m.sharedParams():]
+	comps := make([]groupComponent, k)
 	for j, comp := range res.Components {
+		comps[j] = comp.(groupComponent)
+	}
+	groups := outcomeGroups(c, m, comps, res.Params[off:], res.Params[len(res.Params)-m.sharedParams():])
+	for j := range groups {
+		groups[j].Share = res.Shares[j]
+		groups[j].ShareSE, groups[j].ShareCI = Float(math.NaN()), NoInterval
+	}
+	perm := outputOrder(groups)
+	f.Groups = make([]Group, k)
+	for j, from := range perm {
+		f.Groups[j] = groups[from]
+		f.Groups[j].Number = j + 1
+	}
+	f.setMembership(res, perm, risk, ref)
+	f.DispersionCommon, f.SigmaCommon, f.Censoring = m.familyFacts()
+	m = f.Model()
+	f.Settings.Groups, f.Settings.Orders, f.Settings.InflationOrders = k, m.Orders, m.Inflation
+	f.classify()
+	f.checkGroups()
+	return f
+}
+
+// outcomeGroups returns the groups of one outcome in engine order, with
+// their orders, coefficients and curves: comps[j] is group j's component
+// of the outcome, params holds the groups' own parameters one after the
+// other (and may go on), shared the parameters common to the groups.
+func outcomeGroups(c *Careers, m Model, comps []groupComponent, params, shared []float64) []Group {
+	groups := make([]Group, len(comps))
+	off := 0
+	for j, gc := range comps {
 		g := &groups[j]
-		g.Share = res.Shares[j]
-		g.ShareSE, g.ShareCI = Float(math.NaN()), NoInterval
 		g.Order, g.InflationOrder = m.Orders[j], m.Inflation[j]
 		l := m.layout(j, len(c.TcovNames))
-		g.setParams(m, l, res.Params[off:off+l.len()], shared, c.TcovNames)
+		g.setParams(m, l, params[off:off+l.len()], shared, c.TcovNames)
 		off += l.len()
-		gc := comp.(groupComponent)
 		g.Curve = make([]CurvePoint, c.NumAges)
 		for t := range g.Curve {
 			g.Curve[t] = gc.curvePoint(t)
@@ -539,18 +577,48 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 		}
 		g.MeanCount = meanCount(g.Curve)
 	}
-	// Output order: ascending mean expected count; ties keep engine order.
-	perm := make([]int, k)
+	return groups
+}
+
+// outputOrder returns the engine index of each output group: ascending
+// mean expected count, ties in engine order.
+func outputOrder(groups []Group) []int {
+	perm := make([]int, len(groups))
 	for j := range perm {
 		perm[j] = j
 	}
 	sort.SliceStable(perm, func(a, b int) bool { return groups[perm[a]].MeanCount < groups[perm[b]].MeanCount })
+	return perm
+}
+
+// familyFacts returns the fields of Fitted that record the
+// distribution's own settings: whether the dispersion is common (nb,
+// zinb), whether σ is (cnorm), and the censoring points (cnorm); nil
+// for the distributions without them.
+func (m Model) familyFacts() (dispersionCommon, sigmaCommon *bool, censor *Censoring) {
+	d := m.Distribution
+	if d.HasDispersion() {
+		common := m.CommonDispersion
+		dispersionCommon = &common
+	}
+	if d.HasSigma() {
+		common := !m.SigmaByGroup
+		sigmaCommon = &common
+	}
+	if d.Real() {
+		censor = &Censoring{m.Censor.Min, m.Censor.Max}
+	}
+	return dispersionCommon, sigmaCommon, censor
+}
+
+// setMembership sets the fit's posteriors, warnings and membership
+// coefficients from the engine's result, whose group perm[j] is output
+// group j; ref is the output index of the reference group.
+func (f *Fitted) setMembership(res *mixture.Result, perm []int, risk *RiskDesign, ref int) {
+	k := len(perm)
 	number := make([]int, k) // engine index -> output number
-	f.Groups = make([]Group, k)
 	f.Posterior = make([][]float64, k)
 	for j, from := range perm {
-		f.Groups[j] = groups[from]
-		f.Groups[j].Number = j + 1
 		f.Posterior[j] = res.Posterior[from]
 		number[from] = j + 1
 	}
@@ -579,22 +647,6 @@ func newFitted(c *Careers, m Model, scaling AgeScaling, res *mixture.Result, ris
 			f.Groups[j].MembershipCoef = Named{Names: names, Values: coef}
 		}
 	}
-	d := m.Distribution
-	if d.HasDispersion() {
-		f.DispersionCommon = &m.CommonDispersion
-	}
-	if d.HasSigma() {
-		common := !m.SigmaByGroup
-		f.SigmaCommon = &common
-	}
-	if d.Real() {
-		f.Censoring = &Censoring{m.Censor.Min, m.Censor.Max}
-	}
-	m = f.Model()
-	f.Settings.Groups, f.Settings.Orders, f.Settings.InflationOrders = k, m.Orders, m.Inflation
-	f.classify()
-	f.checkGroups()
-	return f
 }
 
 // membershipNames are the names of a group's membership coefficients:
@@ -606,7 +658,9 @@ func (d *RiskDesign) membershipNames() []string {
 // Params returns the fit's parameter vector, in the engine's layout for
 // the groups in output order: the membership parameters (share logits
 // against the last group, or the log-odds coefficients of each group but
-// the reference), then each group's β, δ (time-varying covariates) and γ.
+// the reference), then each group's β, δ (time-varying covariates) and γ
+// (of each outcome in turn, for a multi-trajectory model), then the
+// parameters the groups share.
 func (f *Fitted) Params() []float64 {
 	k := len(f.Groups)
 	var out []float64
@@ -621,17 +675,22 @@ func (f *Fitted) Params() []float64 {
 			out = append(out, math.Log(f.Groups[j].Share)-math.Log(f.Groups[k-1].Share))
 		}
 	}
-	m := f.Model()
-	for _, g := range f.Groups {
-		out = append(out, g.Beta...)
-		out = append(out, g.TcovCoef.Values...)
-		out = append(out, g.Inflation...)
-		if m.groupExtra() > 0 {
-			out = append(out, g.extraParam())
+	vs := f.views()
+	for j := range f.Groups {
+		for _, v := range vs {
+			g := &v.Groups[j]
+			out = append(out, g.Beta...)
+			out = append(out, g.TcovCoef.Values...)
+			out = append(out, g.Inflation...)
+			if v.Model().groupExtra() > 0 {
+				out = append(out, g.extraParam())
+			}
 		}
 	}
-	if m.sharedParams() > 0 {
-		out = append(out, f.Groups[0].extraParam())
+	for _, v := range vs {
+		if v.Model().sharedParams() > 0 {
+			out = append(out, v.Groups[0].extraParam())
+		}
 	}
 	return out
 }
@@ -710,6 +769,21 @@ func (f *Fitted) numMembershipParams() int {
 // of each other at every age) and about zero inflation and dispersion
 // estimated at their boundary.
 func (f *Fitted) checkGroups() {
+	f.checkBoundaries()
+	for a := range f.Groups {
+		for b := a + 1; b < len(f.Groups); b++ {
+			if sameCurve(&f.Groups[a], &f.Groups[b]) {
+				f.Status = mixture.Degenerate
+				f.Warnings = append(f.Warnings, mixture.Warnf(DuplicateGroups, []int{a + 1, b + 1},
+					"the same curve (within 1%% at every age): the model has more groups than the data support"))
+			}
+		}
+	}
+}
+
+// checkBoundaries warns about zero inflation and dispersion estimated at
+// their boundary.
+func (f *Fitted) checkBoundaries() {
 	f.checkDispersion()
 	for j, g := range f.Groups {
 		if g.InflationOrder < 0 {
@@ -724,23 +798,18 @@ func (f *Fitted) checkGroups() {
 				"the zero inflation is estimated at 0 (below 1e-6 at every age), at the boundary of its range; the group needs no inflation (inflation order -1)"))
 		}
 	}
-	for a := range f.Groups {
-		for b := a + 1; b < len(f.Groups); b++ {
-			same := true
-			for t := range f.Groups[a].Curve {
-				ma, mb := f.Groups[a].Curve[t].Mean, f.Groups[b].Curve[t].Mean
-				if math.Abs(ma-mb) > 0.01*math.Max(ma, mb)+1e-12 {
-					same = false
-					break
-				}
-			}
-			if same {
-				f.Status = mixture.Degenerate
-				f.Warnings = append(f.Warnings, mixture.Warnf(DuplicateGroups, []int{a + 1, b + 1},
-					"the same curve (within 1%% at every age): the model has more groups than the data support"))
-			}
+}
+
+// sameCurve reports whether groups a and b have curves within 1% of each
+// other at every age.
+func sameCurve(a, b *Group) bool {
+	for t := range a.Curve {
+		ma, mb := a.Curve[t].Mean, b.Curve[t].Mean
+		if math.Abs(ma-mb) > 0.01*math.Max(ma, mb)+1e-12 {
+			return false
 		}
 	}
+	return true
 }
 
 // FormatShare writes a share as a percentage with one decimal: 0.2814

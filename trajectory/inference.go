@@ -92,10 +92,10 @@ func (inf *Inference) UnmarshalJSON(b []byte) error {
 // last group; or g2_risk_(intercept), g2_risk_x, ... for each group but the
 // reference), then g1_beta0, g1_beta1, ..., g1_gamma0, ..., g1_log_dispersion
 // or g1_log_sigma; a dispersion or σ common to the groups comes last, as
-// log_dispersion or log_sigma.
+// log_dispersion or log_sigma. The names of a multi-trajectory model's
+// group parameters start with their outcome's name (thb_g1_beta0).
 func (f *Fitted) paramNames() []string {
 	k := len(f.Groups)
-	m := f.Model()
 	var names []string
 	if r := f.Risk(); r != nil {
 		for j := 0; j < k; j++ {
@@ -112,36 +112,59 @@ func (f *Fitted) paramNames() []string {
 			names = append(names, fmt.Sprintf("share_logit_g%d", j+1))
 		}
 	}
-	for j, g := range f.Groups {
-		for p := 0; p <= g.Order; p++ {
-			names = append(names, fmt.Sprintf("g%d_beta%d", j+1, p))
+	vs := f.views()
+	prefix := func(o int) string {
+		if f.IsMulti() {
+			return f.Outcomes[o].Name + "_"
 		}
-		for _, n := range f.TcovNames() {
-			names = append(names, fmt.Sprintf("g%d_tcov_%s", j+1, n))
-		}
-		for p := 0; p <= g.InflationOrder; p++ {
-			names = append(names, fmt.Sprintf("g%d_gamma%d", j+1, p))
-		}
-		if m.groupExtra() > 0 {
-			names = append(names, fmt.Sprintf("g%d_%s", j+1, m.extraName()))
+		return ""
+	}
+	for j := range f.Groups {
+		for o, v := range vs {
+			g, m, pre := &v.Groups[j], v.Model(), prefix(o)
+			for p := 0; p <= g.Order; p++ {
+				names = append(names, fmt.Sprintf("%sg%d_beta%d", pre, j+1, p))
+			}
+			for _, n := range v.TcovNames() {
+				names = append(names, fmt.Sprintf("%sg%d_tcov_%s", pre, j+1, n))
+			}
+			for p := 0; p <= g.InflationOrder; p++ {
+				names = append(names, fmt.Sprintf("%sg%d_gamma%d", pre, j+1, p))
+			}
+			if m.groupExtra() > 0 {
+				names = append(names, fmt.Sprintf("%sg%d_%s", pre, j+1, m.extraName()))
+			}
 		}
 	}
-	if m.sharedParams() > 0 {
-		names = append(names, m.extraName())
+	for o, v := range vs {
+		if m := v.Model(); m.sharedParams() > 0 {
+			names = append(names, prefix(o)+m.extraName())
+		}
 	}
 	return names
 }
 
 // components returns the fit's groups as engine components, its
 // membership as a prior and the parameters the groups share (nil when
-// none), in output order, for careers c whose persons have the risk
-// factors x (nil without risk factors), and the offset of each group's
-// parameters in Params.
-func (f *Fitted) components(c *Careers, x [][]float64) ([]mixture.Component, mixture.Prior, mixture.SharedRun, []int) {
+// none), in output order, for careers cs (one per outcome) whose persons
+// have the risk factors x (nil without risk factors), and the offset of
+// each group's parameters in Params. The components of a multi-trajectory
+// model are joint (jointComp).
+func (f *Fitted) components(cs []*Careers, x [][]float64) ([]mixture.Component, mixture.Prior, mixture.SharedRun, []int) {
 	k := len(f.Groups)
-	fams, sh := families(c, f.Scaling, f.Model())
+	var fams []mixture.Family
+	var sh mixture.Shared
+	if f.IsMulti() {
+		outs := make([]Outcome, len(f.Outcomes))
+		for o, v := range f.views() {
+			outs[o] = Outcome{Name: f.Outcomes[o].Name, Careers: cs[o], Model: v.Model()}
+		}
+		fams, sh = jointFamilies(outs, func(o int) *Careers { return cs[o] }, f.Scaling)
+	} else {
+		fams, sh = families(cs[0], f.Scaling, f.Model())
+	}
 	comps := make([]mixture.Component, k)
-	prior := f.membership(x).NewPrior(k, c.Len())
+	prior := f.membership(x).NewPrior(k, cs[0].Len())
 	np := f.numMembershipParams()
 	params := f.Params()
 	prior.SetParams(params[:np])
@@ -177,9 +200,10 @@ type BoundaryLRT struct {
 // nearly singular information matrix is reported in the warnings, naming
 // the parameters, whose standard errors are then NaN. It returns an error
 // only when ctx is cancelled, and then leaves f as it was.
-func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
+func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 	k := len(f.Groups)
-	comps, prior, shared, offsets := f.components(c, f.riskX())
+	c := cs[0]
+	comps, prior, shared, offsets := f.components(cs, f.riskX())
 	np := f.numMembershipParams()
 	info, err := mixture.WeightedInformation(ctx, comps, prior, shared, f.Posterior, f.Weights, threads)
 	if err != nil && ctx.Err() != nil {
@@ -195,7 +219,6 @@ func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 	if err != nil {
 		return err
 	}
-	m := f.Model()
 	inf := &Inference{Names: f.paramNames(), Cov: cov.Matrix, SE: make([]float64, p), Condition: cov.Condition}
 	for j := range inf.SE {
 		inf.SE[j] = math.Sqrt(cov.Matrix[j*p+j])
@@ -272,32 +295,54 @@ func (f *Fitted) infer(ctx context.Context, c *Careers, threads int) error {
 		g := &f.Groups[j]
 		se, ci := sharesOf(j)
 		g.ShareSE, g.ShareCI = Float(se), ci
-		o := offsets[j]
-		nb := len(g.Beta)
-		g.BetaSE = floats(inf.SE[o : o+nb])
-		nd := len(g.TcovCoef.Values)
-		if nd > 0 {
-			g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), inf.SE[o+nb:o+nb+nd]...)}
+	}
+	// Each outcome's coefficients and curves: its parameters of group j
+	// follow the other outcomes' (a multi-trajectory model) in group j's
+	// block, its shared ones the other outcomes' after every group.
+	shift := make([]int, k)
+	sharedOff := p
+	for _, v := range f.views() {
+		sharedOff -= v.Model().sharedParams()
+	}
+	for o, v := range f.views() {
+		m := v.Model()
+		groups := f.trajectoryGroups(o)
+		for j := range groups {
+			g := &groups[j]
+			o0 := offsets[j] + shift[j]
+			nb := len(g.Beta)
+			g.BetaSE = floats(inf.SE[o0 : o0+nb])
+			nd := len(g.TcovCoef.Values)
+			if nd > 0 {
+				g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), inf.SE[o0+nb:o0+nb+nd]...)}
+			}
+			g.InflationSE = append([]Float{}, floats(inf.SE[o0+nb+nd:o0+nb+nd+len(g.Inflation)])...)
+			var own groupComponent
+			if jc, ok := comps[j].(*jointComp); ok {
+				own = jc.parts[o]
+			} else {
+				own = comps[j].(groupComponent)
+			}
+			nown := nb + nd + len(g.Inflation)
+			if m.groupExtra() > 0 {
+				g.setExtraSE(inf.SE[o0+nown])
+				nown++
+			} else if m.sharedParams() > 0 {
+				g.setExtraSE(inf.SE[sharedOff])
+			}
+			shift[j] += nown
+			// The curve's interval: the delta method on the distribution's
+			// scale, from the gradient of s(mean_t) in every parameter.
+			grad := make([]float64, p)
+			scale := m.Distribution.facts().scale
+			for t := range g.Curve {
+				clear(grad)
+				own.meanGrad(t, grad[o0:o0+nown], grad[sharedOff:sharedOff+m.sharedParams()])
+				v, _ := cov.Variance(0, grad)
+				g.Curve[t].MeanLo, g.Curve[t].MeanHi = floatPair(scale.interval(g.Curve[t].Mean, Z975*math.Sqrt(v)))
+			}
 		}
-		g.InflationSE = append([]Float{}, floats(inf.SE[o+nb+nd:o+nb+nd+len(g.Inflation)])...)
-		own := comps[j].(groupComponent)
-		nown := nb + nd + len(g.Inflation)
-		if m.groupExtra() > 0 {
-			g.setExtraSE(inf.SE[o+nown])
-			nown++
-		} else if m.sharedParams() > 0 {
-			g.setExtraSE(inf.SE[p-1])
-		}
-		// The curve's interval: the delta method on the distribution's
-		// scale, from the gradient of s(mean_t) in every parameter.
-		grad := make([]float64, p)
-		scale := f.Distribution.facts().scale
-		for t := range g.Curve {
-			clear(grad)
-			own.meanGrad(t, grad[o:o+nown], grad[p-m.sharedParams():])
-			v, _ := cov.Variance(0, grad)
-			g.Curve[t].MeanLo, g.Curve[t].MeanHi = floatPair(scale.interval(g.Curve[t].Mean, Z975*math.Sqrt(v)))
-		}
+		sharedOff += m.sharedParams()
 	}
 	return nil
 }

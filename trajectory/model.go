@@ -269,12 +269,9 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if err := checkData(c, m.Distribution); err != nil {
 		return nil, err
 	}
-	var weights []float64
-	if s.Weights != nil {
-		var err error
-		if weights, err = scaleWeights(s.Weights, c.Len()); err != nil {
-			return nil, err
-		}
+	weights, err := s.scaledWeights(c.Len())
+	if err != nil {
+		return nil, err
 	}
 	search, warm, warmOnly := s.Search, s.warm, s.warmOnly
 	if s.Start != nil {
@@ -294,33 +291,78 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if !warmOnly {
 		p.InitialWeights = [][][]float64{rateStart(c, k)}
 	}
-	ref := 0
-	if s.Risk != nil {
-		if len(s.Risk.X) != c.Len() {
-			return nil, fmt.Errorf("risk factors for %s, the careers have %d", words.Count(len(s.Risk.X), "person"), c.Len())
-		}
-		if s.Reference < 0 || s.Reference > k {
-			return nil, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)
-		}
-		ref = max(s.Reference, 1) - 1
-		// The engine's reference is its last group; the output order is
-		// known only after the fit, when newFitted re-expresses the
-		// log-odds against the reference.
-		p.Membership = mixture.MultinomialLogit{X: s.Risk.X}
+	membership, ref, err := s.membership(c.Len(), k)
+	if err != nil {
+		return nil, err
 	}
-	// The short runs on a sample of the persons (mixture's StartSample)
-	// work on the sample's own careers, so that their M-steps pass over
-	// the sample alone.
-	p.Subset = func(shards []int) *mixture.Problem {
+	p.Membership = membership
+	p.Subset = subsetProblem(p, c.Len(), func(idx []int) ([]mixture.Family, mixture.Shared) {
+		return families(c.subset(idx), scaling, m)
+	})
+	res, err := mixture.Fit(p, &search)
+	if err != nil {
+		return nil, err
+	}
+	f := newFitted(c, m, scaling, res, s.Risk, ref)
+	f.record(s, search, weights)
+	if !c.Real() && totalCount(c) == 0 {
+		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
+	}
+	if !s.NoSE {
+		if err := f.infer(s.context(), []*Careers{c}, s.Search.Threads); err != nil {
+			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
+		}
+		if err := f.dispersionTests(c, s); err != nil {
+			return nil, fmt.Errorf("interrupted after the fit, in the tests of the dispersion: %w", err)
+		}
+	}
+	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
+	return f, nil
+}
+
+// scaledWeights returns the settings' sampling weights rescaled to sum to
+// n, the number of persons; nil without weights.
+func (s *Settings) scaledWeights(n int) ([]float64, error) {
+	if s.Weights == nil {
+		return nil, nil
+	}
+	return scaleWeights(s.Weights, n)
+}
+
+// membership returns the membership model of n persons in k groups (nil
+// for constant shares) and the 0-based output index of the reference
+// group of its log-odds.
+func (s *Settings) membership(n, k int) (mixture.Membership, int, error) {
+	if s.Risk == nil {
+		return nil, 0, nil
+	}
+	if len(s.Risk.X) != n {
+		return nil, 0, fmt.Errorf("risk factors for %s, the careers have %d", words.Count(len(s.Risk.X), "person"), n)
+	}
+	if s.Reference < 0 || s.Reference > k {
+		return nil, 0, fmt.Errorf("reference group %d is outside 1..%d", s.Reference, k)
+	}
+	// The engine's reference is its last group; the output order is
+	// known only after the fit, when newFitted re-expresses the log-odds
+	// against the reference.
+	return mixture.MultinomialLogit{X: s.Risk.X}, max(s.Reference, 1) - 1, nil
+}
+
+// subsetProblem returns problem p's Subset for n persons: the short runs
+// on a sample of the persons (mixture's StartSample) work on the sample's
+// own careers, bound by bind, so that their M-steps pass over the sample
+// alone.
+func subsetProblem(p *mixture.Problem, n int, bind func(idx []int) ([]mixture.Family, mixture.Shared)) func(shards []int) *mixture.Problem {
+	return func(shards []int) *mixture.Problem {
 		var idx []int
 		for _, sh := range shards {
-			from, to := mixture.Shard(sh, c.Len())
+			from, to := mixture.Shard(sh, n)
 			for i := from; i < to; i++ {
 				idx = append(idx, i)
 			}
 		}
-		sf, ss := families(c.subset(idx), scaling, m)
-		sp := &mixture.Problem{Families: sf, Shared: ss, Weights: subsetWeights(weights, idx)}
+		sf, ss := bind(idx)
+		sp := &mixture.Problem{Families: sf, Shared: ss, Weights: subsetWeights(p.Weights, idx)}
 		if ml, ok := p.Membership.(mixture.MultinomialLogit); ok {
 			x := make([][]float64, len(idx))
 			for j, i := range idx {
@@ -330,11 +372,11 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		}
 		return sp
 	}
-	res, err := mixture.Fit(p, &search)
-	if err != nil {
-		return nil, err
-	}
-	f := newFitted(c, m, scaling, res, s.Risk, ref)
+}
+
+// record sets what the fit ran with: the search settings resolved, the
+// data, the weights and the start.
+func (f *Fitted) record(s *Settings, search mixture.Settings, weights []float64) {
 	f.Settings.Settings = search.Resolved()
 	f.Settings.Context, f.Settings.Progress = nil, nil // the fit's record keeps no caller's context or hook
 	f.Settings.Data = s.Data
@@ -345,19 +387,6 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 			f.Settings.Start = "(given)"
 		}
 	}
-	if !c.Real() && totalCount(c) == 0 {
-		f.Warnings = append([]Warning{mixture.Warnf(AllZero, nil, "every count is zero: the rates go to zero and no trajectory is identified")}, f.Warnings...)
-	}
-	if !s.NoSE {
-		if err := f.infer(s.context(), c, s.Search.Threads); err != nil {
-			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
-		}
-		if err := f.dispersionTests(c, s); err != nil {
-			return nil, fmt.Errorf("interrupted after the fit, in the tests of the dispersion: %w", err)
-		}
-	}
-	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
-	return f, nil
 }
 
 // context returns the context of the settings' search, or

@@ -150,11 +150,16 @@ type nbSharedRun struct {
 // The score in φ is taken after the groups' step, at the old φ.
 func (r *nbSharedRun) Fit(ctx context.Context, m *mixture.MStep) mixture.FitInfo {
 	m.FitGroups()
+	return r.fitShared(ctx, m.Warm)
+}
+
+// fitShared is Fit's step of φ given the groups' own parameters.
+func (r *nbSharedRun) fitShared(ctx context.Context, warm bool) mixture.FitInfo {
 	r.obj = nbPhiObjective{r: r}
 	r.par[0] = r.phi
 	res := r.nw.Maximize(ctx, &r.obj, r.par, newtonTol, newtonMaxIter)
 	var info mixture.FitInfo
-	if m.Warm {
+	if warm {
 		info.Score = res.Score
 	}
 	info.IllConditioned = res.IllConditioned

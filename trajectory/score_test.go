@@ -99,12 +99,19 @@ func checkComponentDerivatives(t *testing.T, name string, comp mixture.Different
 // out) and returns its log-likelihood, score and observed information.
 func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []float64, []float64) {
 	t.Helper()
-	k := m.Groups()
+	fams, sh := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
+	return mixtureOf(t, fams, sh, theta)
+}
+
+// mixtureOf is mixtureAt for the groups' families fams and their shared
+// parameters sh.
+func mixtureOf(t *testing.T, fams []mixture.Family, sh mixture.Shared, theta []float64) (float64, []float64, []float64) {
+	t.Helper()
+	k, n := len(fams), fams[0].Len()
 	comps := make([]mixture.Component, k)
-	prior := mixture.ConstantShares{}.NewPrior(k, c.Len())
+	prior := mixture.ConstantShares{}.NewPrior(k, n)
 	prior.SetParams(theta[:k-1])
 	off := k - 1
-	fams, sh := families(c, WindowScaling(c.MinAge, c.MaxAge()), m)
 	for j, f := range fams {
 		comps[j] = f.NewComponent()
 	}
@@ -121,7 +128,7 @@ func mixtureAt(t *testing.T, c *Careers, m Model, theta []float64) (float64, []f
 	}
 	post := make([][]float64, k)
 	for j := range post {
-		post[j] = make([]float64, c.Len())
+		post[j] = make([]float64, n)
 	}
 	ll := mixture.EStep(comps, prior, post, nil, 1)
 	score, err := mixture.Score(comps, prior, run, post)

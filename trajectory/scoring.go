@@ -103,7 +103,7 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 		if in.MinAge != lo || in.NumAges != hi-lo+1 {
 			in = in.regrid(lo, hi)
 		}
-		comps, prior, _, _ := f.components(in, x)
+		comps, prior, _, _ := f.components([]*Careers{in}, x)
 		post := make([][]float64, k)
 		for j := range post {
 			post[j] = make([]float64, in.Len())

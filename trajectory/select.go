@@ -402,7 +402,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 					return nil, interrupted(err)
 				}
 			}
-			if err := f.infer(s.Fit.context(), c, s.Fit.Search.Threads); err != nil {
+			if err := f.infer(s.Fit.context(), []*Careers{c}, s.Fit.Search.Threads); err != nil {
 				return nil, interrupted(err)
 			}
 		}
