@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -595,4 +596,76 @@ func withoutNaN(groups []trajectory.Group) []trajectory.Group {
 		out[j] = g
 	}
 	return out
+}
+
+// TestMultiModelRoundTrip: the model.json of a multi-trajectory model
+// reads back (its outcomes checked as fits of their own) and writes back
+// to the same bytes; an outcome that disagrees with the model is refused
+// with the field named.
+func TestMultiModelRoundTrip(t *testing.T) {
+	s := trajectory.WindowScaling(12, 30)
+	shares := []float64{0.6, 0.4}
+	tr := trajectory.TruthFromCoefficients(s, 12, 30, shares, [][]float64{{-1.5, 0.2}, {0.3, -0.5, -0.6}}, [][]float64{{-1}, nil})
+	groups := make([]int, 300)
+	for i := range groups {
+		groups[i] = 1 + i%2
+	}
+	var outs []trajectory.Outcome
+	for o, name := range []string{"thb", "other"} {
+		c, _, err := trajectory.Simulate(tr, trajectory.Design{Persons: 300, Groups: groups}, uint64(o+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := trajectory.NewModel([]trajectory.Distribution{trajectory.ZIP, trajectory.Poisson}[o], 2, []int{1, 2}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, trajectory.Outcome{Name: name, Careers: c, Model: m})
+	}
+	f, err := trajectory.FitMulti(outs, &trajectory.Settings{Search: mixture.Settings{Seed: 2, Starts: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := EncodeModel(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := EncodeModel(&again, back); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), again.Bytes()) {
+		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
+	}
+	if back.Distribution != trajectory.Multi || len(back.Outcomes) != 2 || back.Outcome(1).Groups[1].Share != f.Groups[1].Share {
+		t.Errorf("read back %s with %d outcomes", back.Distribution, len(back.Outcomes))
+	}
+	for _, tc := range []struct{ old, new, field string }{
+		{`"name": "other"`, `"name": "thb"`, "outcomes[1].name"},
+		{`"orders": [
+        1,
+        2
+      ],
+      "inflation_orders": [
+        0,`, `"orders": [
+        1
+      ],
+      "inflation_orders": [
+        0,`, "outcomes[0].groups"},
+		{`"n_params": ` + strconv.Itoa(f.NumParams), `"n_params": 3`, "n_params"},
+	} {
+		bad := strings.Replace(b.String(), tc.old, tc.new, 1)
+		if bad == b.String() {
+			t.Fatalf("%s: %q not in model.json", tc.field, tc.old)
+		}
+		_, err := DecodeModel(strings.NewReader(bad), "model.json")
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field {
+			t.Errorf("%s: error %v", tc.field, err)
+		}
+	}
 }

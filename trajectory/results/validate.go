@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
 )
@@ -118,6 +119,63 @@ func firstError(errs ...error) error {
 // in range; a reference group, covariates and warnings that name groups
 // of the model.
 func checkFit(f *trajectory.Fitted, v int) error {
+	if f.IsMulti() {
+		return checkMulti(f, v)
+	}
+	if len(f.Outcomes) > 0 {
+		return fieldErrorf("outcomes", "a %s model with outcomes: expected outcomes only in a model of distribution multi", f.Distribution)
+	}
+	return checkOutcome(f, v, false)
+}
+
+// checkMulti checks a multi-trajectory model: each outcome as a fit of its
+// own (its fields named outcomes[o]....), then what the outcomes share:
+// the number of parameters, the covariance and the warnings.
+func checkMulti(f *trajectory.Fitted, v int) error {
+	if len(f.Outcomes) == 0 {
+		return fieldErrorf("outcomes", "none: expected at least one outcome in a multi-trajectory model")
+	}
+	k := len(f.Groups)
+	seen := map[string]bool{}
+	n := 0
+	for o, out := range f.Outcomes {
+		at := fmt.Sprintf("outcomes[%d]", o)
+		switch {
+		case out.Name == "":
+			return fieldErrorf(at+".name", "empty: expected the outcome's column")
+		case seen[out.Name]:
+			return fieldErrorf(at+".name", "%q: given twice", out.Name)
+		case out.Distribution == trajectory.Multi:
+			return fieldErrorf(at+".distribution", "multi: expected an outcome's distribution")
+		case len(out.Groups) != k || len(out.Orders) != k || len(out.InflationOrders) != k:
+			return fieldErrorf(at+".groups", "%d groups, %d orders and %d inflation orders: expected %d, the model's groups", len(out.Groups), len(out.Orders), len(out.InflationOrders), k)
+		}
+		seen[out.Name] = true
+		view := f.Outcome(o)
+		view.NumParams, view.Warnings = numParams(view), nil
+		if err := checkOutcome(view, v, true); err != nil {
+			if fe, ok := err.(*FieldError); ok && (strings.HasPrefix(fe.Field, "groups[") || fe.Field == "distribution" || fe.Field == "censoring") {
+				fe.Field = at + "." + fe.Field
+			}
+			return err
+		}
+		n += view.NumParams
+	}
+	// Each view counts the membership's parameters.
+	n -= (len(f.Outcomes) - 1) * membershipParams(f)
+	if f.NumParams != n {
+		return fieldErrorf("n_params", "%d: the outcomes' coefficients and the membership model have %d", f.NumParams, n)
+	}
+	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {
+		return fieldErrorf("covariance.names", "a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
+	}
+	return checkWarnings(f, v)
+}
+
+// checkOutcome is checkFit for a model of one outcome; part says that it
+// is an outcome of a multi-trajectory model, some of whose persons may
+// have no observed cell of it.
+func checkOutcome(f *trajectory.Fitted, v int, part bool) error {
 	if err := f.Distribution.Check(); err != nil {
 		return fieldErrorf("distribution", "%v", err)
 	}
@@ -131,7 +189,7 @@ func checkFit(f *trajectory.Fitted, v int) error {
 	if f.NumPersons < k {
 		return fieldErrorf("n_persons", "%d persons for %d groups: expected at least one person per group", f.NumPersons, k)
 	}
-	if f.NumObs < f.NumPersons {
+	if f.NumObs < f.NumPersons && !part || f.NumObs < 0 {
 		return fieldErrorf("n_obs", "%d observed cells for %d persons: every person has at least one", f.NumObs, f.NumPersons)
 	}
 	if e := float64(f.Entropy); !math.IsNaN(e) && !(e >= -1e-9 && e <= 1) {
@@ -186,6 +244,13 @@ func checkFit(f *trajectory.Fitted, v int) error {
 	if f.Iterations < 0 {
 		return fieldErrorf("iterations", "%d: expected a number ≥ 0", f.Iterations)
 	}
+	return checkWarnings(f, v)
+}
+
+// checkWarnings checks that every warning has a kind (format version 2
+// on) and names groups of the model.
+func checkWarnings(f *trajectory.Fitted, v int) error {
+	k := len(f.Groups)
 	for i, w := range f.Warnings {
 		if v >= 2 && w.Kind == "" {
 			return fieldErrorf(fmt.Sprintf("warnings[%d].kind", i), "warning %q has no kind", w.Message)
@@ -489,10 +554,7 @@ func checkCovariates(f *trajectory.Fitted) error {
 // group's β, δ and γ.
 func numParams(f *trajectory.Fitted) int {
 	k := len(f.Groups)
-	n := k - 1
-	if r := f.Risk(); r != nil {
-		n = (k - 1) * (len(r.Names) + 1)
-	}
+	n := membershipParams(f)
 	for _, g := range f.Groups {
 		n += len(g.Beta) + len(g.TcovCoef.Values) + len(g.Inflation)
 	}
@@ -510,4 +572,13 @@ func numParams(f *trajectory.Fitted) int {
 		}
 	}
 	return n
+}
+
+// membershipParams is the number of the membership model's parameters.
+func membershipParams(f *trajectory.Fitted) int {
+	k := len(f.Groups)
+	if r := f.Risk(); r != nil {
+		return (k - 1) * (len(r.Names) + 1)
+	}
+	return k - 1
 }
