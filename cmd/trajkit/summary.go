@@ -15,15 +15,16 @@ import (
 // coefficients, share and adequacy diagnostics, then the criteria and the
 // multi-start report.
 func writeSummary(w io.Writer, f *trajectory.Fitted) {
-	dist := f.Distribution.Name()
-	if f.Distribution == "" {
-		dist = "Poisson"
-	}
-	if f.Censoring != nil {
-		dist = fmt.Sprintf("%s (Tobit), censored at %g and %g", f.Distribution.Name(), f.Censoring.Min, f.Censoring.Max)
-	}
 	data := f.Settings.Data
-	fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", dist, words.Count(len(f.Groups), "group"))
+	if f.IsMulti() {
+		names := make([]string, len(f.Outcomes))
+		for o, out := range f.Outcomes {
+			names[o] = out.Name
+		}
+		fmt.Fprintf(w, "Multi-trajectory model: %s (%s) sharing %s\n", words.Count(len(f.Outcomes), "outcome"), strings.Join(names, ", "), words.Count(len(f.Groups), "group"))
+	} else {
+		fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", distName(f), words.Count(len(f.Groups), "group"))
+	}
 	fmt.Fprintf(w, "Data: %s (%s), %s, %s, ages %d-%d\n",
 		data.File, data.Format, words.Count(f.NumPersons, "person"), words.Count(f.NumObs, "person-age observation"), f.MinAge(), f.MaxAge())
 	if data.Binarize {
@@ -44,44 +45,13 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	fmt.Fprintln(w)
 
 	se := f.Inference != nil
-	for _, g := range f.Groups {
-		name := g.Heading()
-		if se {
-			fmt.Fprintf(w, "%s: share %.1f%% (95%% CI %s-%s)\n", name, 100*g.Share, fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
-			fmt.Fprintf(w, "  %-24s %12s %10s %9s %8s\n", "Parameter", "Estimate", "SE", "z", "P>|z|")
-		} else {
-			fmt.Fprintf(w, "%s: share %.1f%%\n", name, 100*g.Share)
-			fmt.Fprintf(w, "  %-24s %12s\n", "Parameter", "Estimate")
-		}
-		row := func(label string, b float64, ses []trajectory.Float, p int) {
-			if !se {
-				fmt.Fprintf(w, "  %-24s %12.5f\n", label, b)
-				return
-			}
-			s := float64(ses[p])
-			z := b / s
-			fmt.Fprintf(w, "  %-24s %12.5f %10s %9s %8s\n", label, b, fmtNum(s, 5), fmtNum(z, 2), fmtNum(trajectory.WaldP(z), 4))
-		}
-		for p, b := range g.Beta {
-			row(trajectory.PowerName(p), b, g.BetaSE, p)
-		}
-		for p, b := range g.TcovCoef.Values {
-			row(g.TcovCoef.Names[p], b, floats(g.TcovSE.Values), p)
-		}
-		if g.InflationOrder >= 0 {
-			for p, c := range g.Inflation {
-				row("Inflation "+strings.ToLower(trajectory.PowerName(p)), c, g.InflationSE, p)
-			}
-		}
-		writeDispersion(w, f, &g, se)
-		if g.Sigma != nil && f.SigmaCommon != nil && !*f.SigmaCommon {
-			writeSigma(w, "Sigma", *g.Sigma, g.SigmaSE, se)
-		}
-		fmt.Fprintln(w)
+	if !f.IsMulti() {
+		writeGroups(w, f, se)
 	}
-	if g := f.Groups[0]; g.Sigma != nil && f.SigmaCommon != nil && *f.SigmaCommon {
-		writeSigma(w, "Sigma (all groups)", *g.Sigma, g.SigmaSE, se)
-		fmt.Fprintln(w)
+	for o, out := range f.Outcomes {
+		v := f.Outcome(o)
+		fmt.Fprintf(w, "Outcome %s: %s, %s\n\n", out.Name, distName(v), words.Count(v.NumObs, "observed person-age"))
+		writeGroups(w, v, se)
 	}
 
 	if f.Risk() != nil {
@@ -89,17 +59,35 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	}
 	fmt.Fprintf(w, "Adequacy (Nagin 2005): APP >= %g and OCC >= %g in every group\n", trajectory.MinAPP, trajectory.MinOCC)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	mean := "Mean count"
-	switch {
-	case f.Distribution.Binary():
-		mean = "Mean probability"
-	case f.Distribution.Real():
-		mean = "Mean score"
+	views := []*trajectory.Fitted{f}
+	if f.IsMulti() {
+		views = views[:0]
+		for o := range f.Outcomes {
+			views = append(views, f.Outcome(o))
+		}
 	}
-	fmt.Fprintln(tw, "Group\t"+labelHead(f)+"Share %\tAssigned %\tN assigned\tAPP\tOCC\t"+mean+"\t")
+	head := "Group\t" + labelHead(f) + "Share %\tAssigned %\tN assigned\tAPP\tOCC\t"
+	for o, v := range views {
+		mean := "Mean count"
+		switch {
+		case v.Distribution.Binary():
+			mean = "Mean probability"
+		case v.Distribution.Real():
+			mean = "Mean score"
+		}
+		if f.IsMulti() {
+			mean = "Mean " + f.Outcomes[o].Name
+		}
+		head += mean + "\t"
+	}
+	fmt.Fprintln(tw, head)
 	for j, g := range f.Groups {
-		fmt.Fprintf(tw, "%d\t%s%.1f\t%.1f\t%d\t%s\t%s\t%.3f\t\n", j+1, labelCell(f, j), 100*g.Share, 100*g.AssignedShare, g.NAssigned,
-			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1), g.MeanCount)
+		fmt.Fprintf(tw, "%d\t%s%.1f\t%.1f\t%d\t%s\t%s\t", j+1, labelCell(f, j), 100*g.Share, 100*g.AssignedShare, g.NAssigned,
+			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1))
+		for _, v := range views {
+			fmt.Fprintf(tw, "%.3f\t", v.Groups[j].MeanCount)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 
@@ -233,4 +221,60 @@ func floats(v []float64) []trajectory.Float {
 		out[j] = trajectory.Float(x)
 	}
 	return out
+}
+
+// distName names the fit's distribution, with cnorm's censoring points.
+func distName(f *trajectory.Fitted) string {
+	if f.Censoring != nil {
+		return fmt.Sprintf("%s (Tobit), censored at %g and %g", f.Distribution.Name(), f.Censoring.Min, f.Censoring.Max)
+	}
+	if f.Distribution == "" {
+		return "Poisson"
+	}
+	return f.Distribution.Name()
+}
+
+// writeGroups prints each group's share and coefficients, with their
+// standard errors when se.
+func writeGroups(w io.Writer, f *trajectory.Fitted, se bool) {
+	for _, g := range f.Groups {
+		name := g.Heading()
+		if se {
+			fmt.Fprintf(w, "%s: share %.1f%% (95%% CI %s-%s)\n", name, 100*g.Share, fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
+			fmt.Fprintf(w, "  %-24s %12s %10s %9s %8s\n", "Parameter", "Estimate", "SE", "z", "P>|z|")
+		} else {
+			fmt.Fprintf(w, "%s: share %.1f%%\n", name, 100*g.Share)
+			fmt.Fprintf(w, "  %-24s %12s\n", "Parameter", "Estimate")
+		}
+		row := func(label string, b float64, ses []trajectory.Float, p int) {
+			if !se {
+				fmt.Fprintf(w, "  %-24s %12.5f\n", label, b)
+				return
+			}
+			s := float64(ses[p])
+			z := b / s
+			fmt.Fprintf(w, "  %-24s %12.5f %10s %9s %8s\n", label, b, fmtNum(s, 5), fmtNum(z, 2), fmtNum(trajectory.WaldP(z), 4))
+		}
+		for p, b := range g.Beta {
+			row(trajectory.PowerName(p), b, g.BetaSE, p)
+		}
+		for p, b := range g.TcovCoef.Values {
+			row(g.TcovCoef.Names[p], b, floats(g.TcovSE.Values), p)
+		}
+		if g.InflationOrder >= 0 {
+			for p, c := range g.Inflation {
+				row("Inflation "+strings.ToLower(trajectory.PowerName(p)), c, g.InflationSE, p)
+			}
+		}
+		writeDispersion(w, f, &g, se)
+		if g.Sigma != nil && f.SigmaCommon != nil && !*f.SigmaCommon {
+			writeSigma(w, "Sigma", *g.Sigma, g.SigmaSE, se)
+		}
+		fmt.Fprintln(w)
+	}
+	if g := f.Groups[0]; g.Sigma != nil && f.SigmaCommon != nil && *f.SigmaCommon {
+		writeSigma(w, "Sigma (all groups)", *g.Sigma, g.SigmaSE, se)
+		fmt.Fprintln(w)
+	}
+
 }
