@@ -24,6 +24,12 @@ type CareerBuilder struct {
 	// holds them, one array per chunk of cells, only then.
 	real bool
 	vals []*[chunkCells]float64
+	// keep marks the persons Build keeps without an observed age
+	// (KeepUnobserved); span, when spanned, is an age range the grid must
+	// cover (Span).
+	keep    []bool
+	span    [2]int
+	spanned bool
 }
 
 // cellChunk holds special cells as they come: person, age relative to
@@ -251,6 +257,34 @@ func bitsFrom(s [4]uint64, p int) uint64 {
 	return x
 }
 
+// KeepUnobserved makes Build keep person (an index from Person) even when
+// she has no observed age, as careers of several outcomes on the same
+// persons need: a person observed in one outcome stays in the others. Her
+// window is then the first age of the grid alone, unobserved (one special
+// cell with count 0 and exposure 0), so she adds nothing to the observed
+// cells and every family's log-likelihood of her career is exactly 0 (at
+// grid index 0 the prefix sum over her window is the hole's own term).
+// A person with an observed age is kept anyway and not changed.
+func (b *CareerBuilder) KeepUnobserved(person int) {
+	if len(b.keep) < len(b.ids) {
+		b.keep = append(b.keep, make([]bool, len(b.ids)-len(b.keep))...)
+	}
+	b.keep[person] = true
+}
+
+// Span makes Build's age grid cover at least ages lo to hi, observed or
+// not, so that careers of several outcomes share one grid. Build returns
+// an error when the grid would then span more than MaxAges ages.
+func (b *CareerBuilder) Span(lo, hi int) {
+	if b.spanned {
+		lo, hi = min(lo, b.span[0]), max(hi, b.span[1])
+	}
+	b.span, b.spanned = [2]int{lo, hi}, true
+}
+
+// kept reports whether person i is kept without an observed age.
+func (b *CareerBuilder) kept(i int) bool { return i < len(b.keep) && b.keep[i] }
+
 // mustAdd is Add for cells known to be valid.
 func (b *CareerBuilder) mustAdd(person, age int, y uint32, e float64) {
 	if err := b.Add(person, age, y, e); err != nil {
@@ -275,9 +309,11 @@ func (b *CareerBuilder) mustAddCell(person int, x Cell) {
 // Build returns the careers of every person with at least one observed
 // age, in order of first appearance, with E kept when keepExposure or any
 // exposure differs from 1, and always for real-valued careers (see
-// Careers.V). Persons without an observed age are left out.
+// Careers.V). Persons without an observed age are left out unless kept
+// (KeepUnobserved). The age grid spans the observed ages and Span's
+// range; without either it is empty, and so are the careers.
 func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
-	// The age grid spans the observed ages.
+	// The age grid spans the observed ages and Span's.
 	lo, hi := MaxAges, -1
 	first := make([]int, len(b.ids))
 	last := make([]int, len(b.ids))
@@ -302,9 +338,25 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 			hi = max(hi, last[i])
 		}
 	}
+	if b.spanned {
+		lo, hi = min(lo, b.span[0]-b.base), max(hi, b.span[1]-b.base)
+	}
 	c := &Careers{}
-	if hi < 0 {
+	if hi < lo {
 		return c, nil
+	}
+	if hi-lo >= MaxAges {
+		return nil, fmt.Errorf("the ages %d to %d span more than %d years", b.base+lo, b.base+hi, MaxAges)
+	}
+	// A person kept without an observed age has the grid's first age,
+	// unobserved.
+	in := make([]bool, len(b.ids))
+	for i := range b.ids {
+		in[i] = first[i] >= 0
+		if !in[i] && b.kept(i) {
+			in[i] = true
+			first[i], last[i] = lo, lo
+		}
 	}
 	c.MinAge = b.base + lo
 	c.NumAges = hi - lo + 1
@@ -315,7 +367,7 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	newIdx := make([]int32, len(b.ids))
 	for i := range b.ids {
 		newIdx[i] = -1
-		if first[i] >= 0 {
+		if in[i] {
 			newIdx[i] = int32(len(keep))
 			keep = append(keep, i)
 		}
@@ -328,7 +380,7 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	for j, i := range keep {
 		s := b.seen[i]
 		for a := first[i]; a <= last[i]; a++ {
-			if s[a/64]&(1<<uint(a%64)) == 0 {
+			if !hasBit(s, a) {
 				counts[j+1]++
 			}
 		}
@@ -374,7 +426,7 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 		c.Hi[j] = uint8(last[i] - lo)
 		s := b.seen[i]
 		for a := first[i]; a <= last[i]; a++ {
-			if s[a/64]&(1<<uint(a%64)) == 0 {
+			if !hasBit(s, a) {
 				place(j, a, 0, 0)
 			} else {
 				c.NumObs++
@@ -418,6 +470,12 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 		c.Const[j] = k0
 	}
 	return c, nil
+}
+
+// hasBit reports whether bit a of s is set, false outside 0..MaxAges-1 (a
+// grid spanned below or above the ages seen).
+func hasBit(s [4]uint64, a int) bool {
+	return a >= 0 && a < MaxAges && s[a/64]&(1<<uint(a%64)) != 0
 }
 
 // eachCell calls fn for every special cell added, in order.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/trajkit/trajkit/data"
@@ -57,6 +58,12 @@ type Source struct {
 	// Dialect says how CSV files (careers and persons) are written; the
 	// zero value detects the separator and reads UTF-8.
 	Dialect Dialect
+	// Outcomes, when not empty, are several outcomes read from the one
+	// career file in one pass (ReadOutcomes): Read's Count, Exposure and
+	// Real are then left empty, each outcome naming its own, and
+	// Binarize is each outcome's. Time-varying covariates and an age
+	// window are not read with several outcomes yet.
+	Outcomes []OutcomeColumns
 }
 
 // Loaded are careers read and prepared as a Source says.
@@ -78,6 +85,11 @@ type Loaded struct {
 	// Weights are the persons' sampling weights as read (aligned with
 	// Careers), nil without Source.Weights.
 	Weights []float64
+	// Outcomes and FullOutcomes are the careers of each of
+	// Source.Outcomes, as Careers and Full are (which are the first's):
+	// the same persons in the same order on one age grid. Nil without
+	// Source.Outcomes.
+	Outcomes, FullOutcomes []*trajectory.Careers
 }
 
 // Load reads the careers of s, attaches the covariates, floors the
@@ -94,6 +106,17 @@ func Load(s Source) (*Loaded, error) {
 			return nil, fmt.Errorf("%s %q is named twice", l.what, name)
 		}
 	}
+	several := len(s.Outcomes) > 0
+	if several {
+		switch {
+		case len(s.Tcov) > 0:
+			return nil, fmt.Errorf("time-varying covariates are not read with several outcomes yet")
+		case s.Ages != [2]int{}:
+			return nil, fmt.Errorf("an age window is not applied to several outcomes yet")
+		case s.Binarize:
+			return nil, fmt.Errorf("with several outcomes, each says whether it is made binary (OutcomeColumns.Binarize)")
+		}
+	}
 	ds, isExample, err := data.Lookup(s.Data)
 	if err != nil {
 		return nil, err
@@ -106,7 +129,7 @@ func Load(s Source) (*Loaded, error) {
 		if opt.Format == "" {
 			opt.Format = Format(ds.Format)
 		}
-		if opt.Exposure == "" {
+		if opt.Exposure == "" && !several {
 			opt.Exposure = ds.Exposure
 		}
 	}
@@ -143,7 +166,18 @@ func Load(s Source) (*Loaded, error) {
 		raw = io.TeeReader(f, spool)
 	}
 	in := NewInput(s.Context, raw, s.Data)
-	c, info, err := ReadCareers(in, s.Data, opt)
+	var c *trajectory.Careers
+	var cs []*trajectory.Careers
+	var info *ReadInfo
+	if several {
+		cs, info, err = ReadOutcomes(in, s.Data, opt, s.Outcomes)
+		if err == nil {
+			c = cs[0]
+			opt.Count, opt.Exposure = s.Outcomes[0].Count, s.Outcomes[0].Exposure
+		}
+	} else {
+		c, info, err = ReadCareers(in, s.Data, opt)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -208,15 +242,10 @@ func Load(s Source) (*Loaded, error) {
 		c = c.Binarize()
 		l.Settings.Binarize = true
 	}
-	if s.MinExposure > 0 {
-		var n int
-		c, n = c.FloorExposure(s.MinExposure)
-		l.Settings.MinExposure = s.MinExposure
-		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.ExposureFloored, nil,
-			"exposures below %g were raised to it in %s", s.MinExposure, words.Count(n, "cell")))
-	} else if w, ok := c.TinyExposures(trajectory.TinyExposureLimit).Warning(); ok {
-		l.Warnings = append(l.Warnings, w)
+	if several {
+		return l.several(s, cs)
 	}
+	c = l.floor(s, c)
 	l.Full, l.Careers = c, c
 	if s.Ages != [2]int{} {
 		lo, hi := s.Ages[0], s.Ages[1]
@@ -237,22 +266,86 @@ func Load(s Source) (*Loaded, error) {
 	} else {
 		l.Warnings = append(l.Warnings, trajectory.WindowWarnings(c)...)
 	}
+	if err := l.persons(s); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// persons joins the person file of s, its risk factors and weights, to
+// l.Careers.
+func (l *Loaded) persons(s Source) error {
+	var err error
 	if s.Persons != "" {
 		if err := l.attach(s); err != nil {
-			return nil, err
+			return err
 		}
 		if s.Weights != "" {
 			if l.Weights, err = l.Persons.Weights(s.Weights, l.Careers.IDs); err != nil {
-				return nil, err
+				return err
 			}
 			l.Settings.Weights = s.Weights
 		}
 	} else if s.Weights != "" {
-		return nil, fmt.Errorf("sampling weights (column %q) need a person file", s.Weights)
+		return fmt.Errorf("sampling weights (column %q) need a person file", s.Weights)
 	} else if len(s.Risk) > 0 {
-		return nil, fmt.Errorf("risk factors %v need a person file", s.Risk)
+		return fmt.Errorf("risk factors %v need a person file", s.Risk)
 	} else if len(s.Categorical) > 0 {
-		return nil, fmt.Errorf("categorical columns %v need a person file", s.Categorical)
+		return fmt.Errorf("categorical columns %v need a person file", s.Categorical)
+	}
+	return nil
+}
+
+// floor floors the exposures of c at s.MinExposure, or warns about tiny
+// ones, and returns the careers.
+func (l *Loaded) floor(s Source, c *trajectory.Careers) *trajectory.Careers {
+	if s.MinExposure > 0 {
+		var n int
+		c, n = c.FloorExposure(s.MinExposure)
+		l.Settings.MinExposure = s.MinExposure
+		l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.ExposureFloored, nil,
+			"exposures below %g were raised to it in %s", s.MinExposure, words.Count(n, "cell")))
+	} else if w, ok := c.TinyExposures(trajectory.TinyExposureLimit).Warning(); ok {
+		l.Warnings = append(l.Warnings, w)
+	}
+	return c
+}
+
+// several finishes Load for the careers of several outcomes, cs: the
+// exposures floored and the warnings about the ends of the age grid per
+// outcome, the person file joined on the persons all share.
+func (l *Loaded) several(s Source, cs []*trajectory.Careers) (*Loaded, error) {
+	for k, c := range cs {
+		n := len(l.Warnings)
+		cs[k] = l.floor(s, c)
+		l.Warnings = append(l.Warnings, trajectory.WindowWarnings(cs[k])...)
+		name := s.Outcomes[k].Name
+		if name == "" {
+			name = s.Outcomes[k].Count
+		}
+		for j := n; j < len(l.Warnings); j++ {
+			l.Warnings[j].Message = fmt.Sprintf("outcome %q: %s", name, l.Warnings[j].Message)
+		}
+	}
+	l.FullOutcomes = cs
+	l.Outcomes = slices.Clone(cs)
+	l.Full, l.Careers = cs[0], cs[0]
+	if err := l.persons(s); err != nil {
+		return nil, err
+	}
+	if l.Careers != l.Full { // persons left out for a missing risk factor
+		idx := make([]int, 0, l.Careers.Len())
+		at := make(map[string]int, l.Full.Len())
+		for i, id := range l.Full.IDs {
+			at[id] = i
+		}
+		for _, id := range l.Careers.IDs {
+			idx = append(idx, at[id])
+		}
+		for k, c := range cs {
+			l.Outcomes[k] = c.Subset(idx)
+		}
+		l.Careers = l.Outcomes[0]
 	}
 	return l, nil
 }

@@ -138,27 +138,48 @@ func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadIn
 // accepted; ids are kept as strings.
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
+	if opt.Real && opt.Exposure != "" {
+		return nil, nil, &DataError{File: name, Msg: "real values (the censored normal) take no exposure: leave out the exposure column"}
+	}
+	o := newOutcome(OutcomeColumns{Name: opt.Count, Count: opt.Count, Exposure: opt.Exposure, Real: opt.Real})
+	rd, err := read(r, name, opt, []*outcome{o})
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := o.b.Build(opt.Exposure != "")
+	if err != nil {
+		return nil, nil, &DataError{File: name, Msg: err.Error()}
+	}
+	if c.Len() == 0 {
+		return nil, nil, &DataError{File: name, Msg: "no person has an observed age"}
+	}
+	rd.warnUnobserved()
+	return c, rd.info, nil
+}
+
+// read reads the career file r (name in errors) into the builders of
+// outs, the first of which names the counts that opt.Count, Exposure and
+// Real name.
+func read(r io.Reader, name string, opt ReadOptions, outs []*outcome) (*reader, error) {
 	br := bufio.NewReaderSize(input(r, name), 1<<16)
 	skipBOM(br)
 	cr := csv.NewReader(br) // reads from br itself, which is large enough
 	cr.ReuseRecord = true
-	rd := &reader{cr: cr, name: name, opt: opt, b: trajectory.NewCareerBuilder(), info: &ReadInfo{}}
-	if opt.Real {
-		if opt.Exposure != "" {
-			return nil, nil, &DataError{File: name, Msg: "real values (the censored normal) take no exposure: leave out the exposure column"}
-		}
-		rd.b.SetReal()
+	rd := &reader{cr: cr, name: name, opt: opt, outs: outs, info: &ReadInfo{}}
+	if len(outs) > 1 {
+		rd.rows = trajectory.NewCareerBuilder()
+		rd.lo, rd.hi = math.MaxInt, math.MinInt
 	}
 	header, err := rd.header()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rd.rr = newRecordReader(br, cr, header)
 	format := opt.Format
 	if format == "" {
 		format, err = rd.detect(header)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	rd.info.Format = format
@@ -168,28 +189,29 @@ func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers
 	case Wide:
 		err = rd.wide(header)
 	case Traj:
+		if len(outs) > 1 {
+			return nil, &DataError{File: name, Msg: "several outcomes are read from long and wide files, not from a traj file: write the file long (id, age, one column per outcome)"}
+		}
 		err = rd.traj(header)
 	default:
-		return nil, nil, fmt.Errorf("unknown format %q: expected long, wide or traj", format)
+		return nil, fmt.Errorf("unknown format %q: expected long, wide or traj", format)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if rd.info.Rows == 0 {
-		return nil, nil, &DataError{File: name, Line: 1, Msg: "the file has a header but no data rows"}
+		return nil, &DataError{File: name, Line: 1, Msg: "the file has a header but no data rows"}
 	}
-	c, err := rd.b.Build(opt.Exposure != "")
-	if err != nil {
-		return nil, nil, &DataError{File: name, Msg: err.Error()}
-	}
-	if c.Len() == 0 {
-		return nil, nil, &DataError{File: name, Msg: "no person has an observed age"}
-	}
+	return rd, nil
+}
+
+// warnUnobserved adds the warning about the persons left out for no
+// observed age.
+func (rd *reader) warnUnobserved() {
 	if n := len(rd.info.Unobserved); n > 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil, "%s %s no observed age and %s left out (first: %q)",
 			words.Count(n, "person"), words.Choose(n, "has", "have"), words.Choose(n, "is", "are"), rd.info.Unobserved[0]))
 	}
-	return c, rd.info, nil
 }
 
 type reader struct {
@@ -197,10 +219,34 @@ type reader struct {
 	rr   *recordReader
 	name string
 	opt  ReadOptions
-	b    *trajectory.CareerBuilder
+	// outs are the outcomes read, each with its builder; their persons
+	// are the same, in the same order.
+	outs []*outcome
 	info *ReadInfo
 	// idBuf holds the id of a row without an id column.
 	idBuf []byte
+	// With several outcomes, seen says which persons have an observed
+	// cell in any of them, lo and hi are the youngest and oldest observed
+	// age, and rows (long files) has every row's age, to find a second
+	// row for one age whatever its cells.
+	seen   []bool
+	lo, hi int
+	rows   *trajectory.CareerBuilder
+}
+
+// person returns the index of the person with the given id, adding her to
+// every outcome's builder when new.
+func (rd *reader) person(id []byte) (p int, isNew bool) {
+	p, isNew = rd.outs[0].b.PersonBytes(id)
+	if isNew && len(rd.outs) > 1 {
+		s := rd.outs[0].b.ID(p)
+		for _, o := range rd.outs[1:] {
+			o.b.Person(s)
+		}
+		rd.rows.Person(s)
+		rd.seen = append(rd.seen, false)
+	}
+	return p, isNew
 }
 
 func (rd *reader) errAt(line, col int, colName, format string, args ...any) error {
@@ -258,7 +304,7 @@ func EachRecord(cr *csv.Reader, name string, fn func(rec []string, line int) err
 // must be valid UTF-8, spelt as on her first row, and not seen before.
 // Without an id column (idCol < 0), ids are row numbers and always new.
 func (rd *reader) onePerson(ids *idSpellings, h []string, idCol int, rec [][]byte, line int, id []byte, what string) (int, error) {
-	p, isNew := rd.b.PersonBytes(id)
+	p, isNew := rd.person(id)
 	if isNew && !utf8.Valid(id) {
 		return 0, rd.notUTF8(line, idCol, h, id)
 	}
@@ -356,16 +402,20 @@ func (rd *reader) long(h []string) error {
 	if err != nil {
 		return err
 	}
-	yCol, err := rd.column(h, o.Count, "count")
-	if err != nil {
-		return err
-	}
-	eCol := -1
-	if o.Exposure != "" {
-		if eCol, err = rd.column(h, o.Exposure, "exposure"); err != nil {
+	exposures := false
+	for _, out := range rd.outs {
+		if out.col, err = rd.column(h, out.Count, rd.countWhat(out)); err != nil {
 			return err
 		}
-	} else if j := exposureLike(h, false); j >= 0 {
+		out.eCol = -1
+		if out.Exposure != "" {
+			exposures = true
+			if out.eCol, err = rd.column(h, out.Exposure, "exposure"); err != nil {
+				return err
+			}
+		}
+	}
+	if j := exposureLike(h, false); !exposures && j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
 	var ids idSpellings
@@ -381,33 +431,70 @@ func (rd *reader) long(h []string) error {
 		if err != nil {
 			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
 		}
-		y, v, missing, err := rd.value(rec[yCol])
-		if err != nil {
-			return rd.errAt(line, yCol+1, h[yCol], "%v", err)
-		}
-		if missing {
-			if o.Real {
-				return rd.errAt(line, yCol+1, h[yCol], "missing value: expected a number (leave out the row of an unobserved age)")
+		observed := false
+		for _, out := range rd.outs {
+			if out.y, out.v, out.missing, err = out.value(rec[out.col]); err != nil {
+				return rd.errAt(line, out.col+1, h[out.col], "%v", err)
 			}
-			return rd.errAt(line, yCol+1, h[yCol], "missing count: expected a whole number ≥ 0 (leave out the row of an unobserved age)")
+			observed = observed || !out.missing
 		}
-		e := 1.0
-		if eCol >= 0 {
-			if e, err = parseExposureBytes(rec[eCol]); err != nil {
-				return rd.errAt(line, eCol+1, h[eCol], "%v", err)
+		if !observed {
+			return rd.missingRow(line, h)
+		}
+		for _, out := range rd.outs {
+			out.e = 1
+			if out.eCol >= 0 && !out.missing {
+				if out.e, err = parseExposureBytes(rec[out.eCol]); err != nil {
+					return rd.errAt(line, out.eCol+1, h[out.eCol], "%v", err)
+				}
 			}
 		}
-		p, isNew := rd.b.PersonBytes(id)
+		p, isNew := rd.person(id)
 		if isNew && !utf8.Valid(id) {
 			return rd.notUTF8(line, idCol, h, id)
 		}
 		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
 			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 		}
-		if err := rd.add(p, age, y, v, e); err != nil {
-			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
+		if rd.rows != nil {
+			if err := rd.rows.Add(p, age, 0, 1); err != nil {
+				return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
+			}
+		}
+		for _, out := range rd.outs {
+			if out.missing {
+				continue
+			}
+			if err := rd.add(out, p, age, out.y, out.v, out.e); err != nil {
+				return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
+			}
 		}
 	}
+}
+
+// countWhat says what the count column of outcome out is, for errors.
+func (rd *reader) countWhat(out *outcome) string {
+	if len(rd.outs) == 1 {
+		return "count"
+	}
+	return fmt.Sprintf("count of outcome %q", out.Name)
+}
+
+// missingRow is the error of a row of a long file without an observed
+// cell.
+func (rd *reader) missingRow(line int, h []string) error {
+	out := rd.outs[0]
+	if len(rd.outs) > 1 {
+		cols := make([]string, len(rd.outs))
+		for k, o := range rd.outs {
+			cols[k] = h[o.col]
+		}
+		return rd.errAt(line, out.col+1, h[out.col], "missing in every outcome (columns %s): expected a value in at least one (leave out the row of an unobserved age)", quoteList(cols))
+	}
+	if out.Real {
+		return rd.errAt(line, out.col+1, h[out.col], "missing value: expected a number (leave out the row of an unobserved age)")
+	}
+	return rd.errAt(line, out.col+1, h[out.col], "missing count: expected a whole number ≥ 0 (leave out the row of an unobserved age)")
 }
 
 // notUTF8 is the error of an id that is not UTF-8 text: most often a
@@ -448,42 +535,29 @@ func (rd *reader) wide(h []string) error {
 	if err != nil {
 		return err
 	}
-	counts, err := prefixed(rd.name, h, o.Count)
-	if err != nil {
-		return err
-	}
-	if len(counts) == 0 {
-		return rd.errAt(1, 0, "", "no count columns %s<age> (for example %s12); the header has %s", o.Count, o.Count, quoteList(h))
-	}
-	if rd.isTraj(h, counts) {
-		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedTimes, nil, "columns %s1, %s2, ... look like the ages of the waves of a traj file but are not used: the count columns are read as ages %d to %d (read the file as a traj file, Format traj, to take the ages from them)",
-			o.Time, o.Time, counts[0].age, counts[len(counts)-1].age))
-	}
-	// The exposure column of each count column, when exposures are read.
-	expOf := make([]int, len(counts))
-	if o.Exposure != "" {
-		exps, err := prefixed(rd.name, h, o.Exposure)
-		if err != nil {
+	exposures := false
+	for k, out := range rd.outs {
+		if out.counts, err = prefixed(rd.name, h, out.Count); err != nil {
 			return err
 		}
-		if len(exps) == 0 {
-			return rd.errAt(1, 0, "", "no exposure columns %s<age> (for example %s12); the header has %s", o.Exposure, o.Exposure, quoteList(h))
+		if len(out.counts) == 0 {
+			return rd.errAt(1, 0, "", "no %s columns %s<age> (for example %s12); the header has %s", rd.countWhat(out), out.Count, out.Count, quoteList(h))
 		}
-		expCol := map[int]int{} // age -> column
-		for _, c := range exps {
-			expCol[c.age] = c.col
+		if k == 0 && rd.isTraj(h, out.counts) {
+			rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedTimes, nil, "columns %s1, %s2, ... look like the ages of the waves of a traj file but are not used: the count columns are read as ages %d to %d (read the file as a traj file, Format traj, to take the ages from them)",
+				o.Time, o.Time, out.counts[0].age, out.counts[len(out.counts)-1].age))
 		}
-		for j, c := range counts {
-			ec, ok := expCol[c.age]
-			if !ok {
-				return rd.errAt(1, c.col+1, h[c.col], "no exposure column %s%d for this count column", o.Exposure, c.age)
+		if out.Exposure != "" {
+			exposures = true
+			if out.expOf, err = rd.wideExposures(h, out.counts, out.Exposure); err != nil {
+				return err
 			}
-			expOf[j] = ec
 		}
-	} else if j := exposureLike(h, true); j >= 0 {
+	}
+	if j := exposureLike(h, true); !exposures && j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "columns such as %q look like exposures (time at risk) but are not used; name their prefix as the exposure (ReadOptions.Exposure) to use them", h[j]))
 	}
-	// Every person is added to the builder, which leaves out those with no
+	// Every person is added to the builders, which leave out those with no
 	// observed age.
 	var ids idSpellings
 	for {
@@ -499,36 +573,63 @@ func (rd *reader) wide(h []string) error {
 			return err
 		}
 		observed := false
-		for j, c := range counts {
-			y, v, missing, err := rd.value(rec[c.col])
-			if err != nil {
-				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
-			}
-			if missing {
-				continue
-			}
-			e := 1.0
-			if o.Exposure != "" {
-				ec := expOf[j]
-				if e, err = parseExposureBytes(rec[ec]); err != nil {
-					return rd.errAt(line, ec+1, h[ec], "%v", err)
+		for _, out := range rd.outs {
+			for j, c := range out.counts {
+				y, v, missing, err := out.value(rec[c.col])
+				if err != nil {
+					return rd.errAt(line, c.col+1, h[c.col], "%v", err)
 				}
-			}
-			observed = true
-			if err := rd.add(p, c.age, y, v, e); err != nil {
-				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
+				if missing {
+					continue
+				}
+				e := 1.0
+				if out.expOf != nil {
+					ec := out.expOf[j]
+					if e, err = parseExposureBytes(rec[ec]); err != nil {
+						return rd.errAt(line, ec+1, h[ec], "%v", err)
+					}
+				}
+				observed = true
+				if err := rd.add(out, p, c.age, y, v, e); err != nil {
+					return rd.errAt(line, c.col+1, h[c.col], "%v", err)
+				}
 			}
 		}
 		if !observed {
-			rd.info.Unobserved = append(rd.info.Unobserved, rd.b.ID(p))
+			rd.info.Unobserved = append(rd.info.Unobserved, rd.outs[0].b.ID(p))
 		}
 	}
 }
 
-// value parses a cell of the count column: a count, or with ReadOptions.Real
-// a real value v.
-func (rd *reader) value(b []byte) (y uint32, v float64, missing bool, err error) {
-	if !rd.opt.Real {
+// wideExposures returns the exposure column (prefix+age) of each count
+// column of a wide file.
+func (rd *reader) wideExposures(h []string, counts []ageColumn, prefix string) ([]int, error) {
+	exps, err := prefixed(rd.name, h, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if len(exps) == 0 {
+		return nil, rd.errAt(1, 0, "", "no exposure columns %s<age> (for example %s12); the header has %s", prefix, prefix, quoteList(h))
+	}
+	expCol := map[int]int{} // age -> column
+	for _, c := range exps {
+		expCol[c.age] = c.col
+	}
+	expOf := make([]int, len(counts))
+	for j, c := range counts {
+		ec, ok := expCol[c.age]
+		if !ok {
+			return nil, rd.errAt(1, c.col+1, h[c.col], "no exposure column %s%d for this count column", prefix, c.age)
+		}
+		expOf[j] = ec
+	}
+	return expOf, nil
+}
+
+// value parses a cell of the count column of outcome o: a count, or with
+// o.Real a real value v.
+func (o *outcome) value(b []byte) (y uint32, v float64, missing bool, err error) {
+	if !o.Real {
 		y, missing, err = parseCountBytes(b)
 		return y, 0, missing, err
 	}
@@ -536,13 +637,20 @@ func (rd *reader) value(b []byte) (y uint32, v float64, missing bool, err error)
 	return 0, v, missing, err
 }
 
-// add records an observed cell: count y with exposure e, or with
-// ReadOptions.Real the value v.
-func (rd *reader) add(p, age int, y uint32, v, e float64) error {
-	if rd.opt.Real {
-		return rd.b.AddValue(p, age, v)
+// add records an observed cell of outcome o: count y with exposure e, or
+// with o.Real the value v.
+func (rd *reader) add(o *outcome, p, age int, y uint32, v, e float64) error {
+	var err error
+	if o.Real {
+		err = o.b.AddValue(p, age, v)
+	} else {
+		err = o.b.Add(p, age, y, e)
 	}
-	return rd.b.Add(p, age, y, e)
+	if err == nil && len(rd.outs) > 1 {
+		rd.seen[p] = true
+		rd.lo, rd.hi = min(rd.lo, age), max(rd.hi, age)
+	}
+	return err
 }
 
 // parseReal parses a real value: a finite number, negatives allowed.

@@ -140,7 +140,7 @@ func (rd *reader) traj(h []string) error {
 		}
 		observed := false
 		for j, c := range counts {
-			y, v, missing, err := rd.value(rec[c.col])
+			y, v, missing, err := rd.outs[0].value(rec[c.col])
 			if err != nil {
 				return rd.errAt(line, c.col+1, h[c.col], "%v", err)
 			}
@@ -163,12 +163,12 @@ func (rd *reader) traj(h []string) error {
 				}
 			}
 			observed = true
-			if err := rd.add(p, age, y, v, e); err != nil {
+			if err := rd.add(rd.outs[0], p, age, y, v, e); err != nil {
 				return rd.errAt(line, tc+1, h[tc], "%v (two waves at one age?)", err)
 			}
 		}
 		if !observed {
-			rd.info.Unobserved = append(rd.info.Unobserved, rd.b.ID(p))
+			rd.info.Unobserved = append(rd.info.Unobserved, rd.outs[0].b.ID(p))
 		}
 	}
 }
