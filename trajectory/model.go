@@ -411,7 +411,9 @@ func rateStart(c *Careers, k int) [][]float64 {
 			ys += c.Value(j)
 			es += c.Exposure(j) - 1
 		}
-		rate[i] = ys / es
+		if es > 0 { // a person without an observed age (of this outcome) ranks as rate 0
+			rate[i] = ys / es
+		}
 	}
 	order := make([]int, n)
 	for i := range order {

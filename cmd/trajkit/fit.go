@@ -146,15 +146,22 @@ type fitFlags struct {
 	safeCSV                bool
 	labels                 labelsFlag
 	start                  string
+	// outcomes names the outcomes of a multi-trajectory model; dist,
+	// order and inflation may then be given per outcome.
+	outcomes                        string
+	distOut, orderOut, inflationOut *perOutcome
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
 	f.dataFlags.registerTcov(fs)
 	fs.IntVar(&f.groups, "groups", 0, "number of groups K (required)")
-	fs.StringVar(&f.order, "order", "3", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"")
-	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
-	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson)")
+	fs.StringVar(&f.outcomes, "outcomes", "", "several outcomes sharing the groups (a multi-trajectory model): count columns of a long file or prefixes of a wide file, comma-separated; --dist, --order, --inflation and --exposure then take NAME=VALUE per outcome, repeated (see below)")
+	f.order, f.dist = "3", "poisson"
+	f.orderOut, f.distOut, f.inflationOut = newPerOutcome(&f.order), newPerOutcome(&f.dist), newPerOutcome(&f.inflation)
+	fs.Var(f.orderOut, "order", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"; with --outcomes, NAME=ORDERS for one outcome")
+	fs.Var(f.distOut, "dist", distHelp+"; with --outcomes, NAME=DIST for one outcome")
+	fs.Var(f.inflationOut, "inflation", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for all groups or one per group, separated by , or ; (default 0 with --dist zip, -1 with poisson); with --outcomes, NAME=ORDERS for one outcome")
 	f.censorFlags.register(fs)
 	f.dispersion.register(fs)
 	f.personFlags.register(fs)
@@ -205,10 +212,13 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 	if f.groups < 1 {
 		return usagef("--groups: expected a number of groups ≥ 1, got %d", f.groups)
 	}
-	if _, err := f.model(f.groups, true); err != nil {
+	if err := f.checkOutcomes(fs); err != nil {
 		return err
 	}
-	if err := f.censorFlags.check(fs, trajectory.Distribution(f.dist)); err != nil {
+	if f.outcomes != "" {
+	} else if _, err := f.model(f.groups, true); err != nil {
+		return err
+	} else if err := f.censorFlags.check(fs, trajectory.Distribution(f.dist)); err != nil {
 		return err
 	}
 	em := f.emFlags
@@ -299,6 +309,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer stop()
+	if f.outcomes != "" {
+		return runFitMulti(ctx, &f, fs, args, stdout, stderr)
+	}
 	out, err := beginOut(ctx, f.out, "fit", args)
 	if err != nil {
 		return err
@@ -362,17 +375,26 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	if f.plot {
-		var ff figureFlags
-		ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
-		fig, err := ff.draw(kindTrajectories, &figureData{fit: fit, careers: l.Careers})
-		if err != nil {
+		if err := writeFitFigures(out, &figureData{fit: fit, careers: l.Careers}); err != nil {
 			return err
-		}
-		for _, name := range []string{"trajectories.png", "trajectories.svg"} {
-			if err := writeFigureTo(out, name, fig, ff.figureSize()); err != nil {
-				return err
-			}
 		}
 	}
 	return commitOut(out, stdout)
+}
+
+// writeFitFigures writes fit --plot's figures: the trajectories, as PNG
+// and SVG, with the figure flags' defaults.
+func writeFitFigures(out *results.Set, d *figureData) error {
+	var ff figureFlags
+	ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
+	fig, err := ff.draw(kindTrajectories, d)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"trajectories.png", "trajectories.svg"} {
+		if err := writeFigureTo(out, name, fig, ff.figureSize()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -38,6 +38,13 @@ type dataFlags struct {
 	// real reads the values as real numbers (ReadOptions.Real): set from
 	// the distribution (cnorm), not a flag of its own.
 	real bool
+	// exposureOut is --exposure, which each of several outcomes may give
+	// (fit --outcomes); outcomeCols, when set, are the outcomes to read.
+	exposureOut *perOutcome
+	outcomeCols []careersio.OutcomeColumns
+	// outcomes names the outcomes of a multi-trajectory model (fit
+	// --outcomes).
+	outcomes string
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -57,7 +64,8 @@ func (d *dataFlags) registerReading(fs *flag.FlagSet) {
 	fs.StringVar(&d.id, "id", "id", "person id column")
 	fs.StringVar(&d.age, "age", "age", "age column (long files)")
 	fs.StringVar(&d.count, "count", "y", "count column (long), or prefix of the count columns y12, y13, ... (wide)")
-	fs.StringVar(&d.exposure, "exposure", "", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
+	d.exposureOut = newPerOutcome(&d.exposure)
+	fs.Var(d.exposureOut, "exposure", "exposure (time at risk) column (long), or prefix of the exposure columns (wide); default: exposure 1")
 	fs.StringVar(&d.sep, "sep", "", "field separator of CSV files: ',', ';' or tab (default: detected from the header line)")
 	fs.StringVar(&d.decimal, "decimal", "", "decimal mark of CSV files: . or , (default: a point; in a semicolon or tab file, a comma when cells such as 0,5 say so)")
 	fs.StringVar(&d.encoding, "encoding", "", "text encoding of CSV files: utf-8 or windows-1252 (default: utf-8)")
@@ -174,6 +182,11 @@ func (d *dataFlags) check() error {
 			return err
 		}
 	}
+	if d.outcomes == "" {
+		if err := d.exposureOut.check("exposure", nil); err != nil {
+			return err
+		}
+	}
 	return checkList("tcov", d.tcov)
 }
 
@@ -202,6 +215,9 @@ func (d *dataFlags) source(fs *flag.FlagSet) careersio.Source {
 	}
 	if d.ages != "" {
 		s.Ages, _ = parseAges(d.ages)
+	}
+	if d.outcomeCols != nil {
+		s.Outcomes, s.Read.Count, s.Read.Exposure, s.Read.Real, s.Binarize = d.outcomeCols, "", "", false, false
 	}
 	return s
 }

@@ -369,6 +369,9 @@ type figureData struct {
 	// the persons it was fitted to, when they are set (nil when not read).
 	fit     *trajectory.Fitted
 	careers *trajectory.Careers
+	// outcomes are the careers of each outcome of a multi-trajectory
+	// model (careers is the first's); nil otherwise.
+	outcomes []*trajectory.Careers
 	// selection are a model search's candidates, for the selection figure.
 	selection []*trajectory.Candidate
 	// dir is the result directory the fit was read from (nil when the fit
@@ -388,6 +391,9 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 	}
 	switch kind {
 	case kindTrajectories:
+		if d.fit.IsMulti() {
+			return f.multiTrajectories(d, st)
+		}
 		o := f.trajectoryOptions(d)
 		o.Style = st
 		return figure.TrajectoryPlot(d.fit, o)
@@ -414,6 +420,23 @@ func (f *figureFlags) trajectoryOptions(d *figureData) *figure.TrajectoryOptions
 		o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
 	}
 	return o
+}
+
+// multiTrajectories draws the trajectories of a multi-trajectory model,
+// a panel per outcome, with each outcome's observed means when its
+// careers are there.
+func (f *figureFlags) multiTrajectories(d *figureData, st figure.Style) (*figure.Figure, error) {
+	o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, Style: st}
+	if f.observed == "assigned" {
+		o.Weighting = trajectory.ByAssignment
+	}
+	var observed [][][]trajectory.ObservedMean
+	if f.observed != "none" && d.outcomes != nil {
+		for _, c := range d.outcomes {
+			observed = append(observed, trajectory.ObservedMeans(c, d.fit.Posterior, o.Weighting))
+		}
+	}
+	return figure.MultiTrajectoryPlot(d.fit, o, observed)
 }
 
 // writeFigure renders fig into path, atomically.

@@ -277,3 +277,49 @@ func yLabel(m *trajectory.Fitted) string {
 	}
 	return l
 }
+
+// MultiTrajectoryPlot draws a multi-trajectory model (traj's
+// multtrajplot): one panel per outcome, titled with its name, each as
+// TrajectoryPlot draws it, the groups in the same colours and markers in
+// every panel and one legend (whose key to the model's curves is the
+// first outcome's). observed[i] are outcome i's observed means, as
+// TrajectoryOptions.Observed; nil draws none. The panels fill rows of up
+// to three.
+func MultiTrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions, observed [][][]trajectory.ObservedMean) (*Figure, error) {
+	if !m.IsMulti() {
+		return nil, fmt.Errorf("a model of distribution %s, not of several outcomes: draw it with TrajectoryPlot", m.Distribution)
+	}
+	if o == nil {
+		o = &TrajectoryOptions{}
+	}
+	if observed != nil && len(observed) != len(m.Outcomes) {
+		return nil, fmt.Errorf("observed means of %d outcomes, the model has %d", len(observed), len(m.Outcomes))
+	}
+	const perRow = 3
+	var panels [][]*plot.Plot
+	var leg *legend
+	for i, out := range m.Outcomes {
+		oi := *o
+		oi.Title, oi.Observed = "", nil
+		if observed != nil {
+			oi.Observed = observed[i]
+		}
+		f, err := TrajectoryPlot(m.Outcome(i), &oi)
+		if err != nil {
+			return nil, fmt.Errorf("outcome %s: %w", out.Name, err)
+		}
+		p := f.panels[0][0]
+		p.Title.Text = out.Name
+		if i%perRow == 0 {
+			panels = append(panels, nil)
+		}
+		panels[len(panels)-1] = append(panels[len(panels)-1], p)
+		if leg == nil {
+			leg = f.legend
+		}
+	}
+	for len(panels) > 1 && len(panels[len(panels)-1]) < perRow {
+		panels[len(panels)-1] = append(panels[len(panels)-1], nil) // blank
+	}
+	return &Figure{title: o.Title, panels: panels, legend: leg, style: &o.Style}, nil
+}

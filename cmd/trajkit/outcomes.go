@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
+)
+
+// perOutcome is a flag that each outcome of --outcomes may have a value
+// of its own of: --order thb=3,3,2 --order violent=2 repeats the flag
+// with NAME=VALUE, and a value without NAME= is every other outcome's.
+// Without --outcomes it is a plain flag: dst holds the last value given.
+type perOutcome struct {
+	dst    *string
+	def    string // the flag's default
+	values []string
+}
+
+// newPerOutcome returns the flag over dst, whose value is its default.
+func newPerOutcome(dst *string) *perOutcome { return &perOutcome{dst: dst, def: *dst} }
+
+func (p *perOutcome) String() string {
+	if p == nil || p.dst == nil {
+		return ""
+	}
+	return *p.dst
+}
+
+func (p *perOutcome) Set(v string) error {
+	*p.dst = v
+	p.values = append(p.values, v)
+	return nil
+}
+
+// splitNamed returns NAME and VALUE of NAME=VALUE; ok is false for a
+// value without a name.
+func splitNamed(v string) (name, value string, ok bool) {
+	name, value, ok = strings.Cut(v, "=")
+	if !ok || name == "" || strings.ContainsAny(name, ",; ") {
+		return "", v, false
+	}
+	return name, value, true
+}
+
+// of returns outcome name's value: the last NAME=VALUE given for it, else
+// the last value without a name, else the default.
+func (p *perOutcome) of(name string) string {
+	v, named := p.def, false
+	for _, x := range p.values {
+		n, val, ok := splitNamed(x)
+		switch {
+		case ok && n == name:
+			v, named = val, true
+		case !ok && !named:
+			v = x
+		}
+	}
+	return v
+}
+
+// check returns a usage error for a NAME=VALUE that names no outcome, or
+// any NAME=VALUE without --outcomes.
+func (p *perOutcome) check(flagName string, outcomes []string) error {
+	for _, x := range p.values {
+		n, _, ok := splitNamed(x)
+		switch {
+		case !ok:
+		case len(outcomes) == 0:
+			return usagef("--%s %q: NAME=VALUE gives one outcome's value and needs --outcomes", flagName, x)
+		case !slices.Contains(outcomes, n):
+			return usagef("--%s %q: no outcome %q in --outcomes %s", flagName, x, n, strings.Join(outcomes, ","))
+		}
+	}
+	return nil
+}
+
+// outcomeNames returns the names of --outcomes, nil without.
+func (f *fitFlags) outcomeNames() []string { return splitList(f.outcomes) }
+
+// outcomeModels returns each outcome's model for k groups (see
+// fitFlags.model for checkOnly).
+func (f *fitFlags) outcomeModels(k int, checkOnly bool) ([]trajectory.Model, error) {
+	names := f.outcomeNames()
+	ms := make([]trajectory.Model, len(names))
+	one := *f
+	for o, name := range names {
+		one.dist, one.order, one.inflation = f.distOut.of(name), f.orderOut.of(name), f.inflationOut.of(name)
+		m, err := one.model(k, checkOnly)
+		if err != nil {
+			return nil, fmt.Errorf("outcome %s: %w", name, err)
+		}
+		ms[o] = m
+	}
+	return ms, nil
+}
+
+// checkOutcomes validates --outcomes and the flags given per outcome.
+func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
+	names := f.outcomeNames()
+	for _, p := range []struct {
+		name string
+		flag *perOutcome
+	}{{"dist", f.distOut}, {"order", f.orderOut}, {"inflation", f.inflationOut}, {"exposure", f.exposureOut}} {
+		if err := p.flag.check(p.name, names); err != nil {
+			return err
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	if err := checkList("outcomes", f.outcomes); err != nil {
+		return err
+	}
+	for j, n := range names {
+		if slices.Contains(names[:j], n) {
+			return usagef("--outcomes: %q given twice", n)
+		}
+	}
+	set := setFlags(fs)
+	for _, unsupported := range []string{"count", "tcov", "start", "bootstrap", "ages"} {
+		if set[unsupported] {
+			return usagef("--%s is not supported with --outcomes (a multi-trajectory model): %s", unsupported, map[string]string{
+				"count":     "--outcomes names the count columns",
+				"tcov":      "time-varying covariates of several outcomes are not built yet",
+				"start":     "start models of several outcomes are not built yet",
+				"bootstrap": "the bootstrap of several outcomes is not built yet",
+				"ages":      "write the window's ages into the file, or fit the whole grid",
+			}[unsupported])
+		}
+	}
+	ms, err := f.outcomeModels(f.groups, true)
+	if err != nil {
+		return err
+	}
+	for o, m := range ms {
+		if err := f.censorFlags.check(fs, m.Distribution); err != nil && m.Distribution.Real() {
+			return fmt.Errorf("outcome %s: %w", names[o], err)
+		}
+	}
+	return nil
+}
+
+// outcomeColumns returns the columns of each outcome for the reader: the
+// count column (or prefix) is the outcome's name.
+func (f *fitFlags) outcomeColumns() []careersio.OutcomeColumns {
+	var cols []careersio.OutcomeColumns
+	for _, name := range f.outcomeNames() {
+		d := trajectory.Distribution(f.distOut.of(name))
+		cols = append(cols, careersio.OutcomeColumns{Name: name, Count: name, Exposure: f.exposureOut.of(name), Real: d.Real(), Binarize: f.binarize && d.Binary()})
+	}
+	return cols
+}
+
+// runFitMulti is fit with --outcomes: a multi-trajectory model.
+func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	out, err := beginOut(ctx, f.out, "fit", args)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	t0 := time.Now()
+	f.outcomeCols = f.outcomeColumns()
+	l, err := f.load(ctx, fs, &f.personFlags)
+	if err != nil {
+		return err
+	}
+	tRead := time.Since(t0)
+	if f.groups > l.Careers.Len() {
+		return usagef("--groups %d is more than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
+	}
+	ms, err := f.outcomeModels(f.groups, false)
+	if err != nil {
+		return err
+	}
+	warn(stderr, l.Warnings...)
+	outs := make([]trajectory.Outcome, len(ms))
+	for o, col := range f.outcomeCols {
+		outs[o] = trajectory.Outcome{Name: col.Name, Exposure: col.Exposure, Careers: l.Outcomes[o], Model: ms[o]}
+	}
+	data := l.Settings
+	data.Count, data.Exposure = "", "" // each outcome's, in outcomes[]
+	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
+	p := newProgress(stderr, "fit", f.quiet)
+	s.Search.Progress = p.search
+	fit, err := trajectory.FitMulti(outs, s)
+	p.done()
+	if err != nil {
+		return binarizeHint(err)
+	}
+	if err := f.labels.apply(fit); err != nil {
+		return err
+	}
+	fit.Warnings = append(slices.Clone(l.Warnings), fit.Warnings...)
+	fit.Timing["read_seconds"] = tRead.Seconds()
+	writeSummary(stdout, fit)
+	var profiles []careersio.ProfileRow
+	if l.Persons != nil {
+		profiles = careersio.Profiles(l.Persons, fit)
+		fmt.Fprintln(stdout)
+		writeProfiles(stdout, profiles, fit)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := results.WriteFit(out, "", fit, results.Options{SafeCSV: f.safeCSV}); err != nil {
+		return err
+	}
+	if profiles != nil {
+		if err := out.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
+			return err
+		}
+	}
+	if f.plot {
+		if err := writeFitFigures(out, &figureData{fit: fit, careers: l.Careers, outcomes: l.Outcomes}); err != nil {
+			return err
+		}
+	}
+	return commitOut(out, stdout)
+}
