@@ -51,6 +51,7 @@ var Datasets = []Dataset{
 	{"nl630", "nl630/long.csv", "long", "", 630, "synthetic cohort of the Dutch study of 630 domestic sex traffickers: cases per age, 12 to end of follow-up (long)", nlSource, nlLicence},
 	{"nl630-wide", "nl630/wide.csv", "wide", "", 630, "the same careers as nl630, one row per person, empty after follow-up (wide)", nlSource, nlLicence},
 	{"nl630-persons", "nl630/persons.csv", "", "", 630, "person variables of nl630 (sex, birth year, THB case, risk factors); not career data", nlSource, nlLicence},
+	{"nl630-outcomes", "nl630/outcomes.csv", "long", "", 630, "the careers of nl630 split into trafficking (thb) and other cases per age, thb + other = y (long; --count thb or --count other)", nlSource, nlLicence},
 	{"nl630-truth", "nl630/truth.csv", "", "", 630, "true groups of nl630 (low-rate, early-peak, late-peak, high-rate); not career data", nlSource, nlLicence},
 	{"employment", "tcov/employment.csv", "long", "", 300, "300 simulated careers, ages 14-30, with a yearly 0/1 employed covariate that lowers the rate by exp(-0.7) (long; --tcov employed)", simSource, simLicence},
 	{"toronto1", "toronto/TO1adj.csv", "long", "", 378, torontoDesc + ", sample 1, ages 8-38, counts adjusted for time at risk by crimCV (TO1adj)", toSource, toLicence},

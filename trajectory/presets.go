@@ -20,6 +20,16 @@ type Simulated struct {
 	// Persons holds one row of person-level variables per person, in the
 	// careers' order; nil when the generator has none.
 	Persons PersonWriter
+	// Files are further files of the data set, written beside the careers
+	// (study/nl630's outcomes.csv); nil when the generator has none.
+	Files []SimulatedFile
+}
+
+// SimulatedFile is a further file of a simulated data set: its name in
+// the output directory and how to write it.
+type SimulatedFile struct {
+	Name  string
+	Write func(w io.Writer) error
 }
 
 // PersonWriter is a simulated table of person-level variables that writes

@@ -23,6 +23,8 @@ from a named preset, and writes into DIR:
   wide.csv     id,y<age>,...[,e<age>,...]: one row per person, empty cells unobserved
   truth.csv    id,group: each person's true group (1-based, or its label)
   persons.csv  person-level variables, when the preset has them (nl630)
+  outcomes.csv id,age,thb,other: the careers split into trafficking and
+               other cases, when the preset has them (nl630)
 
 The same seed gives byte-identical files. From a model, each person's
 group is drawn from the shares, then at each observed age t with exposure

@@ -33,7 +33,7 @@ func WriteTruth(w io.Writer, s *trajectory.Simulated) error {
 
 // WriteSimulated writes the files of a simulated data set into the set:
 // long.csv, wide.csv, truth.csv and, when the generator has person
-// variables, persons.csv.
+// variables, persons.csv; then the generator's further files (sim.Files).
 func WriteSimulated(s *Set, sim *trajectory.Simulated) error {
 	files := []struct {
 		name  string
@@ -49,7 +49,14 @@ func WriteSimulated(s *Set, sim *trajectory.Simulated) error {
 		}
 	}
 	if sim.Persons != nil {
-		return s.Write(PersonsFile, sim.Persons.WriteCSV)
+		if err := s.Write(PersonsFile, sim.Persons.WriteCSV); err != nil {
+			return err
+		}
+	}
+	for _, f := range sim.Files {
+		if err := s.Write(f.Name, f.Write); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -241,7 +241,8 @@ func appendBool01(b []byte, v bool) []byte {
 // cohort is Persons persons from Seed). Person i has id i+1; the careers
 // hold the number of criminal cases at each age from 12 to the end of
 // follow-up, the index THB case included; the groups are labelled by
-// Labels.
+// Labels; Files holds outcomes.csv, the careers split into THB and other
+// cases (DeriveOutcomes).
 func Simulate(n int, seed uint64) (*trajectory.Simulated, error) {
 	return nl630.simulate(context.Background(), n, seed)
 }
@@ -356,7 +357,16 @@ func (p *nl630Params) simulate(ctx context.Context, n int, seed uint64) (*trajec
 	if err != nil {
 		return nil, err
 	}
-	return &trajectory.Simulated{Careers: c, Groups: groups, Labels: Labels, Persons: persons}, nil
+	// The outcomes are derived from the files' contents, as DeriveOutcomes
+	// does from the committed long.csv and persons.csv, not recorded while
+	// drawing: outcomes.csv came after the cohort, whose files stay as
+	// they were.
+	o, err := DeriveOutcomes(c, persons.THBRecords())
+	if err != nil {
+		return nil, err
+	}
+	return &trajectory.Simulated{Careers: c, Groups: groups, Labels: Labels, Persons: persons,
+		Files: []trajectory.SimulatedFile{{Name: OutcomesFile, Write: o.WriteCSV}}}, nil
 }
 
 // logLinear interpolates log v linearly between the anchor ages; v is

@@ -142,11 +142,32 @@ func TestPresetCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := Simulate(200, 3); !reflect.DeepEqual(live, want) {
+	want, _ := Simulate(200, 3)
+	// Files hold functions, which DeepEqual never finds equal: compare
+	// what they write.
+	if !reflect.DeepEqual(written(t, live.Files), written(t, want.Files)) {
+		t.Error("a live context changed the cohort's further files")
+	}
+	live.Files, want.Files = nil, nil
+	if !reflect.DeepEqual(live, want) {
 		t.Error("a live context changed the cohort")
 	}
 	cancel()
 	if s, err := Preset.Generate(ctx, 200, 3); s != nil || !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: cohort %v, error %v; want none and an error wrapping context.Canceled", s != nil, err)
 	}
+}
+
+// written returns the contents of the files by name.
+func written(t *testing.T, files []trajectory.SimulatedFile) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, f := range files {
+		var b strings.Builder
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name] = b.String()
+	}
+	return out
 }

@@ -23,7 +23,7 @@ var (
 	seeds      = flag.Int("nl630-seeds", 0, "count how many of this many seeds from 20240228 on give a cohort that meets every target")
 )
 
-var nl630Files = []string{"long.csv", "wide.csv", "persons.csv", "truth.csv"}
+var nl630Files = []string{"long.csv", "wide.csv", "persons.csv", "truth.csv", OutcomesFile}
 
 // generate draws the nl630 cohort and returns its files.
 func generate(t *testing.T, n int, seed uint64) map[string][]byte {
@@ -44,6 +44,13 @@ func generate(t *testing.T, n int, seed uint64) map[string][]byte {
 			t.Fatal(err)
 		}
 		out[name] = b.Bytes()
+	}
+	for _, f := range s.Files {
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name] = b.Bytes()
 	}
 	return out
 }
