@@ -160,6 +160,61 @@ func (c *Careers) Restrict(lo, hi int) (*Careers, []int) {
 	return c.carryTcov(out, func(j int) int { return kept[j] }), dropped
 }
 
+// RestrictOutcomes restricts the careers of several outcomes of the same
+// persons to ages lo..hi together: a person observed there in any outcome
+// stays in every one (without an observed age in those where she has
+// none, see CareerBuilder.KeepUnobserved), and all keep one age grid. It
+// returns the careers and the indices of the persons left out, observed
+// in no outcome there.
+func RestrictOutcomes(cs []*Careers, lo, hi int) ([]*Careers, []int) {
+	n := cs[0].Len()
+	observed := make([]bool, n)
+	first, last := hi+1, lo-1 // the ages observed in any outcome
+	for _, c := range cs {
+		for i := range n {
+			c.Cells(i, func(x Cell) {
+				if x.Age >= lo && x.Age <= hi && x.Exposure != 0 {
+					observed[i] = true
+					first, last = min(first, x.Age), max(last, x.Age)
+				}
+			})
+		}
+	}
+	var kept, dropped []int
+	for i, ok := range observed {
+		if ok {
+			kept = append(kept, i)
+		} else {
+			dropped = append(dropped, i)
+		}
+	}
+	out := make([]*Careers, len(cs))
+	for o, c := range cs {
+		b := NewCareerBuilder()
+		if c.Real() {
+			b.SetReal()
+		}
+		if len(kept) > 0 {
+			b.Span(first, last)
+		}
+		for _, i := range kept {
+			pi := b.Person(c.IDs[i])
+			b.KeepUnobserved(pi)
+			c.Cells(i, func(x Cell) {
+				if x.Age >= lo && x.Age <= hi && x.Exposure != 0 {
+					b.mustAddCell(pi, x)
+				}
+			})
+		}
+		r, err := b.Build(c.E != nil)
+		if err != nil {
+			panic("trajectory: restricting valid careers failed: " + err.Error())
+		}
+		out[o] = c.carryTcov(r, func(j int) int { return kept[j] })
+	}
+	return out, dropped
+}
+
 // ObservedByAge returns, for each age of the grid, the number of persons
 // observed at that age.
 func (c *Careers) ObservedByAge() []int {

@@ -126,14 +126,13 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 		}
 	}
 	set := setFlags(fs)
-	for _, unsupported := range []string{"count", "tcov", "start", "bootstrap", "ages"} {
+	for _, unsupported := range []string{"count", "tcov", "start", "bootstrap"} {
 		if set[unsupported] {
 			return usagef("--%s is not supported with --outcomes (a multi-trajectory model): %s", unsupported, map[string]string{
 				"count":     "--outcomes names the count columns",
 				"tcov":      "time-varying covariates of several outcomes are not built yet",
 				"start":     "start models of several outcomes are not built yet",
 				"bootstrap": "the bootstrap of several outcomes is not built yet",
-				"ages":      "write the window's ages into the file, or fit the whole grid",
 			}[unsupported])
 		}
 	}

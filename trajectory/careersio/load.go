@@ -61,8 +61,9 @@ type Source struct {
 	// Outcomes, when not empty, are several outcomes read from the one
 	// career file in one pass (ReadOutcomes): Read's Count, Exposure and
 	// Real are then left empty, each outcome naming its own, and
-	// Binarize is each outcome's. Time-varying covariates and an age
-	// window are not read with several outcomes yet.
+	// Binarize is each outcome's. An age window restricts them together
+	// (trajectory.RestrictOutcomes); time-varying covariates are not read
+	// with several outcomes yet.
 	Outcomes []OutcomeColumns
 }
 
@@ -111,8 +112,6 @@ func Load(s Source) (*Loaded, error) {
 		switch {
 		case len(s.Tcov) > 0:
 			return nil, fmt.Errorf("time-varying covariates are not read with several outcomes yet")
-		case s.Ages != [2]int{}:
-			return nil, fmt.Errorf("an age window is not applied to several outcomes yet")
 		case s.Binarize:
 			return nil, fmt.Errorf("with several outcomes, each says whether it is made binary (OutcomeColumns.Binarize)")
 		}
@@ -318,7 +317,9 @@ func (l *Loaded) several(s Source, cs []*trajectory.Careers) (*Loaded, error) {
 	for k, c := range cs {
 		n := len(l.Warnings)
 		cs[k] = l.floor(s, c)
-		l.Warnings = append(l.Warnings, trajectory.WindowWarnings(cs[k])...)
+		if s.Ages == [2]int{} {
+			l.Warnings = append(l.Warnings, trajectory.WindowWarnings(cs[k])...)
+		}
 		name := s.Outcomes[k].Name
 		if name == "" {
 			name = s.Outcomes[k].Count
@@ -330,19 +331,38 @@ func (l *Loaded) several(s Source, cs []*trajectory.Careers) (*Loaded, error) {
 	l.FullOutcomes = cs
 	l.Outcomes = slices.Clone(cs)
 	l.Full, l.Careers = cs[0], cs[0]
+	if s.Ages != [2]int{} {
+		lo, hi := s.Ages[0], s.Ages[1]
+		if lo > hi {
+			return nil, fmt.Errorf("age window %d-%d is empty", lo, hi)
+		}
+		var dropped []int
+		l.Outcomes, dropped = trajectory.RestrictOutcomes(cs, lo, hi)
+		l.Careers = l.Outcomes[0]
+		l.Settings.Ages = strconv.Itoa(lo) + "-" + strconv.Itoa(hi)
+		if len(dropped) == len(cs[0].IDs) {
+			return nil, fmt.Errorf("%s: no person is observed at ages %d-%d in any outcome", s.Data, lo, hi)
+		}
+		if len(dropped) > 0 {
+			l.Warnings = append(l.Warnings, mixture.Warnf(trajectory.PersonsLeftOut, nil,
+				"%s %s no observed age of any outcome in %d-%d and %s left out (first: %q)", words.Count(len(dropped), "person"), words.Choose(len(dropped), "has", "have"),
+				lo, hi, words.Choose(len(dropped), "is", "are"), cs[0].IDs[dropped[0]]))
+		}
+	}
+	base := l.Careers
 	if err := l.persons(s); err != nil {
 		return nil, err
 	}
-	if l.Careers != l.Full { // persons left out for a missing risk factor
+	if l.Careers != base { // persons left out for a missing risk factor
 		idx := make([]int, 0, l.Careers.Len())
-		at := make(map[string]int, l.Full.Len())
-		for i, id := range l.Full.IDs {
+		at := make(map[string]int, base.Len())
+		for i, id := range base.IDs {
 			at[id] = i
 		}
 		for _, id := range l.Careers.IDs {
 			idx = append(idx, at[id])
 		}
-		for k, c := range cs {
+		for k, c := range l.Outcomes {
 			l.Outcomes[k] = c.Subset(idx)
 		}
 		l.Careers = l.Outcomes[0]
