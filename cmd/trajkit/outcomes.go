@@ -187,6 +187,7 @@ func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []stri
 	}
 	data := l.Settings
 	data.Count, data.Exposure = "", "" // each outcome's, in outcomes[]
+	data.Binarize = f.binarize
 	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search

@@ -586,6 +586,17 @@ func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.Fla
 	// report's --tcov are no reading flag), which a curve at their mean
 	// averages.
 	df.tcov = strings.Join(fit.Settings.Data.Tcov, ",")
+	if fit.IsMulti() {
+		// Each outcome's columns, as the fit read them.
+		var names []string
+		df.outcomeCols = nil
+		for o, out := range fit.Outcomes {
+			names = append(names, out.Name)
+			d := fit.Outcome(o).Distribution
+			df.outcomeCols = append(df.outcomeCols, careersio.OutcomeColumns{Name: out.Name, Count: out.Name, Exposure: out.Exposure, Real: d.Real(), Binarize: fit.Settings.Data.Binarize && d.Binary()})
+		}
+		df.outcomes, df.binarize = strings.Join(names, ","), false
+	}
 	if df.data == "" {
 		return nil, usagef("%s does not say which data the model was fitted to: give --data", filepath.Join(dir, results.ModelFile))
 	}
@@ -612,6 +623,6 @@ func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.Fla
 	if err := results.Align(fit, l.Careers, df.data); err != nil {
 		return nil, err
 	}
-	d.careers = l.Careers
+	d.careers, d.outcomes = l.Careers, l.Outcomes
 	return d, nil
 }

@@ -97,7 +97,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Sample: f.sample, Seed: f.seed, Style: style}
+	in := &report.Input{Title: f.title, Source: filepath.Join(f.model, results.ModelFile), Fit: d.fit, Careers: d.careers, Outcomes: d.outcomes, Sample: f.sample, Seed: f.seed, Style: style}
 	if f.selectDir != "" {
 		sd, err := results.OpenDir(f.selectDir)
 		if err != nil {

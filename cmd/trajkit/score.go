@@ -101,6 +101,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	warn(stderr, dir.Warnings...)
+	if fit.IsMulti() {
+		return fmt.Errorf("%s is a multi-trajectory model: scoring careers of several outcomes is not built yet", filepath.Join(f.model, results.ModelFile))
+	}
 	f.readingFromModel(fs, fit.Settings.Data)
 	f.real = fit.Distribution.Real()
 	if err := f.dataFlags.check(); err != nil {

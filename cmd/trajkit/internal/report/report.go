@@ -39,6 +39,9 @@ type Input struct {
 	// order of Careers, the persons it was fitted to.
 	Fit     *trajectory.Fitted
 	Careers *trajectory.Careers
+	// Outcomes are the careers of each outcome of a multi-trajectory
+	// model (Careers is the first's), in the same order; nil otherwise.
+	Outcomes []*trajectory.Careers
 	// Selection is a model search to show; nil for none.
 	Selection *results.Selection
 	// Profiles and Reproduction are tables to show; nil for none.
@@ -163,6 +166,10 @@ func newPage(in *Input) (*page, error) {
 		Software: results.Software,
 		Footer:   fmt.Sprintf("Written by %s from %s.", results.Software, in.Source),
 	}
+	if f.IsMulti() {
+		p.Subtitle = fmt.Sprintf("Multi-trajectory model of %s, %s, fitted by %s to %s",
+			words.Count(len(f.Outcomes), "outcome"), words.Count(len(f.Groups), "group"), results.Software, data.File)
+	}
 	if p.Title == "" {
 		p.Title = "Group-based trajectory model of " + data.File
 	}
@@ -180,7 +187,7 @@ func newPage(in *Input) (*page, error) {
 	if sample == 0 {
 		sample = 20
 	}
-	if err := p.figures(f, in.Careers, sample, in.Seed, &in.Style); err != nil {
+	if err := p.figures(f, in.Careers, in.Outcomes, sample, in.Seed, &in.Style); err != nil {
 		return nil, err
 	}
 	if in.Selection != nil {

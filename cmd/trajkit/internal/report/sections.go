@@ -107,21 +107,25 @@ func layout(s trajectory.DataSettings) string {
 
 // modelSection describes the model, its fit and the multi-start report.
 func (p *page) modelSection(m *trajectory.Fitted) {
-	orders := make([]int, len(m.Groups))
-	infl := make([]int, len(m.Groups))
-	for j, g := range m.Groups {
-		orders[j], infl[j] = g.Order, g.InflationOrder
-	}
-	p.Model = []keyValue{
-		{"Distribution", distName(m.Distribution)},
-		{"Groups", strconv.Itoa(len(m.Groups))},
-		{"Polynomial orders of " + linearPredictor(m.Distribution), joinList(orders, ", ")},
+	p.Model = []keyValue{{"Groups", strconv.Itoa(len(m.Groups))}}
+	for o, v := range views(m) {
+		of := ""
+		if m.IsMulti() {
+			of = " (" + m.Outcomes[o].Name + ")"
+		}
+		orders := make([]int, len(v.Groups))
+		infl := make([]int, len(v.Groups))
+		for j, g := range v.Groups {
+			orders[j], infl[j] = g.Order, g.InflationOrder
+		}
+		p.Model = append(p.Model, keyValue{"Distribution" + of, distName(v.Distribution)},
+			keyValue{"Polynomial orders of " + linearPredictor(v.Distribution) + of, joinList(orders, ", ")})
+		if v.Distribution.HasInflation() {
+			p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)" + of, joinList(infl, ", ")})
+		}
 	}
 	if m.Settings.Data.Binarize {
 		p.Model = append(p.Model, keyValue{"Outcome", "an offence in the year or not (every count above 0 made 1)"})
-	}
-	if m.Distribution.HasInflation() {
-		p.Model = append(p.Model, keyValue{"Orders of the logit of the zero inflation (−1: none)", joinList(infl, ", ")})
 	}
 	p.Model = append(p.Model, keyValue{"Age in the polynomials", fmt.Sprintf("a = (age − %g) / %g", m.Scaling.Center, m.Scaling.Scale)})
 	if m.Settings.Weighted {
@@ -151,13 +155,28 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 	}
 }
 
+// views returns the fit's outcomes as fits of one outcome each: the fit
+// itself unless it is a multi-trajectory model.
+func views(m *trajectory.Fitted) []*trajectory.Fitted {
+	if !m.IsMulti() {
+		return []*trajectory.Fitted{m}
+	}
+	vs := make([]*trajectory.Fitted, len(m.Outcomes))
+	for o := range vs {
+		vs[o] = m.Outcome(o)
+	}
+	return vs
+}
+
 // groupSections writes the groups' shares and adequacy diagnostics, and
-// their coefficients with standard errors when model.json has them.
+// their coefficients with standard errors when model.json has them (of
+// each outcome in turn, for a multi-trajectory model, whose mean is the
+// first outcome's).
 func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 	p.MinAPP, p.MinOCC = trajectory.MinAPP, trajectory.MinOCC
-	hasSE := false
+	vs := views(m)
 	for j := range m.Groups {
-		g := &m.Groups[j]
+		g := &vs[0].Groups[j]
 		r := groupRow{
 			Name:      g.Name(),
 			Colour:    st.GroupColour(j),
@@ -182,40 +201,64 @@ func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 		}
 		p.AnyLow = p.AnyLow || r.LowAPP || r.LowOCC
 		p.Groups = append(p.Groups, r)
+	}
+	hasSE := false
+	var notes []string
+	for o, v := range vs {
+		prefix := ""
+		if m.IsMulti() {
+			prefix = m.Outcomes[o].Name + ", "
+		}
+		note := p.coefBlocks(v, st, &hasSE, prefix)
+		if m.IsMulti() {
+			note = m.Outcomes[o].Name + ": " + note
+		}
+		notes = append(notes, note)
+	}
+	p.CoefNote = strings.Join(notes, "; ")
+	if hasSE {
+		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
+	} else {
+		p.CoefNote += ". model.json has no standard errors, so SE, z and p are not shown."
+	}
+}
 
-		b := coefBlock{Name: g.Legend(), Colour: st.GroupColour(j)}
+// coefBlocks writes each group's coefficients of the one-outcome fit m,
+// each block's name after prefix, and returns the note that says what
+// they are.
+func (p *page) coefBlocks(m *trajectory.Fitted, st *figure.Style, hasSE *bool, prefix string) string {
+	for j := range m.Groups {
+		g := &m.Groups[j]
+		b := coefBlock{Name: prefix + g.Legend(), Colour: st.GroupColour(j)}
 		for q, est := range g.Beta {
-			b.Rows = append(b.Rows, coefficientRow(trajectory.PowerName(q), est, g.BetaSE, q, &hasSE))
+			b.Rows = append(b.Rows, coefficientRow(trajectory.PowerName(q), est, g.BetaSE, q, hasSE))
 		}
 		for q, est := range g.Inflation {
-			b.Rows = append(b.Rows, coefficientRow("Inflation "+strings.ToLower(trajectory.PowerName(q)), est, g.InflationSE, q, &hasSE))
+			b.Rows = append(b.Rows, coefficientRow("Inflation "+strings.ToLower(trajectory.PowerName(q)), est, g.InflationSE, q, hasSE))
 		}
 		if g.Dispersion != nil {
 			b.Rows = append(b.Rows, dispersionRow(g))
 		}
 		p.Coefs = append(p.Coefs, b)
 	}
+	var note string
 	switch d := m.Distribution; {
 	case d == trajectory.Logit:
-		p.CoefNote = "Coefficients of logit P(y = 1), the log-odds of an offence in the year, in powers of the rescaled age a"
+		note = "Coefficients of logit P(y = 1), the log-odds of an offence in the year, in powers of the rescaled age a"
 	case d == trajectory.Cloglog:
-		p.CoefNote = "Coefficients of log λ, where P(y = 1) = 1 − exp(−e λ) at time at risk e, in powers of the rescaled age a"
+		note = "Coefficients of log λ, where P(y = 1) = 1 − exp(−e λ) at time at risk e, in powers of the rescaled age a"
 	case d.Real():
-		p.CoefNote = "Coefficients of the latent mean μ of the censored normal, in powers of the rescaled age a"
+		note = "Coefficients of the latent mean μ of the censored normal, in powers of the rescaled age a"
 	default:
-		p.CoefNote = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
+		note = "Coefficients of log λ, the expected count per unit of exposure, in powers of the rescaled age a"
 	}
 	if m.Distribution.HasInflation() {
-		p.CoefNote += ", and of the logit of the probability of a structural zero"
+		note += ", and of the logit of the probability of a structural zero"
 	}
 	if m.Distribution.HasDispersion() {
-		p.CoefNote += "; the dispersion α (Var = μ + α μ²) with the likelihood-ratio test of α = 0 as z (LR) and p (½ P(χ²₁ > LR), Self & Liang 1987)"
+		note += "; the dispersion α (Var = μ + α μ²) with the likelihood-ratio test of α = 0 as z (LR) and p (½ P(χ²₁ > LR), Self & Liang 1987)"
 	}
-	if hasSE {
-		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
-	} else {
-		p.CoefNote += ". model.json has no standard errors, so SE, z and p are not shown."
-	}
+	return note
 }
 
 // coefficientRow writes one coefficient, with its SE, z and p when the
@@ -266,7 +309,7 @@ func formatP(p float64) string {
 
 // figures draws the trajectories, the posterior probabilities and a sample
 // of careers.
-func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, seed uint64, st *figure.Style) error {
+func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*trajectory.Careers, sample int, seed uint64, st *figure.Style) error {
 	k := len(f.Groups)
 	bands := "No intervals are drawn: model.json has none."
 	if figure.HasBands(f) {
@@ -275,7 +318,10 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 	cols := int(math.Ceil(math.Sqrt(float64(k))))
 	rows := (k + cols - 1) / cols
 	traj := &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior), Style: *st}
-	curves := curveWhat(f.Distribution) + " by age in each group (lines)"
+	curves := curveWhat(views(f)[0].Distribution) + " by age in each group (lines)"
+	if f.IsMulti() {
+		curves = "One panel per outcome: the expected value of each outcome by age in each group (lines)"
+	}
 	if names := f.TcovNames(); len(names) > 0 {
 		// The observed means include the covariates: the curves that match
 		// them are at the persons' own values, not at zero.
@@ -289,12 +335,21 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, sample int, 
 		height    int
 		caption   string
 	}{
-		{func() (*figure.Figure, error) { return figure.TrajectoryPlot(f, traj) }, "fig-trajectories", "Trajectories", 800,
+		{func() (*figure.Figure, error) {
+			if f.IsMulti() {
+				observed := make([][][]trajectory.ObservedMean, len(outcomes))
+				for o, oc := range outcomes {
+					observed[o] = trajectory.ObservedMeans(oc, f.Posterior, trajectory.ByPosterior)
+				}
+				return figure.MultiTrajectoryPlot(f, &figure.TrajectoryOptions{Style: *st}, observed)
+			}
+			return figure.TrajectoryPlot(f, traj)
+		}, "fig-trajectories", "Trajectories", 800,
 			curves + " and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
 		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, &figure.PosteriorOptions{Style: *st}) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
 			fmt.Sprintf("Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold %g. Dots far to the left are persons the model cannot place with confidence.", trajectory.MinAPP)},
 		{func() (*figure.Figure, error) {
-			return figure.CareersPlot(f, c, &figure.CareersOptions{Sample: sample, Seed: seed, Style: *st})
+			return figure.CareersPlot(views(f)[0], c, &figure.CareersOptions{Sample: sample, Seed: seed, Style: *st})
 		}, "fig-careers", "Careers", min(120+340*rows, 2400),
 			fmt.Sprintf("A random sample of up to %s per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", words.Count(sample, "person"), seed)},
 	} {
