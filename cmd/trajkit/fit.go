@@ -122,6 +122,20 @@ y ≤ --min (default 0) is censored at --min, y ≥ --max (required) at
 (traj's sigmabygroup). The curves are E[y] under the censoring, with μ
 beside it in model.json.
 
+With --outcomes a,b,c (count columns of a long file, or prefixes a12,
+a13, ... of a wide file) the outcomes share the K groups and are
+independent given the group: a multi-trajectory model (Nagin, Jones,
+Passos & Tremblay 2018; traj's multgroups). Each outcome has its own
+distribution and orders: repeat --dist, --order, --inflation and
+--exposure as NAME=VALUE for one outcome; a value without NAME= is every
+other outcome's. Groups are numbered by the first outcome's mean. The
+630 cohort's trafficking (THB) cases beside its other cases:
+  trajkit fit --data example:nl630-outcomes --outcomes thb,other --groups 4 \
+      --ages 12-40 --dist thb=poisson --dist other=zip --order thb=2 --plot --out multi
+model.json then holds each outcome's groups under "outcomes", and the
+figure has a panel per outcome. Not yet with --outcomes: --tcov, --start,
+--bootstrap, score and simulate --model.
+
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and

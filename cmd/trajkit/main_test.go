@@ -617,6 +617,10 @@ func TestGolden(t *testing.T) {
 		// α = 0 in each group) and with a common one.
 		{"fit-sim630-nb-k2", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "2", "--dist", "nb"}},
 		{"fit-sim630-nb-common-k2", []string{"fit", "--data", "example:sim630", "--groups", "2", "--order", "2", "--dist", "nb", "--dispersion", "common"}},
+		// The multi-trajectory model of the 630 cohort's trafficking and
+		// other cases, each outcome with its own distribution and orders.
+		{"fit-nl630-outcomes-k4", []string{"fit", "--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "4", "--ages", "12-40",
+			"--dist", "thb=poisson", "--dist", "other=zip", "--order", "thb=2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := trajkit(t, tc.args...)

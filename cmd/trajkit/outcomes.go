@@ -120,11 +120,6 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 	if err := checkList("outcomes", f.outcomes); err != nil {
 		return err
 	}
-	for j, n := range names {
-		if slices.Contains(names[:j], n) {
-			return usagef("--outcomes: %q given twice", n)
-		}
-	}
 	set := setFlags(fs)
 	for _, unsupported := range []string{"count", "tcov", "start", "bootstrap"} {
 		if set[unsupported] {

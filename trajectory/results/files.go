@@ -47,9 +47,10 @@ const (
 // unused, settings.weighted, settings.start, settings.start_only,
 // settings.data.weights and settings.data.binarize, and selection.csv's
 // blrt_* columns with selection.json's blrt and criteria.recommend (select
-// --blrt). Files of versions 1 (no format_version field) to 4 are read
-// too.
-const FormatVersion = 5
+// --blrt); version 6 adds multi-trajectory models (distribution "multi")
+// with their outcomes, whose top-level groups hold the membership alone.
+// Files of versions 1 (no format_version field) to 5 are read too.
+const FormatVersion = 6
 
 // formatVersion returns the format version of the JSON file b (name in
 // errors, kind "model" or "selection"): 1 when it has none, as version 1

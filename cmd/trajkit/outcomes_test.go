@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trajkit/trajkit/trajectory/results"
+)
+
+// TestFitOutcomesFlags: the flags given per outcome reach each outcome's
+// model, and flags that a multi-trajectory model does not take, or
+// NAME=VALUE without --outcomes, are refused with what to do.
+func TestFitOutcomesFlags(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := trajkit(t, "fit", "--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--ages", "12-40",
+		"--dist", "zip", "--dist", "thb=poisson", "--order", "1", "--order", "other=2", "--inflation", "other=1", "--no-se", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fit, err := results.ReadFit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fit.Outcomes) != 2 {
+		t.Fatalf("%d outcomes", len(fit.Outcomes))
+	}
+	thb, other := fit.Outcomes[0], fit.Outcomes[1]
+	if thb.Name != "thb" || thb.Distribution != "poisson" || thb.Orders[0] != 1 || thb.InflationOrders[0] != -1 ||
+		other.Name != "other" || other.Distribution != "zip" || other.Orders[1] != 2 || other.InflationOrders[0] != 1 {
+		t.Errorf("outcomes %s %s %v %v, %s %s %v %v", thb.Name, thb.Distribution, thb.Orders, thb.InflationOrders,
+			other.Name, other.Distribution, other.Orders, other.InflationOrders)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, results.AssignmentsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head, _, _ := strings.Cut(string(b), "\n"); head != "id,group,p1,p2" {
+		t.Errorf("assignments.csv header %q", head)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--data", "example:sim630", "--groups", "2", "--order", "y=2"}, "needs --outcomes"},
+		{[]string{"--data", "example:sim630", "--groups", "2", "--exposure", "y=e"}, "needs --outcomes"},
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--order", "violent=2"}, `no outcome "violent"`},
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,thb", "--groups", "2"}, "named twice"},
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--bootstrap", "10"}, "--bootstrap is not supported with --outcomes"},
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--dist", "other=zap"}, `outcome other: unknown distribution "zap"`},
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,violent", "--groups", "2"}, `"violent"`},
+	} {
+		code, _, stderr := trajkit(t, append([]string{"fit"}, tc.args...)...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("fit %v: exit %d, %q; want an error with %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
