@@ -245,3 +245,26 @@ func TestFitDualRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestFitDualThreads: the same seed gives the same bits with one thread
+// and with four.
+func TestFitDualThreads(t *testing.T) {
+	a, b := dualOutcomes(t, 400)
+	var fits [2]*Fitted
+	for j, threads := range []int{1, 4} {
+		f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 3, Seed: 5, Threads: threads}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits[j] = f
+	}
+	p, q := fits[0].Params(), fits[1].Params()
+	if fits[0].LogLik != fits[1].LogLik || fits[0].Inference.SE[3] != fits[1].Inference.SE[3] {
+		t.Errorf("log-likelihood %v with one thread, %v with four", fits[0].LogLik, fits[1].LogLik)
+	}
+	for j := range p {
+		if p[j] != q[j] {
+			t.Errorf("parameter %d: %v with one thread, %v with four", j, p[j], q[j])
+		}
+	}
+}
