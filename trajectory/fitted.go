@@ -56,6 +56,9 @@ type Fitted struct {
 	// (Distribution Multi, FitMulti), whose Groups then hold the
 	// membership alone; nil for a model of one outcome.
 	Outcomes []OutcomeFit `json:"outcomes,omitempty"`
+	// Transition links the outcomes' groups of a dual model (Distribution
+	// Dual, FitDual), whose Groups are the joint classes; nil otherwise.
+	Transition *Transition `json:"transition,omitempty"`
 	// Inference holds the covariance matrix of the free parameters and
 	// their standard errors; nil when not computed (Settings.NoSE).
 	Inference *Inference `json:"covariance"`
@@ -660,8 +663,11 @@ func (d *RiskDesign) membershipNames() []string {
 // against the last group, or the log-odds coefficients of each group but
 // the reference), then each group's β, δ (time-varying covariates) and γ
 // (of each outcome in turn, for a multi-trajectory model), then the
-// parameters the groups share.
+// parameters the groups share. A dual model's is dualParams'.
 func (f *Fitted) Params() []float64 {
+	if f.IsDual() {
+		return f.dualParams()
+	}
 	k := len(f.Groups)
 	var out []float64
 	if f.Risk() != nil {

@@ -93,8 +93,12 @@ func (inf *Inference) UnmarshalJSON(b []byte) error {
 // reference), then g1_beta0, g1_beta1, ..., g1_gamma0, ..., g1_log_dispersion
 // or g1_log_sigma; a dispersion or σ common to the groups comes last, as
 // log_dispersion or log_sigma. The names of a multi-trajectory model's
-// group parameters start with their outcome's name (thb_g1_beta0).
+// group parameters start with their outcome's name (thb_g1_beta0); a
+// dual model's are dualParamNames'.
 func (f *Fitted) paramNames() []string {
+	if f.IsDual() {
+		return f.dualParamNames()
+	}
 	k := len(f.Groups)
 	var names []string
 	if r := f.Risk(); r != nil {
@@ -219,22 +223,7 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 	if err != nil {
 		return err
 	}
-	inf := &Inference{Names: f.paramNames(), Cov: cov.Matrix, SE: make([]float64, p), Condition: cov.Condition}
-	for j := range inf.SE {
-		inf.SE[j] = math.Sqrt(cov.Matrix[j*p+j])
-	}
-	f.Inference = inf
-	if len(cov.Singular) > 0 {
-		names := make([]string, len(cov.Singular))
-		for j, s := range cov.Singular {
-			names[j] = inf.Names[s]
-		}
-		f.Warnings = append(f.Warnings, mixture.Warnf(SingularInformation, nil, "the information matrix is singular or nearly so (condition number %.3g); no standard errors for %s: not identified by the data (a polynomial order too high, a zero inflation at its boundary, or more groups than the data support)",
-			cov.Condition, strings.Join(names, ", ")))
-	}
-	if !cov.PositiveDefinite {
-		f.Warnings = append(f.Warnings, mixture.Warnf(NotMaximum, nil, "the information matrix is not positive definite: the fit may not be at a maximum of the likelihood"))
-	}
+	inf := f.setInference(cov, p)
 
 	// Shares: the mean membership probability π̄_j = (1/N) Σ_i π_ij, with
 	// ∂π̄_j/∂α = (1/N) Σ_i π_ij ∂ log π_ij/∂α (all persons alike for
@@ -308,43 +297,73 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 		m := v.Model()
 		groups := f.trajectoryGroups(o)
 		for j := range groups {
-			g := &groups[j]
-			o0 := offsets[j] + shift[j]
-			nb := len(g.Beta)
-			g.BetaSE = floats(inf.SE[o0 : o0+nb])
-			nd := len(g.TcovCoef.Values)
-			if nd > 0 {
-				g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), inf.SE[o0+nb:o0+nb+nd]...)}
-			}
-			g.InflationSE = append([]Float{}, floats(inf.SE[o0+nb+nd:o0+nb+nd+len(g.Inflation)])...)
 			var own groupComponent
 			if jc, ok := comps[j].(*jointComp); ok {
 				own = jc.parts[o]
 			} else {
 				own = comps[j].(groupComponent)
 			}
-			nown := nb + nd + len(g.Inflation)
-			if m.groupExtra() > 0 {
-				g.setExtraSE(inf.SE[o0+nown])
-				nown++
-			} else if m.sharedParams() > 0 {
-				g.setExtraSE(inf.SE[sharedOff])
-			}
-			shift[j] += nown
-			// The curve's interval: the delta method on the distribution's
-			// scale, from the gradient of s(mean_t) in every parameter.
-			grad := make([]float64, p)
-			scale := m.Distribution.facts().scale
-			for t := range g.Curve {
-				clear(grad)
-				own.meanGrad(t, grad[o0:o0+nown], grad[sharedOff:sharedOff+m.sharedParams()])
-				v, _ := cov.Variance(0, grad)
-				g.Curve[t].MeanLo, g.Curve[t].MeanHi = floatPair(scale.interval(g.Curve[t].Mean, Z975*math.Sqrt(v)))
-			}
+			shift[j] += groups[j].setTrajectorySE(m, own, inf.SE, &cov, offsets[j]+shift[j], sharedOff)
 		}
 		sharedOff += m.sharedParams()
 	}
 	return nil
+}
+
+// setInference sets the fit's Inference from the covariance cov of its p
+// parameters, warning about the parameters it cannot estimate and about
+// an information that is not positive definite, and returns it.
+func (f *Fitted) setInference(cov mixture.Covariance, p int) *Inference {
+	inf := &Inference{Names: f.paramNames(), Cov: cov.Matrix, SE: make([]float64, p), Condition: cov.Condition}
+	for j := range inf.SE {
+		inf.SE[j] = math.Sqrt(cov.Matrix[j*p+j])
+	}
+	f.Inference = inf
+	if len(cov.Singular) > 0 {
+		names := make([]string, len(cov.Singular))
+		for j, s := range cov.Singular {
+			names[j] = inf.Names[s]
+		}
+		f.Warnings = append(f.Warnings, mixture.Warnf(SingularInformation, nil, "the information matrix is singular or nearly so (condition number %.3g); no standard errors for %s: not identified by the data (a polynomial order too high, a zero inflation at its boundary, or more groups than the data support)",
+			cov.Condition, strings.Join(names, ", ")))
+	}
+	if !cov.PositiveDefinite {
+		f.Warnings = append(f.Warnings, mixture.Warnf(NotMaximum, nil, "the information matrix is not positive definite: the fit may not be at a maximum of the likelihood"))
+	}
+	return inf
+}
+
+// setTrajectorySE sets the standard errors of group g of model m (an
+// outcome's) and its curve's intervals, from the standard errors se and
+// covariance cov of the fit's parameters: the group's own parameters
+// start at o0, its outcome's shared ones at sharedOff, and own is its
+// component. It returns the number of the group's own parameters.
+func (g *Group) setTrajectorySE(m Model, own groupComponent, se []float64, cov *mixture.Covariance, o0, sharedOff int) int {
+	nb := len(g.Beta)
+	g.BetaSE = floats(se[o0 : o0+nb])
+	nd := len(g.TcovCoef.Values)
+	if nd > 0 {
+		g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), se[o0+nb:o0+nb+nd]...)}
+	}
+	g.InflationSE = append([]Float{}, floats(se[o0+nb+nd:o0+nb+nd+len(g.Inflation)])...)
+	nown := nb + nd + len(g.Inflation)
+	if m.groupExtra() > 0 {
+		g.setExtraSE(se[o0+nown])
+		nown++
+	} else if m.sharedParams() > 0 {
+		g.setExtraSE(se[sharedOff])
+	}
+	// The curve's interval: the delta method on the distribution's
+	// scale, from the gradient of s(mean_t) in every parameter.
+	grad := make([]float64, len(se))
+	scale := m.Distribution.facts().scale
+	for t := range g.Curve {
+		clear(grad)
+		own.meanGrad(t, grad[o0:o0+nown], grad[sharedOff:sharedOff+m.sharedParams()])
+		v, _ := cov.Variance(0, grad)
+		g.Curve[t].MeanLo, g.Curve[t].MeanHi = floatPair(scale.interval(g.Curve[t].Mean, Z975*math.Sqrt(v)))
+	}
+	return nown
 }
 
 func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

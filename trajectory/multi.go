@@ -35,7 +35,9 @@ type Outcome struct {
 // distribution and, for each group (in the fit's output order), the
 // coefficients and the curve. The membership of the groups (shares,
 // classification) is the fit's (Fitted.Groups); Fitted.Outcome joins the
-// two into a fit of the outcome alone.
+// two into a fit of the outcome alone. The outcomes of a dual model
+// (FitDual) have groups of their own, whose membership is the outcome's:
+// their Groups carry it, from the marginal posteriors.
 type OutcomeFit struct {
 	Name             string       `json:"name"`
 	Distribution     Distribution `json:"distribution"`
@@ -49,37 +51,50 @@ type OutcomeFit struct {
 	NumObs int `json:"n_obs"`
 	// Groups hold the trajectory fields of Group (order, coefficients,
 	// their standard errors, the family's own parameters, the curve);
-	// their membership fields are unset.
+	// their membership fields are unset but in a dual model.
 	Groups []Group `json:"-"`
-}
-
-// outcomeFitJSON is OutcomeFit in model.json.
-type outcomeFitJSON struct {
-	outcomeFields
-	Groups []trajectoryJSON `json:"groups"`
+	// Posterior (K_o x N) are the persons' marginal posteriors of a dual
+	// model's outcome, Σ over the other outcome's groups of the joint
+	// ones, and Assigned[i] the 1-based number of person i's
+	// maximum-posterior group of the outcome; nil for a multi-trajectory
+	// model and in a fit read from model.json.
+	Posterior [][]float64 `json:"-"`
+	Assigned  []int       `json:"-"`
 }
 
 type outcomeFields OutcomeFit
 
-// MarshalJSON writes the outcome with each group's trajectory fields.
+// MarshalJSON writes the outcome with each group's trajectory fields, and
+// its membership fields when it has them (a share, as in a dual model).
 func (o OutcomeFit) MarshalJSON() ([]byte, error) {
-	v := outcomeFitJSON{outcomeFields: outcomeFields(o), Groups: make([]trajectoryJSON, len(o.Groups))}
+	groups := make([]any, len(o.Groups))
 	for j := range o.Groups {
-		v.Groups[j] = trajectoryOf(&o.Groups[j])
+		if g := &o.Groups[j]; g.Share > 0 {
+			groups[j] = g
+		} else {
+			groups[j] = trajectoryOf(g)
+		}
 	}
-	return json.Marshal(v)
+	return json.Marshal(struct {
+		outcomeFields
+		Groups []any `json:"groups"`
+	}{outcomeFields(o), groups})
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes; the groups' fields that
+// are absent are zero.
 func (o *OutcomeFit) UnmarshalJSON(b []byte) error {
-	var v outcomeFitJSON
+	var v struct {
+		outcomeFields
+		Groups []groupFields `json:"groups"`
+	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*o = OutcomeFit(v.outcomeFields)
 	o.Groups = make([]Group, len(v.Groups))
-	for j, t := range v.Groups {
-		o.Groups[j] = t.group()
+	for j, g := range v.Groups {
+		o.Groups[j] = Group(g)
 	}
 	return nil
 }
@@ -108,14 +123,6 @@ type trajectoryJSON struct {
 func trajectoryOf(g *Group) trajectoryJSON {
 	return trajectoryJSON{g.Number, g.Order, g.InflationOrder, g.Beta, g.BetaSE, g.Inflation, g.InflationSE, g.TcovCoef, g.TcovSE,
 		g.Dispersion, g.DispersionSE, g.DispersionLRT, g.Sigma, g.SigmaSE, g.MeanCount, g.Curve}
-}
-
-func (t trajectoryJSON) group() Group {
-	g := Group{Number: t.Number}
-	g.setTrajectory(&Group{Order: t.Order, InflationOrder: t.InflationOrder, Beta: t.Beta, BetaSE: t.BetaSE, Inflation: t.Inflation, InflationSE: t.InflationSE,
-		TcovCoef: t.TcovCoef, TcovSE: t.TcovSE, Dispersion: t.Dispersion, DispersionSE: t.DispersionSE, DispersionLRT: t.DispersionLRT,
-		Sigma: t.Sigma, SigmaSE: t.SigmaSE, MeanCount: t.MeanCount, Curve: t.Curve})
-	return g
 }
 
 // setTrajectory sets g's trajectory fields (all but the number, the label
@@ -165,7 +172,9 @@ func (f *Fitted) IsMulti() bool { return f.Distribution == Multi }
 // Outcome returns outcome o of a multi-trajectory model as a fit of that
 // outcome alone: its distribution, curves and coefficients beside the
 // model's shares, classification and criteria. The result shares storage
-// with f and has no covariance matrix (the joint model's is f's).
+// with f and has no covariance matrix (the joint model's is f's). The
+// outcome of a dual model has its own groups, with their marginal shares,
+// posteriors and classification.
 func (f *Fitted) Outcome(o int) *Fitted {
 	out := &f.Outcomes[o]
 	v := *f
@@ -176,6 +185,14 @@ func (f *Fitted) Outcome(o int) *Fitted {
 	v.Inference = nil
 	v.Settings.Orders, v.Settings.InflationOrders = out.Orders, out.InflationOrders
 	v.Settings.Data.Count, v.Settings.Data.Exposure = out.Name, out.Exposure
+	if f.IsDual() {
+		v.Groups = append([]Group(nil), out.Groups...)
+		v.Posterior, v.Assigned, v.Transition = out.Posterior, out.Assigned, nil
+		if out.Posterior != nil {
+			v.Entropy = Float(mixture.RelativeEntropy(out.Posterior))
+		}
+		return &v
+	}
 	v.Groups = make([]Group, len(f.Groups))
 	for j := range v.Groups {
 		v.Groups[j] = f.Groups[j]
@@ -208,8 +225,9 @@ func (f *Fitted) trajectoryGroups(o int) []Group {
 
 // checkOutcomes returns an error unless the outcomes can make one model:
 // at least one, named uniquely, the same persons on the same age grid,
-// the same number of groups, each model valid for its careers.
-func checkOutcomes(outs []Outcome) error {
+// the same number of groups when sameGroups (a multi-trajectory model,
+// not a dual one), each model valid for its careers.
+func checkOutcomes(outs []Outcome, sameGroups bool) error {
 	if len(outs) == 0 {
 		return errors.New("a multi-trajectory model needs at least one outcome")
 	}
@@ -228,7 +246,7 @@ func checkOutcomes(outs []Outcome) error {
 		if err := o.Model.Validate(); err != nil {
 			return fmt.Errorf("outcome %s: %w", o.Name, err)
 		}
-		if o.Model.Groups() != first.Model.Groups() {
+		if sameGroups && o.Model.Groups() != first.Model.Groups() {
 			return fmt.Errorf("outcome %s has %s and outcome %s %d: the outcomes share the groups", o.Name, words.Count(o.Model.Groups(), "group"), first.Name, first.Model.Groups())
 		}
 		c, c0 := o.Careers, first.Careers
@@ -239,7 +257,7 @@ func checkOutcomes(outs []Outcome) error {
 			return fmt.Errorf("outcomes %s and %s have different persons (or the same in another order)", first.Name, o.Name)
 		}
 		if len(c.TcovNames) > 0 {
-			return fmt.Errorf("outcome %s: time-varying covariates in a multi-trajectory model are not supported", o.Name)
+			return fmt.Errorf("outcome %s: time-varying covariates in a model of several outcomes are not supported", o.Name)
 		}
 		if err := checkData(c, o.Model.Distribution); err != nil {
 			return fmt.Errorf("outcome %s: %w", o.Name, err)
@@ -286,7 +304,7 @@ func FitMulti(outs []Outcome, s *Settings) (*Fitted, error) {
 		s = &Settings{}
 	}
 	start := time.Now()
-	if err := checkOutcomes(outs); err != nil {
+	if err := checkOutcomes(outs, true); err != nil {
 		return nil, err
 	}
 	if s.Start != nil {

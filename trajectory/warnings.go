@@ -13,6 +13,10 @@ type Warning = mixture.Warning
 const (
 	// DuplicateGroups: two groups have the same curve.
 	DuplicateGroups mixture.WarningKind = "duplicate-groups"
+	// DualUnidentified: two groups of one outcome of a dual model have
+	// the same curve, so that the transition probabilities of those
+	// groups are not identified.
+	DualUnidentified mixture.WarningKind = "dual-unidentified"
 	// InflationAtBoundary: a group's zero inflation is estimated at 0.
 	InflationAtBoundary mixture.WarningKind = "inflation-at-boundary"
 	// DispersionAtBoundary: a group's dispersion α (nb, zinb) is

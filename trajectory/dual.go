@@ -1,0 +1,435 @@
+package trajectory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// Dual is the Fitted.Distribution of a dual trajectory model (FitDual):
+// two outcomes, each with its own groups and distribution
+// (Fitted.Outcomes), linked by the transition probabilities
+// (Fitted.Transition).
+const Dual Distribution = "dual"
+
+// Transition holds the probabilities that link the groups of a dual
+// model's outcomes A (rows, K1 groups) and B (columns, K2 groups), all
+// K1 x K2 and indexed [k1][k2] in the outcomes' output orders:
+//
+//	BGivenA[k1][k2] = π(k2 | k1),   rows summing to one,
+//	AGivenB[k1][k2] = π(k1 | k2) = π(k1, k2) / Σ_j π(j, k2),
+//	Joint[k1][k2]   = π(k1, k2) = π(k1) π(k2 | k1).
+//
+// The standard errors are the delta method's from the covariance of the
+// membership logits (NaN when not computed).
+type Transition struct {
+	BGivenA   [][]float64 `json:"b_given_a"`
+	BGivenASE [][]Float   `json:"b_given_a_se"`
+	AGivenB   [][]float64 `json:"a_given_b"`
+	AGivenBSE [][]Float   `json:"a_given_b_se"`
+	Joint     [][]float64 `json:"joint"`
+	JointSE   [][]Float   `json:"joint_se"`
+}
+
+// IsDual reports whether f is a dual trajectory model.
+func (f *Fitted) IsDual() bool { return f.Distribution == Dual }
+
+// FitDual fits the dual trajectory model (Nagin & Tremblay 2001,
+// Psychological Methods 6(1), 18-34; Jones & Nagin 2007, Sociological
+// Methods & Research 35(4), 542-571): outcome a with K1 groups and
+// outcome b with K2 groups (a.Model.Groups(), b.Model.Groups()), each
+// with its own distribution and orders, on the same persons and ages,
+// independent given the pair of groups (k1, k2), whose probability is
+// π(k1) π(k2 | k1):
+//
+//	L_i = Σ_k1 π(k1) f_A,k1(y_iA) Σ_k2 π(k2 | k1) f_B,k2(y_iB).
+//
+// The result's Outcomes[0] is a and Outcomes[1] b, each outcome's groups
+// ordered by ascending mean expected value of that outcome and carrying
+// its marginal membership; Groups are the K1·K2 joint classes, class
+// (k1, k2) numbered k1·K2 + k2 + 1 (0-based k1, k2 in output order), with
+// their membership alone; Transition holds the tables of π(k2 | k1),
+// π(k1 | k2) and π(k1, k2). The settings are Fit's; risk factors,
+// time-varying covariates and a start model are not supported.
+func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	start := time.Now()
+	if err := checkOutcomes([]Outcome{a, b}, false); err != nil {
+		return nil, err
+	}
+	switch {
+	case s.Start != nil:
+		return nil, errors.New("a start model for a dual trajectory model is not supported")
+	case s.Risk != nil:
+		return nil, errors.New("risk factors of a dual trajectory model (on the first outcome's groups) are not supported yet")
+	}
+	n := a.Careers.Len()
+	k1, k2 := a.Model.Groups(), b.Model.Groups()
+	if n == 0 {
+		return nil, errors.New("no persons to fit")
+	}
+	if k1*k2 > n {
+		return nil, fmt.Errorf("%d x %d joint classes for %s: a class needs at least one person", k1, k2, words.Count(n, "person"))
+	}
+	scaling := WindowScaling(a.Careers.MinAge, a.Careers.MaxAge())
+	if s.Scaling != nil {
+		scaling = *s.Scaling
+	}
+	weights, err := s.scaledWeights(n)
+	if err != nil {
+		return nil, err
+	}
+	membership := dualMembership{k1, k2}
+	bind := func(ca, cb *Careers) ([]mixture.Family, mixture.Shared) {
+		fams, sh := dualFamilies(ca, cb, scaling, a.Model, b.Model)
+		return fams, sh
+	}
+	fams, shared := bind(a.Careers, b.Careers)
+	p := &mixture.Problem{Families: fams, Shared: shared, Membership: membership, InitialParams: s.warm, Weights: weights}
+	if !s.warmOnly {
+		p.InitialWeights = [][][]float64{dualStart(rateStart(a.Careers, k1), rateStart(b.Careers, k2))}
+	}
+	subset := subsetProblem(p, n, func(idx []int) ([]mixture.Family, mixture.Shared) {
+		return bind(a.Careers.subset(idx), b.Careers.subset(idx))
+	})
+	p.Subset = func(shards []int) *mixture.Problem {
+		sp := subset(shards)
+		sp.Membership = membership
+		return sp
+	}
+	search := s.Search
+	res, err := mixture.Fit(p, &search)
+	if err != nil {
+		return nil, err
+	}
+	f := newDualFitted(a, b, scaling, res)
+	f.record(s, search, weights)
+	if !s.NoSE {
+		if err := f.inferDual(s.context(), [2]*Careers{a.Careers, b.Careers}, s.Search.Threads); err != nil {
+			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
+		}
+	}
+	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
+	return f, nil
+}
+
+// newDualFitted turns the engine's result for a dual model of outcomes a
+// and b into a fit in user terms.
+func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result) *Fitted {
+	outs := [2]Outcome{a, b}
+	k1, k2 := a.Model.Groups(), b.Model.Groups()
+	f := newFitHeader(a.Careers, Dual, scaling, res, nil, 0)
+	f.NumObs = a.Careers.NumObs + b.Careers.NumObs
+	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, f.NumObs)
+	run := res.Shared.(*dualRun)
+	phi := res.Params[len(res.Params)-run.s:]
+	var perms [2][]int
+	var groups [2][]Group
+	for o, out := range outs {
+		or := &run.outs[o]
+		groups[o] = outcomeGroups(out.Careers, out.Model, or.comps, phi[or.off[0]:], phi[or.sharedOff:or.sharedOff+or.ns])
+		perms[o] = outputOrder(groups[o])
+	}
+	// Output class (a, b) is engine class (permA[a], permB[b]).
+	perm := make([]int, k1*k2)
+	for c := range perm {
+		perm[c] = perms[0][c/k2]*k2 + perms[1][c%k2]
+	}
+	f.Groups = make([]Group, k1*k2)
+	for c, from := range perm {
+		f.Groups[c] = Group{Number: c + 1, Share: res.Shares[from], ShareSE: Float(math.NaN()), ShareCI: NoInterval}
+	}
+	f.setMembership(res, perm, nil, 0)
+	f.Settings.Groups = k1 * k2
+	f.classify()
+
+	f.Outcomes = make([]OutcomeFit, 2)
+	for o, out := range outs {
+		k := out.Model.Groups()
+		of := OutcomeFit{Name: out.Name, Distribution: out.Model.Distribution, Exposure: out.Exposure, NumObs: out.Careers.NumObs, Groups: make([]Group, k)}
+		of.DispersionCommon, of.SigmaCommon, of.Censoring = out.Model.familyFacts()
+		for j, from := range perms[o] {
+			g := groups[o][from]
+			g.Number = j + 1
+			g.ShareSE, g.ShareCI = Float(math.NaN()), NoInterval
+			of.Groups[j] = g
+			of.Orders = append(of.Orders, g.Order)
+			of.InflationOrders = append(of.InflationOrders, g.InflationOrder)
+		}
+		of.Posterior = newMatrix(k, f.NumPersons)
+		for c, g := range f.Groups {
+			j := c / k2 // the class's group of A, or of B
+			if o == 1 {
+				j = c % k2
+			}
+			of.Groups[j].Share += g.Share
+			for i, x := range f.Posterior[c] {
+				of.Posterior[j][i] += x
+			}
+		}
+		m := Fitted{NumPersons: f.NumPersons, Groups: of.Groups, Posterior: of.Posterior}
+		m.classify()
+		of.Assigned = m.Assigned
+		f.Outcomes[o] = of
+	}
+	f.Transition = f.transition()
+	f.checkDualGroups()
+	return f
+}
+
+// transition returns the tables of the transition probabilities from the
+// classes' shares, without standard errors.
+func (f *Fitted) transition() *Transition {
+	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	t := &Transition{}
+	nan := func() []Float {
+		r := make([]Float, k2)
+		for j := range r {
+			r[j] = Float(math.NaN())
+		}
+		return r
+	}
+	for a := range k1 {
+		ga, ab, joint := make([]float64, k2), make([]float64, k2), make([]float64, k2)
+		for b := range k2 {
+			joint[b] = f.Groups[a*k2+b].Share
+			ga[b] = joint[b] / f.Outcomes[0].Groups[a].Share
+			ab[b] = joint[b] / f.Outcomes[1].Groups[b].Share
+		}
+		t.BGivenA, t.AGivenB, t.Joint = append(t.BGivenA, ga), append(t.AGivenB, ab), append(t.Joint, joint)
+		t.BGivenASE, t.AGivenBSE, t.JointSE = append(t.BGivenASE, nan()), append(t.AGivenBSE, nan()), append(t.JointSE, nan())
+	}
+	return t
+}
+
+// checkDualGroups warns, outcome by outcome, about zero inflation and
+// dispersion at their boundary, and about two groups of one outcome with
+// the same curve (within 1% at every age), whose rows of π(k2 | k1) (or
+// columns of π(k1 | k2)) the data cannot tell apart.
+func (f *Fitted) checkDualGroups() {
+	for o := range f.Outcomes {
+		v := f.Outcome(o)
+		v.Warnings = nil
+		v.checkBoundaries()
+		for _, w := range v.Warnings {
+			w.Message = "outcome " + f.Outcomes[o].Name + ": " + w.Message
+			f.Warnings = append(f.Warnings, w)
+		}
+		gs := f.Outcomes[o].Groups
+		table := "rows of π(k2 | k1)"
+		if o == 1 {
+			table = "columns of π(k1 | k2)"
+		}
+		for a := range gs {
+			for b := a + 1; b < len(gs); b++ {
+				if sameCurve(&gs[a], &gs[b]) {
+					f.Warnings = append(f.Warnings, mixture.Warnf(DualUnidentified, []int{a + 1, b + 1},
+						"outcome %s: groups %d and %d have the same curve (within 1%% at every age): their %s are not identified; fit fewer groups of %s",
+						f.Outcomes[o].Name, a+1, b+1, table, f.Outcomes[o].Name))
+				}
+			}
+		}
+	}
+}
+
+// dualParams returns the parameter vector of a dual model in the
+// engine's layout for the groups in output order: the membership logits
+// (dualMembership), then each outcome's groups' own parameters and its
+// shared ones, A's before B's.
+func (f *Fitted) dualParams() []float64 {
+	var out []float64
+	ga, t := f.Outcomes[0].Groups, f.Transition
+	for a := 0; a < len(ga)-1; a++ {
+		out = append(out, math.Log(ga[a].Share)-math.Log(ga[len(ga)-1].Share))
+	}
+	for _, row := range t.BGivenA {
+		for b := 0; b < len(row)-1; b++ {
+			out = append(out, math.Log(row[b])-math.Log(row[len(row)-1]))
+		}
+	}
+	for o := range f.Outcomes {
+		v := f.Outcome(o)
+		m := v.Model()
+		for j := range v.Groups {
+			g := &v.Groups[j]
+			out = append(out, g.Beta...)
+			out = append(out, g.Inflation...)
+			if m.groupExtra() > 0 {
+				out = append(out, g.extraParam())
+			}
+		}
+		if m.sharedParams() > 0 {
+			out = append(out, v.Groups[0].extraParam())
+		}
+	}
+	return out
+}
+
+// dualParamNames names the parameters of dualParams: A_share_logit_g1,
+// ..., then B_logit_g1_given_A_g1, ... (the logits of π(k2 | k1) against
+// B's last group), then each outcome's parameters prefixed by its name
+// (A_g1_beta0, ..., A_log_sigma).
+func (f *Fitted) dualParamNames() []string {
+	var names []string
+	na, nb := f.Outcomes[0].Name, f.Outcomes[1].Name
+	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	for a := 0; a < k1-1; a++ {
+		names = append(names, fmt.Sprintf("%s_share_logit_g%d", na, a+1))
+	}
+	for a := range k1 {
+		for b := 0; b < k2-1; b++ {
+			names = append(names, fmt.Sprintf("%s_logit_g%d_given_%s_g%d", nb, b+1, na, a+1))
+		}
+	}
+	for o := range f.Outcomes {
+		v := f.Outcome(o)
+		m, pre := v.Model(), f.Outcomes[o].Name+"_"
+		for j := range v.Groups {
+			g := &v.Groups[j]
+			for p := 0; p <= g.Order; p++ {
+				names = append(names, fmt.Sprintf("%sg%d_beta%d", pre, j+1, p))
+			}
+			for p := 0; p <= g.InflationOrder; p++ {
+				names = append(names, fmt.Sprintf("%sg%d_gamma%d", pre, j+1, p))
+			}
+			if m.groupExtra() > 0 {
+				names = append(names, fmt.Sprintf("%sg%d_%s", pre, j+1, m.extraName()))
+			}
+		}
+		if m.sharedParams() > 0 {
+			names = append(names, pre+m.extraName())
+		}
+	}
+	return names
+}
+
+// dualComponents returns the fit's classes, membership and shared run in
+// output order, bound to careers cs of A and B, with the fit's
+// parameters.
+func (f *Fitted) dualComponents(cs [2]*Careers) ([]mixture.Component, *dualPrior, *dualRun) {
+	fams, sh := dualFamilies(cs[0], cs[1], f.Scaling, f.Outcome(0).Model(), f.Outcome(1).Model())
+	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	params := f.dualParams()
+	prior := dualMembership{k1, k2}.NewPrior(k1*k2, cs[0].Len()).(*dualPrior)
+	np := prior.NumParams()
+	prior.SetParams(params[:np])
+	comps := make([]mixture.Component, len(fams))
+	for c, fam := range fams {
+		comps[c] = fam.NewComponent()
+	}
+	run := sh.NewRun(comps).(*dualRun)
+	run.SetParams(params[np:])
+	return comps, prior, run
+}
+
+// inferDual computes the standard errors of a dual model: of the
+// outcomes' coefficients and curves, of the shares of the classes and of
+// each outcome's groups, and of the transition probabilities, by the
+// delta method from the observed information (Louis 1982). It returns an
+// error only when ctx is cancelled.
+func (f *Fitted) inferDual(ctx context.Context, cs [2]*Careers, threads int) error {
+	comps, prior, run := f.dualComponents(cs)
+	info, err := mixture.WeightedInformation(ctx, comps, prior, run, f.Posterior, f.Weights, threads)
+	if err != nil && ctx.Err() != nil {
+		return err
+	}
+	if err != nil {
+		f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "standard errors not computed: %v", err))
+		return nil
+	}
+	p := len(f.dualParams())
+	cov, err := mixture.Invert(ctx, info, p)
+	if err != nil {
+		return err
+	}
+	inf := f.setInference(cov, p)
+	np := prior.NumParams()
+	for o := range f.Outcomes {
+		or := &run.outs[o]
+		m := f.Outcome(o).Model()
+		for j := range f.Outcomes[o].Groups {
+			f.Outcomes[o].Groups[j].setTrajectorySE(m, or.comps[j], inf.SE, &cov, np+or.off[j], np+or.sharedOff)
+		}
+	}
+
+	// Every probability q here is a function of the membership logits
+	// θ, with ∂π_c/∂θ = π_c ∂ log π_c/∂θ (dualPrior.PriorScore).
+	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	dpi := make([][]float64, k1*k2)
+	for c := range dpi {
+		dpi[c] = make([]float64, np)
+		prior.PriorScore(dpi[c], 0, c)
+		for a := range dpi[c] {
+			dpi[c][a] *= f.Groups[c].Share
+		}
+	}
+	sum := func(cs func(c int) bool) []float64 {
+		v := make([]float64, np)
+		for c, d := range dpi {
+			if cs(c) {
+				for a, x := range d {
+					v[a] += x
+				}
+			}
+		}
+		return v
+	}
+	se := func(v []float64) Float {
+		if np == 0 {
+			return 0
+		}
+		x, _ := cov.Variance(0, v)
+		return Float(math.Sqrt(x))
+	}
+	setShare := func(g *Group, grad []float64) {
+		g.ShareSE, g.ShareCI = Float(0), Interval{1, 1}
+		if np == 0 || g.Share >= 1 {
+			return
+		}
+		g.ShareSE = se(grad)
+		dl := make([]float64, np)
+		for a, x := range grad {
+			dl[a] = x / (g.Share * (1 - g.Share))
+		}
+		l, sd := math.Log(g.Share/(1-g.Share)), float64(se(dl))
+		g.ShareCI = Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
+	}
+	for c := range f.Groups {
+		setShare(&f.Groups[c], dpi[c])
+	}
+	gradA := make([][]float64, k1)
+	for a := range gradA {
+		gradA[a] = sum(func(c int) bool { return c/k2 == a })
+		setShare(&f.Outcomes[0].Groups[a], gradA[a])
+	}
+	gradB := make([][]float64, k2)
+	for b := range gradB {
+		gradB[b] = sum(func(c int) bool { return c%k2 == b })
+		setShare(&f.Outcomes[1].Groups[b], gradB[b])
+	}
+	// A ratio q = π_c / π_m has ∂q = (∂π_c − q ∂π_m) / π_m.
+	ratio := func(c int, q, pm float64, dm []float64) []float64 {
+		v := make([]float64, np)
+		for a := range v {
+			v[a] = (dpi[c][a] - q*dm[a]) / pm
+		}
+		return v
+	}
+	t := f.Transition
+	for a := range k1 {
+		for b := range k2 {
+			c := a*k2 + b
+			t.JointSE[a][b] = se(dpi[c])
+			t.BGivenASE[a][b] = se(ratio(c, t.BGivenA[a][b], f.Outcomes[0].Groups[a].Share, gradA[a]))
+			t.AGivenBSE[a][b] = se(ratio(c, t.AGivenB[a][b], f.Outcomes[1].Groups[b].Share, gradB[b]))
+		}
+	}
+	return nil
+}
