@@ -365,6 +365,13 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
+	return f.finish(out, fit, l, tRead, stdout)
+}
+
+// finish ends fit: the labels, the warnings of the reading, the summary
+// and the profiles, and with --out the result set (model.json,
+// assignments.csv, profiles.csv, --plot's figures), committed.
+func (f *fitFlags) finish(out *results.Set, fit *trajectory.Fitted, l *careersio.Loaded, tRead time.Duration, stdout io.Writer) error {
 	if err := f.labels.apply(fit); err != nil {
 		return err
 	}
@@ -389,7 +396,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	if f.plot {
-		if err := writeFitFigures(out, &figureData{fit: fit, careers: l.Careers}); err != nil {
+		if err := writeFitFigures(out, &figureData{fit: fit, careers: l.Careers, outcomes: l.Outcomes}); err != nil {
 			return err
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
-	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 // perOutcome is a flag that each outcome of --outcomes may have a value
@@ -191,33 +190,5 @@ func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []stri
 	if err != nil {
 		return binarizeHint(err)
 	}
-	if err := f.labels.apply(fit); err != nil {
-		return err
-	}
-	fit.Warnings = append(slices.Clone(l.Warnings), fit.Warnings...)
-	fit.Timing["read_seconds"] = tRead.Seconds()
-	writeSummary(stdout, fit)
-	var profiles []careersio.ProfileRow
-	if l.Persons != nil {
-		profiles = careersio.Profiles(l.Persons, fit)
-		fmt.Fprintln(stdout)
-		writeProfiles(stdout, profiles, fit)
-	}
-	if out == nil {
-		return nil
-	}
-	if err := results.WriteFit(out, "", fit, results.Options{SafeCSV: f.safeCSV}); err != nil {
-		return err
-	}
-	if profiles != nil {
-		if err := out.Write(results.ProfilesFile, func(w io.Writer) error { return results.WriteProfiles(w, profiles) }); err != nil {
-			return err
-		}
-	}
-	if f.plot {
-		if err := writeFitFigures(out, &figureData{fit: fit, careers: l.Careers, outcomes: l.Outcomes}); err != nil {
-			return err
-		}
-	}
-	return commitOut(out, stdout)
+	return f.finish(out, fit, l, tRead, stdout)
 }
