@@ -57,3 +57,34 @@ func TestFitOutcomesFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestReproduceOutcomes: reproduce --outcomes adds the joint profile of
+// the other and the trafficking cases, its groups labelled by the shape of
+// the other cases, with the reproduction's four groups.
+func TestReproduceOutcomes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the whole reproduction")
+	}
+	dir := t.TempDir()
+	code, stdout, stderr := trajkit(t, "reproduce", "--outcomes", "--out", dir, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Exploratory, with no published counterpart") {
+		t.Errorf("the joint profile is not labelled exploratory:\n%s", stdout)
+	}
+	fit, err := results.ReadFit(filepath.Join(dir, "joint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]bool{}
+	for _, g := range fit.Groups {
+		labels[g.Label] = true
+	}
+	if len(fit.Outcomes) != 2 || fit.Outcomes[0].Name != "other" || fit.Outcomes[1].Name != "thb" || len(fit.Groups) != 4 || len(labels) != 4 {
+		t.Errorf("joint profile: %d outcomes, %d groups, labels %v", len(fit.Outcomes), len(fit.Groups), labels)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "joint", "trajectories.png")); err != nil {
+		t.Error(err)
+	}
+}

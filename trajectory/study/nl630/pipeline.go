@@ -244,3 +244,50 @@ func WriteSeeds(w io.Writer, rs []SeedResult) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// CohortOutcomes is the embedded cohort's file of its two outcomes, the
+// trafficking (thb) and the other cases (outcomes.csv).
+const CohortOutcomes = "example:nl630-outcomes"
+
+// JointOutcomes are the columns of the joint profile's outcomes, the
+// other cases first: the groups are numbered, and labelled by shape, by
+// the other cases, which carry the career.
+var JointOutcomes = []string{"other", "thb"}
+
+// JointOrder is the polynomial order of every group's trafficking cases in
+// the joint profile: rare counts, a rise and a fall.
+const JointOrder = 2
+
+// JointProfile fits the four groups as joint profiles of the other and the
+// trafficking cases: a multi-trajectory model (trajectory.FitMulti) on
+// the careers of JointOutcomes (cs, one per outcome, as careersio reads
+// them with Source.Outcomes), restricted to the reproduction's window, the
+// other cases with the recommended model's distribution, orders and
+// inflation orders, the trafficking cases Poisson of JointOrder. It is
+// exploratory: the study publishes no joint model. The groups are
+// labelled by the shape of their other cases (LabelByShape).
+func JointProfile(cs []*trajectory.Careers, r *Reproduction, s *trajectory.Settings) (*trajectory.Fitted, error) {
+	if len(cs) != len(JointOutcomes) {
+		return nil, fmt.Errorf("%d outcomes for the joint profile, want %d (%s)", len(cs), len(JointOutcomes), strings.Join(JointOutcomes, ", "))
+	}
+	in, _ := trajectory.RestrictOutcomes(cs, r.Window[0], r.Window[1])
+	k := len(r.Fit.Groups)
+	thb, err := trajectory.NewModel(trajectory.Poisson, k, []int{JointOrder}, nil)
+	if err != nil {
+		return nil, err
+	}
+	outs := []trajectory.Outcome{
+		{Name: JointOutcomes[0], Careers: in[0], Model: r.Fit.Model()},
+		{Name: JointOutcomes[1], Careers: in[1], Model: thb},
+	}
+	f, err := trajectory.FitMulti(outs, s)
+	if err != nil {
+		return nil, err
+	}
+	other := f.Outcome(0)
+	LabelByShape(other)
+	for j := range f.Groups {
+		f.Groups[j].Label = other.Groups[j].Label
+	}
+	return f, nil
+}
