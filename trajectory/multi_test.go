@@ -242,7 +242,7 @@ func TestFitMultiFlexmix(t *testing.T) {
 // simulateJoint draws careers of n persons for each truth, the persons'
 // groups drawn once from the first truth's shares and shared by every
 // outcome, each outcome with its own seed.
-func simulateJoint(t *testing.T, truths []Truth, n int, seed uint64) ([]*Careers, []int) {
+func simulateJoint(t testing.TB, truths []Truth, n int, seed uint64) ([]*Careers, []int) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	cum := cumulative(truths[0].Shares)
@@ -271,28 +271,9 @@ func TestFitMultiRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20,000 persons")
 	}
-	s := WindowScaling(12, 40)
-	shares := []float64{0.4, 0.25, 0.2, 0.15}
-	zip := TruthFromCoefficients(s, 12, 40, shares,
-		[][]float64{{-1.5, 0.2, -0.3}, {-0.3, -0.8, -0.6}, {0.3, 0.6, -0.5}, {1, 0, -0.4}},
-		[][]float64{{-1}, {-1.5}, {-1}, {-2}})
-	poisson := TruthFromCoefficients(s, 12, 40, shares,
-		[][]float64{{-1, 0.5, 0}, {-0.5, -0.5, -0.5}, {-0.2, 0.4, -0.3}, {0.3, -0.3, -0.3}}, nil)
-	logit := Truth{Distribution: Logit, MinAge: 12, Shares: shares, Prob: make([][]float64, 4)}
-	lc := [][]float64{{-1.5, 0.5, 0}, {0, -1, -0.5}, {-0.5, 1, -0.5}, {1, 0, -0.8}}
-	for k := range lc {
-		logit.Prob[k] = make([]float64, 29)
-		for a := range logit.Prob[k] {
-			logit.Prob[k][a] = expit(horner(lc[k], s.Scaled(float64(12+a))))
-		}
-	}
-	truths := []Truth{zip, poisson, logit}
-	cs, _ := simulateJoint(t, truths, 20000, 11)
-	outs := []Outcome{
-		{Name: "zip", Careers: cs[0], Model: mustModel(t, ZIP, 4, []int{2}, []int{0})},
-		{Name: "poisson", Careers: cs[1], Model: mustModel(t, Poisson, 4, []int{2}, nil)},
-		{Name: "logit", Careers: cs[2], Model: mustModel(t, Logit, 4, []int{2}, nil)},
-	}
+	truths := threeOutcomes()
+	shares := truths[0].Shares
+	outs := threeOutcomeModels(t, truths, 20000)
 	f, err := FitMulti(outs, &Settings{Search: mixture.Settings{Starts: 5, Seed: 2}, NoSE: true})
 	if err != nil {
 		t.Fatal(err)
@@ -312,6 +293,59 @@ func TestFitMultiRecovery(t *testing.T) {
 			if worst > 0.1 {
 				t.Errorf("outcome %s group %d: the curve is up to %.1f%% off the truth", outs[o].Name, k+1, 100*worst)
 			}
+		}
+	}
+}
+
+// threeOutcomes are the truths of TestFitMultiRecovery: four groups of
+// ages 12-40 with shares 0.4, 0.25, 0.2 and 0.15, a ZIP, a Poisson and a
+// logit outcome, each quadratic in age.
+func threeOutcomes() []Truth {
+	s := WindowScaling(12, 40)
+	shares := []float64{0.4, 0.25, 0.2, 0.15}
+	zip := TruthFromCoefficients(s, 12, 40, shares,
+		[][]float64{{-1.5, 0.2, -0.3}, {-0.3, -0.8, -0.6}, {0.3, 0.6, -0.5}, {1, 0, -0.4}},
+		[][]float64{{-1}, {-1.5}, {-1}, {-2}})
+	poisson := TruthFromCoefficients(s, 12, 40, shares,
+		[][]float64{{-1, 0.5, 0}, {-0.5, -0.5, -0.5}, {-0.2, 0.4, -0.3}, {0.3, -0.3, -0.3}}, nil)
+	logit := Truth{Distribution: Logit, MinAge: 12, Shares: shares, Prob: make([][]float64, 4)}
+	lc := [][]float64{{-1.5, 0.5, 0}, {0, -1, -0.5}, {-0.5, 1, -0.5}, {1, 0, -0.8}}
+	for k := range lc {
+		logit.Prob[k] = make([]float64, 29)
+		for a := range logit.Prob[k] {
+			logit.Prob[k][a] = expit(horner(lc[k], s.Scaled(float64(12+a))))
+		}
+	}
+	return []Truth{zip, poisson, logit}
+}
+
+// threeOutcomeModels draws n persons from the truths of threeOutcomes
+// (seed 11) and returns them with the true models' orders.
+func threeOutcomeModels(t testing.TB, truths []Truth, n int) []Outcome {
+	cs, _ := simulateJoint(t, truths, n, 11)
+	model := func(d Distribution, infl []int) Model {
+		m, err := NewModel(d, 4, []int{2}, infl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	return []Outcome{
+		{Name: "zip", Careers: cs[0], Model: model(ZIP, []int{0})},
+		{Name: "poisson", Careers: cs[1], Model: model(Poisson, nil)},
+		{Name: "logit", Careers: cs[2], Model: model(Logit, nil)},
+	}
+}
+
+// BenchmarkFitMulti fits the three outcomes of threeOutcomes, four
+// groups, to 10^5 persons: the default search (20 starts), with standard
+// errors.
+func BenchmarkFitMulti(b *testing.B) {
+	outs := threeOutcomeModels(b, threeOutcomes(), 100000)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := FitMulti(outs, &Settings{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
