@@ -192,9 +192,7 @@ func (r *emRun) eShard(t int) {
 		s = r.sample[t]
 	}
 	from, to := Shard(s, r.n)
-	for j, c := range r.comps {
-		c.LogLik(r.post[j], from, to)
-	}
+	logLikAll(r.comps, r.post, from, to)
 	r.prior.AddLogPrior(r.post, from, to)
 	if r.weights == nil {
 		r.shardLL[s] = Posterior(r.post, r.post, r.personLL, from, to)
