@@ -37,6 +37,19 @@ type Component interface {
 	SetParams(p []float64)
 }
 
+// JointFamily is an optional interface of a Family whose groups share
+// their data, so that one pass over the persons can give the sums that
+// several groups' M-steps need from their weights: the M-step then reads
+// each person's data once per pass instead of once per group.
+type JointFamily interface {
+	// FitAll is Fit(ctx, comps[j], w[j], warm) of fams[j] for every j,
+	// with the results in infos[j], each to the bit what Fit would give,
+	// and reports true. When it cannot take the groups together (another
+	// kind of family, other data) it fits nothing and reports false, and
+	// the caller fits each group alone.
+	FitAll(ctx context.Context, fams []Family, comps []Component, w [][]float64, warm bool, infos []FitInfo) bool
+}
+
 // JointComponent is an optional interface of a Component whose group
 // shares its data with the other groups, so that one pass over each
 // person's data can give every group's log-likelihood: the E-step then

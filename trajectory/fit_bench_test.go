@@ -86,13 +86,15 @@ func BenchmarkEStep(b *testing.B) {
 }
 
 // BenchmarkMStep is the M-step of 5 groups on one thread, each warm-started
-// from the true coefficients with the posteriors there as weights.
+// from the true coefficients with the posteriors there as weights, all
+// groups together as the engine fits them (FitAll).
 func BenchmarkMStep(b *testing.B) {
 	for _, dist := range []Distribution{Poisson, ZIP} {
 		for _, n := range []int{10_000, 100_000} {
 			for _, d := range benchDensities {
 				c := scaledCareers(b, dist, n, d.scale)
 				fams, comps, post, p0 := benchModel(c, dist)
+				infos := make([]mixture.FitInfo, len(fams))
 				b.Run(fmt.Sprintf("%s/persons=%d/%s", dist, n, d.name), func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
@@ -101,8 +103,8 @@ func BenchmarkMStep(b *testing.B) {
 							m := f.NumParams()
 							comps[j].SetParams(p0[off : off+m])
 							off += m
-							f.Fit(context.Background(), comps[j], post[j], true)
 						}
+						fams[0].(*groupFamily).FitAll(context.Background(), fams, comps, post, true, infos)
 					}
 					reportPerCell(b, c)
 				})

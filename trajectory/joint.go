@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"math"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -89,4 +90,112 @@ func (c *groupComp) LogLikAll(comps []mixture.Component, dst [][]float64, from, 
 		}
 	}
 	return true
+}
+
+// FitAll implements mixture.JointFamily: the M-steps of K Poisson or ZIP
+// groups on the same careers, whose weighted sums (see accumulate) it
+// takes in one pass over the persons for all groups (accumulateAll); each
+// group's fit from its sums is then Fit's.
+func (f *groupFamily) FitAll(ctx context.Context, fams []mixture.Family, comps []mixture.Component, w [][]float64, warm bool, infos []mixture.FitInfo) bool {
+	k := len(comps)
+	if k > maxJoint {
+		return false
+	}
+	var gs [maxJoint]*groupComp
+	var st [maxJoint]*groupStats
+	for j, x := range comps {
+		g, ok := x.(*groupComp)
+		if !ok || g.f != fams[j] || g.f.d != f.d {
+			return false
+		}
+		gs[j], st[j] = g, &g.st
+	}
+	accumulateAll(f.d, st[:k], w)
+	for j, g := range gs[:k] {
+		infos[j] = g.f.fitStats(ctx, g, warm)
+	}
+	return true
+}
+
+// accumulateAll is accumulate of st[j] with weights w[j] for every group j
+// in one pass over the persons and their special cells. Each group's sums
+// take the same terms in the same order as accumulate's, so they have its
+// bits: the persons accumulate skips, of weight 0, add exact zeros here
+// (the weights are finite and not negative).
+func accumulateAll(d *familyData, st []*groupStats, w [][]float64) {
+	cs := d.c
+	k := len(st)
+	for j, s := range st {
+		for _, p := range [][]float64{s.win, s.spec, s.y, s.pos, s.epos, s.wz, s.ez, s.w0} {
+			clear(p)
+		}
+		s.sumW = 0
+		s.w = w[j]
+	}
+	var wi [maxJoint]float64
+	for i := range cs.Len() {
+		some := false
+		for j := range st {
+			wi[j] = w[j][i]
+			some = some || wi[j] != 0
+		}
+		if !some {
+			continue
+		}
+		lo, hi := int(cs.Lo[i]), int(cs.Hi[i])+1
+		for j, s := range st {
+			if wi[j] == 0 {
+				continue
+			}
+			s.sumW += wi[j]
+			s.win[lo] += wi[j]
+			s.win[hi] -= wi[j]
+		}
+		for kc := cs.Start[i]; kc < cs.Start[i+1]; kc++ {
+			ty := d.typeOf(kc)
+			y := cs.Y[kc]
+			e := cs.Exposure(kc)
+			t := cs.Age[kc]
+			switch {
+			case y > 0:
+				fy := float64(y)
+				for j, s := range st {
+					s.spec[t] += wi[j]
+					s.y[ty] += wi[j] * fy
+					s.pos[ty] += wi[j]
+					s.epos[ty] += wi[j] * e
+				}
+			case e == 0:
+				for j, s := range st {
+					s.spec[t] += wi[j]
+				}
+			case e == 1:
+				for j, s := range st {
+					s.spec[t] += wi[j]
+					s.w0[ty] += wi[j]
+				}
+			default:
+				for j, s := range st {
+					s.spec[t] += wi[j]
+					s.wz[ty] += wi[j]
+					s.ez[ty] += wi[j] * e
+				}
+			}
+		}
+	}
+	for _, s := range st {
+		var run float64
+		for t := range s.spec {
+			run += s.win[t]
+			s.win[t] = run
+			s.w0[t] = math.Max(0, run-s.spec[t])
+		}
+		clear(s.zw)
+	}
+	for m, i := range d.zxPerson {
+		g := d.zxPool[m]
+		for j, s := range st[:k] {
+			s.zw[g] += w[j][i]
+		}
+	}
 }

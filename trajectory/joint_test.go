@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -82,4 +83,57 @@ func TestLogLikAllSameBits(t *testing.T) {
 			t.Errorf("LogLikAll took %d groups, more than maxJoint", len(many))
 		}
 	})
+}
+
+// TestFitAllSameBits: the joint M-step gives every group the parameters
+// and fit reports of its own Fit, to the bit, cold and warm, for Poisson
+// and ZIP groups of different orders together, with weights of which some
+// are 0 in some groups and all 0 for some persons.
+func TestFitAllSameBits(t *testing.T) {
+	c := testCareers(t, 400, 3)
+	s := WindowScaling(c.MinAge, c.MaxAge())
+	fd := newFamilyData(c)
+	groups := []struct{ order, inflation int }{{0, -1}, {3, -1}, {3, 0}, {2, 2}, {1, 3}}
+	rng := rand.New(rand.NewPCG(9, 10))
+	w := make([][]float64, len(groups))
+	for j := range w {
+		w[j] = make([]float64, c.Len())
+		for i := range w[j] {
+			if i%7 != 0 && rng.IntN(4) != 0 {
+				w[j][i] = rng.Float64()
+			}
+		}
+	}
+	fams := make([]mixture.Family, len(groups))
+	joint := make([]mixture.Component, len(groups))
+	alone := make([]mixture.Component, len(groups))
+	for j, g := range groups {
+		fams[j] = newGroupFamily(fd, s, g.order, g.inflation)
+		joint[j], alone[j] = fams[j].NewComponent(), fams[j].NewComponent()
+	}
+	ctx := context.Background()
+	infos := make([]mixture.FitInfo, len(groups))
+	for _, warm := range []bool{false, true, true} {
+		if !fams[0].(*groupFamily).FitAll(ctx, fams, joint, w, warm, infos) {
+			t.Fatal("FitAll declined groups of one family")
+		}
+		for j, f := range fams {
+			want := f.Fit(ctx, alone[j], w[j], warm)
+			if infos[j] != want {
+				t.Errorf("warm %v, group %d: FitAll reports %+v, Fit %+v", warm, j+1, infos[j], want)
+			}
+			got, wantP := joint[j].Params(nil), alone[j].Params(nil)
+			for m := range got {
+				if math.Float64bits(got[m]) != math.Float64bits(wantP[m]) {
+					t.Fatalf("warm %v, group %d: FitAll gives %v, Fit %v", warm, j+1, got, wantP)
+				}
+			}
+		}
+		// The next fits start from new weights.
+		for j := range w {
+			for i := range w[j] {
+				w[j][i] *= 0.5 + rng.Float64()
+			}
+		}
+	}
 }
