@@ -87,53 +87,75 @@ func TestLogLikAllSameBits(t *testing.T) {
 
 // TestFitAllSameBits: the joint M-step gives every group the parameters
 // and fit reports of its own Fit, to the bit, cold and warm, for Poisson
-// and ZIP groups of different orders together, with weights of which some
-// are 0 in some groups and all 0 for some persons.
+// and ZIP groups of different orders together, with and without exposures
+// and with time-varying covariates, with weights of which some are 0 in
+// some groups and all 0 for some persons.
 func TestFitAllSameBits(t *testing.T) {
-	c := testCareers(t, 400, 3)
-	s := WindowScaling(c.MinAge, c.MaxAge())
-	fd := newFamilyData(c)
+	withExposure := testCareers(t, 400, 3)
+	withTcov, err := withExposure.WithTcov([]string{"x"}, func(i, age int) []float64 { return []float64{float64((i + age) % 3 / 2)} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := TruthFromCoefficients(WindowScaling(12, 40), 12, 40, []float64{1}, [][]float64{{-0.5, 0.2, -0.4}}, nil)
+	noExposure, _, err := Simulate(tr, Design{Persons: 300, CensorShare: 0.5, HoleShare: 0.15}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
 	groups := []struct{ order, inflation int }{{0, -1}, {3, -1}, {3, 0}, {2, 2}, {1, 3}}
-	rng := rand.New(rand.NewPCG(9, 10))
-	w := make([][]float64, len(groups))
-	for j := range w {
-		w[j] = make([]float64, c.Len())
-		for i := range w[j] {
-			if i%7 != 0 && rng.IntN(4) != 0 {
-				w[j][i] = rng.Float64()
-			}
-		}
-	}
-	fams := make([]mixture.Family, len(groups))
-	joint := make([]mixture.Component, len(groups))
-	alone := make([]mixture.Component, len(groups))
-	for j, g := range groups {
-		fams[j] = newGroupFamily(fd, s, g.order, g.inflation)
-		joint[j], alone[j] = fams[j].NewComponent(), fams[j].NewComponent()
-	}
-	ctx := context.Background()
-	infos := make([]mixture.FitInfo, len(groups))
-	for _, warm := range []bool{false, true, true} {
-		if !fams[0].(*groupFamily).FitAll(ctx, fams, joint, w, warm, infos) {
-			t.Fatal("FitAll declined groups of one family")
-		}
-		for j, f := range fams {
-			want := f.Fit(ctx, alone[j], w[j], warm)
-			if infos[j] != want {
-				t.Errorf("warm %v, group %d: FitAll reports %+v, Fit %+v", warm, j+1, infos[j], want)
-			}
-			got, wantP := joint[j].Params(nil), alone[j].Params(nil)
-			for m := range got {
-				if math.Float64bits(got[m]) != math.Float64bits(wantP[m]) {
-					t.Fatalf("warm %v, group %d: FitAll gives %v, Fit %v", warm, j+1, got, wantP)
+	for _, tc := range []struct {
+		name string
+		c    *Careers
+	}{
+		{"exposure", withExposure},
+		{"tcov", withTcov},
+		{"no exposure", noExposure},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			s := WindowScaling(c.MinAge, c.MaxAge())
+			fd := newFamilyData(c)
+			rng := rand.New(rand.NewPCG(9, 10))
+			w := make([][]float64, len(groups))
+			for j := range w {
+				w[j] = make([]float64, c.Len())
+				for i := range w[j] {
+					if i%7 != 0 && rng.IntN(4) != 0 {
+						w[j][i] = rng.Float64()
+					}
 				}
 			}
-		}
-		// The next fits start from new weights.
-		for j := range w {
-			for i := range w[j] {
-				w[j][i] *= 0.5 + rng.Float64()
+			fams := make([]mixture.Family, len(groups))
+			joint := make([]mixture.Component, len(groups))
+			alone := make([]mixture.Component, len(groups))
+			for j, g := range groups {
+				fams[j] = newGroupFamily(fd, s, g.order, g.inflation)
+				joint[j], alone[j] = fams[j].NewComponent(), fams[j].NewComponent()
 			}
-		}
+			ctx := context.Background()
+			infos := make([]mixture.FitInfo, len(groups))
+			for _, warm := range []bool{false, true, true} {
+				if !fams[0].(*groupFamily).FitAll(ctx, fams, joint, w, warm, infos) {
+					t.Fatal("FitAll declined groups of one family")
+				}
+				for j, f := range fams {
+					want := f.Fit(ctx, alone[j], w[j], warm)
+					if infos[j] != want {
+						t.Errorf("warm %v, group %d: FitAll reports %+v, Fit %+v", warm, j+1, infos[j], want)
+					}
+					got, wantP := joint[j].Params(nil), alone[j].Params(nil)
+					for m := range got {
+						if math.Float64bits(got[m]) != math.Float64bits(wantP[m]) {
+							t.Fatalf("warm %v, group %d: FitAll gives %v, Fit %v", warm, j+1, got, wantP)
+						}
+					}
+				}
+				// The next fits start from new weights.
+				for j := range w {
+					for i := range w[j] {
+						w[j][i] *= 0.5 + rng.Float64()
+					}
+				}
+			}
+		})
 	}
 }
