@@ -39,8 +39,11 @@ type emRun struct {
 	plain   bool
 
 	// The E-step over shards and the M-step over groups as pool jobs, and
-	// their arguments.
+	// their arguments. With a JointFamily the M-step's tasks are mTasks
+	// runs of consecutive groups, fitted together (see mGroups).
 	eJob, mJob job
+	joint      JointFamily
+	mTasks     int
 	warm       bool
 	personLL   []float64 // when not nil, the E-step fills it
 	pbuf       []float64 // parameter scratch
@@ -117,7 +120,14 @@ func newRun(ctx context.Context, p *Problem, pool *pool, buf *runBuffers, accele
 		r.ms = MStep{Infos: r.infos, r: r}
 	}
 	r.eJob.fn = r.eShard
-	r.mJob.fn = r.mGroup
+	r.mJob.fn, r.mTasks = r.mGroup, k
+	if jf, ok := p.Families[0].(JointFamily); ok {
+		// As many runs of groups as the pool has goroutines: each group's
+		// fit is the same whichever run it is in, so the split changes
+		// no result.
+		r.joint = jf
+		r.mJob.fn, r.mTasks = r.mGroups, min(k, pool.size())
+	}
 	return r
 }
 
@@ -192,9 +202,7 @@ func (r *emRun) eShard(t int) {
 		s = r.sample[t]
 	}
 	from, to := Shard(s, r.n)
-	for j, c := range r.comps {
-		c.LogLik(r.post[j], from, to)
-	}
+	logLikAll(r.comps, r.post, from, to)
 	r.prior.AddLogPrior(r.post, from, to)
 	if r.weights == nil {
 		r.shardLL[s] = Posterior(r.post, r.post, r.personLL, from, to)
@@ -274,7 +282,7 @@ func (r *emRun) mStep(warm bool) float64 {
 		score = math.Max(score, in.Score)
 		r.illConditioned = r.illConditioned || in.IllConditioned
 	} else {
-		r.pool.run(&r.mJob, len(r.comps))
+		r.pool.run(&r.mJob, r.mTasks)
 	}
 	for j, in := range r.infos {
 		score = math.Max(score, in.Score)
@@ -289,6 +297,19 @@ func (r *emRun) mStep(warm bool) float64 {
 // mGroup is the M-step of group j.
 func (r *emRun) mGroup(j int) {
 	r.infos[j] = r.fams[j].Fit(r.ctx, r.comps[j], r.post[j], r.warm)
+}
+
+// mGroups is the M-step of the t-th of r.mTasks runs of consecutive
+// groups, fitted together when the family can (JointFamily).
+func (r *emRun) mGroups(t int) {
+	k := len(r.comps)
+	lo, hi := t*k/r.mTasks, (t+1)*k/r.mTasks
+	if r.joint.FitAll(r.ctx, r.fams[lo:hi], r.comps[lo:hi], r.post[lo:hi], r.warm, r.infos[lo:hi]) {
+		return
+	}
+	for j := lo; j < hi; j++ {
+		r.mGroup(j)
+	}
 }
 
 // initWeights starts the run from per-person group weights (K x N), of

@@ -37,6 +37,44 @@ type Component interface {
 	SetParams(p []float64)
 }
 
+// JointFamily is an optional interface of a Family whose groups share
+// their data, so that one pass over the persons can give the sums that
+// several groups' M-steps need from their weights: the M-step then reads
+// each person's data once per pass instead of once per group.
+type JointFamily interface {
+	// FitAll is Fit(ctx, comps[j], w[j], warm) of fams[j] for every j,
+	// with the results in infos[j], each to the bit what Fit would give,
+	// and reports true. When it cannot take the groups together (another
+	// kind of family, other data) it fits nothing and reports false, and
+	// the caller fits each group alone.
+	FitAll(ctx context.Context, fams []Family, comps []Component, w [][]float64, warm bool, infos []FitInfo) bool
+}
+
+// JointComponent is an optional interface of a Component whose group
+// shares its data with the other groups, so that one pass over each
+// person's data can give every group's log-likelihood: the E-step then
+// reads each person's data once instead of once per group (K times).
+type JointComponent interface {
+	// LogLikAll sets dst[j][i] = log f(y_i | θ_j) of comps[j] for every
+	// group j and persons from ≤ i < to, to the bit what comps[j].LogLik
+	// would give, and reports true. When it cannot take comps together
+	// (another kind of component, other data) it writes nothing and
+	// reports false, and the caller asks each component alone.
+	LogLikAll(comps []Component, dst [][]float64, from, to int) bool
+}
+
+// logLikAll sets post[j][i] = log f(y_i | θ_j) for every component j and
+// persons from ≤ i < to: in one pass when the components implement
+// JointComponent, else group by group.
+func logLikAll(comps []Component, post [][]float64, from, to int) {
+	if jc, ok := comps[0].(JointComponent); ok && jc.LogLikAll(comps, post, from, to) {
+		return
+	}
+	for j, c := range comps {
+		c.LogLik(post[j], from, to)
+	}
+}
+
 // FitInfo reports how a component's M-step went.
 type FitInfo struct {
 	// Score is the largest absolute component of the gradient of the

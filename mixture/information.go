@@ -485,9 +485,7 @@ func EStep(comps []Component, prior Prior, post [][]float64, personLL []float64,
 	n := len(post[0])
 	parts := make([]float64, NumShards(n))
 	ForShards(n, threads, func(s, from, to int) {
-		for j, c := range comps {
-			c.LogLik(post[j], from, to)
-		}
+		logLikAll(comps, post, from, to)
 		prior.AddLogPrior(post, from, to)
 		parts[s] = Posterior(post, post, personLL, from, to)
 	})

@@ -58,11 +58,12 @@ func ForEach(n, threads int, fn func(j int)) {
 // Which goroutine runs which task never changes a result, because tasks
 // write only to places they own and callers reduce in task order.
 type pool struct {
-	mu     sync.Mutex
-	work   sync.Cond // signalled when a job is added or the pool closes
-	jobs   []*job    // jobs with tasks not yet taken, oldest first
-	closed bool
-	done   sync.WaitGroup
+	threads int // goroutines in all, the caller of run included
+	mu      sync.Mutex
+	work    sync.Cond // signalled when a job is added or the pool closes
+	jobs    []*job    // jobs with tasks not yet taken, oldest first
+	closed  bool
+	done    sync.WaitGroup
 }
 
 // job is a loop of tasks fn(0), ..., fn(n−1). It is reused from one run to
@@ -82,13 +83,22 @@ func newPool(threads int) *pool {
 	if threads <= 1 {
 		return nil
 	}
-	p := &pool{jobs: make([]*job, 0, 8)}
+	p := &pool{threads: threads, jobs: make([]*job, 0, 8)}
 	p.work.L = &p.mu
 	p.done.Add(threads - 1)
 	for t := 1; t < threads; t++ {
 		go p.worker()
 	}
 	return p
+}
+
+// size returns the number of goroutines that run p's jobs: 1 for a nil
+// pool.
+func (p *pool) size() int {
+	if p == nil {
+		return 1
+	}
+	return p.threads
 }
 
 // close stops the workers once they are idle.

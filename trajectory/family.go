@@ -424,8 +424,13 @@ const emptyWeight = 1e-8
 // log-likelihood). Its Newton runs check ctx (see mixture.Family).
 func (f *groupFamily) Fit(ctx context.Context, comp mixture.Component, w []float64, warm bool) mixture.FitInfo {
 	c := comp.(*groupComp)
+	c.st.accumulate(f.d, w)
+	return f.fitStats(ctx, c, warm)
+}
+
+// fitStats is Fit from the weighted sums that accumulate left in c.st.
+func (f *groupFamily) fitStats(ctx context.Context, c *groupComp, warm bool) mixture.FitInfo {
 	s := &c.st
-	s.accumulate(f.d, w)
 	var info mixture.FitInfo
 	if s.sumW < emptyWeight {
 		info.Empty = true

@@ -63,8 +63,9 @@ func reportPerCell(b *testing.B, c *Careers) {
 	b.ReportMetric(perOp/float64(c.Len()+len(c.Y)), "ns/(person+cell)")
 }
 
-// BenchmarkEStep is the E-step of 5 groups on one thread: each group's
-// log-likelihood of every person, then the posteriors.
+// BenchmarkEStep is the E-step of 5 groups on one thread: every group's
+// log-likelihood of every person, in one pass as the engine computes them
+// (LogLikAll), then the posteriors.
 func BenchmarkEStep(b *testing.B) {
 	for _, dist := range []Distribution{Poisson, ZIP} {
 		for _, n := range []int{10_000, 100_000} {
@@ -74,9 +75,7 @@ func BenchmarkEStep(b *testing.B) {
 				b.Run(fmt.Sprintf("%s/persons=%d/%s", dist, n, d.name), func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
-						for j, comp := range comps {
-							comp.LogLik(post[j], 0, c.Len())
-						}
+						comps[0].(*groupComp).LogLikAll(comps, post, 0, c.Len())
 						mixture.Posterior(post, post, nil, 0, c.Len())
 					}
 					reportPerCell(b, c)
@@ -87,13 +86,15 @@ func BenchmarkEStep(b *testing.B) {
 }
 
 // BenchmarkMStep is the M-step of 5 groups on one thread, each warm-started
-// from the true coefficients with the posteriors there as weights.
+// from the true coefficients with the posteriors there as weights, all
+// groups together as the engine fits them (FitAll).
 func BenchmarkMStep(b *testing.B) {
 	for _, dist := range []Distribution{Poisson, ZIP} {
 		for _, n := range []int{10_000, 100_000} {
 			for _, d := range benchDensities {
 				c := scaledCareers(b, dist, n, d.scale)
 				fams, comps, post, p0 := benchModel(c, dist)
+				infos := make([]mixture.FitInfo, len(fams))
 				b.Run(fmt.Sprintf("%s/persons=%d/%s", dist, n, d.name), func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
@@ -102,8 +103,8 @@ func BenchmarkMStep(b *testing.B) {
 							m := f.NumParams()
 							comps[j].SetParams(p0[off : off+m])
 							off += m
-							f.Fit(context.Background(), comps[j], post[j], true)
 						}
+						fams[0].(*groupFamily).FitAll(context.Background(), fams, comps, post, true, infos)
 					}
 					reportPerCell(b, c)
 				})

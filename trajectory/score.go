@@ -57,7 +57,7 @@ func (c *groupComp) Scores(dst []float64, from, to int) {
 			var ce, cz float64 // the cell's derivatives
 			rho := 0.0
 			if q > 0 {
-				rho = math.Exp(c.logRho[ty])
+				rho = c.rho[ty] // exp(log ρ), set by refresh
 			}
 			switch {
 			case e == 0:
