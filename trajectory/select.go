@@ -115,6 +115,10 @@ type Candidate struct {
 	CVLogLik, CVE  float64 // NaN without cross-validation
 	// Recommended marks the recommended candidate.
 	Recommended bool
+	// Outcomes are the outcomes of a multi-trajectory candidate
+	// (SelectMulti), whose Orders and Inflation are then nil and CVE NaN;
+	// nil for one outcome.
+	Outcomes []CandidateOutcome
 	// Params is the fit's parameter vector (Fitted.Params).
 	Params []float64
 	// BLRT is the bootstrap likelihood-ratio test of one group fewer
@@ -137,6 +141,9 @@ type Candidate struct {
 	// risk factors.
 	split []splitGroup
 	risk  bool
+	// outcomeSplit are split's of each outcome of a multi-trajectory
+	// candidate.
+	outcomeSplit [][]splitGroup
 }
 
 // Criteria are the adequacy criteria a selection applied (see Select).
@@ -168,6 +175,9 @@ type Selection struct {
 	// Tests are the bootstrap likelihood-ratio tests (SelectSettings.BLRT),
 	// by K, also attached to their candidates; nil without them.
 	Tests []*BLRT
+	// Outcomes are the outcomes of a multi-trajectory search
+	// (SelectMulti) as it was given them, nil for Select.
+	Outcomes []CandidateOutcome
 }
 
 // Select fits every candidate model and recommends one by a documented
@@ -370,14 +380,7 @@ func Select(c *Careers, s SelectSettings) (*Selection, error) {
 		blrtReason = sel.recommendBLRT()
 	}
 
-	for _, cand := range sel.Candidates {
-		if sel.BestBIC == nil || cand.BICPersons < sel.BestBIC.BICPersons {
-			sel.BestBIC = cand
-		}
-		if blrtReason == "" && cand.Adequate && cand != sel.Recommended && (sel.RunnerUp == nil || cand.BICPersons < sel.RunnerUp.BICPersons) {
-			sel.RunnerUp = cand
-		}
-	}
+	sel.rank(blrtReason == "")
 	sel.Reason = sel.reason()
 	if blrtReason != "" {
 		sel.Reason = blrtReason
@@ -517,12 +520,36 @@ func (sel *Selection) reason() string {
 	msg := fmt.Sprintf("the lowest BIC (N = persons) among the %s that %s the adequacy criteria (%s)", words.Count(n, "candidate"), words.Choose(n, "meets", "meet"), c.adequacy())
 	if ru := sel.RunnerUp; ru != nil {
 		d := ru.BICPersons - r.BICPersons
-		msg += fmt.Sprintf("; the runner-up (%s, orders %s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", words.Count(ru.Groups, "group"), FormatOrders(ru.Orders), d, KassRaftery(d))
+		msg += fmt.Sprintf("; the runner-up (%s) has a BIC %.1f higher: %s evidence against it (Kass & Raftery 1995)", ru.Describe(), d, KassRaftery(d))
 	}
 	if b := sel.BestBIC; b != r {
-		msg += fmt.Sprintf("; the lowest BIC overall (%s, orders %s) is not adequate: %s", words.Count(b.Groups, "group"), FormatOrders(b.Orders), b.adequacyFailure)
+		msg += fmt.Sprintf("; the lowest BIC overall (%s) is not adequate: %s", b.Describe(), b.adequacyFailure)
 	}
 	return msg
+}
+
+// rank sets BestBIC, the candidate with the lowest BIC, and with
+// runnerUp RunnerUp, the adequate one with the lowest BIC after
+// Recommended.
+func (sel *Selection) rank(runnerUp bool) {
+	for _, cand := range sel.Candidates {
+		if sel.BestBIC == nil || cand.BICPersons < sel.BestBIC.BICPersons {
+			sel.BestBIC = cand
+		}
+		if runnerUp && cand.Adequate && cand != sel.Recommended && (sel.RunnerUp == nil || cand.BICPersons < sel.RunnerUp.BICPersons) {
+			sel.RunnerUp = cand
+		}
+	}
+}
+
+// Describe names the candidate's model in words: its groups and orders
+// (a multi-trajectory candidate's groups alone: its outcomes' orders are
+// the search's).
+func (c *Candidate) Describe() string {
+	if c.Outcomes != nil {
+		return words.Count(c.Groups, "group")
+	}
+	return words.Count(c.Groups, "group") + ", orders " + FormatOrders(c.Orders)
 }
 
 func (sel *Selection) adequateCount() int {

@@ -145,10 +145,16 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 // outcomeColumns returns the columns of each outcome for the reader: the
 // count column (or prefix) is the outcome's name.
 func (f *fitFlags) outcomeColumns() []careersio.OutcomeColumns {
+	return outcomeColumns(f.outcomeNames(), f.distOut, f.exposureOut, f.binarize)
+}
+
+// outcomeColumns returns the columns of the named outcomes, each with its
+// --dist and --exposure (fit and select --outcomes).
+func outcomeColumns(names []string, dist, exposure *perOutcome, binarize bool) []careersio.OutcomeColumns {
 	var cols []careersio.OutcomeColumns
-	for _, name := range f.outcomeNames() {
-		d := trajectory.Distribution(f.distOut.of(name))
-		cols = append(cols, careersio.OutcomeColumns{Name: name, Count: name, Exposure: f.exposureOut.of(name), Real: d.Real(), Binarize: f.binarize && d.Binary()})
+	for _, name := range names {
+		d := trajectory.Distribution(dist.of(name))
+		cols = append(cols, careersio.OutcomeColumns{Name: name, Count: name, Exposure: exposure.of(name), Real: d.Real(), Binarize: binarize && d.Binary()})
 	}
 	return cols
 }

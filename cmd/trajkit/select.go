@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -80,6 +81,24 @@ BIC. The tests run after the search and are not checkpointed: select
 --resume takes the finished models from the checkpoint and runs the
 tests again (same seeds, same results).
 
+With --outcomes a,b (as fit --outcomes: count columns of a long file or
+prefixes of a wide one) select chooses K of a multi-trajectory model, the
+outcomes sharing the groups (Nagin, Jones, Passos & Tremblay 2018). Each
+outcome has its own --dist, --order and --inflation, given as NAME=VALUE
+(a value without NAME= is every other outcome's), and keeps those orders
+at every K: there is no order search (a per-group search over several
+outcomes is combinatorial), so --orders is refused, as are --blrt,
+--recommend blrt, --resume, --tcov and --count. Larger K are
+warm-started from the fit with one group fewer, each group split in all
+outcomes at once; adequacy and the recommendation are those above, of the
+shared groups. With --cv F the folds are of persons; each fold's model is
+refitted on the other persons from the full fit, and the held-out persons
+are scored jointly: the CV log-likelihood is theirs over all outcomes
+together, and each outcome has its own CVE (the mean absolute error of its
+values predicted with the joint posteriors), in selection.csv's column
+cve_NAME (cve itself is then empty: errors on different scales do not
+add up).
+
 Examples:
   trajkit select --data example:sim630 --groups 1-5
   trajkit select --data example:sim630 --groups 4 --blrt 20
@@ -89,6 +108,7 @@ Examples:
   trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
   trajkit select --data careers.csv --groups 1-5 --persons persons.csv --weights sampling_weight --cv 5
   trajkit select --data scale.csv --groups 1-4 --orders 1-3 --dist cnorm --max 10
+  trajkit select --data example:nl630-outcomes --outcomes thb,other --groups 1-4 --dist thb=zip --order thb=2 --order other=3 --cv 5
 
 --weights COLUMN fits every candidate with the persons' sampling weights
 (see trajkit fit -h): BIC and the cross-validated log-likelihood are then
@@ -124,16 +144,22 @@ type selectFlags struct {
 	minShare                         minShareFlag
 	safeCSV                          bool
 	resume                           bool
+	// distOut, orderOut and inflationOut are --dist, --order and
+	// --inflation, which each outcome of --outcomes may give.
+	distOut, orderOut, inflationOut *perOutcome
 }
 
 func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
 	f.dataFlags.registerTcov(fs)
 	fs.StringVar(&f.groups, "groups", "1-6", "numbers of groups to compare, LO-HI (or one number)")
-	fs.StringVar(&f.order, "order", "3", "polynomial order of every group, 0-5 (without --orders)")
-	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3")
-	fs.StringVar(&f.dist, "dist", "poisson", distHelp)
-	fs.StringVar(&f.inflation, "inflation", "", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson)")
+	fs.StringVar(&f.outcomes, "outcomes", "", "several outcomes sharing the groups (a multi-trajectory model, as fit --outcomes): count columns or prefixes, comma-separated; --dist, --order, --inflation and --exposure then take NAME=VALUE per outcome, repeated")
+	f.order, f.dist = "3", "poisson"
+	f.orderOut, f.distOut, f.inflationOut = newPerOutcome(&f.order), newPerOutcome(&f.dist), newPerOutcome(&f.inflation)
+	fs.Var(f.orderOut, "order", "polynomial order of every group, 0-5 (without --orders); with --outcomes, NAME=ORDER for one outcome, or NAME=ORDERS one per group with --groups K")
+	fs.StringVar(&f.orders, "orders", "", "search per-group orders in LO-HI, e.g. 0-3 (one outcome only)")
+	fs.Var(f.distOut, "dist", distHelp+"; with --outcomes, NAME=DIST for one outcome")
+	fs.Var(f.inflationOut, "inflation", "ZIP: order of the logit of the zero inflation, -1 (none) to 3: one for every group of every K, or one per group separated by , or ; with --groups K (default 0 with --dist zip, -1 with poisson); with --outcomes, NAME=ORDERS for one outcome")
 	f.censorFlags.register(fs)
 	f.dispersion.register(fs)
 	fs.IntVar(&f.cv, "cv", 0, "cross-validation folds (0: none)")
@@ -165,45 +191,11 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("--groups %q: expected numbers of groups ≥ 1", f.groups)
 	}
 	s.MinGroups, s.MaxGroups = lo, hi
-	if f.orders != "" {
-		set := false
-		fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "order" })
-		if set {
-			return s, usagef("give --order or --orders, not both")
-		}
-		if s.MinOrder, s.MaxOrder, err = parseRange(f.orders, "orders"); err != nil {
+	if f.outcomes != "" {
+		if err := f.checkMulti(fs, lo, hi); err != nil {
 			return s, err
 		}
-	} else {
-		o, err := strconv.Atoi(f.order)
-		if err != nil {
-			return s, usagef("--order %q: select takes one order for every group (or --orders LO-HI)", f.order)
-		}
-		s.MinOrder, s.MaxOrder = o, o
-	}
-	if s.MinOrder < 0 || s.MaxOrder > trajectory.MaxOrder {
-		return s, usagef("orders must lie in 0..%d", trajectory.MaxOrder)
-	}
-	s.Distribution = trajectory.Distribution(f.dist)
-	infl, err := parseOrders(f.inflation, "inflation")
-	if err != nil {
-		return s, err
-	}
-	if n := len(infl); n > 1 && (lo != n || hi != n) {
-		return s, usagef("--inflation %q: %d inflation orders, one per group, describe a %d-group model: give --groups %d (one value applies to every group of every K)", f.inflation, n, n, n)
-	}
-	if _, err := trajectory.NewModel(s.Distribution, max(len(infl), 1), []int{s.MaxOrder}, infl); err != nil {
-		return s, usagef("%v", err)
-	}
-	s.Inflation = infl
-	if err := f.censorFlags.check(fs, s.Distribution); err != nil {
-		return s, err
-	}
-	m := trajectory.Model{Distribution: s.Distribution}
-	f.censorFlags.apply(&m)
-	s.SigmaByGroup, s.Censor = m.SigmaByGroup, m.Censor
-	f.real = s.Distribution.Real()
-	if s.CommonDispersion, err = f.dispersion.common(f.dist); err != nil {
+	} else if err := f.singleSettings(&s, fs, lo, hi); err != nil {
 		return s, err
 	}
 	if err := f.personFlags.checkFile(); err != nil {
@@ -225,7 +217,7 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 	if f.blrt > 0 && hi < 2 {
 		return s, usagef("--blrt compares K-1 and K groups: --groups %s needs K >= 2", f.groups)
 	}
-	if f.blrt > 0 && len(infl) > 1 {
+	if f.blrt > 0 && len(s.Inflation) > 1 {
 		return s, usagef("--blrt compares K-1 and K groups at the same orders: give one --inflation order for every group")
 	}
 	s.BLRT, s.Recommend = f.blrt, f.recommend
@@ -238,6 +230,61 @@ func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajector
 		return s, usagef("--resume continues the search checkpointed in --out: give --out")
 	}
 	return s, checkOut(f.out)
+}
+
+// singleSettings checks the flags of one outcome's model (distribution,
+// orders, inflation, family settings) and sets them in s.
+func (f *selectFlags) singleSettings(s *trajectory.SelectSettings, fs *flag.FlagSet, lo, hi int) error {
+	var err error
+	if err := f.distOut.check("dist", nil); err != nil {
+		return err
+	}
+	if err := f.orderOut.check("order", nil); err != nil {
+		return err
+	}
+	if err := f.inflationOut.check("inflation", nil); err != nil {
+		return err
+	}
+	if f.orders != "" {
+		set := false
+		fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "order" })
+		if set {
+			return usagef("give --order or --orders, not both")
+		}
+		if s.MinOrder, s.MaxOrder, err = parseRange(f.orders, "orders"); err != nil {
+			return err
+		}
+	} else {
+		o, err := strconv.Atoi(f.order)
+		if err != nil {
+			return usagef("--order %q: select takes one order for every group (or --orders LO-HI)", f.order)
+		}
+		s.MinOrder, s.MaxOrder = o, o
+	}
+	if s.MinOrder < 0 || s.MaxOrder > trajectory.MaxOrder {
+		return usagef("orders must lie in 0..%d", trajectory.MaxOrder)
+	}
+	s.Distribution = trajectory.Distribution(f.dist)
+	infl, err := parseOrders(f.inflation, "inflation")
+	if err != nil {
+		return err
+	}
+	if n := len(infl); n > 1 && (lo != n || hi != n) {
+		return usagef("--inflation %q: %d inflation orders, one per group, describe a %d-group model: give --groups %d (one value applies to every group of every K)", f.inflation, n, n, n)
+	}
+	if _, err := trajectory.NewModel(s.Distribution, max(len(infl), 1), []int{s.MaxOrder}, infl); err != nil {
+		return usagef("%v", err)
+	}
+	s.Inflation = infl
+	if err := f.censorFlags.check(fs, s.Distribution); err != nil {
+		return err
+	}
+	m := trajectory.Model{Distribution: s.Distribution}
+	f.censorFlags.apply(&m)
+	s.SigmaByGroup, s.Censor = m.SigmaByGroup, m.Censor
+	f.real = s.Distribution.Real()
+	s.CommonDispersion, err = f.dispersion.common(f.dist)
+	return err
 }
 
 func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -256,6 +303,9 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer stop()
+	if f.outcomes != "" {
+		return runSelectMulti(ctx, &f, fs, s, args, stdout, stderr)
+	}
 	out, err := beginOut(ctx, f.out, "select", args)
 	if err != nil {
 		return err
@@ -301,6 +351,15 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := f.publish(out, sel, s, l, stdout); err != nil {
+		return err
+	}
+	return cp.Remove()
+}
+
+// publish writes the selection to stdout and, with --out, the selection
+// files.
+func (f *selectFlags) publish(out *results.Set, sel *trajectory.Selection, s trajectory.SelectSettings, l *careersio.Loaded, stdout io.Writer) error {
 	writeSelection(stdout, sel)
 	if sel.Fit != nil && (sel.Fit.Risk() != nil || l.Persons != nil) {
 		fmt.Fprintln(stdout)
@@ -324,10 +383,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	if err := commitOut(out, stdout); err != nil {
-		return err
-	}
-	return cp.Remove()
+	return commitOut(out, stdout)
 }
 
 // candidateHook, when not nil, is called after each candidate of select
@@ -349,6 +405,12 @@ func checkPersons(s trajectory.SelectSettings, groups string, n int) error {
 // runSelection runs the model selection with a progress report on
 // stderr (see progress), none when quiet.
 func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSettings, stderr io.Writer, quiet bool) (*trajectory.Selection, error) {
+	return runSearch(name, s, stderr, quiet, func(s trajectory.SelectSettings) (*trajectory.Selection, error) { return trajectory.Select(c, s) })
+}
+
+// runSearch runs the model search search with settings s and their
+// progress report, as runSelection does.
+func runSearch(name string, s trajectory.SelectSettings, stderr io.Writer, quiet bool, search func(trajectory.SelectSettings) (*trajectory.Selection, error)) (*trajectory.Selection, error) {
 	p := newProgress(stderr, name, quiet)
 	report, also := p.selection(s), s.Progress
 	s.Progress = func(done int, c *trajectory.Candidate) {
@@ -360,7 +422,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 	s.FoldProgress = p.fold
 	s.BLRTProgress = p.blrt()
 	s.Fit.Search.Progress = p.searching
-	sel, err := trajectory.Select(c, s)
+	sel, err := search(s)
 	err = binarizeHint(err)
 	p.done()
 	return sel, err
@@ -372,7 +434,7 @@ func runSelection(name string, c *trajectory.Careers, s trajectory.SelectSetting
 // a K is not known ahead, and the report gives the K reached of the range.
 func (p *progress) selection(s trajectory.SelectSettings) func(int, *trajectory.Candidate) {
 	return func(done int, c *trajectory.Candidate) {
-		last := fmt.Sprintf("last: %s, orders %s", words.Count(c.Groups, "group"), trajectory.FormatOrders(c.Orders))
+		last := "last: " + c.Describe()
 		if s.MinOrder >= s.MaxOrder {
 			total := s.MaxGroups - s.MinGroups + 1
 			p.models = fmt.Sprintf("%d of %s fitted%s", done, words.Count(total, "model"), p.eta(done, total))
@@ -399,7 +461,11 @@ func (p *progress) fold(m trajectory.Model, done, folds int) {
 	if head == "" {
 		head = "no model fitted yet"
 	}
-	p.update(fmt.Sprintf("%s; cross-validating %s, orders %s: fold %d of %d", head, words.Count(m.Groups(), "group"), trajectory.FormatOrders(m.Orders), done, folds))
+	what := words.Count(m.Groups(), "group")
+	if m.Distribution != trajectory.Multi {
+		what += ", orders " + trajectory.FormatOrders(m.Orders)
+	}
+	p.update(fmt.Sprintf("%s; cross-validating %s: fold %d of %d", head, what, done, folds))
 }
 
 // blrt returns the report of the bootstrap likelihood-ratio tests
@@ -443,8 +509,35 @@ func writeSelection(w io.Writer, sel *trajectory.Selection) {
 		}
 		return fmt.Sprintf("%.2f\t%.3f\t", c.BLRT.LR, c.BLRT.P)
 	}
+	// A multi-trajectory search has its outcomes' orders above the table,
+	// the same at every K, and a CVE column per outcome.
+	multi := sel.Outcomes != nil
+	cveHead, cve := "CVE\t", func(c *trajectory.Candidate) string { return fmtNum(c.CVE, 4) + "\t" }
+	if multi {
+		var desc []string
+		cveHead = ""
+		for _, o := range sel.Outcomes {
+			d := fmt.Sprintf("%s (%s, orders %s", o.Name, o.Distribution, trajectory.FormatOrders(o.Orders))
+			if o.Distribution.HasInflation() && o.Inflation != nil {
+				d += ", inflation " + trajectory.FormatOrders(o.Inflation)
+			}
+			desc = append(desc, d+")")
+			cveHead += "CVE " + o.Name + "\t"
+		}
+		fmt.Fprintf(w, "Outcomes: %s.\n\n", strings.Join(desc, ", "))
+		cve = func(c *trajectory.Candidate) string {
+			var cells string
+			for _, o := range c.Outcomes {
+				cells += fmtNum(o.CVE, 4) + "\t"
+			}
+			return cells
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := "K\tOrders\t"
+	if multi {
+		head = "K\t"
+	}
 	if perGroup {
 		head += "Inflation\t"
 	}
@@ -452,20 +545,24 @@ func writeSelection(w io.Writer, sel *trajectory.Selection) {
 	if tests {
 		tail = "BLRT LR\tBLRT p\t"
 	}
-	fmt.Fprintln(tw, head+"Log-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\tCVE\t"+tail)
+	fmt.Fprintln(tw, head+"Log-lik\tParams\tBIC (persons)\tBIC (obs)\tAIC\tEntropy\tMin APP\tMin OCC\tSmallest share\tBest reached\tAdequate\tCV log-lik\t"+cveHead+tail)
 	for _, c := range sel.Candidates {
 		mark := ""
 		if c == sel.Recommended {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s\t%s\n", c.Groups, trajectory.FormatOrders(c.Orders)+mark, infl(c),
+		first := fmt.Sprintf("%d\t%s\t", c.Groups, trajectory.FormatOrders(c.Orders)+mark)
+		if multi {
+			first = fmt.Sprintf("%d%s\t", c.Groups, mark)
+		}
+		fmt.Fprintf(tw, "%s%s%.3f\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%.3f\t%d\t%s\t%s\t%s%s\n", first, infl(c),
 			c.LogLik, c.NumParams, c.BICPersons, c.BICObs, c.AIC, fmtNum(c.Entropy, 3), fmtNum(c.MinAPP, 3), fmtNum(c.MinOCC, 1),
-			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), fmtNum(c.CVE, 4), blrt(c))
+			c.SmallestShare, c.ReachedBest, yesNo(c.Adequate), fmtNum(c.CVLogLik, 3), cve(c), blrt(c))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	if r := sel.Recommended; r != nil {
-		what := words.Count(r.Groups, "group") + ", orders " + trajectory.FormatOrders(r.Orders)
+		what := r.Describe()
 		if perGroup {
 			what += ", inflation orders " + trajectory.FormatOrders(r.Inflation)
 		}

@@ -48,7 +48,10 @@ const (
 // settings.data.weights and settings.data.binarize, and selection.csv's
 // blrt_* columns with selection.json's blrt and criteria.recommend (select
 // --blrt); version 6 adds multi-trajectory models (distribution "multi")
-// with their outcomes, whose top-level groups hold the membership alone.
+// with their outcomes, whose top-level groups hold the membership alone,
+// and the selection of their K (select --outcomes): selection.csv's
+// cve_NAME columns, one per outcome, and selection.json's
+// settings.outcomes and the candidates' outcomes.
 // Files of versions 1 (no format_version field) to 5 are read too.
 const FormatVersion = 6
 

@@ -97,6 +97,13 @@ func optional(read func(*trajectory.Candidate, string) error) func(*trajectory.C
 	}
 }
 
+// parseOptionalFloat reads a number, NaN when empty.
+func parseOptionalFloat(s string) (float64, error) {
+	var c trajectory.Candidate
+	err := readFloat(func(c *trajectory.Candidate) *float64 { return &c.CVE })(&c, s)
+	return c.CVE, err
+}
+
 // readFloat is a reader of a number, NaN when empty.
 func readFloat(field func(*trajectory.Candidate) *float64) func(*trajectory.Candidate, string) error {
 	return func(c *trajectory.Candidate, s string) error {
@@ -160,20 +167,51 @@ func WriteSelectionCSV(w io.Writer, cands []*trajectory.Candidate) error {
 
 // NewSelectionTable returns the table of candidates as selection.csv holds
 // it.
+// The candidates of a multi-trajectory search (SelectMulti) have a column
+// cve_NAME per outcome after cve, which they leave empty, and empty orders
+// and inflation_orders: each outcome's are in selection.json.
 func NewSelectionTable(cands []*trajectory.Candidate) *SelectionTable {
 	t := &SelectionTable{Candidates: cands, HasOrders: true, HasInflation: true}
+	var outcomes []string
+	for _, cand := range cands {
+		if cand.Outcomes != nil {
+			for _, o := range cand.Outcomes {
+				outcomes = append(outcomes, o.Name)
+			}
+			break
+		}
+	}
 	for _, c := range selectionColumns {
 		t.Header = append(t.Header, c.Name)
+		if c.Name == "cve" {
+			for _, name := range outcomes {
+				t.Header = append(t.Header, OutcomeCVEPrefix+name)
+			}
+		}
 	}
 	for _, cand := range cands {
-		rec := make([]string, len(selectionColumns))
-		for j, c := range selectionColumns {
-			rec[j] = c.cell(cand)
+		rec := make([]string, 0, len(t.Header))
+		for _, c := range selectionColumns {
+			rec = append(rec, c.cell(cand))
+			if c.Name != "cve" {
+				continue
+			}
+			for o := range outcomes {
+				cell := ""
+				if o < len(cand.Outcomes) {
+					cell = FormatFloat(cand.Outcomes[o].CVE)
+				}
+				rec = append(rec, cell)
+			}
 		}
 		t.Rows = append(t.Rows, rec)
 	}
 	return t
 }
+
+// OutcomeCVEPrefix starts the name of the column of an outcome's CVE in
+// the selection.csv of a multi-trajectory search: cve_NAME.
+const OutcomeCVEPrefix = "cve_"
 
 // SelectionTable is a model-selection table as select writes it
 // (selection.csv), or one with at least the columns groups, bic_persons,
@@ -218,6 +256,14 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 			return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("no column %q: a selection table has the columns groups, bic_persons, bic_obs and aic", need)}
 		}
 	}
+	// The outcomes of a multi-trajectory search are those of the cve_NAME
+	// columns, in file order.
+	var outcomes []string
+	for _, h := range header {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(h), OutcomeCVEPrefix); ok && name != "" {
+			outcomes = append(outcomes, name)
+		}
+	}
 	_, hasOrders := col["orders"]
 	_, hasInfl := col["inflation_orders"]
 	t := &SelectionTable{Header: header, HasOrders: hasOrders, HasInflation: hasInfl}
@@ -235,6 +281,14 @@ func ReadSelectionCSV(r io.Reader, name string) (*SelectionTable, error) {
 			if err := c.read(cand, s); err != nil {
 				return &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: header[j], Msg: readMessage(c.Name, s, err)}
 			}
+		}
+		for _, outcome := range outcomes {
+			j := col[OutcomeCVEPrefix+outcome]
+			v, err := parseOptionalFloat(strings.TrimSpace(rec[j]))
+			if err != nil {
+				return &careersio.DataError{File: name, Line: line, Column: j + 1, ColumnName: header[j], Msg: err.Error()}
+			}
+			cand.Outcomes = append(cand.Outcomes, trajectory.CandidateOutcome{Name: outcome, CVE: v})
 		}
 		t.Rows = append(t.Rows, slices.Clone(rec))
 		t.Candidates = append(t.Candidates, cand)
@@ -397,6 +451,38 @@ type CandidateJSON struct {
 	Adequate        bool              `json:"adequate"`
 	CVLogLik        *trajectory.Float `json:"cv_loglik,omitempty"`
 	CVE             *trajectory.Float `json:"cve,omitempty"`
+	// Outcomes are a multi-trajectory candidate's outcomes, whose orders
+	// these are (Orders and InflationOrders are then null).
+	Outcomes []OutcomeJSON `json:"outcomes,omitempty"`
+}
+
+// OutcomeJSON is an outcome of a multi-trajectory search in
+// selection.json: of a candidate, with its orders and CVE (null without
+// cross-validation); of the settings, its orders as the search was given
+// them (one for every group, or one per group of its one K) and no CVE.
+type OutcomeJSON struct {
+	Name            string                  `json:"name"`
+	Distribution    trajectory.Distribution `json:"distribution"`
+	Orders          []int                   `json:"orders"`
+	InflationOrders []int                   `json:"inflation_orders"`
+	CVE             *trajectory.Float       `json:"cve,omitempty"`
+}
+
+func outcomesJSON(outs []trajectory.CandidateOutcome) []OutcomeJSON {
+	var v []OutcomeJSON
+	for _, o := range outs {
+		v = append(v, OutcomeJSON{Name: o.Name, Distribution: o.Distribution, Orders: o.Orders, InflationOrders: o.Inflation, CVE: optFloat(o.CVE)})
+	}
+	return v
+}
+
+// optFloat is x, nil when NaN (undefined).
+func optFloat(x float64) *trajectory.Float {
+	if math.IsNaN(x) {
+		return nil
+	}
+	v := trajectory.Float(x)
+	return &v
 }
 
 // CriteriaJSON are the adequacy criteria a selection applied, and its
@@ -417,6 +503,10 @@ type SearchJSON struct {
 	Inflation       *int  `json:"inflation"`
 	InflationOrders []int `json:"inflation_orders,omitempty"`
 	CV              int   `json:"cv"`
+	// Outcomes are the outcomes of a multi-trajectory search (select
+	// --outcomes), whose Distribution is then "multi", Orders 0-0 and
+	// Inflation null: each outcome has its own.
+	Outcomes []OutcomeJSON `json:"outcomes,omitempty"`
 	mixture.Settings
 }
 
@@ -437,6 +527,8 @@ func NewSelectionFile(sel *trajectory.Selection, s trajectory.SelectSettings) *S
 		BLRT: blrtJSON(sel, s),
 	}
 	switch infl := s.Inflation; {
+	case sel.Outcomes != nil:
+		sf.Settings.Distribution, sf.Settings.Outcomes = trajectory.Multi, outcomesJSON(sel.Outcomes)
 	case !s.Distribution.HasInflation():
 		sf.Settings.Inflation = new(-1)
 	case len(infl) == 0:
@@ -458,15 +550,9 @@ func candidateJSON(c *trajectory.Candidate) *CandidateJSON {
 	if c == nil {
 		return nil
 	}
-	opt := func(x float64) *trajectory.Float {
-		if math.IsNaN(x) {
-			return nil
-		}
-		v := trajectory.Float(x)
-		return &v
-	}
 	return &CandidateJSON{Groups: c.Groups, Orders: c.Orders, InflationOrders: c.Inflation, LogLik: c.LogLik, NParams: c.NumParams,
-		BICPersons: c.BICPersons, BICObs: c.BICObs, AIC: c.AIC, Adequate: c.Adequate, CVLogLik: opt(c.CVLogLik), CVE: opt(c.CVE)}
+		BICPersons: c.BICPersons, BICObs: c.BICObs, AIC: c.AIC, Adequate: c.Adequate, CVLogLik: optFloat(c.CVLogLik), CVE: optFloat(c.CVE),
+		Outcomes: outcomesJSON(c.Outcomes)}
 }
 
 // WriteSelection writes selection.csv and selection.json into the set
