@@ -136,6 +136,20 @@ model.json then holds each outcome's groups under "outcomes", and the
 figure has a panel per outcome. Not yet with --outcomes: --tcov, --start,
 --bootstrap, score and simulate --model.
 
+With --dual A,B and --groups K1,K2 each outcome has its own groups, and
+membership in B's groups depends on A's group: a dual trajectory model
+(Nagin & Tremblay 2001; traj's models 1 and 2 without multgroups). --dist,
+--order, --inflation and --exposure are given per outcome as with
+--outcomes (--order A=... lists K1 orders, B=... K2). The summary gives
+each outcome's groups with their shares and the tables of π(k2 | k1)
+(rows sum to 1), π(k1 | k2) (columns sum to 1) and the joint π(k1, k2),
+with SEs; --plot adds DIR/transitions.png, the table of π(k2 | k1):
+  trajkit fit --data careers.csv --dual violent,property --groups 2,3 \
+      --dist property=zip --order violent=1 --plot --out dual
+assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
+outcomes' names). Not yet with --dual: --tcov, --start, --bootstrap,
+--risk, --labels, score and simulate --model.
+
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and
