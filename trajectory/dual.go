@@ -174,6 +174,11 @@ func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result) *Fitte
 				of.Posterior[j][i] += x
 			}
 		}
+		for _, p := range of.Posterior {
+			for i, x := range p {
+				p[i] = min(x, 1) // a sum of K rounded terms may pass 1 by an ulp
+			}
+		}
 		m := Fitted{NumPersons: f.NumPersons, Groups: of.Groups, Posterior: of.Posterior}
 		m.classify()
 		of.Assigned = m.Assigned

@@ -136,6 +136,20 @@ model.json then holds each outcome's groups under "outcomes", and the
 figure has a panel per outcome. Not yet with --outcomes: --tcov, --start,
 --bootstrap, score and simulate --model.
 
+With --dual A,B and --groups K1,K2 each outcome has its own groups, and
+membership in B's groups depends on A's group: a dual trajectory model
+(Nagin & Tremblay 2001; traj's models 1 and 2 without multgroups). --dist,
+--order, --inflation and --exposure are given per outcome as with
+--outcomes (--order A=... lists K1 orders, B=... K2). The summary gives
+each outcome's groups with their shares and the tables of π(k2 | k1)
+(rows sum to 1), π(k1 | k2) (columns sum to 1) and the joint π(k1, k2),
+with SEs; --plot adds DIR/transitions.png, the table of π(k2 | k1):
+  trajkit fit --data careers.csv --dual violent,property --groups 2,3 \
+      --dist property=zip --order violent=1 --plot --out dual
+assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
+outcomes' names). Not yet with --dual: --tcov, --start, --bootstrap,
+--risk, --labels, score and simulate --model.
+
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and
@@ -160,16 +174,20 @@ type fitFlags struct {
 	safeCSV                bool
 	labels                 labelsFlag
 	start                  string
-	// outcomes names the outcomes of a multi-trajectory model; dist,
-	// order and inflation may then be given per outcome.
-	outcomes                        string
+	// dist, order and inflation may be given per outcome of --outcomes
+	// (dataFlags.outcomes) or --dual.
 	distOut, orderOut, inflationOut *perOutcome
+	// dual names the two outcomes of a dual trajectory model, whose
+	// numbers of groups are groupList (--groups K1,K2).
+	dual      string
+	groupList []int
 }
 
 func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
 	f.dataFlags.registerTcov(fs)
-	fs.IntVar(&f.groups, "groups", 0, "number of groups K (required)")
+	fs.Var(groupsFlag{&f.groups, &f.groupList}, "groups", "number of groups K (required); with --dual, K1,K2: the groups of each outcome")
+	fs.StringVar(&f.dual, "dual", "", "two outcomes A,B each with its own groups, B's membership depending on A's group (a dual trajectory model): count columns of a long file or prefixes of a wide file; --groups K1,K2, and --dist, --order, --inflation and --exposure as NAME=VALUE as with --outcomes (see below)")
 	fs.StringVar(&f.outcomes, "outcomes", "", "several outcomes sharing the groups (a multi-trajectory model): count columns of a long file or prefixes of a wide file, comma-separated; --dist, --order, --inflation and --exposure then take NAME=VALUE per outcome, repeated (see below)")
 	f.order, f.dist = "3", "poisson"
 	f.orderOut, f.distOut, f.inflationOut = newPerOutcome(&f.order), newPerOutcome(&f.dist), newPerOutcome(&f.inflation)
@@ -220,16 +238,21 @@ func (f *fitFlags) model(k int, checkOnly bool) (trajectory.Model, error) {
 
 // check validates the flags before any work is done.
 func (f *fitFlags) check(fs *flag.FlagSet) error {
+	f.dualOutcomes = f.dual != "" // --exposure NAME=VALUE is checked per outcome
 	if err := f.dataFlags.check(); err != nil {
 		return err
 	}
 	if f.groups < 1 {
 		return usagef("--groups: expected a number of groups ≥ 1, got %d", f.groups)
 	}
-	if err := f.checkOutcomes(fs); err != nil {
+	if err := f.checkDual(fs); err != nil {
 		return err
 	}
-	if f.outcomes != "" {
+	if f.dual != "" {
+	} else if err := f.checkOutcomes(fs); err != nil {
+		return err
+	}
+	if f.outcomes != "" || f.dual != "" {
 	} else if _, err := f.model(f.groups, true); err != nil {
 		return err
 	} else if err := f.censorFlags.check(fs, trajectory.Distribution(f.dist)); err != nil {
@@ -326,6 +349,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f.outcomes != "" {
 		return runFitMulti(ctx, &f, fs, args, stdout, stderr)
 	}
+	if f.dual != "" {
+		return runFitDual(ctx, &f, fs, args, stdout, stderr)
+	}
 	out, err := beginOut(ctx, f.out, "fit", args)
 	if err != nil {
 		return err
@@ -403,18 +429,25 @@ func (f *fitFlags) finish(out *results.Set, fit *trajectory.Fitted, l *careersio
 	return commitOut(out, stdout)
 }
 
-// writeFitFigures writes fit --plot's figures: the trajectories, as PNG
-// and SVG, with the figure flags' defaults.
+// writeFitFigures writes fit --plot's figures: the trajectories, and for
+// a dual model the transition probabilities, as PNG and SVG, with the
+// figure flags' defaults.
 func writeFitFigures(out *results.Set, d *figureData) error {
 	var ff figureFlags
 	ff.register(flag.NewFlagSet("", flag.ContinueOnError)) // the defaults
-	fig, err := ff.draw(kindTrajectories, d)
-	if err != nil {
-		return err
+	kinds := []string{kindTrajectories}
+	if d.fit.IsDual() {
+		kinds = append(kinds, kindTransitions)
 	}
-	for _, name := range []string{"trajectories.png", "trajectories.svg"} {
-		if err := writeFigureTo(out, name, fig, ff.figureSize()); err != nil {
+	for _, kind := range kinds {
+		fig, err := ff.draw(kind, d)
+		if err != nil {
 			return err
+		}
+		for _, ext := range []string{".png", ".svg"} {
+			if err := writeFigureTo(out, kind+ext, fig, ff.figureSize()); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

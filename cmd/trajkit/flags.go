@@ -42,9 +42,10 @@ type dataFlags struct {
 	// (fit --outcomes); outcomeCols, when set, are the outcomes to read.
 	exposureOut *perOutcome
 	outcomeCols []careersio.OutcomeColumns
-	// outcomes names the outcomes of a multi-trajectory model (fit
-	// --outcomes).
-	outcomes string
+	// outcomes names the outcomes of a multi-trajectory model (fit and
+	// select --outcomes); dualOutcomes says that fit --dual names two.
+	outcomes     string
+	dualOutcomes bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -182,7 +183,7 @@ func (d *dataFlags) check() error {
 			return err
 		}
 	}
-	if d.outcomes == "" {
+	if d.outcomes == "" && !d.dualOutcomes {
 		if err := d.exposureOut.check("exposure", nil); err != nil {
 			return err
 		}

@@ -621,6 +621,9 @@ func TestGolden(t *testing.T) {
 		// other cases, each outcome with its own distribution and orders.
 		{"fit-nl630-outcomes-k4", []string{"fit", "--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "4", "--ages", "12-40",
 			"--dist", "thb=poisson", "--dist", "other=zip", "--order", "thb=2"}},
+		// A dual model of testdata/dual.csv (dual_test.go draws it): each
+		// outcome's groups with their shares, the three transition tables.
+		{"fit-dual-k2-k3", []string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := trajkit(t, tc.args...)

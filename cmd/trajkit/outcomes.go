@@ -69,6 +69,12 @@ func (p *perOutcome) of(name string) string {
 // check returns a usage error for a NAME=VALUE that names no outcome, or
 // any NAME=VALUE without --outcomes.
 func (p *perOutcome) check(flagName string, outcomes []string) error {
+	return p.checkIn(flagName, "outcomes", outcomes)
+}
+
+// checkIn is check for the outcomes that the flag list names (outcomes,
+// or dual).
+func (p *perOutcome) checkIn(flagName, list string, outcomes []string) error {
 	for _, x := range p.values {
 		n, _, ok := splitNamed(x)
 		switch {
@@ -76,23 +82,31 @@ func (p *perOutcome) check(flagName string, outcomes []string) error {
 		case len(outcomes) == 0:
 			return usagef("--%s %q: NAME=VALUE gives one outcome's value and needs --outcomes", flagName, x)
 		case !slices.Contains(outcomes, n):
-			return usagef("--%s %q: no outcome %q in --outcomes %s", flagName, x, n, strings.Join(outcomes, ","))
+			return usagef("--%s %q: no outcome %q in --%s %s", flagName, x, n, list, strings.Join(outcomes, ","))
 		}
 	}
 	return nil
 }
 
-// outcomeNames returns the names of --outcomes, nil without.
-func (f *fitFlags) outcomeNames() []string { return splitList(f.outcomes) }
+// outcomeNames returns the names of --outcomes (or --dual), nil without.
+func (f *fitFlags) outcomeNames() []string {
+	if f.dual != "" {
+		return f.dualNames()
+	}
+	return splitList(f.outcomes)
+}
 
-// outcomeModels returns each outcome's model for k groups (see
-// fitFlags.model for checkOnly).
+// outcomeModels returns each outcome's model for k groups, or with
+// --dual for its own number of groups (see fitFlags.model for checkOnly).
 func (f *fitFlags) outcomeModels(k int, checkOnly bool) ([]trajectory.Model, error) {
 	names := f.outcomeNames()
 	ms := make([]trajectory.Model, len(names))
 	one := *f
 	for o, name := range names {
 		one.dist, one.order, one.inflation = f.distOut.of(name), f.orderOut.of(name), f.inflationOut.of(name)
+		if f.dual != "" {
+			k = f.groupList[o]
+		}
 		m, err := one.model(k, checkOnly)
 		if err != nil {
 			return nil, fmt.Errorf("outcome %s: %w", name, err)

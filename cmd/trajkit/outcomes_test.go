@@ -50,6 +50,8 @@ func TestFitOutcomesFlags(t *testing.T) {
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--bootstrap", "10"}, "--bootstrap is not supported with --outcomes"},
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--dist", "other=zap"}, `outcome other: unknown distribution "zap"`},
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,violent", "--groups", "2"}, `"violent"`},
+		// An exposure per outcome reaches that outcome's reader.
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--exposure", "thb=days"}, `no column "days" (exposure)`},
 	} {
 		code, _, stderr := trajkit(t, append([]string{"fit"}, tc.args...)...)
 		if code == 0 || !strings.Contains(stderr, tc.want) {

@@ -80,6 +80,7 @@ const (
 	kindPosteriors   = "posteriors"
 	kindCareers      = "careers"
 	kindSelection    = "selection"
+	kindTransitions  = "transitions"
 )
 
 // figureFlags are the flags that shape a figure.
@@ -270,7 +271,7 @@ func (t *tcovValues) settings() []trajectory.TcovSetting {
 }
 
 func (f *figureFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers or selection")
+	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers, selection, or transitions (of a dual model: the table of π(k2 | k1))")
 	fs.IntVar(&f.width, "width", 1200, "width in pixels; the SVG or PDF is as wide in inches at --dpi")
 	fs.IntVar(&f.height, "height", 800, "height in pixels")
 	fs.Float64Var(&f.dpi, "dpi", figure.DPI, "resolution in pixels per inch: of the PNG (written into it), and turning --width and --height into inches")
@@ -290,9 +291,9 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 // check checks the flags; fs says which were given.
 func (f *figureFlags) check(fs *flag.FlagSet) error {
 	switch f.kind {
-	case kindTrajectories, kindPosteriors, kindCareers, kindSelection:
+	case kindTrajectories, kindPosteriors, kindCareers, kindSelection, kindTransitions:
 	default:
-		return usagef("--kind %q: expected trajectories, posteriors, careers or selection", f.kind)
+		return usagef("--kind %q: expected trajectories, posteriors, careers, selection or transitions", f.kind)
 	}
 	switch f.observed {
 	case "posterior", "assigned", "none":
@@ -330,7 +331,7 @@ func (f *figureFlags) check(fs *flag.FlagSet) error {
 	if err := f.styleFlags.check(); err != nil {
 		return err
 	}
-	if f.colours != nil && (f.kind == kindCareers || f.kind == kindSelection) {
+	if f.colours != nil && (f.kind == kindCareers || f.kind == kindSelection || f.kind == kindTransitions) {
 		return usagef("--colors colours the groups of the trajectories and posteriors figures; the %s figure has none", f.kind)
 	}
 	if f.sample < 1 {
@@ -384,14 +385,25 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 	groups := 0
 	if d.fit != nil {
 		groups = len(d.fit.Groups)
+		if d.fit.IsDual() { // each outcome's groups coloured by themselves
+			groups = max(len(d.fit.Outcomes[0].Groups), len(d.fit.Outcomes[1].Groups))
+		}
 	}
 	st, err := f.style(groups)
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case kind == kindTransitions && !d.fit.IsDual():
+		return nil, usagef("--kind transitions draws the transition probabilities of a dual model (fit --dual); this is a %s model", distName(d.fit))
+	case d.fit != nil && d.fit.IsDual() && (kind == kindPosteriors || kind == kindCareers):
+		return nil, usagef("--kind %s of a dual model is not built yet: draw trajectories or transitions", kind)
+	}
 	switch kind {
+	case kindTransitions:
+		return figure.TransitionPlot(d.fit, &figure.TransitionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	case kindTrajectories:
-		if d.fit.IsMulti() {
+		if d.fit.IsMulti() || d.fit.IsDual() {
 			return f.multiTrajectories(d, st)
 		}
 		o := f.trajectoryOptions(d)
@@ -432,8 +444,12 @@ func (f *figureFlags) multiTrajectories(d *figureData, st figure.Style) (*figure
 	}
 	var observed [][][]trajectory.ObservedMean
 	if f.observed != "none" && d.outcomes != nil {
-		for _, c := range d.outcomes {
-			observed = append(observed, trajectory.ObservedMeans(c, d.fit.Posterior, o.Weighting))
+		for i, c := range d.outcomes {
+			post := d.fit.Posterior
+			if d.fit.IsDual() { // each outcome's groups have their own posteriors
+				post = d.fit.Outcomes[i].Posterior
+			}
+			observed = append(observed, trajectory.ObservedMeans(c, post, o.Weighting))
 		}
 	}
 	return figure.MultiTrajectoryPlot(d.fit, o, observed)
@@ -586,7 +602,7 @@ func readFigureData(ctx context.Context, dir string, df *dataFlags, fs *flag.Fla
 	// report's --tcov are no reading flag), which a curve at their mean
 	// averages.
 	df.tcov = strings.Join(fit.Settings.Data.Tcov, ",")
-	if fit.IsMulti() {
+	if fit.IsMulti() || fit.IsDual() {
 		// Each outcome's columns, as the fit read them.
 		var names []string
 		df.outcomeCols = nil

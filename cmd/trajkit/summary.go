@@ -22,6 +22,8 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 			names[o] = out.Name
 		}
 		fmt.Fprintf(w, "Multi-trajectory model: %s (%s) sharing %s\n", words.Count(len(f.Outcomes), "outcome"), strings.Join(names, ", "), words.Count(len(f.Groups), "group"))
+	} else if f.IsDual() {
+		writeDualHeading(w, f)
 	} else {
 		fmt.Fprintf(w, "Group-based trajectory model: %s, %s\n", distName(f), words.Count(len(f.Groups), "group"))
 	}
@@ -45,7 +47,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	fmt.Fprintln(w)
 
 	se := f.Inference != nil
-	if !f.IsMulti() {
+	if !f.IsMulti() && !f.IsDual() {
 		writeGroups(w, f, se)
 	}
 	for o, out := range f.Outcomes {
@@ -58,41 +60,14 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 		writeMembership(w, f)
 	}
 	fmt.Fprintf(w, "Adequacy (Nagin 2005): APP >= %g and OCC >= %g in every group\n", trajectory.MinAPP, trajectory.MinOCC)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	views := []*trajectory.Fitted{f}
-	if f.IsMulti() {
-		views = views[:0]
-		for o := range f.Outcomes {
-			views = append(views, f.Outcome(o))
-		}
+	if f.IsDual() {
+		writeDualTables(w, f)
+	} else {
+		writeAdequacy(w, f)
 	}
-	head := "Group\t" + labelHead(f) + "Share %\tAssigned %\tN assigned\tAPP\tOCC\t"
-	for o, v := range views {
-		mean := "Mean count"
-		switch {
-		case v.Distribution.Binary():
-			mean = "Mean probability"
-		case v.Distribution.Real():
-			mean = "Mean score"
-		}
-		if f.IsMulti() {
-			mean = "Mean " + f.Outcomes[o].Name
-		}
-		head += mean + "\t"
-	}
-	fmt.Fprintln(tw, head)
-	for j, g := range f.Groups {
-		fmt.Fprintf(tw, "%d\t%s%.1f\t%.1f\t%d\t%s\t%s\t", j+1, labelCell(f, j), 100*g.Share, 100*g.AssignedShare, g.NAssigned,
-			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1))
-		for _, v := range views {
-			fmt.Fprintf(tw, "%.3f\t", v.Groups[j].MeanCount)
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
 
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Log-likelihood\t%.6f\n", f.LogLik)
 	fmt.Fprintf(tw, "Parameters\t%d\n", f.NumParams)
 	fmt.Fprintf(tw, "BIC (N = %s)\t%.3f\n", words.Count(f.NumPersons, "person"), f.BICPersons)
@@ -131,6 +106,44 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	for _, warn := range f.Warnings {
 		fmt.Fprintf(w, "Warning: %s%s\n", warn, flagHint(warn.Kind))
 	}
+}
+
+// writeAdequacy prints the table of the groups' shares, adequacy
+// diagnostics and mean counts (of each outcome of a multi-trajectory
+// model).
+func writeAdequacy(w io.Writer, f *trajectory.Fitted) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	views := []*trajectory.Fitted{f}
+	if f.IsMulti() {
+		views = views[:0]
+		for o := range f.Outcomes {
+			views = append(views, f.Outcome(o))
+		}
+	}
+	head := "Group\t" + labelHead(f) + "Share %\tAssigned %\tN assigned\tAPP\tOCC\t"
+	for o, v := range views {
+		mean := "Mean count"
+		switch {
+		case v.Distribution.Binary():
+			mean = "Mean probability"
+		case v.Distribution.Real():
+			mean = "Mean score"
+		}
+		if f.IsMulti() {
+			mean = "Mean " + f.Outcomes[o].Name
+		}
+		head += mean + "\t"
+	}
+	fmt.Fprintln(tw, head)
+	for j, g := range f.Groups {
+		fmt.Fprintf(tw, "%d\t%s%.1f\t%.1f\t%d\t%s\t%s\t", j+1, labelCell(f, j), 100*g.Share, 100*g.AssignedShare, g.NAssigned,
+			fmtNum(float64(g.APP), 3), fmtNum(float64(g.OCC), 1))
+		for _, v := range views {
+			fmt.Fprintf(tw, "%.3f\t", v.Groups[j].MeanCount)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
 }
 
 // writeSigma prints the censored normal's σ with its standard error (no z

@@ -282,11 +282,14 @@ func yLabel(m *trajectory.Fitted) string {
 // multtrajplot): one panel per outcome, titled with its name, each as
 // TrajectoryPlot draws it, the groups in the same colours and markers in
 // every panel and one legend (whose key to the model's curves is the
-// first outcome's). observed[i] are outcome i's observed means, as
+// first outcome's). A dual model's outcomes have groups of their own,
+// coloured outcome by outcome: the legend then names each outcome's
+// groups under the outcome's name. observed[i] are outcome i's observed
+// means, as
 // TrajectoryOptions.Observed; nil draws none. The panels fill rows of up
 // to three.
 func MultiTrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions, observed [][][]trajectory.ObservedMean) (*Figure, error) {
-	if !m.IsMulti() {
+	if !m.IsMulti() && !m.IsDual() {
 		return nil, fmt.Errorf("a model of distribution %s, not of several outcomes: draw it with TrajectoryPlot", m.Distribution)
 	}
 	if o == nil {
@@ -314,7 +317,10 @@ func MultiTrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions, observed []
 			panels = append(panels, nil)
 		}
 		panels[len(panels)-1] = append(panels[len(panels)-1], p)
-		if leg == nil {
+		switch {
+		case m.IsDual():
+			leg = dualLegend(leg, out.Name, f.legend)
+		case leg == nil:
 			leg = f.legend
 		}
 	}
@@ -322,4 +328,21 @@ func MultiTrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions, observed []
 		panels[len(panels)-1] = append(panels[len(panels)-1], nil) // blank
 	}
 	return &Figure{title: o.Title, panels: panels, legend: leg, style: &o.Style}, nil
+}
+
+// dualLegend adds outcome name's groups, the first block of its panel's
+// legend, to leg (nil for the first outcome, whose key to the marks then
+// ends the legend).
+func dualLegend(leg *legend, name string, panel *legend) *legend {
+	if leg == nil {
+		leg = &legend{text: panel.text, thumb: panel.thumb, pad: panel.pad}
+		leg.Add(name)
+		leg.blocks[0] = append(leg.blocks[0], panel.blocks[0]...)
+		leg.blocks = append(leg.blocks, panel.blocks[1:]...)
+		return leg
+	}
+	// Before the key to the marks, the last blocks.
+	groups := append([]legendEntry{{text: name}}, panel.blocks[0]...)
+	leg.blocks = append(leg.blocks[:1], append([][]legendEntry{groups}, leg.blocks[1:]...)...)
+	return leg
 }

@@ -20,8 +20,12 @@ import (
 // trajkit score writes the same columns for new careers, with an empty
 // group for a person with no observed cell in the model's window.
 
-// WriteAssignments writes assignments.csv of a fit with its posteriors.
+// WriteAssignments writes assignments.csv of a fit with its posteriors
+// (a dual model's as writeDualAssignments does).
 func WriteAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
+	if f.IsDual() {
+		return writeDualAssignments(w, f, o)
+	}
 	if f.Posterior == nil {
 		return fmt.Errorf("the fit has no posteriors to write")
 	}
@@ -146,23 +150,50 @@ func Align(f *trajectory.Fitted, c *trajectory.Careers, dataName string) error {
 	if c.Len() != len(f.IDs) {
 		return mismatch(fmt.Sprintf("%s in the data, %d in assignments.csv", words.Count(c.Len(), "person"), len(f.IDs)))
 	}
-	post := make([][]float64, len(f.Posterior))
-	for j := range post {
-		post[j] = make([]float64, c.Len())
-	}
-	assigned := make([]int, c.Len())
+	from := make([]int, c.Len()) // from[i]: the row of careers' person i
 	for i, id := range c.IDs {
 		r, ok := row[id]
 		if !ok {
 			return mismatch(fmt.Sprintf("person %q is not in assignments.csv", id))
 		}
-		for j := range post {
-			post[j][i] = f.Posterior[j][r]
-		}
-		assigned[i] = f.Assigned[r]
+		from[i] = r
 	}
-	f.IDs, f.Posterior, f.Assigned = c.IDs, post, assigned
+	f.IDs = c.IDs
+	f.Posterior, f.Assigned = alignRows(f.Posterior, from), alignGroups(f.Assigned, from)
+	for o := range f.Outcomes { // a dual model's marginal posteriors
+		out := &f.Outcomes[o]
+		out.Posterior, out.Assigned = alignRows(out.Posterior, from), alignGroups(out.Assigned, from)
+	}
 	return nil
+}
+
+// alignRows returns post (K x N) with person i's column from column
+// from[i]; nil for nil.
+func alignRows(post [][]float64, from []int) [][]float64 {
+	if post == nil {
+		return nil
+	}
+	out := make([][]float64, len(post))
+	for j := range out {
+		out[j] = make([]float64, len(from))
+		for i, r := range from {
+			out[j][i] = post[j][r]
+		}
+	}
+	return out
+}
+
+// alignGroups returns groups with person i's from groups[from[i]]; nil
+// for nil.
+func alignGroups(groups []int, from []int) []int {
+	if groups == nil {
+		return nil
+	}
+	out := make([]int, len(from))
+	for i, r := range from {
+		out[i] = groups[r]
+	}
+	return out
 }
 
 // FormatFloat writes x with enough digits to read back the same float64;

@@ -148,6 +148,9 @@ func (d *Dir) Fit() (*trajectory.Fitted, error) {
 	}
 	defer r.Close()
 	path := d.file(AssignmentsFile)
+	if f.IsDual() {
+		return f, readDualAssignments(r, path, f)
+	}
 	a, err := ReadAssignments(r, path, len(f.Groups))
 	if err != nil {
 		return nil, err

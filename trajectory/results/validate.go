@@ -119,11 +119,15 @@ func firstError(errs ...error) error {
 // in range; a reference group, covariates and warnings that name groups
 // of the model.
 func checkFit(f *trajectory.Fitted, v int) error {
-	if f.IsMulti() {
+	switch {
+	case f.IsMulti():
 		return checkMulti(f, v)
-	}
-	if len(f.Outcomes) > 0 {
-		return fieldErrorf("outcomes", "a %s model with outcomes: expected outcomes only in a model of distribution multi", f.Distribution)
+	case f.IsDual():
+		return checkDual(f, v)
+	case len(f.Outcomes) > 0:
+		return fieldErrorf("outcomes", "a %s model with outcomes: expected outcomes only in a model of distribution multi or dual", f.Distribution)
+	case f.Transition != nil:
+		return fieldErrorf("transition", "a %s model with transition probabilities: expected them only in a model of distribution dual", f.Distribution)
 	}
 	return checkOutcome(f, v, false)
 }
@@ -145,8 +149,8 @@ func checkMulti(f *trajectory.Fitted, v int) error {
 			return fieldErrorf(at+".name", "empty: expected the outcome's column")
 		case seen[out.Name]:
 			return fieldErrorf(at+".name", "%q: given twice", out.Name)
-		case out.Distribution == trajectory.Multi:
-			return fieldErrorf(at+".distribution", "multi: expected an outcome's distribution")
+		case out.Distribution == trajectory.Multi || out.Distribution == trajectory.Dual:
+			return fieldErrorf(at+".distribution", "%s: expected an outcome's distribution", out.Distribution)
 		case len(out.Groups) != k || len(out.Orders) != k || len(out.InflationOrders) != k:
 			return fieldErrorf(at+".groups", "%d groups, %d orders and %d inflation orders: expected %d, the model's groups", len(out.Groups), len(out.Orders), len(out.InflationOrders), k)
 		}
@@ -168,6 +172,9 @@ func checkMulti(f *trajectory.Fitted, v int) error {
 	}
 	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {
 		return fieldErrorf("covariance.names", "a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
+	}
+	if f.Transition != nil {
+		return fieldErrorf("transition", "transition probabilities in a multi-trajectory model: expected them only in a model of distribution dual")
 	}
 	return checkWarnings(f, v)
 }

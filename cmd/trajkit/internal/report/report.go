@@ -91,6 +91,9 @@ type page struct {
 	Selection        *selectionBox
 	Profiles         *table
 	Reproduction     *reproBox
+	// Transition holds a dual model's tables of π(k2 | k1), π(k1 | k2)
+	// and π(k1, k2); nil for other models.
+	Transition []table
 }
 
 type keyValue struct{ Key, Value string }
@@ -169,6 +172,11 @@ func newPage(in *Input) (*page, error) {
 	if f.IsMulti() {
 		p.Subtitle = fmt.Sprintf("Multi-trajectory model of %s, %s, fitted by %s to %s",
 			words.Count(len(f.Outcomes), "outcome"), words.Count(len(f.Groups), "group"), results.Software, data.File)
+	}
+	if f.IsDual() {
+		p.Subtitle = fmt.Sprintf("Dual trajectory model of %s (%s) and %s (%s), fitted by %s to %s", f.Outcomes[0].Name, words.Count(len(f.Outcomes[0].Groups), "group"),
+			f.Outcomes[1].Name, words.Count(len(f.Outcomes[1].Groups), "group"), results.Software, data.File)
+		p.Transition = transitionTables(f)
 	}
 	if p.Title == "" {
 		p.Title = "Group-based trajectory model of " + data.File

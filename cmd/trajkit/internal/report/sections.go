@@ -158,7 +158,7 @@ func (p *page) modelSection(m *trajectory.Fitted) {
 // views returns the fit's outcomes as fits of one outcome each: the fit
 // itself unless it is a multi-trajectory model.
 func views(m *trajectory.Fitted) []*trajectory.Fitted {
-	if !m.IsMulti() {
+	if len(m.Outcomes) == 0 {
 		return []*trajectory.Fitted{m}
 	}
 	vs := make([]*trajectory.Fitted, len(m.Outcomes))
@@ -175,10 +175,44 @@ func views(m *trajectory.Fitted) []*trajectory.Fitted {
 func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 	p.MinAPP, p.MinOCC = trajectory.MinAPP, trajectory.MinOCC
 	vs := views(m)
-	for j := range m.Groups {
-		g := &vs[0].Groups[j]
+	for o, v := range vs {
+		if o > 0 && !m.IsDual() {
+			break // the groups are the same in every outcome
+		}
+		p.groupRows(m, o, v, st)
+	}
+	hasSE := false
+	var notes []string
+	for o, v := range vs {
+		prefix := ""
+		if len(m.Outcomes) > 0 {
+			prefix = m.Outcomes[o].Name + ", "
+		}
+		note := p.coefBlocks(v, st, &hasSE, prefix)
+		if len(m.Outcomes) > 0 {
+			note = m.Outcomes[o].Name + ": " + note
+		}
+		notes = append(notes, note)
+	}
+	p.CoefNote = strings.Join(notes, "; ")
+	if hasSE {
+		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
+	} else {
+		p.CoefNote += ". model.json has no standard errors, so SE, z and p are not shown."
+	}
+}
+
+// groupRows adds the rows of the groups of view v, outcome o of m (a dual
+// model's outcomes have groups of their own, named by outcome).
+func (p *page) groupRows(m *trajectory.Fitted, o int, v *trajectory.Fitted, st *figure.Style) {
+	for j := range v.Groups {
+		g := &v.Groups[j]
+		name := g.Name()
+		if m.IsDual() {
+			name = m.Outcomes[o].Name + ", " + name
+		}
 		r := groupRow{
-			Name:      g.Name(),
+			Name:      name,
 			Colour:    st.GroupColour(j),
 			Share:     trajectory.FormatShare(g.Share),
 			ShareSE:   "–",
@@ -201,25 +235,6 @@ func (p *page) groupSections(m *trajectory.Fitted, st *figure.Style) {
 		}
 		p.AnyLow = p.AnyLow || r.LowAPP || r.LowOCC
 		p.Groups = append(p.Groups, r)
-	}
-	hasSE := false
-	var notes []string
-	for o, v := range vs {
-		prefix := ""
-		if m.IsMulti() {
-			prefix = m.Outcomes[o].Name + ", "
-		}
-		note := p.coefBlocks(v, st, &hasSE, prefix)
-		if m.IsMulti() {
-			note = m.Outcomes[o].Name + ": " + note
-		}
-		notes = append(notes, note)
-	}
-	p.CoefNote = strings.Join(notes, "; ")
-	if hasSE {
-		p.CoefNote += ". Standard errors from model.json; z = estimate / SE, p two-sided from the normal distribution."
-	} else {
-		p.CoefNote += ". model.json has no standard errors, so SE, z and p are not shown."
 	}
 }
 
@@ -322,6 +337,9 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 	if f.IsMulti() {
 		curves = "One panel per outcome: the expected value of each outcome by age in each group (lines)"
 	}
+	if f.IsDual() {
+		curves = "One panel per outcome, each with its own groups: the expected value of each outcome by age in each of its groups (lines)"
+	}
 	if names := f.TcovNames(); len(names) > 0 {
 		// The observed means include the covariates: the curves that match
 		// them are at the persons' own values, not at zero.
@@ -329,17 +347,25 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 		curves = fmt.Sprintf(curveWhat(f.Distribution)+" by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
 		bands = "No intervals are drawn: model.json's are of the curves at covariates zero."
 	}
-	for _, fig := range []struct {
+	type figureSpec struct {
 		draw      func() (*figure.Figure, error)
 		id, title string
 		height    int
 		caption   string
-	}{
+	}
+	specs := []figureSpec{
 		{func() (*figure.Figure, error) {
-			if f.IsMulti() {
+			if len(f.Outcomes) > 0 {
 				observed := make([][][]trajectory.ObservedMean, len(outcomes))
 				for o, oc := range outcomes {
-					observed[o] = trajectory.ObservedMeans(oc, f.Posterior, trajectory.ByPosterior)
+					post := f.Posterior
+					if f.IsDual() {
+						post = f.Outcomes[o].Posterior
+					}
+					observed[o] = trajectory.ObservedMeans(oc, post, trajectory.ByPosterior)
+				}
+				if outcomes == nil {
+					observed = nil
 				}
 				return figure.MultiTrajectoryPlot(f, &figure.TrajectoryOptions{Style: *st}, observed)
 			}
@@ -352,7 +378,16 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 			return figure.CareersPlot(views(f)[0], c, &figure.CareersOptions{Sample: sample, Seed: seed, Style: *st})
 		}, "fig-careers", "Careers", min(120+340*rows, 2400),
 			fmt.Sprintf("A random sample of up to %s per group (seed %d), assigned by their highest posterior probability: one row per person, one cell per age, darker for more offences (raw counts), white where the person is not observed.", words.Count(sample, "person"), seed)},
-	} {
+	}
+	if f.IsDual() {
+		// Each outcome's groups have their own posteriors: the joint
+		// classes' figures are not drawn; the transition table is.
+		a, b := f.Outcomes[0], f.Outcomes[1]
+		specs = append(specs[:1], figureSpec{func() (*figure.Figure, error) { return figure.TransitionPlot(f, &figure.TransitionOptions{Style: *st}) },
+			"fig-transitions", "Transition probabilities", min(260+120*len(a.Groups), 1200),
+			fmt.Sprintf("π(k2 | k1): the probability of each group of %s (columns) given the group of %s (rows), shaded from white (0) to dark blue (1), with its standard error; each row sums to 1. The axis labels give each group's share.", b.Name, a.Name)})
+	}
+	for _, fig := range specs {
 		drawn, err := fig.draw()
 		if err != nil {
 			return err
@@ -406,4 +441,34 @@ func fmtNum(x float64, digits int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.*f", digits, x)
+}
+
+// transitionTables are a dual model's tables of π(k2 | k1), π(k1 | k2)
+// and π(k1, k2), each cell the probability with its standard error.
+func transitionTables(f *trajectory.Fitted) []table {
+	a, b, t := f.Outcomes[0], f.Outcomes[1], f.Transition
+	var out []table
+	for _, tab := range []struct {
+		note string
+		p    [][]float64
+		se   [][]trajectory.Float
+	}{
+		{fmt.Sprintf("π(k2 | k1): the probability of each group of %s (columns) given the group of %s (rows); each row sums to 1. Standard errors in parentheses (delta method).", b.Name, a.Name), t.BGivenA, t.BGivenASE},
+		{fmt.Sprintf("π(k1 | k2): the probability of each group of %s (rows) given the group of %s (columns); each column sums to 1.", a.Name, b.Name), t.AGivenB, t.AGivenBSE},
+		{"π(k1, k2): the joint probabilities of the pairs of groups; all sum to 1.", t.Joint, t.JointSE},
+	} {
+		tb := table{Note: tab.note, Header: []cell{{Text: a.Name + " \\ " + b.Name}}}
+		for j := range b.Groups {
+			tb.Header = append(tb.Header, cell{Text: strconv.Itoa(j + 1), Number: true})
+		}
+		for k1, r := range tab.p {
+			rw := row{Cells: []cell{{Text: strconv.Itoa(k1 + 1)}}}
+			for k2, q := range r {
+				rw.Cells = append(rw.Cells, cell{Text: fmt.Sprintf("%.3f (%s)", q, fmtNum(float64(tab.se[k1][k2]), 3)), Number: true})
+			}
+			tb.Rows = append(tb.Rows, rw)
+		}
+		out = append(out, tb)
+	}
+	return out
 }

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// groupsFlag is --groups: a number of groups K, or with --dual one per
+// outcome, K1,K2. k holds the first number, list all of them.
+type groupsFlag struct {
+	k    *int
+	list *[]int
+}
+
+func (g groupsFlag) String() string {
+	if g.k == nil || *g.k == 0 {
+		return ""
+	}
+	if len(*g.list) > 1 {
+		return intList(*g.list)
+	}
+	return strconv.Itoa(*g.k)
+}
+
+func (g groupsFlag) Set(v string) error {
+	var ks []int
+	for _, s := range strings.Split(v, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("expected a number of groups K, or K1,K2 with --dual, got %q", v)
+		}
+		ks = append(ks, k)
+	}
+	*g.k, *g.list = ks[0], ks
+	return nil
+}
+
+// dualNames returns the names of --dual, nil without.
+func (f *fitFlags) dualNames() []string { return splitList(f.dual) }
+
+// checkDual validates --dual, its --groups K1,K2 and the flags given per
+// outcome; without --dual, that --groups is one number.
+func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
+	if f.dual == "" {
+		if len(f.groupList) > 1 {
+			return usagef("--groups %s: two numbers of groups, K1,K2, are for --dual A,B (a dual trajectory model); one model has one number", intList(f.groupList))
+		}
+		return nil
+	}
+	names := f.dualNames()
+	switch {
+	case f.outcomes != "":
+		return usagef("--outcomes and --dual both name several outcomes: give --outcomes for a multi-trajectory model (shared groups), --dual A,B for a dual one (each outcome its own groups)")
+	case len(names) != 2:
+		return usagef("--dual %s: expected two outcomes, A,B (count columns of a long file or prefixes of a wide file)", f.dual)
+	case names[0] == names[1]:
+		return usagef("--dual %s: %q is named twice", f.dual, names[0])
+	case len(f.groupList) != 2:
+		return usagef("--groups %s: --dual %s needs two numbers of groups, K1,K2 (K1 of %s, K2 of %s), e.g. --groups 3,2", intList(f.groupList), f.dual, names[0], names[1])
+	}
+	for o, k := range f.groupList {
+		if k < 1 {
+			return usagef("--groups %s: expected numbers of groups ≥ 1, got %d for %s", intList(f.groupList), k, names[o])
+		}
+	}
+	for _, p := range []struct {
+		name string
+		flag *perOutcome
+	}{{"dist", f.distOut}, {"order", f.orderOut}, {"inflation", f.inflationOut}, {"exposure", f.exposureOut}} {
+		if err := p.flag.checkIn(p.name, "dual", names); err != nil {
+			return err
+		}
+	}
+	set := setFlags(fs)
+	for _, unsupported := range []struct{ flag, why string }{
+		{"count", "--dual names the count columns"},
+		{"tcov", "time-varying covariates of a dual model are not built yet"},
+		{"start", "start models of a dual model are not built yet"},
+		{"bootstrap", "the bootstrap of a dual model is not built yet"},
+		{"risk", "risk factors on the first outcome's groups are not built yet"},
+		{"labels", "labels of the two outcomes' groups are not built yet"},
+	} {
+		if set[unsupported.flag] {
+			return usagef("--%s is not supported with --dual (a dual trajectory model): %s", unsupported.flag, unsupported.why)
+		}
+	}
+	ms, err := f.outcomeModels(0, true)
+	if err != nil {
+		return err
+	}
+	for o, m := range ms {
+		if err := f.censorFlags.check(fs, m.Distribution); err != nil && m.Distribution.Real() {
+			return fmt.Errorf("outcome %s: %w", names[o], err)
+		}
+	}
+	return nil
+}
+
+// runFitDual is fit with --dual: a dual trajectory model.
+func runFitDual(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	out, err := beginOut(ctx, f.out, "fit", args)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	t0 := time.Now()
+	f.outcomeCols = f.outcomeColumns()
+	l, err := f.load(ctx, fs, &f.personFlags)
+	if err != nil {
+		return err
+	}
+	tRead := time.Since(t0)
+	if n, k := l.Careers.Len(), f.groupList[0]*f.groupList[1]; k > n {
+		return usagef("--groups %s: %d x %d joint classes for the %d persons in the data: a class needs at least one person", intList(f.groupList), f.groupList[0], f.groupList[1], n)
+	}
+	ms, err := f.outcomeModels(0, false)
+	if err != nil {
+		return err
+	}
+	warn(stderr, l.Warnings...)
+	var outs [2]trajectory.Outcome
+	for o, col := range f.outcomeCols {
+		outs[o] = trajectory.Outcome{Name: col.Name, Exposure: col.Exposure, Careers: l.Outcomes[o], Model: ms[o]}
+	}
+	data := l.Settings
+	data.Count, data.Exposure = "", "" // each outcome's, in outcomes[]
+	data.Binarize = f.binarize
+	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Data: data, Weights: l.Weights}
+	p := newProgress(stderr, "fit", f.quiet)
+	s.Search.Progress = p.search
+	fit, err := trajectory.FitDual(outs[0], outs[1], s)
+	p.done()
+	if err != nil {
+		return binarizeHint(err)
+	}
+	return f.finish(out, fit, l, tRead, stdout)
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trajkit/trajkit/trajectory"
+	"github.com/trajkit/trajkit/trajectory/results"
+)
+
+// dualData is testdata/dual.csv, a small dual data set: 500 persons
+// observed at every age 12-30, two counts per year, violent (Poisson, two
+// groups: shares 0.7 and 0.3) and property (Poisson, three groups), each
+// person's property group drawn given the violent one from
+//
+//	π(k2 | k1) = 0.6 0.3 0.1
+//	             0.1 0.3 0.6
+//
+// so that the joint shares are 0.42 0.21 0.07 / 0.03 0.09 0.18.
+const dualData = "testdata/dual.csv"
+
+// dualCSV draws dualData's careers with trajectory.Simulate (seeds fixed).
+func dualCSV(t *testing.T) []byte {
+	t.Helper()
+	const n = 500
+	s := trajectory.WindowScaling(12, 30)
+	shares := []float64{0.7, 0.3}
+	given := [][]float64{{0.6, 0.3, 0.1}, {0.1, 0.3, 0.6}}
+	violent := trajectory.TruthFromCoefficients(s, 12, 30, shares, [][]float64{{-1.6, 0.1}, {0.4, -0.5}}, nil)
+	property := trajectory.TruthFromCoefficients(s, 12, 30, []float64{1. / 3, 1. / 3, 1. / 3}, [][]float64{{-2.3}, {-0.6, 0.5}, {0.7, -0.4}}, nil)
+	rng := rand.New(rand.NewPCG(2001, 6))
+	pick := func(p []float64) int {
+		u := rng.Float64()
+		for k, x := range p {
+			if u -= x; u < 0 {
+				return k + 1
+			}
+		}
+		return len(p)
+	}
+	ga, gb := make([]int, n), make([]int, n)
+	for i := range ga {
+		ga[i] = pick(shares)
+		gb[i] = pick(given[ga[i]-1])
+	}
+	ca, _, err := trajectory.Simulate(violent, trajectory.Design{Persons: n, Groups: ga}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _, err := trajectory.Simulate(property, trajectory.Design{Persons: n, Groups: gb}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.WriteString("id,age,violent,property\n")
+	for i := range n {
+		var ys [2][]trajectory.Cell
+		ca.Cells(i, func(c trajectory.Cell) { ys[0] = append(ys[0], c) })
+		cb.Cells(i, func(c trajectory.Cell) { ys[1] = append(ys[1], c) })
+		for t, c := range ys[0] {
+			fmt.Fprintf(&b, "%s,%d,%d,%d\n", ca.IDs[i], c.Age, c.Y, ys[1][t].Y)
+		}
+	}
+	return b.Bytes()
+}
+
+// TestDualData: testdata/dual.csv is what dualCSV draws (go test -update
+// writes it).
+func TestDualData(t *testing.T) {
+	got := dualCSV(t)
+	if *update {
+		if err := os.WriteFile(dualData, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(dualData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is not what dualCSV draws (go test -update rewrites it)", dualData)
+	}
+}
+
+// TestFitDualFlags: the flags given per outcome reach each outcome's
+// model, the result set holds both outcomes, the transition tables and
+// both figures, plot and report read it back, and flags that a dual model
+// does not take are refused with what to do.
+func TestFitDualFlags(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "dual")
+	code, stdout, stderr := trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3",
+		"--order", "1", "--order", "property=0,2,1", "--dist", "property=zip", "--inflation", "property=0", "--starts", "5", "--out", out, "--plot")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Dual trajectory model: violent (2 groups), property (3 groups)", "π(k2 | k1)", "π(k1 | k2)", "π(k1, k2)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the summary has no %q:\n%s", want, stdout)
+		}
+	}
+	fit, err := results.ReadFit(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := fit.Outcomes[0], fit.Outcomes[1]
+	if !fit.IsDual() || a.Name != "violent" || a.Distribution != "poisson" || len(a.Groups) != 2 || a.Orders[0] != 1 ||
+		b.Name != "property" || b.Distribution != "zip" || len(b.Groups) != 3 || fmt.Sprint(b.Orders) != "[0 1 2]" && fmt.Sprint(b.Orders) != "[0 2 1]" || b.InflationOrders[0] != 0 {
+		t.Errorf("outcomes %s %s %v, %s %s %v %v", a.Name, a.Distribution, a.Orders, b.Name, b.Distribution, b.Orders, b.InflationOrders)
+	}
+	if len(fit.Transition.BGivenA) != 2 || len(fit.Transition.BGivenA[0]) != 3 || len(b.Assigned) != 500 {
+		t.Errorf("transition %v, %d assigned", fit.Transition.BGivenA, len(b.Assigned))
+	}
+	for _, name := range []string{"trajectories.png", "trajectories.svg", "transitions.png", "transitions.svg"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("fit --plot: %v", err)
+		}
+	}
+	for _, args := range [][]string{
+		{"plot", "--model", out, "--kind", "transitions", "--out", filepath.Join(dir, "t.png")},
+		{"plot", "--model", out, "--out", filepath.Join(dir, "traj.png")},
+		{"report", "--model", out, "--out", filepath.Join(dir, "report.html")},
+	} {
+		if code, _, stderr := trajkit(t, args...); code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if html, err := os.ReadFile(filepath.Join(dir, "report.html")); err != nil || !strings.Contains(string(html), "π(k2 | k1)") {
+		t.Errorf("the report has no transition table (%v)", err)
+	}
+
+	single := filepath.Join(dir, "single")
+	if code, _, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "2", "--no-se", "--out", single); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plot", "--model", single, "--kind", "transitions", "--out", filepath.Join(dir, "x.png")}, "--kind transitions draws the transition probabilities of a dual model"},
+		{[]string{"plot", "--model", out, "--kind", "posteriors", "--out", filepath.Join(dir, "x.png")}, "not built yet"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent", "--groups", "2,3"}, "expected two outcomes"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,violent", "--groups", "2,3"}, "named twice"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2"}, "needs two numbers of groups, K1,K2"},
+		{[]string{"fit", "--data", dualData, "--groups", "2,3"}, "are for --dual"},
+		{[]string{"fit", "--data", dualData, "--groups", "2,x"}, "expected a number of groups K, or K1,K2 with --dual"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--outcomes", "violent,property", "--groups", "2,3"}, "--outcomes and --dual"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "theft=2"}, `no outcome "theft" in --dual violent,property`},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "property=1,1"}, "outcome property"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--bootstrap", "10"}, "--bootstrap is not supported with --dual"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--tcov", "e"}, "--tcov is not supported with --dual"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--start", out}, "--start is not supported with --dual"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--persons", "p.csv", "--risk", "female"}, "--risk is not supported with --dual"},
+		{[]string{"fit", "--data", dualData, "--dual", "violent,theft", "--groups", "2,3"}, `"theft"`},
+	} {
+		code, _, stderr := trajkit(t, tc.args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want an error with %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
