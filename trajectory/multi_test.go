@@ -362,3 +362,53 @@ func trueMean(tr *Truth, k, a int) float64 {
 	}
 	return m
 }
+
+// TestFitMultiRisk: risk factors of membership (traj's multrisk) in a
+// multi-trajectory model: with one outcome the fit is the single-outcome
+// fit with the same risk factors (log-likelihood to 1e-9, the log-odds and
+// their SEs), and a second outcome of the same groups sharpens the
+// membership model (smaller SEs of the log-odds).
+func TestFitMultiRisk(t *testing.T) {
+	gamma := [][]float64{{0, 0, 0}, {0.3, 1, -0.8}, {-0.5, -0.7, 1.2}}
+	c, risk := riskCareers(t, 1500, 9, gamma)
+	m := mustModel(t, Poisson, 3, []int{0, 2, 2}, nil)
+	s := &Settings{Search: mixture.Settings{Starts: 5, Seed: 1}, Risk: risk}
+	single, err := Fit(c, m, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := FitMulti([]Outcome{{Name: "y", Careers: c, Model: m}}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(one.LogLik-single.LogLik) > 1e-9 {
+		t.Errorf("log-likelihood %.10f with one outcome, %.10f single", one.LogLik, single.LogLik)
+	}
+	for j, g := range single.Groups {
+		h := one.Groups[j]
+		for a, b := range g.MembershipCoef.Values {
+			if math.Abs(b-h.MembershipCoef.Values[a]) > 1e-6 || math.Abs(g.MembershipSE.Values[a]-h.MembershipSE.Values[a]) > 1e-6 {
+				t.Errorf("group %d %s: %v (se %v) multi, %v (se %v) single", j+1, g.MembershipCoef.Names[a],
+					h.MembershipCoef.Values[a], h.MembershipSE.Values[a], b, g.MembershipSE.Values[a])
+			}
+		}
+	}
+	// A second outcome of the same persons' groups, drawn with Design.Groups.
+	groups := make([]int, c.Len())
+	for i := range groups {
+		groups[i] = AssignedGroup(single.Posterior, i)
+	}
+	tr := TruthFromCoefficients(WindowScaling(12, 35), 12, 35, []float64{0.4, 0.35, 0.25},
+		[][]float64{{-1}, {0.5, 1, -1}, {0, -1, -0.5}}, nil)
+	c2, _, err := Simulate(tr, Design{Persons: c.Len(), Groups: groups}, 99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := FitMulti([]Outcome{{Name: "y", Careers: c, Model: m}, {Name: "z", Careers: c2, Model: mustModel(t, Poisson, 3, []int{2}, nil)}}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := two.Groups[2].MembershipSE.Values[1], single.Groups[2].MembershipSE.Values[1]; !(got < want) {
+		t.Errorf("SE of group 3's log-odds in x1: %v with two outcomes, %v with one", got, want)
+	}
+}
