@@ -1,0 +1,39 @@
+package trajectory
+
+import (
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// TestScoreMultiOwnCareers: a multi-trajectory model scores the careers it
+// was fitted to with its own posteriors and log-likelihood (to 1e-9).
+func TestScoreMultiOwnCareers(t *testing.T) {
+	outs, _ := multiOutcomes(t, 400, 6)
+	f, err := FitMulti(outs, &Settings{Search: mixture.Settings{Starts: 3, Seed: 1}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := f.ScoreMulti([]*Careers{outs[0].Careers, outs[1].Careers}, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(sc.LogLik-f.LogLik) > 1e-9*math.Abs(f.LogLik) {
+		t.Errorf("log-likelihood %.10f scored, %.10f fitted", sc.LogLik, f.LogLik)
+	}
+	for j := range f.Groups {
+		for i := range sc.IDs {
+			if d := math.Abs(sc.Posterior[j][i] - f.Posterior[j][i]); d > 1e-9 {
+				t.Fatalf("person %s group %d: posterior %.12f scored, %.12f fitted", sc.IDs[i], j+1, sc.Posterior[j][i], f.Posterior[j][i])
+			}
+		}
+	}
+	if !reflect.DeepEqual(sc.Assigned, f.Assigned) {
+		t.Error("groups assigned differ from the fit's")
+	}
+	if _, err := f.Score(outs[0].Careers, nil, 1); err == nil {
+		t.Error("Score of a multi model with one outcome's careers accepted")
+	}
+}
