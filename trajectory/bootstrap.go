@@ -128,7 +128,6 @@ func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) erro
 	}
 	start := time.Now()
 	k := len(f.Groups)
-	nt := f.MaxAge() - f.MinAge() + 1
 	type replicate struct {
 		ok, relabelled bool
 		shares         []float64
@@ -216,7 +215,7 @@ func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) erro
 			rep.relabelled = rep.relabelled || from != j
 			rep.shares[j] = rf.Groups[from].Share
 			for o := range views {
-				rep.means[o][j] = make([]float64, nt)
+				rep.means[o][j] = make([]float64, len(got[o][from].Curve))
 				for t, p := range got[o][from].Curve {
 					rep.means[o][j][t] = p.Mean
 				}
