@@ -59,6 +59,9 @@ Examples:
   trajkit score --model emp --data example:employment --out employment-scores.csv
   trajkit fit --data example:nl630 --ages 12-39 --groups 3 --dist zip --persons example:nl630-persons --risk sex,criminal_family --out nlrisk
   trajkit score --model nlrisk --data example:nl630 --persons example:nl630-persons --out nl630-scores.csv
+  trajkit fit --data example:nl630-outcomes --outcomes thb,other --groups 2 --ages 12-40 --dist thb=poisson --dist other=zip --out multi
+  trajkit simulate --model multi --persons 500 --seed 3 --out multisim
+  trajkit score --model multi --data multisim/long.csv --out multisim-scores.csv
 `
 
 type scoreFlags struct {
