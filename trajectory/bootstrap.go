@@ -81,7 +81,7 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 // of the shares (f.Groups) and of every outcome's curves
 // (f.Outcomes[o].Groups).
 func (f *Fitted) BootstrapMulti(cs []*Careers, s *Settings, b BootstrapSettings) error {
-	if !f.IsMulti() {
+	if !f.IsMulti() && !f.IsDual() {
 		if len(cs) != 1 {
 			return fmt.Errorf("bootstrap: a model of one outcome and careers of %d", len(cs))
 		}
@@ -101,6 +101,9 @@ func (f *Fitted) BootstrapMulti(cs []*Careers, s *Settings, b BootstrapSettings)
 // bootstrap is Bootstrap and BootstrapMulti: cs are the careers of each
 // outcome, one for a model of one outcome.
 func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) error {
+	if f.IsDual() {
+		return errors.New("bootstrap: the bootstrap of a dual trajectory model is not supported")
+	}
 	if b.Replicates < 1 || b.Replicates > MaxReplicates {
 		return fmt.Errorf("bootstrap: %d replicates: expected 1 to %d", b.Replicates, MaxReplicates)
 	}

@@ -75,7 +75,7 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 // model's window in any outcome; OutsideCells counts the cells left out
 // over all outcomes.
 func (f *Fitted) ScoreMulti(cs []*Careers, risk *RiskDesign, threads int) (*Scored, error) {
-	if !f.IsMulti() {
+	if !f.IsMulti() && !f.IsDual() {
 		if len(cs) != 1 {
 			return nil, fmt.Errorf("a model of one outcome and careers of %d", len(cs))
 		}
@@ -94,6 +94,9 @@ func (f *Fitted) ScoreMulti(cs []*Careers, risk *RiskDesign, threads int) (*Scor
 
 // score is Score and ScoreMulti: cs are the careers of each outcome.
 func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, error) {
+	if f.IsDual() {
+		return nil, errors.New("scoring careers under a dual trajectory model is not supported")
+	}
 	c := cs[0]
 	k, n := len(f.Groups), c.Len()
 	switch model := f.Risk(); {
