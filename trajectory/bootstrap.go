@@ -60,7 +60,50 @@ type BootstrapSettings struct {
 // the context is cancelled no replicate starts, those under way stop
 // within an EM iteration, and Bootstrap returns an error that wraps the
 // context's, leaving f as it was.
+//
+// A multi-trajectory model (FitMulti) is bootstrapped by BootstrapMulti,
+// which takes every outcome's careers.
 func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
+	if f.IsMulti() {
+		return fmt.Errorf("bootstrap: a model of %s: use BootstrapMulti with the careers of each", words.Count(len(f.Outcomes), "outcome"))
+	}
+	return f.bootstrap([]*Careers{c}, s, b)
+}
+
+// BootstrapMulti is Bootstrap of a multi-trajectory model (FitMulti),
+// given the careers of each outcome (cs[o] those of f.Outcomes[o], as
+// fitted). The person bootstrap draws persons and takes each drawn
+// person's careers in every outcome; the parametric one draws each
+// person's group from the fit once and then every outcome's counts given
+// it, on the person's observed ages and exposures in that outcome. Each
+// replicate is refitted by FitMulti, and its groups are matched to the
+// fit's by the curves of all outcomes together. The intervals are those
+// of the shares (f.Groups) and of every outcome's curves
+// (f.Outcomes[o].Groups).
+func (f *Fitted) BootstrapMulti(cs []*Careers, s *Settings, b BootstrapSettings) error {
+	if !f.IsMulti() && !f.IsDual() {
+		if len(cs) != 1 {
+			return fmt.Errorf("bootstrap: a model of one outcome and careers of %d", len(cs))
+		}
+		return f.bootstrap(cs, s, b)
+	}
+	if len(cs) != len(f.Outcomes) {
+		return fmt.Errorf("bootstrap: a model of %s and careers of %d", words.Count(len(f.Outcomes), "outcome"), len(cs))
+	}
+	for o, c := range cs {
+		if c.Len() != cs[0].Len() {
+			return fmt.Errorf("bootstrap: outcome %s has %s, outcome %s %d", f.Outcomes[o].Name, words.Count(c.Len(), "person"), f.Outcomes[0].Name, cs[0].Len())
+		}
+	}
+	return f.bootstrap(cs, s, b)
+}
+
+// bootstrap is Bootstrap and BootstrapMulti: cs are the careers of each
+// outcome, one for a model of one outcome.
+func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) error {
+	if f.IsDual() {
+		return errors.New("bootstrap: the bootstrap of a dual trajectory model is not supported")
+	}
 	if b.Replicates < 1 || b.Replicates > MaxReplicates {
 		return fmt.Errorf("bootstrap: %d replicates: expected 1 to %d", b.Replicates, MaxReplicates)
 	}
@@ -73,29 +116,39 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if b.Type == ParametricBootstrap && f.TcovNames() != nil {
 		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use --bootstrap-type person")
 	}
-	truth := f.truth()
-	if b.Type == ParametricBootstrap {
-		if err := truth.checkMeans(c.maxExposure()); err != nil {
-			return fmt.Errorf("bootstrap: %v", err)
+	views := f.views()
+	truths := make([]Truth, len(views))
+	for o, v := range views {
+		truths[o] = v.truth()
+		if b.Type == ParametricBootstrap {
+			if err := truths[o].checkMeans(cs[o].maxExposure()); err != nil {
+				if f.IsMulti() {
+					return fmt.Errorf("bootstrap: outcome %s: %v", f.Outcomes[o].Name, err)
+				}
+				return fmt.Errorf("bootstrap: %v", err)
+			}
 		}
 	}
 	start := time.Now()
 	k := len(f.Groups)
-	nt := len(f.Groups[0].Curve)
 	type replicate struct {
 		ok, relabelled bool
 		shares         []float64
-		means          [][]float64 // K x ages
+		means          [][][]float64 // outcomes x K x ages
 	}
 	reps := make([]replicate, b.Replicates)
 	// Each person's membership probabilities (all alike without risk
 	// factors), for the parametric bootstrap.
-	memb := f.memberships(c)
+	memb := f.membershipsOf(cs)
 	if s == nil {
 		s = &Settings{}
 	}
 	if b.Seed == 0 {
 		b.Seed = f.Settings.Seed
+	}
+	orig := make([][]Group, len(views))
+	for o := range views {
+		orig[o] = f.trajectoryGroups(o)
 	}
 	risk0 := f.Risk()
 	ctx := s.context()
@@ -114,20 +167,23 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 			}()
 		}
 		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
-		var data *Careers
+		data := make([]*Careers, len(cs))
 		var risk *RiskDesign
 		weights := s.Weights // the persons' own, with a parametric bootstrap
 		if b.Type == PersonBootstrap {
 			rng := rand.New(rand.NewPCG(seed, 1))
-			idx := make([]int, c.Len())
+			n := cs[0].Len()
+			idx := make([]int, n)
 			for j := range idx {
-				idx[j] = rng.IntN(c.Len())
+				idx[j] = rng.IntN(n)
 			}
-			data = c.subset(idx)
+			for o, c := range cs {
+				data[o] = c.subset(idx)
+			}
 			risk = risk0.subset(idx)
 			weights = subsetWeights(s.Weights, idx)
 		} else {
-			data = c.simulateLike(truth, memb, rand.New(rand.NewPCG(seed, 2)))
+			data = simulateLikeOutcomes(cs, truths, memb, rand.New(rand.NewPCG(seed, 2)))
 			risk = risk0
 		}
 		// The warm start is the fit in output order; so is the reference.
@@ -135,18 +191,37 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 		rs.Search.Seed = seed
 		rs.Search.Progress = nil
 		rs.Scaling, rs.Risk, rs.Reference, rs.Weights = &f.Scaling, risk, f.ref()+1, weights
-		rf, err := Fit(data, f.Model(), rs)
+		var rf *Fitted
+		var err error
+		if f.IsMulti() {
+			outs := make([]Outcome, len(views))
+			for o, v := range views {
+				outs[o] = Outcome{Name: f.Outcomes[o].Name, Exposure: f.Outcomes[o].Exposure, Careers: data[o], Model: v.Model()}
+			}
+			rf, err = FitMulti(outs, rs)
+		} else {
+			rf, err = Fit(data[0], f.Model(), rs)
+		}
 		if err != nil || rf.Status != mixture.Converged || len(rf.Groups) != k {
 			return
 		}
-		perm := matchGroups(f.Groups, rf.Groups)
-		rep := replicate{ok: true, shares: make([]float64, k), means: make([][]float64, k)}
+		got := make([][]Group, len(views))
+		for o := range views {
+			got[o] = rf.trajectoryGroups(o)
+		}
+		perm := matchOutcomeGroups(orig, got)
+		rep := replicate{ok: true, shares: make([]float64, k), means: make([][][]float64, len(views))}
+		for o := range views {
+			rep.means[o] = make([][]float64, k)
+		}
 		for j, from := range perm {
 			rep.relabelled = rep.relabelled || from != j
 			rep.shares[j] = rf.Groups[from].Share
-			rep.means[j] = make([]float64, nt)
-			for t, p := range rf.Groups[from].Curve {
-				rep.means[j][t] = p.Mean
+			for o := range views {
+				rep.means[o][j] = make([]float64, len(got[o][from].Curve))
+				for t, p := range got[o][from].Curve {
+					rep.means[o][j][t] = p.Mean
+				}
 			}
 		}
 		reps[r] = rep
@@ -180,17 +255,19 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	}
 	vals := make([]float64, len(good))
 	for j := range f.Groups {
-		g := &f.Groups[j]
 		for r, rep := range good {
 			vals[r] = rep.shares[j]
 		}
-		g.ShareCIBoot = percentiles(vals)
-		for t := range g.Curve {
-			for r, rep := range good {
-				vals[r] = rep.means[j][t]
+		f.Groups[j].ShareCIBoot = percentiles(vals)
+		for o := range orig {
+			g := &orig[o][j]
+			for t := range g.Curve {
+				for r, rep := range good {
+					vals[r] = rep.means[o][j][t]
+				}
+				ci := percentiles(vals)
+				g.Curve[t].MeanLoBoot, g.Curve[t].MeanHiBoot = Float(ci[0]), Float(ci[1])
 			}
-			ci := percentiles(vals)
-			g.Curve[t].MeanLoBoot, g.Curve[t].MeanHiBoot = Float(ci[0]), Float(ci[1])
 		}
 	}
 	return nil
@@ -217,15 +294,24 @@ func percentiles(v []float64) Interval {
 // values themselves for the censored normal, which may be negative;
 // exhaustively for up to 8 groups, greedily beyond).
 func matchGroups(orig, rep []Group) []int {
-	k := len(orig)
+	return matchOutcomeGroups([][]Group{orig}, [][]Group{rep})
+}
+
+// matchOutcomeGroups is matchGroups over several outcomes (orig[o] and
+// rep[o] the groups of outcome o): the squared differences are summed over
+// the outcomes' curves.
+func matchOutcomeGroups(orig, rep [][]Group) []int {
+	k := len(orig[0])
 	cost := make([][]float64, k)
 	for a := range cost {
 		cost[a] = make([]float64, k)
 		for b := range cost[a] {
 			var s float64
-			for t := range orig[a].Curve {
-				d := matchScale(orig[a], t) - matchScale(rep[b], t)
-				s += d * d
+			for o := range orig {
+				for t := range orig[o][a].Curve {
+					d := matchScale(orig[o][a], t) - matchScale(rep[o][b], t)
+					s += d * d
+				}
 			}
 			cost[a][b] = s
 		}
@@ -303,14 +389,17 @@ func (f *Fitted) engineParams() []float64 {
 }
 
 // memberships returns each person's membership probabilities (K x N).
-func (f *Fitted) memberships(c *Careers) [][]float64 {
-	k := len(f.Groups)
+func (f *Fitted) memberships(c *Careers) [][]float64 { return f.membershipsOf([]*Careers{c}) }
+
+// membershipsOf is memberships given the careers of each outcome.
+func (f *Fitted) membershipsOf(cs []*Careers) [][]float64 {
+	k, n := len(f.Groups), cs[0].Len()
 	lp := make([][]float64, k)
 	for j := range lp {
-		lp[j] = make([]float64, c.Len())
+		lp[j] = make([]float64, n)
 	}
-	_, prior, _, _ := f.components([]*Careers{c}, f.riskX())
-	prior.AddLogPrior(lp, 0, c.Len())
+	_, prior, _, _ := f.components(cs, f.riskX())
+	prior.AddLogPrior(lp, 0, n)
 	for j := range lp {
 		for i, v := range lp[j] {
 			lp[j][i] = math.Exp(v)
@@ -377,32 +466,54 @@ func (c *Careers) maxExposure() float64 {
 // exposures as c: each person's group from their membership probabilities
 // memb (K x N), then each observed cell's count.
 func (c *Careers) simulateLike(truth Truth, memb [][]float64, rng *rand.Rand) *Careers {
-	b := NewCareerBuilder()
-	if truth.Distribution.Real() {
-		b.SetReal()
+	return simulateLikeOutcomes([]*Careers{c}, []Truth{truth}, memb, rng)[0]
+}
+
+// simulateLikeOutcomes is simulateLike for several outcomes of the same
+// persons (cs[o] drawn from truths[o]): each person's group is drawn once,
+// then her cells in every outcome, outcome by outcome.
+func simulateLikeOutcomes(cs []*Careers, truths []Truth, memb [][]float64, rng *rand.Rand) []*Careers {
+	bs := make([]*CareerBuilder, len(cs))
+	for o := range bs {
+		bs[o] = NewCareerBuilder()
+		if truths[o].Distribution.Real() {
+			bs[o].SetReal()
+		}
+		if len(cs) > 1 {
+			bs[o].Span(cs[o].MinAge, cs[o].MaxAge()) // one grid for all outcomes
+		}
 	}
 	probs := make([]float64, len(memb))
-	for i := 0; i < c.Len(); i++ {
+	for i := 0; i < cs[0].Len(); i++ {
 		for j := range probs {
 			probs[j] = memb[j][i]
 		}
 		k := draw(rng, cumulative(probs))
-		p := b.Person(c.IDs[i])
-		c.Cells(i, func(x Cell) {
-			if x.Exposure == 0 {
-				return
+		for o, c := range cs {
+			b, truth := bs[o], &truths[o]
+			p := b.Person(c.IDs[i])
+			if len(cs) > 1 {
+				b.KeepUnobserved(p) // the persons stay the same in every outcome
 			}
-			a := x.Age - truth.MinAge
-			if truth.Distribution.Real() {
-				b.mustAddCell(p, Cell{Age: x.Age, Value: truth.drawValue(rng, k, a), Exposure: 1})
-				return
-			}
-			b.mustAdd(p, x.Age, truth.drawCount(rng, k, a, x.Exposure), x.Exposure)
-		})
+			c.Cells(i, func(x Cell) {
+				if x.Exposure == 0 {
+					return
+				}
+				a := x.Age - truth.MinAge
+				if truth.Distribution.Real() {
+					b.mustAddCell(p, Cell{Age: x.Age, Value: truth.drawValue(rng, k, a), Exposure: 1})
+					return
+				}
+				b.mustAdd(p, x.Age, truth.drawCount(rng, k, a, x.Exposure), x.Exposure)
+			})
+		}
 	}
-	out, err := b.Build(c.E != nil)
-	if err != nil {
-		panic("trajectory: simulating like valid careers failed: " + err.Error())
+	out := make([]*Careers, len(cs))
+	for o, c := range cs {
+		var err error
+		if out[o], err = bs[o].Build(c.E != nil); err != nil {
+			panic("trajectory: simulating like valid careers failed: " + err.Error())
+		}
 	}
 	return out
 }

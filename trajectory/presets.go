@@ -11,7 +11,14 @@ import (
 // Simulated is a simulated data set: careers, each person's true group,
 // and the person-level variables when the generator has any.
 type Simulated struct {
+	// Careers are the careers drawn: the first outcome's when there are
+	// several.
 	Careers *Careers
+	// Outcomes, when not nil, are the careers of each of several outcomes
+	// drawn on the same persons (SimulateMulti), named OutcomeNames;
+	// Careers is then Outcomes[0].
+	Outcomes     []*Careers
+	OutcomeNames []string
 	// Groups[i] is the 1-based number of the true group of person i of the
 	// careers.
 	Groups []int

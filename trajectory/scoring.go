@@ -54,7 +54,50 @@ type Scored struct {
 // careers' order (careersio's PersonTable.DesignLike builds it); risk must
 // be nil otherwise. Threads bounds the parallelism (≤ 0: all CPUs) and
 // never changes the result.
+//
+// A multi-trajectory model scores the careers of all its outcomes with
+// ScoreMulti.
 func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, error) {
+	if f.IsMulti() {
+		return nil, fmt.Errorf("a model of %d outcomes: score the careers of each with ScoreMulti", len(f.Outcomes))
+	}
+	return f.score([]*Careers{c}, risk, threads)
+}
+
+// ScoreMulti is Score of a multi-trajectory model (FitMulti), given the
+// careers of each outcome (cs[o] those of f.Outcomes[o], the same persons
+// in the same order, as careersio.ReadOutcomes reads them): the
+// posteriors are those of the joint likelihood,
+//
+//	p_ik = π_ik Π_o f_ko(y_io) / Σ_j π_ij Π_o f_jo(y_io).
+//
+// A person counts as observed when she has an observed cell in the
+// model's window in any outcome; OutsideCells counts the cells left out
+// over all outcomes.
+func (f *Fitted) ScoreMulti(cs []*Careers, risk *RiskDesign, threads int) (*Scored, error) {
+	if !f.IsMulti() && !f.IsDual() {
+		if len(cs) != 1 {
+			return nil, fmt.Errorf("a model of one outcome and careers of %d", len(cs))
+		}
+		return f.score(cs, risk, threads)
+	}
+	if len(cs) != len(f.Outcomes) {
+		return nil, fmt.Errorf("a model of %d outcomes and careers of %d", len(f.Outcomes), len(cs))
+	}
+	for o, c := range cs[1:] {
+		if !slices.Equal(c.IDs, cs[0].IDs) {
+			return nil, fmt.Errorf("outcomes %s and %s have different persons (or the same in another order)", f.Outcomes[0].Name, f.Outcomes[o+1].Name)
+		}
+	}
+	return f.score(cs, risk, threads)
+}
+
+// score is Score and ScoreMulti: cs are the careers of each outcome.
+func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, error) {
+	if f.IsDual() {
+		return nil, errors.New("scoring careers under a dual trajectory model is not supported")
+	}
+	c := cs[0]
 	k, n := len(f.Groups), c.Len()
 	switch model := f.Risk(); {
 	case model == nil && risk != nil:
@@ -69,8 +112,13 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 	if want := f.TcovNames(); len(c.TcovNames) != len(want) {
 		return nil, fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(c.TcovNames), c.TcovNames)
 	}
-	if err := checkData(c, f.Distribution); err != nil {
-		return nil, err
+	for o, v := range f.views() {
+		if err := checkData(cs[o], v.Distribution); err != nil {
+			if f.IsMulti() {
+				return nil, fmt.Errorf("outcome %s: %w", f.Outcomes[o].Name, err)
+			}
+			return nil, err
+		}
 	}
 	lo, hi := f.MinAge(), f.MaxAge()
 	s := &Scored{IDs: c.IDs, Posterior: make([][]float64, k), Assigned: make([]int, n), PersonLogLik: make([]float64, n)}
@@ -79,10 +127,16 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 	}
 	// in are the careers in the window, of the persons kept (indices into
 	// c); without, the persons with no observed cell there.
-	in, kept, without := c, []int(nil), []int(nil)
+	in, kept, without := slices.Clone(cs), []int(nil), []int(nil)
 	if c.MinAge < lo || c.MaxAge() > hi {
-		s.OutsideCells = c.cellsOutside(lo, hi)
-		in, without = c.Restrict(lo, hi)
+		for _, c := range cs {
+			s.OutsideCells += c.cellsOutside(lo, hi)
+		}
+		if len(cs) == 1 {
+			in[0], without = c.Restrict(lo, hi)
+		} else {
+			in, without = RestrictOutcomes(cs, lo, hi)
+		}
 		kept = make([]int, 0, n-len(without))
 		for i, w := 0, 0; i < n; i++ {
 			if w < len(without) && without[w] == i {
@@ -99,18 +153,20 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 			x, xWithout = risk.subset(kept).X, risk.subset(without).X
 		}
 	}
-	if in.Len() > 0 {
-		if in.MinAge != lo || in.NumAges != hi-lo+1 {
-			in = in.regrid(lo, hi)
+	if m := in[0].Len(); m > 0 {
+		for o, c := range in {
+			if c.MinAge != lo || c.NumAges != hi-lo+1 {
+				in[o] = c.regrid(lo, hi)
+			}
 		}
-		comps, prior, _, _ := f.components([]*Careers{in}, x)
+		comps, prior, _, _ := f.components(in, x)
 		post := make([][]float64, k)
 		for j := range post {
-			post[j] = make([]float64, in.Len())
+			post[j] = make([]float64, m)
 		}
-		ll := make([]float64, in.Len())
+		ll := make([]float64, m)
 		s.LogLik = mixture.EStep(comps, prior, post, ll, threads)
-		for a := 0; a < in.Len(); a++ {
+		for a := 0; a < m; a++ {
 			i := a
 			if kept != nil {
 				i = kept[a]

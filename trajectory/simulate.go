@@ -204,17 +204,68 @@ const MaxPersons = math.MaxInt32
 // MaxMeanCount (the exposures are at most 1), and the persons are at most
 // MaxPersons; an error names the group and age of a rate out of range.
 func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
-	if err := t.check(); err != nil {
+	cs, groups, err := simulateOutcomes([]Truth{t}, d, seed)
+	if err != nil {
 		return nil, nil, err
 	}
-	if err := t.checkMeans(1); err != nil {
-		return nil, nil, fmt.Errorf("simulate: %v", err)
+	return cs[0], groups, nil
+}
+
+// SimulateMulti draws the careers of several outcomes of the same persons
+// from their truths (one per outcome, with the same shares and age grid:
+// the views of a multi-trajectory fit, TruthFromFit(f.Outcome(o))): each
+// person's group once from the shares (or d.Groups), her observation
+// window, holes and exposures once, then at each observed age every
+// outcome's count given the group, as Simulate draws them. So every
+// outcome has the same persons ("1", "2", ...), observed at the same ages
+// with the same exposures, as a multi-trajectory model assumes: the
+// outcomes are independent given the group. The exposures are drawn only
+// when every outcome's distribution takes one. It returns the careers of
+// each outcome, in the truths' order, and each person's true group (its
+// 1-based number). With one truth it draws the same careers as Simulate.
+func SimulateMulti(ts []Truth, d Design, seed uint64) ([]*Careers, []int, error) {
+	if len(ts) == 0 {
+		return nil, nil, errors.New("simulate: no outcome to draw")
 	}
+	for o, t := range ts[1:] {
+		if t.MinAge != ts[0].MinAge || t.NumAges() != ts[0].NumAges() || len(t.Shares) != len(ts[0].Shares) {
+			return nil, nil, fmt.Errorf("simulate: outcome %d has %s at ages %d-%d, outcome 1 %d at %d-%d: the outcomes share the groups and the age grid",
+				o+2, words.Count(len(t.Shares), "group"), t.MinAge, t.MinAge+t.NumAges()-1, len(ts[0].Shares), ts[0].MinAge, ts[0].MinAge+ts[0].NumAges()-1)
+		}
+		for k, sh := range t.Shares {
+			if math.Abs(sh-ts[0].Shares[k]) > 1e-9 {
+				return nil, nil, fmt.Errorf("simulate: outcome %d gives group %d the share %v, outcome 1 %v: the outcomes share the groups", o+2, k+1, sh, ts[0].Shares[k])
+			}
+		}
+	}
+	return simulateOutcomes(ts, d, seed)
+}
+
+// simulateOutcomes is Simulate and SimulateMulti: the random numbers of a
+// person are her group, her window, then age by age a hole, an exposure
+// and every outcome's count in turn.
+func simulateOutcomes(ts []Truth, d Design, seed uint64) ([]*Careers, []int, error) {
+	for o := range ts {
+		t := &ts[o]
+		in := func(err error) error {
+			if len(ts) > 1 {
+				return fmt.Errorf("outcome %d: %w", o+1, err)
+			}
+			return err
+		}
+		if err := t.check(); err != nil {
+			return nil, nil, in(err)
+		}
+		if err := t.checkMeans(1); err != nil {
+			return nil, nil, in(fmt.Errorf("simulate: %v", err))
+		}
+		if t.Distribution != "" && !t.Distribution.TakesExposure() && (d.ExposedShare > 0 || d.RecordExposure) {
+			return nil, nil, in(fmt.Errorf("simulate: the %s distribution takes no exposure", t.Distribution.Name()))
+		}
+	}
+	t := ts[0]
 	if d.Persons < 1 {
 		return nil, nil, errNoPersons
-	}
-	if t.Distribution != "" && !t.Distribution.TakesExposure() && (d.ExposedShare > 0 || d.RecordExposure) {
-		return nil, nil, fmt.Errorf("simulate: the %s distribution takes no exposure", t.Distribution.Name())
 	}
 	if d.Persons > MaxPersons {
 		return nil, nil, fmt.Errorf("simulate: %d persons: careers hold at most %d", d.Persons, MaxPersons)
@@ -231,10 +282,17 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x7472616a))
 	n := t.NumAges()
-	b := NewCareerBuilder()
-	if t.Distribution.Real() {
-		b.SetReal()
+	bs := make([]*CareerBuilder, len(ts))
+	for o := range bs {
+		bs[o] = NewCareerBuilder()
+		if ts[o].Distribution.Real() {
+			bs[o].SetReal()
+		}
+		if len(ts) > 1 {
+			bs[o].Span(t.MinAge, t.MinAge+n-1) // one grid for all outcomes
+		}
 	}
+	ps := make([]int, len(ts))
 	truth := make([]int, d.Persons)
 	cum := cumulative(t.Shares)
 	for i := 0; i < d.Persons; i++ {
@@ -255,7 +313,9 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 		if rng.Float64() < d.CensorShare {
 			last = max(first, n/2+rng.IntN(n-n/2))
 		}
-		p := b.Person(strconv.Itoa(i + 1))
+		for o, b := range bs {
+			ps[o] = b.Person(strconv.Itoa(i + 1))
+		}
 		for a := first; a <= last; a++ {
 			// The window's ends are always observed.
 			if a > first && a < last && rng.Float64() < d.HoleShare {
@@ -265,15 +325,24 @@ func Simulate(t Truth, d Design, seed uint64) (*Careers, []int, error) {
 			if rng.Float64() < d.ExposedShare {
 				e = float64(18+rng.IntN(347)) / 365
 			}
-			if t.Distribution.Real() {
-				b.mustAddCell(p, Cell{Age: t.MinAge + a, Value: t.drawValue(rng, k, a), Exposure: 1})
-				continue
+			for o, b := range bs {
+				t := &ts[o]
+				if t.Distribution.Real() {
+					b.mustAddCell(ps[o], Cell{Age: t.MinAge + a, Value: t.drawValue(rng, k, a), Exposure: 1})
+					continue
+				}
+				b.mustAdd(ps[o], t.MinAge+a, t.drawCount(rng, k, a, e), e)
 			}
-			b.mustAdd(p, t.MinAge+a, t.drawCount(rng, k, a, e), e)
 		}
 	}
-	c, err := b.Build(d.RecordExposure || d.ExposedShare > 0)
-	return c, truth, err
+	cs := make([]*Careers, len(ts))
+	for o, b := range bs {
+		var err error
+		if cs[o], err = b.Build(d.RecordExposure || d.ExposedShare > 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	return cs, truth, nil
 }
 
 // maxDispersion is the largest dispersion α Simulate draws from: the gamma

@@ -133,8 +133,10 @@ other outcome's. Groups are numbered by the first outcome's mean. The
   trajkit fit --data example:nl630-outcomes --outcomes thb,other --groups 4 \
       --ages 12-40 --dist thb=poisson --dist other=zip --order thb=2 --plot --out multi
 model.json then holds each outcome's groups under "outcomes", and the
-figure has a panel per outcome. Not yet with --outcomes: --tcov, --start,
---bootstrap, score and simulate --model.
+figure has a panel per outcome; --bootstrap resamples persons in every
+outcome together (or simulates every outcome from the fit), and trajkit
+score and simulate --model take the model. Not yet with --outcomes:
+--tcov and --start.
 
 With --dual A,B and --groups K1,K2 each outcome has its own groups, and
 membership in B's groups depends on A's group: a dual trajectory model

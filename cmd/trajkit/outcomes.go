@@ -134,13 +134,12 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 		return err
 	}
 	set := setFlags(fs)
-	for _, unsupported := range []string{"count", "tcov", "start", "bootstrap"} {
+	for _, unsupported := range []string{"count", "tcov", "start"} {
 		if set[unsupported] {
 			return usagef("--%s is not supported with --outcomes (a multi-trajectory model): %s", unsupported, map[string]string{
-				"count":     "--outcomes names the count columns",
-				"tcov":      "time-varying covariates of several outcomes are not built yet",
-				"start":     "start models of several outcomes are not built yet",
-				"bootstrap": "the bootstrap of several outcomes is not built yet",
+				"count": "--outcomes names the count columns",
+				"tcov":  "time-varying covariates of several outcomes are not built yet",
+				"start": "start models of several outcomes are not built yet",
 			}[unsupported])
 		}
 	}
@@ -209,6 +208,14 @@ func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []stri
 	p.done()
 	if err != nil {
 		return binarizeHint(err)
+	}
+	if f.bootstrap > 0 {
+		p := newProgress(stderr, "fit --bootstrap", f.quiet)
+		err := fit.BootstrapMulti(l.Outcomes, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType, Progress: p.steps("replicate")})
+		p.done()
+		if err != nil {
+			return err
+		}
 	}
 	return f.finish(out, fit, l, tRead, stdout)
 }

@@ -29,7 +29,9 @@ fitted.
 
 The careers are read as model.json says the fitted ones were (layout,
 columns, exposures and their floor, time-varying covariates); the reading
-flags override that. Only the model's age window counts: observed cells at
+flags override that. A multi-trajectory model (fit --outcomes) reads every
+outcome's column and scores the persons by the joint likelihood of their
+outcomes. Only the model's age window counts: observed cells at
 other ages are left out, and a person with no observed cell in the window
 gets the prior probabilities (the shares, or the membership model's
 probabilities given her risk factors) and an empty group, both with a
@@ -57,6 +59,9 @@ Examples:
   trajkit score --model emp --data example:employment --out employment-scores.csv
   trajkit fit --data example:nl630 --ages 12-39 --groups 3 --dist zip --persons example:nl630-persons --risk sex,criminal_family --out nlrisk
   trajkit score --model nlrisk --data example:nl630 --persons example:nl630-persons --out nl630-scores.csv
+  trajkit fit --data example:nl630-outcomes --outcomes thb,other --groups 2 --ages 12-40 --dist thb=poisson --dist other=zip --out multi
+  trajkit simulate --model multi --persons 500 --seed 3 --out multisim
+  trajkit score --model multi --data multisim/long.csv --out multisim-scores.csv
 `
 
 type scoreFlags struct {
@@ -101,11 +106,20 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	warn(stderr, dir.Warnings...)
-	if fit.IsMulti() {
-		return fmt.Errorf("%s is a multi-trajectory model: scoring careers of several outcomes is not built yet", filepath.Join(f.model, results.ModelFile))
-	}
 	f.readingFromModel(fs, fit.Settings.Data)
 	f.real = fit.Distribution.Real()
+	if fit.IsMulti() {
+		if setFlags(fs)["count"] {
+			return usagef("--count %s: the model in %s has several outcomes, whose names are their count columns", f.count, f.model)
+		}
+		f.outcomeCols, f.outcomes = modelOutcomeColumns(fit)
+		if setFlags(fs)["exposure"] {
+			for o := range f.outcomeCols {
+				f.outcomeCols[o].Exposure = f.exposure // every outcome's
+			}
+		}
+		f.binarize = false // each outcome's, in outcomeCols
+	}
 	if err := f.dataFlags.check(); err != nil {
 		return err
 	}
@@ -157,7 +171,12 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			warn(stderr, mixture.Warnf(careersio.PersonsUnmatched, nil, "%s: %s", f.persons, what))
 		}
 	}
-	sc, err := fit.Score(l.Careers, design, 0)
+	var sc *trajectory.Scored
+	if fit.IsMulti() {
+		sc, err = fit.ScoreMulti(l.Outcomes, design, 0)
+	} else {
+		sc, err = fit.Score(l.Careers, design, 0)
+	}
 	if err != nil {
 		return binarizeHint(fmt.Errorf("scoring %s under %s: %w", f.data, modelFile, err))
 	}
@@ -170,6 +189,20 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	writeScoreSummary(stdout, fit, sc, f.data, modelFile)
 	fmt.Fprintf(stdout, "\nWrote %s\n", f.out)
 	return nil
+}
+
+// modelOutcomeColumns returns the columns of a multi-trajectory model's
+// outcomes as the fit read them (their names are their count columns),
+// and --outcomes listing them.
+func modelOutcomeColumns(fit *trajectory.Fitted) ([]careersio.OutcomeColumns, string) {
+	var cols []careersio.OutcomeColumns
+	var names []string
+	for o, out := range fit.Outcomes {
+		d := fit.Outcome(o).Distribution
+		cols = append(cols, careersio.OutcomeColumns{Name: out.Name, Count: out.Name, Exposure: out.Exposure, Real: d.Real(), Binarize: fit.Settings.Data.Binarize && d.Binary()})
+		names = append(names, out.Name)
+	}
+	return cols, strings.Join(names, ",")
 }
 
 // fromModelHint lists the reading settings taken from the model, as

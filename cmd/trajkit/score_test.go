@@ -21,6 +21,10 @@ var scoreFits = map[string][]string{
 	"risk": {"--data", "example:sim630", "--groups", "3", "--persons", filepath.Join(srcDir, "testdata", "persons630.csv"),
 		"--risk", "female,region", "--reference", "2"},
 	"tcov": {"--data", "example:employment", "--groups", "2", "--order", "2", "--tcov", "employed"},
+	// A multi-trajectory model: the persons' posteriors are those of the
+	// joint likelihood of both outcomes.
+	"multi": {"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--ages", "12-40",
+		"--dist", "thb=poisson", "--dist", "other=zip", "--order", "1"},
 }
 
 var scoreFitDirs sync.Map // name -> *scoreFit
@@ -79,6 +83,7 @@ func TestScoreReproducesFit(t *testing.T) {
 		{"zip-exposure", nil},
 		{"risk", []string{"--persons", filepath.Join(srcDir, "testdata", "persons630.csv")}},
 		{"tcov", nil},
+		{"multi", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

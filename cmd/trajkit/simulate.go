@@ -33,6 +33,11 @@ Poisson(e·λ_t) count; persons are observed at every age of the model's
 window with exposure 1 unless --censor, --late-start, --exposed or --holes
 say otherwise. A preset fixes its own design.
 
+From a multi-trajectory model (fit --outcomes) every outcome is drawn on
+the same persons, ages and exposures, each person's group shared: long.csv
+then has one count column per outcome (id,age,a,b,...[,exposure]), for fit
+--outcomes to read back, and there is no wide.csv.
+
 Presets:
 `
 
@@ -189,14 +194,19 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		path := results.ModelPath(f.model)
-		if m.IsMulti() {
-			return fmt.Errorf("%s is a multi-trajectory model: drawing careers of several outcomes from a model is not built yet", path)
+		if m.IsDual() {
+			return fmt.Errorf("%s is a dual trajectory model: drawing careers from it is not supported", path)
 		}
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}
 		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes, Context: ctx}
-		if s, err = trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed); err != nil {
+		if m.IsMulti() {
+			s, err = simulateMulti(m, d, f.seed)
+		} else {
+			s, err = trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed)
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %v", path, err)
 		}
 		source = path
@@ -204,10 +214,29 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := results.WriteSimulated(out, s); err != nil {
 		return err
 	}
-	c := s.Careers
-	fmt.Fprintf(stdout, "Simulated %s, ages %d-%d, from %s with seed %d\n", words.Count(c.Len(), "career"), c.MinAge, c.MaxAge(), source, f.seed)
+	c, of := s.Careers, ""
+	if s.Outcomes != nil {
+		of = fmt.Sprintf(" of %s (%s)", words.Count(len(s.Outcomes), "outcome"), strings.Join(s.OutcomeNames, ", "))
+	}
+	fmt.Fprintf(stdout, "Simulated %s%s, ages %d-%d, from %s with seed %d\n", words.Count(c.Len(), "career"), of, c.MinAge, c.MaxAge(), source, f.seed)
 	fmt.Fprintf(stdout, "True groups:%s\n", groupCounts(s))
 	return commitOut(out, stdout)
+}
+
+// simulateMulti draws the careers of every outcome of a multi-trajectory
+// model on the same persons, each from the outcome's curves and the
+// shared groups.
+func simulateMulti(m *trajectory.Fitted, d trajectory.Design, seed uint64) (*trajectory.Simulated, error) {
+	ts := make([]trajectory.Truth, len(m.Outcomes))
+	names := make([]string, len(m.Outcomes))
+	for o := range m.Outcomes {
+		ts[o], names[o] = trajectory.TruthFromFit(m.Outcome(o)), m.Outcomes[o].Name
+	}
+	cs, groups, err := trajectory.SimulateMulti(ts, d, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &trajectory.Simulated{Careers: cs[0], Outcomes: cs, OutcomeNames: names, Groups: groups}, nil
 }
 
 // groupCounts lists the number of persons in each true group.

@@ -159,3 +159,85 @@ func AppendField(b []byte, s string) []byte {
 	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
 	return append(b, '"')
 }
+
+// WriteLongOutcomes writes several outcomes of the same persons on one
+// age grid (cs[o] named names[o], as SimulateMulti draws them) as one long
+// career file: the header id,age,<names...> (with a last column exposure
+// when the first outcome keeps exposures), then one row per person and
+// age observed in any outcome, an outcome unobserved there left empty.
+// The exposure of a row is the first observing outcome's: the outcomes are
+// taken to share each person's time at risk. ReadOutcomes with the
+// names as count columns (and exposure "exposure") reads the file back.
+func WriteLongOutcomes(w io.Writer, names []string, cs []*trajectory.Careers) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	c0 := cs[0]
+	hasE := c0.E != nil && !c0.Real()
+	bw.WriteString("id,age")
+	for _, name := range names {
+		bw.Write(AppendField([]byte{','}, name))
+	}
+	if hasE {
+		bw.WriteString(",exposure")
+	}
+	bw.WriteByte('\n')
+	ages := ageFields(c0, ',')
+	type cell struct {
+		observed bool
+		y        int
+		v, e     float64
+	}
+	row := make([][]cell, c0.NumAges) // row[t][o]
+	for t := range row {
+		row[t] = make([]cell, len(cs))
+	}
+	var id []byte
+	for i := 0; i < c0.Len(); i++ {
+		lo, hi := c0.NumAges, -1
+		for o, c := range cs {
+			c.Cells(i, func(x trajectory.Cell) {
+				if x.Exposure == 0 {
+					return
+				}
+				t := x.Age - c0.MinAge
+				row[t][o] = cell{true, x.Y, x.Value, x.Exposure}
+				lo, hi = min(lo, t), max(hi, t)
+			})
+		}
+		id = AppendField(id[:0], c0.IDs[i])
+		id = append(id, ',')
+		for t := lo; t <= hi; t++ {
+			e, any := 1.0, false
+			for _, x := range row[t] {
+				if x.observed && !any {
+					e, any = x.e, true
+				}
+			}
+			if !any {
+				continue
+			}
+			b := bw.AvailableBuffer()
+			b = append(b, id...)
+			b = append(b, ages[t][:len(ages[t])-1]...)
+			for o, x := range row[t] {
+				b = append(b, ',')
+				switch {
+				case !x.observed:
+				case cs[o].Real():
+					b = strconv.AppendFloat(b, x.v, 'g', -1, 64)
+				default:
+					b = strconv.AppendInt(b, int64(x.y), 10)
+				}
+			}
+			if hasE {
+				b = append(b, ',')
+				b = appendExposure(b, e)
+			}
+			b = append(b, '\n')
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			clear(row[t])
+		}
+	}
+	return bw.Flush()
+}

@@ -120,3 +120,57 @@ func BenchmarkWriteWide(b *testing.B) {
 		}
 	}
 }
+
+// TestWriteLongOutcomesReadBack: careers of two outcomes drawn by
+// SimulateMulti (with holes, late starts, early ends and exposures) are
+// read back exactly from WriteLongOutcomes's file, and an outcome
+// unobserved at an age another observes is left empty.
+func TestWriteLongOutcomesReadBack(t *testing.T) {
+	s := trajectory.WindowScaling(12, 20)
+	shares := []float64{0.5, 0.5}
+	ts := []trajectory.Truth{
+		trajectory.TruthFromCoefficients(s, 12, 20, shares, [][]float64{{-1}, {0.5, 0.2}}, nil),
+		trajectory.TruthFromCoefficients(s, 12, 20, shares, [][]float64{{0.2}, {-0.5, -0.3}}, [][]float64{{-1}, nil}),
+	}
+	cs, _, err := trajectory.SimulateMulti(ts, trajectory.Design{Persons: 60, CensorShare: 0.4, LateStartShare: 0.3, ExposedShare: 0.3, HoleShare: 0.2}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteLongOutcomes(&b, []string{"a", "b"}, cs); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := ReadOutcomes(bytes.NewReader(b.Bytes()), "long.csv", ReadOptions{}, []OutcomeColumns{{Count: "a", Exposure: "exposure"}, {Count: "b", Exposure: "exposure"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for o := range cs {
+		if !reflect.DeepEqual(back[o], cs[o]) {
+			t.Errorf("outcome %d read back differs", o)
+		}
+	}
+	// An outcome unobserved at an age the other observes is left empty.
+	var two []*trajectory.Careers
+	for _, cells := range [][][2]int{{{12, 2}, {13, 0}}, {{13, 1}}} {
+		bb := trajectory.NewCareerBuilder()
+		bb.Span(12, 13)
+		p := bb.Person("p")
+		for _, x := range cells {
+			if err := bb.Add(p, x[0], uint32(x[1]), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := bb.Build(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		two = append(two, c)
+	}
+	b.Reset()
+	if err := WriteLongOutcomes(&b, []string{"a", "b"}, two); err != nil {
+		t.Fatal(err)
+	}
+	if want := "id,age,a,b\np,12,2,\np,13,0,1\n"; b.String() != want {
+		t.Errorf("file %q, want %q", b.String(), want)
+	}
+}

@@ -3,6 +3,7 @@ package results
 import (
 	"bufio"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/trajkit/trajkit/trajectory"
@@ -34,6 +35,8 @@ func WriteTruth(w io.Writer, s *trajectory.Simulated) error {
 // WriteSimulated writes the files of a simulated data set into the set:
 // long.csv, wide.csv, truth.csv and, when the generator has person
 // variables, persons.csv; then the generator's further files (sim.Files).
+// A data set of several outcomes (sim.Outcomes) has long.csv with one
+// count column per outcome (careersio.WriteLongOutcomes) and no wide.csv.
 func WriteSimulated(s *Set, sim *trajectory.Simulated) error {
 	files := []struct {
 		name  string
@@ -42,6 +45,10 @@ func WriteSimulated(s *Set, sim *trajectory.Simulated) error {
 		{LongFile, func(w io.Writer) error { return careersio.WriteLong(w, sim.Careers) }},
 		{WideFile, func(w io.Writer) error { return careersio.WriteWide(w, sim.Careers) }},
 		{TruthFile, func(w io.Writer) error { return WriteTruth(w, sim) }},
+	}
+	if sim.Outcomes != nil {
+		files[0].write = func(w io.Writer) error { return careersio.WriteLongOutcomes(w, sim.OutcomeNames, sim.Outcomes) }
+		files = slices.Delete(files, 1, 2)
 	}
 	for _, f := range files {
 		if err := s.Write(f.name, f.write); err != nil {

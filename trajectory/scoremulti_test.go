@@ -1,0 +1,58 @@
+package trajectory
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// TestScoreMultiOwnCareers: a multi-trajectory model scores the careers it
+// was fitted to with its own posteriors and log-likelihood (to 1e-9).
+func TestScoreMultiOwnCareers(t *testing.T) {
+	outs, _ := multiOutcomes(t, 400, 6)
+	f, err := FitMulti(outs, &Settings{Search: mixture.Settings{Starts: 3, Seed: 1}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := f.ScoreMulti([]*Careers{outs[0].Careers, outs[1].Careers}, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(sc.LogLik-f.LogLik) > 1e-9*math.Abs(f.LogLik) {
+		t.Errorf("log-likelihood %.10f scored, %.10f fitted", sc.LogLik, f.LogLik)
+	}
+	for j := range f.Groups {
+		for i := range sc.IDs {
+			if d := math.Abs(sc.Posterior[j][i] - f.Posterior[j][i]); d > 1e-9 {
+				t.Fatalf("person %s group %d: posterior %.12f scored, %.12f fitted", sc.IDs[i], j+1, sc.Posterior[j][i], f.Posterior[j][i])
+			}
+		}
+	}
+	if !reflect.DeepEqual(sc.Assigned, f.Assigned) {
+		t.Error("groups assigned differ from the fit's")
+	}
+	if _, err := f.Score(outs[0].Careers, nil, 1); err == nil {
+		t.Error("Score of a multi model with one outcome's careers accepted")
+	}
+}
+
+// TestDualRefusesScoreAndBootstrap: a dual trajectory model is neither
+// scored nor bootstrapped (its classes are pairs of groups, which neither
+// handles), with an error rather than numbers of the wrong model.
+func TestDualRefusesScoreAndBootstrap(t *testing.T) {
+	a, b := dualOutcomes(t, 200)
+	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 2, Seed: 1}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := []*Careers{a.Careers, b.Careers}
+	if _, err := f.ScoreMulti(cs, nil, 1); err == nil || !strings.Contains(err.Error(), "dual") {
+		t.Errorf("a dual model scored: error %v", err)
+	}
+	if err := f.BootstrapMulti(cs, nil, BootstrapSettings{Replicates: 2}); err == nil || !strings.Contains(err.Error(), "dual") {
+		t.Errorf("a dual model bootstrapped: error %v", err)
+	}
+}
