@@ -746,21 +746,92 @@ func makeFolds(n, f int, seed uint64) []int {
 // warm-started from the full fit; once s's context is cancelled no fold
 // starts and the scores are NaN.
 func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, progress func(done, folds int)) (float64, float64) {
-	nf := 0
-	for _, f := range folds {
-		nf = max(nf, f+1)
-	}
 	type result struct {
 		ll, absErr, cells float64 // cells: the summed weights of the cells (their number without weights)
 		ok                bool
 	}
-	res := make([]result, nf)
+	var res []result
+	ok := eachFold(full, c.Len(), folds, s, progress, func(nf int) { res = make([]result, nf) }, func(f int, fd *fold) {
+		tf, err := Fit(c.subset(fd.train), m, fd.fit)
+		if err != nil || math.IsNaN(tf.LogLik) {
+			return
+		}
+		heldOut := c.subset(fd.test)
+		sc, err := tf.Score(heldOut, fd.heldRisk, 1)
+		if err != nil {
+			return
+		}
+		ll, post := sc.LogLik, sc.Posterior
+		if fd.held != nil {
+			ll = 0
+			for i, l := range sc.PersonLogLik {
+				ll += fd.held[i] * l
+			}
+		}
+		var absErr, cells float64
+		for i := 0; i < heldOut.Len(); i++ {
+			v := 1.0
+			if fd.held != nil {
+				v = fd.held[i]
+			}
+			heldOut.Cells(i, func(x Cell) {
+				if x.Exposure == 0 {
+					return
+				}
+				var pred float64
+				for k, g := range tf.Groups {
+					pred += post[k][i] * g.Curve[x.Age-tf.MinAge()].Mean
+				}
+				absErr += v * math.Abs(x.Value-x.Exposure*pred)
+				cells += v
+			})
+		}
+		res[f] = result{ll: ll, absErr: absErr, cells: cells, ok: true}
+	})
+	if !ok {
+		return math.NaN(), math.NaN()
+	}
+	var ll, absErr, cells float64
+	for _, r := range res {
+		if !r.ok {
+			return math.NaN(), math.NaN()
+		}
+		ll += r.ll
+		absErr += r.absErr
+		cells += r.cells
+	}
+	return ll, absErr / cells
+}
+
+// fold is one fold of cross-validation: the persons held out (test) and
+// the others (train), the settings of the refit on train, and the
+// held-out persons' weights (nil without) and risk factors (nil without).
+type fold struct {
+	train, test []int
+	fit         *Settings
+	held        []float64
+	heldRisk    *RiskDesign
+}
+
+// eachFold runs the folds of cross-validation of n persons (folds[i] is
+// person i's fold) in parallel: alloc is called first with their number,
+// then run for each fold, with its refit's settings warm-started from the
+// full fit (with risk factors the engine's reference is its last group,
+// engineParams, and each fold has its own persons' risk factors). Once s's
+// context is cancelled no fold starts, and eachFold returns false, as it
+// does when the sampling weights are invalid.
+func eachFold(full *Fitted, n int, folds []int, s *Settings, progress func(done, folds int), alloc func(nf int), run func(f int, fd *fold)) bool {
+	nf := 0
+	for _, f := range folds {
+		nf = max(nf, f+1)
+	}
+	alloc(nf)
 	ctx := s.context()
 	var weights []float64
 	if s.Weights != nil {
 		var err error
-		if weights, err = scaleWeights(s.Weights, c.Len()); err != nil {
-			return math.NaN(), math.NaN()
+		if weights, err = scaleWeights(s.Weights, n); err != nil {
+			return false
 		}
 	}
 	var mu sync.Mutex
@@ -777,69 +848,23 @@ func crossValidate(c *Careers, m Model, full *Fitted, folds []int, s *Settings, 
 				progress(ended, nf)
 			}()
 		}
-		var train, test []int
+		fd := &fold{}
 		for i, g := range folds {
 			if g == f {
-				test = append(test, i)
+				fd.test = append(fd.test, i)
 			} else {
-				train = append(train, i)
+				fd.train = append(fd.train, i)
 			}
 		}
-		// With risk factors the engine's reference is its last group
-		// (engineParams); each fold has its own persons' risk factors.
-		fs := s.refit(full.engineParams())
-		fs.Search.Progress = nil
-		fs.Weights = subsetWeights(s.Weights, train)
-		held := subsetWeights(weights, test)
-		var heldRisk *RiskDesign
+		fd.fit = s.refit(full.engineParams())
+		fd.fit.Search.Progress = nil
+		fd.fit.Weights = subsetWeights(s.Weights, fd.train)
+		fd.held = subsetWeights(weights, fd.test)
 		if s.Risk != nil {
-			fs.Risk, heldRisk = s.Risk.subset(train), s.Risk.subset(test)
-			fs.Reference = full.ref() + 1
+			fd.fit.Risk, fd.heldRisk = s.Risk.subset(fd.train), s.Risk.subset(fd.test)
+			fd.fit.Reference = full.ref() + 1
 		}
-		tf, err := Fit(c.subset(train), m, fs)
-		if err != nil || math.IsNaN(tf.LogLik) {
-			return
-		}
-		heldOut := c.subset(test)
-		sc, err := tf.Score(heldOut, heldRisk, 1)
-		if err != nil {
-			return
-		}
-		ll, post := sc.LogLik, sc.Posterior
-		if held != nil {
-			ll = 0
-			for i, l := range sc.PersonLogLik {
-				ll += held[i] * l
-			}
-		}
-		var absErr, cells float64
-		for i := 0; i < heldOut.Len(); i++ {
-			v := 1.0
-			if held != nil {
-				v = held[i]
-			}
-			heldOut.Cells(i, func(x Cell) {
-				if x.Exposure == 0 {
-					return
-				}
-				var pred float64
-				for k, g := range tf.Groups {
-					pred += post[k][i] * g.Curve[x.Age-tf.MinAge()].Mean
-				}
-				absErr += v * math.Abs(x.Value-x.Exposure*pred)
-				cells += v
-			})
-		}
-		res[f] = result{ll: ll, absErr: absErr, cells: cells, ok: true}
+		run(f, fd)
 	})
-	var ll, absErr, cells float64
-	for _, r := range res {
-		if !r.ok {
-			return math.NaN(), math.NaN()
-		}
-		ll += r.ll
-		absErr += r.absErr
-		cells += r.cells
-	}
-	return ll, absErr / cells
+	return ctx.Err() == nil
 }

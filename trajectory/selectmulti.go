@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -269,56 +268,17 @@ func crossValidateMulti(outs []Outcome, full *Fitted, folds []int, s *Settings, 
 	nan := func() (float64, []float64) {
 		return math.NaN(), slices.Repeat([]float64{math.NaN()}, no)
 	}
-	nf := 0
-	for _, f := range folds {
-		nf = max(nf, f+1)
-	}
 	type result struct {
 		ll            float64
 		absErr, cells []float64 // per outcome; cells: their summed weights
 		ok            bool
 	}
-	res := make([]result, nf)
-	ctx := s.context()
-	var weights []float64
-	if s.Weights != nil {
-		var err error
-		if weights, err = scaleWeights(s.Weights, len(folds)); err != nil {
-			return nan()
-		}
-	}
-	var mu sync.Mutex
-	ended := 0
-	mixture.ForEach(nf, s.Search.Threads, func(f int) {
-		if ctx.Err() != nil {
-			return
-		}
-		if progress != nil {
-			defer func() {
-				mu.Lock()
-				defer mu.Unlock()
-				ended++
-				progress(ended, nf)
-			}()
-		}
-		var train, test []int
-		for i, g := range folds {
-			if g == f {
-				test = append(test, i)
-			} else {
-				train = append(train, i)
-			}
-		}
-		fs := s.refit(full.engineParams())
-		fs.Search.Progress = nil
-		fs.Weights = subsetWeights(s.Weights, train)
-		held := subsetWeights(weights, test)
+	var res []result
+	ok := eachFold(full, len(folds), folds, s, progress, func(nf int) { res = make([]result, nf) }, func(f int, fd *fold) {
+		train, test, held := fd.train, fd.test, fd.held
 		var heldX [][]float64
-		if s.Risk != nil {
-			var heldRisk *RiskDesign
-			fs.Risk, heldRisk = s.Risk.subset(train), s.Risk.subset(test)
-			fs.Reference = full.ref() + 1
-			heldX = heldRisk.X
+		if fd.heldRisk != nil {
+			heldX = fd.heldRisk.X
 		}
 		trainOuts := make([]Outcome, no)
 		heldOut := make([]*Careers, no)
@@ -327,7 +287,7 @@ func crossValidateMulti(outs []Outcome, full *Fitted, folds []int, s *Settings, 
 			trainOuts[o].Careers = out.Careers.subset(train)
 			heldOut[o] = out.Careers.subset(test)
 		}
-		tf, err := FitMulti(trainOuts, fs)
+		tf, err := FitMulti(trainOuts, fd.fit)
 		if err != nil || math.IsNaN(tf.LogLik) {
 			return
 		}
@@ -369,6 +329,9 @@ func crossValidateMulti(outs []Outcome, full *Fitted, folds []int, s *Settings, 
 		}
 		res[f] = r
 	})
+	if !ok {
+		return nan()
+	}
 	var ll float64
 	absErr, cells := make([]float64, no), make([]float64, no)
 	for _, r := range res {
