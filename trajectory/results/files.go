@@ -48,7 +48,9 @@ const (
 // settings.data.weights and settings.data.binarize, and selection.csv's
 // blrt_* columns with selection.json's blrt and criteria.recommend (select
 // --blrt); version 6 adds multi-trajectory models (distribution "multi")
-// with their outcomes, whose top-level groups hold the membership alone.
+// with their outcomes, whose top-level groups hold the membership alone,
+// and distal (a distal outcome by group, fit --distal), left out when
+// unused.
 // Files of versions 1 (no format_version field) to 5 are read too.
 const FormatVersion = 6
 
