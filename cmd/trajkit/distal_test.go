@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // it to model.json, counting the persons without a value (a warning of
 // the summary); a column that
 // does not fit --distal-model is an error naming the file, line and
-// column before any fit; the flags' misuses are usage errors.
+// column before any fit; the report has a section on it; the flags' misuses are usage errors.
 func TestDistalFlags(t *testing.T) {
 	victim := personFile(t, "victim.csv", func(i int) string {
 		if i%10 == 0 {
@@ -36,6 +37,21 @@ func TestDistalFlags(t *testing.T) {
 			fit, err := results.ReadModel(filepath.Join(dir, results.ModelFile))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if method == "ml" {
+				html := filepath.Join(t.TempDir(), "report.html")
+				if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", html); code != 0 {
+					t.Fatalf("report: exit %d: %s", code, stderr)
+				}
+				b, err := os.ReadFile(html)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range []string{`<section id="distal">`, "three-step ML correction", "Wald test that the groups do not differ: χ² = "} {
+					if !strings.Contains(string(b), want) {
+						t.Errorf("the report lacks %q", want)
+					}
+				}
 			}
 			d := fit.Distal
 			if d == nil || string(d.Method) != method || d.N != 567 || d.Missing != 63 || d.Wald.DF != 1 || len(d.ByGroup) != 2 {

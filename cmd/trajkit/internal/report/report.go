@@ -91,6 +91,8 @@ type page struct {
 	Selection        *selectionBox
 	Profiles         *table
 	Reproduction     *reproBox
+	// Distal is the distal outcome's section; nil without one.
+	Distal *distalBox
 }
 
 type keyValue struct{ Key, Value string }
@@ -195,6 +197,7 @@ func newPage(in *Input) (*page, error) {
 			return nil, err
 		}
 	}
+	p.Distal = distalSection(f)
 	if in.Profiles != nil {
 		p.Profiles = profilesSection(in.Profiles, f)
 	}
