@@ -37,9 +37,12 @@ groups: jointly, a strong distal outcome moves the groups themselves
 (Vermunt 2010; Bakk, Tekle & Vermunt 2013), and ml and bch leave the
 trajectory fit as it is. joint is not available yet. Persons without a
 value (an empty or NA cell, or no row) are left out of the distal step and
-counted; D comes from every person. An example:
-  trajkit fit --data careers.csv --groups 4 --persons persons.csv \
-      --distal victimised --distal-model logit --distal-method bch
+counted; D comes from every person. The 630 cohort's repeat trafficking
+case (0/1) and the age at it (known for the 89 who had one) by group:
+  trajkit fit --data example:nl630 --groups 4 --persons example:nl630-persons \
+      --distal repeat_thb --distal-model logit
+  trajkit fit --data example:nl630 --groups 4 --persons example:nl630-persons \
+      --distal age_next_thb --distal-method bch
 `
 
 // distalFlags are fit's flags of a distal outcome.

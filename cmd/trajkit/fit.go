@@ -38,6 +38,7 @@ Examples:
   trajkit fit --data example:sim630 --groups 4 --labels low,early-peak,late-peak,high --out named --plot
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --weights sampling_weight
   trajkit fit --data example:sim630 --groups 4 --start named/model.json --starts 0
+  trajkit fit --data example:nl630 --groups 4 --persons example:nl630-persons --distal repeat_thb --distal-model logit
 
 --dist says what the yearly outcome is and how it varies within a group:
   poisson   counts, variance = mean (the default)
