@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
@@ -181,7 +182,8 @@ type DistalWald struct {
 }
 
 // EstimateDistal estimates the distal outcome z by group with the given
-// method (the zero value is DistalML), sets f.Distal and returns it. It
+// method (the zero value is DistalML), sets f.Distal (replacing an
+// earlier estimate and its warnings) and returns it. It
 // needs the fit's posteriors (a fit read from model.json alone has none).
 // Persons whose value is NaN are left out, with a DistalMissing warning
 // in f.Warnings; the classification errors D come from every person.
@@ -208,6 +210,8 @@ func (f *Fitted) EstimateDistal(z DistalOutcome, method DistalMethod) (*Distal, 
 	if err != nil {
 		return nil, err
 	}
+	// A new estimate replaces the warnings of an earlier one.
+	f.Warnings = slices.DeleteFunc(f.Warnings, func(w Warning) bool { return w.Kind == DistalMissing || w.Kind == DistalOutOfRange })
 	k := len(f.Posterior)
 	d := &Distal{Name: z.Name, Model: z.Model, Method: method}
 	if z.Model == DistalMlogit {
