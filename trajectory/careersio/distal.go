@@ -9,13 +9,18 @@ import (
 	"github.com/trajkit/trajkit/trajectory"
 )
 
+// MaxDistalCategories is the largest number of categories of an mlogit
+// distal outcome: each adds K − 1 parameters and a column of the K x C
+// table of groups by outcome, which more categories leave too sparse.
+const MaxDistalCategories = 20
+
 // Distal returns the distal outcome in the column of that name for the
 // persons ids (a fit's persons, in order), for the model:
 //
 //   - normal: a numeric column;
 //   - logit: a numeric column of 0 and 1 (true/false reads as 1/0);
 //   - poisson: a numeric column of whole numbers ≥ 0;
-//   - mlogit: any column with at least two distinct values, which are
+//   - mlogit: any column with 2 to MaxDistalCategories distinct values, which are
 //     the categories: a categorical column's levels in sorted order, a
 //     numeric column's values in ascending order; the first is the
 //     reference.
@@ -65,8 +70,8 @@ func (t *PersonTable) Distal(column string, model trajectory.DistalModel, ids []
 		}
 	}
 	if model == trajectory.DistalMlogit {
-		if len(levels) < 2 {
-			return z, &DataError{File: t.File, Column: pc.Field, ColumnName: pc.Name, Msg: fmt.Sprintf("distal outcome %q has %d distinct values, expected at least 2 categories", column, len(levels))}
+		if n := len(levels); n < 2 || n > MaxDistalCategories {
+			return z, &DataError{File: t.File, Column: pc.Field, ColumnName: pc.Name, Msg: fmt.Sprintf("distal outcome %q has %d distinct values, expected 2 to %d categories (a number with many values is --distal-model normal or poisson)", column, n, MaxDistalCategories)}
 		}
 		z.Categories = slices.Clone(levels)
 	}

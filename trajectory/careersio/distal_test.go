@@ -1,6 +1,7 @@
 package careersio
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -16,6 +17,15 @@ const distalPersons = `id,score,victim,repeat,job
 `
 
 func TestPersonDistal(t *testing.T) {
+	many := strings.Builder{}
+	many.WriteString("id,many\n")
+	for i := range 25 {
+		fmt.Fprintf(&many, "%d,%d\n", i+1, i)
+	}
+	wide, err := ReadPersons(strings.NewReader(many.String()), "many.csv", PersonOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tab, err := ReadPersons(strings.NewReader(distalPersons), "persons.csv", PersonOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -59,10 +69,15 @@ func TestPersonDistal(t *testing.T) {
 		{"score", trajectory.DistalPoisson, "persons.csv:2:2: column \"score\": distal outcome \"score\" of person \"1\" is 2.5: expected a count"},
 		{"job", trajectory.DistalNormal, "persons.csv:2:5: column \"job\": distal outcome \"job\" is \"none\": expected a number"},
 		{"age", trajectory.DistalNormal, "no column \"age\" (the distal outcome)"},
+		{"many", trajectory.DistalMlogit, "has 25 distinct values, expected 2 to 20 categories"},
 		{"id", trajectory.DistalNormal, "the person id column"},
 	} {
 		t.Run("error "+tc.column+" "+string(tc.model), func(t *testing.T) {
-			_, err := tab.Distal(tc.column, tc.model, ids)
+			tb := tab
+			if tc.column == "many" {
+				tb = wide
+			}
+			_, err := tb.Distal(tc.column, tc.model, ids)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one with %q", err, tc.want)
 			}
