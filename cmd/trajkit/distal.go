@@ -18,7 +18,7 @@ import (
 const distalHelp = `With --distal COLUMN (of --persons, one value per person) fit also
 estimates a distal outcome by group: its mean (--distal-model normal; logit
 for 0/1, the probability of 1; poisson for counts) or its category
-probabilities (mlogit, the column's distinct values), with SEs and the Wald
+probabilities (mlogit: the column's 2 to 20 distinct values), with SEs and the Wald
 test that the groups do not differ. --distal-method says how:
   ml        Vermunt's (2010) three-step ML correction (the default): each
             person's assigned group, with the classification errors
