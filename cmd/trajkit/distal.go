@@ -15,11 +15,12 @@ import (
 )
 
 // distalHelp is fit -h's paragraph on distal outcomes.
-const distalHelp = `With --distal COLUMN (of --persons, one value per person) fit also
-estimates a distal outcome by group: its mean (--distal-model normal; logit
-for 0/1, the probability of 1; poisson for counts) or its category
-probabilities (mlogit: the column's 2 to 20 distinct values), with SEs and the Wald
-test that the groups do not differ. --distal-method says how:
+const distalHelp = `With --distal COLUMN (of --persons, one value per person) fit
+also estimates a distal outcome by group: its mean (--distal-model
+normal; logit for 0/1, the probability of 1; poisson for counts) or its
+category probabilities (mlogit: the column's 2 to 20 distinct values),
+with SEs and the Wald test that the groups do not differ.
+--distal-method says how:
   ml        Vermunt's (2010) three-step ML correction (the default): each
             person's assigned group, with the classification errors
             D[k, s] = P(assigned s | group k) from the posteriors held
