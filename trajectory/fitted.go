@@ -59,6 +59,9 @@ type Fitted struct {
 	// Transition links the outcomes' groups of a dual model (Distribution
 	// Dual, FitDual), whose Groups are the joint classes; nil otherwise.
 	Transition *Transition `json:"transition,omitempty"`
+	// Distal is a distal outcome's estimates by group (EstimateDistal);
+	// nil without one.
+	Distal *Distal `json:"distal,omitempty"`
 	// Inference holds the covariance matrix of the free parameters and
 	// their standard errors; nil when not computed (Settings.NoSE).
 	Inference *Inference `json:"covariance"`

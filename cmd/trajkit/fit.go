@@ -38,6 +38,7 @@ Examples:
   trajkit fit --data example:sim630 --groups 4 --labels low,early-peak,late-peak,high --out named --plot
   trajkit fit --data careers.csv --groups 4 --persons persons.csv --weights sampling_weight
   trajkit fit --data example:sim630 --groups 4 --start named/model.json --starts 0
+  trajkit fit --data example:nl630 --groups 4 --persons example:nl630-persons --distal repeat_thb --distal-model logit
 
 --dist says what the yearly outcome is and how it varies within a group:
   poisson   counts, variance = mean (the default)
@@ -158,13 +159,15 @@ and maximum-posterior group); with --plot also DIR/trajectories.png and
 DIR/trajectories.svg (see trajkit plot for other figures). --labels names
 the groups, once they are numbered, in model.json and everything drawn
 from it; trajkit label names them afterwards.
-`
+
+` + distalHelp
 
 type fitFlags struct {
 	dataFlags
 	emFlags
 	personFlags
 	censorFlags
+	distalFlags
 	groups                 int
 	order, inflation, dist string
 	dispersion             dispersionFlag
@@ -200,6 +203,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dispersion.register(fs)
 	f.personFlags.register(fs)
 	f.personFlags.registerWeights(fs)
+	f.distalFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov; one start beside the --starts others, or alone with --starts 0")
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
@@ -270,6 +274,7 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 	return firstErr(
 		em.check(fs),
 		f.personFlags.check(f.groups),
+		f.distalFlags.check(fs, f.persons),
 		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
 		f.checkBootstrapType(),
 		f.checkPlot(),
@@ -366,6 +371,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	tRead := time.Since(t0)
+	if err := f.distalFlags.precheck(l); err != nil {
+		return err
+	}
 	if f.groups > l.Careers.Len() {
 		return usagef("--groups %d is more than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}
@@ -405,7 +413,14 @@ func (f *fitFlags) finish(out *results.Set, fit *trajectory.Fitted, l *careersio
 	}
 	fit.Warnings = append(slices.Clone(l.Warnings), fit.Warnings...)
 	fit.Timing["read_seconds"] = tRead.Seconds()
+	if err := f.distalFlags.estimate(fit, l.Persons); err != nil {
+		return err
+	}
 	writeSummary(stdout, fit)
+	if fit.Distal != nil {
+		fmt.Fprintln(stdout)
+		writeDistal(stdout, fit)
+	}
 	var profiles []careersio.ProfileRow
 	if l.Persons != nil {
 		profiles = careersio.Profiles(l.Persons, fit)

@@ -186,6 +186,9 @@ func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []stri
 		return err
 	}
 	tRead := time.Since(t0)
+	if err := f.distalFlags.precheck(l); err != nil {
+		return err
+	}
 	if f.groups > l.Careers.Len() {
 		return usagef("--groups %d is more than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}

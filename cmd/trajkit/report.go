@@ -21,7 +21,8 @@ directory of trajkit fit): the data summary, the model and its fit, the
 groups with their adequacy diagnostics, the coefficients with standard
 errors (when model.json has them), the membership model (odds ratios with
 95% intervals, Wald tests) for a model with risk factors, the effects of
-time-varying covariates for one with --tcov, the figures (trajectories,
+time-varying covariates for one with --tcov, the distal outcome by group
+(fit --distal), the figures (trajectories,
 posterior probabilities, careers), the model selection when --select names
 the --out directory of trajkit select, the group profiles when DIR holds
 profiles.csv, and the published-vs-reproduced table, with the data it was

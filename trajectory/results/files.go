@@ -51,12 +51,15 @@ const (
 // with their outcomes, whose top-level groups hold the membership alone,
 // and the selection of their K (select --outcomes): selection.csv's
 // cve_NAME columns, one per outcome, and selection.json's
-// settings.outcomes and the candidates' outcomes; and dual trajectory models (distribution "dual"), whose groups are the
-// K1·K2 joint classes, whose outcomes' groups carry their marginal
+// settings.outcomes and the candidates' outcomes; dual trajectory models
+// (distribution "dual"), whose groups are the K1·K2 joint classes, whose
+// outcomes' groups carry their marginal
 // membership (share, share_se, share_ci, assigned_share, app, occ,
 // n_assigned) and which add transition (b_given_a, a_given_b and joint,
 // K1 x K2, each with its _se), with the assignments.csv
-// id,group_A,group_B,A_p1..A_pK1,B_p1..B_pK2 (A and B the outcomes' names).
+// id,group_A,group_B,A_p1..A_pK1,B_p1..B_pK2 (A and B the outcomes' names);
+// and distal (a distal outcome by group, fit --distal), left out when
+// unused.
 // Files of versions 1 (no format_version field) to 5 are read too.
 const FormatVersion = 6
 

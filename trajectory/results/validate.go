@@ -117,8 +117,11 @@ func firstError(errs ...error) error {
 // probabilities, APPs, assigned shares and the entropy in [0, 1]; rates
 // and expected counts within [0, MaxRate]; standard errors and intervals
 // in range; a reference group, covariates and warnings that name groups
-// of the model.
+// of the model; a distal block as checkDistal says.
 func checkFit(f *trajectory.Fitted, v int) error {
+	if err := checkDistal(f); err != nil {
+		return err
+	}
 	switch {
 	case f.IsMulti():
 		return checkMulti(f, v)

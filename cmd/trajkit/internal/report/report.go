@@ -94,6 +94,8 @@ type page struct {
 	// Transition holds a dual model's tables of π(k2 | k1), π(k1 | k2)
 	// and π(k1, k2); nil for other models.
 	Transition []table
+	// Distal is the distal outcome's section; nil without one.
+	Distal *distalBox
 }
 
 type keyValue struct{ Key, Value string }
@@ -203,6 +205,7 @@ func newPage(in *Input) (*page, error) {
 			return nil, err
 		}
 	}
+	p.Distal = distalSection(f)
 	if in.Profiles != nil {
 		p.Profiles = profilesSection(in.Profiles, f)
 	}

@@ -1,0 +1,83 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/trajkit/trajkit/trajectory"
+)
+
+// TestHostileDistal: a distal block edited out of its ranges is refused
+// on load with a *FieldError naming the field; the block as written
+// loads and reads back the same.
+func TestHostileDistal(t *testing.T) {
+	for _, model := range []trajectory.DistalModel{trajectory.DistalLogit, trajectory.DistalMlogit} {
+		f, _ := testFit(t)
+		z := trajectory.DistalOutcome{Name: "z", Model: model, Values: make([]float64, len(f.Assigned))}
+		if model == trajectory.DistalMlogit {
+			z.Categories = []string{"a", "b", "c"}
+		}
+		c := max(len(z.Categories), 2)
+		for i := range z.Values {
+			z.Values[i] = float64((i * 7 / 3) % c)
+		}
+		if _, err := f.EstimateDistal(z, trajectory.DistalBCH); err != nil {
+			t.Fatal(err)
+		}
+		var valid bytes.Buffer
+		if err := EncodeModel(&valid, f); err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeModel(bytes.NewReader(valid.Bytes()), "model.json")
+		if err != nil {
+			t.Fatalf("%s: the valid file is refused: %v", model, err)
+		}
+		if fmt.Sprint(back.Distal) != fmt.Sprint(f.Distal) {
+			t.Errorf("%s: read back %+v, wrote %+v", model, back.Distal, f.Distal)
+		}
+		type edit struct {
+			name, path string
+			value      any
+			field, msg string
+		}
+		edits := []edit{
+			{"an unknown method", "distal.method", "joint", "distal.method", `"joint": expected ml, bch or classify`},
+			{"one person", "distal.n", 1, "distal.n", "expected at least 2"},
+			{"a classification above 1", "distal.classification[0][1]", 1.5, "distal.classification[0][1]", "1.5 is not a probability"},
+			{"a Wald df of 3", "distal.wald.df", 3, "distal.wald.df", "expected"},
+			{"a Wald p of 2", "distal.wald.p", 2.0, "distal.wald.p", "2 is not a probability"},
+		}
+		if model == trajectory.DistalMlogit {
+			edits = append(edits,
+				edit{"a probability above 1", "distal.by_group[0].probs[1]", 1.2, "distal.by_group[0].probs[1]", "1.2 is not a probability"},
+				edit{"a negative SE", "distal.by_group[1].se[2]", -0.1, "distal.by_group[1].se[2]", "expected a number ≥ 0"},
+				edit{"probabilities not summing to 1", "distal.by_group[1].probs[0]", 0.0, "distal.by_group[1].probs", "expected 1"})
+		} else {
+			edits = append(edits,
+				edit{"a probability of 1.5", "distal.by_group[0].mean", 1.5, "distal.by_group[0].mean", "1.5 is not a probability"},
+				edit{"a negative SE", "distal.by_group[1].se", -0.1, "distal.by_group[1].se", "expected a number ≥ 0"})
+		}
+		for _, tc := range edits {
+			t.Run(string(model)+" "+tc.name, func(t *testing.T) {
+				var m map[string]any
+				if err := json.Unmarshal(valid.Bytes(), &m); err != nil {
+					t.Fatal(err)
+				}
+				set(t, m, tc.path, tc.value)
+				b, err := json.Marshal(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = DecodeModel(bytes.NewReader(b), "dir/model.json")
+				var fe *FieldError
+				if !errors.As(err, &fe) || fe.Field != tc.field || !strings.Contains(fe.Msg, tc.msg) {
+					t.Errorf("error %v\nwant field %s and %q", err, tc.field, tc.msg)
+				}
+			})
+		}
+	}
+}
