@@ -267,15 +267,15 @@ func TestBLRTCnorm(t *testing.T) {
 	}
 }
 
-// TestBLRTStudySize (TRAJKIT_STUDIES=1): under the null the p-values of
+// TestBLRTStudySize (-study, not in CI): under the null the p-values of
 // the test of 2 against 3 groups are roughly uniform: over 200 data sets
 // of 200 persons from twoQuadratics (seeds 1000-1199), B = 41, the
 // rejection rate at 5% lies between 2% and 9%. (With B = 41, p < 0.05
 // means at most one LR* ≥ LR: a level of 2/42 = 0.048 if the bootstrap
 // were exact.) docs/validation.md records the run.
 func TestBLRTStudySize(t *testing.T) {
-	if !studies() {
-		t.Skip("a study: set TRAJKIT_STUDIES=1")
+	if !*study {
+		t.Skip("a study: go test ./trajectory -run BLRTStudy -study")
 	}
 	const reps, b = 200, 41
 	var reject, negative, failed int
@@ -306,12 +306,12 @@ func TestBLRTStudySize(t *testing.T) {
 	}
 }
 
-// TestBLRTStudyFourGroups (TRAJKIT_STUDIES=1): the power of 3 against 4
+// TestBLRTStudyFourGroups (-study, not in CI): the power of 3 against 4
 // groups and the size of 4 against 5 on fourCubics: 10 data sets of 300
 // persons (seeds 2000-2009), B = 99. docs/validation.md records the run.
 func TestBLRTStudyFourGroups(t *testing.T) {
-	if !studies() {
-		t.Skip("a study: set TRAJKIT_STUDIES=1")
+	if !*study {
+		t.Skip("a study: go test ./trajectory -run BLRTStudy -study")
 	}
 	const reps, b = 10, 99
 	var reject34, reject45, negative int

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -288,15 +287,15 @@ func TestDistalJSON(t *testing.T) {
 }
 
 // TestDistalStudy is the coverage study of docs/validation.md, run only
-// with TRAJKIT_STUDIES=1: 200 data sets (seeds 1-200) of N = 2000
+// with -study (not in CI): 200 data sets (seeds 1-200) of N = 2000
 // careers from distalTruth, each fitted with three groups, and the four
 // distal outcomes drawn from the true groups; for each method and model
 // the share of the 95% intervals that cover the true means (over groups,
 // and, for mlogit, the probability of its last category) and each
 // method's mean error by group.
 func TestDistalStudy(t *testing.T) {
-	if os.Getenv("TRAJKIT_STUDIES") != "1" {
-		t.Skip("a study: set TRAJKIT_STUDIES=1")
+	if !*study {
+		t.Skip("a study: go test ./trajectory -run DistalStudy -study")
 	}
 	const reps, n = 200, 2000
 	type key struct {

@@ -10,9 +10,9 @@ import (
 )
 
 // TestOverdispersionStudy is the overdispersion demonstration of
-// docs/validation.md (only with TRAJKIT_STUDIES=1; about three minutes):
+// docs/validation.md (only with -study, not in CI; about three minutes):
 //
-//	TRAJKIT_STUDIES=1 go test ./trajectory -run TestOverdispersionStudy -v -timeout 60m
+//	go test ./trajectory -run TestOverdispersionStudy -study -v -timeout 60m
 //
 // The design was fixed before the first run: 2,000 persons, ages 12-30,
 // three NB groups (nbTruth: shares 0.5, 0.3, 0.2; α 0.6, 1 and 0.5),
@@ -22,8 +22,8 @@ import (
 // BIC (N = persons) and the K that Select recommends (the lowest BIC among
 // the adequate candidates: APP ≥ 0.7, OCC ≥ 5, every share ≥ 0.05).
 func TestOverdispersionStudy(t *testing.T) {
-	if !studies() {
-		t.Skip("a study: TRAJKIT_STUDIES=1")
+	if !*study {
+		t.Skip("a study: go test ./trajectory -run OverdispersionStudy -study")
 	}
 	tr := nbTruth(12, 30, []float64{0.6, 1, 0.5}, false)
 	var b strings.Builder
