@@ -37,9 +37,9 @@ func (f *jointFamily) NumParams() int {
 }
 
 func (f *jointFamily) NewComponent() mixture.Component {
-	c := &jointComp{parts: make([]groupComponent, len(f.parts)), d: make([]int, len(f.parts)), scratch: make([][]float64, len(f.parts)), buf: make([]float64, f.Len())}
+	c := &jointComp{parts: make([]mixture.Differentiable, len(f.parts)), d: make([]int, len(f.parts)), scratch: make([][]float64, len(f.parts)), buf: make([]float64, f.Len())}
 	for o, p := range f.parts {
-		c.parts[o] = p.NewComponent().(groupComponent)
+		c.parts[o] = p.NewComponent().(mixture.Differentiable)
 		c.d[o] = p.NumParams()
 	}
 	return c
@@ -62,7 +62,9 @@ func (f *jointFamily) Fit(ctx context.Context, comp mixture.Component, w []float
 
 // jointComp is group k with every outcome's parameters set.
 type jointComp struct {
-	parts []groupComponent
+	// parts are the outcomes' components (groupComponent) and, in a model
+	// of dropout, the dropout process's last (dropoutComp).
+	parts []mixture.Differentiable
 	// d[o] is the number of outcome o's parameters; scratch[o] holds them
 	// while Params copies them.
 	d       []int
