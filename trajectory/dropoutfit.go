@@ -151,6 +151,9 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 	traj.Params = append(traj.Params, res.Params[off:]...)
 	f := newFitted(c, m, scaling, &traj, s.Risk, ref)
 	f.record(s, search, weights)
+	if dd.dropped == 0 {
+		f.Warnings = append(f.Warnings, mixture.Warnf(NoDropout, nil, "no person dropped out (every career ends at its follow-up end): the hazards go to zero and the dropout model adds nothing"))
+	}
 	f.Attrition = &Attrition{Orders: slices.Clone(orders), Lag: d.Lag, Covariates: append([]string{}, d.Names...), FollowupEnd: followup, Dropped: dd.dropped}
 
 	inner := make([]groupComponent, k)
