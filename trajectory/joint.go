@@ -19,6 +19,10 @@ import (
 // one family per group as for a single outcome. Group k's parameter
 // vector is θ_k1, ..., θ_kO; parameters shared by the groups of an
 // outcome (a common σ or α) come after every group's, outcome by outcome.
+//
+// A model of dropout (FitDropout) is a joint family of two parts: the
+// trajectory's family and the group's dropout process (dropoutFamily),
+// whose per-person factor D_ik multiplies f_k(y_i) in the same way.
 
 // jointFamily is group k of a multi-trajectory model: one family per
 // outcome, all bound to the same N persons.
