@@ -2,6 +2,7 @@ package trajectory
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -118,30 +119,40 @@ func (d *Dropout) subset(idx []int) *Dropout {
 	return &s
 }
 
-// dropoutData are the risk records of all persons: record r of person i
-// (Start[i] ≤ r < Start[i+1]) is the hazard at age index Age[r] with the
-// lagged responses Lags[r·L : (r+1)·L]; Event[r] is 1 for the age of
-// dropping out, 0 for an age at which the person was observed.
+// dropoutData are the risk records of all persons, each pointing to its
+// risk cell: record r of person i (start[i] ≤ r < start[i+1]) is the
+// hazard in cell cell[r]. A cell is an age index, an event (1 for the age
+// of dropping out, 0 for an age at which the person was observed) and the
+// rest of the design (the lagged responses, then the covariates): persons
+// with the same ages, lags and covariates share their cells, so that the
+// M-step's Newton iterations pass over the few distinct cells, with the
+// weights summed over their records once per M-step.
 type dropoutData struct {
 	n, lag, ncov int
 	start        []int32
-	age          []int32
-	lags         []float64
-	event        []float64
-	// powers[t] are 1, s(a), s(a)² at age index t (one past the window
-	// included, for a dropout at its last age + 1, which cannot happen but
-	// keeps the indexing plain).
+	cell         []int32
+	// cellAge[c], cellEvent[c] and cellRest[c·(lag+ncov):] describe cell c.
+	cellAge   []int32
+	cellEvent []float64
+	cellRest  []float64
+	// powers[t] are 1, s(a), s(a)² at age index t.
 	powers [][]float64
-	x      [][]float64
-	// dropped counts the persons who dropped out.
-	dropped int
+	// dropped counts the persons who dropped out, late those observed
+	// after their follow-up end (taken as censored at their last age).
+	dropped, late int
 }
+
+// numCells returns the number of distinct risk cells.
+func (d *dropoutData) numCells() int { return len(d.cellAge) }
 
 // newDropoutData builds the risk records of careers c under d.
 func newDropoutData(c *Careers, scaling AgeScaling, d *Dropout) *dropoutData {
 	n := c.Len()
-	dd := &dropoutData{n: n, lag: d.Lag, ncov: len(d.Names), start: make([]int32, n+1), powers: basis(scaling, c.MinAge, c.NumAges+1, MaxDropoutOrder), x: d.X}
+	dd := &dropoutData{n: n, lag: d.Lag, ncov: len(d.Names), start: make([]int32, n+1), powers: basis(scaling, c.MinAge, c.NumAges, MaxDropoutOrder)}
 	maxAge := c.MaxAge()
+	index := map[string]int32{}
+	var key []byte
+	rest := make([]float64, d.Lag+len(d.Names))
 	var ages []int
 	var ys []float64
 	for i := range n {
@@ -157,15 +168,29 @@ func newDropoutData(c *Careers, scaling AgeScaling, d *Dropout) *dropoutData {
 			}
 		})
 		record := func(j int, t int, event float64) {
-			dd.age = append(dd.age, int32(t))
 			for l := 1; l <= d.Lag; l++ {
-				var z float64
+				rest[l-1] = 0
 				if j-l >= 0 {
-					z = ys[j-l]
+					rest[l-1] = ys[j-l]
 				}
-				dd.lags = append(dd.lags, z)
 			}
-			dd.event = append(dd.event, event)
+			if len(d.Names) > 0 {
+				copy(rest[d.Lag:], d.X[i])
+			}
+			key = binary.LittleEndian.AppendUint32(key[:0], uint32(t))
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(event))
+			for _, v := range rest {
+				key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
+			}
+			cell, ok := index[string(key)]
+			if !ok {
+				cell = int32(len(dd.cellAge))
+				index[string(key)] = cell
+				dd.cellAge = append(dd.cellAge, int32(t))
+				dd.cellEvent = append(dd.cellEvent, event)
+				dd.cellRest = append(dd.cellRest, rest...)
+			}
+			dd.cell = append(dd.cell, cell)
 		}
 		for j := 1; j < len(ages); j++ {
 			record(j, ages[j], 0)
@@ -175,12 +200,15 @@ func newDropoutData(c *Careers, scaling AgeScaling, d *Dropout) *dropoutData {
 			if d.FollowupEnd != nil {
 				end = min(end, d.FollowupEnd[i])
 			}
+			if d.FollowupEnd != nil && float64(c.MinAge+ages[m-1]) > d.FollowupEnd[i] {
+				dd.late++
+			}
 			if float64(c.MinAge+ages[m-1]) < end {
 				record(m, ages[m-1]+1, 1)
 				dd.dropped++
 			}
 		}
-		dd.start[i+1] = int32(len(dd.age))
+		dd.start[i+1] = int32(len(dd.cell))
 	}
 	return dd
 }
@@ -198,35 +226,42 @@ func (f *dropoutFamily) NumParams() int { return f.order + 1 + f.d.lag + f.d.nco
 
 func (f *dropoutFamily) NewComponent() mixture.Component {
 	p := f.NumParams()
-	return &dropoutComp{f: f, theta: make([]float64, p), x: make([]float64, p)}
+	c := &dropoutComp{f: f, theta: make([]float64, p), x: make([]float64, p), cellLL: make([]float64, f.d.numCells()), cellW: make([]float64, f.d.numCells())}
+	c.setCells()
+	return c
 }
 
-// Fit maximises Σ_i w_i log f_i(θ) by Newton's method with step halving,
-// which never lowers it, so that EM stays monotone. A cold start begins
-// at the constant hazard of the weighted events.
+// Fit maximises Σ_i w_i log D_i(θ) = Σ_c W_c [z_c η_c − log(1 + e^{η_c})],
+// W_c the weights summed over cell c's records, by Newton's method with
+// step halving, which never lowers it, so that EM stays monotone. A cold
+// start begins at the constant hazard of the weighted events.
 func (f *dropoutFamily) Fit(ctx context.Context, comp mixture.Component, w []float64, warm bool) mixture.FitInfo {
 	c := comp.(*dropoutComp)
+	d := f.d
+	clear(c.cellW)
 	var sw float64
-	for _, v := range w {
+	for i, v := range w {
 		sw += v
+		for r := d.start[i]; r < d.start[i+1]; r++ {
+			c.cellW[d.cell[r]] += v
+		}
 	}
 	if sw < 1e-10 {
 		return mixture.FitInfo{Empty: true}
 	}
 	if !warm {
 		var ev, at float64
-		for i := range f.d.n {
-			for r := f.d.start[i]; r < f.d.start[i+1]; r++ {
-				ev += w[i] * f.d.event[r]
-				at += w[i]
-			}
+		for cell, wc := range c.cellW {
+			ev += wc * d.cellEvent[cell]
+			at += wc
 		}
 		clear(c.theta)
 		p := (ev + 0.5) / (at + 1)
 		c.theta[0] = math.Log(p / (1 - p))
 	}
-	c.obj = dropoutObjective{c: c, w: w}
+	c.obj = dropoutObjective{c: c}
 	r := c.nw.Maximize(ctx, &c.obj, c.theta, newtonTol, newtonMaxIter)
+	c.setCells()
 	info := mixture.FitInfo{IllConditioned: r.IllConditioned}
 	if warm {
 		info.Score = r.Score
@@ -238,20 +273,22 @@ func (f *dropoutFamily) Fit(ctx context.Context, comp mixture.Component, w []flo
 type dropoutComp struct {
 	f     *dropoutFamily
 	theta []float64
-	x     []float64 // the design of one record
-	nw    mixture.Newton
-	obj   dropoutObjective
+	x     []float64 // the design of one cell
+	// cellLL[c] is cell c's log-likelihood at theta; cellW[c] the M-step's
+	// weight of cell c.
+	cellLL, cellW []float64
+	nw            mixture.Newton
+	obj           dropoutObjective
 }
 
-// design sets c.x to record r's design for person i and returns η.
-func (c *dropoutComp) design(x, theta []float64, i int, r int32) float64 {
+// design sets x to cell c's design (the powers of age up to the order,
+// then the lags and covariates) and returns η at theta.
+func (c *dropoutComp) design(x, theta []float64, cell int32) float64 {
 	d := c.f.d
 	p := c.f.order + 1
-	copy(x[:p], d.powers[d.age[r]][:p])
-	copy(x[p:p+d.lag], d.lags[int(r)*d.lag:(int(r)+1)*d.lag])
-	if d.ncov > 0 {
-		copy(x[p+d.lag:], d.x[i])
-	}
+	copy(x[:p], d.powers[d.cellAge[cell]][:p])
+	nr := d.lag + d.ncov
+	copy(x[p:], d.cellRest[int(cell)*nr:(int(cell)+1)*nr])
 	var eta float64
 	for j, v := range x {
 		eta += theta[j] * v
@@ -259,36 +296,13 @@ func (c *dropoutComp) design(x, theta []float64, i int, r int32) float64 {
 	return eta
 }
 
-// logLik returns person i's log-likelihood at theta, adding its score to
-// grad and w times its Hessian to hess when they are not nil; x is
-// scratch of the parameters' length.
-func (c *dropoutComp) logLik(theta, x []float64, i int, grad []float64, w float64, hess []float64) float64 {
-	d := c.f.d
-	p := len(theta)
-	var ll float64
-	for r := d.start[i]; r < d.start[i+1]; r++ {
-		eta := c.design(x, theta, i, r)
-		z := d.event[r]
-		// log d = −log(1+e^{−η}), log(1 − d) = −log(1+e^{η}).
-		ll += z*eta - softplus(eta)
-		if grad == nil {
-			continue
-		}
-		pr := expit(eta)
-		g := z - pr
-		for a, v := range x {
-			grad[a] += g * v
-		}
-		if hess != nil {
-			h := w * pr * (1 - pr)
-			for a := range p {
-				for b := range p {
-					hess[a*p+b] += h * x[a] * x[b]
-				}
-			}
-		}
+// setCells sets every cell's log-likelihood at theta:
+// log d = −log(1 + e^{−η}), log(1 − d) = −log(1 + e^{η}).
+func (c *dropoutComp) setCells() {
+	for cell := range c.cellLL {
+		eta := c.design(c.x, c.theta, int32(cell))
+		c.cellLL[cell] = c.f.d.cellEvent[cell]*eta - softplus(eta)
 	}
-	return ll
 }
 
 // softplus returns log(1 + e^x) without overflow.
@@ -300,38 +314,64 @@ func softplus(x float64) float64 {
 }
 
 func (c *dropoutComp) LogLik(dst []float64, from, to int) {
-	x := make([]float64, len(c.theta))
+	d := c.f.d
 	for i := from; i < to; i++ {
-		dst[i] = c.logLik(c.theta, x, i, nil, 0, nil)
+		var ll float64
+		for r := d.start[i]; r < d.start[i+1]; r++ {
+			ll += c.cellLL[d.cell[r]]
+		}
+		dst[i] = ll
 	}
 }
 
 func (c *dropoutComp) Params(dst []float64) []float64 { return append(dst[:0], c.theta...) }
 
-func (c *dropoutComp) SetParams(p []float64) { copy(c.theta, p[:len(c.theta)]) }
+func (c *dropoutComp) SetParams(p []float64) {
+	copy(c.theta, p[:len(c.theta)])
+	c.setCells()
+}
 
+// Scores sets person i's row to Σ_r (z_r − d_r) x_r.
 func (c *dropoutComp) Scores(dst []float64, from, to int) {
+	d := c.f.d
 	p := len(c.theta)
 	x := make([]float64, p)
 	clear(dst[:(to-from)*p])
 	for i := from; i < to; i++ {
-		c.logLik(c.theta, x, i, dst[(i-from)*p:(i-from+1)*p], 0, nil)
+		row := dst[(i-from)*p : (i-from+1)*p]
+		for r := d.start[i]; r < d.start[i+1]; r++ {
+			eta := c.design(x, c.theta, d.cell[r])
+			g := d.cellEvent[d.cell[r]] - expit(eta)
+			for a, v := range x {
+				row[a] += g * v
+			}
+		}
 	}
 }
 
-// Hessian sets dst to −Σ_i w_i Σ_r p_r(1 − p_r) x_r x_rᵀ.
+// Hessian sets dst to −Σ_i w_i Σ_r d_r(1 − d_r) x_r x_rᵀ, summed by cell.
 func (c *dropoutComp) Hessian(dst []float64, w []float64) {
+	d := c.f.d
 	p := len(c.theta)
-	x := make([]float64, p)
-	g := make([]float64, p)
-	clear(dst[:p*p])
-	for i := range c.f.d.n {
-		if w[i] != 0 {
-			c.logLik(c.theta, x, i, g, w[i], dst)
+	wc := make([]float64, d.numCells())
+	for i, v := range w {
+		for r := d.start[i]; r < d.start[i+1]; r++ {
+			wc[d.cell[r]] += v
 		}
 	}
-	for a := range dst[:p*p] {
-		dst[a] = -dst[a]
+	x := make([]float64, p)
+	clear(dst[:p*p])
+	for cell, v := range wc {
+		if v == 0 {
+			continue
+		}
+		pr := expit(c.design(x, c.theta, int32(cell)))
+		h := v * pr * (1 - pr)
+		for a := range p {
+			for b := range p {
+				dst[a*p+b] -= h * x[a] * x[b]
+			}
+		}
 	}
 }
 
@@ -340,16 +380,17 @@ func (c *dropoutComp) hazard(t int) float64 {
 	return expit(polyval(c.theta[:c.f.order+1], c.f.d.powers[t]))
 }
 
-// dropoutObjective is Σ_i w_i log f_i(θ) for Newton.
+// dropoutObjective is Σ_c W_c [z_c η_c − log(1 + e^{η_c})] for Newton,
+// with the weights W_c of the component's current M-step.
 type dropoutObjective struct {
 	c *dropoutComp
-	w []float64
 }
 
 func (o *dropoutObjective) Dim() int { return len(o.c.theta) }
 
 func (o *dropoutObjective) Eval(theta, grad, negHess []float64) float64 {
 	c := o.c
+	d := c.f.d
 	p := len(theta)
 	if grad != nil {
 		clear(grad)
@@ -357,20 +398,28 @@ func (o *dropoutObjective) Eval(theta, grad, negHess []float64) float64 {
 	if negHess != nil {
 		clear(negHess)
 	}
-	g := make([]float64, p)
 	var f float64
-	for i, w := range o.w {
-		if w == 0 {
+	for cell, wc := range c.cellW {
+		if wc == 0 {
 			continue
 		}
+		eta := c.design(c.x, theta, int32(cell))
+		z := d.cellEvent[cell]
+		f += wc * (z*eta - softplus(eta))
 		if grad == nil {
-			f += w * c.logLik(theta, c.x, i, nil, 0, nil)
 			continue
 		}
-		clear(g)
-		f += w * c.logLik(theta, c.x, i, g, w, negHess)
-		for a := range g {
-			grad[a] += w * g[a]
+		pr := expit(eta)
+		for a, v := range c.x {
+			grad[a] += wc * (z - pr) * v
+		}
+		if negHess != nil {
+			h := wc * pr * (1 - pr)
+			for a := range p {
+				for b := range p {
+					negHess[a*p+b] += h * c.x[a] * c.x[b]
+				}
+			}
 		}
 	}
 	return f

@@ -256,3 +256,56 @@ func TestDropoutThreads(t *testing.T) {
 		t.Errorf("log-likelihood %.17g with 1 thread, %.17g with 4", ll[0], ll[1])
 	}
 }
+
+// TestDropoutRecords: the risk records of hand-made careers. A person
+// observed at 12, 13 and 15 (a hole at 14) in the window 12..18 has
+// records at 13 and 15 (no hazard at her first age) and, when her
+// follow-up goes past 15, the dropout at 16; her lagged responses are
+// 1[y > 0] of the previous observed ages, 0 before the first.
+func TestDropoutRecords(t *testing.T) {
+	b := NewCareerBuilder()
+	p := b.Person("a")
+	for _, cell := range [][2]int{{12, 3}, {13, 0}, {15, 2}} {
+		if err := b.Add(p, cell[0], uint32(cell[1]), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Span(12, 18)
+	c, err := b.Build(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name          string
+		end           []float64
+		ages          []int32
+		events, lag1  []float64
+		lag2          []float64
+		dropped, late int
+	}{
+		{"window", nil, []int32{1, 3, 4}, []float64{0, 0, 1}, []float64{1, 0, 1}, []float64{0, 1, 0}, 1, 0},
+		{"follow-up to 17", []float64{17}, []int32{1, 3, 4}, []float64{0, 0, 1}, []float64{1, 0, 1}, []float64{0, 1, 0}, 1, 0},
+		{"follow-up ends at 15", []float64{15}, []int32{1, 3}, []float64{0, 0}, []float64{1, 0}, []float64{0, 1}, 0, 0},
+		{"follow-up ends at 14", []float64{14}, []int32{1, 3}, []float64{0, 0}, []float64{1, 0}, []float64{0, 1}, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDropoutData(c, WindowScaling(12, 18), &Dropout{Orders: []int{0}, Lag: 2, FollowupEnd: tc.end})
+			if d.dropped != tc.dropped || d.late != tc.late {
+				t.Errorf("dropped %d, late %d; want %d, %d", d.dropped, d.late, tc.dropped, tc.late)
+			}
+			if n := int(d.start[1]); n != len(tc.ages) {
+				t.Fatalf("%d records, want %d", n, len(tc.ages))
+			}
+			for r, cell := range d.cell {
+				got := []float64{float64(d.cellAge[cell]), d.cellEvent[cell], d.cellRest[2*cell], d.cellRest[2*cell+1]}
+				want := []float64{float64(tc.ages[r]), tc.events[r], tc.lag1[r], tc.lag2[r]}
+				for j := range got {
+					if got[j] != want[j] {
+						t.Errorf("record %d: age index, event, lags %v, want %v", r, got, want)
+						break
+					}
+				}
+			}
+		})
+	}
+}

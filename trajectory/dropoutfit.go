@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -151,6 +152,9 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 	traj.Params = append(traj.Params, res.Params[off:]...)
 	f := newFitted(c, m, scaling, &traj, s.Risk, ref)
 	f.record(s, search, weights)
+	if dd.late > 0 {
+		f.Warnings = append(f.Warnings, mixture.Warnf(ObservedAfterFollowup, nil, "%s observed after their follow-up end: their careers are taken as censored at their last observed age", words.Count(dd.late, "person")))
+	}
 	if dd.dropped == 0 {
 		f.Warnings = append(f.Warnings, mixture.Warnf(NoDropout, nil, "no person dropped out (every career ends at its follow-up end): the hazards go to zero and the dropout model adds nothing"))
 	}
