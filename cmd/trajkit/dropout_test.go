@@ -128,3 +128,22 @@ func TestFitDropoutErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestDropoutModelElsewhere: score refuses a dropout model, simulate
+// --model warns that it draws no dropout.
+func TestDropoutModelElsewhere(t *testing.T) {
+	careers, _ := dropoutFiles(t)
+	dir := t.TempDir()
+	if code, _, stderr := trajkit(t, "fit", "--data", careers, "--groups", "2", "--order", "1", "--starts", "2", "--keep", "1", "--no-se",
+		"--dropout", "0", "--followup-end", "window", "--out", dir); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := trajkit(t, "score", "--model", dir, "--data", careers, "--out", filepath.Join(t.TempDir(), "s.csv"))
+	if code != 1 || !strings.Contains(stderr, "has a dropout model: scoring careers with their dropout is not built yet") {
+		t.Errorf("score: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = trajkit(t, "simulate", "--model", dir, "--persons", "50", "--out", filepath.Join(t.TempDir(), "sim"))
+	if code != 0 || !strings.Contains(stderr, "without its dropout") {
+		t.Errorf("simulate: exit %d: %s", code, stderr)
+	}
+}

@@ -101,6 +101,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	warn(stderr, dir.Warnings...)
+	if fit.Attrition != nil {
+		return fmt.Errorf("%s has a dropout model: scoring careers with their dropout is not built yet", filepath.Join(f.model, results.ModelFile))
+	}
 	if fit.IsMulti() {
 		return fmt.Errorf("%s is a multi-trajectory model: scoring careers of several outcomes is not built yet", filepath.Join(f.model, results.ModelFile))
 	}

@@ -192,6 +192,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if m.IsMulti() {
 			return fmt.Errorf("%s is a multi-trajectory model: drawing careers of several outcomes from a model is not built yet", path)
 		}
+		if m.Attrition != nil {
+			fmt.Fprintf(stderr, "trajkit: warning: %s has a dropout model; the careers are drawn from its curves and shares at the window's start, without its dropout\n", path)
+		}
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}
