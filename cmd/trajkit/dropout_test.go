@@ -86,8 +86,8 @@ func TestFitDropout(t *testing.T) {
 	if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", html); code != 0 {
 		t.Fatalf("report: exit %d: %s", code, stderr)
 	}
-	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), `id="fig-dropout"`) {
-		t.Errorf("the report has no dropout figure (%v)", err)
+	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), `id="fig-dropout"`) || !strings.Contains(string(b), `<section id="dropout">`) {
+		t.Errorf("the report has no dropout figure or tables (%v)", err)
 	}
 	png := filepath.Join(t.TempDir(), "d.png")
 	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--kind", "dropout", "--out", png); code != 0 {
