@@ -94,6 +94,8 @@ func drawDistal(model DistalModel, groups []int, rng *rand.Rand) DistalOutcome {
 	return z
 }
 
+// poissonDraw draws a Poisson count of mean mu (Knuth's product of
+// uniforms; small means).
 func poissonDraw(rng *rand.Rand, mu float64) int {
 	l, k, p := math.Exp(-mu), 0, 1.0
 	for {

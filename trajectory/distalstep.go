@@ -84,6 +84,7 @@ func (o *distalData) logf(z float64, th []float64, w float64, g []float64) float
 	}
 }
 
+// softplus returns log(1 + e^x) without overflow.
 func softplus(x float64) float64 {
 	if x > 0 {
 		return x + math.Log1p(math.Exp(-x))

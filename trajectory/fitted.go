@@ -62,6 +62,9 @@ type Fitted struct {
 	// Distal is a distal outcome's estimates by group (EstimateDistal);
 	// nil without one.
 	Distal *Distal `json:"distal,omitempty"`
+	// Attrition describes the dropout model (FitDropout), whose hazards
+	// are in each group's Dropout; nil without one.
+	Attrition *Attrition `json:"dropout,omitempty"`
 	// Inference holds the covariance matrix of the free parameters and
 	// their standard errors; nil when not computed (Settings.NoSE).
 	Inference *Inference `json:"covariance"`
@@ -240,6 +243,9 @@ type Group struct {
 	// window, the key that orders groups.
 	MeanCount float64      `json:"mean_count"`
 	Curve     []CurvePoint `json:"curve"`
+	// Dropout is the group's dropout hazard by age (FitDropout); nil
+	// without a dropout model.
+	Dropout *GroupDropout `json:"dropout,omitempty"`
 }
 
 // CurvePoint is a group's model at one age, with every time-varying

@@ -299,7 +299,7 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 		for j := range groups {
 			var own groupComponent
 			if jc, ok := comps[j].(*jointComp); ok {
-				own = jc.parts[o]
+				own = jc.parts[o].(groupComponent)
 			} else {
 				own = comps[j].(groupComponent)
 			}

@@ -19,6 +19,10 @@ import (
 // one family per group as for a single outcome. Group k's parameter
 // vector is θ_k1, ..., θ_kO; parameters shared by the groups of an
 // outcome (a common σ or α) come after every group's, outcome by outcome.
+//
+// A model of dropout (FitDropout) is a joint family of two parts: the
+// trajectory's family and the group's dropout process (dropoutFamily),
+// whose per-person factor D_ik multiplies f_k(y_i) in the same way.
 
 // jointFamily is group k of a multi-trajectory model: one family per
 // outcome, all bound to the same N persons.
@@ -37,9 +41,9 @@ func (f *jointFamily) NumParams() int {
 }
 
 func (f *jointFamily) NewComponent() mixture.Component {
-	c := &jointComp{parts: make([]groupComponent, len(f.parts)), d: make([]int, len(f.parts)), scratch: make([][]float64, len(f.parts)), buf: make([]float64, f.Len())}
+	c := &jointComp{parts: make([]mixture.Differentiable, len(f.parts)), d: make([]int, len(f.parts)), scratch: make([][]float64, len(f.parts)), buf: make([]float64, f.Len())}
 	for o, p := range f.parts {
-		c.parts[o] = p.NewComponent().(groupComponent)
+		c.parts[o] = p.NewComponent().(mixture.Differentiable)
 		c.d[o] = p.NumParams()
 	}
 	return c
@@ -62,7 +66,9 @@ func (f *jointFamily) Fit(ctx context.Context, comp mixture.Component, w []float
 
 // jointComp is group k with every outcome's parameters set.
 type jointComp struct {
-	parts []groupComponent
+	// parts are the outcomes' components (groupComponent) and, in a model
+	// of dropout, the dropout process's last (dropoutComp).
+	parts []mixture.Differentiable
 	// d[o] is the number of outcome o's parameters; scratch[o] holds them
 	// while Params copies them.
 	d       []int

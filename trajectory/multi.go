@@ -391,7 +391,7 @@ func newMultiFitted(outs []Outcome, scaling AgeScaling, res *mixture.Result, ris
 		comps := make([]groupComponent, k)
 		var params []float64
 		for j, comp := range res.Components {
-			comps[j] = comp.(*jointComp).parts[o]
+			comps[j] = comp.(*jointComp).parts[o].(groupComponent)
 			from := own[j]
 			for _, prev := range outs[:o] {
 				from += prev.Model.layout(j, 0).len()

@@ -26,6 +26,12 @@ const (
 	AllZero mixture.WarningKind = "all-zero"
 	// NoStandardErrors: the standard errors could not be computed at all.
 	NoStandardErrors mixture.WarningKind = "no-standard-errors"
+	// NoDropout: a dropout model of data in which no person dropped out
+	// (or no one in some group): the hazards' logits run to −∞.
+	NoDropout mixture.WarningKind = "no-dropout"
+	// ObservedAfterFollowup: persons observed after the follow-up end
+	// that the dropout model was given for them.
+	ObservedAfterFollowup mixture.WarningKind = "observed-after-followup"
 	// SingularInformation: some parameters are not identified; their
 	// standard errors are NaN.
 	SingularInformation mixture.WarningKind = "singular-information"

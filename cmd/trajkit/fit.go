@@ -123,6 +123,28 @@ y ≤ --min (default 0) is censored at --min, y ≥ --max (required) at
 (traj's sigmabygroup). The curves are E[y] under the censoring, with μ
 beside it in model.json.
 
+With --dropout ORDER (0-2, one for all groups or one per group) the fit
+models non-random attrition (Haviland, Jones & Nagin 2011): careers that
+end early through death, emigration or detention, at rates that differ
+by group. Each group has a hazard of dropping out at each age, a logit
+of that order in age, given that the person was observed at her previous
+observed age; --dropout-lag 1 or 2 adds the previous one or two observed
+responses (for counts whether the person offended, 1[y > 0]; for cnorm
+the value) and --dropout-covariates a,b columns of --persons. A person
+drops out after her last observed age unless her follow-up ended there:
+--followup-end COLUMN (required; a column of --persons: the last age at
+which she could be observed, the end of data collection for her) or
+--followup-end window (everyone to the window's end). The shares are
+those at the window's start; the summary, model.json (groups[k].dropout)
+and --plot's DIR/dropout.png give each group's hazard by age and its
+share among the persons still observed. traj's dropout(1 1 1) is
+--dropout 0 --dropout-lag 1: traj's numlist gives each group's number of
+lagged responses (0 a constant rate), trajkit's lag is one for all
+groups and its order is in age. traj's dcov (lagged time-varying
+covariates) has no counterpart yet; its obsmar (observations missing at
+random) is what --followup-end says. Not yet with --dropout: --outcomes,
+--dual, --start, --bootstrap.
+
 With --outcomes a,b,c (count columns of a long file, or prefixes a12,
 a13, ... of a wide file) the outcomes share the K groups and are
 independent given the group: a multi-trajectory model (Nagin, Jones,
@@ -168,6 +190,7 @@ type fitFlags struct {
 	personFlags
 	censorFlags
 	distalFlags
+	dropoutFlags
 	groups                 int
 	order, inflation, dist string
 	dispersion             dispersionFlag
@@ -204,6 +227,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.personFlags.register(fs)
 	f.personFlags.registerWeights(fs)
 	f.distalFlags.register(fs)
+	f.dropoutFlags.register(fs)
 	f.emFlags.register(fs)
 	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov; one start beside the --starts others, or alone with --starts 0")
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
@@ -275,6 +299,7 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 		em.check(fs),
 		f.personFlags.check(f.groups),
 		f.distalFlags.check(fs, f.persons),
+		f.dropoutFlags.check(f),
 		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
 		f.checkBootstrapType(),
 		f.checkPlot(),
@@ -388,7 +413,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
-	fit, err := trajectory.Fit(l.Careers, m, s)
+	fit, err := f.fitModel(l, m, s)
 	p.done()
 	if err != nil {
 		return binarizeHint(err)
@@ -455,6 +480,9 @@ func writeFitFigures(out *results.Set, d *figureData) error {
 	kinds := []string{kindTrajectories}
 	if d.fit.IsDual() {
 		kinds = append(kinds, kindTransitions)
+	}
+	if d.fit.Attrition != nil {
+		kinds = append(kinds, kindDropout)
 	}
 	for _, kind := range kinds {
 		fig, err := ff.draw(kind, d)

@@ -81,6 +81,7 @@ const (
 	kindCareers      = "careers"
 	kindSelection    = "selection"
 	kindTransitions  = "transitions"
+	kindDropout      = "dropout"
 )
 
 // figureFlags are the flags that shape a figure.
@@ -271,7 +272,7 @@ func (t *tcovValues) settings() []trajectory.TcovSetting {
 }
 
 func (f *figureFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers, selection, or transitions (of a dual model: the table of π(k2 | k1))")
+	fs.StringVar(&f.kind, "kind", kindTrajectories, "figure: trajectories, posteriors, careers, selection, transitions (of a dual model: the table of π(k2 | k1)), or dropout (of fit --dropout: each group's dropout hazard by age)")
 	fs.IntVar(&f.width, "width", 1200, "width in pixels; the SVG or PDF is as wide in inches at --dpi")
 	fs.IntVar(&f.height, "height", 800, "height in pixels")
 	fs.Float64Var(&f.dpi, "dpi", figure.DPI, "resolution in pixels per inch: of the PNG (written into it), and turning --width and --height into inches")
@@ -291,9 +292,9 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 // check checks the flags; fs says which were given.
 func (f *figureFlags) check(fs *flag.FlagSet) error {
 	switch f.kind {
-	case kindTrajectories, kindPosteriors, kindCareers, kindSelection, kindTransitions:
+	case kindTrajectories, kindPosteriors, kindCareers, kindSelection, kindTransitions, kindDropout:
 	default:
-		return usagef("--kind %q: expected trajectories, posteriors, careers, selection or transitions", f.kind)
+		return usagef("--kind %q: expected trajectories, posteriors, careers, selection, transitions or dropout", f.kind)
 	}
 	switch f.observed {
 	case "posterior", "assigned", "none":
@@ -400,6 +401,8 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 		return nil, usagef("--kind %s of a dual model is not built yet: draw trajectories or transitions", kind)
 	}
 	switch kind {
+	case kindDropout:
+		return figure.DropoutPlot(d.fit, &figure.DropoutOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	case kindTransitions:
 		return figure.TransitionPlot(d.fit, &figure.TransitionOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, Style: st})
 	case kindTrajectories:

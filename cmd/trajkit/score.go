@@ -106,6 +106,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	warn(stderr, dir.Warnings...)
+	if fit.Attrition != nil {
+		return fmt.Errorf("%s has a dropout model: scoring careers with their dropout is not built yet", filepath.Join(f.model, results.ModelFile))
+	}
 	f.readingFromModel(fs, fit.Settings.Data)
 	f.real = fit.Distribution.Real()
 	if fit.IsMulti() {

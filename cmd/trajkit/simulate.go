@@ -197,6 +197,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if m.IsDual() {
 			return fmt.Errorf("%s is a dual trajectory model: drawing careers from it is not supported", path)
 		}
+		if m.Attrition != nil {
+			fmt.Fprintf(stderr, "trajkit: warning: %s has a dropout model; the careers are drawn from its curves and shares at the window's start, without its dropout\n", path)
+		}
 		if m.Covariates != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}

@@ -46,7 +46,7 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	}
 	fmt.Fprintln(w)
 
-	se := f.Inference != nil
+	se := f.Inference != nil || f.Attrition != nil && len(f.Groups[0].BetaSE) > 0 // a dropout model keeps no covariance matrix
 	if !f.IsMulti() && !f.IsDual() {
 		writeGroups(w, f, se)
 	}
@@ -58,6 +58,9 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 
 	if f.Risk() != nil {
 		writeMembership(w, f)
+	}
+	if f.Attrition != nil {
+		writeDropout(w, f)
 	}
 	fmt.Fprintf(w, "Adequacy (Nagin 2005): APP >= %g and OCC >= %g in every group\n", trajectory.MinAPP, trajectory.MinOCC)
 	if f.IsDual() {

@@ -59,7 +59,12 @@ const (
 // K1 x K2, each with its _se), with the assignments.csv
 // id,group_A,group_B,A_p1..A_pK1,B_p1..B_pK2 (A and B the outcomes' names);
 // and distal (a distal outcome by group, fit --distal), left out when
-// unused.
+// unused;
+// and models of non-random attrition (fit --dropout), with the fit's
+// dropout (orders, lag, covariates, followup_end, n_dropped) and each
+// group's dropout (order, coef, se, and a curve by age of hazard,
+// hazard_lo, hazard_hi, survival and share_at_age), n_params counting the
+// dropout coefficients.
 // Files of versions 1 (no format_version field) to 5 are read too.
 const FormatVersion = 6
 

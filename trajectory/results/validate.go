@@ -221,10 +221,13 @@ func checkOutcome(f *trajectory.Fitted, v int, part bool) error {
 	if math.Abs(sum-1) > ShareSumTolerance {
 		return fieldErrorf("groups[*].share", "the shares sum to %v: expected 1 (within %g)", sum, ShareSumTolerance)
 	}
-	if err := checkCovariates(f); err != nil {
+	if err := firstError(checkCovariates(f), checkDropout(f)); err != nil {
 		return err
 	}
-	if n := numParams(f); f.NumParams != n {
+	if n, nd := numParams(f), dropoutParams(f); f.NumParams != n+nd {
+		if nd > 0 {
+			return fieldErrorf("n_params", "%d: the groups' coefficients, the membership model and the dropout model have %d", f.NumParams, n+nd)
+		}
 		return fieldErrorf("n_params", "%d: the groups' coefficients and the membership model have %d", f.NumParams, n)
 	}
 	if inf := f.Inference; inf != nil && len(inf.Names) != f.NumParams {

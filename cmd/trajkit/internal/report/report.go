@@ -96,6 +96,9 @@ type page struct {
 	Transition []table
 	// Distal is the distal outcome's section; nil without one.
 	Distal *distalBox
+	// Dropout holds a dropout model's tables: the hazards' coefficients
+	// and the hazards and shares by age.
+	Dropout []table
 }
 
 type keyValue struct{ Key, Value string }
@@ -179,6 +182,9 @@ func newPage(in *Input) (*page, error) {
 		p.Subtitle = fmt.Sprintf("Dual trajectory model of %s (%s) and %s (%s), fitted by %s to %s", f.Outcomes[0].Name, words.Count(len(f.Outcomes[0].Groups), "group"),
 			f.Outcomes[1].Name, words.Count(len(f.Outcomes[1].Groups), "group"), results.Software, data.File)
 		p.Transition = transitionTables(f)
+	}
+	if f.Attrition != nil {
+		p.Dropout = dropoutTables(f)
 	}
 	if p.Title == "" {
 		p.Title = "Group-based trajectory model of " + data.File

@@ -387,6 +387,11 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 			"fig-transitions", "Transition probabilities", min(260+120*len(a.Groups), 1200),
 			fmt.Sprintf("π(k2 | k1): the probability of each group of %s (columns) given the group of %s (rows), shaded from white (0) to dark blue (1), with its standard error; each row sums to 1. The axis labels give each group's share.", b.Name, a.Name)})
 	}
+	if f.Attrition != nil {
+		specs = append(specs, figureSpec{func() (*figure.Figure, error) { return figure.DropoutPlot(f, &figure.DropoutOptions{Style: *st}) },
+			"fig-dropout", "Dropout", 600,
+			"Each group's probability of dropping out at an age, given that the person was observed at her previous observed age (Haviland, Jones & Nagin 2011), at lagged responses and covariates zero, with its 95% interval (band). The trajectories' shares are those at the window's start; the groups' shares among the persons still observed follow from these hazards (model.json, groups[k].dropout.curve[t].share_at_age)."})
+	}
 	for _, fig := range specs {
 		drawn, err := fig.draw()
 		if err != nil {

@@ -1,0 +1,280 @@
+package trajectory
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/mixture"
+)
+
+// Attrition describes a fit's dropout model in model.json: the lag, the
+// covariates, where the follow-up ends and how many persons dropped out.
+type Attrition struct {
+	Orders     []int    `json:"orders"`
+	Lag        int      `json:"lag"`
+	Covariates []string `json:"covariates"`
+	// FollowupEnd names the persons' column of the last age at which
+	// they could be observed, or is "window" (the window's last age for
+	// everyone).
+	FollowupEnd string `json:"followup_end"`
+	// Dropped is the number of persons who dropped out.
+	Dropped int `json:"n_dropped"`
+}
+
+// GroupDropout is a group's dropout hazard: the coefficients of its
+// logit ("intercept", "linear", "quadratic" in scaled age, then "lag1",
+// "lag2" and the covariates), their standard errors, and the curve by age
+// at lags and covariates zero.
+type GroupDropout struct {
+	Order int            `json:"order"`
+	Coef  Named          `json:"coef"`
+	SE    Named          `json:"se"`
+	Curve []DropoutPoint `json:"curve"`
+}
+
+// DropoutPoint is a group's dropout at one age: the hazard d_k(age) with
+// its 95% interval (delta method on the logit scale; NaN without standard
+// errors), the survival S_k(age) = Π_{u ≤ age} (1 − d_k(u)) from the
+// window's start (S = 1 there: no hazard at the first age), and the share
+// of the group among the persons still observed,
+//
+//	share_at_age_k = π_k S_k(age) / Σ_j π_j S_j(age).
+type DropoutPoint struct {
+	Age        int     `json:"age"`
+	Hazard     float64 `json:"hazard"`
+	HazardLo   Float   `json:"hazard_lo"`
+	HazardHi   Float   `json:"hazard_hi"`
+	Survival   float64 `json:"survival"`
+	ShareAtAge float64 `json:"share_at_age"`
+}
+
+// dropoutFamilies returns model m's families on careers c with the
+// dropout process of d (orders expanded to the groups) as one more part of
+// each group's joint family, and the shared parameters.
+func dropoutFamilies(c *Careers, s AgeScaling, m Model, d *Dropout, orders []int) ([]mixture.Family, mixture.Shared, *dropoutData) {
+	fams, sh := families(c, s, m)
+	dd := newDropoutData(c, s, d)
+	out := make([]mixture.Family, len(fams))
+	for j, f := range fams {
+		out[j] = &jointFamily{parts: []mixture.Family{f, &dropoutFamily{d: dd, order: orders[j]}}}
+	}
+	if sh == nil {
+		return out, nil, dd
+	}
+	return out, &jointShared{outcome: []int{0}, shared: []mixture.Shared{sh}}, dd
+}
+
+// FitDropout fits the trajectory model m jointly with the dropout model d
+// (Haviland, Jones & Nagin 2011): each group's likelihood is the
+// trajectory's times the dropout process's. followup names where d's
+// follow-up ends came from, for the record. The trajectories' shares
+// (Group.Share) are those at the window's start; Group.Dropout holds the
+// hazards and the shares among the persons still observed by age. Start
+// models are not supported; the standard errors come from the observed
+// information of the joint model.
+func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*Fitted, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	start := time.Now()
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	k := m.Groups()
+	if c.Len() == 0 {
+		return nil, errors.New("no persons to fit")
+	}
+	if k > c.Len() {
+		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
+	}
+	if s.Start != nil || s.warm != nil {
+		return nil, errors.New("a start model is not supported with a dropout model")
+	}
+	orders, err := d.check(c.Len(), k)
+	if err != nil {
+		return nil, err
+	}
+	scaling := WindowScaling(c.MinAge, c.MaxAge())
+	if s.Scaling != nil {
+		scaling = *s.Scaling
+	}
+	if err := checkData(c, m.Distribution); err != nil {
+		return nil, err
+	}
+	weights, err := s.scaledWeights(c.Len())
+	if err != nil {
+		return nil, err
+	}
+	search := s.Search
+	fams, shared, dd := dropoutFamilies(c, scaling, m, &d, orders)
+	p := &mixture.Problem{Families: fams, Shared: shared, Weights: weights, InitialWeights: [][][]float64{rateStart(c, k)}}
+	membership, ref, err := s.membership(c.Len(), k)
+	if err != nil {
+		return nil, err
+	}
+	p.Membership = membership
+	p.Subset = subsetProblem(p, c.Len(), func(idx []int) ([]mixture.Family, mixture.Shared) {
+		f, sh, _ := dropoutFamilies(c.subset(idx), scaling, m, d.subset(idx), orders)
+		return f, sh
+	})
+	res, err := mixture.Fit(p, &search)
+	if err != nil {
+		return nil, err
+	}
+
+	// The trajectories' result, without the dropout parameters, gives the
+	// fit in user terms as Fit's.
+	nshared := 0
+	if shared != nil {
+		nshared = shared.NumParams()
+	}
+	own := 0
+	for _, f := range fams {
+		own += f.NumParams()
+	}
+	np := len(res.Params) - own - nshared
+	traj := *res
+	traj.Components = make([]mixture.Component, k)
+	traj.Params = slices.Clone(res.Params[:np])
+	offsets := make([]int, k) // engine offset of each group's parameters
+	off := np
+	for j, comp := range res.Components {
+		jc := comp.(*jointComp)
+		traj.Components[j] = jc.parts[0]
+		offsets[j] = off
+		traj.Params = append(traj.Params, res.Params[off:off+jc.d[0]]...)
+		off += jc.d[0] + jc.d[1]
+	}
+	traj.Params = append(traj.Params, res.Params[off:]...)
+	f := newFitted(c, m, scaling, &traj, s.Risk, ref)
+	f.record(s, search, weights)
+	if dd.late > 0 {
+		f.Warnings = append(f.Warnings, mixture.Warnf(ObservedAfterFollowup, nil, "%s observed after their follow-up end: their careers are taken as censored at their last observed age", words.Count(dd.late, "person")))
+	}
+	if dd.dropped == 0 {
+		f.Warnings = append(f.Warnings, mixture.Warnf(NoDropout, nil, "no person dropped out (every career ends at its follow-up end): the hazards go to zero and the dropout model adds nothing"))
+	}
+	f.Attrition = &Attrition{Orders: slices.Clone(orders), Lag: d.Lag, Covariates: append([]string{}, d.Names...), FollowupEnd: followup, Dropped: dd.dropped}
+
+	inner := make([]groupComponent, k)
+	for j, comp := range traj.Components {
+		inner[j] = comp.(groupComponent)
+	}
+	perm := outputOrder(outcomeGroups(c, m, inner, traj.Params[np:], traj.Params[len(traj.Params)-nshared:]))
+	var cov *mixture.Covariance
+	var se []float64
+	if !s.NoSE {
+		info, err := mixture.WeightedInformation(s.context(), res.Components, res.Prior, res.Shared, res.Posterior, weights, s.Search.Threads)
+		if err != nil && s.context().Err() != nil {
+			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
+		}
+		if err != nil {
+			f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "standard errors not computed: %v", err))
+		} else {
+			np := len(res.Params)
+			c, err := mixture.Invert(s.context(), info, np)
+			if err != nil {
+				return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
+			}
+			cov = &c
+			se = make([]float64, np)
+			for j := range se {
+				se[j] = math.Sqrt(c.Matrix[j*np+j])
+			}
+		}
+	}
+	for j, e := range perm {
+		g := &f.Groups[j]
+		jc := res.Components[e].(*jointComp)
+		g.Dropout = groupDropout(c, jc.parts[1].(*dropoutComp), d.Names, cov, se, offsets[e]+jc.d[0])
+		if cov != nil {
+			g.setTrajectorySE(m, inner[e], se, cov, offsets[e], len(res.Params)-nshared)
+			if membership == nil {
+				g.ShareSE, g.ShareCI = shareSE(res.Shares, e, cov)
+			}
+		}
+	}
+	setSharesAtAge(f)
+	if cov != nil && membership != nil {
+		f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "with a dropout model and risk factors the standard errors of the shares and of the membership coefficients are not computed"))
+	}
+	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
+	return f, nil
+}
+
+// shareSE returns the standard error and 95% interval (delta method on
+// the logit scale) of constant share π_e, whose engine parameters are the
+// logits α_a = log(π_a/π_K), a < K, at the start of cov.
+func shareSE(pi []float64, e int, cov *mixture.Covariance) (Float, Interval) {
+	k := len(pi)
+	if k == 1 {
+		return 0, Interval{1, 1}
+	}
+	g := make([]float64, k-1)
+	for a := range g {
+		g[a] = -pi[e] * pi[a]
+		if a == e {
+			g[a] += pi[e]
+		}
+	}
+	v, _ := cov.Variance(0, g)
+	share := pi[e]
+	sd := math.Sqrt(v) / (share * (1 - share))
+	l := math.Log(share / (1 - share))
+	return Float(math.Sqrt(v)), Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
+}
+
+// groupDropout returns a group's dropout output from its component: the
+// coefficients, their standard errors (NaN when se is nil) from the
+// parameters at off, and the hazard and survival curves.
+func groupDropout(c *Careers, dc *dropoutComp, covNames []string, cov *mixture.Covariance, se []float64, off int) *GroupDropout {
+	names := []string{"intercept", "linear", "quadratic"}[:dc.f.order+1]
+	for l := 1; l <= dc.f.d.lag; l++ {
+		names = append(names, fmt.Sprintf("lag%d", l))
+	}
+	names = append(names, covNames...)
+	p := len(dc.theta)
+	g := &GroupDropout{Order: dc.f.order, Coef: Named{Names: names, Values: slices.Clone(dc.theta)}, SE: Named{Names: names, Values: make([]float64, p)}}
+	for a := range p {
+		g.SE.Values[a] = math.NaN()
+		if se != nil {
+			g.SE.Values[a] = se[off+a]
+		}
+	}
+	surv := 1.0
+	for t := range c.NumAges {
+		h := dc.hazard(t)
+		if t > 0 {
+			surv *= 1 - h
+		}
+		pt := DropoutPoint{Age: c.MinAge + t, Hazard: h, HazardLo: Float(math.NaN()), HazardHi: Float(math.NaN()), Survival: surv}
+		if cov != nil {
+			grad := slices.Clone(dc.f.d.powers[t][:dc.f.order+1])
+			v, _ := cov.Variance(off, grad)
+			eta := math.Log(h / (1 - h))
+			sd := Z975 * math.Sqrt(v)
+			pt.HazardLo, pt.HazardHi = Float(expit(eta-sd)), Float(expit(eta+sd))
+		}
+		g.Curve = append(g.Curve, pt)
+	}
+	return g
+}
+
+// setSharesAtAge sets each group's share among the persons still observed
+// at each age, π_k S_k(t) / Σ_j π_j S_j(t).
+func setSharesAtAge(f *Fitted) {
+	for t := range f.Groups[0].Dropout.Curve {
+		var sum float64
+		for j := range f.Groups {
+			sum += f.Groups[j].Share * f.Groups[j].Dropout.Curve[t].Survival
+		}
+		for j := range f.Groups {
+			g := &f.Groups[j]
+			g.Dropout.Curve[t].ShareAtAge = g.Share * g.Dropout.Curve[t].Survival / sum
+		}
+	}
+}
