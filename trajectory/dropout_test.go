@@ -61,28 +61,7 @@ func TestDropoutInformationFiniteDifference(t *testing.T) {
 		fams, sh, _ := dropoutFamilies(c, WindowScaling(c.MinAge, c.MaxAge()), m, d, []int{1, 0})
 		return mixtureOf(t, fams, sh, q)
 	}
-	_, score, info := at(theta)
-	p := len(theta)
-	if len(score) != p {
-		t.Fatalf("score of %d parameters, want %d", len(score), p)
-	}
-	const h = 1e-5
-	for j := range p {
-		q := append([]float64(nil), theta...)
-		q[j] = theta[j] + h
-		llp, sp, _ := at(q)
-		q[j] = theta[j] - h
-		llm, sm, _ := at(q)
-		if want := (llp - llm) / (2 * h); math.Abs(score[j]-want) > 1e-5*(1+math.Abs(want)) {
-			t.Errorf("score[%d] = %.9g, finite difference of ℓ %.9g", j, score[j], want)
-		}
-		for a := range p {
-			want := -(sp[a] - sm[a]) / (2 * h)
-			if math.Abs(info[a*p+j]-want) > 1e-5*(1+math.Abs(want)) {
-				t.Errorf("information[%d,%d] = %.9g, −finite difference of the score %.9g", a, j, info[a*p+j], want)
-			}
-		}
-	}
+	checkMixtureDerivatives(t, theta, at)
 }
 
 // dropoutDesign is the fixed design of the recovery test and of

@@ -65,28 +65,7 @@ func TestDualInformationFiniteDifference(t *testing.T) {
 	for j := range theta {
 		theta[j] += 0.05 * rng.NormFloat64()
 	}
-	_, score, info := dualMixtureOf(t, a, b, theta)
-	p := len(theta)
-	if len(score) != p {
-		t.Fatalf("score of %d parameters, want %d", len(score), p)
-	}
-	const h = 1e-5
-	for j := range p {
-		q := append([]float64(nil), theta...)
-		q[j] = theta[j] + h
-		llp, sp, _ := dualMixtureOf(t, a, b, q)
-		q[j] = theta[j] - h
-		llm, sm, _ := dualMixtureOf(t, a, b, q)
-		if want := (llp - llm) / (2 * h); math.Abs(score[j]-want) > 1e-5*(1+math.Abs(want)) {
-			t.Errorf("score[%d] = %.9g, finite difference of ℓ %.9g", j, score[j], want)
-		}
-		for r := range p {
-			want := -(sp[r] - sm[r]) / (2 * h)
-			if math.Abs(info[r*p+j]-want) > 1e-5*(1+math.Abs(want)) {
-				t.Errorf("information[%d,%d] = %.9g, −finite difference of the score %.9g", r, j, info[r*p+j], want)
-			}
-		}
-	}
+	checkMixtureDerivatives(t, theta, func(q []float64) (float64, []float64, []float64) { return dualMixtureOf(t, a, b, q) })
 }
 
 // TestFitDualMonotone: EM on the dual model, with the second outcome's
