@@ -201,3 +201,35 @@ func TestFitDualRiskRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestFitDualRiskWeightsSampleThreads: a dual fit with a risk factor,
+// sampling weights and the start search on a sample of the persons (its
+// multinomial logit on the sample's risk factors and weights; N = 9,000,
+// more than twice the sample of one shard) gives the
+// same bits with one thread and with four, and has standard errors.
+func TestFitDualRiskWeightsSampleThreads(t *testing.T) {
+	a, b, risk := dualRiskData(t, 9000, [][]float64{{-0.3, 0.8}, {-0.6, -0.7}}, [][]float64{{0.8, 0.2}, {0.4, 0.6}, {0.1, 0.9}})
+	rng := rand.New(rand.NewPCG(4, 4))
+	w := make([]float64, 9000)
+	for i := range w {
+		w[i] = 0.5 + rng.Float64()
+	}
+	var fits [2]*Fitted
+	for j, threads := range []int{1, 4} {
+		f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 4, Keep: 2, Seed: 3, Threads: threads, StartSample: mixture.ShardSize}, Risk: risk, Weights: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits[j] = f
+	}
+	p, q := fits[0].Params(), fits[1].Params()
+	for j := range p {
+		if p[j] != q[j] {
+			t.Errorf("parameter %d: %v with one thread, %v with four", j, p[j], q[j])
+		}
+	}
+	se := fits[0].Outcomes[0].Groups[1].MembershipSE.Values
+	if fits[0].LogLik != fits[1].LogLik || len(se) != 2 || !(se[1] > 0) || fits[0].Starts.Sample == 0 {
+		t.Errorf("log-likelihoods %v and %v, group 2's log-odds se %v, sample %d", fits[0].LogLik, fits[1].LogLik, se, fits[0].Starts.Sample)
+	}
+}
