@@ -21,6 +21,11 @@ type MultinomialLogit struct {
 	// order of Problem.Families); 0 means the last group, the reference of
 	// ConstantShares' logits.
 	Reference int
+	// Weights are the persons' weights (N, nil for all 1) of a prior
+	// inside another membership model, which the engine does not tell
+	// Problem.Weights; the engine sets them itself on this model's own
+	// priors.
+	Weights []float64
 }
 
 // NewPrior returns the model with all coefficients zero (equal shares).
@@ -39,7 +44,7 @@ func (m MultinomialLogit) NewPrior(k, n int) Prior {
 	if ref < 0 || ref >= k {
 		panic(fmt.Sprintf("mixture: reference group %d is outside 1..%d", m.Reference, k))
 	}
-	return &mlogit{x: m.X, k: k, d: p + 1, ref: ref, coef: make([]float64, (k-1)*(p+1))}
+	return &mlogit{x: m.X, k: k, d: p + 1, ref: ref, coef: make([]float64, (k-1)*(p+1)), v: m.Weights}
 }
 
 type mlogit struct {

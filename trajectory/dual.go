@@ -54,8 +54,16 @@ func (f *Fitted) IsDual() bool { return f.Distribution == Dual }
 // its marginal membership; Groups are the K1·K2 joint classes, class
 // (k1, k2) numbered k1·K2 + k2 + 1 (0-based k1, k2 in output order), with
 // their membership alone; Transition holds the tables of π(k2 | k1),
-// π(k1 | k2) and π(k1, k2). The settings are Fit's; risk factors,
-// time-varying covariates and a start model are not supported.
+// π(k1 | k2) and π(k1, k2). The settings are Fit's; risk factors
+// (Settings.Risk, Settings.Reference) make π(k1) a multinomial logit on
+// them, as Fit's membership, π(k2 | k1) staying the same for every
+// person:
+//
+//	π_i(k1, k2) = π_i(k1) π(k2 | k1),
+//
+// A's groups then carry the log-odds (Group.MembershipCoef) and their
+// shares are the means of π_i(k1). Time-varying covariates and a start
+// model are not supported.
 func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if s == nil {
 		s = &Settings{}
@@ -64,11 +72,8 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if err := checkOutcomes([]Outcome{a, b}, false); err != nil {
 		return nil, err
 	}
-	switch {
-	case s.Start != nil:
+	if s.Start != nil {
 		return nil, errors.New("a start model for a dual trajectory model is not supported")
-	case s.Risk != nil:
-		return nil, errors.New("risk factors of a dual trajectory model (on the first outcome's groups) are not supported yet")
 	}
 	n := a.Careers.Len()
 	k1, k2 := a.Model.Groups(), b.Model.Groups()
@@ -86,7 +91,15 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	membership := dualMembership{k1, k2}
+	ma, ref, err := s.membership(n, k1)
+	if err != nil {
+		return nil, err
+	}
+	membership := dualMembership{k1: k1, k2: k2}
+	if ml, ok := ma.(mixture.MultinomialLogit); ok {
+		ml.Weights = weights
+		membership.a = ml
+	}
 	bind := func(ca, cb *Careers) ([]mixture.Family, mixture.Shared) {
 		fams, sh := dualFamilies(ca, cb, scaling, a.Model, b.Model)
 		return fams, sh
@@ -101,7 +114,16 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	})
 	p.Subset = func(shards []int) *mixture.Problem {
 		sp := subset(shards)
-		sp.Membership = membership
+		sm := membership
+		if ml, ok := membership.a.(mixture.MultinomialLogit); ok {
+			var x [][]float64
+			for _, sh := range shards {
+				from, to := mixture.Shard(sh, n)
+				x = append(x, ml.X[from:to]...)
+			}
+			sm.a = mixture.MultinomialLogit{X: x, Weights: sp.Weights}
+		}
+		sp.Membership = sm
 		return sp
 	}
 	search := s.Search
@@ -109,7 +131,7 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := newDualFitted(a, b, scaling, res)
+	f := newDualFitted(a, b, scaling, res, s.Risk, ref)
 	f.record(s, search, weights)
 	if !s.NoSE {
 		if err := f.inferDual(s.context(), [2]*Careers{a.Careers, b.Careers}, s.Search.Threads); err != nil {
@@ -121,11 +143,13 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 }
 
 // newDualFitted turns the engine's result for a dual model of outcomes a
-// and b into a fit in user terms.
-func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result) *Fitted {
+// and b into a fit in user terms; risk is the design of A's membership
+// (nil without risk factors), ref the output index of its reference
+// group.
+func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result, risk *RiskDesign, ref int) *Fitted {
 	outs := [2]Outcome{a, b}
 	k1, k2 := a.Model.Groups(), b.Model.Groups()
-	f := newFitHeader(a.Careers, Dual, scaling, res, nil, 0)
+	f := newFitHeader(a.Careers, Dual, scaling, res, risk, ref)
 	f.NumObs = a.Careers.NumObs + b.Careers.NumObs
 	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, f.NumObs)
 	run := res.Shared.(*dualRun)
@@ -179,6 +203,9 @@ func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result) *Fitte
 				p[i] = min(x, 1) // a sum of K rounded terms may pass 1 by an ulp
 			}
 		}
+		if o == 0 && risk != nil {
+			setDualMembershipCoef(of.Groups, res.Params, perms[0], risk, ref)
+		}
 		m := Fitted{NumPersons: f.NumPersons, Groups: of.Groups, Posterior: of.Posterior}
 		m.classify()
 		of.Assigned = m.Assigned
@@ -187,6 +214,30 @@ func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result) *Fitte
 	f.Transition = f.transition()
 	f.checkDualGroups()
 	return f
+}
+
+// setDualMembershipCoef sets the log-odds of A's groups (output order,
+// engine group perm[j] output group j) against output group ref, from
+// the engine's coefficients at the start of params: one block per group
+// but the engine's last, as setMembership's.
+func setDualMembershipCoef(groups []Group, params []float64, perm []int, risk *RiskDesign, ref int) {
+	k, d := len(groups), len(risk.Names)+1
+	g := make([][]float64, k)
+	for j := range g {
+		g[j] = make([]float64, d)
+		if j < k-1 {
+			copy(g[j], params[j*d:(j+1)*d])
+		}
+	}
+	base := g[perm[ref]]
+	names := risk.membershipNames()
+	for j := range groups {
+		coef := make([]float64, d)
+		for a := range coef {
+			coef[a] = g[perm[j]][a] - base[a]
+		}
+		groups[j].MembershipCoef = Named{Names: names, Values: coef}
+	}
 }
 
 // transition returns the tables of the transition probabilities from the
@@ -246,13 +297,22 @@ func (f *Fitted) checkDualGroups() {
 
 // dualParams returns the parameter vector of a dual model in the
 // engine's layout for the groups in output order: the membership logits
-// (dualMembership), then each outcome's groups' own parameters and its
-// shared ones, A's before B's.
+// (dualMembership; with risk factors the log-odds of A's groups but the
+// reference), then each outcome's groups' own parameters and its shared
+// ones, A's before B's.
 func (f *Fitted) dualParams() []float64 {
 	var out []float64
 	ga, t := f.Outcomes[0].Groups, f.Transition
-	for a := 0; a < len(ga)-1; a++ {
-		out = append(out, math.Log(ga[a].Share)-math.Log(ga[len(ga)-1].Share))
+	if f.Risk() != nil {
+		for j, g := range ga {
+			if j != f.ref() {
+				out = append(out, g.MembershipCoef.Values...)
+			}
+		}
+	} else {
+		for a := 0; a < len(ga)-1; a++ {
+			out = append(out, math.Log(ga[a].Share)-math.Log(ga[len(ga)-1].Share))
+		}
 	}
 	for _, row := range t.BGivenA {
 		for b := 0; b < len(row)-1; b++ {
@@ -278,15 +338,27 @@ func (f *Fitted) dualParams() []float64 {
 }
 
 // dualParamNames names the parameters of dualParams: A_share_logit_g1,
-// ..., then B_logit_g1_given_A_g1, ... (the logits of π(k2 | k1) against
+// ... (with risk factors A_g1_risk_(intercept), A_g1_risk_x, ... for
+// each group of A but the reference), then B_logit_g1_given_A_g1, ... (the logits of π(k2 | k1) against
 // B's last group), then each outcome's parameters prefixed by its name
 // (A_g1_beta0, ..., A_log_sigma).
 func (f *Fitted) dualParamNames() []string {
 	var names []string
 	na, nb := f.Outcomes[0].Name, f.Outcomes[1].Name
 	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
-	for a := 0; a < k1-1; a++ {
-		names = append(names, fmt.Sprintf("%s_share_logit_g%d", na, a+1))
+	if r := f.Risk(); r != nil {
+		for a := range k1 {
+			if a == f.ref() {
+				continue
+			}
+			for _, n := range r.membershipNames() {
+				names = append(names, fmt.Sprintf("%s_g%d_risk_%s", na, a+1, n))
+			}
+		}
+	} else {
+		for a := 0; a < k1-1; a++ {
+			names = append(names, fmt.Sprintf("%s_share_logit_g%d", na, a+1))
+		}
 	}
 	for a := range k1 {
 		for b := 0; b < k2-1; b++ {
@@ -322,7 +394,11 @@ func (f *Fitted) dualComponents(cs [2]*Careers) ([]mixture.Component, *dualPrior
 	fams, sh := dualFamilies(cs[0], cs[1], f.Scaling, f.Outcome(0).Model(), f.Outcome(1).Model())
 	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
 	params := f.dualParams()
-	prior := dualMembership{k1, k2}.NewPrior(k1*k2, cs[0].Len()).(*dualPrior)
+	m := dualMembership{k1: k1, k2: k2}
+	if r := f.Risk(); r != nil {
+		m.a = mixture.MultinomialLogit{X: r.X, Reference: f.ref() + 1, Weights: f.Weights}
+	}
+	prior := m.NewPrior(k1*k2, cs[0].Len()).(*dualPrior)
 	np := prior.NumParams()
 	prior.SetParams(params[:np])
 	comps := make([]mixture.Component, len(fams))
@@ -366,14 +442,47 @@ func (f *Fitted) inferDual(ctx context.Context, cs [2]*Careers, threads int) err
 
 	// Every probability q here is a function of the membership logits
 	// θ, with ∂π_c/∂θ = π_c ∂ log π_c/∂θ (dualPrior.PriorScore).
+	// With risk factors π_c is the mean of π_ic over the persons, its
+	// gradient the mean of π_ic ∂ log π_ic/∂θ (weighted as the shares).
 	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
 	dpi := make([][]float64, k1*k2)
+	risk := f.Risk()
 	for c := range dpi {
 		dpi[c] = make([]float64, np)
+		if risk != nil {
+			continue
+		}
 		prior.PriorScore(dpi[c], 0, c)
 		for a := range dpi[c] {
 			dpi[c][a] *= f.Groups[c].Share
 		}
+	}
+	if risk != nil {
+		n := cs[0].Len()
+		lp := newMatrix(k1*k2, n)
+		prior.AddLogPrior(lp, 0, n)
+		ps := make([]float64, np)
+		for c := range dpi {
+			for i := range n {
+				prior.PriorScore(ps, i, c)
+				w := math.Exp(lp[c][i]) * f.shareWeight(i) / float64(n)
+				for a, x := range ps {
+					dpi[c][a] += w * x
+				}
+			}
+		}
+		d := len(risk.Names) + 1
+		b := 0
+		for j := range f.Outcomes[0].Groups {
+			g := &f.Outcomes[0].Groups[j]
+			g.MembershipSE = Named{Names: g.MembershipCoef.Names, Values: make([]float64, d)}
+			if j == f.ref() {
+				continue
+			}
+			copy(g.MembershipSE.Values, inf.SE[b:b+d])
+			b += d
+		}
+		f.Covariates.Wald = f.waldTests(f.dualParams(), cov.Matrix, p, k1)
 	}
 	sum := func(cs func(c int) bool) []float64 {
 		v := make([]float64, np)

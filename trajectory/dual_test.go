@@ -21,13 +21,18 @@ func dualOutcomes(t *testing.T, n int) (Outcome, Outcome) {
 
 // dualMixtureOf returns the log-likelihood, score and observed
 // information of a dual model at θ (membership logits, then φ), as
-// mixtureOf does for constant shares.
-func dualMixtureOf(t *testing.T, a, b Outcome, theta []float64) (float64, []float64, []float64) {
+// mixtureOf does for constant shares; x are the risk factors of π(k1)
+// (nil for none), θ then starts with their coefficients.
+func dualMixtureOf(t *testing.T, a, b Outcome, x [][]float64, theta []float64) (float64, []float64, []float64) {
 	t.Helper()
 	fams, sh := dualFamilies(a.Careers, b.Careers, WindowScaling(12, 40), a.Model, b.Model)
 	k1, k2 := a.Model.Groups(), b.Model.Groups()
 	n := a.Careers.Len()
-	prior := dualMembership{k1, k2}.NewPrior(k1*k2, n)
+	m := dualMembership{k1: k1, k2: k2}
+	if x != nil {
+		m.a = mixture.MultinomialLogit{X: x}
+	}
+	prior := m.NewPrior(k1*k2, n)
 	np := prior.NumParams()
 	prior.SetParams(theta[:np])
 	comps := make([]mixture.Component, len(fams))
@@ -65,7 +70,7 @@ func TestDualInformationFiniteDifference(t *testing.T) {
 	for j := range theta {
 		theta[j] += 0.05 * rng.NormFloat64()
 	}
-	checkMixtureDerivatives(t, theta, func(q []float64) (float64, []float64, []float64) { return dualMixtureOf(t, a, b, q) })
+	checkMixtureDerivatives(t, theta, func(q []float64) (float64, []float64, []float64) { return dualMixtureOf(t, a, b, nil, q) })
 }
 
 // TestFitDualMonotone: EM on the dual model, with the second outcome's

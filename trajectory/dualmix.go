@@ -377,14 +377,21 @@ func (r *dualRun) Hessian(_ [][]float64, shared []float64, w [][]float64) {
 }
 
 // dualMembership is the membership of a dual model's K1·K2 classes:
-// π_(k1,k2) = π_A(k1) π_B|A(k2 | k1), the same for every person,
-// parametrised by the K1 − 1 logits α_j = log(π_A(j)/π_A(K1)) and, for
-// each k1, the K2 − 1 logits β_k1,j = log(π_B|A(j | k1)/π_B|A(K2 | k1)):
-// (K1 − 1) + K1 (K2 − 1) parameters, α first, then β_1, ..., β_K1.
-type dualMembership struct{ k1, k2 int }
+// π_i(k1,k2) = π_A,i(k1) π_B|A(k2 | k1), parametrised by the membership
+// of A's groups, then, for each k1, the K2 − 1 logits
+// β_k1,j = log(π_B|A(j | k1)/π_B|A(K2 | k1)): α first, then β_1, ...,
+// β_K1. Without risk factors (a nil) π_A is the same for every person,
+// α its K1 − 1 logits α_j = log(π_A(j)/π_A(K1)): (K1 − 1) + K1 (K2 − 1)
+// parameters. With them a is the multinomial logit of A's groups on the
+// person's risk factors (mixture.MultinomialLogit, its weights set) and
+// α its coefficients.
+type dualMembership struct {
+	k1, k2 int
+	a      mixture.Membership
+}
 
 // NewPrior returns equal probabilities.
-func (m dualMembership) NewPrior(k, _ int) mixture.Prior {
+func (m dualMembership) NewPrior(k, n int) mixture.Prior {
 	if k != m.k1*m.k2 {
 		panic("trajectory: a dual membership of the wrong number of classes")
 	}
@@ -395,6 +402,11 @@ func (m dualMembership) NewPrior(k, _ int) mixture.Prior {
 			p.piB[a][b] = 1 / float64(m.k2)
 		}
 	}
+	if m.a != nil {
+		p.a = m.a.NewPrior(m.k1, n).(mixture.DifferentiablePrior)
+		p.na = p.a.NumParams()
+		p.la, p.wA = newMatrix(m.k1, n), newMatrix(m.k1, n)
+	}
 	p.refresh()
 	return p
 }
@@ -402,22 +414,54 @@ func (m dualMembership) NewPrior(k, _ int) mixture.Prior {
 // dualPrior is the dual membership of one EM run.
 type dualPrior struct {
 	k1, k2 int
-	piA    []float64   // π_A(k1)
+	piA    []float64   // π_A(k1), without risk factors
 	piB    [][]float64 // K1 x K2: π_B|A(k2 | k1)
-	logPi  []float64   // log π_c
+	logPi  []float64   // log π_c, without risk factors; log π_B|A(k2 | k1) with
+	// a is the membership of A's groups with risk factors (nil without),
+	// na its number of parameters; la (K1 x N) holds log π_A,i(k1) in
+	// AddLogPrior, wA (K1 x N) the weights of A's groups in Fit.
+	a      mixture.DifferentiablePrior
+	na     int
+	la, wA [][]float64
 }
 
 func (p *dualPrior) refresh() {
 	for a, pa := range p.piA {
 		for b, pb := range p.piB[a] {
+			if p.a != nil {
+				p.logPi[a*p.k2+b] = math.Log(pb)
+				continue
+			}
 			p.logPi[a*p.k2+b] = math.Log(pa) + math.Log(pb)
 		}
 	}
 }
 
-func (p *dualPrior) NumParams() int { return p.k1 - 1 + p.k1*(p.k2-1) }
+func (p *dualPrior) NumParams() int {
+	if p.a != nil {
+		return p.na + p.k1*(p.k2-1)
+	}
+	return p.k1 - 1 + p.k1*(p.k2-1)
+}
 
+// AddLogPrior adds log π_A,i(k1) + log π_B|A(k2 | k1). The engine's
+// shards call it for disjoint ranges of persons, so each writes its own
+// part of la.
 func (p *dualPrior) AddLogPrior(dst [][]float64, from, to int) {
+	if p.a != nil {
+		for _, row := range p.la {
+			clear(row[from:to])
+		}
+		p.a.AddLogPrior(p.la, from, to)
+		for c, lp := range p.logPi {
+			la := p.la[c/p.k2][from:to]
+			d := dst[c][from:to]
+			for i := range d {
+				d[i] += la[i] + lp
+			}
+		}
+		return
+	}
 	for c, lp := range p.logPi {
 		d := dst[c][from:to]
 		for i := range d {
@@ -433,8 +477,11 @@ func (p *dualPrior) AddLogPrior(dst [][]float64, from, to int) {
 //
 // each at least dualMinShare and normalised (equal probabilities for a
 // k1 without weight). The gradient in α_j is n_A(j) − T π_A(j), in β_k1,j
-// n_(k1,j) − n_A(k1) π_B|A(j | k1).
-func (p *dualPrior) Fit(_ context.Context, post [][]float64) float64 {
+// n_(k1,j) − n_A(k1) π_B|A(j | k1). With risk factors the log-likelihood
+// of α is that of the multinomial logit of A's groups with the weights
+// W_A,k1(i) = Σ_k2 post[(k1,k2)][i], which a fits (its Newton steps); β
+// is closed-form as without.
+func (p *dualPrior) Fit(ctx context.Context, post [][]float64) float64 {
 	nA := make([]float64, p.k1)
 	nc := make([]float64, len(post))
 	var total float64
@@ -449,12 +496,23 @@ func (p *dualPrior) Fit(_ context.Context, post [][]float64) float64 {
 	}
 	var score float64
 	for a := range p.piA {
-		if a < p.k1-1 {
+		if a < p.k1-1 && p.a == nil {
 			score = math.Max(score, math.Abs(nA[a]-total*p.piA[a]))
 		}
 		for b := 0; b < p.k2-1; b++ {
 			score = math.Max(score, math.Abs(nc[a*p.k2+b]-nA[a]*p.piB[a][b]))
 		}
+	}
+	if p.a != nil {
+		for a, w := range p.wA {
+			copy(w, post[a*p.k2])
+			for b := 1; b < p.k2; b++ {
+				for i, x := range post[a*p.k2+b] {
+					w[i] += x
+				}
+			}
+		}
+		score = math.Max(score, p.a.Fit(ctx, p.wA))
 	}
 	for a := range p.piA {
 		p.piA[a] = math.Max(nA[a]/total, dualMinShare)
@@ -484,8 +542,12 @@ func normalise(v []float64) {
 
 func (p *dualPrior) Params(dst []float64) []float64 {
 	dst = dst[:0]
-	for a := 0; a < p.k1-1; a++ {
-		dst = append(dst, math.Log(p.piA[a])-math.Log(p.piA[p.k1-1]))
+	if p.a != nil {
+		dst = append(dst, p.a.Params(nil)...)
+	} else {
+		for a := 0; a < p.k1-1; a++ {
+			dst = append(dst, math.Log(p.piA[a])-math.Log(p.piA[p.k1-1]))
+		}
 	}
 	for _, row := range p.piB {
 		for b := 0; b < p.k2-1; b++ {
@@ -499,8 +561,13 @@ func (p *dualPrior) SetParams(x []float64) {
 	if len(x) != p.NumParams() {
 		panic("trajectory: wrong number of dual membership parameters")
 	}
-	softmax(p.piA, x[:p.k1-1])
-	x = x[p.k1-1:]
+	if p.a != nil {
+		p.a.SetParams(x[:p.na])
+		x = x[p.na:]
+	} else {
+		softmax(p.piA, x[:p.k1-1])
+		x = x[p.k1-1:]
+	}
 	for _, row := range p.piB {
 		softmax(row, x[:p.k2-1])
 		x = x[p.k2-1:]
@@ -525,9 +592,18 @@ func softmax(dst, x []float64) {
 	normalise(dst)
 }
 
-// Shares returns the joint probabilities π_c.
+// Shares returns the joint probabilities π_c, with risk factors their
+// means over the persons: π̄_A(k1) π_B|A(k2 | k1), π̄_A(k1) the mean of
+// π_A,i(k1) (the multinomial logit's shares).
 func (p *dualPrior) Shares(dst []float64) []float64 {
 	dst = dst[:0]
+	if p.a != nil {
+		sa := p.a.Shares(nil)
+		for c, lp := range p.logPi {
+			dst = append(dst, sa[c/p.k2]*math.Exp(lp))
+		}
+		return dst
+	}
 	for _, lp := range p.logPi {
 		dst = append(dst, math.Exp(lp))
 	}
@@ -537,17 +613,26 @@ func (p *dualPrior) Shares(dst []float64) []float64 {
 // PriorScore: for class c = (k1, k2),
 //
 //	∂ log π_c/∂α_j = 1[j = k1] − π_A(j),
-//	∂ log π_c/∂β_m,j = 1[m = k1] (1[j = k2] − π_B|A(j | k1)).
-func (p *dualPrior) PriorScore(dst []float64, _ int, c int) {
+//	∂ log π_c/∂β_m,j = 1[m = k1] (1[j = k2] − π_B|A(j | k1)),
+//
+// with risk factors ∂ log π_c/∂α the multinomial logit's score of person
+// i in A's group k1 (mixture.MultinomialLogit).
+func (p *dualPrior) PriorScore(dst []float64, i int, c int) {
 	k1, k2 := c/p.k2, c%p.k2
 	clear(dst)
-	for j := 0; j < p.k1-1; j++ {
-		dst[j] = -p.piA[j]
-		if j == k1 {
-			dst[j]++
+	off := p.k1 - 1
+	if p.a != nil {
+		p.a.PriorScore(dst[:p.na], i, k1)
+		off = p.na
+	} else {
+		for j := 0; j < p.k1-1; j++ {
+			dst[j] = -p.piA[j]
+			if j == k1 {
+				dst[j]++
+			}
 		}
 	}
-	off := p.k1 - 1 + k1*(p.k2-1)
+	off += k1 * (p.k2 - 1)
 	for j := 0; j < p.k2-1; j++ {
 		dst[off+j] = -p.piB[k1][j]
 		if j == k2 {
@@ -558,8 +643,11 @@ func (p *dualPrior) PriorScore(dst []float64, _ int, c int) {
 
 // PriorHessian: Σ_i Σ_c post[c][i] ∂² log π_c is block diagonal,
 // −T (diag π_A − π_A π_Aᵀ) in α and −n_A(k1) (diag π_B|A − π_B|A π_B|Aᵀ)
-// in β_k1 (the rows of π_B|A given k1, n_A as in Fit).
-func (p *dualPrior) PriorHessian(_ context.Context, dst []float64, post [][]float64) {
+// in β_k1 (the rows of π_B|A given k1, n_A as in Fit). With risk factors
+// log π_c = log π_A,i(k1) + log π_B|A(k2 | k1) still separates α from β:
+// the α block is the multinomial logit's Hessian of A's groups with the
+// weights W_A (Fit).
+func (p *dualPrior) PriorHessian(ctx context.Context, dst []float64, post [][]float64) {
 	np := p.NumParams()
 	clear(dst[:np*np])
 	nA := make([]float64, p.k1)
@@ -584,9 +672,25 @@ func (p *dualPrior) PriorHessian(_ context.Context, dst []float64, post [][]floa
 			}
 		}
 	}
-	block(0, p.piA, total)
+	off := p.k1 - 1
+	if p.a != nil {
+		wA := newMatrix(p.k1, len(post[0]))
+		for c, row := range post {
+			for i, x := range row {
+				wA[c/p.k2][i] += x
+			}
+		}
+		h := make([]float64, p.na*p.na)
+		p.a.PriorHessian(ctx, h, wA)
+		for a := range p.na {
+			copy(dst[a*np:a*np+p.na], h[a*p.na:(a+1)*p.na])
+		}
+		off = p.na
+	} else {
+		block(0, p.piA, total)
+	}
 	for a, row := range p.piB {
-		block(p.k1-1+a*(p.k2-1), row, nA[a])
+		block(off+a*(p.k2-1), row, nA[a])
 	}
 }
 

@@ -278,7 +278,7 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 			copy(g.MembershipSE.Values, inf.SE[b:b+d])
 			b += d
 		}
-		f.Covariates.Wald = f.waldTests(params, cov.Matrix, p)
+		f.Covariates.Wald = f.waldTests(params, cov.Matrix, p, k)
 	}
 	for j := range f.Groups {
 		g := &f.Groups[j]
@@ -400,15 +400,16 @@ type WaldTest struct {
 }
 
 // waldTests tests each risk factor from the parameters and their
-// covariance (p x p).
-func (f *Fitted) waldTests(params, cov []float64, p int) []WaldTest {
+// covariance (p x p), the membership's log-odds of k groups first (a dual
+// model's: of its first outcome's groups).
+func (f *Fitted) waldTests(params, cov []float64, p, k int) []WaldTest {
 	risk := f.Risk()
 	d := len(risk.Names) + 1
 	var out []WaldTest
 	for v, name := range risk.Variables {
 		var idx []int
 		b := 0
-		for j := range f.Groups {
+		for j := range k {
 			if j == f.ref() {
 				continue
 			}

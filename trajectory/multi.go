@@ -174,7 +174,8 @@ func (f *Fitted) IsMulti() bool { return f.Distribution == Multi }
 // model's shares, classification and criteria. The result shares storage
 // with f and has no covariance matrix (the joint model's is f's). The
 // outcome of a dual model has its own groups, with their marginal shares,
-// posteriors and classification.
+// posteriors and classification, its first outcome's the risk factors
+// (Covariates) too, its second none.
 func (f *Fitted) Outcome(o int) *Fitted {
 	out := &f.Outcomes[o]
 	v := *f
@@ -188,6 +189,9 @@ func (f *Fitted) Outcome(o int) *Fitted {
 	if f.IsDual() {
 		v.Groups = append([]Group(nil), out.Groups...)
 		v.Posterior, v.Assigned, v.Transition = out.Posterior, out.Assigned, nil
+		if o == 1 {
+			v.Covariates = nil // the risk factors are of A's groups
+		}
 		if out.Posterior != nil {
 			v.Entropy = Float(mixture.RelativeEntropy(out.Posterior))
 		}

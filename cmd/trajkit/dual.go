@@ -84,7 +84,6 @@ func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
 		{"tcov", "time-varying covariates of a dual model are not built yet"},
 		{"start", "start models of a dual model are not built yet"},
 		{"bootstrap", "the bootstrap of a dual model is not built yet"},
-		{"risk", "risk factors on the first outcome's groups are not built yet"},
 		{"labels", "labels of the two outcomes' groups are not built yet"},
 	} {
 		if set[unsupported.flag] {
@@ -132,7 +131,7 @@ func runFitDual(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []strin
 	data := l.Settings
 	data.Count, data.Exposure = "", "" // each outcome's, in outcomes[]
 	data.Binarize = f.binarize
-	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Data: data, Weights: l.Weights}
+	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
 	fit, err := trajectory.FitDual(outs[0], outs[1], s)

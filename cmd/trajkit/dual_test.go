@@ -24,8 +24,9 @@ import (
 // so that the joint shares are 0.42 0.21 0.07 / 0.03 0.09 0.18.
 const dualData = "testdata/dual.csv"
 
-// dualCSV draws dualData's careers with trajectory.Simulate (seeds fixed).
-func dualCSV(t *testing.T) []byte {
+// dualDraw draws dualData's careers with trajectory.Simulate (seeds
+// fixed), with each person's violent group.
+func dualDraw(t *testing.T) (*trajectory.Careers, *trajectory.Careers, []int) {
 	t.Helper()
 	const n = 500
 	s := trajectory.WindowScaling(12, 30)
@@ -56,6 +57,14 @@ func dualCSV(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ca, cb, ga
+}
+
+// dualCSV is dualData's file of dualDraw's careers.
+func dualCSV(t *testing.T) []byte {
+	t.Helper()
+	ca, cb, _ := dualDraw(t)
+	n := ca.Len()
 	var b bytes.Buffer
 	b.WriteString("id,age,violent,property\n")
 	for i := range n {
@@ -155,12 +164,63 @@ func TestFitDualFlags(t *testing.T) {
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--bootstrap", "10"}, "--bootstrap is not supported with --dual"},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--tcov", "e"}, "--tcov is not supported with --dual"},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--start", out}, "--start is not supported with --dual"},
-		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--persons", "p.csv", "--risk", "female"}, "--risk is not supported with --dual"},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,theft", "--groups", "2,3"}, `"theft"`},
 	} {
 		code, _, stderr := trajkit(t, tc.args...)
 		if code == 0 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, %q; want an error with %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestFitDualRisk: fit --dual with --persons and --risk puts the risk
+// factor on the first outcome's groups: a persons file whose x is 1.5
+// higher in violent's group 2 (x = 1.5·1[group 2] + N(0, 1), seeded)
+// gives group 2 a positive log-odds on x against group 1 with a small
+// Wald p, in the summary and in model.json (which validates on reading);
+// --reference is one of violent's groups.
+func TestFitDualRisk(t *testing.T) {
+	ca, _, ga := dualDraw(t)
+	dir := t.TempDir()
+	persons := filepath.Join(dir, "persons.csv")
+	var b bytes.Buffer
+	b.WriteString("id,x\n")
+	rng := rand.New(rand.NewPCG(15, 15))
+	for i, id := range ca.IDs {
+		x := rng.NormFloat64()
+		if ga[i] == 2 {
+			x += 1.5
+		}
+		fmt.Fprintf(&b, "%s,%.4f\n", id, x)
+	}
+	if err := os.WriteFile(persons, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "dual")
+	code, stdout, stderr := trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3",
+		"--order", "1", "--starts", "5", "--persons", persons, "--risk", "x", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Membership of violent's groups (multinomial logit; reference group 1)", "Wald tests", "π(k2 | k1)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the summary has no %q:\n%s", want, stdout)
+		}
+	}
+	fit, err := results.ReadFit(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := fit.Outcomes[0].Groups[1]
+	if fit.Covariates == nil || fit.Covariates.Reference != 1 || len(fit.Covariates.Wald) != 1 || len(g.MembershipCoef.Values) != 2 {
+		t.Fatalf("covariates %+v, group 2's log-odds %v", fit.Covariates, g.MembershipCoef)
+	}
+	if x, se := g.MembershipCoef.Values[1], g.MembershipSE.Values[1]; !(x > 0.8) || !(se > 0) || !(fit.Covariates.Wald[0].P < 1e-6) {
+		t.Errorf("group 2's log-odds on x %v (se %v), Wald %+v", x, se, fit.Covariates.Wald[0])
+	}
+	code, _, stderr = trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3",
+		"--persons", persons, "--risk", "x", "--reference", "3")
+	if want := "--reference 3: expected a group between 1 and 2"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("--reference 3: exit %d, %q; want an error with %q", code, stderr, want)
 	}
 }

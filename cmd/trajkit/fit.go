@@ -172,8 +172,11 @@ with SEs; --plot adds DIR/transitions.png, the table of π(k2 | k1):
   trajkit fit --data careers.csv --dual violent,property --groups 2,3 \
       --dist property=zip --order violent=1 --plot --out dual
 assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
-outcomes' names). Not yet with --dual: --tcov, --start, --bootstrap,
---risk, --labels, score and simulate --model.
+outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
+groups: π(k1) a multinomial logit on them (log-odds against --reference,
+one of A's groups), π(k2 | k1) the same for every person. Not yet with
+--dual: --tcov, --start, --bootstrap, --labels, score and simulate
+--model.
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities

@@ -365,7 +365,7 @@ func (f *selectFlags) publish(out *results.Set, sel *trajectory.Selection, s tra
 		fmt.Fprintln(stdout)
 	}
 	if sel.Fit != nil && sel.Fit.Risk() != nil {
-		writeMembership(stdout, sel.Fit) // ends with an empty line
+		writeMembership(stdout, sel.Fit, "") // ends with an empty line
 	}
 	var profiles []careersio.ProfileRow
 	if l.Persons != nil && sel.Fit != nil {

@@ -56,8 +56,10 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 		writeGroups(w, v, se)
 	}
 
-	if f.Risk() != nil {
-		writeMembership(w, f)
+	if f.Risk() != nil && f.IsDual() {
+		writeMembership(w, f.Outcome(0), f.Outcomes[0].Name+"'s groups")
+	} else if f.Risk() != nil {
+		writeMembership(w, f, "")
 	}
 	if f.Attrition != nil {
 		writeDropout(w, f)
@@ -175,10 +177,15 @@ func fmtNum(x float64, digits int) string {
 
 // writeMembership prints the multinomial logit of membership: per group
 // against the reference, each coefficient with its SE, odds ratio and 95%
-// interval; then a Wald test per risk factor.
-func writeMembership(w io.Writer, f *trajectory.Fitted) {
+// interval; then a Wald test per risk factor. of names the groups when
+// they are not the model's (a dual model's first outcome's), "" when they
+// are.
+func writeMembership(w io.Writer, f *trajectory.Fitted, of string) {
 	risk, cov := f.Risk(), f.Covariates
-	fmt.Fprintf(w, "Membership (multinomial logit; reference group %d)\n", cov.Reference)
+	if of != "" {
+		of = " of " + of
+	}
+	fmt.Fprintf(w, "Membership%s (multinomial logit; reference group %d)\n", of, cov.Reference)
 	for v, base := range risk.BaseLevels {
 		if base != "" {
 			fmt.Fprintf(w, "  %s: indicators against level %q\n", risk.Variables[v], base)

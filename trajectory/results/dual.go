@@ -20,13 +20,13 @@ const TransitionSumTolerance = 1e-6
 // columns of a_given_b and whole joint table sum to 1 (within
 // TransitionSumTolerance), the joint table the classes' shares, with
 // standard errors ≥ 0 or null; and the number of parameters,
-// (K1 − 1) + K1·(K2 − 1) plus the outcomes' own.
+// (K1 − 1) + K1·(K2 − 1) plus the outcomes' own, with risk factors on
+// the first outcome's groups (K1 − 1)(1 + R) + K1·(K2 − 1) plus them, R
+// the risk factors (covariates.risk, checked with the first outcome's
+// groups' membership_coef and membership_se).
 func checkDual(f *trajectory.Fitted, v int) error {
 	if len(f.Outcomes) != 2 {
 		return fieldErrorf("outcomes", "%d outcomes: expected 2 in a dual trajectory model", len(f.Outcomes))
-	}
-	if f.Risk() != nil {
-		return fieldErrorf("covariates.risk", "risk factors in a dual trajectory model: not supported")
 	}
 	ks := [2]int{len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)}
 	n := 0
@@ -52,7 +52,9 @@ func checkDual(f *trajectory.Fitted, v int) error {
 			}
 			return err
 		}
-		n += view.NumParams - (ks[o] - 1) // the view counts its shares' logits
+		// The view counts its shares' logits, A's with risk factors its
+		// log-odds coefficients, which replace them.
+		n += view.NumParams - (ks[o] - 1)
 	}
 	k1, k2 := ks[0], ks[1]
 	if len(f.Groups) != k1*k2 || f.Settings.Groups != k1*k2 {

@@ -22,6 +22,13 @@ import (
 // from π(k2 | k1) = (0.7, 0.2, 0.1) and (0.1, 0.3, 0.6).
 func dualFit(t *testing.T) (*trajectory.Fitted, *trajectory.Careers) {
 	t.Helper()
+	return dualFitRisk(t, nil)
+}
+
+// dualFitRisk is dualFit with the risk factors risk on the first
+// outcome's groups (nil for none).
+func dualFitRisk(t *testing.T, risk *trajectory.RiskDesign) (*trajectory.Fitted, *trajectory.Careers) {
+	t.Helper()
 	const n = 300
 	s := trajectory.WindowScaling(12, 30)
 	ta := trajectory.TruthFromCoefficients(s, 12, 30, []float64{0.6, 0.4}, [][]float64{{-1.5, 0.2}, {0.5, -0.5}}, nil)
@@ -56,7 +63,7 @@ func dualFit(t *testing.T) (*trajectory.Fitted, *trajectory.Careers) {
 		t.Fatal(err)
 	}
 	f, err := trajectory.FitDual(trajectory.Outcome{Name: "thb", Careers: ca, Model: ma}, trajectory.Outcome{Name: "other", Careers: cb, Model: mb},
-		&trajectory.Settings{Search: mixture.Settings{Seed: 2, Starts: 3}})
+		&trajectory.Settings{Search: mixture.Settings{Seed: 2, Starts: 3}, Risk: risk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,5 +184,49 @@ func TestDualModelRoundTrip(t *testing.T) {
 	var fe *FieldError
 	if _, err := DecodeModel(&sb, "model.json"); !errors.As(err, &fe) || fe.Field != "transition" {
 		t.Errorf("a transition in a poisson model: %v", err)
+	}
+}
+
+// TestDualRiskModelRoundTrip: model.json of a dual model with a risk
+// factor on the first outcome's groups (x = group 2's indicator plus
+// seeded N(0, 1) noise, for dualFit's persons, whose thb group is
+// 1 + i mod 2) reads back, validated, and is written again byte for
+// byte; its log-odds sit on the first outcome's groups; a parameter
+// count without the risk factor's coefficients is an error.
+func TestDualRiskModelRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	x := make([][]float64, 300)
+	for i := range x {
+		x[i] = []float64{float64(i%2) + rng.NormFloat64()}
+	}
+	risk := &trajectory.RiskDesign{Variables: []string{"x"}, Names: []string{"x"}, Of: []int{0}, BaseLevels: []string{""}, X: x}
+	f, _ := dualFitRisk(t, risk)
+	var b bytes.Buffer
+	if err := EncodeModel(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := EncodeModel(&again, back); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), again.Bytes()) {
+		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
+	}
+	g := back.Outcomes[0].Groups[1]
+	if back.Risk() == nil || back.Covariates.Reference != 1 || len(g.MembershipCoef.Values) != 2 || g.MembershipCoef.Values[1] != f.Outcomes[0].Groups[1].MembershipCoef.Values[1] ||
+		len(back.Covariates.Wald) != 1 || !slices.Equal(back.Params(), f.Params()) {
+		t.Errorf("read back: covariates %+v, group 2's log-odds %v", back.Covariates, g.MembershipCoef)
+	}
+	// 2 + 2·2 membership parameters, 2 + 2 and 1 + 2 + 2 of the outcomes..
+	if f.NumParams != 15 {
+		t.Errorf("%d parameters, want 15", f.NumParams)
+	}
+	bad := strings.Replace(b.String(), `"n_params": 15`, `"n_params": 14`, 1)
+	if _, err := DecodeModel(strings.NewReader(bad), "model.json"); err == nil || !strings.Contains(err.Error(), "n_params") {
+		t.Errorf("a parameter count without the risk factor: %v", err)
 	}
 }

@@ -199,6 +199,10 @@ func newPage(in *Input) (*page, error) {
 	p.modelSection(f)
 	p.groupSections(f, &in.Style)
 	p.Membership, p.Tcov = membershipSection(f, &in.Style), tcovSection(f, &in.Style)
+	if f.IsDual() {
+		// The risk factors are on the first outcome's groups.
+		p.Membership = membershipSection(f.Outcome(0), &in.Style)
+	}
 	sample := in.Sample
 	if sample == 0 {
 		sample = 20
