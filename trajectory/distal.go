@@ -21,7 +21,8 @@ import (
 // between the groups. Fitted.EstimateDistal answers it from a fit's
 // posteriors by one of the three-step methods (DistalML, DistalBCH) or,
 // for comparison only, by classify-then-analyse (DistalClassify);
-// docs/methods.md gives the formulas.
+// FitDistalJoint estimates it jointly with the trajectories
+// (DistalJoint). docs/methods.md gives the formulas.
 
 // DistalModel is the distribution of a distal outcome within a group.
 type DistalModel string
@@ -58,8 +59,9 @@ const (
 	DistalClassify DistalMethod = "classify"
 )
 
-// DistalModels and DistalMethods list the models and methods, in the
-// order the documentation gives them.
+// DistalModels and DistalMethods list the models and the three-step
+// methods of EstimateDistal, in the order the documentation gives them;
+// DistalJoint (FitDistalJoint) is a fit of its own.
 var (
 	DistalModels  = []DistalModel{DistalNormal, DistalLogit, DistalPoisson, DistalMlogit}
 	DistalMethods = []DistalMethod{DistalML, DistalBCH, DistalClassify}
@@ -105,7 +107,8 @@ type Distal struct {
 	// Classification is D (K x K): D[k][s] is the probability that a
 	// person of group k is assigned to group s, estimated from the
 	// posteriors of every person of the fit (Vermunt 2010); the identity
-	// for DistalClassify.
+	// for DistalClassify; for DistalJoint D of the joint fit's
+	// posteriors, for reference only.
 	Classification [][]float64   `json:"classification"`
 	ByGroup        []DistalGroup `json:"by_group"`
 	// Wald tests that the group means (the category probabilities of

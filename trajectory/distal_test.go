@@ -45,6 +45,13 @@ func simulateDistal(t testing.TB, model DistalModel, n int, seed uint64) (*Fitte
 // mean count, as the truth's are, and its persons are in order.
 func fitDistalTruth(t testing.TB, n int, seed uint64) (*Fitted, []int, *rand.Rand) {
 	t.Helper()
+	fit, _, groups, rng := fitDistalCareers(t, n, seed)
+	return fit, groups, rng
+}
+
+// fitDistalCareers is fitDistalTruth that also returns the careers.
+func fitDistalCareers(t testing.TB, n int, seed uint64) (*Fitted, *Careers, []int, *rand.Rand) {
+	t.Helper()
 	tr := distalTruth()
 	rng := rand.New(rand.NewPCG(seed, 7))
 	groups := make([]int, n)
@@ -64,7 +71,7 @@ func fitDistalTruth(t testing.TB, n int, seed uint64) (*Fitted, []int, *rand.Ran
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fit, groups, rng
+	return fit, c, groups, rng
 }
 
 // drawDistal draws a distal outcome of the model from the true groups.

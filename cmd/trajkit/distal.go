@@ -32,13 +32,16 @@ with SEs and the Wald test that the groups do not differ.
             [0, 1] by them is reported at the bound, with a warning
   classify  each person's maximum-posterior group, then the group means:
             biased toward the overall mean, for comparison only
-traj's default is joint estimation, the outcome a part of the mixture
-likelihood; trajkit's is ml because the trajectories should define the
+  joint     traj's default: the outcome is one more factor of each group's
+            likelihood, fitted with the trajectories (a normal outcome
+            has its own SD in each group), SEs from the joint information;
+            not with --outcomes, --dual, --dropout, --bootstrap or --start
+trajkit's default is ml because the trajectories should define the
 groups: jointly, a strong distal outcome moves the groups themselves
 (Vermunt 2010; Bakk, Tekle & Vermunt 2013), and ml and bch leave the
-trajectory fit as it is. joint is not available yet. Persons without a
-value (an empty or NA cell, or no row) are left out of the distal step and
-counted; D comes from every person. The 630 cohort's repeat trafficking
+trajectory fit as it is. Persons without a value (an empty or NA cell, or
+no row) are left out of the distal step and counted (with joint they
+contribute their careers alone); D comes from every person. The 630 cohort's repeat trafficking
 case (0/1) and the age at it (known for the 89 who had one) by group:
   trajkit fit --data example:nl630 --groups 4 --persons example:nl630-persons \
       --distal repeat_thb --distal-model logit
@@ -54,7 +57,7 @@ type distalFlags struct {
 func (d *distalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.distal, "distal", "", "a distal outcome by group: a column of --persons, one value per person (see below)")
 	fs.StringVar(&d.distalModel, "distal-model", string(trajectory.DistalNormal), "the distal outcome's model: normal, logit (0/1), poisson (counts) or mlogit (categories)")
-	fs.StringVar(&d.distalMethod, "distal-method", string(trajectory.DistalML), "how the distal outcome is estimated: ml (three-step ML), bch or classify (for comparison only); traj's joint is not available")
+	fs.StringVar(&d.distalMethod, "distal-method", string(trajectory.DistalML), "how the distal outcome is estimated: ml (three-step ML), bch, classify (for comparison only) or joint (with the trajectories, traj's default)")
 }
 
 func (d *distalFlags) check(fs *flag.FlagSet, persons string) error {
@@ -73,13 +76,40 @@ func (d *distalFlags) check(fs *flag.FlagSet, persons string) error {
 	if !slices.Contains(trajectory.DistalModels, trajectory.DistalModel(d.distalModel)) {
 		return usagef("--distal-model %q: expected normal, logit, poisson or mlogit", d.distalModel)
 	}
-	switch m := trajectory.DistalMethod(d.distalMethod); {
-	case m == "joint":
-		return usagef("--distal-method joint (traj's default) is not available yet: use ml, the three-step ML correction, or bch")
-	case !slices.Contains(trajectory.DistalMethods, m):
-		return usagef("--distal-method %q: expected ml, bch or classify", d.distalMethod)
+	if m := trajectory.DistalMethod(d.distalMethod); m != trajectory.DistalJoint && !slices.Contains(trajectory.DistalMethods, m) {
+		return usagef("--distal-method %q: expected ml, bch, classify or joint", d.distalMethod)
 	}
 	return nil
+}
+
+// joint reports whether the distal outcome is fitted with the trajectories.
+func (d *distalFlags) joint() bool {
+	return d.distal != "" && trajectory.DistalMethod(d.distalMethod) == trajectory.DistalJoint
+}
+
+// checkJoint refuses what --distal-method joint does not combine with.
+func (f *fitFlags) checkJoint() error {
+	if !f.distalFlags.joint() {
+		return nil
+	}
+	for _, x := range []struct {
+		name string
+		set  bool
+	}{{"outcomes", f.outcomes != ""}, {"dual", f.dual != ""}, {"dropout", f.dropoutFlags.on()}, {"bootstrap", f.bootstrap > 0}, {"start", f.start != ""}} {
+		if x.set {
+			return usagef("--distal-method joint does not combine with --%s: use --distal-method ml or bch, which leave the trajectory fit as it is", x.name)
+		}
+	}
+	return nil
+}
+
+// fitJoint fits model m jointly with the distal outcome.
+func (d *distalFlags) fitJoint(l *careersio.Loaded, m trajectory.Model, s *trajectory.Settings) (*trajectory.Fitted, error) {
+	z, err := l.Persons.Distal(d.distal, trajectory.DistalModel(d.distalModel), l.Careers.IDs)
+	if err != nil {
+		return nil, err
+	}
+	return trajectory.FitDistalJoint(l.Careers, m, z, s)
 }
 
 // precheck reads the distal outcome for the careers' persons before the
@@ -93,9 +123,9 @@ func (d *distalFlags) precheck(l *careersio.Loaded) error {
 }
 
 // estimate estimates the distal outcome, when there is one, from the
-// fit and the person file and sets fit.Distal.
+// fit and the person file and sets fit.Distal; a joint fit has it already.
 func (d *distalFlags) estimate(fit *trajectory.Fitted, persons *careersio.PersonTable) error {
-	if d.distal == "" {
+	if d.distal == "" || d.joint() {
 		return nil
 	}
 	z, err := persons.Distal(d.distal, trajectory.DistalModel(d.distalModel), fit.IDs)
@@ -116,6 +146,8 @@ func distalMethodName(m trajectory.DistalMethod) string {
 		return "BCH correction (Bolck, Croon & Hagenaars 2004; Vermunt 2010)"
 	case trajectory.DistalClassify:
 		return "classify-then-analyse (biased toward the overall mean; for comparison only)"
+	case trajectory.DistalJoint:
+		return "estimated jointly with the trajectories (traj's outcome())"
 	}
 	return string(m)
 }

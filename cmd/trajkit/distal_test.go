@@ -22,14 +22,18 @@ func TestDistalFlags(t *testing.T) {
 		}
 		return fmt.Sprint(i % 2)
 	})
-	for _, method := range []string{"ml", "bch", "classify"} {
+	for _, method := range []string{"ml", "bch", "classify", "joint"} {
 		t.Run(method, func(t *testing.T) {
 			dir := t.TempDir()
 			code, stdout, stderr := trajkit(t, append(quickFit, "--persons", victim, "--distal", "x", "--distal-model", "logit", "--distal-method", method, "--out", dir)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			for _, want := range []string{"Distal outcome x: logit", "567 persons with a value, 63 without left out", "Wald test of equal groups: chi2 = ", "63 persons without a value left out of the distal step"} {
+			missing := "63 persons without a value left out of the distal step"
+			if method == "joint" {
+				missing = "63 persons without a value contribute the trajectories alone"
+			}
+			for _, want := range []string{"Distal outcome x: logit", "567 persons with a value, 63 without left out", "Wald test of equal groups: chi2 = ", missing} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("stdout lacks %q:\n%s", want, stdout)
 				}
@@ -38,7 +42,7 @@ func TestDistalFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if method == "ml" {
+			if method == "ml" || method == "joint" {
 				html := filepath.Join(t.TempDir(), "report.html")
 				if code, _, stderr := trajkit(t, "report", "--model", dir, "--out", html); code != 0 {
 					t.Fatalf("report: exit %d: %s", code, stderr)
@@ -47,7 +51,11 @@ func TestDistalFlags(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, want := range []string{`<section id="distal">`, "three-step ML correction", "Wald test that the groups do not differ: χ² = "} {
+				name := "three-step ML correction"
+				if method == "joint" {
+					name = "estimated jointly with the trajectories"
+				}
+				for _, want := range []string{`<section id="distal">`, name, "Wald test that the groups do not differ: χ² = "} {
 					if !strings.Contains(string(b), want) {
 						t.Errorf("the report lacks %q", want)
 					}
@@ -71,7 +79,9 @@ func TestDistalFlags(t *testing.T) {
 		{"no column", []string{"--persons", victim, "--distal", "y"}, 1, `no column "y" (the distal outcome)`},
 		{"no persons", []string{"--distal", "x"}, 2, "--distal needs --persons"},
 		{"model alone", []string{"--persons", victim, "--distal-model", "logit"}, 2, "--distal-model needs --distal"},
-		{"joint", []string{"--persons", victim, "--distal", "x", "--distal-method", "joint"}, 2, "joint (traj's default) is not available"},
+		{"joint with dropout", []string{"--persons", victim, "--distal", "x", "--distal-method", "joint", "--dropout", "0", "--followup-end", "window"}, 2, "--distal-method joint does not combine with --dropout"},
+		{"joint with bootstrap", []string{"--persons", victim, "--distal", "x", "--distal-method", "joint", "--bootstrap", "5"}, 2, "--distal-method joint does not combine with --bootstrap"},
+		{"unknown method", []string{"--persons", victim, "--distal", "x", "--distal-method", "jointly"}, 2, `--distal-method "jointly": expected ml, bch, classify or joint`},
 		{"bad model", []string{"--persons", victim, "--distal", "x", "--distal-model", "probit"}, 2, `--distal-model "probit"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

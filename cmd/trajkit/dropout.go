@@ -115,8 +115,12 @@ func (d *dropoutFlags) spec(l *careersio.Loaded) (trajectory.Dropout, error) {
 	return s, nil
 }
 
-// fitModel fits model m: with the dropout model when asked for.
+// fitModel fits model m: with the dropout model or the joint distal
+// outcome when asked for.
 func (f *fitFlags) fitModel(l *careersio.Loaded, m trajectory.Model, s *trajectory.Settings) (*trajectory.Fitted, error) {
+	if f.distalFlags.joint() {
+		return f.distalFlags.fitJoint(l, m, s)
+	}
 	if !f.dropoutFlags.on() {
 		return trajectory.Fit(l.Careers, m, s)
 	}

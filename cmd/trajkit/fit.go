@@ -302,6 +302,7 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 		em.check(fs),
 		f.personFlags.check(f.groups),
 		f.distalFlags.check(fs, f.persons),
+		f.checkJoint(),
 		f.dropoutFlags.check(f),
 		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
 		f.checkBootstrapType(),

@@ -28,8 +28,8 @@ func checkDistal(f *trajectory.Fitted) error {
 	if !slices.Contains(trajectory.DistalModels, d.Model) {
 		return fieldErrorf("distal.model", "%q: expected normal, logit, poisson or mlogit", d.Model)
 	}
-	if !slices.Contains(trajectory.DistalMethods, d.Method) {
-		return fieldErrorf("distal.method", "%q: expected ml, bch or classify", d.Method)
+	if !slices.Contains(trajectory.DistalMethods, d.Method) && d.Method != trajectory.DistalJoint {
+		return fieldErrorf("distal.method", "%q: expected ml, bch, classify or joint", d.Method)
 	}
 	if d.N < 2 || d.Missing < 0 {
 		return fieldErrorf("distal.n", "%d persons with a value and %d without: expected at least 2 and at least 0", d.N, d.Missing)
@@ -104,4 +104,23 @@ func checkDistal(f *trajectory.Fitted) error {
 		return fieldErrorf("distal.wald.df", "%d: expected %d for %d groups and model %s", d.Wald.DF, df, k, d.Model)
 	}
 	return firstError(nonNegative("distal.wald.chi2", float64(d.Wald.Chi2), true), optProbability("distal.wald.p", d.Wald.P))
+}
+
+// jointDistalParams returns the number of parameters of a joint distal
+// model (0 for the three-step methods, which are not part of the fit):
+// per group μ and log σ for normal, one for logit and poisson, C − 1 for
+// mlogit.
+func jointDistalParams(f *trajectory.Fitted) int {
+	d := f.Distal
+	if d == nil || d.Method != trajectory.DistalJoint {
+		return 0
+	}
+	per := 1
+	switch d.Model {
+	case trajectory.DistalNormal:
+		per = 2
+	case trajectory.DistalMlogit:
+		per = max(len(d.Categories)-1, 0)
+	}
+	return len(f.Groups) * per
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 )
 
@@ -45,7 +47,7 @@ func TestHostileDistal(t *testing.T) {
 			field, msg string
 		}
 		edits := []edit{
-			{"an unknown method", "distal.method", "joint", "distal.method", `"joint": expected ml, bch or classify`},
+			{"an unknown method", "distal.method", "jointly", "distal.method", `"jointly": expected ml, bch, classify or joint`},
 			{"one person", "distal.n", 1, "distal.n", "expected at least 2"},
 			{"a classification above 1", "distal.classification[0][1]", 1.5, "distal.classification[0][1]", "1.5 is not a probability"},
 			{"a Wald df of 3", "distal.wald.df", 3, "distal.wald.df", "expected"},
@@ -79,5 +81,46 @@ func TestHostileDistal(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDistalJointModelJSON: a fit with a joint distal outcome
+// (trajectory.FitDistalJoint) writes a model.json that loads, passes the
+// checks and reads back the same distal block, method "joint".
+func TestDistalJointModelJSON(t *testing.T) {
+	s := trajectory.WindowScaling(12, 30)
+	tr := trajectory.TruthFromCoefficients(s, 12, 30, []float64{0.6, 0.4}, [][]float64{{-1.5, 0.2}, {0.3, -0.5}}, nil)
+	c, _, err := trajectory.Simulate(tr, trajectory.Design{Persons: 300}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := trajectory.NewModel(trajectory.Poisson, 2, []int{1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := trajectory.DistalOutcome{Name: "z", Model: trajectory.DistalNormal, Values: make([]float64, c.Len())}
+	for i := range z.Values {
+		z.Values[i] = float64((i*7)%11) / 3
+		if i%10 == 0 {
+			z.Values[i] = math.NaN()
+		}
+	}
+	f, err := trajectory.FitDistalJoint(c, m, z, &trajectory.Settings{Search: mixture.Settings{Seed: 3, Starts: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := EncodeModel(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeModel(bytes.NewReader(buf.Bytes()), "model.json")
+	if err != nil {
+		t.Fatalf("the joint fit's model.json is refused: %v", err)
+	}
+	if back.Distal == nil || back.Distal.Method != trajectory.DistalJoint || back.Distal.Missing != 30 {
+		t.Fatalf("read back %+v", back.Distal)
+	}
+	if fmt.Sprint(back.Distal) != fmt.Sprint(f.Distal) {
+		t.Errorf("read back %+v, wrote %+v", back.Distal, f.Distal)
 	}
 }

@@ -224,9 +224,12 @@ func checkOutcome(f *trajectory.Fitted, v int, part bool) error {
 	if err := firstError(checkCovariates(f), checkDropout(f)); err != nil {
 		return err
 	}
-	if n, nd := numParams(f), dropoutParams(f); f.NumParams != n+nd {
+	if n, nd, nz := numParams(f), dropoutParams(f), jointDistalParams(f); f.NumParams != n+nd+nz {
 		if nd > 0 {
 			return fieldErrorf("n_params", "%d: the groups' coefficients, the membership model and the dropout model have %d", f.NumParams, n+nd)
+		}
+		if nz > 0 {
+			return fieldErrorf("n_params", "%d: the groups' coefficients, the membership model and the joint distal model have %d", f.NumParams, n+nz)
 		}
 		return fieldErrorf("n_params", "%d: the groups' coefficients and the membership model have %d", f.NumParams, n)
 	}

@@ -20,6 +20,7 @@ var distalMethods = map[trajectory.DistalMethod]string{
 	trajectory.DistalML:       "Vermunt's (2010) three-step ML correction: each person's assigned group, with the classification errors D[k, s] = P(assigned s | group k) from the posteriors held fixed, is an indicator of her true group in a mixture of the distal outcome",
 	trajectory.DistalBCH:      "the BCH correction (Bolck, Croon & Hagenaars 2004; Vermunt 2010): weighted means with weights from D⁻¹, with sandwich standard errors (Asparouhov & Muthén 2014)",
 	trajectory.DistalClassify: "classify-then-analyse: the means among the persons assigned to each group, biased toward the overall mean by the classification errors; for comparison only",
+	trajectory.DistalJoint:    "estimated jointly with the trajectories (traj's outcome()): the outcome is one more factor of each group's likelihood, so that it takes part in defining the groups (Vermunt 2010); standard errors from the observed information of the joint model",
 }
 
 // distalSection shows the distal outcome by group (nil without one): the
