@@ -90,3 +90,19 @@ func TestReproduceOutcomes(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestScoreDistalJoint: score of a model whose distal outcome was
+// estimated jointly scores the new careers from their careers alone, and
+// says so.
+func TestScoreDistalJoint(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := trajkit(t, "fit", "--data", "example:nl630", "--ages", "12-40", "--groups", "2", "--order", "2", "--no-se",
+		"--persons", "example:nl630-persons", "--distal", "repeat_thb", "--distal-model", "logit", "--distal-method", "joint", "--out", dir, "--quiet")
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = trajkit(t, "score", "--model", dir, "--data", "example:nl630", "--out", filepath.Join(dir, "scored.csv"))
+	if code != 0 || !strings.Contains(stderr, "scored from their careers alone") {
+		t.Errorf("score: exit %d, %q; want a warning that the distal outcome is not used", code, stderr)
+	}
+}

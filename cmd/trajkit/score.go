@@ -109,6 +109,10 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fit.Attrition != nil {
 		return fmt.Errorf("%s has a dropout model: scoring careers with their dropout is not built yet", filepath.Join(f.model, results.ModelFile))
 	}
+	if d := fit.Distal; d != nil && d.Method == trajectory.DistalJoint {
+		fmt.Fprintf(stderr, "trajkit: warning: %s estimated the distal outcome %s jointly with the trajectories; the new careers are scored from their careers alone, without it\n",
+			filepath.Join(f.model, results.ModelFile), d.Name)
+	}
 	f.readingFromModel(fs, fit.Settings.Data)
 	f.real = fit.Distribution.Real()
 	if fit.IsMulti() {
