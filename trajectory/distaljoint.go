@@ -2,10 +2,8 @@ package trajectory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/trajkit/trajkit/internal/words"
@@ -246,15 +244,6 @@ func FitDistalJoint(c *Careers, m Model, z DistalOutcome, s *Settings) (*Fitted,
 		return nil, err
 	}
 	k := m.Groups()
-	if c.Len() == 0 {
-		return nil, errors.New("no persons to fit")
-	}
-	if k > c.Len() {
-		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
-	}
-	if s.Start != nil || s.warm != nil {
-		return nil, errors.New("a start model is not supported with a joint distal outcome")
-	}
 	if len(z.Values) != c.Len() {
 		return nil, fmt.Errorf("distal outcome %q: %d values for %s", z.Name, len(z.Values), words.Count(c.Len(), "person"))
 	}
@@ -272,106 +261,23 @@ func FitDistalJoint(c *Careers, m Model, z DistalOutcome, s *Settings) (*Fitted,
 	if nz < 2 {
 		return nil, fmt.Errorf("distal outcome %q: %s with a value, expected at least 2", z.Name, words.Count(nz, "person"))
 	}
-	scaling := WindowScaling(c.MinAge, c.MaxAge())
-	if s.Scaling != nil {
-		scaling = *s.Scaling
-	}
-	if err := checkData(c, m.Distribution); err != nil {
-		return nil, err
-	}
-	weights, err := s.scaledWeights(c.Len())
-	if err != nil {
-		return nil, err
-	}
-	search := s.Search
-	fams, shared := distalFamilies(c, scaling, m, o)
-	p := &mixture.Problem{Families: fams, Shared: shared, Weights: weights, InitialWeights: [][][]float64{rateStart(c, k)}}
-	membership, ref, err := s.membership(c.Len(), k)
-	if err != nil {
-		return nil, err
-	}
-	p.Membership = membership
-	p.Subset = subsetProblem(p, c.Len(), func(idx []int) ([]mixture.Family, mixture.Shared) {
+	scaling := s.scaling(c)
+	x, err := fitWithFactor(c, m, s, "a joint distal outcome", func(idx []int) ([]mixture.Family, mixture.Shared) {
+		if idx == nil {
+			return distalFamilies(c, scaling, m, o)
+		}
 		return distalFamilies(c.subset(idx), scaling, m, o.subset(idx))
 	})
-	res, err := mixture.Fit(p, &search)
 	if err != nil {
 		return nil, err
 	}
-
-	// The trajectories' result, without the distal parameters, gives the
-	// fit in user terms as Fit's.
-	nshared := 0
-	if shared != nil {
-		nshared = shared.NumParams()
-	}
-	own := 0
-	for _, f := range fams {
-		own += f.NumParams()
-	}
-	np := len(res.Params) - own - nshared
-	traj := *res
-	traj.Components = make([]mixture.Component, k)
-	traj.Params = slices.Clone(res.Params[:np])
-	offsets := make([]int, k) // engine offset of each group's parameters
-	off := np
-	for j, comp := range res.Components {
-		jc := comp.(*jointComp)
-		traj.Components[j] = jc.parts[0]
-		offsets[j] = off
-		traj.Params = append(traj.Params, res.Params[off:off+jc.d[0]]...)
-		off += jc.d[0] + jc.d[1]
-	}
-	traj.Params = append(traj.Params, res.Params[off:]...)
-	f := newFitted(c, m, scaling, &traj, s.Risk, ref)
-	f.record(s, search, weights)
-
-	inner := make([]groupComponent, k)
-	for j, comp := range traj.Components {
-		inner[j] = comp.(groupComponent)
-	}
-	perm := outputOrder(outcomeGroups(c, m, inner, traj.Params[np:], traj.Params[len(traj.Params)-nshared:]))
-	var cov *mixture.Covariance
-	if !s.NoSE {
-		info, err := mixture.WeightedInformation(s.context(), res.Components, res.Prior, res.Shared, res.Posterior, weights, s.Search.Threads)
-		if err != nil && s.context().Err() != nil {
-			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
-		}
-		if err != nil {
-			f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "standard errors not computed: %v", err))
-		} else {
-			c, err := mixture.Invert(s.context(), info, len(res.Params))
-			if err != nil {
-				return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
-			}
-			cov = &c
-		}
-	}
-	n := len(res.Params)
-	var se []float64
-	if cov != nil {
-		se = make([]float64, n)
-		for j := range se {
-			se[j] = math.Sqrt(cov.Matrix[j*n+j])
-		}
-	}
+	f := x.f
 	// at[j] is the engine index of output group j's distal parameters.
 	at := make([]int, k)
 	thetas := make([][]float64, k)
-	for j, e := range perm {
-		jc := res.Components[e].(*jointComp)
-		at[j] = offsets[e] + jc.d[0]
-		thetas[j] = jc.parts[1].(*distalComp).theta
-		if cov != nil {
-			g := &f.Groups[j]
-			g.setTrajectorySE(m, inner[e], se, cov, offsets[e], n-nshared)
-			if membership == nil {
-				g.ShareSE, g.ShareCI = shareSE(res.Shares, e, cov)
-			}
-		}
-	}
-	if cov != nil && membership != nil {
-		f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "with a joint distal outcome and risk factors the standard errors of the shares and of the membership coefficients are not computed"))
+	for j, e := range x.perm {
+		at[j] = x.factorOffset(e)
+		thetas[j] = x.factor(e).(*distalComp).theta
 	}
 	d := &Distal{Name: z.Name, Model: z.Model, Method: DistalJoint, N: nz, Missing: c.Len() - nz}
 	if z.Model == DistalMlogit {
@@ -382,7 +288,7 @@ func FitDistalJoint(c *Careers, m Model, z DistalOutcome, s *Settings) (*Fitted,
 			"distal outcome %q: %s without a value contribute the trajectories alone (%d with one)", z.Name, words.Count(d.Missing, "person"), d.N))
 	}
 	d.Classification = ClassificationErrors(f.Posterior, f.Assigned, f.Weights)
-	d.ByGroup, d.Wald = distalOutput(o, thetas, at, cov)
+	d.ByGroup, d.Wald = distalOutput(o, thetas, at, x.cov)
 	f.Distal = d
 	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
 	return f, nil

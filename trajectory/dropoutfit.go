@@ -1,7 +1,6 @@
 package trajectory
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -84,74 +83,25 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	k := m.Groups()
-	if c.Len() == 0 {
-		return nil, errors.New("no persons to fit")
-	}
-	if k > c.Len() {
-		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
-	}
-	if s.Start != nil || s.warm != nil {
-		return nil, errors.New("a start model is not supported with a dropout model")
-	}
-	orders, err := d.check(c.Len(), k)
+	orders, err := d.check(c.Len(), m.Groups())
 	if err != nil {
 		return nil, err
 	}
-	scaling := WindowScaling(c.MinAge, c.MaxAge())
-	if s.Scaling != nil {
-		scaling = *s.Scaling
-	}
-	if err := checkData(c, m.Distribution); err != nil {
-		return nil, err
-	}
-	weights, err := s.scaledWeights(c.Len())
-	if err != nil {
-		return nil, err
-	}
-	search := s.Search
-	fams, shared, dd := dropoutFamilies(c, scaling, m, &d, orders)
-	p := &mixture.Problem{Families: fams, Shared: shared, Weights: weights, InitialWeights: [][][]float64{rateStart(c, k)}}
-	membership, ref, err := s.membership(c.Len(), k)
-	if err != nil {
-		return nil, err
-	}
-	p.Membership = membership
-	p.Subset = subsetProblem(p, c.Len(), func(idx []int) ([]mixture.Family, mixture.Shared) {
-		f, sh, _ := dropoutFamilies(c.subset(idx), scaling, m, d.subset(idx), orders)
-		return f, sh
+	scaling := s.scaling(c)
+	var dd *dropoutData // all persons'
+	x, err := fitWithFactor(c, m, s, "a dropout model", func(idx []int) ([]mixture.Family, mixture.Shared) {
+		if idx == nil {
+			fams, sh, all := dropoutFamilies(c, scaling, m, &d, orders)
+			dd = all
+			return fams, sh
+		}
+		fams, sh, _ := dropoutFamilies(c.subset(idx), scaling, m, d.subset(idx), orders)
+		return fams, sh
 	})
-	res, err := mixture.Fit(p, &search)
 	if err != nil {
 		return nil, err
 	}
-
-	// The trajectories' result, without the dropout parameters, gives the
-	// fit in user terms as Fit's.
-	nshared := 0
-	if shared != nil {
-		nshared = shared.NumParams()
-	}
-	own := 0
-	for _, f := range fams {
-		own += f.NumParams()
-	}
-	np := len(res.Params) - own - nshared
-	traj := *res
-	traj.Components = make([]mixture.Component, k)
-	traj.Params = slices.Clone(res.Params[:np])
-	offsets := make([]int, k) // engine offset of each group's parameters
-	off := np
-	for j, comp := range res.Components {
-		jc := comp.(*jointComp)
-		traj.Components[j] = jc.parts[0]
-		offsets[j] = off
-		traj.Params = append(traj.Params, res.Params[off:off+jc.d[0]]...)
-		off += jc.d[0] + jc.d[1]
-	}
-	traj.Params = append(traj.Params, res.Params[off:]...)
-	f := newFitted(c, m, scaling, &traj, s.Risk, ref)
-	f.record(s, search, weights)
+	f := x.f
 	if dd.late > 0 {
 		f.Warnings = append(f.Warnings, mixture.Warnf(ObservedAfterFollowup, nil, "%s observed after their follow-up end: their careers are taken as censored at their last observed age", words.Count(dd.late, "person")))
 	}
@@ -159,49 +109,10 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 		f.Warnings = append(f.Warnings, mixture.Warnf(NoDropout, nil, "no person dropped out (every career ends at its follow-up end): the hazards go to zero and the dropout model adds nothing"))
 	}
 	f.Attrition = &Attrition{Orders: slices.Clone(orders), Lag: d.Lag, Covariates: append([]string{}, d.Names...), FollowupEnd: followup, Dropped: dd.dropped}
-
-	inner := make([]groupComponent, k)
-	for j, comp := range traj.Components {
-		inner[j] = comp.(groupComponent)
-	}
-	perm := outputOrder(outcomeGroups(c, m, inner, traj.Params[np:], traj.Params[len(traj.Params)-nshared:]))
-	var cov *mixture.Covariance
-	var se []float64
-	if !s.NoSE {
-		info, err := mixture.WeightedInformation(s.context(), res.Components, res.Prior, res.Shared, res.Posterior, weights, s.Search.Threads)
-		if err != nil && s.context().Err() != nil {
-			return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
-		}
-		if err != nil {
-			f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "standard errors not computed: %v", err))
-		} else {
-			np := len(res.Params)
-			c, err := mixture.Invert(s.context(), info, np)
-			if err != nil {
-				return nil, fmt.Errorf("interrupted after the fit, in the standard errors: %w", err)
-			}
-			cov = &c
-			se = make([]float64, np)
-			for j := range se {
-				se[j] = math.Sqrt(c.Matrix[j*np+j])
-			}
-		}
-	}
-	for j, e := range perm {
-		g := &f.Groups[j]
-		jc := res.Components[e].(*jointComp)
-		g.Dropout = groupDropout(c, jc.parts[1].(*dropoutComp), d.Names, cov, se, offsets[e]+jc.d[0])
-		if cov != nil {
-			g.setTrajectorySE(m, inner[e], se, cov, offsets[e], len(res.Params)-nshared)
-			if membership == nil {
-				g.ShareSE, g.ShareCI = shareSE(res.Shares, e, cov)
-			}
-		}
+	for j, e := range x.perm {
+		f.Groups[j].Dropout = groupDropout(c, x.factor(e).(*dropoutComp), d.Names, x.cov, x.se, x.factorOffset(e))
 	}
 	setSharesAtAge(f)
-	if cov != nil && membership != nil {
-		f.Warnings = append(f.Warnings, mixture.Warnf(NoStandardErrors, nil, "with a dropout model and risk factors the standard errors of the shares and of the membership coefficients are not computed"))
-	}
 	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
 	return f, nil
 }
