@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/trajkit/trajkit/trajectory"
 )
@@ -90,32 +89,17 @@ func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
 			return usagef("--%s is not supported with --dual (a dual trajectory model): %s", unsupported.flag, unsupported.why)
 		}
 	}
-	ms, err := f.outcomeModels(0, true)
-	if err != nil {
-		return err
-	}
-	for o, m := range ms {
-		if err := f.censorFlags.check(fs, m.Distribution); err != nil && m.Distribution.Real() {
-			return fmt.Errorf("outcome %s: %w", names[o], err)
-		}
-	}
-	return nil
+	return f.checkOutcomeModels(fs, 0)
 }
 
 // runFitDual is fit with --dual: a dual trajectory model.
 func runFitDual(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	out, err := beginOut(ctx, f.out, "fit", args)
+	f.outcomeCols = f.outcomeColumns()
+	out, l, tRead, err := f.open(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	t0 := time.Now()
-	f.outcomeCols = f.outcomeColumns()
-	l, err := f.load(ctx, fs, &f.personFlags)
-	if err != nil {
-		return err
-	}
-	tRead := time.Since(t0)
 	if n, k := l.Careers.Len(), f.groupList[0]*f.groupList[1]; k > n {
 		return usagef("--groups %s: %d x %d joint classes for the %d persons in the data: a class needs at least one person", intList(f.groupList), f.groupList[0], f.groupList[1], n)
 	}

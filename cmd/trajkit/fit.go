@@ -388,21 +388,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f.dual != "" {
 		return runFitDual(ctx, &f, fs, args, stdout, stderr)
 	}
-	out, err := beginOut(ctx, f.out, "fit", args)
+	f.real = trajectory.Distribution(f.dist).Real()
+	out, l, tRead, err := f.open(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	t0 := time.Now()
-	f.real = trajectory.Distribution(f.dist).Real()
-	l, err := f.load(ctx, fs, &f.personFlags)
-	if err != nil {
-		return err
-	}
-	tRead := time.Since(t0)
-	if err := f.distalFlags.precheck(l); err != nil {
-		return err
-	}
 	if f.groups > l.Careers.Len() {
 		return usagef("--groups %d is more than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}

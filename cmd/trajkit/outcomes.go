@@ -12,6 +12,7 @@ import (
 	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 // perOutcome is a flag that each outcome of --outcomes may have a value
@@ -143,16 +144,45 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 			}[unsupported])
 		}
 	}
-	ms, err := f.outcomeModels(f.groups, true)
+	return f.checkOutcomeModels(fs, f.groups)
+}
+
+// checkOutcomeModels checks each outcome's model for k groups (see
+// fitFlags.model's checkOnly) and the censoring points of those that
+// take them (cnorm; --min and --max are every cnorm outcome's).
+func (f *fitFlags) checkOutcomeModels(fs *flag.FlagSet, k int) error {
+	ms, err := f.outcomeModels(k, true)
 	if err != nil {
 		return err
 	}
+	names := f.outcomeNames()
 	for o, m := range ms {
 		if err := f.censorFlags.check(fs, m.Distribution); err != nil && m.Distribution.Real() {
 			return fmt.Errorf("outcome %s: %w", names[o], err)
 		}
 	}
 	return nil
+}
+
+// open begins fit's result set (nil without --out) and reads the
+// careers, of every outcome in f.outcomeCols when set, and the person
+// file; it returns how long the reading took. The caller aborts the set
+// unless it commits it.
+func (f *fitFlags) open(ctx context.Context, fs *flag.FlagSet, args []string) (*results.Set, *careersio.Loaded, time.Duration, error) {
+	out, err := beginOut(ctx, f.out, "fit", args)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	t0 := time.Now()
+	l, err := f.load(ctx, fs, &f.personFlags)
+	if err == nil {
+		err = f.distalFlags.precheck(l)
+	}
+	if err != nil {
+		out.Abort()
+		return nil, nil, 0, err
+	}
+	return out, l, time.Since(t0), nil
 }
 
 // outcomeColumns returns the columns of each outcome for the reader: the
@@ -174,21 +204,12 @@ func outcomeColumns(names []string, dist, exposure *perOutcome, binarize bool) [
 
 // runFitMulti is fit with --outcomes: a multi-trajectory model.
 func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	out, err := beginOut(ctx, f.out, "fit", args)
+	f.outcomeCols = f.outcomeColumns()
+	out, l, tRead, err := f.open(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	t0 := time.Now()
-	f.outcomeCols = f.outcomeColumns()
-	l, err := f.load(ctx, fs, &f.personFlags)
-	if err != nil {
-		return err
-	}
-	tRead := time.Since(t0)
-	if err := f.distalFlags.precheck(l); err != nil {
-		return err
-	}
 	if f.groups > l.Careers.Len() {
 		return usagef("--groups %d is more than the %s in the data", f.groups, words.Count(l.Careers.Len(), "person"))
 	}
