@@ -31,7 +31,9 @@ The careers are read as model.json says the fitted ones were (layout,
 columns, exposures and their floor, time-varying covariates); the reading
 flags override that. A multi-trajectory model (fit --outcomes) reads every
 outcome's column and scores the persons by the joint likelihood of their
-outcomes. Only the model's age window counts: observed cells at
+outcomes. A model whose distal outcome was estimated jointly (--distal-method
+joint) scores the careers alone, with a warning; a dropout model and a
+dual model are refused. Only the model's age window counts: observed cells at
 other ages are left out, and a person with no observed cell in the window
 gets the prior probabilities (the shares, or the membership model's
 probabilities given her risk factors) and an empty group, both with a
