@@ -100,17 +100,10 @@ func ReadAssignments(r io.Reader, name string, k int) (*Assignments, error) {
 	a := &Assignments{Posterior: make([][]float64, k)}
 	seen := map[string]int{} // id -> line
 	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
-		id := rec[0]
-		if safe {
-			id = UnescapeID(id)
+		id, err := rowID(rec[0], safe, seen, name, line, h[0])
+		if err != nil {
+			return err
 		}
-		if id == "" {
-			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: h[0], Msg: "empty person id"}
-		}
-		if first, dup := seen[id]; dup {
-			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: h[0], Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", id, first)}
-		}
-		seen[id] = line
 		g, err := strconv.Atoi(rec[1])
 		if err != nil || g < 1 || g > k {
 			return &careersio.DataError{File: name, Line: line, Column: 2, ColumnName: "group", Msg: fmt.Sprintf("group %q: expected 1..%d", rec[1], k)}
@@ -203,4 +196,23 @@ func FormatFloat(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// rowID returns the person id of a row of assignments.csv (line of file
+// name, in the id column named col), unescaped when the file was written
+// with Options.SafeCSV; an empty id and one seen before (seen maps ids to
+// their lines, and gains this one) are errors.
+func rowID(cell string, safe bool, seen map[string]int, name string, line int, col string) (string, error) {
+	id := cell
+	if safe {
+		id = UnescapeID(id)
+	}
+	if id == "" {
+		return "", &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: col, Msg: "empty person id"}
+	}
+	if first, dup := seen[id]; dup {
+		return "", &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: col, Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", id, first)}
+	}
+	seen[id] = line
+	return id, nil
 }

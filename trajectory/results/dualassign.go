@@ -99,17 +99,10 @@ func readDualAssignments(r io.Reader, name string, f *trajectory.Fitted) error {
 	}
 	seen := map[string]int{} // id -> line
 	err = careersio.EachRecord(cr, name, func(rec []string, line int) error {
-		id := rec[0]
-		if safe {
-			id = UnescapeID(id)
+		id, err := rowID(rec[0], safe, seen, name, line, h[0])
+		if err != nil {
+			return err
 		}
-		if id == "" {
-			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: h[0], Msg: "empty person id"}
-		}
-		if first, dup := seen[id]; dup {
-			return &careersio.DataError{File: name, Line: line, Column: 1, ColumnName: h[0], Msg: fmt.Sprintf("person %q again (first on line %d): expected one row per person", id, first)}
-		}
-		seen[id] = line
 		ids = append(ids, id)
 		col := len(f.Outcomes) + 1
 		for o, out := range f.Outcomes {
