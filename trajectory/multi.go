@@ -433,7 +433,8 @@ func newMultiFitted(outs []Outcome, scaling AgeScaling, res *mixture.Result, ris
 // dispersion estimated at their boundary, and about groups whose curves
 // are the same in every outcome.
 func (f *Fitted) checkMultiGroups() {
-	for o, v := range f.views() {
+	vs := f.views()
+	for o, v := range vs {
 		v.Warnings = nil
 		v.checkBoundaries()
 		for _, w := range v.Warnings {
@@ -441,7 +442,6 @@ func (f *Fitted) checkMultiGroups() {
 			f.Warnings = append(f.Warnings, w)
 		}
 	}
-	vs := f.views()
 	for a := range f.Groups {
 		for b := a + 1; b < len(f.Groups); b++ {
 			same := true
