@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -257,74 +258,115 @@ func (d *derivatives) scores(from, to int) (own, shared [][]float64) {
 	return own, shared
 }
 
+// outerBlock is the number of persons whose scores outerProducts lays
+// out by parameter at a time: each sum over them is then one dot product
+// of two contiguous vectors (floats.Dot, vectorised on amd64), instead of
+// an update of the matrix per person.
+const outerBlock = 256
+
 // outerProducts returns Σ_i [Σ_k p_ik u_ik u_ikᵀ − s_i s_iᵀ] over persons
-// from ≤ i < to (the lower triangle of a P x P matrix). u_ik lives on the
-// membership parameters, group k's own and φ, so its outer product costs
-// (np + d_k + ns)² rather than P². Once ctx is cancelled it stops with the
+// from ≤ i < to (the lower triangle of a P x P matrix), times the persons'
+// weights v_i. u_ik lives on the membership parameters, group k's own and
+// φ, so its outer product costs (np + d_k + ns)² rather than P². The sums
+// are taken over blocks of outerBlock persons, in a fixed order, so they
+// do not depend on the threads. Once ctx is cancelled it stops with the
 // sum unfinished.
 func (d *derivatives) outerProducts(ctx context.Context, post [][]float64, from, to int) []float64 {
 	total, np, ns := d.total, d.np, d.ns
 	own, shared := d.scores(from, to)
 	part := make([]float64, total*total)
-	s := make([]float64, total)
-	u := make([]float64, 0, total)
-	idx := make([]int, 0, total)
-	ps := make([]float64, np)
-	work := total * total / 2
-	for _, dim := range d.dims {
-		work += (np + dim + ns) * (np + dim + ns) / 2
-	}
-	every := checkEvery(work)
-	for i := from; i < to; i++ {
-		if (i-from)%every == 0 && ctx.Err() != nil {
-			break
+	// For the block's persons, by parameter: s[a][i] = s_ia and vs[a][i]
+	// = v_i s_ia; for group j and its parameters (membership, own,
+	// shared; global index idx[j][a]), u[j][a][i] = u_ija and wu[j][a][i]
+	// = v_i p_ij u_ija, both 0 where p_ij = 0.
+	s, vs := newMatrix(total, outerBlock), newMatrix(total, outerBlock)
+	u := make([][][]float64, len(d.comps))
+	wu := make([][][]float64, len(d.comps))
+	idx := make([][]int, len(d.comps))
+	for j, dim := range d.dims {
+		m := np + dim + ns
+		u[j], wu[j] = newMatrix(m, outerBlock), newMatrix(m, outerBlock)
+		for a := 0; a < np; a++ {
+			idx[j] = append(idx[j], a)
 		}
-		clear(s)
-		v := 1.0
-		if d.weights != nil {
-			v = d.weights[i]
+		for a := 0; a < dim; a++ {
+			idx[j] = append(idx[j], d.off[j]+a)
+		}
+		for a := 0; a < ns; a++ {
+			idx[j] = append(idx[j], total-ns+a)
+		}
+	}
+	ps := make([]float64, np)
+	for lo := from; lo < to && ctx.Err() == nil; lo += outerBlock {
+		n := min(outerBlock, to-lo)
+		for _, row := range s {
+			clear(row[:n])
+		}
+		for i := lo; i < lo+n; i++ {
+			r := i - lo
+			for j := range d.comps {
+				p := post[j][i]
+				if p == 0 {
+					for a := range u[j] {
+						u[j][a][r], wu[j][a][r] = 0, 0
+					}
+					continue
+				}
+				d.prior.PriorScore(ps, i, j)
+				dim := d.dims[j]
+				v := d.weight(i)
+				for a, xa := range ps {
+					d.put(u[j], wu[j], s, idx[j], a, r, xa, p, v)
+				}
+				for a, xa := range own[j][(i-from)*dim : (i-from+1)*dim] {
+					d.put(u[j], wu[j], s, idx[j], np+a, r, xa, p, v)
+				}
+				if ns > 0 {
+					for a, xa := range shared[j][(i-from)*ns : (i-from+1)*ns] {
+						d.put(u[j], wu[j], s, idx[j], np+dim+a, r, xa, p, v)
+					}
+				}
+			}
+			for a := range s {
+				vs[a][r] = d.weight(i) * s[a][r]
+			}
 		}
 		for j := range d.comps {
-			p := post[j][i]
-			if p == 0 {
-				continue
-			}
-			d.prior.PriorScore(ps, i, j)
-			u, idx = u[:0], idx[:0]
-			for a := 0; a < np; a++ {
-				u = append(u, ps[a])
-				idx = append(idx, a)
-			}
-			dim := d.dims[j]
-			for a, v := range own[j][(i-from)*dim : (i-from+1)*dim] {
-				u = append(u, v)
-				idx = append(idx, d.off[j]+a)
-			}
-			if ns > 0 {
-				for a, v := range shared[j][(i-from)*ns : (i-from+1)*ns] {
-					u = append(u, v)
-					idx = append(idx, total-ns+a)
-				}
-			}
-			for a, ia := range idx {
-				pa := p * u[a]
-				s[ia] += pa
-				vpa := v * pa
+			for a, ia := range idx[j] {
 				row := part[ia*total:]
-				for b, ib := range idx[:a+1] {
-					row[ib] += vpa * u[b]
+				wa := wu[j][a][:n]
+				for b, ib := range idx[j][:a+1] {
+					row[ib] += floats.Dot(wa, u[j][b][:n])
 				}
 			}
 		}
-		for a := 0; a < total; a++ {
+		for a := range s {
 			row := part[a*total:]
-			vs := v * s[a]
+			va := vs[a][:n]
 			for b := 0; b <= a; b++ {
-				row[b] -= vs * s[b]
+				row[b] -= floats.Dot(va, s[b][:n])
 			}
 		}
 	}
 	return part
+}
+
+// put lays out score x of a group's parameter a (its index in u, wu and
+// idx) for the block's person r, whose posterior of the group is p and
+// weight v (see outerProducts).
+func (d *derivatives) put(u, wu, s [][]float64, idx []int, a, r int, x, p, v float64) {
+	pa := p * x
+	u[a][r] = x
+	wu[a][r] = v * pa
+	s[idx[a]][r] += pa
+}
+
+// weight returns person i's weight v_i (1 without weights).
+func (d *derivatives) weight(i int) float64 {
+	if d.weights == nil {
+		return 1
+	}
+	return d.weights[i]
 }
 
 // addBlock adds sign·h (d x d, row-major) into a (p x p) on the diagonal

@@ -67,10 +67,7 @@ func (c *groupComp) Scores(dst []float64, from, to int) {
 				ce, cz = de[ty], dz[ty]
 			default:
 				u := e * c.lam[ty]
-				tau := 0.0
-				if q > 0 {
-					tau = math.Exp(c.logRho[ty] - logAddExp(c.logRho[ty], c.log1mRho[ty]-u))
-				}
+				tau := c.tau[d.cellPool[k]] // the pool's, set by refresh (0 without inflation)
 				ce, cz = -(1-tau)*u, tau-rho
 			}
 			// Add the cell's own contribution, remove the window's baseline.
