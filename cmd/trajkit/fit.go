@@ -450,7 +450,7 @@ func (f *fitFlags) finish(out *results.Set, fit *trajectory.Fitted, l *careersio
 	if out == nil {
 		return nil
 	}
-	if err := results.WriteFit(out, "", fit, results.Options{SafeCSV: f.safeCSV}); err != nil {
+	if err := results.WriteFit(out, "", fit, results.Options{SafeCSV: f.safeCSV, Threads: f.threads}); err != nil {
 		return err
 	}
 	if profiles != nil {

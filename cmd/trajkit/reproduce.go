@@ -222,7 +222,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout)
 	writeReproduction(stdout, r.Rows)
 
-	if err := results.WriteSelection(out, r.Selection, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
+	if err := results.WriteSelection(out, r.Selection, s, results.Options{SafeCSV: f.safeCSV, Threads: f.threads}); err != nil {
 		return err
 	}
 	if r.Profiles != nil {
@@ -298,7 +298,7 @@ func (f *reproduceFlags) writeJoint(ctx context.Context, fs *flag.FlagSet, r *nl
 	fmt.Fprintf(stdout, "\nExploratory, with no published counterpart: the %s as joint profiles of the other and the trafficking (thb) cases, ages %d-%d\n\n",
 		words.Count(len(fit.Groups), "group"), r.Window[0], r.Window[1])
 	writeSummary(stdout, fit)
-	if err := results.WriteFit(out, "joint", fit, results.Options{SafeCSV: f.safeCSV}); err != nil {
+	if err := results.WriteFit(out, "joint", fit, results.Options{SafeCSV: f.safeCSV, Threads: f.threads}); err != nil {
 		return err
 	}
 	var ff figureFlags

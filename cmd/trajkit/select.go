@@ -375,7 +375,7 @@ func (f *selectFlags) publish(out *results.Set, sel *trajectory.Selection, s tra
 	if out == nil {
 		return nil
 	}
-	if err := results.WriteSelection(out, sel, s, results.Options{SafeCSV: f.safeCSV}); err != nil {
+	if err := results.WriteSelection(out, sel, s, results.Options{SafeCSV: f.safeCSV, Threads: f.threads}); err != nil {
 		return err
 	}
 	if profiles != nil {

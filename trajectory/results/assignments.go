@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/trajkit/trajkit/internal/words"
+	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
 )
@@ -40,8 +42,11 @@ func WriteScores(w io.Writer, s *trajectory.Scored, o Options) error {
 }
 
 // writePosteriors writes id,group,p1..pK; group 0 is an empty cell.
+// Runs of postChunk rows are formatted on all cores, postBatch runs at a
+// time, and written in order: the file is the one a single csv.Writer
+// writes (each run has its own, on a buffer), in a fraction of the time
+// for a million persons, in bounded memory.
 func writePosteriors(w io.Writer, ids []string, groups []int, post [][]float64, o Options) error {
-	cw := csv.NewWriter(w)
 	k := len(post)
 	rec := make([]string, k+2)
 	rec[0], rec[1] = IDColumn, "group"
@@ -51,13 +56,51 @@ func writePosteriors(w io.Writer, ids []string, groups []int, post [][]float64, 
 	for j := 0; j < k; j++ {
 		rec[j+2] = "p" + strconv.Itoa(j+1)
 	}
+	cw := csv.NewWriter(w)
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	for i, id := range ids {
-		rec[0] = id
+	if cw.Flush(); cw.Error() != nil {
+		return cw.Error()
+	}
+	n := len(ids)
+	var bufs [postBatch]bytes.Buffer
+	var errs [postBatch]error
+	for lo := 0; lo < n; lo += postBatch * postChunk {
+		runs := min(postBatch, (n-lo+postChunk-1)/postChunk)
+		mixture.ForEach(runs, o.Threads, func(r int) {
+			from := lo + r*postChunk
+			bufs[r].Reset()
+			errs[r] = writePosteriorRows(&bufs[r], ids, groups, post, o, from, min(from+postChunk, n))
+		})
+		for r := range runs {
+			if errs[r] != nil {
+				return errs[r]
+			}
+			if _, err := w.Write(bufs[r].Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// postChunk and postBatch: see writePosteriors.
+const (
+	postChunk = 8192
+	postBatch = 8
+)
+
+// writePosteriorRows writes the rows of persons from ≤ i < to of
+// writePosteriors.
+func writePosteriorRows(w io.Writer, ids []string, groups []int, post [][]float64, o Options, from, to int) error {
+	cw := csv.NewWriter(w)
+	k := len(post)
+	rec := make([]string, k+2)
+	for i := from; i < to; i++ {
+		rec[0] = ids[i]
 		if o.SafeCSV {
-			rec[0] = EscapeID(id)
+			rec[0] = EscapeID(ids[i])
 		}
 		rec[1] = ""
 		if groups[i] > 0 {

@@ -9,6 +9,9 @@ type Options struct {
 	// spreadsheet would run as a formula (see EscapeID) and names its id
 	// column SafeIDColumn, so that readers know to undo it (UnescapeID).
 	SafeCSV bool
+	// Threads is the number of goroutines that format a large
+	// assignments.csv (0: one per core); it never changes the file.
+	Threads int
 }
 
 // The id column of assignments.csv: IDColumn holds the ids as they are,
