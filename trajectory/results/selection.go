@@ -496,7 +496,9 @@ type CriteriaJSON struct {
 type SearchJSON struct {
 	Distribution trajectory.Distribution `json:"distribution"`
 	Groups       [2]int                  `json:"groups"`
-	Orders       [2]int                  `json:"orders"`
+	// Orders is the range of the groups' polynomial orders, null for a
+	// multi-trajectory search, whose outcomes have their own.
+	Orders *[2]int `json:"orders"`
 	// Inflation is the inflation order of every group, or null when the
 	// search had one per group (of its one K), which InflationOrders
 	// then holds.
@@ -504,7 +506,7 @@ type SearchJSON struct {
 	InflationOrders []int `json:"inflation_orders,omitempty"`
 	CV              int   `json:"cv"`
 	// Outcomes are the outcomes of a multi-trajectory search (select
-	// --outcomes), whose Distribution is then "multi", Orders 0-0 and
+	// --outcomes), whose Distribution is then "multi", Orders and
 	// Inflation null: each outcome has its own.
 	Outcomes []OutcomeJSON `json:"outcomes,omitempty"`
 	mixture.Settings
@@ -522,13 +524,13 @@ func NewSelectionFile(sel *trajectory.Selection, s trajectory.SelectSettings) *S
 		Criteria:      CriteriaJSON{sel.Criteria, sel.Criteria.Rule()},
 		Candidates:    len(sel.Candidates),
 		Data:          s.Fit.Data,
-		Settings: SearchJSON{Distribution: s.Distribution, Groups: [2]int{s.MinGroups, s.MaxGroups}, Orders: [2]int{s.MinOrder, s.MaxOrder},
+		Settings: SearchJSON{Distribution: s.Distribution, Groups: [2]int{s.MinGroups, s.MaxGroups}, Orders: &[2]int{s.MinOrder, s.MaxOrder},
 			CV: s.CV, Settings: s.Fit.Search.Resolved()},
 		BLRT: blrtJSON(sel, s),
 	}
 	switch infl := s.Inflation; {
 	case sel.Outcomes != nil:
-		sf.Settings.Distribution, sf.Settings.Outcomes = trajectory.Multi, outcomesJSON(sel.Outcomes)
+		sf.Settings.Distribution, sf.Settings.Outcomes, sf.Settings.Orders = trajectory.Multi, outcomesJSON(sel.Outcomes), nil
 	case !s.Distribution.HasInflation():
 		sf.Settings.Inflation = new(-1)
 	case len(infl) == 0:

@@ -43,7 +43,7 @@ func TestSelectionMultiColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"distribution":"multi"`, `"outcomes":[{"name":"thb","distribution":"zip","orders":[2,2],"inflation_orders":[0,0],"cve":0.2}`, `"inflation":null`} {
+	for _, want := range []string{`"distribution":"multi"`, `"outcomes":[{"name":"thb","distribution":"zip","orders":[2,2],"inflation_orders":[0,0],"cve":0.2}`, `"settings":{"distribution":"multi","groups":[1,2],"orders":null,"inflation":null,`} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("selection.json lacks %s: %s", want, b)
 		}
