@@ -139,8 +139,15 @@ func TestFitDualFlags(t *testing.T) {
 			t.Errorf("%v: exit %d: %s", args, code, stderr)
 		}
 	}
-	if html, err := os.ReadFile(filepath.Join(dir, "report.html")); err != nil || !strings.Contains(string(html), "π(k2 | k1)") {
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil || !strings.Contains(string(html), "π(k2 | k1)") {
 		t.Errorf("the report has no transition table (%v)", err)
+	}
+	// The data and model sections describe both outcomes.
+	for _, want := range []string{"violent: Offences", "property: Offences", "2 of violent and 3 of property (6 pairs)", "Distribution (property)"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("the report lacks %q", want)
+		}
 	}
 
 	single := filepath.Join(dir, "single")

@@ -195,7 +195,7 @@ func newPage(in *Input) (*page, error) {
 	}
 	p.FontFamily = family
 	p.FontURL = template.URL("data:font/ttf;base64," + base64.StdEncoding.EncodeToString(ttf))
-	p.dataSection(in.Careers, data)
+	p.dataSection(f, in.Careers, in.Outcomes, data)
 	p.modelSection(f)
 	p.groupSections(f, &in.Style)
 	p.Membership, p.Tcov = membershipSection(f, &in.Style), tcovSection(f, &in.Style)

@@ -40,15 +40,34 @@ func linearPredictor(d trajectory.Distribution) string {
 	return "log λ"
 }
 
-// dataSection summarises the careers as read (s).
-func (p *page) dataSection(c *trajectory.Careers, s trajectory.DataSettings) {
+// dataSection summarises the careers as read (s): c, or with several
+// outcomes (f.Outcomes) each of outs, one block of rows per outcome.
+func (p *page) dataSection(f *trajectory.Fitted, c *trajectory.Careers, outs []*trajectory.Careers, s trajectory.DataSettings) {
+	p.Data = []keyValue{
+		{"File", s.File},
+		{"Layout", layout(s, f.Outcomes)},
+		{"Ages modelled", fmt.Sprintf("%d-%d", c.MinAge, c.MaxAge())},
+		{"Persons", strconv.Itoa(c.Len())},
+	}
+	if len(f.Outcomes) == 0 || len(outs) != len(f.Outcomes) {
+		p.Data = append(p.Data, careerRows(c, "", s.Exposure)...)
+		return
+	}
+	for o, out := range f.Outcomes {
+		p.Data = append(p.Data, careerRows(outs[o], out.Name+": ", out.Exposure)...)
+	}
+}
+
+// careerRows summarise careers c (of exposure column exposure, "" for
+// none), each key after prefix.
+func careerRows(c *trajectory.Careers, prefix, exposure string) []keyValue {
 	var offences, offenders int
-	var exposure float64
+	var exposed float64
 	for i := 0; i < c.Len(); i++ {
 		y := 0
 		c.Cells(i, func(x trajectory.Cell) {
 			y += x.Y
-			exposure += x.Exposure
+			exposed += x.Exposure
 		})
 		offences += y
 		if y > 0 {
@@ -58,24 +77,24 @@ func (p *page) dataSection(c *trajectory.Careers, s trajectory.DataSettings) {
 	obs := c.ObservedByAge()
 	lo, hi := slices.Min(obs), slices.Max(obs)
 	expo := "none: every observed year counts as 1"
-	if s.Exposure != "" {
-		expo = "column " + s.Exposure
+	if exposure != "" {
+		expo = "column " + exposure
 	}
-	p.Data = []keyValue{
-		{"File", s.File},
-		{"Layout", layout(s)},
+	rows := []keyValue{
 		{"Exposure (time at risk)", expo},
-		{"Ages modelled", fmt.Sprintf("%d-%d", c.MinAge, c.MaxAge())},
-		{"Persons", strconv.Itoa(c.Len())},
 		{"Person-age observations", strconv.Itoa(c.NumObs)},
 		{"Persons observed per age", fmt.Sprintf("%d to %d", lo, hi)},
 		{"Offences", strconv.Itoa(offences)},
 		{"Persons with at least one offence", fmt.Sprintf("%d (%s)", offenders, trajectory.FormatShare(float64(offenders)/float64(c.Len())))},
-		{"Offences per person-year at risk", fmtNum(float64(offences)/exposure, 4)},
+		{"Offences per person-year at risk", fmtNum(float64(offences)/exposed, 4)},
 	}
 	if c.Real() {
-		p.Data = append(p.Data[:len(p.Data)-3], realValues(c)...)
+		rows = append(rows[:len(rows)-3], realValues(c)...)
 	}
+	for j := range rows {
+		rows[j].Key = prefix + rows[j].Key
+	}
+	return rows
 }
 
 // realValues summarises real-valued careers (the censored normal's) in
@@ -97,10 +116,25 @@ func realValues(c *trajectory.Careers) []keyValue {
 	}
 }
 
-// layout describes how the career file is laid out.
-func layout(s trajectory.DataSettings) string {
+// layout describes how the career file is laid out: its count column or
+// prefix, or with several outcomes theirs.
+func layout(s trajectory.DataSettings, outs []trajectory.OutcomeFit) string {
+	names := []string{s.Count}
+	if len(outs) > 0 {
+		names = names[:0]
+		for _, out := range outs {
+			names = append(names, out.Name)
+		}
+	}
 	if s.Format == string(careersio.Wide) {
-		return fmt.Sprintf("wide: one row per person, id in column %s, counts in columns %s12, %s13, ...", s.ID, s.Count, s.Count)
+		cols := make([]string, len(names))
+		for o, n := range names {
+			cols[o] = fmt.Sprintf("%s12, %s13, ...", n, n)
+		}
+		return fmt.Sprintf("wide: one row per person, id in column %s, counts in columns %s", s.ID, strings.Join(cols, " and "))
+	}
+	if len(names) > 1 {
+		return fmt.Sprintf("long: one row per person and age, id and age in columns %s and %s, the outcomes' counts in columns %s", s.ID, s.Age, strings.Join(names, ", "))
 	}
 	return fmt.Sprintf("long: one row per person and age, id, age and count in columns %s, %s and %s", s.ID, s.Age, s.Count)
 }
@@ -108,9 +142,13 @@ func layout(s trajectory.DataSettings) string {
 // modelSection describes the model, its fit and the multi-start report.
 func (p *page) modelSection(m *trajectory.Fitted) {
 	p.Model = []keyValue{{"Groups", strconv.Itoa(len(m.Groups))}}
+	if m.IsDual() {
+		a, b := m.Outcomes[0], m.Outcomes[1]
+		p.Model[0].Value = fmt.Sprintf("%d of %s and %d of %s (%d pairs)", len(a.Groups), a.Name, len(b.Groups), b.Name, len(a.Groups)*len(b.Groups))
+	}
 	for o, v := range views(m) {
 		of := ""
-		if m.IsMulti() {
+		if len(m.Outcomes) > 0 {
 			of = " (" + m.Outcomes[o].Name + ")"
 		}
 		orders := make([]int, len(v.Groups))
