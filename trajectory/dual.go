@@ -175,6 +175,7 @@ func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result, risk *
 	f.classify()
 
 	f.Outcomes = make([]OutcomeFit, 2)
+	marg := dualMarginals(f.Posterior, k1, k2)
 	for o, out := range outs {
 		k := out.Model.Groups()
 		of := OutcomeFit{Name: out.Name, Distribution: out.Model.Distribution, Exposure: out.Exposure, NumObs: out.Careers.NumObs, Groups: make([]Group, k)}
@@ -187,21 +188,13 @@ func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result, risk *
 			of.Orders = append(of.Orders, g.Order)
 			of.InflationOrders = append(of.InflationOrders, g.InflationOrder)
 		}
-		of.Posterior = newMatrix(k, f.NumPersons)
+		of.Posterior = marg[o]
 		for c, g := range f.Groups {
 			j := c / k2 // the class's group of A, or of B
 			if o == 1 {
 				j = c % k2
 			}
 			of.Groups[j].Share += g.Share
-			for i, x := range f.Posterior[c] {
-				of.Posterior[j][i] += x
-			}
-		}
-		for _, p := range of.Posterior {
-			for i, x := range p {
-				p[i] = min(x, 1) // a sum of K rounded terms may pass 1 by an ulp
-			}
 		}
 		if o == 0 && risk != nil {
 			setDualMembershipCoef(of.Groups, res.Params, perms[0], risk, ref)
@@ -389,25 +382,55 @@ func (f *Fitted) dualParamNames() []string {
 
 // dualComponents returns the fit's classes, membership and shared run in
 // output order, bound to careers cs of A and B, with the fit's
-// parameters.
-func (f *Fitted) dualComponents(cs [2]*Careers) ([]mixture.Component, *dualPrior, *dualRun) {
+// parameters; x are the persons' risk factors (RiskDesign.X) and weights
+// their sampling weights (nil: none) when the model has risk factors.
+func (f *Fitted) dualComponents(cs [2]*Careers, x [][]float64, weights []float64) ([]mixture.Component, *dualPrior, *dualRun) {
 	fams, sh := dualFamilies(cs[0], cs[1], f.Scaling, f.Outcome(0).Model(), f.Outcome(1).Model())
-	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	prior := f.dualPrior(x, weights, cs[0].Len())
 	params := f.dualParams()
-	m := dualMembership{k1: k1, k2: k2}
-	if r := f.Risk(); r != nil {
-		m.a = mixture.MultinomialLogit{X: r.X, Reference: f.ref() + 1, Weights: f.Weights}
-	}
-	prior := m.NewPrior(k1*k2, cs[0].Len()).(*dualPrior)
-	np := prior.NumParams()
-	prior.SetParams(params[:np])
 	comps := make([]mixture.Component, len(fams))
 	for c, fam := range fams {
 		comps[c] = fam.NewComponent()
 	}
 	run := sh.NewRun(comps).(*dualRun)
-	run.SetParams(params[np:])
+	run.SetParams(params[prior.NumParams():])
 	return comps, prior, run
+}
+
+// dualPrior returns the fit's membership of n persons with risk factors x
+// and sampling weights (see dualComponents), at the fit's parameters.
+func (f *Fitted) dualPrior(x [][]float64, weights []float64, n int) *dualPrior {
+	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	m := dualMembership{k1: k1, k2: k2}
+	if f.Risk() != nil {
+		m.a = mixture.MultinomialLogit{X: x, Reference: f.ref() + 1, Weights: weights}
+	}
+	prior := m.NewPrior(k1*k2, n).(*dualPrior)
+	prior.SetParams(f.dualParams()[:prior.NumParams()])
+	return prior
+}
+
+// dualMarginals returns each outcome's marginal posteriors of its groups
+// (K_o x N): Σ over the other outcome's groups of the joint classes'
+// posteriors post, class k1·K2 + k2 being (k1, k2).
+func dualMarginals(post [][]float64, k1, k2 int) [2][][]float64 {
+	n := len(post[0])
+	marg := [2][][]float64{newMatrix(k1, n), newMatrix(k2, n)}
+	for c, p := range post {
+		a, b := marg[0][c/k2], marg[1][c%k2]
+		for i, x := range p {
+			a[i] += x
+			b[i] += x
+		}
+	}
+	for _, m := range marg {
+		for _, p := range m {
+			for i, x := range p {
+				p[i] = min(x, 1) // a sum of K rounded terms may pass 1 by an ulp
+			}
+		}
+	}
+	return marg
 }
 
 // inferDual computes the standard errors of a dual model: of the
@@ -416,7 +439,7 @@ func (f *Fitted) dualComponents(cs [2]*Careers) ([]mixture.Component, *dualPrior
 // delta method from the observed information (Louis 1982). It returns an
 // error only when ctx is cancelled.
 func (f *Fitted) inferDual(ctx context.Context, cs [2]*Careers, threads int) error {
-	comps, prior, run := f.dualComponents(cs)
+	comps, prior, run := f.dualComponents(cs, f.riskX(), f.Weights)
 	info, err := mixture.WeightedInformation(ctx, comps, prior, run, f.Posterior, f.Weights, threads)
 	if err != nil && ctx.Err() != nil {
 		return err

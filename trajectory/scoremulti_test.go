@@ -39,19 +39,17 @@ func TestScoreMultiOwnCareers(t *testing.T) {
 	}
 }
 
-// TestDualRefusesScoreAndBootstrap: a dual trajectory model is neither
-// scored nor bootstrapped (its classes are pairs of groups, which neither
-// handles), with an error rather than numbers of the wrong model.
-func TestDualRefusesScoreAndBootstrap(t *testing.T) {
+// TestDualRefusesBootstrap: a dual trajectory model is not bootstrapped
+// (its classes are pairs of groups, which the bootstrap does not
+// handle), with an error rather than numbers of the wrong model. Scoring
+// one is TestScoreDualInSample's.
+func TestDualRefusesBootstrap(t *testing.T) {
 	a, b := dualOutcomes(t, 200)
 	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 2, Seed: 1}, NoSE: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs := []*Careers{a.Careers, b.Careers}
-	if _, err := f.ScoreMulti(cs, nil, 1); err == nil || !strings.Contains(err.Error(), "dual") {
-		t.Errorf("a dual model scored: error %v", err)
-	}
 	if err := f.BootstrapMulti(cs, nil, BootstrapSettings{Replicates: 2}); err == nil || !strings.Contains(err.Error(), "dual") {
 		t.Errorf("a dual model bootstrapped: error %v", err)
 	}

@@ -33,6 +33,21 @@ type Scored struct {
 	// Warnings say, with kinds PersonsWithoutCells and CellsOutsideWindow,
 	// what was left out.
 	Warnings []Warning
+	// Outcomes, of careers scored under a dual model, are each outcome's
+	// marginal posteriors of its groups; Posterior and Assigned are then
+	// of the model's K1·K2 joint classes. Nil otherwise.
+	Outcomes []ScoredOutcome
+}
+
+// ScoredOutcome is one outcome of careers scored under a dual model: each
+// person's marginal posteriors of the outcome's groups (K_o x N, Σ over
+// the other outcome's groups of the joint classes'), and her
+// maximum-posterior group of them (1-based; 0 for a person with no
+// observed cell in the window).
+type ScoredOutcome struct {
+	Name      string
+	Posterior [][]float64
+	Assigned  []int
 }
 
 // Score scores careers under the fitted model with its parameters held
@@ -55,10 +70,10 @@ type Scored struct {
 // be nil otherwise. Threads bounds the parallelism (≤ 0: all CPUs) and
 // never changes the result.
 //
-// A multi-trajectory model scores the careers of all its outcomes with
-// ScoreMulti.
+// A multi-trajectory or dual model scores the careers of all its outcomes
+// with ScoreMulti.
 func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, error) {
-	if f.IsMulti() {
+	if len(f.Outcomes) > 0 {
 		return nil, fmt.Errorf("a model of %d outcomes: score the careers of each with ScoreMulti", len(f.Outcomes))
 	}
 	return f.score([]*Careers{c}, risk, threads)
@@ -73,7 +88,9 @@ func (f *Fitted) Score(c *Careers, risk *RiskDesign, threads int) (*Scored, erro
 //
 // A person counts as observed when she has an observed cell in the
 // model's window in any outcome; OutsideCells counts the cells left out
-// over all outcomes.
+// over all outcomes. A dual model's posteriors are those of its joint
+// classes (k1, k2), p_i(k1,k2) ∝ π_i(k1) π(k2 | k1) f_k1(y_iA) f_k2(y_iB),
+// and Scored.Outcomes holds each outcome's marginal ones.
 func (f *Fitted) ScoreMulti(cs []*Careers, risk *RiskDesign, threads int) (*Scored, error) {
 	if !f.IsMulti() && !f.IsDual() {
 		if len(cs) != 1 {
@@ -94,9 +111,6 @@ func (f *Fitted) ScoreMulti(cs []*Careers, risk *RiskDesign, threads int) (*Scor
 
 // score is Score and ScoreMulti: cs are the careers of each outcome.
 func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, error) {
-	if f.IsDual() {
-		return nil, errors.New("scoring careers under a dual trajectory model is not supported")
-	}
 	c := cs[0]
 	k, n := len(f.Groups), c.Len()
 	switch model := f.Risk(); {
@@ -112,9 +126,13 @@ func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, e
 	if want := f.TcovNames(); len(c.TcovNames) != len(want) {
 		return nil, fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(c.TcovNames), c.TcovNames)
 	}
-	for o, v := range f.views() {
+	views := f.views()
+	if f.IsDual() {
+		views = []*Fitted{f.Outcome(0), f.Outcome(1)}
+	}
+	for o, v := range views {
 		if err := checkData(cs[o], v.Distribution); err != nil {
-			if f.IsMulti() {
+			if len(f.Outcomes) > 0 {
 				return nil, fmt.Errorf("outcome %s: %w", f.Outcomes[o].Name, err)
 			}
 			return nil, err
@@ -159,7 +177,13 @@ func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, e
 				in[o] = c.regrid(lo, hi)
 			}
 		}
-		comps, prior, _, _ := f.components(in, x)
+		var comps []mixture.Component
+		var prior mixture.Prior
+		if f.IsDual() {
+			comps, prior, _ = f.dualComponents([2]*Careers{in[0], in[1]}, x, nil)
+		} else {
+			comps, prior, _, _ = f.components(in, x)
+		}
 		post := make([][]float64, k)
 		for j := range post {
 			post[j] = make([]float64, m)
@@ -180,8 +204,13 @@ func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, e
 	}
 	if m := len(without); m > 0 {
 		// The E-step of persons with no counts: the prior alone.
-		prior := f.membership(xWithout).NewPrior(k, m)
-		prior.SetParams(f.Params()[:f.numMembershipParams()])
+		var prior mixture.Prior
+		if f.IsDual() {
+			prior = f.dualPrior(xWithout, nil, m)
+		} else {
+			prior = f.membership(xWithout).NewPrior(k, m)
+			prior.SetParams(f.Params()[:f.numMembershipParams()])
+		}
 		lp := make([][]float64, k)
 		for j := range lp {
 			lp[j] = make([]float64, m)
@@ -197,6 +226,18 @@ func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, e
 		s.Warnings = append(s.Warnings, mixture.Warnf(PersonsWithoutCells, nil,
 			"%s no observed cell at ages %d-%d, the model's window: they get the prior probabilities and no group (first: %q)",
 			count(m, "person has", "persons have"), lo, hi, c.IDs[without[0]]))
+	}
+	if f.IsDual() {
+		marg := dualMarginals(s.Posterior, len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups))
+		for o, out := range f.Outcomes {
+			so := ScoredOutcome{Name: out.Name, Posterior: marg[o], Assigned: make([]int, n)}
+			for i, g := range s.Assigned {
+				if g > 0 {
+					so.Assigned[i] = AssignedGroup(marg[o], i)
+				}
+			}
+			s.Outcomes = append(s.Outcomes, so)
+		}
 	}
 	if s.OutsideCells > 0 {
 		s.Warnings = append(s.Warnings, mixture.Warnf(CellsOutsideWindow, nil,

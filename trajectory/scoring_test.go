@@ -307,3 +307,50 @@ func TestRiskVariableList(t *testing.T) {
 		})
 	}
 }
+
+// TestScoreDualInSample: scoring the careers a dual model was fitted to
+// gives back the fit's posteriors of the joint classes, its
+// log-likelihood, and each outcome's marginal posteriors and groups (the
+// columns of its assignments.csv), as TestScoreInSample checks for one
+// outcome.
+func TestScoreDualInSample(t *testing.T) {
+	const tol = 1e-9
+	a, b := dualOutcomes(t, 300)
+	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 2}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Score(a.Careers, nil, 2); err == nil {
+		t.Error("Score of one outcome's careers under a dual model: no error")
+	}
+	s, err := f.ScoreMulti([]*Careers{a.Careers, b.Careers}, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(s.LogLik-f.LogLik) > tol*math.Abs(f.LogLik) {
+		t.Errorf("log-likelihood %v, fit %v", s.LogLik, f.LogLik)
+	}
+	if len(s.Posterior) != 6 || len(s.Outcomes) != 2 || s.Outcomes[1].Name != "b" || len(s.Outcomes[1].Posterior) != 3 {
+		t.Fatalf("%d classes, outcomes %+v", len(s.Posterior), s.Outcomes)
+	}
+	for i := range s.IDs {
+		if s.Assigned[i] != f.Assigned[i] {
+			t.Fatalf("person %s: class %d, fit %d", s.IDs[i], s.Assigned[i], f.Assigned[i])
+		}
+		for c := range s.Posterior {
+			if math.Abs(s.Posterior[c][i]-f.Posterior[c][i]) > tol {
+				t.Fatalf("person %s, class %d: posterior %v, fit %v", s.IDs[i], c+1, s.Posterior[c][i], f.Posterior[c][i])
+			}
+		}
+		for o, out := range s.Outcomes {
+			if out.Assigned[i] != f.Outcomes[o].Assigned[i] {
+				t.Fatalf("person %s, outcome %s: group %d, fit %d", s.IDs[i], out.Name, out.Assigned[i], f.Outcomes[o].Assigned[i])
+			}
+			for j, p := range out.Posterior {
+				if math.Abs(p[i]-f.Outcomes[o].Posterior[j][i]) > tol {
+					t.Fatalf("person %s, outcome %s, group %d: posterior %v, fit %v", s.IDs[i], out.Name, j+1, p[i], f.Outcomes[o].Posterior[j][i])
+				}
+			}
+		}
+	}
+}

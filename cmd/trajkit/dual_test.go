@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,6 +226,36 @@ func TestFitDualRisk(t *testing.T) {
 	}
 	if x, se := g.MembershipCoef.Values[1], g.MembershipSE.Values[1]; !(x > 0.8) || !(se > 0) || !(fit.Covariates.Wald[0].P < 1e-6) {
 		t.Errorf("group 2's log-odds on x %v (se %v), Wald %+v", x, se, fit.Covariates.Wald[0])
+	}
+	// Scoring the fitted careers under the model, with their risk
+	// factors, gives back assignments.csv: the same columns, groups and
+	// marginal posteriors (to rounding).
+	scored := filepath.Join(dir, "scored.csv")
+	code, stdout, stderr = trajkit(t, "score", "--model", out, "--data", dualData, "--persons", persons, "--out", scored)
+	if code != 0 {
+		t.Fatalf("score: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Groups of property") {
+		t.Errorf("the score summary has no table of property's groups:\n%s", stdout)
+	}
+	got, want := readCSV(t, scored), readCSV(t, filepath.Join(out, "assignments.csv"))
+	if len(got) != len(want) || strings.Join(got[0], ",") != strings.Join(want[0], ",") {
+		t.Fatalf("scored %d rows, header %v; assignments.csv %d rows, header %v", len(got), got[0], len(want), want[0])
+	}
+	for i := 1; i < len(want); i++ {
+		for j := range want[i] {
+			if j < 3 {
+				if got[i][j] != want[i][j] {
+					t.Fatalf("row %d, %s: %q, assignments.csv %q", i, want[0][j], got[i][j], want[i][j])
+				}
+				continue
+			}
+			g, _ := strconv.ParseFloat(got[i][j], 64)
+			w, _ := strconv.ParseFloat(want[i][j], 64)
+			if math.Abs(g-w) > 1e-9 {
+				t.Fatalf("row %d, %s: %v, assignments.csv %v", i, want[0][j], g, w)
+			}
+		}
 	}
 	code, _, stderr = trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3",
 		"--persons", persons, "--risk", "x", "--reference", "3")

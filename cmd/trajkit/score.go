@@ -31,9 +31,11 @@ The careers are read as model.json says the fitted ones were (layout,
 columns, exposures and their floor, time-varying covariates); the reading
 flags override that. A multi-trajectory model (fit --outcomes) reads every
 outcome's column and scores the persons by the joint likelihood of their
-outcomes. A model whose distal outcome was estimated jointly (--distal-method
-joint) scores the careers alone, with a warning; a dropout model and a
-dual model are refused. Only the model's age window counts: observed cells at
+outcomes. A dual model (fit --dual) reads both outcomes' columns, scores
+the persons' joint classes and writes each outcome's groups and marginal
+posteriors, the columns of its assignments.csv. A model whose distal
+outcome was estimated jointly (--distal-method joint) scores the careers
+alone, with a warning; a dropout model is refused. Only the model's age window counts: observed cells at
 other ages are left out, and a person with no observed cell in the window
 gets the prior probabilities (the shares, or the membership model's
 probabilities given her risk factors) and an empty group, both with a
@@ -117,7 +119,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	f.readingFromModel(fs, fit.Settings.Data)
 	f.real = fit.Distribution.Real()
-	if fit.IsMulti() {
+	if len(fit.Outcomes) > 0 {
 		if setFlags(fs)["count"] {
 			return usagef("--count %s: the model in %s has several outcomes, whose names are their count columns", f.count, f.model)
 		}
@@ -181,7 +183,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	var sc *trajectory.Scored
-	if fit.IsMulti() {
+	if len(fit.Outcomes) > 0 {
 		sc, err = fit.ScoreMulti(l.Outcomes, design, 0)
 	} else {
 		sc, err = fit.Score(l.Careers, design, 0)
@@ -236,28 +238,53 @@ func (f *scoreFlags) fromModelHint(fs *flag.FlagSet) string {
 // each group, beside the model's shares.
 func writeScoreSummary(w io.Writer, fit *trajectory.Fitted, sc *trajectory.Scored, dataName, modelFile string) {
 	n := len(sc.IDs)
-	assigned := n - sc.Unobserved
-	fmt.Fprintf(w, "Scored %s of %s under %s (%d groups, ages %d-%d)\n\n",
-		count(n, "person", "persons"), dataName, modelFile, len(fit.Groups), fit.MinAge(), fit.MaxAge())
-	labels := slices.ContainsFunc(fit.Groups, func(g trajectory.Group) bool { return g.Label != "" })
+	groups := fmt.Sprintf("%d groups", len(fit.Groups))
+	if fit.IsDual() {
+		a, b := fit.Outcomes[0], fit.Outcomes[1]
+		groups = fmt.Sprintf("a dual model of %s, %d groups, and %s, %d", a.Name, len(a.Groups), b.Name, len(b.Groups))
+	}
+	fmt.Fprintf(w, "Scored %s of %s under %s (%s, ages %d-%d)\n\n",
+		count(n, "person", "persons"), dataName, modelFile, groups, fit.MinAge(), fit.MaxAge())
+	if sc.Outcomes == nil {
+		writeScoreGroups(w, fit.Groups, sc.Assigned, sc.Posterior, sc.Unobserved)
+	}
+	for o, out := range sc.Outcomes {
+		if o > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "Groups of %s\n", out.Name)
+		writeScoreGroups(w, fit.Outcomes[o].Groups, out.Assigned, out.Posterior, sc.Unobserved)
+	}
+	fmt.Fprintf(w, "\nPersons with no observed cell at ages %d-%d: %d (prior probabilities, no group)\n", fit.MinAge(), fit.MaxAge(), sc.Unobserved)
+	fmt.Fprintf(w, "Log-likelihood of the persons scored: %.6f\n", sc.LogLik)
+}
+
+// writeScoreGroups writes the table of a model's groups for the persons
+// scored: each group's persons assigned (1-based groups; 0 for none, the
+// unobserved persons), their share of those with a group, the mean
+// posterior probability and the model's share.
+func writeScoreGroups(w io.Writer, groups []trajectory.Group, assigned []int, post [][]float64, unobserved int) {
+	n := len(assigned)
+	withGroup := n - unobserved
+	labels := slices.ContainsFunc(groups, func(g trajectory.Group) bool { return g.Label != "" })
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := "Group\tAssigned\tAssigned %\tMean posterior %\tModel share %\t"
 	if labels {
 		head += "Label\t"
 	}
 	fmt.Fprintln(tw, head)
-	for j, g := range fit.Groups {
+	for j, g := range groups {
 		na := 0
 		var mean float64
-		for i, a := range sc.Assigned {
+		for i, a := range assigned {
 			if a == j+1 {
 				na++
 			}
-			mean += sc.Posterior[j][i]
+			mean += post[j][i]
 		}
 		share := "-"
-		if assigned > 0 {
-			share = fmt.Sprintf("%.1f", 100*float64(na)/float64(assigned))
+		if withGroup > 0 {
+			share = fmt.Sprintf("%.1f", 100*float64(na)/float64(withGroup))
 		}
 		fmt.Fprintf(tw, "%d\t%d\t%s\t%.1f\t%.1f\t", j+1, na, share, 100*mean/float64(n), 100*g.Share)
 		if labels {
@@ -266,8 +293,6 @@ func writeScoreSummary(w io.Writer, fit *trajectory.Fitted, sc *trajectory.Score
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nPersons with no observed cell at ages %d-%d: %d (prior probabilities, no group)\n", fit.MinAge(), fit.MaxAge(), sc.Unobserved)
-	fmt.Fprintf(w, "Log-likelihood of the persons scored: %.6f\n", sc.LogLik)
 }
 
 // count writes n with the singular or the plural.

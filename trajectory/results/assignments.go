@@ -35,9 +35,13 @@ func WriteAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
 }
 
 // WriteScores writes the posteriors of careers scored under a model
-// (trajectory.Fitted.Score) in assignments.csv's columns; the group of a
-// person with no observed cell in the model's window (group 0) is empty.
+// (trajectory.Fitted.Score) in assignments.csv's columns, those of a dual
+// model's assignments.csv under a dual model; the group of a person with
+// no observed cell in the model's window (group 0) is empty.
 func WriteScores(w io.Writer, s *trajectory.Scored, o Options) error {
+	if s.Outcomes != nil {
+		return writeDual(w, s.IDs, scoredColumns(s), o)
+	}
 	return writePosteriors(w, s.IDs, s.Assigned, s.Posterior, o)
 }
 

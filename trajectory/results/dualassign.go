@@ -19,48 +19,95 @@ import (
 // marginal posteriors of each outcome's groups (Σ over the other
 // outcome's groups of the joint classes' posteriors), one row per person
 // in the order of the fit. The joint classes' posteriors are not written.
+// trajkit score writes the same columns for careers scored under a dual
+// model, the groups empty for a person with no observed cell in the
+// model's window.
 
-// dualHeader returns the header of a dual model's assignments.csv.
-func dualHeader(f *trajectory.Fitted, idColumn string) []string {
+// dualHeader returns the header of a dual model's assignments.csv, whose
+// outcomes are named names and have ks groups.
+func dualHeader(names []string, ks []int, idColumn string) []string {
 	h := []string{idColumn}
-	for _, out := range f.Outcomes {
-		h = append(h, "group_"+out.Name)
+	for _, name := range names {
+		h = append(h, "group_"+name)
 	}
-	for _, out := range f.Outcomes {
-		for j := range out.Groups {
-			h = append(h, out.Name+"_p"+strconv.Itoa(j+1))
+	for o, name := range names {
+		for j := range ks[o] {
+			h = append(h, name+"_p"+strconv.Itoa(j+1))
 		}
 	}
 	return h
 }
 
-// writeDualAssignments writes assignments.csv of a dual model.
-func writeDualAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
+// dualColumns are the outcomes of a dual model's assignments.csv: their
+// names, each person's group of each (1-based, 0 for an empty cell) and
+// their marginal posteriors.
+type dualColumns struct {
+	names    []string
+	assigned [][]int
+	post     [][][]float64
+}
+
+// fitColumns are the columns of a dual fit's assignments.csv.
+func fitColumns(f *trajectory.Fitted) (dualColumns, error) {
+	var d dualColumns
 	for _, out := range f.Outcomes {
 		if out.Posterior == nil {
-			return fmt.Errorf("the fit has no posteriors of %s to write", out.Name)
+			return d, fmt.Errorf("the fit has no posteriors of %s to write", out.Name)
 		}
+		d.names, d.assigned, d.post = append(d.names, out.Name), append(d.assigned, out.Assigned), append(d.post, out.Posterior)
 	}
+	return d, nil
+}
+
+// scoredColumns are the columns of the assignments.csv of careers scored
+// under a dual model.
+func scoredColumns(s *trajectory.Scored) dualColumns {
+	var d dualColumns
+	for _, out := range s.Outcomes {
+		d.names, d.assigned, d.post = append(d.names, out.Name), append(d.assigned, out.Assigned), append(d.post, out.Posterior)
+	}
+	return d
+}
+
+// writeDualAssignments writes assignments.csv of a dual model.
+func writeDualAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
+	d, err := fitColumns(f)
+	if err != nil {
+		return err
+	}
+	return writeDual(w, f.IDs, d, o)
+}
+
+// writeDual writes a dual model's assignments.csv of persons ids.
+func writeDual(w io.Writer, ids []string, d dualColumns, o Options) error {
 	id := IDColumn
 	if o.SafeCSV {
 		id = SafeIDColumn
 	}
+	ks := make([]int, len(d.post))
+	for o, p := range d.post {
+		ks[o] = len(p)
+	}
 	cw := csv.NewWriter(w)
-	rec := dualHeader(f, id)
+	rec := dualHeader(d.names, ks, id)
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	for i, pid := range f.IDs {
+	for i, pid := range ids {
 		rec = rec[:0]
 		if o.SafeCSV {
 			pid = EscapeID(pid)
 		}
 		rec = append(rec, pid)
-		for _, out := range f.Outcomes {
-			rec = append(rec, strconv.Itoa(out.Assigned[i]))
+		for _, a := range d.assigned {
+			g := ""
+			if a[i] > 0 {
+				g = strconv.Itoa(a[i])
+			}
+			rec = append(rec, g)
 		}
-		for _, out := range f.Outcomes {
-			for _, p := range out.Posterior {
+		for _, post := range d.post {
+			for _, p := range post {
 				rec = append(rec, FormatFloat(p[i]))
 			}
 		}
@@ -76,7 +123,12 @@ func writeDualAssignments(w io.Writer, f *trajectory.Fitted, o Options) error {
 // model f into its IDs and its outcomes' Posterior and Assigned; the
 // fit's own Posterior and Assigned, of the joint classes, stay nil.
 func readDualAssignments(r io.Reader, name string, f *trajectory.Fitted) error {
-	want := dualHeader(f, IDColumn)
+	ks := make([]int, len(f.Outcomes))
+	names := make([]string, len(f.Outcomes))
+	for o, out := range f.Outcomes {
+		ks[o], names[o] = len(out.Groups), out.Name
+	}
+	want := dualHeader(names, ks, IDColumn)
 	cr := careersio.NewCSVReader(r, name)
 	h, err := cr.Read()
 	if err != nil {
