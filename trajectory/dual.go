@@ -570,3 +570,29 @@ func (f *Fitted) inferDual(ctx context.Context, cs [2]*Careers, threads int) err
 	}
 	return nil
 }
+
+// DualTruths returns a dual model's outcomes as truths over its K1·K2
+// joint classes, for SimulateMulti: class (k1, k2), numbered k1·K2 + k2 +
+// 1, has the share π(k1, k2), outcome A the curve of A's group k1 and
+// outcome B that of B's group k2. So the careers drawn have each
+// person's pair of groups from the joint probabilities and each
+// outcome's counts from its group's curve, independent given the pair.
+func (f *Fitted) DualTruths() []Truth {
+	k2 := len(f.Outcomes[1].Groups)
+	ts := make([]Truth, 2)
+	for o := range ts {
+		v := f.Outcome(o)
+		classes := make([]Group, len(f.Groups))
+		for c, cl := range f.Groups {
+			j := c / k2
+			if o == 1 {
+				j = c % k2
+			}
+			classes[c] = v.Groups[j]
+			classes[c].Number, classes[c].Share = c+1, cl.Share
+		}
+		v.Groups = classes
+		ts[o] = TruthFromFit(v)
+	}
+	return ts
+}

@@ -22,6 +22,10 @@ type Simulated struct {
 	// Groups[i] is the 1-based number of the true group of person i of the
 	// careers.
 	Groups []int
+	// OutcomeGroups, of careers drawn from a dual model (DualTruths), are
+	// each person's true group of each outcome (1-based); Groups are then
+	// the joint classes. Nil otherwise.
+	OutcomeGroups [][]int
 	// Labels name the groups; nil means they are numbered 1, 2, ...
 	Labels []string
 	// Persons holds one row of person-level variables per person, in the

@@ -263,3 +263,76 @@ func TestFitDualRisk(t *testing.T) {
 		t.Errorf("--reference 3: exit %d, %q; want an error with %q", code, stderr, want)
 	}
 }
+
+// TestSimulateDual: careers drawn from a dual model have each person's
+// pair of groups from its joint probabilities (truth.csv's columns are
+// assignments.csv's groups; the pairs' frequencies within 4 standard
+// errors of π(k1, k2)), and a dual fit of them recovers the joint table
+// of the pairs drawn.
+func TestSimulateDual(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model")
+	if code, _, stderr := trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "1",
+		"--starts", "5", "--no-se", "--out", model); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	fit, err := results.ReadFit(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000
+	sim := filepath.Join(dir, "sim")
+	code, stdout, stderr := trajkit(t, "simulate", "--model", model, "--persons", strconv.Itoa(n), "--seed", "4", "--out", sim)
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "True pairs of groups (violent, property): (1,1)") {
+		t.Errorf("simulate's summary:\n%s", stdout)
+	}
+	truth := readCSV(t, filepath.Join(sim, "truth.csv"))
+	if got := strings.Join(truth[0], ","); got != "id,group_violent,group_property" || len(truth) != n+1 {
+		t.Fatalf("truth.csv: header %s, %d rows", got, len(truth)-1)
+	}
+	drawn := [2][3]float64{}
+	for _, r := range truth[1:] {
+		a, _ := strconv.Atoi(r[1])
+		b, _ := strconv.Atoi(r[2])
+		drawn[a-1][b-1]++
+	}
+	for a := range 2 {
+		for b := range 3 {
+			p := fit.Transition.Joint[a][b]
+			drawn[a][b] /= n
+			if se := math.Sqrt(p * (1 - p) / n); math.Abs(drawn[a][b]-p) > 4*se+1e-12 {
+				t.Errorf("pair (%d,%d): drawn %.4f, π %.4f (SE %.4f)", a+1, b+1, drawn[a][b], p, se)
+			}
+		}
+	}
+	refit := filepath.Join(dir, "refit")
+	if code, _, stderr := trajkit(t, "fit", "--data", filepath.Join(sim, "long.csv"), "--dual", "violent,property", "--groups", "2,3",
+		"--order", "1", "--starts", "5", "--no-se", "--out", refit); code != 0 {
+		t.Fatalf("refit: exit %d: %s", code, stderr)
+	}
+	back, err := results.ReadFit(refit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The refit's groups may come in another order: match each of its
+	// joint cells to the drawn table up to a permutation of each outcome's
+	// groups, keeping the best.
+	best := math.Inf(1)
+	for _, pa := range [][]int{{0, 1}, {1, 0}} {
+		for _, pb := range [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+			worst := 0.0
+			for a := range 2 {
+				for b := range 3 {
+					worst = math.Max(worst, math.Abs(back.Transition.Joint[pa[a]][pb[b]]-drawn[a][b]))
+				}
+			}
+			best = math.Min(best, worst)
+		}
+	}
+	if best > 0.03 {
+		t.Errorf("the refit's joint table is %.3f from the pairs drawn, at best", best)
+	}
+}

@@ -175,8 +175,9 @@ assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
 outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
 groups: π(k1) a multinomial logit on them (log-odds against --reference,
 one of A's groups), π(k2 | k1) the same for every person. Not yet with
---dual: --tcov, --start, --bootstrap, --labels and simulate --model;
-trajkit score scores new careers under it (both outcomes' columns).
+--dual: --tcov, --start, --bootstrap and --labels; trajkit score scores
+new careers under it and simulate --model draws careers from it (both
+outcomes' columns, truth.csv id,group_A,group_B).
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities

@@ -36,7 +36,10 @@ say otherwise. A preset fixes its own design.
 From a multi-trajectory model (fit --outcomes) every outcome is drawn on
 the same persons, ages and exposures, each person's group shared: long.csv
 then has one count column per outcome (id,age,a,b,...[,exposure]), for fit
---outcomes to read back, and there is no wide.csv.
+--outcomes to read back, and there is no wide.csv. From a dual model (fit
+--dual) each person's pair of groups is drawn from the joint probabilities
+π(k1, k2) and each outcome's counts from its group's curve, written the
+same way; truth.csv is then id,group_A,group_B, assignments.csv's groups.
 
 Presets:
 `
@@ -194,9 +197,6 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		path := results.ModelPath(f.model)
-		if m.IsDual() {
-			return fmt.Errorf("%s is a dual trajectory model: drawing careers from it is not supported", path)
-		}
 		if m.Attrition != nil {
 			fmt.Fprintf(stderr, "trajkit: warning: %s has a dropout model; the careers are drawn from its curves and shares at the window's start, without its dropout\n", path)
 		}
@@ -204,9 +204,12 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprintf(stderr, "trajkit: warning: %s has covariates; the careers are drawn from its curves and estimated shares, without the covariates\n", path)
 		}
 		d := trajectory.Design{Persons: f.persons, CensorShare: f.censor, LateStartShare: f.lateStart, ExposedShare: f.exposed, HoleShare: f.holes, Context: ctx}
-		if m.IsMulti() {
+		switch {
+		case m.IsDual():
+			s, err = simulateDual(m, d, f.seed)
+		case m.IsMulti():
 			s, err = simulateMulti(m, d, f.seed)
-		} else {
+		default:
 			s, err = trajectory.SimulateTruth(trajectory.TruthFromFit(m), d, f.seed)
 		}
 		if err != nil {
@@ -222,7 +225,11 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		of = fmt.Sprintf(" of %s (%s)", words.Count(len(s.Outcomes), "outcome"), strings.Join(s.OutcomeNames, ", "))
 	}
 	fmt.Fprintf(stdout, "Simulated %s%s, ages %d-%d, from %s with seed %d\n", words.Count(c.Len(), "career"), of, c.MinAge, c.MaxAge(), source, f.seed)
-	fmt.Fprintf(stdout, "True groups:%s\n", groupCounts(s))
+	if s.OutcomeGroups != nil {
+		fmt.Fprintf(stdout, "True pairs of groups (%s, %s):%s\n", s.OutcomeNames[0], s.OutcomeNames[1], groupCounts(s))
+	} else {
+		fmt.Fprintf(stdout, "True groups:%s\n", groupCounts(s))
+	}
 	return commitOut(out, stdout)
 }
 
@@ -240,6 +247,27 @@ func simulateMulti(m *trajectory.Fitted, d trajectory.Design, seed uint64) (*tra
 		return nil, err
 	}
 	return &trajectory.Simulated{Careers: cs[0], Outcomes: cs, OutcomeNames: names, Groups: groups}, nil
+}
+
+// simulateDual draws the careers of both outcomes of a dual model on the
+// same persons: each person's pair of groups from the joint
+// probabilities π(k1, k2), then each outcome's counts from its group's
+// curve (trajectory.Fitted.DualTruths).
+func simulateDual(m *trajectory.Fitted, d trajectory.Design, seed uint64) (*trajectory.Simulated, error) {
+	cs, classes, err := trajectory.SimulateMulti(m.DualTruths(), d, seed)
+	if err != nil {
+		return nil, err
+	}
+	k2 := len(m.Outcomes[1].Groups)
+	s := &trajectory.Simulated{Careers: cs[0], Outcomes: cs, OutcomeNames: []string{m.Outcomes[0].Name, m.Outcomes[1].Name}, Groups: classes,
+		OutcomeGroups: [][]int{make([]int, len(classes)), make([]int, len(classes))}}
+	for i, c := range classes {
+		s.OutcomeGroups[0][i], s.OutcomeGroups[1][i] = (c-1)/k2+1, (c-1)%k2+1
+	}
+	for c := range m.Groups {
+		s.Labels = append(s.Labels, fmt.Sprintf("(%d,%d)", c/k2+1, c%k2+1))
+	}
+	return s, nil
 }
 
 // groupCounts lists the number of persons in each true group.

@@ -11,17 +11,37 @@ import (
 )
 
 // WriteTruth writes truth.csv, id,group: each person's true group, its
-// 1-based number or its label when the groups have labels.
+// 1-based number or its label when the groups have labels. Careers drawn
+// from a dual model (s.OutcomeGroups) have id,group_A,group_B instead,
+// the true group of each outcome, as the model's assignments.csv names
+// them.
 func WriteTruth(w io.Writer, s *trajectory.Simulated) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.WriteString("id,group\n")
+	if s.OutcomeGroups != nil {
+		bw.WriteString("id")
+		for _, name := range s.OutcomeNames {
+			bw.WriteByte(',')
+			bw.Write(careersio.AppendField(nil, "group_"+name))
+		}
+		bw.WriteByte('\n')
+	} else {
+		bw.WriteString("id,group\n")
+	}
 	for i, g := range s.Groups {
 		b := bw.AvailableBuffer()
 		b = careersio.AppendField(b, s.Careers.IDs[i])
 		b = append(b, ',')
-		if s.Labels != nil {
+		switch {
+		case s.OutcomeGroups != nil:
+			for o, og := range s.OutcomeGroups {
+				if o > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendInt(b, int64(og[i]), 10)
+			}
+		case s.Labels != nil:
 			b = careersio.AppendField(b, s.Labels[g-1])
-		} else {
+		default:
 			b = strconv.AppendInt(b, int64(g), 10)
 		}
 		b = append(b, '\n')
