@@ -3,6 +3,7 @@ package careersio
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"strconv"
 	"unicode/utf8"
 
@@ -104,12 +105,13 @@ func (b *batch) id(r *batchRecord) (raw, id []byte) {
 // is shared.
 //
 // When the first batch is not the last (a file of more than a few
-// thousand records) and the reader is not sequential, fill runs in a
-// goroutine of its own, at most three batches ahead of use; it stops once
-// use stops, and each waits for it, so no goroutine outlives the call and
-// nothing reads the input after it. With an error found by use, each
-// returns once the batch being filled is complete, which on a pipe may
-// take until more bytes come.
+// hundred records), the reader is not sequential and the program may run
+// on more than one core (GOMAXPROCS), fill runs in a goroutine of its
+// own, at most three batches ahead of use; it stops once use stops, and
+// each waits for it, so no goroutine outlives the call and nothing reads
+// the input after it. With an error found by use, each returns once the
+// batch being filled is complete, which on a pipe may take until more
+// bytes come.
 func (rd *reader) each(fill func(*batch), use func(*batch) error) error {
 	size := batchRecords
 	if rd.opt.batch > 0 {
@@ -122,7 +124,7 @@ func (rd *reader) each(fill func(*batch), use func(*batch) error) error {
 		fill(b)
 		return b
 	}
-	if b.err == nil && !rd.opt.sequential {
+	if b.err == nil && !rd.opt.sequential && runtime.GOMAXPROCS(0) > 1 {
 		full := make(chan *batch, 2)
 		free := make(chan *batch, 4)
 		done := make(chan struct{})
