@@ -23,9 +23,13 @@ type batch struct {
 	// err ends the batch and the reading: io.EOF at the end of the file,
 	// or the error of the record after the last, found before its person
 	// is looked up (a CSV error, a field too long, an empty id and, in a
-	// long file, a cell that does not parse), or the err of the last
-	// record. It is nil when more batches follow.
+	// long file, a cell that does not parse), or with lastErr that of the
+	// last record. It is nil when more batches follow.
 	err error
+	// lastErr says that err is the error of a cell of the last record,
+	// a wide one, that does not parse: it comes after the record's person
+	// and the cells before it are added.
+	lastErr bool
 	// size is the number of records that fills the batch, unless
 	// batchCells cells do first.
 	size int
@@ -34,16 +38,13 @@ type batch struct {
 // batchRecord is a record of a batch: the line it starts on, where its
 // id is in batch.ids (the field as written, ids[raw0:raw1], and trimmed,
 // ids[id0:id1]), its age (long files) and the end of its cells in
-// batch.cells, which start where the record before ends them.
+// batch.cells, which start where the record before ends them. It holds
+// no pointer, and offsets in int32, which the ids of batchRecords records
+// (at most MaxFieldBytes each) cannot overflow, so that appending one is
+// a copy of 40 bytes.
 type batchRecord struct {
-	line                 int
-	raw0, raw1, id0, id1 int
-	age                  int
-	cells                int
-	// err is the error of a cell of a wide record that does not parse,
-	// which comes after the record's person and the cells before it are
-	// added; such a record is the last of the file read.
-	err error
+	line, age                   int
+	raw0, raw1, id0, id1, cells int32
 }
 
 // batchCell is an observed cell of a record: count y, or the real value v,
@@ -74,21 +75,19 @@ func (b *batch) full() bool { return len(b.recs) >= b.size || len(b.cells) >= ba
 
 // reset empties b for reuse.
 func (b *batch) reset() {
-	b.recs, b.cells, b.ids, b.err = b.recs[:0], b.cells[:0], b.ids[:0], nil
+	b.recs, b.cells, b.ids, b.err, b.lastErr = b.recs[:0], b.cells[:0], b.ids[:0], nil, false
 }
 
 // add appends a record, on line, whose id field is raw and trimmed id (a
-// part of raw, nil both without an id column), with age, its cells the
-// ones added since the record before, and err (nil unless a cell of a
-// wide record does not parse).
-func (b *batch) add(line int, raw, id []byte, age int, err error) {
-	r := batchRecord{line: line, raw0: len(b.ids), age: age, cells: len(b.cells), err: err}
+// part of raw, nil both without an id column), with age and its cells
+// the ones added since the record before.
+func (b *batch) add(line int, raw, id []byte, age int) {
+	raw0 := len(b.ids)
 	b.ids = append(b.ids, raw...)
-	r.raw1 = len(b.ids)
 	// id is raw[k:k+len(id)]: bytes.TrimSpace returns a part of raw.
-	r.id0 = r.raw0 + cap(raw) - cap(id)
-	r.id1 = r.id0 + len(id)
-	b.recs = append(b.recs, r)
+	id0 := raw0 + cap(raw) - cap(id)
+	b.recs = append(b.recs, batchRecord{line: line, raw0: int32(raw0), raw1: int32(len(b.ids)),
+		id0: int32(id0), id1: int32(id0 + len(id)), age: age, cells: int32(len(b.cells))})
 }
 
 // id returns the id field of record r as written and trimmed.
@@ -258,7 +257,7 @@ func (rd *reader) fillLong(h []string, idCol, ageCol int) func(*batch) {
 					b.cells = append(b.cells, c)
 				}
 			}
-			b.add(line, raw, id, age, nil)
+			b.add(line, raw, id, age)
 		}
 	}
 }
@@ -272,7 +271,7 @@ func (rd *reader) useLong(h []string, idCol, ageCol int) func(*batch) error {
 	var last []byte // the raw id of the row before, person lastP
 	lastP := -1
 	return func(b *batch) error {
-		from := 0
+		var from int32
 		for i := range b.recs {
 			r := &b.recs[i]
 			rd.info.Rows++
@@ -340,9 +339,9 @@ func (rd *reader) fillWide(h []string, idCol int) func(*batch) {
 				}
 				b.cells = append(b.cells, batchCell{q: q, y: y, v: v, e: e})
 			}
-			b.add(line, raw, id, 0, cellErr)
+			b.add(line, raw, id, 0)
 			if cellErr != nil {
-				b.err = cellErr
+				b.err, b.lastErr = cellErr, true
 				return
 			}
 		}
@@ -355,7 +354,7 @@ func (rd *reader) fillWide(h []string, idCol int) func(*batch) {
 func (rd *reader) useWide(h []string, idCol int) func(*batch) error {
 	var ids idSpellings
 	return func(b *batch) error {
-		from := 0
+		var from int32
 		for i := range b.recs {
 			r := &b.recs[i]
 			rd.info.Rows++
@@ -376,8 +375,8 @@ func (rd *reader) useWide(h []string, idCol int) func(*batch) error {
 					return rd.errAt(r.line, wc.col+1, h[wc.col], "%v", err)
 				}
 			}
-			if r.err != nil {
-				return r.err
+			if b.lastErr && i == len(b.recs)-1 {
+				return b.err
 			}
 			if len(cells) == 0 {
 				rd.info.Unobserved = append(rd.info.Unobserved, rd.outs[0].b.ID(p))

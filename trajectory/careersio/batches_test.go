@@ -162,6 +162,7 @@ func TestReadPipelined(t *testing.T) {
 		{name: "long/quoted", text: long().edit(100_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(), opt: longOpt},
 		{name: "long/two outcomes", text: long().copyColumns("y", "z").set(deep, "y", "").String(), opt: ReadOptions{Format: Long}, outs: twoLong},
 		{name: "long/bad age", text: long().set(deep, "age", "12.5").String(), opt: longOpt, err: "l.csv:15001:2: "},
+		{name: "long/age out of range", text: long().set(deep, "age", "99999999999").String(), opt: longOpt, err: "l.csv:15001:2: "},
 		{name: "long/missing count", text: long().set(deep, "y", "NA").String(), opt: longOpt, err: "l.csv:15001:3: "},
 		{name: "long/bad exposure", text: long().set(deep, "exposure", "-1").String(), opt: longOpt, err: "l.csv:15001:4: "},
 		{name: "long/second row for an age", text: long().edit(deep, func(string) string { return long().lines[deep-2] }).String(), opt: longOpt, err: "l.csv:15001:2: "},
