@@ -318,21 +318,7 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	first := make([]int, len(b.ids))
 	last := make([]int, len(b.ids))
 	for i, s := range b.seen {
-		first[i], last[i] = -1, -1
-		for w := 0; w < 4; w++ {
-			if s[w] == 0 {
-				continue
-			}
-			for bit := 0; bit < 64; bit++ {
-				if s[w]&(1<<uint(bit)) != 0 {
-					a := w*64 + bit
-					if first[i] < 0 {
-						first[i] = a
-					}
-					last[i] = a
-				}
-			}
-		}
+		first[i], last[i], _ = bitRange(s)
 		if first[i] >= 0 {
 			lo = min(lo, first[i])
 			hi = max(hi, last[i])
@@ -377,13 +363,10 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 	b.eachCell(func(person int32, _ uint8, _ uint32, _ float64) {
 		counts[newIdx[person]+1]++
 	})
+	// The observed ages of a person lie within first..last; the others
+	// there are holes.
 	for j, i := range keep {
-		s := b.seen[i]
-		for a := first[i]; a <= last[i]; a++ {
-			if !hasBit(s, a) {
-				counts[j+1]++
-			}
-		}
+		counts[j+1] += last[i] - first[i] + 1 - numObserved(b.seen[i])
 	}
 	total := 0
 	for j := 1; j <= n; j++ {
@@ -425,11 +408,14 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 		c.Lo[j] = uint8(first[i] - lo)
 		c.Hi[j] = uint8(last[i] - lo)
 		s := b.seen[i]
+		obs := numObserved(s)
+		c.NumObs += obs
+		if obs == last[i]-first[i]+1 {
+			continue // no hole
+		}
 		for a := first[i]; a <= last[i]; a++ {
 			if !hasBit(s, a) {
 				place(j, a, 0, 0)
-			} else {
-				c.NumObs++
 			}
 		}
 	}
@@ -470,6 +456,11 @@ func (b *CareerBuilder) Build(keepExposure bool) (*Careers, error) {
 		c.Const[j] = k0
 	}
 	return c, nil
+}
+
+// numObserved returns the number of bits set in s: a person's observed ages.
+func numObserved(s [4]uint64) int {
+	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2]) + bits.OnesCount64(s[3])
 }
 
 // hasBit reports whether bit a of s is set, false outside 0..MaxAges-1 (a

@@ -41,10 +41,6 @@ type outcome struct {
 	col, eCol int
 	counts    []ageColumn
 	expOf     []int
-	// The cell of the long row being read.
-	y       uint32
-	v, e    float64
-	missing bool
 }
 
 func newOutcome(oc OutcomeColumns) *outcome {

@@ -2,7 +2,6 @@ package careersio
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -60,6 +59,11 @@ type ReadOptions struct {
 	// turned into a point before this reader sees the cells. Real values
 	// take no exposure.
 	Real bool
+	// For the tests that compare the two ways of reading a long or wide
+	// CSV file: sequential reads it in one goroutine, and batch, when > 0,
+	// is the number of records per batch (reader.each).
+	sequential bool
+	batch      int
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -135,7 +139,11 @@ func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadIn
 // name used in errors. It streams the rows and builds the sparse store
 // directly: no row is kept once read, and memory follows the persons and
 // the non-zero cells. A UTF-8 byte-order mark and CRLF line ends are
-// accepted; ids are kept as strings.
+// accepted; ids are kept as strings. A long or wide file of more than a
+// few hundred records is read by two goroutines, one splitting the
+// records and parsing their cells while the calling one adds the persons
+// and cells in file order: the careers and errors are those of reading
+// in one.
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
 	if opt.Real && opt.Exposure != "" {
@@ -214,6 +222,13 @@ func (rd *reader) warnUnobserved() {
 	}
 }
 
+// reader reads a career file into the builders of its outcomes. A long or
+// wide CSV file goes through a pipeline (each): a goroutine reads the
+// records in batches, splitting them and parsing their cells, and the
+// goroutine of the call takes the batches in file order and adds their
+// persons and cells; each half stops at the first error it finds, and the
+// first in file order is returned, the one reading record by record gives.
+// A traj file is read record by record (traj).
 type reader struct {
 	cr   *csv.Reader // the header; rr the records
 	rr   *recordReader
@@ -225,6 +240,9 @@ type reader struct {
 	info *ReadInfo
 	// idBuf holds the id of a row without an id column.
 	idBuf []byte
+	// wideCols are the count columns of every outcome of a wide file, in
+	// the order of outs and then of the header.
+	wideCols []wideColumn
 	// With several outcomes, seen says which persons have an observed
 	// cell in any of them, lo and hi are the youngest and oldest observed
 	// age, and rows (long files) has every row's age, to find a second
@@ -301,9 +319,10 @@ func EachRecord(cr *csv.Reader, name string, fn func(rec []string, line int) err
 
 // onePerson adds the person of a row of a file with one row per person
 // (wide, traj; what names it in errors) and returns her index: her id
-// must be valid UTF-8, spelt as on her first row, and not seen before.
-// Without an id column (idCol < 0), ids are row numbers and always new.
-func (rd *reader) onePerson(ids *idSpellings, h []string, idCol int, rec [][]byte, line int, id []byte, what string) (int, error) {
+// must be valid UTF-8, spelt as on her first row (raw is her id field as
+// written), and not seen before. Without an id column (idCol < 0), ids
+// are row numbers and always new.
+func (rd *reader) onePerson(ids *idSpellings, h []string, idCol int, raw []byte, line int, id []byte, what string) (int, error) {
 	p, isNew := rd.person(id)
 	if isNew && !utf8.Valid(id) {
 		return 0, rd.notUTF8(line, idCol, h, id)
@@ -311,7 +330,7 @@ func (rd *reader) onePerson(ids *idSpellings, h []string, idCol int, rec [][]byt
 	if idCol < 0 {
 		return p, nil
 	}
-	if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
+	if msg := ids.see(p, isNew, raw, id, line); msg != "" {
 		return 0, rd.errAt(line, idCol+1, h[idCol], "%s", msg)
 	}
 	if !isNew {
@@ -418,58 +437,7 @@ func (rd *reader) long(h []string) error {
 	if j := exposureLike(h, false); !exposures && j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
-	var ids idSpellings
-	for {
-		rec, line, id, err := rd.row(h, idCol)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		age, err := parseAgeBytes(rec[ageCol])
-		if err != nil {
-			return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
-		}
-		observed := false
-		for _, out := range rd.outs {
-			if out.y, out.v, out.missing, err = out.value(rec[out.col]); err != nil {
-				return rd.errAt(line, out.col+1, h[out.col], "%v", err)
-			}
-			observed = observed || !out.missing
-		}
-		if !observed {
-			return rd.missingRow(line, h)
-		}
-		for _, out := range rd.outs {
-			out.e = 1
-			if out.eCol >= 0 && !out.missing {
-				if out.e, err = parseExposureBytes(rec[out.eCol]); err != nil {
-					return rd.errAt(line, out.eCol+1, h[out.eCol], "%v", err)
-				}
-			}
-		}
-		p, isNew := rd.person(id)
-		if isNew && !utf8.Valid(id) {
-			return rd.notUTF8(line, idCol, h, id)
-		}
-		if msg := ids.see(p, isNew, rec[idCol], id, line); msg != "" {
-			return rd.errAt(line, idCol+1, h[idCol], "%s", msg)
-		}
-		if rd.rows != nil {
-			if err := rd.rows.Add(p, age, 0, 1); err != nil {
-				return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
-			}
-		}
-		for _, out := range rd.outs {
-			if out.missing {
-				continue
-			}
-			if err := rd.add(out, p, age, out.y, out.v, out.e); err != nil {
-				return rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
-			}
-		}
-	}
+	return rd.each(rd.fillLong(h, idCol, ageCol), rd.useLong(h, idCol, ageCol))
 }
 
 // countWhat says what the count column of outcome out is, for errors.
@@ -503,30 +471,19 @@ func (rd *reader) notUTF8(line, idCol int, h []string, id []byte) error {
 	return rd.errAt(line, idCol+1, h[idCol], "person id %q is not UTF-8 text: give the file's encoding (--encoding windows-1252) or save it as UTF-8", id)
 }
 
-// row reads the next data row of a career file and its person id, which
-// must not be empty; err is io.EOF at the end of the file. Without an id
-// column (idCol −1) the id is the row's number.
-func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, id []byte, err error) {
-	rec, line, err = rd.rr.next()
-	if err == io.EOF {
-		return nil, 0, nil, err
-	}
-	if err != nil {
-		return nil, 0, nil, CSVError(rd.name, rd.cr, err)
+// row reads the next data row of a career file (split) and counts it;
+// err is io.EOF at the end of the file. Without an id column (idCol −1)
+// the id is the row's number and raw is nil.
+func (rd *reader) row(h []string, idCol int) (rec [][]byte, line int, raw, id []byte, err error) {
+	if rec, line, raw, id, err = rd.split(h, idCol); err != nil {
+		return nil, 0, nil, nil, err
 	}
 	rd.info.Rows++
-	for j, f := range rec {
-		if len(f) > MaxFieldBytes {
-			return nil, 0, nil, fieldTooLong(rd.name, line, j)
-		}
-	}
 	if idCol < 0 {
-		return rec, line, strconv.AppendInt(rd.idBuf[:0], int64(rd.info.Rows), 10), nil
+		rd.idBuf = strconv.AppendInt(rd.idBuf[:0], int64(rd.info.Rows), 10)
+		id = rd.idBuf
 	}
-	if id = bytes.TrimSpace(rec[idCol]); len(id) == 0 {
-		return nil, 0, nil, rd.errAt(line, idCol+1, h[idCol], "empty person id")
-	}
-	return rec, line, id, nil
+	return rec, line, raw, id, nil
 }
 
 func (rd *reader) wide(h []string) error {
@@ -557,48 +514,19 @@ func (rd *reader) wide(h []string) error {
 	if j := exposureLike(h, true); !exposures && j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "columns such as %q look like exposures (time at risk) but are not used; name their prefix as the exposure (ReadOptions.Exposure) to use them", h[j]))
 	}
-	// Every person is added to the builders, which leave out those with no
-	// observed age.
-	var ids idSpellings
-	for {
-		rec, line, id, err := rd.row(h, idCol)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		p, err := rd.onePerson(&ids, h, idCol, rec, line, id, "a wide file")
-		if err != nil {
-			return err
-		}
-		observed := false
-		for _, out := range rd.outs {
-			for j, c := range out.counts {
-				y, v, missing, err := out.value(rec[c.col])
-				if err != nil {
-					return rd.errAt(line, c.col+1, h[c.col], "%v", err)
-				}
-				if missing {
-					continue
-				}
-				e := 1.0
-				if out.expOf != nil {
-					ec := out.expOf[j]
-					if e, err = parseExposureBytes(rec[ec]); err != nil {
-						return rd.errAt(line, ec+1, h[ec], "%v", err)
-					}
-				}
-				observed = true
-				if err := rd.add(out, p, c.age, y, v, e); err != nil {
-					return rd.errAt(line, c.col+1, h[c.col], "%v", err)
-				}
+	rd.wideCols = rd.wideCols[:0]
+	for k, out := range rd.outs {
+		for j, c := range out.counts {
+			wc := wideColumn{out: k, age: c.age, col: c.col, exp: -1}
+			if out.expOf != nil {
+				wc.exp = out.expOf[j]
 			}
-		}
-		if !observed {
-			rd.info.Unobserved = append(rd.info.Unobserved, rd.outs[0].b.ID(p))
+			rd.wideCols = append(rd.wideCols, wc)
 		}
 	}
+	// Every person is added to the builders, which leave out those with no
+	// observed age.
+	return rd.each(rd.fillWide(h, idCol), rd.useWide(h, idCol))
 }
 
 // wideExposures returns the exposure column (prefix+age) of each count

@@ -127,14 +127,14 @@ func (rd *reader) traj(h []string) error {
 	}
 	var ids idSpellings
 	for {
-		rec, line, id, err := rd.row(h, idCol)
+		rec, line, raw, id, err := rd.row(h, idCol)
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		p, err := rd.onePerson(&ids, h, idCol, rec, line, id, "a traj file")
+		p, err := rd.onePerson(&ids, h, idCol, raw, line, id, "a traj file")
 		if err != nil {
 			return err
 		}
