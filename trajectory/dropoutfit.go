@@ -132,11 +132,7 @@ func shareSE(pi []float64, e int, cov *mixture.Covariance) (Float, Interval) {
 			g[a] += pi[e]
 		}
 	}
-	v, _ := cov.Variance(0, g)
-	share := pi[e]
-	sd := math.Sqrt(v) / (share * (1 - share))
-	l := math.Log(share / (1 - share))
-	return Float(math.Sqrt(v)), Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
+	return shareInterval(pi[e], g, cov)
 }
 
 // groupDropout returns a group's dropout output from its component: the

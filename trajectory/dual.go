@@ -530,13 +530,7 @@ func (f *Fitted) inferDual(ctx context.Context, cs [2]*Careers, threads int) err
 		if np == 0 || g.Share >= 1 {
 			return
 		}
-		g.ShareSE = se(grad)
-		dl := make([]float64, np)
-		for a, x := range grad {
-			dl[a] = x / (g.Share * (1 - g.Share))
-		}
-		l, sd := math.Log(g.Share/(1-g.Share)), float64(se(dl))
-		g.ShareCI = Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
+		g.ShareSE, g.ShareCI = shareInterval(g.Share, grad, &cov)
 	}
 	for c := range f.Groups {
 		setShare(&f.Groups[c], dpi[c])

@@ -240,7 +240,7 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 	}
 	prior.AddLogPrior(logPi, 0, persons)
 	ps := make([]float64, np)
-	sharesOf := func(j int) (se float64, ci Interval) {
+	sharesOf := func(j int) (Float, Interval) {
 		if k == 1 {
 			return 0, Interval{1, 1}
 		}
@@ -255,16 +255,7 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 				dpi[a] += w * ps[a]
 			}
 		}
-		share := f.Groups[j].Share
-		dlogit := make([]float64, np)
-		for a := range dpi {
-			dlogit[a] = dpi[a] / (share * (1 - share))
-		}
-		vpi, _ := cov.Variance(0, dpi)
-		vl, _ := cov.Variance(0, dlogit)
-		l := math.Log(share / (1 - share))
-		sd := math.Sqrt(vl)
-		return math.Sqrt(vpi), Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
+		return shareInterval(f.Groups[j].Share, dpi, &cov)
 	}
 	if risk != nil {
 		d := len(risk.Names) + 1
@@ -282,8 +273,7 @@ func (f *Fitted) infer(ctx context.Context, cs []*Careers, threads int) error {
 	}
 	for j := range f.Groups {
 		g := &f.Groups[j]
-		se, ci := sharesOf(j)
-		g.ShareSE, g.ShareCI = Float(se), ci
+		g.ShareSE, g.ShareCI = sharesOf(j)
 	}
 	// Each outcome's coefficients and curves: its parameters of group j
 	// follow the other outcomes' (a multi-trajectory model) in group j's
@@ -367,6 +357,17 @@ func (g *Group) setTrajectorySE(m Model, own groupComponent, se []float64, cov *
 }
 
 func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// shareInterval returns the standard error of a share s in (0, 1) whose
+// gradient in the parameters at the start of cov is grad (the delta
+// method), and its 95% interval on the logit scale, which stays within
+// (0, 1): expit(logit s ± z·SE/(s(1 − s))).
+func shareInterval(s float64, grad []float64, cov *mixture.Covariance) (Float, Interval) {
+	v, _ := cov.Variance(0, grad)
+	se := math.Sqrt(v)
+	l, sd := math.Log(s/(1-s)), se/(s*(1-s))
+	return Float(se), Interval{expit(l - Z975*sd), expit(l + Z975*sd)}
+}
 
 func floatPair(a, b float64) (Float, Float) { return Float(a), Float(b) }
 
