@@ -437,7 +437,8 @@ func (rd *reader) long(h []string) error {
 	if j := exposureLike(h, false); !exposures && j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
-	return rd.each(rd.fillLong(h, idCol, ageCol), rd.useLong(h, idCol, ageCol))
+	cols := rd.longColumns(ageCol)
+	return rd.each(rd.fillLong(h, idCol, cols), rd.useLong(h, idCol, ageCol, cols))
 }
 
 // countWhat says what the count column of outcome out is, for errors.
