@@ -66,9 +66,9 @@ func newlines(rec []string) int {
 // next returns the fields of the next record and the line it starts on.
 // The fields are parts of one array, in order (the line, or the bytes of
 // the fields end to end), so that a run of them can be copied at once
-// (batch.addFields); they are valid until the next call. At the end of the input it
-// returns io.EOF; a malformed record gives a *csv.ParseError with the
-// file's line numbers.
+// (batch.addFields); they are valid until the next call. At the end of
+// the input it returns io.EOF; a malformed record gives a
+// *csv.ParseError with the file's line numbers.
 func (r *recordReader) next() ([][]byte, int, error) {
 	for {
 		line, err := r.peekLine()
