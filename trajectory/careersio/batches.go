@@ -10,21 +10,27 @@ import (
 	"github.com/trajkit/trajkit/trajectory"
 )
 
-// A batch is a run of records of a long or wide career file, split and
-// their cells parsed: what the reader's two halves, the one that reads
-// the file and the one that builds the careers, hand over (reader.each).
-// Only the ids are copied out of the read buffer; the cells are parsed.
+// A batch is a run of records of a long or wide career file, split: what
+// the reader's two halves, the one that reads the file and the one that
+// builds the careers, hand over (reader.each). Only the fields the second
+// half needs are copied out of the read buffer. In a wide file the cells
+// are parsed (cells); in a long file, whose records are short, the fields
+// of the age and cells are copied as written (fields) and parsed by the
+// second half, which would otherwise wait for the first.
 type batch struct {
 	recs  []batchRecord
 	cells []batchCell
-	// ids holds the id fields of the records as written, one after the
-	// other.
+	// fields are the fields of the columns a long file's records are
+	// read from (reader.longColumns), record after record, in ids.
+	fields []fieldSpan
+	// ids holds the id fields of the records as written, and in a long
+	// file the fields of fields.
 	ids []byte
 	// err ends the batch and the reading: io.EOF at the end of the file,
 	// or the error of the record after the last, found before its person
 	// is looked up (a CSV error, a field too long, an empty id and, in a
-	// long file, a cell that does not parse), or with lastErr that of the
-	// last record. It is nil when more batches follow.
+	// wide file, with lastErr, a cell of the last record that does not
+	// parse). It is nil when more batches follow.
 	err error
 	// lastErr says that err is the error of a cell of the last record,
 	// a wide one, that does not parse: it comes after the record's person
@@ -37,19 +43,25 @@ type batch struct {
 
 // batchRecord is a record of a batch: the line it starts on, where its
 // id is in batch.ids (the field as written, ids[raw0:raw1], and trimmed,
-// ids[id0:id1]), its age (long files) and the end of its cells in
-// batch.cells, which start where the record before ends them. It holds
-// no pointer, and offsets in int32, which the ids of batchRecords records
-// (at most MaxFieldBytes each) cannot overflow, so that appending one is
-// a copy of 40 bytes.
+// ids[id0:id1]) and, in a wide file, the end of its cells in batch.cells,
+// which start where the record before ends them. It holds no pointer, and
+// offsets in int32, which the bytes of a batch (batchBytes and those of
+// one record more, a few fields of at most MaxFieldBytes) cannot
+// overflow, so that appending one is a copy of 32 bytes.
 type batchRecord struct {
-	line, age                   int
+	line                        int
 	raw0, raw1, id0, id1, cells int32
 }
 
-// batchCell is an observed cell of a record: count y, or the real value v,
-// with exposure e. q says which: in a wide file the index of its column in
-// reader.wideCols, in a long file that of its outcome in reader.outs.
+// fieldSpan is where a field is in batch.ids: ids[start:end].
+type fieldSpan struct{ start, end int32 }
+
+// of returns the field in ids.
+func (f fieldSpan) of(ids []byte) []byte { return ids[f.start:f.end] }
+
+// batchCell is an observed cell of a record of a wide file: count y, or
+// the real value v, with exposure e; q is the index of its column in
+// reader.wideCols.
 type batchCell struct {
 	q    int
 	y    uint32
@@ -58,10 +70,14 @@ type batchCell struct {
 
 // The size of a batch: it ends after batchRecords records or once it
 // holds batchCells cells, some 400 persons of a wide file with 39 ages,
-// so that the few batches in flight take a few MB.
+// or batchBytes bytes of fields, so that the few batches in flight take a
+// few MB. A run of fields of a long file up to maxRun bytes is copied at
+// once (batch.addFields).
 const (
 	batchRecords = 2048
 	batchCells   = 1 << 14
+	batchBytes   = 1 << 22
+	maxRun       = 1 << 10
 )
 
 // newBatch returns an empty batch of size records with room for them and
@@ -71,23 +87,54 @@ func newBatch(size int) *batch {
 }
 
 // full reports whether b has its records.
-func (b *batch) full() bool { return len(b.recs) >= b.size || len(b.cells) >= batchCells }
+func (b *batch) full() bool {
+	return len(b.recs) >= b.size || len(b.cells) >= batchCells || len(b.ids) >= batchBytes
+}
 
 // reset empties b for reuse.
 func (b *batch) reset() {
-	b.recs, b.cells, b.ids, b.err, b.lastErr = b.recs[:0], b.cells[:0], b.ids[:0], nil, false
+	b.recs, b.cells, b.fields, b.ids, b.err, b.lastErr = b.recs[:0], b.cells[:0], b.fields[:0], b.ids[:0], nil, false
 }
 
 // add appends a record, on line, whose id field is raw and trimmed id (a
-// part of raw, nil both without an id column), with age and its cells
-// the ones added since the record before.
-func (b *batch) add(line int, raw, id []byte, age int) {
+// part of raw, nil both without an id column), with its cells the ones
+// added since the record before.
+func (b *batch) add(line int, raw, id []byte) {
 	raw0 := len(b.ids)
 	b.ids = append(b.ids, raw...)
 	// id is raw[k:k+len(id)]: bytes.TrimSpace returns a part of raw.
 	id0 := raw0 + cap(raw) - cap(id)
 	b.recs = append(b.recs, batchRecord{line: line, raw0: int32(raw0), raw1: int32(len(b.ids)),
-		id0: int32(id0), id1: int32(id0 + len(id)), age: age, cells: int32(len(b.cells))})
+		id0: int32(id0), id1: int32(id0 + len(id)), cells: int32(len(b.cells))})
+}
+
+// addFields appends a record of a long file, rec on line, whose id field
+// is raw and trimmed id, with its fields of the columns cols. The fields
+// from column lo to column hi, which hold the id and those of cols, are
+// one run of bytes in rec (recordReader.next); when the run is short, as
+// nearly always, it is copied at once, which costs less than a copy per
+// field, and otherwise field by field, leaving out the columns between.
+func (b *batch) addFields(line int, rec [][]byte, raw, id []byte, cols []int, lo, hi int) {
+	first, last := rec[lo], rec[hi]
+	if n := cap(first) - cap(last) + len(last); n > maxRun {
+		b.add(line, raw, id)
+		for _, j := range cols {
+			start := len(b.ids)
+			b.ids = append(b.ids, rec[j]...)
+			b.fields = append(b.fields, fieldSpan{int32(start), int32(len(b.ids))})
+		}
+		return
+	}
+	// A field f of rec starts cap(first) − cap(f) bytes into the run.
+	start := len(b.ids) + cap(first)
+	b.ids = append(b.ids, first[:cap(first)-cap(last)+len(last)]...)
+	raw0, id0 := start-cap(raw), start-cap(id)
+	b.recs = append(b.recs, batchRecord{line: line, raw0: int32(raw0), raw1: int32(raw0 + len(raw)),
+		id0: int32(id0), id1: int32(id0 + len(id))})
+	for _, j := range cols {
+		f0 := start - cap(rec[j])
+		b.fields = append(b.fields, fieldSpan{int32(f0), int32(f0 + len(rec[j]))})
+	}
 }
 
 // id returns the id field of record r as written and trimmed.
@@ -196,9 +243,14 @@ func (rd *reader) split(h []string, idCol int) (rec [][]byte, line int, raw, id 
 	if err != nil {
 		return nil, 0, nil, nil, CSVError(rd.name, rd.cr, err)
 	}
-	for j, f := range rec {
-		if len(f) > MaxFieldBytes {
-			return nil, 0, nil, nil, fieldTooLong(rd.name, line, j)
+	// The fields are one run of bytes (recordReader.next): when it is
+	// short, so is every field.
+	first, last := rec[0], rec[len(rec)-1]
+	if cap(first)-cap(last)+len(last) > MaxFieldBytes {
+		for j, f := range rec {
+			if len(f) > MaxFieldBytes {
+				return nil, 0, nil, nil, fieldTooLong(rd.name, line, j)
+			}
 		}
 	}
 	if idCol < 0 {
@@ -211,13 +263,17 @@ func (rd *reader) split(h []string, idCol int) (rec [][]byte, line int, raw, id 
 	return rec, line, raw, id, nil
 }
 
-// fillLong returns the fill of a long file (reader.each) with the id
-// and age in columns idCol and ageCol: it parses the age and every
-// outcome's cell of each record, in the order and with the errors of the
-// reading one record at a time.
-func (rd *reader) fillLong(h []string, idCol, ageCol int) func(*batch) {
-	cells := make([]batchCell, len(rd.outs))
-	missing := make([]bool, len(rd.outs))
+// fillLong returns the fill of a long file (reader.each) with the id in
+// column idCol: it splits each record and copies its id and the fields
+// of cols (longColumns) into the batch, leaving the parsing of the age
+// and cells to useLong. The parsing is the consumer's so that the two
+// halves share the work of a long file, whose many short records make
+// splitting them most of it.
+func (rd *reader) fillLong(h []string, idCol int, cols []int) func(*batch) {
+	lo, hi := idCol, idCol
+	for _, j := range cols {
+		lo, hi = min(lo, j), max(hi, j)
+	}
 	return func(b *batch) {
 		for !b.full() {
 			rec, line, raw, id, err := rd.split(h, idCol)
@@ -225,56 +281,72 @@ func (rd *reader) fillLong(h []string, idCol, ageCol int) func(*batch) {
 				b.err = err
 				return
 			}
-			age, err := parseAgeBytes(rec[ageCol])
-			if err != nil {
-				b.err = rd.errAt(line, ageCol+1, h[ageCol], "%v", err)
-				return
-			}
-			observed := false
-			for k, out := range rd.outs {
-				c := &cells[k]
-				c.q, c.e = k, 1
-				if c.y, c.v, missing[k], err = out.value(rec[out.col]); err != nil {
-					b.err = rd.errAt(line, out.col+1, h[out.col], "%v", err)
-					return
-				}
-				observed = observed || !missing[k]
-			}
-			if !observed {
-				b.err = rd.missingRow(line, h)
-				return
-			}
-			for k, out := range rd.outs {
-				if out.eCol >= 0 && !missing[k] {
-					if cells[k].e, err = parseExposureBytes(rec[out.eCol]); err != nil {
-						b.err = rd.errAt(line, out.eCol+1, h[out.eCol], "%v", err)
-						return
-					}
-				}
-			}
-			for k, c := range cells {
-				if !missing[k] {
-					b.cells = append(b.cells, c)
-				}
-			}
-			b.add(line, raw, id, age)
+			b.addFields(line, rec, raw, id, cols, lo, hi)
 		}
 	}
 }
 
+// longColumns returns the columns of a long file whose fields useLong
+// parses, in the order it reads them (batch.fields): the age, then each
+// outcome's count and its exposure, when it has one.
+func (rd *reader) longColumns(ageCol int) []int {
+	cols := []int{ageCol}
+	for _, out := range rd.outs {
+		cols = append(cols, out.col)
+		if out.eCol >= 0 {
+			cols = append(cols, out.eCol)
+		}
+	}
+	return cols
+}
+
 // useLong returns the use of a long file (reader.each) with the id and
-// age in columns idCol and ageCol: it adds each record's person and
-// cells. A row with the raw id of the row before is the same person, as
-// PersonBytes and idSpellings would find again.
-func (rd *reader) useLong(h []string, idCol, ageCol int) func(*batch) error {
+// age in columns idCol and ageCol and the fields of longColumns: it
+// parses the age and every outcome's cell of each record, in the order
+// and with the errors of the reading one record at a time, then adds the
+// record's person and cells. A row with the raw id of the row before is
+// the same person, as PersonBytes and idSpellings would find again.
+func (rd *reader) useLong(h []string, idCol, ageCol int, cols []int) func(*batch) error {
 	var ids idSpellings
 	var last []byte // the raw id of the row before, person lastP
 	lastP := -1
+	cells := make([]batchCell, len(rd.outs))
+	missing := make([]bool, len(rd.outs))
+	at := make([]int, len(rd.outs)) // the field of each outcome's count; its exposure's follows
+	for k, j := 0, 1; k < len(rd.outs); k++ {
+		at[k] = j
+		if j++; rd.outs[k].eCol >= 0 {
+			j++
+		}
+	}
 	return func(b *batch) error {
-		var from int32
 		for i := range b.recs {
 			r := &b.recs[i]
 			rd.info.Rows++
+			f := b.fields[i*len(cols) : (i+1)*len(cols)]
+			age, err := parseAgeBytes(f[0].of(b.ids))
+			if err != nil {
+				return rd.errAt(r.line, ageCol+1, h[ageCol], "%v", err)
+			}
+			observed := false
+			for k, out := range rd.outs {
+				c := &cells[k]
+				c.e = 1
+				if c.y, c.v, missing[k], err = out.value(f[at[k]].of(b.ids)); err != nil {
+					return rd.errAt(r.line, out.col+1, h[out.col], "%v", err)
+				}
+				observed = observed || !missing[k]
+			}
+			if !observed {
+				return rd.missingRow(r.line, h)
+			}
+			for k, out := range rd.outs {
+				if out.eCol >= 0 && !missing[k] {
+					if cells[k].e, err = parseExposureBytes(f[at[k]+1].of(b.ids)); err != nil {
+						return rd.errAt(r.line, out.eCol+1, h[out.eCol], "%v", err)
+					}
+				}
+			}
 			raw, id := b.id(r)
 			p := lastP
 			if p < 0 || !bytes.Equal(raw, last) {
@@ -289,16 +361,18 @@ func (rd *reader) useLong(h []string, idCol, ageCol int) func(*batch) error {
 				last, lastP = append(last[:0], raw...), p
 			}
 			if rd.rows != nil {
-				if err := rd.rows.Add(p, r.age, 0, 1); err != nil {
+				if err := rd.rows.Add(p, age, 0, 1); err != nil {
 					return rd.errAt(r.line, ageCol+1, h[ageCol], "%v", err)
 				}
 			}
-			for _, c := range b.cells[from:r.cells] {
-				if err := rd.add(rd.outs[c.q], p, r.age, c.y, c.v, c.e); err != nil {
+			for k, c := range cells {
+				if missing[k] {
+					continue
+				}
+				if err := rd.add(rd.outs[k], p, age, c.y, c.v, c.e); err != nil {
 					return rd.errAt(r.line, ageCol+1, h[ageCol], "%v", err)
 				}
 			}
-			from = r.cells
 		}
 		return nil
 	}
@@ -339,7 +413,7 @@ func (rd *reader) fillWide(h []string, idCol int) func(*batch) {
 				}
 				b.cells = append(b.cells, batchCell{q: q, y: y, v: v, e: e})
 			}
-			b.add(line, raw, id, 0)
+			b.add(line, raw, id)
 			if cellErr != nil {
 				b.err, b.lastErr = cellErr, true
 				return

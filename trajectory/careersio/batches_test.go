@@ -160,6 +160,11 @@ func TestReadPipelined(t *testing.T) {
 		{name: "wide/cancelled", text: w.String(), opt: wideOpt, cancel: w.Len() / 2, err: "w.csv: reading stopped"},
 		{name: "long", text: l.String(), opt: longOpt},
 		{name: "long/quoted", text: long().edit(100_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(), opt: longOpt},
+		{name: "long/id last", text: long().copyColumns("id", "pid").edit(100_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(),
+			opt: ReadOptions{Format: Long, Exposure: "exposure", ID: "pid"}},
+		{name: "long/long field between", text: long().copyColumns("y", "note").copyColumns("id", "pid").set(deep-1, "note", strings.Repeat("x", 2000)).
+			set(deep, "note", strings.Repeat("x", 2000)).set(deep, "exposure", "-1").String(),
+			opt: ReadOptions{Format: Long, Exposure: "exposure", ID: "pid"}, err: "l.csv:15001:4: "},
 		{name: "long/two outcomes", text: long().copyColumns("y", "z").set(deep, "y", "").String(), opt: ReadOptions{Format: Long}, outs: twoLong},
 		{name: "long/bad age", text: long().set(deep, "age", "12.5").String(), opt: longOpt, err: "l.csv:15001:2: "},
 		{name: "long/age out of range", text: long().set(deep, "age", "99999999999").String(), opt: longOpt, err: "l.csv:15001:2: "},
@@ -167,6 +172,8 @@ func TestReadPipelined(t *testing.T) {
 		{name: "long/bad exposure", text: long().set(deep, "exposure", "-1").String(), opt: longOpt, err: "l.csv:15001:4: "},
 		{name: "long/second row for an age", text: long().edit(deep, func(string) string { return long().lines[deep-2] }).String(), opt: longOpt, err: "l.csv:15001:2: "},
 		{name: "long/spelling", text: long().edit(deep, func(s string) string { return " " + s }).String(), opt: longOpt, err: "l.csv:15001:1: "},
+		{name: "long/bad age and spelling", text: long().edit(deep, func(s string) string { return " " + s }).set(deep, "age", "x").String(), opt: longOpt, err: "l.csv:15001:2: "},
+		{name: "long/bad count, then field count", text: long().set(deep, "y", "-1").edit(deep+2, func(s string) string { return s + ",1" }).String(), opt: longOpt, err: "l.csv:15001:3: "},
 		{name: "long/field count", text: long().edit(deep, func(s string) string { return s + ",1" }).String(), opt: longOpt, err: "l.csv:15001: wrong number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -141,9 +141,9 @@ func ReadCareersFile(path string, opt ReadOptions) (*trajectory.Careers, *ReadIn
 // the non-zero cells. A UTF-8 byte-order mark and CRLF line ends are
 // accepted; ids are kept as strings. A long or wide file of more than a
 // few hundred records is read by two goroutines, one splitting the
-// records and parsing their cells while the calling one adds the persons
-// and cells in file order: the careers and errors are those of reading
-// in one.
+// records (and parsing the cells of a wide file) while the calling one
+// adds the persons and cells in file order (parsing those of a long
+// file): the careers and errors are those of reading in one.
 func ReadCareers(r io.Reader, name string, opt ReadOptions) (*trajectory.Careers, *ReadInfo, error) {
 	opt = opt.withDefaults()
 	if opt.Real && opt.Exposure != "" {
@@ -224,10 +224,11 @@ func (rd *reader) warnUnobserved() {
 
 // reader reads a career file into the builders of its outcomes. A long or
 // wide CSV file goes through a pipeline (each): a goroutine reads the
-// records in batches, splitting them and parsing their cells, and the
-// goroutine of the call takes the batches in file order and adds their
-// persons and cells; each half stops at the first error it finds, and the
-// first in file order is returned, the one reading record by record gives.
+// records in batches, splitting them (and parsing the cells of a wide
+// file), and the goroutine of the call takes the batches in file order
+// and adds their persons and cells (parsing those of a long file first);
+// each half stops at the first error it finds, and the first in file
+// order is returned, the one reading record by record gives.
 // A traj file is read record by record (traj).
 type reader struct {
 	cr   *csv.Reader // the header; rr the records
@@ -437,7 +438,8 @@ func (rd *reader) long(h []string) error {
 	if j := exposureLike(h, false); !exposures && j >= 0 {
 		rd.info.Warnings = append(rd.info.Warnings, mixture.Warnf(UnusedExposure, nil, "column %q looks like an exposure (time at risk) but is not used; name it as the exposure (ReadOptions.Exposure) to use it", h[j]))
 	}
-	return rd.each(rd.fillLong(h, idCol, ageCol), rd.useLong(h, idCol, ageCol))
+	cols := rd.longColumns(ageCol)
+	return rd.each(rd.fillLong(h, idCol, cols), rd.useLong(h, idCol, ageCol, cols))
 }
 
 // countWhat says what the count column of outcome out is, for errors.

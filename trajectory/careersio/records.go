@@ -29,8 +29,14 @@ type recordReader struct {
 	line, crLines int
 	// pending is the length of the line returned last, still in br.
 	pending int
-	rec     [][]byte
-	buf     []byte // the fields of a record read by cr
+	// win is the part of br's buffer that peekLine looked at last, whose
+	// first used bytes are lines returned before it, still in br: the
+	// lines after them are found in win, without asking br, until it
+	// holds no whole line.
+	win  []byte
+	used int
+	rec  [][]byte
+	buf  []byte // the fields of a record read by cr
 }
 
 // errLongLine says that a line does not fit in the read buffer.
@@ -58,9 +64,11 @@ func newlines(rec []string) int {
 }
 
 // next returns the fields of the next record and the line it starts on.
-// The fields are valid until the next call. At the end of the input it
-// returns io.EOF; a malformed record gives a *csv.ParseError with the
-// file's line numbers.
+// The fields are parts of one array, in order (the line, or the bytes of
+// the fields end to end), so that a run of them can be copied at once
+// (batch.addFields); they are valid until the next call. At the end of
+// the input it returns io.EOF; a malformed record gives a
+// *csv.ParseError with the file's line numbers.
 func (r *recordReader) next() ([][]byte, int, error) {
 	for {
 		line, err := r.peekLine()
@@ -89,15 +97,15 @@ func (r *recordReader) next() ([][]byte, int, error) {
 		}
 		// Fields are short (a count is often one digit), so a plain loop
 		// beats a search per field.
-		r.rec = r.rec[:0]
-		from := 0
+		// rec is local while it grows, which spares a store to r per field.
+		rec, from := r.rec[:0], 0
 		for i, c := range line {
 			if c == ',' {
-				r.rec = append(r.rec, line[from:i])
+				rec = append(rec, line[from:i])
 				from = i + 1
 			}
 		}
-		r.rec = append(r.rec, line[from:])
+		r.rec = append(rec, line[from:])
 		if err != nil && err != io.EOF {
 			return nil, 0, err
 		}
@@ -112,14 +120,17 @@ func (r *recordReader) next() ([][]byte, int, error) {
 // it. At the end of the input it returns the last line (which may lack a
 // line end) and io.EOF.
 func (r *recordReader) peekLine() ([]byte, error) {
-	if r.pending > 0 {
-		r.br.Discard(r.pending)
-		r.pending = 0
+	r.used += r.pending
+	r.pending = 0
+	if i := bytes.IndexByte(r.win[r.used:], '\n'); i >= 0 {
+		return r.win[r.used : r.used+i+1], nil
 	}
+	r.discard()
 	searched := 0
 	for {
 		b, _ := r.br.Peek(r.br.Buffered())
 		if i := bytes.IndexByte(b[searched:], '\n'); i >= 0 {
+			r.win = b
 			return b[:searched+i+1], nil
 		}
 		searched = len(b)
@@ -128,13 +139,22 @@ func (r *recordReader) peekLine() ([]byte, error) {
 		}
 		if _, err := r.br.Peek(searched + 1); err != nil {
 			b, _ = r.br.Peek(r.br.Buffered())
+			r.win = b
 			return b, err
 		}
 	}
 }
 
+// discard consumes the lines returned before the one being read from br,
+// which must be done before br is read otherwise, and forgets win.
+func (r *recordReader) discard() {
+	r.br.Discard(r.used + r.pending)
+	r.win, r.used, r.pending = nil, 0, 0
+}
+
 // quoted reads the next record with encoding/csv.
 func (r *recordReader) quoted() ([][]byte, int, error) {
+	r.discard()
 	offset := r.line - r.crLines
 	rec, err := r.cr.Read()
 	if err != nil {
