@@ -108,14 +108,7 @@ func runFitDual(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []strin
 		return err
 	}
 	warn(stderr, l.Warnings...)
-	var outs [2]trajectory.Outcome
-	for o, col := range f.outcomeCols {
-		outs[o] = trajectory.Outcome{Name: col.Name, Exposure: col.Exposure, Careers: l.Outcomes[o], Model: ms[o]}
-	}
-	data := l.Settings
-	data.Count, data.Exposure = "", "" // each outcome's, in outcomes[]
-	data.Binarize = f.binarize
-	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
+	outs, s := f.outcomeFit(ctx, l, ms)
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
 	fit, err := trajectory.FitDual(outs[0], outs[1], s)

@@ -202,6 +202,21 @@ func outcomeColumns(names []string, dist, exposure *perOutcome, binarize bool) [
 	return cols
 }
 
+// outcomeFit returns the outcomes of a fit of several (--outcomes or
+// --dual: their columns, the careers read l and the models ms) and the
+// fit's settings, whose data leave the count and exposure columns to
+// each outcome's entry in model.json's outcomes.
+func (f *fitFlags) outcomeFit(ctx context.Context, l *careersio.Loaded, ms []trajectory.Model) ([]trajectory.Outcome, *trajectory.Settings) {
+	outs := make([]trajectory.Outcome, len(ms))
+	for o, col := range f.outcomeCols {
+		outs[o] = trajectory.Outcome{Name: col.Name, Exposure: col.Exposure, Careers: l.Outcomes[o], Model: ms[o]}
+	}
+	data := l.Settings
+	data.Count, data.Exposure = "", ""
+	data.Binarize = f.binarize
+	return outs, &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
+}
+
 // runFitMulti is fit with --outcomes: a multi-trajectory model.
 func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	f.outcomeCols = f.outcomeColumns()
@@ -218,14 +233,7 @@ func runFitMulti(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []stri
 		return err
 	}
 	warn(stderr, l.Warnings...)
-	outs := make([]trajectory.Outcome, len(ms))
-	for o, col := range f.outcomeCols {
-		outs[o] = trajectory.Outcome{Name: col.Name, Exposure: col.Exposure, Careers: l.Outcomes[o], Model: ms[o]}
-	}
-	data := l.Settings
-	data.Count, data.Exposure = "", "" // each outcome's, in outcomes[]
-	data.Binarize = f.binarize
-	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
+	outs, s := f.outcomeFit(ctx, l, ms)
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
 	fit, err := trajectory.FitMulti(outs, s)
