@@ -402,6 +402,18 @@ func (s *groupStats) accumulate(d *familyData, w []float64) {
 			}
 		}
 	}
+	s.finishWindows()
+	for j, i := range d.zxPerson {
+		s.zw[d.zxPool[j]] += w[i]
+	}
+}
+
+// finishWindows turns the window weights, accumulated as a difference
+// array, into the weight of the persons observed at each age, sets the
+// weight of each age's zeros with exposure 1 (those observed there less
+// those with a special cell there) and clears the pools' weights for
+// their pass.
+func (s *groupStats) finishWindows() {
 	var run float64
 	for t := range s.spec {
 		run += s.win[t]
@@ -409,9 +421,6 @@ func (s *groupStats) accumulate(d *familyData, w []float64) {
 		s.w0[t] = math.Max(0, run-s.spec[t])
 	}
 	clear(s.zw)
-	for j, i := range d.zxPerson {
-		s.zw[d.zxPool[j]] += w[i]
-	}
 }
 
 // emptyWeight is the total weight under which a group counts as empty.

@@ -184,13 +184,7 @@ func accumulateAll(d *familyData, st []*groupStats, w [][]float64) {
 		}
 	}
 	for _, s := range st {
-		var run float64
-		for t := range s.spec {
-			run += s.win[t]
-			s.win[t] = run
-			s.w0[t] = math.Max(0, run-s.spec[t])
-		}
-		clear(s.zw)
+		s.finishWindows()
 	}
 	for m, i := range d.zxPerson {
 		g := d.zxPool[m]
