@@ -63,15 +63,13 @@ func checkDual(f *trajectory.Fitted, v int) error {
 	if f.NumPersons < k1*k2 {
 		return fieldErrorf("n_persons", "%d persons for %d joint classes: expected at least one person per class", f.NumPersons, k1*k2)
 	}
-	var sum float64
 	for c := range f.Groups {
 		if err := checkClass(f, c); err != nil {
 			return err
 		}
-		sum += f.Groups[c].Share
 	}
-	if math.Abs(sum-1) > ShareSumTolerance {
-		return fieldErrorf("groups[*].share", "the shares sum to %v: expected 1 (within %g)", sum, ShareSumTolerance)
+	if err := checkShareSum(f.Groups); err != nil {
+		return err
 	}
 	if err := checkTransition(f, k1, k2); err != nil {
 		return err

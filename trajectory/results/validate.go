@@ -21,6 +21,19 @@ import (
 // hostile file cannot exhaust memory.
 const MaxJSONSize = 64 << 20
 
+// checkShareSum checks that the groups' shares sum to 1, within
+// ShareSumTolerance.
+func checkShareSum(groups []trajectory.Group) error {
+	var sum float64
+	for _, g := range groups {
+		sum += g.Share
+	}
+	if math.Abs(sum-1) > ShareSumTolerance {
+		return fieldErrorf("groups[*].share", "the shares sum to %v: expected 1 (within %g)", sum, ShareSumTolerance)
+	}
+	return nil
+}
+
 // ShareSumTolerance is how far the shares of a model read back may sum
 // from 1.
 const ShareSumTolerance = 1e-6
@@ -211,15 +224,13 @@ func checkOutcome(f *trajectory.Fitted, v int, part bool) error {
 	if s := f.Scaling; !(s.Scale > 0) || math.IsInf(s.Scale, 0) {
 		return fieldErrorf("age_scaling.scale", "%v: expected a number > 0", s.Scale)
 	}
-	var sum float64
 	for j := range f.Groups {
 		if err := checkGroup(f, j); err != nil {
 			return err
 		}
-		sum += f.Groups[j].Share
 	}
-	if math.Abs(sum-1) > ShareSumTolerance {
-		return fieldErrorf("groups[*].share", "the shares sum to %v: expected 1 (within %g)", sum, ShareSumTolerance)
+	if err := checkShareSum(f.Groups); err != nil {
+		return err
 	}
 	if err := firstError(checkCovariates(f), checkDropout(f)); err != nil {
 		return err
