@@ -205,8 +205,11 @@ func (f *Fitted) Outcome(o int) *Fitted {
 	return &v
 }
 
-// views returns the fit's outcomes as fits of one outcome each: f itself
-// for a single outcome.
+// views returns the outcomes of a multi-trajectory fit as fits of one
+// outcome each, sharing the fit's groups; f itself for a single outcome,
+// and for a dual model too, whose outcomes have groups of their own
+// (Outcome(0), Outcome(1)): the callers index the views' groups by the
+// fit's.
 func (f *Fitted) views() []*Fitted {
 	if !f.IsMulti() {
 		return []*Fitted{f}
