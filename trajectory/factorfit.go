@@ -1,7 +1,6 @@
 package trajectory
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -51,11 +50,8 @@ func fitWithFactor(c *Careers, m Model, s *Settings, what string, bind func(idx 
 		return nil, err
 	}
 	k := m.Groups()
-	if c.Len() == 0 {
-		return nil, errors.New("no persons to fit")
-	}
-	if k > c.Len() {
-		return nil, fmt.Errorf("%d groups for %d persons: a group needs at least one person", k, c.Len())
+	if err := checkPersons(c, k); err != nil {
+		return nil, err
 	}
 	if s.Start != nil || s.warm != nil {
 		return nil, fmt.Errorf("a start model is not supported with %s", what)

@@ -243,6 +243,18 @@ func (s *Settings) refit(params []float64) *Settings {
 	return &r
 }
 
+// checkPersons checks that careers c have persons to fit, at least one
+// for each of k groups.
+func checkPersons(c *Careers, k int) error {
+	if c.Len() == 0 {
+		return errors.New("no persons to fit")
+	}
+	if k > c.Len() {
+		return fmt.Errorf("%s for %s: a group needs at least one person", words.Count(k, "group"), words.Count(c.Len(), "person"))
+	}
+	return nil
+}
+
 // Fit fits the trajectory model m to the careers by EM from many starts.
 // The careers' age grid is the modelled window.
 func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
@@ -254,11 +266,8 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 		return nil, err
 	}
 	k := m.Groups()
-	if c.Len() == 0 {
-		return nil, errors.New("no persons to fit")
-	}
-	if k > c.Len() {
-		return nil, fmt.Errorf("%s for %s: a group needs at least one person", words.Count(k, "group"), words.Count(c.Len(), "person"))
+	if err := checkPersons(c, k); err != nil {
+		return nil, err
 	}
 	scaling := WindowScaling(c.MinAge, c.MaxAge())
 	if s.Scaling != nil {

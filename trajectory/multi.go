@@ -319,11 +319,8 @@ func FitMulti(outs []Outcome, s *Settings) (*Fitted, error) {
 	}
 	c0 := outs[0].Careers
 	k := outs[0].Model.Groups()
-	if c0.Len() == 0 {
-		return nil, errors.New("no persons to fit")
-	}
-	if k > c0.Len() {
-		return nil, fmt.Errorf("%s for %s: a group needs at least one person", words.Count(k, "group"), words.Count(c0.Len(), "person"))
+	if err := checkPersons(c0, k); err != nil {
+		return nil, err
 	}
 	scaling := WindowScaling(c0.MinAge, c0.MaxAge())
 	if s.Scaling != nil {
