@@ -313,18 +313,7 @@ func distalOutput(o *distalData, thetas [][]float64, at []int, cov *mixture.Cova
 	for a, th := range thetas {
 		g := DistalGroup{Number: a + 1, Mean: Float(math.NaN()), SE: Float(math.NaN())}
 		v := func(i, j int) float64 { return c(at[a]+i, at[a]+j) }
-		switch o.model {
-		case DistalNormal:
-			g.Mean, g.SE = Float(th[0]), Float(math.Sqrt(v(0, 0)))
-		case DistalLogit:
-			m := expit(th[0])
-			g.Mean, g.SE = Float(m), Float(m*(1-m)*math.Sqrt(v(0, 0)))
-		case DistalPoisson:
-			m := math.Exp(th[0])
-			g.Mean, g.SE = Float(m), Float(m*math.Sqrt(v(0, 0)))
-		default:
-			g.Probs, g.ProbSE = mlogitProbs(th, v)
-		}
+		g.setOutcome(o.model, th, v)
 		groups[a] = g
 		for j := range q {
 			theta[a*q+j] = th[j]

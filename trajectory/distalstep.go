@@ -272,18 +272,7 @@ func (o *distalData) threeStepML(d [][]float64) (distalEstimate, error) {
 			}
 			return cov[at(a, i)*n+at(a, j)]
 		}
-		switch o.model {
-		case DistalNormal:
-			g.Mean, g.SE = Float(th[0]), Float(math.Sqrt(v(0, 0)))
-		case DistalLogit:
-			m := 1 / (1 + math.Exp(-th[0]))
-			g.Mean, g.SE = Float(m), Float(m*(1-m)*math.Sqrt(v(0, 0)))
-		case DistalPoisson:
-			m := math.Exp(th[0])
-			g.Mean, g.SE = Float(m), Float(m*math.Sqrt(v(0, 0)))
-		default:
-			g.Probs, g.ProbSE = mlogitProbs(th, v)
-		}
+		g.setOutcome(o.model, th, v)
 		est.groups[a] = g
 		for j := range o.q {
 			theta[a*o.q+j] = th[j]
@@ -300,6 +289,25 @@ func (o *distalData) threeStepML(d [][]float64) (distalEstimate, error) {
 	}
 	est.wald = waldEqual(theta, tcov, k, o.q)
 	return est, nil
+}
+
+// setOutcome sets the group's mean of a distal outcome of the model
+// (its probability for logit; its category probabilities for mlogit) and
+// the standard error, by the delta method, from the group's parameters th
+// with covariance v(i, j) (NaN without standard errors).
+func (g *DistalGroup) setOutcome(model DistalModel, th []float64, v func(i, j int) float64) {
+	switch model {
+	case DistalNormal:
+		g.Mean, g.SE = Float(th[0]), Float(math.Sqrt(v(0, 0)))
+	case DistalLogit:
+		m := expit(th[0])
+		g.Mean, g.SE = Float(m), Float(m*(1-m)*math.Sqrt(v(0, 0)))
+	case DistalPoisson:
+		m := math.Exp(th[0])
+		g.Mean, g.SE = Float(m), Float(m*math.Sqrt(v(0, 0)))
+	default:
+		g.Probs, g.ProbSE = mlogitProbs(th, v)
+	}
 }
 
 // mlogitProbs returns the probabilities softmax(0, θ) and their standard
