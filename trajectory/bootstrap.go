@@ -114,7 +114,7 @@ func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) erro
 		return fmt.Errorf("bootstrap: unknown type %q: expected person or parametric", b.Type)
 	}
 	if b.Type == ParametricBootstrap && f.TcovNames() != nil {
-		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use --bootstrap-type person")
+		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use the person bootstrap")
 	}
 	views := f.views()
 	truths := make([]Truth, len(views))

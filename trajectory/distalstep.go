@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/trajkit/trajkit/mixture"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -115,7 +117,7 @@ func logSumExp0(th []float64) float64 {
 func (o *distalData) mlLogLik(x []float64, d [][]float64, grad []float64, post [][]float64) float64 {
 	k, p := o.k, o.dim()
 	eta := append([]float64{0}, x[:k-1]...)
-	lse := logSumExp(eta)
+	lse := floats.LogSumExp(eta)
 	logPi := make([]float64, k)
 	for a := range k {
 		logPi[a] = eta[a] - lse
@@ -130,7 +132,7 @@ func (o *distalData) mlLogLik(x []float64, d [][]float64, grad []float64, post [
 		for a := range k {
 			lj[a] = logPi[a] + math.Log(d[a][o.s[i]]) + o.logf(z, x[k-1+a*p:k-1+(a+1)*p], 0, nil)
 		}
-		li := logSumExp(lj)
+		li := floats.LogSumExp(lj)
 		ll += o.v[i] * li
 		for a := range k {
 			w[a] = math.Exp(lj[a] - li)
@@ -151,21 +153,6 @@ func (o *distalData) mlLogLik(x []float64, d [][]float64, grad []float64, post [
 		}
 	}
 	return ll
-}
-
-func logSumExp(x []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = max(m, v)
-	}
-	if math.IsInf(m, -1) {
-		return m
-	}
-	s := 0.0
-	for _, v := range x {
-		s += math.Exp(v - m)
-	}
-	return m + math.Log(s)
 }
 
 // mStep sets x to the maximiser of the expected complete-data
@@ -248,9 +235,9 @@ func (o *distalData) threeStepML(d [][]float64) (distalEstimate, error) {
 		post[i] = make([]float64, k)
 	}
 	prev := math.Inf(-1)
-	for it := 0; it < 10000; it++ {
+	for it := 0; it < mixture.DefaultMaxIterations; it++ {
 		ll := o.mlLogLik(x, d, nil, post)
-		if ll-prev < 1e-10*(1+math.Abs(ll)) {
+		if ll-prev < mixture.DefaultTolerance*(1+math.Abs(ll)) {
 			break
 		}
 		prev = ll

@@ -46,7 +46,7 @@ func (inf *Inference) MarshalJSON() ([]byte, error) {
 	}
 	m := make([][]Float, p)
 	for a := range m {
-		m[a] = floats(inf.Cov[a*p : (a+1)*p])
+		m[a] = toFloats(inf.Cov[a*p : (a+1)*p])
 	}
 	return json.Marshal(struct {
 		Names     []string  `json:"names"`
@@ -330,12 +330,12 @@ func (f *Fitted) setInference(cov mixture.Covariance, p int) *Inference {
 // component. It returns the number of the group's own parameters.
 func (g *Group) setTrajectorySE(m Model, own groupComponent, se []float64, cov *mixture.Covariance, o0, sharedOff int) int {
 	nb := len(g.Beta)
-	g.BetaSE = floats(se[o0 : o0+nb])
+	g.BetaSE = toFloats(se[o0 : o0+nb])
 	nd := len(g.TcovCoef.Values)
 	if nd > 0 {
 		g.TcovSE = Named{Names: g.TcovCoef.Names, Values: append([]float64(nil), se[o0+nb:o0+nb+nd]...)}
 	}
-	g.InflationSE = append([]Float{}, floats(se[o0+nb+nd:o0+nb+nd+len(g.Inflation)])...)
+	g.InflationSE = append([]Float{}, toFloats(se[o0+nb+nd:o0+nb+nd+len(g.Inflation)])...)
 	nown := nb + nd + len(g.Inflation)
 	if m.groupExtra() > 0 {
 		g.setExtraSE(se[o0+nown])

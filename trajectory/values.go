@@ -41,8 +41,8 @@ func (x *Float) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// floats converts a slice to Floats.
-func floats(v []float64) []Float {
+// toFloats converts a slice to Floats.
+func toFloats(v []float64) []Float {
 	if v == nil {
 		return nil
 	}

@@ -19,7 +19,9 @@ import (
 	"github.com/trajkit/trajkit/trajectory/results"
 )
 
-const selectUsage = `Usage: trajkit select --data FILE|example:NAME --groups LO-HI [flags]
+// selectUsage takes the adequacy thresholds from their one home,
+// trajectory.MinAPP and trajectory.MinOCC.
+var selectUsage = fmt.Sprintf(`Usage: trajkit select --data FILE|example:NAME --groups LO-HI [flags]
 
 Fits every candidate model and recommends one. For each number of groups
 K in LO-HI, it fits every group at the highest order; with --orders LO-HI
@@ -30,7 +32,7 @@ K are warm-started from the fit with one group fewer as well as from fresh
 starts.
 
 Recommendation rule: among candidates that meet Nagin's adequacy criteria
-(every group's APP >= 0.7 and OCC >= 5, smallest share >= --min-share,
+(every group's APP >= %v and OCC >= %v, smallest share >= --min-share,
 converged), the one with the lowest BIC with N = persons. The summary gives
 the BIC difference to the runner-up and its reading as 2 ln(Bayes factor)
 (Kass & Raftery 1995: < 2 weak, 2-6 positive, 6-10 strong, > 10 very
@@ -128,7 +130,7 @@ an uninterrupted run writes. The settings must be the same (every search
 flag, and the career file: its size and SHA-256 are checked); a
 difference is an error that names it. DIR/.partial/ is removed once the
 selection is published; a run without --resume starts afresh.
-`
+`, trajectory.MinAPP, trajectory.MinOCC)
 
 type selectFlags struct {
 	dataFlags

@@ -601,7 +601,8 @@ func ReadSelection(dir string) (*Selection, error) {
 }
 
 // Selection reads the set's selection.csv and, when present,
-// selection.json (format version 1 to 4, at most MaxJSONSize bytes), marking the recommended model
+// selection.json (format version 1 to FormatVersion, at most
+// MaxJSONSize bytes), marking the recommended model
 // in the table.
 func (d *Dir) Selection() (*Selection, error) {
 	path := d.file(SelectionCSV)
