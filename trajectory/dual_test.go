@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -251,4 +253,49 @@ func TestFitDualThreads(t *testing.T) {
 			t.Errorf("parameter %d: %v with one thread, %v with four", j, p[j], q[j])
 		}
 	}
+}
+
+// TestFitDualUnidentified: when the second outcome's two groups have the
+// same curve in truth, the fitted curves nearly coincide and the fit warns
+// that the columns of π(k1 | k2) are not identified, naming both groups.
+func TestFitDualUnidentified(t *testing.T) {
+	const n = 4000
+	s := WindowScaling(12, 40)
+	ta := TruthFromCoefficients(s, 12, 40, []float64{0.6, 0.4}, [][]float64{{-2.3, 0.2}, {0.5, -0.3, -0.6}}, nil)
+	tb := Truth{Distribution: Logit, MinAge: 12, Shares: []float64{0.5, 0.5}, Prob: make([][]float64, 2)}
+	for k := range tb.Prob {
+		tb.Prob[k] = make([]float64, 29)
+		for a := range tb.Prob[k] {
+			tb.Prob[k][a] = 0.2 * (1 + 0.3*s.Scaled(float64(12+a)))
+		}
+	}
+	rng := rand.New(rand.NewPCG(16, 2002))
+	ga, gb := make([]int, n), make([]int, n)
+	for i := range ga {
+		ga[i] = draw(rng, cumulative([]float64{0.6, 0.4})) + 1
+		gb[i] = draw(rng, cumulative([]float64{0.5, 0.5})) + 1
+	}
+	ca, _, err := Simulate(ta, Design{Persons: n, Groups: ga}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _, err := Simulate(tb, Design{Persons: n, Groups: gb}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Outcome{Name: "a", Careers: ca, Model: mustModel(t, Poisson, 2, []int{1, 2}, nil)}
+	b := Outcome{Name: "b", Careers: cb, Model: mustModel(t, Logit, 2, []int{1}, nil)}
+	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 5, Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, g := range f.Outcomes[1].Groups {
+		t.Logf("b group %d: share %.3f, mean at 12 %.4f, at 40 %.4f", j+1, g.Share, g.Curve[0].Mean, g.Curve[len(g.Curve)-1].Mean)
+	}
+	for _, w := range f.Warnings {
+		if w.Kind == DualUnidentified && reflect.DeepEqual(w.Groups, []int{1, 2}) && strings.Contains(w.Message, "outcome b") {
+			return
+		}
+	}
+	t.Errorf("no %s warning for outcome b's groups 1 and 2: %v", DualUnidentified, f.Warnings)
 }
