@@ -299,3 +299,94 @@ func TestFitDualUnidentified(t *testing.T) {
 	}
 	t.Errorf("no %s warning for outcome b's groups 1 and 2: %v", DualUnidentified, f.Warnings)
 }
+
+// TestDualTransitionSE: the standard errors of the three transition
+// tables are the delta method's, checked against a central-difference
+// Jacobian of the tables in the membership logits (θ = log π(k1)/π(K1),
+// then log π(k2 | k1)/π(K2 | k1) row by row) times the fit's covariance.
+func TestDualTransitionSE(t *testing.T) {
+	a, b := dualOutcomes(t, 600)
+	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 3, Seed: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, k2 := len(f.Outcomes[0].Groups), len(f.Outcomes[1].Groups)
+	np := (k1 - 1) + k1*(k2-1)
+	theta := f.dualParams()[:np]
+	p := len(f.Inference.Names)
+	// tables returns π(k2 | k1), π(k1 | k2) and π(k1, k2), flattened.
+	tables := func(th []float64) [3][]float64 {
+		softmax := func(eta []float64) []float64 {
+			e := append(append([]float64{}, eta...), 0)
+			m, s := 0.0, 0.0
+			for _, x := range e {
+				m = max(m, x)
+			}
+			for j, x := range e {
+				e[j] = math.Exp(x - m)
+				s += e[j]
+			}
+			for j := range e {
+				e[j] /= s
+			}
+			return e
+		}
+		pa := softmax(th[:k1-1])
+		var out [3][]float64
+		colSum := make([]float64, k2)
+		for i := range k1 {
+			row := softmax(th[k1-1+i*(k2-1) : k1-1+(i+1)*(k2-1)])
+			for j := range k2 {
+				out[0] = append(out[0], row[j])
+				out[2] = append(out[2], pa[i]*row[j])
+				colSum[j] += pa[i] * row[j]
+			}
+		}
+		for i := range k1 {
+			for j := range k2 {
+				out[1] = append(out[1], out[2][i*k2+j]/colSum[j])
+			}
+		}
+		return out
+	}
+	at := tables(theta)
+	tr := f.Transition
+	for name, got := range map[string][][]float64{"BGivenA": tr.BGivenA, "AGivenB": tr.AGivenB, "Joint": tr.Joint} {
+		w := map[string]int{"BGivenA": 0, "AGivenB": 1, "Joint": 2}[name]
+		for i := range k1 {
+			for j := range k2 {
+				if d := math.Abs(got[i][j] - at[w][i*k2+j]); d > 1e-12 {
+					t.Fatalf("%s[%d][%d] = %v, the logits give %v", name, i, j, got[i][j], at[w][i*k2+j])
+				}
+			}
+		}
+	}
+	const h = 1e-6
+	grad := make([][3][]float64, np)
+	for a := range np {
+		up, down := append([]float64{}, theta...), append([]float64{}, theta...)
+		up[a] += h
+		down[a] -= h
+		tu, td := tables(up), tables(down)
+		for w := range 3 {
+			grad[a][w] = make([]float64, k1*k2)
+			for c := range grad[a][w] {
+				grad[a][w][c] = (tu[w][c] - td[w][c]) / (2 * h)
+			}
+		}
+	}
+	for w, se := range [3][][]Float{tr.BGivenASE, tr.AGivenBSE, tr.JointSE} {
+		for c := range k1 * k2 {
+			v := 0.0
+			for a := range np {
+				for b := range np {
+					v += grad[a][w][c] * f.Inference.Cov[a*p+b] * grad[b][w][c]
+				}
+			}
+			got, want := float64(se[c/k2][c%k2]), math.Sqrt(v)
+			if math.Abs(got-want) > 1e-5*want+1e-9 {
+				t.Errorf("table %d, cell (%d, %d): SE %.8g, the delta method by differences %.8g", w, c/k2+1, c%k2+1, got, want)
+			}
+		}
+	}
+}
