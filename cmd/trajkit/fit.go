@@ -220,7 +220,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.registerTcov(fs)
 	fs.Var(groupsFlag{&f.groups, &f.groupList}, "groups", "number of groups K (required); with --dual, K1,K2: the groups of each outcome")
 	fs.StringVar(&f.dual, "dual", "", "two outcomes A,B each with its own groups, B's membership depending on A's group (a dual trajectory model): count columns of a long file or prefixes of a wide file; --groups K1,K2, and --dist, --order, --inflation and --exposure as NAME=VALUE as with --outcomes (see below)")
-	fs.StringVar(&f.outcomes, "outcomes", "", "several outcomes sharing the groups (a multi-trajectory model): count columns of a long file or prefixes of a wide file, comma-separated; --dist, --order, --inflation and --exposure then take NAME=VALUE per outcome, repeated (see below)")
+	fs.StringVar(&f.outcomes, "outcomes", "", "several outcomes sharing the groups (a multi-trajectory model): count columns of a long file or prefixes of a wide file, comma-separated (one name is the plain fit of that column); --dist, --order, --inflation and --exposure then take NAME=VALUE per outcome, repeated (see below)")
 	f.order, f.dist = "3", "poisson"
 	f.orderOut, f.distOut, f.inflationOut = newPerOutcome(&f.order), newPerOutcome(&f.dist), newPerOutcome(&f.inflation)
 	fs.Var(f.orderOut, "order", "polynomial order of log λ in age, 0-5: one for all groups or one per group, separated by , or ; (as select prints them), e.g. 2,3,3,1 or \"2;3;3;1\"; with --outcomes, NAME=ORDERS for one outcome")
@@ -285,6 +285,8 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 	if f.dual != "" {
 	} else if err := f.checkOutcomes(fs); err != nil {
 		return err
+	} else if names := f.outcomeNames(); len(names) == 1 {
+		f.oneOutcome(names[0])
 	}
 	if f.outcomes != "" || f.dual != "" {
 	} else if _, err := f.model(f.groups, true); err != nil {

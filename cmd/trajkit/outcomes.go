@@ -36,6 +36,9 @@ func (p *perOutcome) String() string {
 }
 
 func (p *perOutcome) Set(v string) error {
+	if _, val, _ := splitNamed(v); strings.Contains(val, "=") {
+		return fmt.Errorf("one outcome per value: repeat the flag for each outcome, as in --dist thb=zip --dist violent=poisson")
+	}
 	*p.dst = v
 	p.values = append(p.values, v)
 	return nil
@@ -95,6 +98,15 @@ func (f *fitFlags) outcomeNames() []string {
 		return f.dualNames()
 	}
 	return splitList(f.outcomes)
+}
+
+// oneOutcome turns --outcomes NAME, a single outcome, into the plain fit
+// of column (or prefix) NAME with the outcome's --dist, --order,
+// --inflation and --exposure: a one-outcome model is the single-outcome
+// model and writes its model.json.
+func (f *fitFlags) oneOutcome(name string) {
+	f.dist, f.order, f.inflation, f.exposure = f.distOut.of(name), f.orderOut.of(name), f.inflationOut.of(name), f.exposureOut.of(name)
+	f.count, f.outcomes = name, ""
 }
 
 // outcomeModels returns each outcome's model for k groups, or with

@@ -60,6 +60,38 @@ func TestFitOutcomesFlags(t *testing.T) {
 	}
 }
 
+// TestFitOneOutcome: --outcomes with one name is the plain fit of that
+// column with the outcome's own flags, and writes the single-outcome
+// model.json; a value naming several outcomes in one flag is refused
+// with the way to write it.
+func TestFitOneOutcome(t *testing.T) {
+	one, plain := t.TempDir(), t.TempDir()
+	for _, run := range [][]string{
+		{"--outcomes", "thb", "--dist", "thb=poisson", "--order", "thb=2", "--out", one},
+		{"--count", "thb", "--dist", "poisson", "--order", "2", "--out", plain},
+	} {
+		args := append([]string{"fit", "--data", "example:nl630-outcomes", "--groups", "2", "--no-se", "--starts", "4", "--quiet"}, run...)
+		if code, _, stderr := trajkit(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	a, err := results.ReadFit(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := results.ReadFit(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Distribution != "poisson" || len(a.Outcomes) != 0 || a.LogLik != b.LogLik || a.Settings.Data.Count != "thb" {
+		t.Errorf("--outcomes thb: %s, %d outcomes, log-likelihood %v (count %q); --count thb: %v", a.Distribution, len(a.Outcomes), a.LogLik, a.Settings.Data.Count, b.LogLik)
+	}
+	code, _, stderr := trajkit(t, "fit", "--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--dist", "thb=zip,other=poisson", "--groups", "2")
+	if code != 2 || !strings.Contains(stderr, "repeat the flag for each outcome") {
+		t.Errorf("--dist thb=zip,other=poisson: exit %d, %q", code, stderr)
+	}
+}
+
 // TestReproduceOutcomes: reproduce --outcomes adds the joint profile of
 // the other and the trafficking cases, its groups labelled by the shape of
 // the other cases, with the reproduction's four groups.
