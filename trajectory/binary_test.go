@@ -262,7 +262,8 @@ func TestBinaryRefusesCounts(t *testing.T) {
 
 // TestBinaryReferenceMaxima: on the Toronto data binarized (an offence in
 // the year or not), trajkit's maximum is at least R's. References from
-// bench/binary_reference.R (R 4.5, flexmix 2.3-18, stats::glm):
+// bench/binary_reference.R (R 4.2.2, flexmix 2.3-18, stats::glm), whose
+// output is kept in testdata/binary-reference.txt:
 //
 //	Rscript bench/binary_reference.R data/toronto/TO1adj.csv --link logit --k 3 --starts 20
 //	  loglik=-4534.774404 df=14 reached=20 shares=0.1392,0.3816,0.4792
