@@ -1059,14 +1059,16 @@ func TestFitTcov(t *testing.T) {
 	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--tcov", "employed=0", "--tcov", "employed=1", "--out", png); code != 2 || !strings.Contains(stderr, "employed is given twice") {
 		t.Errorf("plot --tcov twice: exit %d: %s", code, stderr)
 	}
-	// The legend says at which values the curves are: zero by default, the
-	// mean of the persons observed with =mean; the bands (at zero) go with
-	// a curve at zero only.
+	// The legend says at which values the curves are: by default at the
+	// mean of the persons observed beside the observed means, and at zero
+	// without them; the mean of the persons observed with =mean; the bands
+	// (at zero) go with a curve at zero only.
 	for _, tc := range []struct {
 		args      []string
 		want, not []string
 	}{
-		{nil, []string{"at covariates zero", "fill-opacity:0.2196"}, []string{"employed = "}},
+		{nil, []string{"at employed = mean of the persons observed", "observed mean"}, []string{"covariates zero", "fill-opacity:0.2196"}},
+		{[]string{"--observed", "none"}, []string{"at covariates zero", "fill-opacity:0.2196"}, []string{"employed = ", "observed mean"}},
 		{[]string{"--tcov", "employed=0,mean"}, []string{"at employed = 0", "at employed = mean of the persons observed", "fill-opacity:0.2196"}, []string{"covariates zero"}},
 		{[]string{"--tcov", "employed=mean", "--observed", "none"}, []string{"at employed = mean of the persons observed"}, []string{"fill-opacity:0.2196", "observed mean"}},
 	} {

@@ -282,7 +282,7 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.yLabel, "ylabel", "", `label of the y axis (default for trajectories: the distribution's, "Offences per year" for counts, "Probability of an offence" for logit and cloglog, "Expected score (COLUMN)" for cnorm)`)
 	fs.StringVar(&f.observed, "observed", "posterior", "trajectories: observed means weighted by posterior probability (posterior), of assigned members (assigned), or none")
 	fs.BoolVar(&f.noBands, "no-bands", false, "trajectories: leave out the 95% bands")
-	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2, where a value mean is each person's own values averaged over the persons observed at each age (what the observed means match), e.g. employed=mean or employed=0,1,mean (repeat for several covariates; all combinations are drawn; default: at zero)")
+	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2, where a value mean is each person's own values averaged over the persons observed at each age (what the observed means match), e.g. employed=mean or employed=0,1,mean (repeat for several covariates; all combinations are drawn; default: every covariate at its mean beside the observed means, at zero with --observed none)")
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
 	f.labels.register(fs)
@@ -425,7 +425,11 @@ func (f *figureFlags) draw(kind string, d *figureData) (*figure.Figure, error) {
 
 // trajectoryOptions are the options of the trajectories figure: the
 // observed means weighted as --observed says (and a covariate at its mean
-// weighted so too, by posterior with --observed none).
+// weighted so too, by posterior with --observed none). Without --tcov, a
+// model with time-varying covariates has its curves drawn at every
+// covariate's mean when the observed means are drawn, so that the curves
+// are what the means beside them estimate (as in the report), and at zero
+// with --observed none.
 func (f *figureFlags) trajectoryOptions(d *figureData) *figure.TrajectoryOptions {
 	o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, Tcov: f.tcovAt.settings(), Careers: d.careers}
 	if f.observed == "assigned" {
@@ -433,6 +437,9 @@ func (f *figureFlags) trajectoryOptions(d *figureData) *figure.TrajectoryOptions
 	}
 	if f.observed != "none" {
 		o.Observed = trajectory.ObservedMeans(d.careers, d.fit.Posterior, o.Weighting)
+		if names := d.fit.TcovNames(); o.Tcov == nil && names != nil {
+			o.Tcov = []trajectory.TcovSetting{{Mean: names}}
+		}
 	}
 	return o
 }
