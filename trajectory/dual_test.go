@@ -293,6 +293,7 @@ func TestFitDualUnidentified(t *testing.T) {
 		t.Logf("b group %d: share %.3f, mean at 12 %.4f, at 40 %.4f", j+1, g.Share, g.Curve[0].Mean, g.Curve[len(g.Curve)-1].Mean)
 	}
 	for _, w := range f.Warnings {
+		t.Log(w.Message)
 		if w.Kind == DualUnidentified && reflect.DeepEqual(w.Groups, []int{1, 2}) && strings.Contains(w.Message, "outcome b") {
 			return
 		}
