@@ -336,13 +336,20 @@ func TestCnormFitNeverDecreases(t *testing.T) {
 	}
 }
 
-// TestCnormRecovery fits 20,000 simulated careers (censored windows, late
-// starts, holes; censored at 0 and 8, σ 1.5) and checks the truth: shares
-// within 0.02 and latent means within 0.1σ at every age where the group
-// has at least 500 persons observed, σ within 0.02, shared and by group.
+// TestCnormRecovery fits simulated careers (censored windows, late
+// starts, holes; censored at 0 and 8, σ 1.5) and checks the truth, with σ
+// shared and by group: as a study (TRAJKIT_STUDIES=1), at 20,000 persons,
+// shares within 0.02, latent and censored means within 0.1σ at every age
+// where the group has at least 500 persons observed and σ within 0.02; by
+// default at 6,000 persons with the tolerances grown as 1/√N (0.036,
+// 0.18σ, 0.036; ages with 150 persons observed), as TestRecovery does.
 func TestCnormRecovery(t *testing.T) {
+	persons, shareTol, meanTol, sigmaTol, minObs := 6000, 0.036, 0.18, 0.036, 150
+	if studies() {
+		persons, shareTol, meanTol, sigmaTol, minObs = 20000, 0.02, 0.1, 0.02, 500
+	}
 	cens := Censoring{0, 8}
-	c, truth, tr := cnormCareers(t, 20000, 77, cens)
+	c, truth, tr := cnormCareers(t, persons, 77, cens)
 	obs := observedByGroup(c, truth, 3)
 	for _, byGroup := range []bool{false, true} {
 		m := Model{Distribution: CNorm, Orders: []int{2, 3, 2}, Inflation: []int{-1, -1, -1}, Censor: cens, SigmaByGroup: byGroup}
@@ -354,20 +361,20 @@ func TestCnormRecovery(t *testing.T) {
 			t.Fatalf("status %v: %v", f.Status, f.Warnings)
 		}
 		for k, g := range f.Groups {
-			if math.Abs(g.Share-tr.Shares[k]) > 0.02 {
+			if math.Abs(g.Share-tr.Shares[k]) > shareTol {
 				t.Errorf("σ by group %v, group %d: share %.4f, true %.2f", byGroup, k+1, g.Share, tr.Shares[k])
 			}
-			if math.Abs(*g.Sigma-tr.Sigma[k]) > 0.02 || g.SigmaSE == nil || !(*g.SigmaSE > 0) {
+			if math.Abs(*g.Sigma-tr.Sigma[k]) > sigmaTol || g.SigmaSE == nil || !(*g.SigmaSE > 0) {
 				t.Errorf("σ by group %v, group %d: σ %.4f (se %v), true %.2f", byGroup, k+1, *g.Sigma, g.SigmaSE, tr.Sigma[k])
 			}
 			for a, p := range g.Curve {
-				if obs[k][a] < 500 {
+				if obs[k][a] < minObs {
 					continue
 				}
-				if want := tr.LatentMean[k][a]; math.Abs(p.LatentMean-want) > 0.1*tr.Sigma[k] {
+				if want := tr.LatentMean[k][a]; math.Abs(p.LatentMean-want) > meanTol*tr.Sigma[k] {
 					t.Errorf("σ by group %v, group %d age %d: latent mean %.4f, true %.4f", byGroup, k+1, p.Age, p.LatentMean, want)
 				}
-				if want := censoredMean(tr.LatentMean[k][a], tr.Sigma[k], cens.Min, cens.Max); math.Abs(p.Mean-want) > 0.1*tr.Sigma[k] || !(float64(p.MeanLo) <= p.Mean && p.Mean <= float64(p.MeanHi)) {
+				if want := censoredMean(tr.LatentMean[k][a], tr.Sigma[k], cens.Min, cens.Max); math.Abs(p.Mean-want) > meanTol*tr.Sigma[k] || !(float64(p.MeanLo) <= p.Mean && p.Mean <= float64(p.MeanHi)) {
 					t.Errorf("σ by group %v, group %d age %d: mean %.4f [%v, %v], true %.4f", byGroup, k+1, p.Age, p.Mean, p.MeanLo, p.MeanHi, want)
 				}
 			}
