@@ -4,12 +4,18 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync"
 )
 
 // toyFamily is a mixture component for tests: person i has one count y_i
 // from Poisson(λ), with θ = log λ. Its M-step has the closed form
 // λ = Σ w y / Σ w.
-type toyFamily struct{ y []float64 }
+type toyFamily struct {
+	y []float64
+
+	once sync.Once
+	lgy  []float64 // log y_i!, computed once
+}
 
 type toyComp struct {
 	f      *toyFamily
@@ -19,6 +25,17 @@ type toyComp struct {
 func (f *toyFamily) Len() int                { return len(f.y) }
 func (f *toyFamily) NumParams() int          { return 1 }
 func (f *toyFamily) NewComponent() Component { return &toyComp{f: f} }
+
+// logFactorials returns log y_i!, computed at the first call.
+func (f *toyFamily) logFactorials() []float64 {
+	f.once.Do(func() {
+		f.lgy = make([]float64, len(f.y))
+		for i, y := range f.y {
+			f.lgy[i], _ = math.Lgamma(y + 1)
+		}
+	})
+	return f.lgy
+}
 
 func (f *toyFamily) Fit(_ context.Context, c Component, w []float64, warm bool) FitInfo {
 	tc := c.(*toyComp)
@@ -40,11 +57,9 @@ func (f *toyFamily) Fit(_ context.Context, c Component, w []float64, warm bool) 
 }
 
 func (c *toyComp) LogLik(dst []float64, from, to int) {
-	lam := math.Exp(c.logLam)
+	lam, lgy := math.Exp(c.logLam), c.f.logFactorials()
 	for i := from; i < to; i++ {
-		y := c.f.y[i]
-		lg, _ := math.Lgamma(y + 1)
-		dst[i] = y*c.logLam - lam - lg
+		dst[i] = c.f.y[i]*c.logLam - lam - lgy[i]
 	}
 }
 
