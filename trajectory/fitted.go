@@ -74,9 +74,12 @@ type Fitted struct {
 	// time-varying covariates; nil without either.
 	Covariates *Covariates `json:"covariates,omitempty"`
 	// Timing holds every field that changes from run to run, in seconds
-	// ("fit_seconds", and "read_seconds" when the caller adds it); the
-	// rest is identical for the same data, settings and seed.
-	Timing map[string]float64 `json:"timing,omitempty"`
+	// ("fit_seconds", "bootstrap_seconds", and "read_seconds" when the
+	// caller adds it); the rest is identical for the same data, settings
+	// and seed. It is not in model.json, which stays byte-identical when a
+	// fit is run again, but in the model.json entry of the result set's
+	// manifest.json (results.WriteFit, Dir.Model).
+	Timing map[string]float64 `json:"-"`
 
 	// IDs are the persons' ids; Posterior is K x N in output group order;
 	// Assigned[i] is the 1-based number of person i's maximum-posterior

@@ -160,6 +160,11 @@ func Load(s Source) (*Loaded, error) {
 		if spool, err = os.CreateTemp("", "trajkit-data-*.csv"); err != nil {
 			return nil, err
 		}
+		// Unlinked at once (read through its descriptor), so that no copy
+		// of the data is left behind when the process is stopped before
+		// its deferred calls run (the command's interrupt deadline); where
+		// an open file cannot be removed, it is removed once closed.
+		os.Remove(spool.Name())
 		defer os.Remove(spool.Name())
 		defer spool.Close()
 		raw = io.TeeReader(f, spool)

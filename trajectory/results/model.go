@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -132,7 +133,16 @@ func (d *Dir) Model() (*trajectory.Fitted, error) {
 		return nil, err
 	}
 	defer r.Close()
-	return DecodeModel(r, d.file(ModelFile))
+	f, err := DecodeModel(r, d.file(ModelFile))
+	if err != nil {
+		return nil, err
+	}
+	if d.Manifest != nil {
+		if e := d.Manifest.File(ModelFile); e != nil {
+			f.Timing = maps.Clone(e.Timing)
+		}
+	}
+	return f, nil
 }
 
 // Fit reads the set's model.json, and assignments.csv for its per-person
@@ -164,9 +174,15 @@ func (d *Dir) Fit() (*trajectory.Fitted, error) {
 
 // WriteFit writes the fit's model.json and assignments.csv into the set,
 // in its sub-directory sub ("" for the directory itself).
+//
+// The fit's Timing goes into model.json's entry of the manifest.
 func WriteFit(s *Set, sub string, f *trajectory.Fitted, o Options) error {
-	if err := s.Write(path.Join(sub, ModelFile), func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
+	name := path.Join(sub, ModelFile)
+	if err := s.Write(name, func(w io.Writer) error { return EncodeModel(w, f) }); err != nil {
 		return err
+	}
+	if len(f.Timing) > 0 {
+		s.m.File(name).Timing = maps.Clone(f.Timing)
 	}
 	return s.Write(path.Join(sub, AssignmentsFile), func(w io.Writer) error { return WriteAssignments(w, f, o) })
 }

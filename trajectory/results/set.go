@@ -87,6 +87,10 @@ type FileEntry struct {
 	// carried over unchanged from an earlier set (Set.Carry); empty for a
 	// file this run wrote.
 	Run string `json:"run,omitempty"`
+	// Timing is, for a model.json, the fit's seconds (read_seconds,
+	// fit_seconds, bootstrap_seconds: trajectory.Fitted.Timing), kept
+	// here so that model.json itself is the same in every run.
+	Timing map[string]float64 `json:"timing,omitempty"`
 }
 
 // File returns the entry of name, or nil.
