@@ -93,10 +93,20 @@ func ModelPath(path string) string {
 }
 
 // ReadModel reads model.json, given as the file or as the result
-// directory that holds it (whose manifest it is then checked against).
+// directory that holds it. It is checked against the directory's manifest
+// when there is one, given either way: a file named model.json beside a
+// manifest.json is read as part of that result set.
 func ReadModel(path string) (*trajectory.Fitted, error) {
+	dir := ""
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		d, err := OpenDir(path)
+		dir = path
+	} else if filepath.Base(path) == ModelFile {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(path), ManifestFile)); err == nil {
+			dir = filepath.Dir(path)
+		}
+	}
+	if dir != "" {
+		d, err := OpenDir(dir)
 		if err != nil {
 			return nil, err
 		}

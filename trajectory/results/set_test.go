@@ -361,6 +361,12 @@ func TestReadersCheckTheManifest(t *testing.T) {
 	if _, err := d.Open(ModelFile); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Errorf("an edited model.json: %v", err)
 	}
+	// ReadModel checks it too, given the directory or the file in it.
+	for _, p := range []string{dir, filepath.Join(dir, ModelFile)} {
+		if _, err := ReadModel(p); err == nil || !strings.Contains(err.Error(), "does not match") {
+			t.Errorf("ReadModel(%s) of an edited model.json: %v", p, err)
+		}
+	}
 	if err := Save(context.Background(), dir, "profile", nil, func(s *Set) error { return s.CarryRest() }); err == nil {
 		t.Error("carrying an edited file succeeded")
 	}
