@@ -69,11 +69,11 @@ func TestOnSample(t *testing.T) {
 		{"cnorm", cn, Model{Distribution: CNorm, Orders: []int{2, 2}, Inflation: []int{-1, -1}, Censor: Censoring{0, 8}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			all, err := Fit(tc.c, tc.m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 4, Keep: 2, StartSample: -1}, NoSE: true})
+			all, err := Fit(tc.c, tc.m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 3, Keep: 1, StartSample: -1}, NoSE: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			sampled, err := Fit(tc.c, tc.m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 4, Keep: 2, StartSample: mixture.ShardSize}, NoSE: true})
+			sampled, err := Fit(tc.c, tc.m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 3, Keep: 1, StartSample: mixture.ShardSize}, NoSE: true})
 			if err != nil {
 				t.Fatal(err)
 			}
