@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed gbtm_sim/*.csv toronto/*.csv tcov/*.csv nl630/*.csv
+//go:embed gbtm_sim/*.csv toronto/*.csv tcov/*.csv nl630/*.csv cnorm/*.csv
 var files embed.FS
 
 // Dataset describes one embedded data set.
@@ -38,6 +38,7 @@ const (
 	torontoDesc = "Toronto youth court contacts"
 	nlSource    = "synthetic: trajkit simulate --preset nl630 (seed 20240229), calibrated to the published figures of the Dutch National Rapporteur's study of 630 domestic sex traffickers (2024); see data/nl630/README.md"
 	nlLicence   = simLicence
+	cnSource    = "simulated by R for trajkit: bench/cnorm_reference.R (seed 14), the data of trajkit's survreg reference trajectory/testdata/cnorm-k1.csv; see data/README.md"
 )
 
 // Datasets lists the embedded data sets.
@@ -54,6 +55,7 @@ var Datasets = []Dataset{
 	{"nl630-outcomes", "nl630/outcomes.csv", "long", "", 630, "the careers of nl630 split into trafficking (thb) and other cases per age, thb + other = y (long; --count thb or --count other)", nlSource, nlLicence},
 	{"nl630-truth", "nl630/truth.csv", "", "", 630, "true groups of nl630 (low-rate, early-peak, late-peak, high-rate); not career data", nlSource, nlLicence},
 	{"employment", "tcov/employment.csv", "long", "", 300, "300 simulated careers, ages 14-30, with a yearly 0/1 employed covariate that lowers the rate by exp(-0.7) (long; --tcov employed)", simSource, simLicence},
+	{"scores", "cnorm/scores.csv", "long", "", 500, "500 simulated careers of real values on a 0-10 scale (censored at 0 and 10), ages 12-30, with a yearly 0/1 covariate w (long; --dist cnorm --max 10, --tcov w)", cnSource, simLicence},
 	{"toronto1", "toronto/TO1adj.csv", "long", "", 378, torontoDesc + ", sample 1, ages 8-38, counts adjusted for time at risk by crimCV (TO1adj)", toSource, toLicence},
 	{"toronto1-exposure", "toronto/TO1_exposure.csv", "long", "exposure", 378, torontoDesc + ", sample 1, raw counts (TO1) with time at risk as exposure (TO1Risk)", toSource, toLicence},
 	{"toronto2", "toronto/TO2adj.csv", "long", "", 386, torontoDesc + ", sample 2, ages 9-38, adjusted counts (TO2adj)", toSource, toLicence},

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/csv"
 	"io/fs"
 	"os"
@@ -52,6 +53,22 @@ func TestDatasets(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestScoresIsReference: the embedded scores are the careers of the
+// survreg reference in trajectory/testdata, byte for byte.
+func TestScoresIsReference(t *testing.T) {
+	ref, err := os.ReadFile("../trajectory/testdata/cnorm-k1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile("cnorm/scores.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, ref) {
+		t.Error("cnorm/scores.csv differs from trajectory/testdata/cnorm-k1.csv")
 	}
 }
 

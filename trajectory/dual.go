@@ -309,14 +309,15 @@ func (f *Fitted) checkDualGroups() {
 const MinPairSeparation = 0.6
 
 // pairSeparation is the mean, over the persons assigned to group a or b
-// (0-based; post K x N, assigned 1-based), of the posterior of their assigned
-// group relative to the pair's, p_own / (p_a + p_b): 1 when the
-// careers tell the two groups apart, 0.5 when they cannot. It is 1 when
-// no person is assigned to either.
+// (post K x N and a, b 0-based; assigned holds 1-based group numbers, as
+// Fitted.Assigned does), of the posterior of their assigned group
+// relative to the pair's, p_own / (p_a + p_b): 1 when the careers tell
+// the two groups apart, 0.5 when they cannot. It is 1 when no person is
+// assigned to either.
 func pairSeparation(post [][]float64, assigned []int, a, b int) float64 {
 	sum, n := 0.0, 0
-	for i, g1 := range assigned {
-		g := g1 - 1
+	for i, number := range assigned {
+		g := number - 1
 		if g != a && g != b {
 			continue
 		}

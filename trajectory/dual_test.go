@@ -391,3 +391,24 @@ func TestDualTransitionSE(t *testing.T) {
 		}
 	}
 }
+
+// TestPairSeparation: with assignments as Fitted.Assigned holds them
+// (1-based numbers), persons whose posteriors pick their own group give a
+// separation of 1, a coin toss 0.5, and persons of a third group do not
+// count.
+func TestPairSeparation(t *testing.T) {
+	post := [][]float64{{0.9, 0.1, 0.5, 0}, {0.1, 0.9, 0.5, 0}, {0, 0, 0, 1}}
+	for _, tc := range []struct {
+		name     string
+		assigned []int
+		want     float64
+	}{
+		{"separated", []int{1, 2, 3, 3}, 0.9},
+		{"coin toss", []int{3, 3, 1, 3}, 0.5},
+		{"none assigned", []int{3, 3, 3, 3}, 1},
+	} {
+		if got := pairSeparation(post, tc.assigned, 0, 1); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s: separation %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -804,18 +804,24 @@ func (f *Fitted) checkGroups() {
 func (f *Fitted) checkBoundaries() {
 	f.checkDispersion()
 	for j, g := range f.Groups {
-		if g.InflationOrder < 0 {
-			continue
-		}
-		maxRho := 0.0
-		for _, p := range g.Curve {
-			maxRho = math.Max(maxRho, p.ZeroProb)
-		}
-		if maxRho < 1e-6 {
+		if g.inflationAtBoundary() {
 			f.Warnings = append(f.Warnings, mixture.Warnf(InflationAtBoundary, []int{j + 1},
 				"the zero inflation is estimated at 0 (below 1e-6 at every age), at the boundary of its range; the group needs no inflation (inflation order -1)"))
 		}
 	}
+}
+
+// inflationAtBoundary reports whether the group's zero inflation is
+// estimated at 0: below 1e-6 at every age.
+func (g *Group) inflationAtBoundary() bool {
+	if g.InflationOrder < 0 {
+		return false
+	}
+	maxRho := 0.0
+	for _, p := range g.Curve {
+		maxRho = math.Max(maxRho, p.ZeroProb)
+	}
+	return maxRho < 1e-6
 }
 
 // sameCurve reports whether groups a and b have curves within 1% of each

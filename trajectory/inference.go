@@ -310,17 +310,90 @@ func (f *Fitted) setInference(cov mixture.Covariance, p int) *Inference {
 	}
 	f.Inference = inf
 	if len(cov.Singular) > 0 {
-		names := make([]string, len(cov.Singular))
-		for j, s := range cov.Singular {
-			names[j] = inf.Names[s]
-		}
-		f.Warnings = append(f.Warnings, mixture.Warnf(SingularInformation, nil, "the information matrix is singular or nearly so (condition number %.3g); no standard errors for %s: not identified by the data (a polynomial order too high, a zero inflation at its boundary, or more groups than the data support)",
-			cov.Condition, strings.Join(names, ", ")))
+		f.Warnings = append(f.Warnings, f.singularWarning(inf.Names, cov))
 	}
 	if !cov.PositiveDefinite {
 		f.Warnings = append(f.Warnings, mixture.Warnf(NotMaximum, nil, "the information matrix is not positive definite: the fit may not be at a maximum of the likelihood"))
 	}
 	return inf
+}
+
+// singularWarning is the warning about the parameters cov.Singular (of
+// the given names) on which the information is singular. A parameter at
+// a bound that another warning reports (a dispersion at its lower bound,
+// a zero inflation at its boundary) is named with that cause: there the
+// likelihood is flat in it because the bound holds it, not for want of
+// data. The others are named as not identified by the data.
+func (f *Fitted) singularWarning(names []string, cov mixture.Covariance) Warning {
+	bound := f.paramsAtBound()
+	var free []string
+	var atBound []string
+	byCause := map[string][]string{}
+	for _, j := range cov.Singular {
+		n := names[j]
+		if cause, ok := bound[n]; ok {
+			if len(byCause[cause]) == 0 {
+				atBound = append(atBound, cause)
+			}
+			byCause[cause] = append(byCause[cause], n)
+			continue
+		}
+		free = append(free, n)
+	}
+	msg := fmt.Sprintf("the information matrix is singular or nearly so (condition number %.3g); ", cov.Condition)
+	if len(free) > 0 {
+		msg += fmt.Sprintf("no standard errors for %s: not identified by the data (a polynomial order too high, a zero inflation at its boundary, or more groups than the data support)", strings.Join(free, ", "))
+	}
+	for i, cause := range atBound {
+		switch {
+		case i > 0:
+			msg += "; "
+		case len(free) > 0:
+			msg += "; nor "
+		default:
+			msg += "no standard errors "
+		}
+		msg += fmt.Sprintf("for %s: %s", strings.Join(byCause[cause], ", "), cause)
+	}
+	return mixture.Warnf(SingularInformation, nil, "%s", msg)
+}
+
+// paramsAtBound returns the names of the parameters held at a bound that
+// the fit's other warnings report, with the cause: each log α of a
+// dispersion estimated at 0 (dispersion-at-boundary) and the inflation
+// coefficients of a zero inflation estimated at 0 (inflation-at-boundary).
+func (f *Fitted) paramsAtBound() map[string]string {
+	const (
+		dispersion = "at its lower bound (the dispersion is estimated at 0: dispersion-at-boundary), where the likelihood is flat in it"
+		inflation  = "at its boundary (the zero inflation is estimated at 0: inflation-at-boundary), where the likelihood is flat in it"
+	)
+	out := map[string]string{}
+	if f.IsDual() {
+		return out
+	}
+	pre := ""
+	for o, v := range f.views() {
+		if f.IsMulti() {
+			pre = f.Outcomes[o].Name + "_"
+		}
+		m := v.Model()
+		for j := range v.Groups {
+			g := &v.Groups[j]
+			if g.Dispersion != nil && *g.Dispersion == 0 {
+				if m.groupExtra() > 0 {
+					out[fmt.Sprintf("%sg%d_%s", pre, j+1, m.extraName())] = dispersion
+				} else if m.sharedParams() > 0 {
+					out[pre+m.extraName()] = dispersion
+				}
+			}
+			if g.inflationAtBoundary() {
+				for p := 0; p <= g.InflationOrder; p++ {
+					out[fmt.Sprintf("%sg%d_gamma%d", pre, j+1, p)] = inflation
+				}
+			}
+		}
+	}
+	return out
 }
 
 // setTrajectorySE sets the standard errors of group g of model m (an

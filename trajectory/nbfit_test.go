@@ -3,6 +3,8 @@ package trajectory
 import (
 	"bytes"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -292,6 +294,86 @@ func TestNBAtBound(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSingularAtBound: when the information is singular along a
+// parameter held at its bound, the singular-information warning names the
+// parameter with that cause, not as unidentified: log α of a dispersion
+// at 0 (rare 0/1 counts, P(1) = 0.01: the information in log α is of order
+// α μ² against μ for the rate, a condition number above 1e10), α per group
+// and common, and a ZIP inflation at its boundary (0/1 counts with P(1)
+// 0.3 and 0.6 by group, TestNBAtBound's: fewer zeros than Poisson). A
+// parameter singular for another reason beside it, or log α singular
+// with α inside its range, is still named as not identified by the data
+// (the warning of the fit's own names for a covariance made singular
+// there).
+func TestSingularAtBound(t *testing.T) {
+	const unidentified = "not identified by the data"
+	binary := func(shares []float64, p ...float64) *Careers {
+		prob := make([][]float64, len(p))
+		for k := range prob {
+			prob[k] = make([]float64, 19)
+			for a := range prob[k] {
+				prob[k][a] = p[k]
+			}
+		}
+		c, _, err := Simulate(Truth{Distribution: Logit, MinAge: 12, Shares: shares, Prob: prob}, Design{Persons: 1000, CensorShare: 0.3}, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	rare := binary([]float64{1}, 0.01)
+	common := mustModel(t, NB, 1, []int{1}, nil)
+	common.CommonDispersion = true
+	set := &Settings{Search: mixture.Settings{Seed: 1, Starts: 4, Keep: 2}}
+	singular := func(f *Fitted) string {
+		for _, w := range f.Warnings {
+			if w.Kind == SingularInformation {
+				return w.Message
+			}
+		}
+		return ""
+	}
+	for _, tc := range []struct {
+		name  string
+		c     *Careers
+		m     Model
+		param string // the parameter at its bound
+		cause string // the other warning's kind
+	}{
+		{"nb", rare, mustModel(t, NB, 1, []int{1}, nil), "g1_log_dispersion", string(DispersionAtBoundary)},
+		{"nb common", rare, common, "log_dispersion", string(DispersionAtBoundary)},
+		{"zip", binary([]float64{0.5, 0.5}, 0.3, 0.6), mustModel(t, ZIP, 2, []int{1}, []int{0}), "g1_gamma0", string(InflationAtBoundary)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Fit(tc.c, tc.m, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := singular(f)
+			if !strings.Contains(msg, "for "+tc.param) || !strings.Contains(msg, tc.cause) || strings.Contains(msg, unidentified) {
+				t.Fatalf("singular-information %q: want %s named at its bound (%s) and nothing unidentified; warnings %v", msg, tc.param, tc.cause, f.Warnings)
+			}
+			at := slices.Index(f.Inference.Names, tc.param)
+			w := f.singularWarning(f.Inference.Names, mixture.Covariance{Singular: []int{0, at}, Condition: 1e12}).Message
+			want := "no standard errors for " + f.Inference.Names[0] + ": " + unidentified
+			if !strings.Contains(w, want) || !strings.Contains(w, "nor for "+tc.param) || !strings.Contains(w, tc.cause) {
+				t.Errorf("with %s singular too: %q, want %q and %s at its bound", f.Inference.Names[0], w, want, tc.param)
+			}
+		})
+	}
+	f, err := Fit(nbCareers(t, 300, 3, false), mustModel(t, NB, 1, []int{1}, nil), &Settings{Search: mixture.Settings{Seed: 1, Starts: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *f.Groups[0].Dispersion == 0 {
+		t.Fatal("overdispersed counts: α at its bound")
+	}
+	at := slices.Index(f.Inference.Names, "g1_log_dispersion")
+	if w := f.singularWarning(f.Inference.Names, mixture.Covariance{Singular: []int{at}}).Message; !strings.Contains(w, "g1_log_dispersion: "+unidentified) {
+		t.Errorf("α = %.3f inside its range: %q, want log α named as not identified", *f.Groups[0].Dispersion, w)
 	}
 }
 

@@ -26,11 +26,16 @@ func roundTrip(t *testing.T, f *Fitted) *Fitted {
 // TestStartReproduces: a fit started from its own model file alone
 // (StartOnly) reproduces its log-likelihood within a relative 1e-10 in at
 // most 2 iterations, with constant shares, with risk factors and with
-// weights; as one start more it runs the usual starts besides.
+// weights, and for NB (α per group and common), cnorm (σ shared) and
+// logit; as one start more it runs the usual starts besides.
 func TestStartReproduces(t *testing.T) {
 	zc := testCareers(t, 800, 21)
 	rc, risk := riskCareers(t, 800, 22, [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}})
 	w, _ := replicated(rc.Len(), 4)
+	nc := nbCareers(t, 400, 23, false)
+	nbCommon := mustModel(t, NB, 2, []int{2}, nil)
+	nbCommon.CommonDispersion = true
+	cn, _, _ := cnormCareers(t, 400, 24, Censoring{0, 8})
 	for _, tc := range []struct {
 		name string
 		c    *Careers
@@ -40,6 +45,10 @@ func TestStartReproduces(t *testing.T) {
 		{"zip", zc, mustModel(t, ZIP, 3, []int{2, 3, 2}, nil), Settings{}},
 		{"risk factors", rc, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), Settings{Risk: risk, Reference: 2}},
 		{"weights", rc, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), Settings{Weights: w}},
+		{"nb", nc, mustModel(t, NB, 2, []int{2}, nil), Settings{}},
+		{"nb common", nc, nbCommon, Settings{}},
+		{"cnorm", cn, Model{Distribution: CNorm, Orders: []int{2, 2}, Inflation: []int{-1, -1}, Censor: Censoring{0, 8}}, Settings{}},
+		{"logit", binaryCareers(t, Logit, 400, 25, false), mustModel(t, Logit, 2, []int{2}, nil), Settings{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.s

@@ -29,30 +29,43 @@ func replicated(n int, seed uint64) (w []float64, idx []int) {
 // replicated as often as their weights say. Fit rescales the weights to
 // sum to N, the persons observed, so what is compared is:
 //
-//   - the estimates (β, inflation, shares, membership coefficients):
-//     equal within 1e-6 for Poisson, 1e-5 for ZIP (times the standard
-//     error where it is above 1: a zero inflation near its boundary), the
-//     precision at which EM stops;
+//   - the estimates (β, inflation, log α, log σ, shares, membership
+//     coefficients): equal within tol (1e-6 for most families, 1e-5 for
+//     ZIP) times the standard error where it is above 1 (a zero
+//     inflation near its boundary), the precision at which EM stops;
 //   - the log-likelihood: the weighted one times Σw/N equals the
 //     replicated one, within a relative 1e-9;
 //   - the standard errors: the weighted information is N/Σw times the
 //     replicated one, so SE·sqrt(N/Σw) equals the replicated SE, within a
 //     relative 1e-4.
 func TestWeightsReplicate(t *testing.T) {
+	cn, _, _ := cnormCareers(t, 400, 5, Censoring{0, 8})
+	nbCommon := mustModel(t, NB, 2, []int{2}, nil)
+	nbCommon.CommonDispersion = true
 	for _, tc := range []struct {
 		name string
-		dist Distribution
+		c    *Careers
+		m    Model
 		risk bool
-	}{{"poisson", Poisson, false}, {"zip", ZIP, false}, {"risk factors", Poisson, true}} {
+		// EM on ZIP converges slowly along the rate and inflation of a
+		// group, so both fits stop within about 1e-6 of the maximum
+		// there; a zero inflation near its boundary is flatter still,
+		// so the tolerance grows with the standard error above 1.
+		tol float64
+	}{
+		{"poisson", testCareers(t, 700, 5), mustModel(t, Poisson, 3, []int{2, 3, 2}, nil), false, 1e-6},
+		{"zip", testCareers(t, 700, 5), mustModel(t, ZIP, 3, []int{2, 3, 2}, nil), false, 1e-5},
+		{"risk factors", nil, mustModel(t, Poisson, 3, []int{0, 2, 2}, nil), true, 1e-6},
+		{"nb", nbCareers(t, 400, 5, false), mustModel(t, NB, 2, []int{2}, nil), false, 1e-6},
+		{"nb common", nbCareers(t, 400, 5, false), nbCommon, false, 1e-6},
+		{"cnorm", cn, Model{Distribution: CNorm, Orders: []int{2, 2}, Inflation: []int{-1, -1}, Censor: Censoring{0, 8}}, false, 1e-6},
+		{"logit", binaryCareers(t, Logit, 400, 5, false), mustModel(t, Logit, 2, []int{2}, nil), false, 1e-6},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var c *Careers
+			c, m := tc.c, tc.m
 			var risk *RiskDesign
-			m := mustModel(t, tc.dist, 3, []int{2, 3, 2}, nil)
 			if tc.risk {
 				c, risk = riskCareers(t, 700, 5, [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}})
-				m = mustModel(t, Poisson, 3, []int{0, 2, 2}, nil)
-			} else {
-				c = testCareers(t, 700, 5)
 			}
 			w, idx := replicated(c.Len(), 7)
 			var sum float64
@@ -79,14 +92,7 @@ func TestWeightsReplicate(t *testing.T) {
 				t.Errorf("weighted flags %v (weighted fit), %v (replicated)", wf.Settings.Weighted, rf.Settings.Weighted)
 			}
 			wp, rp := wf.Params(), rf.Params()
-			// EM on ZIP converges slowly along the rate and inflation of a
-			// group, so both fits stop within about 1e-6 of the maximum
-			// there; a zero inflation near its boundary is flatter still,
-			// so the tolerance grows with the standard error above 1.
-			tol := 1e-6
-			if tc.dist == ZIP {
-				tol = 1e-5
-			}
+			tol := tc.tol
 			for j := range wp {
 				if math.Abs(wp[j]-rp[j]) > tol*max(1, rf.Inference.SE[j]) {
 					t.Errorf("parameter %d (%s): %.9f weighted, %.9f replicated", j, wf.Inference.Names[j], wp[j], rp[j])

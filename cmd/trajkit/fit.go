@@ -59,7 +59,7 @@ modelled with logit or cloglog. One example of each:
   trajkit fit --data example:toronto1-exposure --groups 3 --dist zinb --inflation 0
   trajkit fit --data example:toronto1 --groups 3 --dist logit --binarize
   trajkit fit --data example:toronto1-exposure --groups 3 --dist cloglog --binarize
-  trajkit fit --data scale.csv --groups 3 --dist cnorm --min 0 --max 10 --sigma group
+  trajkit fit --data example:scores --groups 3 --dist cnorm --min 0 --max 10 --sigma group
 
 --order and --inflation take one number for every group, or one per
 group separated by commas or semicolons: 2,3,3 and "2;3;3" are the same
