@@ -27,6 +27,12 @@ func LevelName(level, label string) string {
 	return level + " (" + label + ")"
 }
 
+// CategoryName is how a table names category c (0-based) of an mlogit
+// distal outcome: as LevelName writes it, with its value label.
+func (d *Distal) CategoryName(c int) string {
+	return LevelName(d.Categories[c], d.CategoryLabels[d.Categories[c]])
+}
+
 // ValueLabel returns the value label of a level of variable, "" when it
 // has none (and for a nil design).
 func (d *RiskDesign) ValueLabel(variable, level string) string {

@@ -56,3 +56,14 @@ func TestCovariateName(t *testing.T) {
 		t.Errorf("BaseName without base levels = %q", got)
 	}
 }
+
+// TestCategoryName: an mlogit distal outcome's category is named with its
+// value label as a level is.
+func TestCategoryName(t *testing.T) {
+	d := &Distal{Categories: []string{"0", "1", "2"}, CategoryLabels: map[string]string{"1": "female"}}
+	for c, want := range []string{"0", "1 (female)", "2"} {
+		if got := d.CategoryName(c); got != want {
+			t.Errorf("CategoryName(%d) = %q, want %q", c, got, want)
+		}
+	}
+}

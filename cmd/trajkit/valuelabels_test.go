@@ -15,9 +15,10 @@ import (
 // factor female, whose codes 0 and 1 carry the value labels male and
 // female in persons60.dta and persons60.sav
 // (trajectory/careersio/testdata/foreign/make.R): the terminal's
-// membership table and profiles, profiles.csv, model.json and the report
-// name each level by its code and its label ("female=1 (female)",
-// "female = 1 (female)"), while the coefficients keep their names
+// membership table, profiles and distal table (female as an mlogit
+// distal outcome too), profiles.csv, model.json and the report name each
+// level by its code and its label ("female=1 (female)", "female = 1
+// (female)", "P(1 (female))"), while the coefficients keep their names
 // (female=1). The same persons from persons60.csv, female named
 // categorical, print what they printed before labels were read: the same
 // lines without the labels, and no label in any file.
@@ -29,7 +30,7 @@ func TestValueLabels(t *testing.T) {
 	fit := func(name, persons string, extra ...string) string {
 		t.Helper()
 		args := append([]string{"fit", "--data", fx("long60.csv"), "--groups", "2", "--order", "2", "--persons", fx(persons), "--risk", "female",
-			"--starts", "4", "--keep", "2", "--out", filepath.Join(dir, name)}, extra...)
+			"--distal", "female", "--distal-model", "mlogit", "--starts", "4", "--keep", "2", "--out", filepath.Join(dir, name)}, extra...)
 		code, stdout, stderr := trajkit(t, args...)
 		if code != 0 {
 			t.Fatalf("trajkit %s: exit %d: %s", strings.Join(args, " "), code, stderr)
@@ -45,6 +46,7 @@ func TestValueLabels(t *testing.T) {
 		`  female = 0 (male)  `,
 		`  female = 1 (female)  `,
 		`  female                   chi2 = `, // the Wald test names the variable
+		`  P(0 (male))      SE  P(1 (female))      SE`,
 	} {
 		if !strings.Contains(labelled, want) {
 			t.Errorf("the terminal lacks %q:\n%s", want, labelled)
@@ -121,6 +123,9 @@ func TestValueLabels(t *testing.T) {
 		if !strings.Contains(profiles, want) {
 			t.Errorf("the report's profiles lack %q", want)
 		}
+	}
+	if distal := section(t, page, "distal"); !strings.Contains(distal, ">P(1 (female))<") {
+		t.Error("the report's distal table lacks P(1 (female))")
 	}
 	page = report("csv")
 	if strings.Contains(page, "male)") || strings.Contains(page, note) || !strings.Contains(section(t, page, "profiles"), ">female = 1<") {

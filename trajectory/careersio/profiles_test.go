@@ -66,7 +66,8 @@ func TestProfiles(t *testing.T) {
 // TestValueLabels: female, with value labels in persons60.dta and .sav
 // (0 male, 1 female; testdata/foreign/make.R), names its levels in the
 // profile rows (female = 1 (female)) and takes its labels into the
-// risk-factor design, whose covariate names stay female=1; the same
+// risk-factor design, whose covariate names stay female=1, and into its
+// categories as an mlogit distal outcome; the same
 // column of persons60.csv read as categorical has neither.
 func TestValueLabels(t *testing.T) {
 	labels := map[string]string{"0": "male", "1": "female"}
@@ -96,6 +97,13 @@ func TestValueLabels(t *testing.T) {
 			}
 			if !reflect.DeepEqual(d.ValueLabels, want) {
 				t.Errorf("design's value labels %v, want %v", d.ValueLabels, want)
+			}
+			z, err := tb.Distal("female", trajectory.DistalMlogit, tb.IDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(z.CategoryLabels, tc.labels) {
+				t.Errorf("the distal outcome's labels %v, want %v", z.CategoryLabels, tc.labels)
 			}
 			f := &trajectory.Fitted{Groups: []trajectory.Group{{Number: 1}}, IDs: tb.IDs, Assigned: make([]int, len(tb.IDs))}
 			f.Posterior = [][]float64{make([]float64, len(tb.IDs))}
