@@ -89,6 +89,9 @@ type DistalOutcome struct {
 	Model      DistalModel
 	Values     []float64
 	Categories []string
+	// CategoryLabels are the value labels of the categories (from a Stata
+	// or SPSS person file), by category; nil when none has one.
+	CategoryLabels map[string]string
 }
 
 // Distal is a distal outcome's estimates by group (Fitted.Distal, and
@@ -100,6 +103,9 @@ type Distal struct {
 	// Categories are an mlogit outcome's categories, in the order of each
 	// group's Probs.
 	Categories []string `json:"categories,omitempty"`
+	// CategoryLabels are the categories' value labels, by category, for
+	// tables (CategoryName); nil when none has one.
+	CategoryLabels map[string]string `json:"category_labels,omitempty"`
 	// N is the number of persons with a value, Missing the number left
 	// out without one.
 	N       int `json:"n"`
@@ -218,7 +224,7 @@ func (f *Fitted) EstimateDistal(z DistalOutcome, method DistalMethod) (*Distal, 
 	k := len(f.Posterior)
 	d := &Distal{Name: z.Name, Model: z.Model, Method: method}
 	if z.Model == DistalMlogit {
-		d.Categories = z.Categories
+		d.Categories, d.CategoryLabels = z.Categories, z.CategoryLabels
 	}
 	var obs distalData
 	for i, v := range z.Values {

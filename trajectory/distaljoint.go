@@ -281,7 +281,7 @@ func FitDistalJoint(c *Careers, m Model, z DistalOutcome, s *Settings) (*Fitted,
 	}
 	d := &Distal{Name: z.Name, Model: z.Model, Method: DistalJoint, N: nz, Missing: c.Len() - nz}
 	if z.Model == DistalMlogit {
-		d.Categories = z.Categories
+		d.Categories, d.CategoryLabels = z.Categories, z.CategoryLabels
 	}
 	if d.Missing > 0 {
 		f.Warnings = append(f.Warnings, mixture.Warnf(DistalMissing, nil,

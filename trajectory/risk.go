@@ -24,6 +24,12 @@ type RiskDesign struct {
 	// numeric one. model.json files written before trajkit recorded
 	// them do not have them.
 	BaseLevels []string `json:"risk_base_levels,omitempty"`
+	// ValueLabels are the value labels of the categorical variables read
+	// from a Stata or SPSS file, by variable and then level (the code as
+	// the person file writes it), for the levels of the design; nil when
+	// no variable has any. They name levels in tables (LevelName), never
+	// in Names, which stay the covariates' identifiers.
+	ValueLabels map[string]map[string]string `json:"risk_value_labels,omitempty"`
 	// Of[j] is the variable of covariate j.
 	Of []int `json:"-"`
 	// X holds the covariates of each kept person, in the careers' order.

@@ -169,8 +169,8 @@ func writeDistal(w io.Writer, f *trajectory.Fitted) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	if d.Model == trajectory.DistalMlogit {
 		head := []string{"Group"}
-		for _, c := range d.Categories {
-			head = append(head, "P("+c+")", "SE")
+		for c := range d.Categories {
+			head = append(head, "P("+d.CategoryName(c)+")", "SE")
 		}
 		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 		for _, g := range d.ByGroup {

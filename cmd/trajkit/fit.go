@@ -88,6 +88,9 @@ a,b,c, group membership is a multinomial logit on those risk factors
 (traj's risk()): log-odds of each group against --reference, with odds
 ratios, 95% intervals and a Wald test per risk factor. Categorical
 columns become indicators against their first level in sorted order.
+A Stata or SPSS variable with value labels is categorical, its codes the
+levels, and the tables show each code with its label ("female=1
+(female)", "female = 1 (female)").
 --persons alone gives group profiles only (profiles.csv). A column is
 numeric when every value is a number (or true/false, read as 1/0) and
 categorical when every value is text; a column that mixes them is an

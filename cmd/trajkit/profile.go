@@ -132,11 +132,7 @@ func writeProfiles(w io.Writer, rows []careersio.ProfileRow, fit *trajectory.Fit
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for r := 0; r < len(rows); r += k {
-		name := rows[r].Variable
-		if rows[r].Level != "" {
-			name += " = " + rows[r].Level
-		}
-		cells := []string{name}
+		cells := []string{rows[r].Name()}
 		for g := 0; g < k; g++ {
 			cells = append(cells, rows[r+g].Format())
 		}

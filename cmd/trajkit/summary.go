@@ -188,7 +188,7 @@ func writeMembership(w io.Writer, f *trajectory.Fitted, of string) {
 	fmt.Fprintf(w, "Membership%s (multinomial logit; reference group %d)\n", of, cov.Reference)
 	for v, base := range risk.BaseLevels {
 		if base != "" {
-			fmt.Fprintf(w, "  %s: indicators against level %q\n", risk.Variables[v], base)
+			fmt.Fprintf(w, "  %s: indicators against level %s\n", risk.Variables[v], risk.BaseName(v))
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -207,7 +207,7 @@ func writeMembership(w io.Writer, f *trajectory.Fitted, of string) {
 			if !math.IsNaN(se) {
 				ci = fmt.Sprintf("%.3f-%.3f", math.Exp(b-trajectory.Z975*se), math.Exp(b+trajectory.Z975*se))
 			}
-			fmt.Fprintf(tw, "%d\t%s%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, labelCell(f, j), n, b, fmtNum(se, 4), math.Exp(b), ci,
+			fmt.Fprintf(tw, "%d\t%s%s\t%.4f\t%s\t%.3f\t%s\t%s\t\n", j+1, labelCell(f, j), risk.CovariateName(n), b, fmtNum(se, 4), math.Exp(b), ci,
 				fmtNum(trajectory.WaldP(b/se), 4))
 		}
 	}

@@ -61,7 +61,7 @@ func (t *PersonTable) Distal(column string, model trajectory.DistalModel, ids []
 			code[s] = j
 		}
 	case model == trajectory.DistalMlogit:
-		levels = pc.Levels
+		levels, z.CategoryLabels = pc.Levels, pc.levelLabels()
 	case !pc.Numeric:
 		for r := range pc.Codes {
 			if !pc.missing(r) {

@@ -294,6 +294,12 @@ func (t *PersonTable) Design(vars []string, ids []string, dropMissing bool) (d *
 			return nil, nil, fmt.Errorf("%s: column %q has %d level(s): a categorical risk factor needs at least two", t.File, name, len(pc.Levels))
 		}
 		d.BaseLevels = append(d.BaseLevels, pc.Levels[0])
+		if labels := pc.levelLabels(); labels != nil {
+			if d.ValueLabels == nil {
+				d.ValueLabels = map[string]map[string]string{}
+			}
+			d.ValueLabels[name] = labels
+		}
 		for _, l := range pc.Levels[1:] {
 			d.Names = append(d.Names, name+"="+l)
 			d.Of = append(d.Of, v)
@@ -356,7 +362,7 @@ func (t *PersonTable) DesignLike(model *trajectory.RiskDesign, ids []string) (*t
 	if err != nil {
 		return nil, fmt.Errorf("the model's risk factors: %v", err)
 	}
-	d := &trajectory.RiskDesign{Names: model.Names, Variables: model.Variables, BaseLevels: model.BaseLevels}
+	d := &trajectory.RiskDesign{Names: model.Names, Variables: model.Variables, BaseLevels: model.BaseLevels, ValueLabels: model.ValueLabels}
 	cols := make([]*PersonColumn, len(vars))
 	for v, rv := range vars {
 		pc := t.Column(rv.Name)
@@ -443,6 +449,21 @@ func (pc *PersonColumn) level(r int) string {
 		return strconv.FormatFloat(pc.Values[r], 'g', -1, 64)
 	}
 	return pc.Levels[pc.Codes[r]]
+}
+
+// levelLabels returns the value labels of the column's levels (those
+// not blank), nil when it has none.
+func (pc *PersonColumn) levelLabels() map[string]string {
+	var out map[string]string
+	for _, l := range pc.Levels {
+		if label := strings.TrimSpace(pc.Labels[l]); label != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[l] = label
+		}
+	}
+	return out
 }
 
 // quoteLevels lists levels, quoted, the first 12 of many.

@@ -12,8 +12,12 @@ import (
 type ProfileRow struct {
 	Variable string
 	Level    string // empty for a numeric variable
-	Group    int    // 1-based
-	Label    string
+	// LevelLabel is the level's value label (from a Stata or SPSS file),
+	// empty when it has none.
+	LevelLabel string
+	Group      int // 1-based
+	// Label is the group's label (Group.Label).
+	Label string
 	// NAssigned is the number of persons assigned to the group (maximum
 	// posterior) with a value for the variable.
 	NAssigned int
@@ -26,6 +30,17 @@ type ProfileRow struct {
 	// variable is categorical, or has only the values 0 and 1
 	// (PersonTable.IsShare). Otherwise they are means.
 	Share bool
+}
+
+// Name is how a profile table names the row, on the terminal and in the
+// report: the variable, and for a categorical one "variable = level",
+// the level as trajectory.LevelName writes it ("female = 1 (female)" when
+// the level has a value label).
+func (r ProfileRow) Name() string {
+	if r.Level == "" {
+		return r.Variable
+	}
+	return r.Variable + " = " + trajectory.LevelName(r.Level, r.LevelLabel)
 }
 
 // Format writes the row as a group profile table shows it, on the
@@ -64,8 +79,9 @@ func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 		pc := &t.Columns[c]
 		share := t.IsShare(pc.Name)
 		levels := []string{""}
+		var labels map[string]string
 		if !pc.Numeric {
-			levels = pc.Levels
+			levels, labels = pc.Levels, pc.levelLabels()
 		}
 		for l, level := range levels {
 			for g := 0; g < k; g++ {
@@ -94,7 +110,7 @@ func Profiles(t *PersonTable, f *trajectory.Fitted) []ProfileRow {
 						wA += v
 					}
 				}
-				row := ProfileRow{Variable: pc.Name, Level: level, Group: g + 1, Label: f.Groups[g].Label, NAssigned: n,
+				row := ProfileRow{Variable: pc.Name, Level: level, LevelLabel: labels[level], Group: g + 1, Label: f.Groups[g].Label, NAssigned: n,
 					AssignedMean: math.NaN(), PosteriorMean: math.NaN(), Share: share}
 				if n > 0 {
 					row.AssignedMean = sumA / wA

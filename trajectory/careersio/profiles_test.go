@@ -2,6 +2,8 @@ package careersio
 
 import (
 	"math"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,5 +60,70 @@ func TestProfiles(t *testing.T) {
 	undefined := ProfileRow{AssignedMean: math.NaN(), PosteriorMean: 0.25, Share: true}
 	if got := undefined.Format(); got != "- (25.0%)" {
 		t.Errorf("undefined mean: %q", got)
+	}
+}
+
+// TestValueLabels: female, with value labels in persons60.dta and .sav
+// (0 male, 1 female; testdata/foreign/make.R), names its levels in the
+// profile rows (female = 1 (female)) and takes its labels into the
+// risk-factor design, whose covariate names stay female=1, and into its
+// categories as an mlogit distal outcome; the same
+// column of persons60.csv read as categorical has neither.
+func TestValueLabels(t *testing.T) {
+	labels := map[string]string{"0": "male", "1": "female"}
+	for _, tc := range []struct {
+		file   string
+		labels map[string]string
+	}{
+		{"persons60.dta", labels},
+		{"persons60.sav", labels},
+		{"persons60.csv", nil},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			tb, err := ReadPersonsFile(foreign(tc.file), PersonOptions{ID: "id", Categorical: []string{"female"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _, err := tb.Design([]string{"female", "region"}, tb.IDs, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(d.Names, []string{"female=1", "region=south", "region=west"}) {
+				t.Errorf("covariates %q", d.Names)
+			}
+			var want map[string]map[string]string
+			if tc.labels != nil {
+				want = map[string]map[string]string{"female": tc.labels}
+			}
+			if !reflect.DeepEqual(d.ValueLabels, want) {
+				t.Errorf("design's value labels %v, want %v", d.ValueLabels, want)
+			}
+			z, err := tb.Distal("female", trajectory.DistalMlogit, tb.IDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(z.CategoryLabels, tc.labels) {
+				t.Errorf("the distal outcome's labels %v, want %v", z.CategoryLabels, tc.labels)
+			}
+			f := &trajectory.Fitted{Groups: []trajectory.Group{{Number: 1}}, IDs: tb.IDs, Assigned: make([]int, len(tb.IDs))}
+			f.Posterior = [][]float64{make([]float64, len(tb.IDs))}
+			for i := range f.IDs {
+				f.Assigned[i], f.Posterior[0][i] = 1, 1
+			}
+			var names []string
+			for _, r := range Profiles(tb, f) {
+				if r.LevelLabel != tc.labels[r.Level] {
+					t.Errorf("%s = %s: label %q, want %q", r.Variable, r.Level, r.LevelLabel, tc.labels[r.Level])
+				}
+				names = append(names, r.Name())
+			}
+			wantNames := []string{"female = 0", "female = 1", "qualification", "region = north", "region = south", "region = west", "age_first"}
+			if tc.labels != nil {
+				wantNames[0], wantNames[1] = "female = 0 (male)", "female = 1 (female)"
+			}
+			if !slices.Equal(names, wantNames) {
+				t.Errorf("rows %q, want %q", names, wantNames)
+			}
+		})
 	}
 }

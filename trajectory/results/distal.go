@@ -2,8 +2,10 @@ package results
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
 )
@@ -37,6 +39,15 @@ func checkDistal(f *trajectory.Fitted) error {
 	c := len(d.Categories)
 	if (d.Model == trajectory.DistalMlogit) != (c >= 2) {
 		return fieldErrorf("distal.categories", "%d categories for model %s: expected at least 2 for mlogit, none otherwise", c, d.Model)
+	}
+	for _, cat := range slices.Sorted(maps.Keys(d.CategoryLabels)) {
+		at := "distal.category_labels." + cat
+		if !slices.Contains(d.Categories, cat) {
+			return fieldErrorf(at, "not a category: expected one of %q", d.Categories)
+		}
+		if strings.TrimSpace(d.CategoryLabels[cat]) == "" {
+			return fieldErrorf(at, "an empty label")
+		}
 	}
 	if len(d.Classification) != k {
 		return fieldErrorf("distal.classification", "%d rows for %d groups: expected K x K", len(d.Classification), k)

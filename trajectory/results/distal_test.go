@@ -15,13 +15,14 @@ import (
 
 // TestHostileDistal: a distal block edited out of its ranges is refused
 // on load with a *FieldError naming the field; the block as written
-// loads and reads back the same.
+// loads and reads back the same, the categories' value labels with it.
 func TestHostileDistal(t *testing.T) {
 	for _, model := range []trajectory.DistalModel{trajectory.DistalLogit, trajectory.DistalMlogit} {
 		f, _ := testFit(t)
 		z := trajectory.DistalOutcome{Name: "z", Model: model, Values: make([]float64, len(f.Assigned))}
 		if model == trajectory.DistalMlogit {
 			z.Categories = []string{"a", "b", "c"}
+			z.CategoryLabels = map[string]string{"a": "none", "c": "many"}
 		}
 		c := max(len(z.Categories), 2)
 		for i := range z.Values {
@@ -37,6 +38,9 @@ func TestHostileDistal(t *testing.T) {
 		back, err := DecodeModel(bytes.NewReader(valid.Bytes()), "model.json")
 		if err != nil {
 			t.Fatalf("%s: the valid file is refused: %v", model, err)
+		}
+		if model == trajectory.DistalMlogit && back.Distal.CategoryName(2) != "c (many)" {
+			t.Errorf("category c read back as %q", back.Distal.CategoryName(2))
 		}
 		if fmt.Sprint(back.Distal) != fmt.Sprint(f.Distal) {
 			t.Errorf("%s: read back %+v, wrote %+v", model, back.Distal, f.Distal)
@@ -57,7 +61,9 @@ func TestHostileDistal(t *testing.T) {
 			edits = append(edits,
 				edit{"a probability above 1", "distal.by_group[0].probs[1]", 1.2, "distal.by_group[0].probs[1]", "1.2 is not a probability"},
 				edit{"a negative SE", "distal.by_group[1].se[2]", -0.1, "distal.by_group[1].se[2]", "expected a number ≥ 0"},
-				edit{"probabilities not summing to 1", "distal.by_group[1].probs[0]", 0.0, "distal.by_group[1].probs", "expected 1"})
+				edit{"probabilities not summing to 1", "distal.by_group[1].probs[0]", 0.0, "distal.by_group[1].probs", "expected 1"},
+				edit{"a label of no category", "distal.category_labels.d", "some", "distal.category_labels.d", `not a category: expected one of ["a" "b" "c"]`},
+				edit{"an empty label", "distal.category_labels.a", "", "distal.category_labels.a", "an empty label"})
 		} else {
 			edits = append(edits,
 				edit{"a probability of 1.5", "distal.by_group[0].mean", 1.5, "distal.by_group[0].mean", "1.5 is not a probability"},

@@ -64,7 +64,10 @@ const (
 // dropout (orders, lag, covariates, followup_end, n_dropped) and each
 // group's dropout (order, coef, se, and a curve by age of hazard,
 // hazard_lo, hazard_hi, survival and share_at_age), n_params counting the
-// dropout coefficients.
+// dropout coefficients; and, left out when unused, the value labels of a
+// Stata or SPSS person file: covariates.risk_value_labels (of categorical
+// risk factors), distal.category_labels (of an mlogit distal outcome's
+// categories) and profiles.csv's level_label column.
 // Files of versions 1 (no format_version field) to 5 are read too.
 const FormatVersion = 6
 

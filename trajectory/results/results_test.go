@@ -21,8 +21,8 @@ import (
 )
 
 // testFit fits a small model with every part model.json can hold: risk
-// factors (one categorical), a time-varying covariate, standard errors
-// and a bootstrap.
+// factors (one categorical, with value labels), a time-varying covariate,
+// standard errors and a bootstrap.
 func testFit(t *testing.T) (*trajectory.Fitted, *trajectory.Careers) {
 	t.Helper()
 	s := trajectory.WindowScaling(12, 30)
@@ -39,7 +39,8 @@ func testFit(t *testing.T) (*trajectory.Fitted, *trajectory.Careers) {
 	for i := range x {
 		x[i] = []float64{float64(i % 3), float64(i%2) * 1.5}
 	}
-	risk := &trajectory.RiskDesign{Variables: []string{"region", "score"}, Names: []string{"region=b", "score"}, Of: []int{0, 1}, BaseLevels: []string{"a", ""}, X: x}
+	risk := &trajectory.RiskDesign{Variables: []string{"region", "score"}, Names: []string{"region=b", "score"}, Of: []int{0, 1}, BaseLevels: []string{"a", ""}, X: x,
+		ValueLabels: map[string]map[string]string{"region": {"a": "north", "b": "south"}}}
 	m, err := trajectory.NewModel(trajectory.ZIP, 2, []int{1, 2}, []int{0, -1})
 	if err != nil {
 		t.Fatal(err)
@@ -387,6 +388,22 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	if len(back) != 3 || back[0] != profiles[0] || !math.IsNaN(back[1].AssignedMean) || back[1].PosteriorMean != 31.5 || back[1].Share || back[2] != profiles[2] {
 		t.Errorf("profiles read back %+v", back)
 	}
+	if strings.Contains(b.String(), "level_label") {
+		t.Errorf("profiles.csv without value labels has their column:\n%s", b.String())
+	}
+	// With a value label, the level_label column: empty for the rows
+	// without one.
+	labelled := append([]careersio.ProfileRow{{Variable: "sex", Level: "2", LevelLabel: "female", Group: 1, NAssigned: 12, AssignedMean: 0.5, PosteriorMean: 0.5, Share: true}}, profiles...)
+	b.Reset()
+	if err := WriteProfiles(&b, labelled); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,level_label\nsex,2,1,,12,0.5,0.5,true,female\nsex,female,1,low-rate,12,0.25,0.26,true,\n") {
+		t.Errorf("profiles.csv with a value label:\n%s", b.String())
+	}
+	if back, err = ReadProfiles(bytes.NewReader(b.Bytes()), "p.csv"); err != nil || len(back) != 4 || back[0] != labelled[0] || back[1] != labelled[1] {
+		t.Errorf("labelled profiles read back %+v, %v", back, err)
+	}
 	rows := []ReproRow{
 		{Row: "share", Published: "36%", Reproduced: 35.2, Tolerance: "±5 points", OK: true, Unit: "%", Data: "synthetic cohort (example:nl630)"},
 		{Row: "x", Published: "y", Reproduced: nan, Tolerance: "z", Data: "careers, real.csv"},
@@ -405,7 +422,9 @@ func TestProfilesAndReproductionRoundTrip(t *testing.T) {
 	for _, tc := range []struct{ text, msg string }{
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nx,,0,,1,0.5,0.5\n", `p.csv:2:3: column "group"`},
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share\nx,,1,,1,0.5,0.5,maybe\n", `p.csv:2:8: column "share"`},
-		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,extra\nx,,1,,1,0.5,0.5,true,1\n", `p.csv:1`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,extra\nx,,1,,1,0.5,0.5,true,1\n", `p.csv:1:9`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,level_label,extra\nx,,1,,1,0.5,0.5,true,,1\n", `p.csv:1`},
+		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean,share,level_label\nx,,1,,1,0.5,0.5,true,male\n", `p.csv:2:9: column "level_label"`},
 		{"variable,level,group,label,n_assigned,assigned_mean,posterior_mean\nx,,1,,1,abc,0.5\n", `p.csv:2:6: column "assigned_mean"`},
 		{"variable,level\nx,y\n", `p.csv:1`},
 	} {

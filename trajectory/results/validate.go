@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -509,6 +510,34 @@ func checkFamilyParams(f *trajectory.Fitted, g *trajectory.Group, at func(string
 	return nil
 }
 
+// checkValueLabels checks that every value label is a non-blank label of
+// a level of a categorical risk variable: its base level or one with an
+// indicator (any level but those when the model does not record its
+// base).
+func checkValueLabels(labels map[string]map[string]string, vars []trajectory.RiskVariable) error {
+	for _, name := range slices.Sorted(maps.Keys(labels)) {
+		at := slices.IndexFunc(vars, func(v trajectory.RiskVariable) bool { return v.Name == name })
+		switch {
+		case at < 0:
+			return fieldErrorf("covariates.risk_value_labels."+name, "not a risk variable (covariates.risk_variables)")
+		case vars[at].Numeric():
+			return fieldErrorf("covariates.risk_value_labels."+name, "a numeric risk variable has no value labels")
+		}
+		v := vars[at]
+		for _, level := range slices.Sorted(maps.Keys(labels[name])) {
+			label := labels[name][level]
+			field := fmt.Sprintf("covariates.risk_value_labels.%s.%s", name, level)
+			if strings.TrimSpace(label) == "" {
+				return fieldErrorf(field, "an empty label")
+			}
+			if level != v.Base && !slices.Contains(v.Levels, level) && v.Base != "" {
+				return fieldErrorf(field, "not a level of %s: expected its base %q or one of %q", name, v.Base, v.Levels)
+			}
+		}
+	}
+	return nil
+}
+
 // checkCovariates checks the membership model's reference group and
 // coefficients, and the time-varying covariates' coefficients, against
 // the covariates the model names.
@@ -520,8 +549,12 @@ func checkCovariates(f *trajectory.Fitted) error {
 			if len(r.Names) == 0 {
 				return fieldErrorf("covariates.risk", "no risk factors in a membership model")
 			}
-			if _, err := r.VariableList(); err != nil {
+			vars, err := r.VariableList()
+			if err != nil {
 				return fieldErrorf("covariates.risk_variables", "%v", err)
+			}
+			if err := checkValueLabels(r.ValueLabels, vars); err != nil {
+				return err
 			}
 			if c.Reference < 1 || c.Reference > k {
 				return fieldErrorf("covariates.reference", "%d: expected a group between 1 and %d", c.Reference, k)

@@ -70,7 +70,7 @@ func membershipSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 	var base []string
 	for v, l := range risk.BaseLevels {
 		if l != "" && v < len(risk.Variables) {
-			base = append(base, fmt.Sprintf("%s against %q", risk.Variables[v], l))
+			base = append(base, risk.Variables[v]+" against "+risk.BaseName(v))
 		}
 	}
 	switch {
@@ -78,6 +78,9 @@ func membershipSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 		b.Note += " Categorical risk factors enter as one indicator per level (variable=level): " + strings.Join(base, ", ") + "."
 	case strings.Contains(strings.Join(risk.Names, ""), "="):
 		b.Note += " A categorical risk factor enters as one indicator per level (variable=level), against its first level in sorted order."
+	}
+	if len(risk.ValueLabels) > 0 {
+		b.Note += labelNote
 	}
 	hasSE := false
 	for j := range f.Groups {
@@ -91,7 +94,7 @@ func membershipSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 			if a < len(g.MembershipSE.Values) {
 				se = g.MembershipSE.Values[a]
 			}
-			eg.Rows = append(eg.Rows, effect(name, g.MembershipCoef.Values[a], se, &hasSE))
+			eg.Rows = append(eg.Rows, effect(risk.CovariateName(name), g.MembershipCoef.Values[a], se, &hasSE))
 		}
 		b.Groups = append(b.Groups, eg)
 	}
@@ -101,6 +104,10 @@ func membershipSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 	b.SENote = seNote(hasSE)
 	return b
 }
+
+// labelNote says how the tables of a model whose person file has value
+// labels name the labelled levels (trajectory.LevelName).
+const labelNote = " A level with a value label (from a Stata or SPSS person file) is shown by its code with the label in brackets."
 
 // tcovSection shows the effects δ of the time-varying covariates on each
 // group's log-rate, with their rate ratios exp(δ); nil without

@@ -39,8 +39,8 @@ func distalSection(f *trajectory.Fitted) *distalBox {
 	s.Note += ". The standard errors hold D fixed."
 	s.Header = []cell{{Text: "Group"}}
 	if d.Model == trajectory.DistalMlogit {
-		for _, c := range d.Categories {
-			s.Header = append(s.Header, cell{Text: "P(" + c + ")", Number: true}, cell{Text: "SE", Number: true})
+		for c := range d.Categories {
+			s.Header = append(s.Header, cell{Text: "P(" + d.CategoryName(c) + ")", Number: true}, cell{Text: "SE", Number: true})
 		}
 	} else {
 		what := "Mean"

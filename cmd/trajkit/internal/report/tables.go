@@ -155,6 +155,9 @@ func profilesSection(rows []careersio.ProfileRow, f *trajectory.Fitted) *table {
 	for _, r := range rows {
 		k = max(k, r.Group)
 	}
+	if slices.ContainsFunc(rows, func(r careersio.ProfileRow) bool { return r.LevelLabel != "" }) {
+		s.Note += labelNote
+	}
 	s.Header = []cell{{Text: "Variable"}}
 	for g := 1; g <= k; g++ {
 		s.Header = append(s.Header, cell{Text: groupHeading(f, g), Number: true})
@@ -165,11 +168,7 @@ func profilesSection(rows []careersio.ProfileRow, f *trajectory.Fitted) *table {
 		v := variable{r.Variable, r.Level}
 		j, ok := at[v]
 		if !ok {
-			name := r.Variable
-			if r.Level != "" {
-				name += " = " + r.Level
-			}
-			cells := []cell{{Text: name}}
+			cells := []cell{{Text: r.Name()}}
 			for range k {
 				cells = append(cells, cell{Text: "–", Number: true})
 			}
