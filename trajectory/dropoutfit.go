@@ -127,8 +127,11 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 		f.Warnings = append(f.Warnings, mixture.Warnf(NoDropout, nil, "no person dropped out (every career ends at its follow-up end): the hazards go to zero and the dropout model adds nothing"))
 	}
 	f.Attrition = &Attrition{Orders: slices.Clone(orders), Lag: d.Lag, Covariates: append([]string{}, d.Names...), FollowupEnd: followup, Dropped: dd.dropped}
+	// With lags or covariates the hazards differ between the persons of
+	// a group, and the survival averages theirs (DropoutPoint).
+	own := d.Lag > 0 || len(d.Names) > 0
 	var weights []float64
-	if d.Lag > 0 || len(d.Names) > 0 {
+	if own {
 		if weights, err = s.scaledWeights(c.Len()); err != nil {
 			return nil, err
 		}
@@ -136,7 +139,7 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 	for j, e := range x.perm {
 		dc := x.factor(e).(*dropoutComp)
 		var atRisk []float64
-		if d.Lag > 0 || len(d.Names) > 0 {
+		if own {
 			atRisk = dc.atRiskHazards(x.res.Posterior[e], weights)
 		}
 		f.Groups[j].Dropout = groupDropout(c, dc, d.Names, x.cov, x.se, x.factorOffset(e), atRisk)
