@@ -35,13 +35,31 @@ type GroupDropout struct {
 	Curve []DropoutPoint `json:"curve"`
 }
 
-// DropoutPoint is a group's dropout at one age: the hazard d_k(age) with
-// its 95% interval (delta method on the logit scale; NaN without standard
-// errors), the survival S_k(age) = Π_{u ≤ age} (1 − d_k(u)) from the
-// window's start (S = 1 there: no hazard at the first age), and the share
-// of the group among the persons still observed,
+// DropoutPoint is a group's dropout at one age: the hazard d_k(age) at
+// lagged responses and covariates zero with its 95% interval (delta
+// method on the logit scale; NaN without standard errors), the survival
+// S_k(age) from the window's first age (S = 1 there: no hazard at the
+// first age), and the share of the group among the persons still
+// observed,
 //
 //	share_at_age_k = π_k S_k(age) / Σ_j π_j S_j(age).
+//
+// Without lags and covariates every person of group k has the hazard
+// d_k, and S_k(age) = Π_{first < u ≤ age} (1 − d_k(u)). With lags or
+// covariates the hazard is a person's own, and S_k is the product over
+// the ages of the mean hazard of group k's persons at risk there (a
+// product-limit estimate of the model's marginal survival in group k),
+//
+//	S_k(age) = Π_{first < u ≤ age} (1 − h̄_k(u)),
+//	h̄_k(u)  = Σ_{i at risk at u} v_i w_ik d_ik(u) / Σ_{i at risk at u} v_i w_ik,
+//
+// w_ik the posteriors, v_i the sampling weights (1 without), d_ik(u) the
+// hazard at person i's own lagged responses and covariates, and "at risk
+// at u" a risk record at u (observed at u after an earlier observed age,
+// or dropped out at u). A person's hazard after her last observation,
+// whose lagged responses were never observed, is not needed: she is no
+// longer at risk. At an age at which no person is at risk h̄_k(u) is
+// d_k(u), the hazard at lags and covariates zero.
 type DropoutPoint struct {
 	Age        int     `json:"age"`
 	Hazard     float64 `json:"hazard"`
@@ -109,8 +127,22 @@ func FitDropout(c *Careers, m Model, d Dropout, followup string, s *Settings) (*
 		f.Warnings = append(f.Warnings, mixture.Warnf(NoDropout, nil, "no person dropped out (every career ends at its follow-up end): the hazards go to zero and the dropout model adds nothing"))
 	}
 	f.Attrition = &Attrition{Orders: slices.Clone(orders), Lag: d.Lag, Covariates: append([]string{}, d.Names...), FollowupEnd: followup, Dropped: dd.dropped}
+	// With lags or covariates the hazards differ between the persons of
+	// a group, and the survival averages theirs (DropoutPoint).
+	own := d.Lag > 0 || len(d.Names) > 0
+	var weights []float64
+	if own {
+		if weights, err = s.scaledWeights(c.Len()); err != nil {
+			return nil, err
+		}
+	}
 	for j, e := range x.perm {
-		f.Groups[j].Dropout = groupDropout(c, x.factor(e).(*dropoutComp), d.Names, x.cov, x.se, x.factorOffset(e))
+		dc := x.factor(e).(*dropoutComp)
+		var atRisk []float64
+		if own {
+			atRisk = dc.atRiskHazards(x.res.Posterior[e], weights)
+		}
+		f.Groups[j].Dropout = groupDropout(c, dc, d.Names, x.cov, x.se, x.factorOffset(e), atRisk)
 	}
 	setSharesAtAge(f)
 	f.Timing = map[string]float64{"fit_seconds": time.Since(start).Seconds()}
@@ -137,8 +169,10 @@ func shareSE(pi []float64, e int, cov *mixture.Covariance) (Float, Interval) {
 
 // groupDropout returns a group's dropout output from its component: the
 // coefficients, their standard errors (NaN when se is nil) from the
-// parameters at off, and the hazard and survival curves.
-func groupDropout(c *Careers, dc *dropoutComp, covNames []string, cov *mixture.Covariance, se []float64, off int) *GroupDropout {
+// parameters at off, and the hazard and survival curves. The survival is
+// the product of 1 − atRisk[t] (NaN entries replaced by the curve's
+// hazard), or of 1 − d_k(t) when atRisk is nil (no lags, no covariates).
+func groupDropout(c *Careers, dc *dropoutComp, covNames []string, cov *mixture.Covariance, se []float64, off int, atRisk []float64) *GroupDropout {
 	names := []string{"intercept", "linear", "quadratic"}[:dc.f.order+1]
 	for l := 1; l <= dc.f.d.lag; l++ {
 		names = append(names, fmt.Sprintf("lag%d", l))
@@ -156,7 +190,11 @@ func groupDropout(c *Careers, dc *dropoutComp, covNames []string, cov *mixture.C
 	for t := range c.NumAges {
 		h := dc.hazard(t)
 		if t > 0 {
-			surv *= 1 - h
+			if atRisk != nil && !math.IsNaN(atRisk[t]) {
+				surv *= 1 - atRisk[t]
+			} else {
+				surv *= 1 - h
+			}
 		}
 		pt := DropoutPoint{Age: c.MinAge + t, Hazard: h, HazardLo: Float(math.NaN()), HazardHi: Float(math.NaN()), Survival: surv}
 		if cov != nil {
@@ -172,7 +210,9 @@ func groupDropout(c *Careers, dc *dropoutComp, covNames []string, cov *mixture.C
 }
 
 // setSharesAtAge sets each group's share among the persons still observed
-// at each age, π_k S_k(t) / Σ_j π_j S_j(t).
+// at each age, π_k S_k(t) / Σ_j π_j S_j(t), with S_k the groups'
+// survival (DropoutPoint: at lags and covariates zero when there are
+// none, else the product-limit over the persons at risk).
 func setSharesAtAge(f *Fitted) {
 	for t := range f.Groups[0].Dropout.Curve {
 		var sum float64
@@ -184,4 +224,42 @@ func setSharesAtAge(f *Fitted) {
 			g.Dropout.Curve[t].ShareAtAge = g.Share * g.Dropout.Curve[t].Survival / sum
 		}
 	}
+}
+
+// atRiskHazards returns, by age index t, the mean hazard of the group's
+// persons at risk at t (those with a risk record at t), weighted by
+// their posteriors post (length N) times the sampling weights v (nil for
+// 1), each at her own lagged responses and covariates:
+//
+//	h̄(t) = Σ_{r at t} v_i w_i d_r / Σ_{r at t} v_i w_i,
+//
+// NaN where the weights of the persons at risk sum to zero. Sums are
+// taken in person order.
+func (c *dropoutComp) atRiskHazards(post, v []float64) []float64 {
+	d := c.f.d
+	nt := len(d.powers)
+	num, den := make([]float64, nt), make([]float64, nt)
+	haz := make([]float64, d.numCells())
+	for cell := range haz {
+		haz[cell] = expit(c.design(c.x, c.theta, int32(cell)))
+	}
+	for i := range d.n {
+		w := post[i]
+		if v != nil {
+			w *= v[i]
+		}
+		for r := d.start[i]; r < d.start[i+1]; r++ {
+			cell := d.cell[r]
+			t := d.cellAge[cell]
+			num[t] += w * haz[cell]
+			den[t] += w
+		}
+	}
+	for t := range num {
+		num[t] /= den[t]
+		if den[t] == 0 {
+			num[t] = math.NaN()
+		}
+	}
+	return num
 }

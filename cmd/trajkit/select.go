@@ -115,7 +115,11 @@ Examples:
 --weights COLUMN fits every candidate with the persons' sampling weights
 (see trajkit fit -h): BIC and the cross-validated log-likelihood are then
 weighted. select takes no --start: a start model starts one fit (trajkit
-fit --start), not a search over models.
+fit --start), not a search over models. Nor does it take --dropout or
+--distal (or --dropout-lag, --dropout-covariates, --followup-end,
+--distal-model, --distal-method): it chooses the number of groups of the
+trajectories alone, and trajkit fit --groups K then fits the chosen K
+with the dropout model or the distal outcome.
 
 With --out DIR it writes DIR/selection.csv (one row per candidate),
 DIR/selection.json (the recommendation and the reason), the recommended
@@ -151,6 +155,34 @@ type selectFlags struct {
 	distOut, orderOut, inflationOut *perOutcome
 }
 
+// selectRefused are fit's flags of a dropout model and of distal
+// outcomes. select registers them only to refuse them with what to do
+// instead (rather than Go's "flag provided but not defined"): the number
+// of groups is chosen for the trajectories alone, and the chosen K is
+// fitted with them.
+var selectRefused = []struct{ name, model, fit string }{
+	{"dropout", "a dropout model", "--dropout ORDER --followup-end COLUMN|window"},
+	{"dropout-lag", "a dropout model", "--dropout ORDER --dropout-lag L"},
+	{"dropout-covariates", "a dropout model", "--dropout ORDER --dropout-covariates COLUMNS"},
+	{"followup-end", "a dropout model", "--dropout ORDER --followup-end COLUMN|window"},
+	{"distal", "distal outcomes", "--persons FILE --distal COLUMN"},
+	{"distal-model", "distal outcomes", "--persons FILE --distal COLUMN --distal-model MODEL"},
+	{"distal-method", "distal outcomes", "--persons FILE --distal COLUMN --distal-method METHOD"},
+}
+
+// checkRefused returns the usage error of the first refused flag given,
+// in selectRefused's order.
+func (f *selectFlags) checkRefused(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, r := range selectRefused {
+		if given[r.name] {
+			return usagef("--%s: select chooses the number of groups without %s; choose K here, then fit it with trajkit fit --groups K %s", r.name, r.model, r.fit)
+		}
+	}
+	return nil
+}
+
 func (f *selectFlags) register(fs *flag.FlagSet) {
 	f.dataFlags.register(fs)
 	f.dataFlags.registerTcov(fs)
@@ -174,11 +206,17 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "directory for the selection files (created if missing)")
 	fs.BoolVar(&f.resume, "resume", false, "continue the interrupted search of the same settings in --out, from its checkpoint")
 	registerSafeCSV(fs, &f.safeCSV)
+	for _, r := range selectRefused {
+		fs.String(r.name, "", fmt.Sprintf("not taken by select, which chooses K without %s: fit the chosen K with trajkit fit --%s", r.model, r.name))
+	}
 }
 
 // settings checks the flags and returns the selection settings.
 func (f *selectFlags) settings(ctx context.Context, fs *flag.FlagSet) (trajectory.SelectSettings, error) {
 	var s trajectory.SelectSettings
+	if err := f.checkRefused(fs); err != nil {
+		return s, err
+	}
 	if err := f.dataFlags.check(); err != nil {
 		return s, err
 	}
