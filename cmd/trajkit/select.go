@@ -109,8 +109,8 @@ Examples:
   trajkit select --data example:toronto1 --groups 3 --orders 1-3 --dist zip --inflation "0;0;-1"
   trajkit select --data example:nl630 --ages 12-39 --persons example:nl630-persons --risk sex,starting_qualification --groups 2-4 --dist zip
   trajkit select --data careers.csv --groups 1-5 --persons persons.csv --weights sampling_weight --cv 5
-  trajkit select --data example:scores --groups 1-4 --orders 1-3 --dist cnorm --max 10
-  trajkit select --data example:nl630-outcomes --outcomes thb,other --groups 1-4 --dist thb=zip --order thb=2 --order other=3 --cv 5
+  trajkit select --data example:scores --groups 1-3 --dist cnorm --max 10
+  trajkit select --data example:nl630-outcomes --outcomes thb,other --groups 1-4 --dist thb=zip --order thb=2 --order other=3
 
 --weights COLUMN fits every candidate with the persons' sampling weights
 (see trajkit fit -h): BIC and the cross-validated log-likelihood are then

@@ -100,7 +100,9 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 // the pipelined reader (with the usual batches and with batches of a few
 // records) as through the sequential one.
 func TestReadPipelined(t *testing.T) {
-	c := testCareers(t, 20_000, 9)
+	// 6,000 persons: a wide file of 15 batches (at most batchCells cells,
+	// some 400 records, each), a long one of more than 20.
+	c := testCareers(t, 6_000, 9)
 	var w, l bytes.Buffer
 	if err := WriteWide(&w, c); err != nil {
 		t.Fatal(err)
@@ -114,7 +116,8 @@ func TestReadPipelined(t *testing.T) {
 	longOpt := ReadOptions{Format: Long, Exposure: "exposure"}
 	two := []OutcomeColumns{{Count: "y", Exposure: "e"}, {Count: "z", Exposure: "f"}}
 	twoLong := []OutcomeColumns{{Count: "y", Exposure: "exposure"}, {Count: "z"}}
-	deep := 15_001
+	deep := 4_001
+	lateLong := len(long().lines) * 3 / 4 // a record of a late batch of the long file
 	firstID := wide().get(2, "id")
 	for _, tc := range []struct {
 		name string
@@ -131,23 +134,23 @@ func TestReadPipelined(t *testing.T) {
 		{name: "wide/no id", text: w.String(), opt: ReadOptions{Format: Wide, Exposure: "e", NoID: true}},
 		{name: "wide/crlf", text: strings.ReplaceAll(w.String(), "\n", "\r\n"), opt: wideOpt},
 		{name: "wide/no last line end", text: strings.TrimSuffix(w.String(), "\n"), opt: wideOpt},
-		{name: "wide/quoted", text: wide().edit(10_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).
-			set(10_003, "id", `"a,""b"""`).String(), opt: wideOpt},
+		{name: "wide/quoted", text: wide().edit(3_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).
+			set(3_003, "id", `"a,""b"""`).String(), opt: wideOpt},
 		{name: "wide/two outcomes", text: wide().copyColumns("y", "z").copyColumns("e", "f").String(), opt: ReadOptions{Format: Wide}, outs: two},
-		{name: "wide/bad count", text: wide().set(deep, "y20", "x").String(), opt: wideOpt, err: "w.csv:15001:10: "},
+		{name: "wide/bad count", text: wide().set(deep, "y20", "x").String(), opt: wideOpt, err: "w.csv:4001:10: "},
 		{name: "wide/bad exposure", text: func() string {
 			f := wide()
 			return f.set(f.observed(deep, "y30"), "e30", "0").String()
-		}(), opt: wideOpt, err: "w.csv:150"},
-		{name: "wide/duplicate", text: wide().set(deep, "id", firstID).String(), opt: wideOpt, err: "w.csv:15001:1: "},
-		{name: "wide/duplicate and bad count", text: wide().set(deep, "id", firstID).set(deep, "y12", "-1").String(), opt: wideOpt, err: "w.csv:15001:1: "},
-		{name: "wide/duplicate, then bad count", text: wide().set(deep, "id", firstID).set(deep+2, "y12", "-1").String(), opt: wideOpt, err: "w.csv:15001:1: "},
-		{name: "wide/bad count, then duplicate", text: wide().set(deep, "y12", "1.5").set(deep+2, "id", firstID).String(), opt: wideOpt, err: "w.csv:15001:2: "},
-		{name: "wide/spelling", text: wide().set(deep, "id", " "+firstID).String(), opt: wideOpt, err: "w.csv:15001:1: "},
-		{name: "wide/not utf-8", text: wide().set(deep, "id", "\xff").String(), opt: wideOpt, err: "w.csv:15001:1: "},
-		{name: "wide/empty id", text: wide().set(deep, "id", " ").String(), opt: wideOpt, err: "w.csv:15001:1: "},
-		{name: "wide/field count", text: wide().edit(deep, func(s string) string { return s + "," }).String(), opt: wideOpt, err: "w.csv:15001: wrong number"},
-		{name: "wide/bare quote", text: wide().edit(deep, func(s string) string { return "a\"" + s }).String(), opt: wideOpt, err: "w.csv:15001:2: "},
+		}(), opt: wideOpt, err: "w.csv:40"},
+		{name: "wide/duplicate", text: wide().set(deep, "id", firstID).String(), opt: wideOpt, err: "w.csv:4001:1: "},
+		{name: "wide/duplicate and bad count", text: wide().set(deep, "id", firstID).set(deep, "y12", "-1").String(), opt: wideOpt, err: "w.csv:4001:1: "},
+		{name: "wide/duplicate, then bad count", text: wide().set(deep, "id", firstID).set(deep+2, "y12", "-1").String(), opt: wideOpt, err: "w.csv:4001:1: "},
+		{name: "wide/bad count, then duplicate", text: wide().set(deep, "y12", "1.5").set(deep+2, "id", firstID).String(), opt: wideOpt, err: "w.csv:4001:2: "},
+		{name: "wide/spelling", text: wide().set(deep, "id", " "+firstID).String(), opt: wideOpt, err: "w.csv:4001:1: "},
+		{name: "wide/not utf-8", text: wide().set(deep, "id", "\xff").String(), opt: wideOpt, err: "w.csv:4001:1: "},
+		{name: "wide/empty id", text: wide().set(deep, "id", " ").String(), opt: wideOpt, err: "w.csv:4001:1: "},
+		{name: "wide/field count", text: wide().edit(deep, func(s string) string { return s + "," }).String(), opt: wideOpt, err: "w.csv:4001: wrong number"},
+		{name: "wide/bare quote", text: wide().edit(deep, func(s string) string { return "a\"" + s }).String(), opt: wideOpt, err: "w.csv:4001:2: "},
 		{name: "wide/far age", text: func() string {
 			f := wide()
 			for line := 2; line <= len(f.lines); line++ {
@@ -156,25 +159,25 @@ func TestReadPipelined(t *testing.T) {
 			f.header[index(f.header, "y40")] = "y900"
 			f.lines[0] = strings.Join(f.header, ",")
 			return f.set(deep, "y900", "1").String()
-		}(), opt: ReadOptions{Format: Wide}, err: "w.csv:15001:30: "},
+		}(), opt: ReadOptions{Format: Wide}, err: "w.csv:4001:30: "},
 		{name: "wide/cancelled", text: w.String(), opt: wideOpt, cancel: w.Len() / 2, err: "w.csv: reading stopped"},
 		{name: "long", text: l.String(), opt: longOpt},
-		{name: "long/quoted", text: long().edit(100_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(), opt: longOpt},
-		{name: "long/id last", text: long().copyColumns("id", "pid").edit(100_001, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(),
+		{name: "long/quoted", text: long().edit(lateLong, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(), opt: longOpt},
+		{name: "long/id last", text: long().copyColumns("id", "pid").edit(lateLong, func(s string) string { return `"` + strings.Replace(s, ",", `",`, 1) }).String(),
 			opt: ReadOptions{Format: Long, Exposure: "exposure", ID: "pid"}},
 		{name: "long/long field between", text: long().copyColumns("y", "note").copyColumns("id", "pid").set(deep-1, "note", strings.Repeat("x", 2000)).
 			set(deep, "note", strings.Repeat("x", 2000)).set(deep, "exposure", "-1").String(),
-			opt: ReadOptions{Format: Long, Exposure: "exposure", ID: "pid"}, err: "l.csv:15001:4: "},
+			opt: ReadOptions{Format: Long, Exposure: "exposure", ID: "pid"}, err: "l.csv:4001:4: "},
 		{name: "long/two outcomes", text: long().copyColumns("y", "z").set(deep, "y", "").String(), opt: ReadOptions{Format: Long}, outs: twoLong},
-		{name: "long/bad age", text: long().set(deep, "age", "12.5").String(), opt: longOpt, err: "l.csv:15001:2: "},
-		{name: "long/age out of range", text: long().set(deep, "age", "99999999999").String(), opt: longOpt, err: "l.csv:15001:2: "},
-		{name: "long/missing count", text: long().set(deep, "y", "NA").String(), opt: longOpt, err: "l.csv:15001:3: "},
-		{name: "long/bad exposure", text: long().set(deep, "exposure", "-1").String(), opt: longOpt, err: "l.csv:15001:4: "},
-		{name: "long/second row for an age", text: long().edit(deep, func(string) string { return long().lines[deep-2] }).String(), opt: longOpt, err: "l.csv:15001:2: "},
-		{name: "long/spelling", text: long().edit(deep, func(s string) string { return " " + s }).String(), opt: longOpt, err: "l.csv:15001:1: "},
-		{name: "long/bad age and spelling", text: long().edit(deep, func(s string) string { return " " + s }).set(deep, "age", "x").String(), opt: longOpt, err: "l.csv:15001:2: "},
-		{name: "long/bad count, then field count", text: long().set(deep, "y", "-1").edit(deep+2, func(s string) string { return s + ",1" }).String(), opt: longOpt, err: "l.csv:15001:3: "},
-		{name: "long/field count", text: long().edit(deep, func(s string) string { return s + ",1" }).String(), opt: longOpt, err: "l.csv:15001: wrong number"},
+		{name: "long/bad age", text: long().set(deep, "age", "12.5").String(), opt: longOpt, err: "l.csv:4001:2: "},
+		{name: "long/age out of range", text: long().set(deep, "age", "99999999999").String(), opt: longOpt, err: "l.csv:4001:2: "},
+		{name: "long/missing count", text: long().set(deep, "y", "NA").String(), opt: longOpt, err: "l.csv:4001:3: "},
+		{name: "long/bad exposure", text: long().set(deep, "exposure", "-1").String(), opt: longOpt, err: "l.csv:4001:4: "},
+		{name: "long/second row for an age", text: long().edit(deep, func(string) string { return long().lines[deep-2] }).String(), opt: longOpt, err: "l.csv:4001:2: "},
+		{name: "long/spelling", text: long().edit(deep, func(s string) string { return " " + s }).String(), opt: longOpt, err: "l.csv:4001:1: "},
+		{name: "long/bad age and spelling", text: long().edit(deep, func(s string) string { return " " + s }).set(deep, "age", "x").String(), opt: longOpt, err: "l.csv:4001:2: "},
+		{name: "long/bad count, then field count", text: long().set(deep, "y", "-1").edit(deep+2, func(s string) string { return s + ",1" }).String(), opt: longOpt, err: "l.csv:4001:3: "},
+		{name: "long/field count", text: long().edit(deep, func(s string) string { return s + ",1" }).String(), opt: longOpt, err: "l.csv:4001: wrong number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			name := "l.csv"
