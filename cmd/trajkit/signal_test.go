@@ -51,6 +51,7 @@ func TestSignalCancelsFit(t *testing.T) {
 		{syscall.SIGINT, []string{"simulate", "--preset", "scale", "--persons", "400000"}, 700 * time.Millisecond, "simulate: interrupted after"},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
+			t.Parallel() // child processes; the waits overlap
 			out := filepath.Join(t.TempDir(), "out")
 			cmd := exec.Command(os.Args[0], append(tc.args, "--out", out)...)
 			cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1")
@@ -107,6 +108,7 @@ func TestInterruptDeadline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
+	t.Parallel() // a child process that waits for its deadline
 	fifo := filepath.Join(t.TempDir(), "careers.csv")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no named pipes here: %v", err)
