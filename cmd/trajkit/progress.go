@@ -31,6 +31,7 @@ type progress struct {
 	prev     mixture.Progress // the search's last report
 	prevAt   time.Time        // and when it came
 	models   string           // a model search's models done (selection)
+	allDone  bool             // and every model of the search is done
 	lastLine time.Time        // of the last line written to a log
 	logged   bool             // a line went to the log
 	pending  string           // the latest message not yet in the log

@@ -120,6 +120,13 @@ select: 4 of 4 models fitted; last: 4 groups, orders 3;3;3;3 (48s elapsed)
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+	// After the last model, the fit is the recommended model's refit.
+	clk.t = clk.t.Add(10 * time.Second)
+	buf.Reset()
+	p.searching(mixture.Progress{Phase: mixture.FullRuns, Done: 1, Total: 1, BestLogLik: -9})
+	if want := "select: 4 of 4 models fitted; refitting the recommended model: runs to convergence, 1 of 1 start done, best log-likelihood -9.000 (58s elapsed)\n"; buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
 	// Before the first model, a fold or a fit says so.
 	p, buf, clk = newTestProgress(false)
 	clk.t = clk.t.Add(11 * time.Second)

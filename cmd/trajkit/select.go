@@ -478,6 +478,7 @@ func (p *progress) selection(s trajectory.SelectSettings) func(int, *trajectory.
 		if s.MinOrder >= s.MaxOrder {
 			total := s.MaxGroups - s.MinGroups + 1
 			p.models = fmt.Sprintf("%d of %s fitted%s", done, words.Count(total, "model"), p.eta(done, total))
+			p.allDone = done == total
 		} else {
 			p.models = fmt.Sprintf("%s fitted, K = %d of %d-%d", words.Count(done, "model"), c.Groups, s.MinGroups, s.MaxGroups)
 		}
@@ -492,7 +493,13 @@ func (p *progress) searching(r mixture.Progress) {
 	if head == "" {
 		head = "no model fitted yet"
 	}
-	p.update(fmt.Sprintf("%s; fitting the next: %s, %d of %s done, best log-likelihood %.3f", head, r.Phase, r.Done, words.Count(r.Total, "start"), r.BestLogLik))
+	next := "fitting the next"
+	if p.allDone {
+		// After the last model: the recommended one refitted with
+		// standard errors.
+		next = "refitting the recommended model"
+	}
+	p.update(fmt.Sprintf("%s; %s: %s, %d of %s done, best log-likelihood %.3f", head, next, r.Phase, r.Done, words.Count(r.Total, "start"), r.BestLogLik))
 }
 
 // fold reports the cross-validation of model m (SelectSettings.FoldProgress).
