@@ -486,7 +486,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.dataFlags.register(fs)
 	f.figureFlags.register(fs)
 	fs.StringVar(&f.model, "model", "", "directory of the model (trajkit fit --out), or of the selection for --kind selection (required)")
-	fs.StringVar(&f.out, "out", "", "figure file: .png, .svg or .pdf (required)")
+	fs.StringVar(&f.out, "out", "", "figure file: .png, .svg or .pdf (required unless --curves is given)")
 	fs.StringVar(&f.curves, "curves", "", "trajectories: also write the plotted numbers to this CSV file, one row per group and age: age,group,label,mean,mean_lo,mean_hi,observed_mean,n (and tcov with --tcov)")
 	if err := parseFlags(fs, plotUsage, args, stdout); err != nil {
 		return err
@@ -494,14 +494,16 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if f.model == "" {
 		return usagef("--model is required: the --out directory of trajkit fit (or of trajkit select for --kind selection)")
 	}
-	if f.out == "" {
-		return usagef("--out is required: a file name ending in .png, .svg or .pdf")
+	if f.out == "" && f.curves == "" {
+		return usagef("--out is required: a file name ending in .png, .svg or .pdf (or --curves FILE.csv alone for the numbers of the trajectories)")
 	}
-	if _, err := figureFormat(f.out); err != nil {
-		return err
-	}
-	if err := checkOutFile("out", f.out); err != nil {
-		return err
+	if f.out != "" {
+		if _, err := figureFormat(f.out); err != nil {
+			return err
+		}
+		if err := checkOutFile("out", f.out); err != nil {
+			return err
+		}
 	}
 	if err := f.figureFlags.check(fs); err != nil {
 		return err
@@ -510,7 +512,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if f.kind != kindTrajectories {
 			return usagef("--curves writes the numbers of the trajectories figure, not of --kind %s", f.kind)
 		}
-		if sameFile(f.curves, f.out) {
+		if f.out != "" && sameFile(f.curves, f.out) {
 			return usagef("--curves %q is the figure's --out", f.curves)
 		}
 	}
@@ -544,14 +546,16 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	fig, err := f.draw(f.kind, d)
-	if err != nil {
-		return err
+	if f.out != "" {
+		fig, err := f.draw(f.kind, d)
+		if err != nil {
+			return err
+		}
+		if err := writeFigure(ctx, f.out, fig, f.figureSize()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Wrote %s\n", f.out)
 	}
-	if err := writeFigure(ctx, f.out, fig, f.figureSize()); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Wrote %s\n", f.out)
 	if f.curves == "" {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -487,6 +488,16 @@ func TestPlotCurves(t *testing.T) {
 	}
 	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--out", filepath.Join(out, "t.svg"), "--curves", filepath.Join(out, "t.svg")); code != 2 || !strings.Contains(stderr, "is the figure's --out") {
 		t.Errorf("--curves onto --out: exit %d: %s", code, stderr)
+	}
+	// --curves alone writes the numbers and no figure: the same numbers.
+	alone := filepath.Join(t.TempDir(), "alone.csv")
+	if code, stdout, stderr := trajkit(t, "plot", "--model", dir, "--labels", strings.Join(names, ","), "--curves", alone); code != 0 || strings.Count(stdout, "Wrote") != 1 {
+		t.Errorf("plot --curves alone: exit %d: %s%s", code, stdout, stderr)
+	} else if a, b := readCurves(t, alone), readCurves(t, filepath.Join(out, "posterior.csv")); !reflect.DeepEqual(a, b) {
+		t.Errorf("plot --curves alone wrote other numbers than with a figure")
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir); code != 2 || !strings.Contains(stderr, "--out is required") {
+		t.Errorf("plot without --out or --curves: exit %d: %s", code, stderr)
 	}
 
 	emp := filepath.Join(t.TempDir(), "emp")
