@@ -231,9 +231,10 @@ func (s *Style) groupStyle(k int) (color.NRGBA, vgdraw.GlyphStyle, vgdraw.LineSt
 	return c, g, l
 }
 
-// GroupColour returns the colour of group k (0-based) in the figures of
-// the default Style as #RRGGBB, for tables and text that go with them.
-func GroupColour(k int) string { return (*Style)(nil).GroupColour(k) }
+// GroupColour returns the colour of group number g (1-based) in the
+// figures of the default Style as #RRGGBB, for tables and text that go
+// with them.
+func GroupColour(g int) string { return (*Style)(nil).GroupColour(g) }
 
 // withAlpha returns c with opacity a in [0, 1].
 func withAlpha(c color.NRGBA, a float64) color.NRGBA {

@@ -252,8 +252,8 @@ func TestFigureFontAndColours(t *testing.T) {
 		t.Errorf("Font: %q, %d bytes starting %x", family, len(ttf), ttf[:min(4, len(ttf))])
 	}
 	// Okabe & Ito's orange first; the palette repeats after eight groups.
-	if GroupColour(0) != "#E69F00" || GroupColour(8) != GroupColour(0) || GroupColour(1) == GroupColour(0) {
-		t.Errorf("GroupColour: %s %s %s", GroupColour(0), GroupColour(1), GroupColour(8))
+	if GroupColour(1) != "#E69F00" || GroupColour(9) != GroupColour(1) || GroupColour(2) == GroupColour(1) {
+		t.Errorf("GroupColour: %s %s %s", GroupColour(1), GroupColour(2), GroupColour(9))
 	}
 }
 

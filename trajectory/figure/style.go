@@ -96,10 +96,11 @@ func (s *Style) colour(k int) color.NRGBA {
 	return okabeIto[k%len(okabeIto)]
 }
 
-// GroupColour returns group k's (0-based) colour as #RRGGBB, for the
-// tables and text that go with the figures.
-func (s *Style) GroupColour(k int) string {
-	c := s.colour(k)
+// GroupColour returns the colour of group number g (1-based, as
+// Group.Number) as #RRGGBB, for the tables and text that go with the
+// figures.
+func (s *Style) GroupColour(g int) string {
+	c := s.colour(g - 1)
 	return fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B)
 }
 

@@ -202,8 +202,8 @@ func TestColours(t *testing.T) {
 		st.Colours = append(st.Colours, col)
 	}
 	for k, w := range want {
-		if got := st.GroupColour(k); got != w {
-			t.Errorf("GroupColour(%d) = %s, want %s", k, got, w)
+		if got := st.GroupColour(k + 1); got != w {
+			t.Errorf("GroupColour(%d) = %s, want %s", k+1, got, w)
 		}
 	}
 	traj, err := TrajectoryPlot(labelled(m, true), &TrajectoryOptions{Observed: trajectory.ObservedMeans(c, post, trajectory.ByPosterior), Style: st})
@@ -255,7 +255,7 @@ func TestColours(t *testing.T) {
 	}
 	for _, svg := range [][]byte{svg, psvg} {
 		for k := range want {
-			if def := GroupColour(k); bytes.Contains(svg, []byte("stroke:"+def)) || bytes.Contains(svg, []byte("fill:"+def+";fill-opacity:0.55")) {
+			if def := GroupColour(k + 1); bytes.Contains(svg, []byte("stroke:"+def)) || bytes.Contains(svg, []byte("fill:"+def+";fill-opacity:0.55")) {
 				t.Errorf("the default colour %s of group %d is still drawn", def, k+1)
 			}
 		}

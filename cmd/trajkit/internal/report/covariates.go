@@ -88,7 +88,7 @@ func membershipSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 		if j+1 == ref {
 			continue
 		}
-		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j)}
+		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j + 1)}
 		for a, name := range g.MembershipCoef.Names {
 			se := math.NaN()
 			if a < len(g.MembershipSE.Values) {
@@ -125,7 +125,7 @@ func tcovSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 	hasSE := false
 	for j := range f.Groups {
 		g := &f.Groups[j]
-		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j)}
+		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j + 1)}
 		for a, name := range g.TcovCoef.Names {
 			se := math.NaN()
 			if a < len(g.TcovSE.Values) {

@@ -251,7 +251,7 @@ func (p *page) groupRows(m *trajectory.Fitted, o int, v *trajectory.Fitted, st *
 		}
 		r := groupRow{
 			Name:      name,
-			Colour:    st.GroupColour(j),
+			Colour:    st.GroupColour(j + 1),
 			Share:     trajectory.FormatShare(g.Share),
 			ShareSE:   "–",
 			ShareCI:   "–",
@@ -282,7 +282,7 @@ func (p *page) groupRows(m *trajectory.Fitted, o int, v *trajectory.Fitted, st *
 func (p *page) coefBlocks(m *trajectory.Fitted, st *figure.Style, hasSE *bool, prefix string) string {
 	for j := range m.Groups {
 		g := &m.Groups[j]
-		b := coefBlock{Name: prefix + g.Legend(), Colour: st.GroupColour(j)}
+		b := coefBlock{Name: prefix + g.Legend(), Colour: st.GroupColour(j + 1)}
 		for q, est := range g.Beta {
 			b.Rows = append(b.Rows, coefficientRow(trajectory.PowerName(q), est, g.BetaSE, q, hasSE))
 		}
