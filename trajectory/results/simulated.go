@@ -2,9 +2,11 @@ package results
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -86,4 +88,59 @@ func WriteSimulated(s *Set, sim *trajectory.Simulated) error {
 		}
 	}
 	return nil
+}
+
+// Truth is truth.csv read back: each person's id and true group, as
+// WriteTruth writes them.
+type Truth struct {
+	// Columns are the group columns of the header: "group", or one
+	// "group_NAME" per outcome of a dual model.
+	Columns []string
+	IDs     []string
+	// Groups[j][i] is person i's true group in column j: its 1-based
+	// number, or its label when the groups had labels.
+	Groups [][]string
+}
+
+// ReadTruth reads truth.csv from r (name is the file's name in errors):
+// the header id,group or id,group_A,group_B, then one row per person with
+// a non-empty id and group in every column, no id twice.
+func ReadTruth(r io.Reader, name string) (*Truth, error) {
+	cr := careersio.NewCSVReader(r, name)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header of %s: %v", TruthFile, err)}
+	}
+	if len(head) < 2 || head[0] != "id" || (len(head) == 2) != (head[1] == "group") {
+		return nil, &careersio.DataError{File: name, Line: 1, Msg: fmt.Sprintf("expected the header id,group (or id,group_A,group_B of a dual model) of %s, got %s", TruthFile, strings.Join(head, ","))}
+	}
+	t := &Truth{Columns: head[1:], Groups: make([][]string, len(head)-1)}
+	for j, c := range t.Columns {
+		if len(head) > 2 && (!strings.HasPrefix(c, "group_") || c == "group_") {
+			return nil, &careersio.DataError{File: name, Line: 1, Column: j + 2, Msg: fmt.Sprintf("column %q where group_NAME was expected", c)}
+		}
+	}
+	seen := map[string]int{}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, &careersio.DataError{File: name, Line: line, Msg: err.Error()}
+		}
+		for j, v := range rec {
+			if v == "" {
+				return nil, &careersio.DataError{File: name, Line: line, Column: j + 1, Msg: fmt.Sprintf("empty %s", head[j])}
+			}
+		}
+		if first, ok := seen[rec[0]]; ok {
+			return nil, &careersio.DataError{File: name, Line: line, Column: 1, Msg: fmt.Sprintf("id %q again (line %d)", rec[0], first)}
+		}
+		seen[rec[0]] = line
+		t.IDs = append(t.IDs, rec[0])
+		for j := range t.Groups {
+			t.Groups[j] = append(t.Groups[j], rec[j+1])
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
+	"github.com/trajkit/trajkit/trajectory/results"
 )
 
 // cohort is the nl630 data read back from its files (long.csv,
@@ -37,12 +38,12 @@ func loadCohort(long, persons, truth []byte) (*cohort, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, err := csv.NewReader(bytes.NewReader(truth)).ReadAll()
+	tr, err := results.ReadTruth(bytes.NewReader(truth), "truth.csv")
 	if err != nil {
 		return nil, err
 	}
-	if len(pr) != co.n+1 || len(tr) != co.n+1 {
-		return nil, fmt.Errorf("%d careers, %d person rows, %d truth rows", co.n, len(pr)-1, len(tr)-1)
+	if len(pr) != co.n+1 || len(tr.IDs) != co.n || len(tr.Columns) != 1 {
+		return nil, fmt.Errorf("%d careers, %d person rows, %d truth rows of %d groups", co.n, len(pr)-1, len(tr.IDs), len(tr.Columns))
 	}
 	for j, name := range pr[0] {
 		for _, row := range pr[1:] {
@@ -50,10 +51,10 @@ func loadCohort(long, persons, truth []byte) (*cohort, error) {
 		}
 	}
 	for i := 0; i < co.n; i++ {
-		if pr[i+1][0] != c.IDs[i] || tr[i+1][0] != c.IDs[i] {
-			return nil, fmt.Errorf("row %d: ids %s (careers), %s (persons), %s (truth)", i+1, c.IDs[i], pr[i+1][0], tr[i+1][0])
+		if pr[i+1][0] != c.IDs[i] || tr.IDs[i] != c.IDs[i] {
+			return nil, fmt.Errorf("row %d: ids %s (careers), %s (persons), %s (truth)", i+1, c.IDs[i], pr[i+1][0], tr.IDs[i])
 		}
-		co.group = append(co.group, tr[i+1][1])
+		co.group = append(co.group, tr.Groups[0][i])
 	}
 	if co.aT, err = co.ints("age_first_thb"); err != nil {
 		return nil, err
