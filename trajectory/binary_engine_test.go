@@ -51,19 +51,22 @@ func TestBinarySameBits(t *testing.T) {
 }
 
 // TestOnSample: with the search on a sample of the persons (the short
-// runs on the sample's own careers, Fit's Subset), logit, cloglog and
-// cnorm fits reach the maximum of the search on all persons (relative
-// 1e-9). StartSample of one shard lowers the size at which the sample
+// runs on the sample's own careers, Fit's Subset), NB (with a common α:
+// the shared parameter's M-step on the sample), logit, cloglog and cnorm
+// fits reach the maximum of the search on all persons (relative 1e-9). StartSample of one shard lowers the size at which the sample
 // search starts from DefaultStartSample's 65,536 persons (more than 16
 // shards) to more than 2 shards, so 2 shards and 100 persons suffice.
 func TestOnSample(t *testing.T) {
 	n := 2*mixture.ShardSize + 100
 	cn, _, _ := cnormCareers(t, n, 12, Censoring{0, 8})
+	nb := mustModel(t, NB, 2, []int{2}, nil)
+	nb.CommonDispersion = true
 	for _, tc := range []struct {
 		name string
 		c    *Careers
 		m    Model
 	}{
+		{"nb common", nbCareers(t, n, 12, false), nb},
 		{"logit", binaryCareers(t, Logit, n, 12, false), mustModel(t, Logit, 2, []int{2}, nil)},
 		{"cloglog", binaryCareers(t, Cloglog, n, 12, false), mustModel(t, Cloglog, 2, []int{2}, nil)},
 		{"cnorm", cn, Model{Distribution: CNorm, Orders: []int{2, 2}, Inflation: []int{-1, -1}, Censor: Censoring{0, 8}}},

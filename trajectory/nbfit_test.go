@@ -377,30 +377,6 @@ func TestSingularAtBound(t *testing.T) {
 	}
 }
 
-// TestNBOnSample: with the search on a sample of the persons (the short
-// runs on the sample's own careers, Fit's Subset), an NB fit with a
-// common α reaches the maximum of the search on all persons (relative
-// 1e-9).
-func TestNBOnSample(t *testing.T) {
-	c := nbCareers(t, 3*mixture.ShardSize+100, 12, false)
-	m := mustModel(t, NB, 2, []int{2}, nil)
-	m.CommonDispersion = true
-	all, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 4, Keep: 2, StartSample: -1}, NoSE: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sampled, err := Fit(c, m, &Settings{Search: mixture.Settings{Seed: 2, Starts: 4, Keep: 2, StartSample: mixture.ShardSize}, NoSE: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sampled.Starts.Sample == 0 {
-		t.Fatalf("no search on a sample: %+v", sampled.Starts)
-	}
-	if math.Abs(sampled.LogLik-all.LogLik) > 1e-9*math.Abs(all.LogLik) {
-		t.Errorf("log-likelihood %.10f with the search on a sample, %.10f without", sampled.LogLik, all.LogLik)
-	}
-}
-
 // TestNBLogLikFromCurve: the log-likelihood recomputed from what
 // model.json holds, the shares, each curve's rate and zero_prob and each
 // group's dispersion, with the formula of docs/data-formats.md (naiveNB),
