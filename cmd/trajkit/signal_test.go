@@ -197,4 +197,18 @@ func TestPipeReadOnce(t *testing.T) {
 	if !bytes.Contains(b, []byte(`"unchecked": "not a regular file`)) || bytes.Contains(b, []byte(`"sha256"`)) {
 		t.Errorf("model.json does not record the data as unchecked")
 	}
+	// plot reads the careers again from the pipe, and says that it cannot
+	// check them against the fit's.
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.Write(src)
+		f.Close()
+	}()
+	code, _, stderr2 := trajkit(t, "plot", "--model", out, "--data", fifo, "--out", filepath.Join(t.TempDir(), "t.svg"))
+	if code != 0 || !strings.Contains(stderr2, "cannot check") {
+		t.Errorf("plot of careers from a pipe: exit %d, %q; want a warning that they cannot be checked", code, stderr2)
+	}
 }
