@@ -406,7 +406,12 @@ func (rd *reader) idColumn(h []string) (int, error) {
 	if rd.opt.NoID {
 		return -1, nil
 	}
-	return rd.column(h, rd.opt.ID, "person id")
+	j, err := rd.column(h, rd.opt.ID, "person id")
+	if err != nil && index(h, "id") < 0 {
+		// A matrix of counts without ids (crimCV's): say how to read it.
+		err = rd.errAt(1, 0, "", "no column %q (person id); the header has %s: name the id column (--id), or number the rows 1..N as the ids with --no-id", rd.opt.ID, quoteList(h))
+	}
+	return j, err
 }
 
 func (rd *reader) long(h []string) error {

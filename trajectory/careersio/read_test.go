@@ -42,6 +42,7 @@ func TestReadErrors(t *testing.T) {
 		{"missing exposure", ReadOptions{Exposure: "e"}, "id,age,y,e\n1,12,0,\n", `f.csv:2:4: column "e"`, "missing exposure"},
 		{"named exposure column absent", ReadOptions{Exposure: "risk"}, "id,age,y\n1,12,0\n", "f.csv:1: ", `no column "risk"`},
 		{"wide text cell", ReadOptions{}, "id,y12,y13\n1,0,x\n", `f.csv:2:3: column "y13"`, "not a number"},
+		{"wide without ids", ReadOptions{}, "y12,y13\n0,1\n", "f.csv:1: ", `no column "id" (person id); the header has "y12", "y13": name the id column (--id), or number the rows 1..N as the ids with --no-id`},
 		{"wide duplicate person", ReadOptions{}, "id,y12\n1,0\n1,1\n", `f.csv:3:1: column "id"`, "already has a row"},
 		{"wide missing exposure column", ReadOptions{Exposure: "e"}, "id,y12,y13,e12\n1,0,0,1\n", `f.csv:1:3: column "y13"`, "no exposure column e13"},
 		{"no recognisable layout", ReadOptions{}, "a,b\n1,2\n", "f.csv:1: ", "cannot tell the format"},
