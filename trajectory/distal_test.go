@@ -6,8 +6,11 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trajkit/trajkit/mixture"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // distalTruth is the generator of the distal-outcome tests: three
@@ -74,8 +77,36 @@ func fitDistalCareers(t testing.TB, n int, seed uint64) (*Fitted, *Careers, []in
 	return fit, c, groups, rng
 }
 
-// drawDistal draws a distal outcome of the model from the true groups.
+// drawDistal draws a distal outcome of the model from the true groups,
+// with the group means distalMeans (distalCategoryProbs for mlogit).
 func drawDistal(model DistalModel, groups []int, rng *rand.Rand) DistalOutcome {
+	return drawDistalFrom(model, distalMeans[model], distalCategoryProbs, groups, rng)
+}
+
+// drawDistalNull draws the null outcome of the model: its distribution
+// does not depend on the group, every group has the average of the
+// design's group means (normal 1, logit 0.5, Poisson 5/3) or, for
+// mlogit, of its category probabilities (1/3 each). The assigned groups
+// depend on the careers alone, so the outcome is independent of them
+// too, and the Wald test of equal groups is under its null.
+func drawDistalNull(model DistalModel, groups []int, rng *rand.Rand) DistalOutcome {
+	k := len(distalCategoryProbs)
+	means, probs := make([]float64, k), make([][]float64, k)
+	avg := make([]float64, len(distalCategoryProbs[0]))
+	for _, p := range distalCategoryProbs {
+		floats.AddScaled(avg, 1/float64(k), p)
+	}
+	mean := floats.Sum(distalMeans[model]) / float64(k)
+	for j := range k {
+		means[j], probs[j] = mean, avg
+	}
+	return drawDistalFrom(model, means, probs, groups, rng)
+}
+
+// drawDistalFrom draws a distal outcome of the model from the true
+// groups: group g has mean means[g-1] or, for mlogit, the category
+// probabilities probs[g-1].
+func drawDistalFrom(model DistalModel, means []float64, probs [][]float64, groups []int, rng *rand.Rand) DistalOutcome {
 	z := DistalOutcome{Name: "z", Model: model, Values: make([]float64, len(groups))}
 	if model == DistalMlogit {
 		z.Categories = []string{"a", "b", "c"}
@@ -83,7 +114,7 @@ func drawDistal(model DistalModel, groups []int, rng *rand.Rand) DistalOutcome {
 	for i, g := range groups {
 		mu := 0.0
 		if model != DistalMlogit {
-			mu = distalMeans[model][g-1]
+			mu = means[g-1]
 		}
 		switch model {
 		case DistalNormal:
@@ -95,7 +126,7 @@ func drawDistal(model DistalModel, groups []int, rng *rand.Rand) DistalOutcome {
 		case DistalPoisson:
 			z.Values[i] = float64(poissonDraw(rng, mu))
 		case DistalMlogit:
-			z.Values[i] = float64(draw(rng, cumulative(distalCategoryProbs[g-1])))
+			z.Values[i] = float64(draw(rng, cumulative(probs[g-1])))
 		}
 	}
 	return z
@@ -173,6 +204,36 @@ func TestDistalRecovery(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDistalNullSmoke: on the first seed of the null design (the careers
+// of TestDistalRecovery's first seed, N = 2000, an outcome that does not
+// depend on the group: drawDistalNull) the Wald test of equal groups of
+// ml and bch has the right df and p > 0.001 for every model. This is a
+// smoke test, not a test of size: under the null one p-value is a
+// single uniform draw and says nothing of how often the test rejects at
+// 5%; it catches only gross failures (a statistic that blows up at equal
+// means, a covariance off by a large factor, the wrong df), and a correct
+// test fails it by chance with probability at most 8 × 0.001. The size is
+// TestDistalStudy's null case.
+func TestDistalNullSmoke(t *testing.T) {
+	fit, groups, rng := fitDistalTruth(t, 2000, 1)
+	for _, model := range DistalModels {
+		z := drawDistalNull(model, groups, rng)
+		wantDF := 2
+		if model == DistalMlogit {
+			wantDF = 4
+		}
+		for _, method := range []DistalMethod{DistalML, DistalBCH} {
+			d, err := fit.EstimateDistal(z, method)
+			if err != nil {
+				t.Fatalf("%s %s: %v", model, method, err)
+			}
+			if d.Wald.DF != wantDF || !(d.Wald.P > 0.001) {
+				t.Errorf("%s %s: Wald %+v, want df %d and p > 0.001 (the groups are equal)", model, method, d.Wald, wantDF)
+			}
+		}
 	}
 }
 
@@ -295,13 +356,27 @@ func TestDistalJSON(t *testing.T) {
 	}
 }
 
-// TestDistalStudy is the coverage study of docs/validation.md, run only
-// with -study (not in CI): 200 data sets (seeds 1-200) of N = 2000
-// careers from distalTruth, each fitted with three groups, and the four
-// distal outcomes drawn from the true groups; for each method and model
-// the share of the 95% intervals that cover the true means (over groups,
-// and, for mlogit, the probability of its last category) and each
-// method's mean error by group.
+// TestDistalStudy is the coverage and size study of docs/validation.md,
+// run only with -study (not in CI): 200 data sets (seeds 1-200) of
+// N = 2000 careers from distalTruth, each fitted with three groups, and
+// the four distal outcomes drawn from the true groups; for each method
+// and model the share of the 95% intervals that cover the true means
+// (over groups, and, for mlogit, the probability of its last category)
+// and each method's mean error by group.
+//
+// The null case: on the same fits (after the outcomes above, so that
+// their numbers do not change) the four outcomes are drawn again from
+// drawDistalNull, the same distribution in every group, and the study
+// counts how often the Wald test of equal groups rejects at 5%. For ml
+// and bch that count must lie in the central band of Binomial(200, 0.05)
+// at level 1 − 0.01/8 (distalSizeBand): 8 counts are checked, so a test of
+// the right size fails one of them by chance with probability at most
+// 1% (Bonferroni). The band, fixed before the study was first run, is
+// wide (2-21 rejections, 0.010-0.105, for 200 data sets): a test of size
+// 0.15 falls outside it with probability 0.96, one of size 0.10 with
+// 0.35, so it catches gross errors only. classify is logged for
+// comparison; at the null its size is right too, as the outcome is
+// independent of the assigned groups.
 func TestDistalStudy(t *testing.T) {
 	if !*study {
 		t.Skip("a study: go test ./trajectory -run DistalStudy -study")
@@ -313,7 +388,9 @@ func TestDistalStudy(t *testing.T) {
 	}
 	cover, total := map[key]int{}, map[key]int{}
 	bias := map[key][]float64{}
+	reject, failed, chi2 := map[key]int{}, map[key]int{}, map[key]float64{}
 	entropy := 0.0
+	start := time.Now()
 	for seed := uint64(1); seed <= reps; seed++ {
 		fit, groups, rng := fitDistalTruth(t, n, seed)
 		entropy += float64(fit.Entropy) / reps
@@ -346,8 +423,28 @@ func TestDistalStudy(t *testing.T) {
 				}
 			}
 		}
+		for _, model := range DistalModels {
+			z := drawDistalNull(model, groups, rng)
+			for _, method := range DistalMethods {
+				d, err := fit.EstimateDistal(z, method)
+				if err != nil {
+					t.Fatalf("seed %d, null %s, %s: %v", seed, model, method, err)
+				}
+				kk := key{model, method}
+				p := float64(d.Wald.P)
+				switch {
+				case math.IsNaN(p):
+					failed[kk]++
+				case p < 0.05:
+					reject[kk]++
+				}
+				if !math.IsNaN(p) {
+					chi2[kk] += float64(d.Wald.Chi2)
+				}
+			}
+		}
 	}
-	t.Logf("%d replications, N = %d, K = 3, mean relative entropy %.3f", reps, n, entropy)
+	t.Logf("%d replications, N = %d, K = 3, mean relative entropy %.3f, %s", reps, n, entropy, time.Since(start).Round(time.Second))
 	for _, model := range DistalModels {
 		for _, method := range DistalMethods {
 			kk := key{model, method}
@@ -357,5 +454,51 @@ func TestDistalStudy(t *testing.T) {
 				t.Errorf("%s %s: coverage %.3f < 0.90", model, method, cov)
 			}
 		}
+	}
+	lo, hi := distalSizeBand(reps)
+	t.Logf("null: Wald rejections at 5%%, band %d-%d of %d (%.3f-%.3f)", lo, hi, reps, float64(lo)/reps, float64(hi)/reps)
+	for _, model := range DistalModels {
+		for _, method := range DistalMethods {
+			kk := key{model, method}
+			r, ok := reject[kk], reps-failed[kk]
+			t.Logf("%-8s %-9s rejected %3d of %d (%.3f)  no test %d  mean chi2 %.2f", model, method, r, reps, float64(r)/reps, failed[kk], chi2[kk]/float64(max(ok, 1)))
+			if method == DistalClassify {
+				continue
+			}
+			if failed[kk] > 0 {
+				t.Errorf("null %s %s: %d data sets without a Wald test", model, method, failed[kk])
+			}
+			if r < lo || r > hi {
+				t.Errorf("null %s %s: Wald rejected %d of %d at 5%%, outside %d-%d", model, method, r, reps, lo, hi)
+			}
+		}
+	}
+}
+
+// distalSizeBand returns the band lo..hi of TestDistalStudy's null case
+// for reps data sets: the central interval of X ~ Binomial(reps, 0.05)
+// at level 1 − α, α = 0.01/8, lo the largest count with P(X < lo) ≤ α/2
+// and hi the smallest with P(X > hi) ≤ α/2; for 200 data sets it is
+// 2-21 (TestDistalSizeBand).
+func distalSizeBand(reps int) (lo, hi int) {
+	const alpha = 0.01 / 8
+	b := distuv.Binomial{N: float64(reps), P: 0.05}
+	for lo < reps && b.CDF(float64(lo)) <= alpha/2 {
+		lo++
+	}
+	hi = reps
+	for hi > 0 && 1-b.CDF(float64(hi-1)) <= alpha/2 {
+		hi--
+	}
+	return lo, hi
+}
+
+// TestDistalSizeBand checks the band of the study's null case for 200
+// data sets against exact binomial sums (Python, math.comb: P(X < 2) =
+// 0.00040, P(X > 21) = 0.00048, both ≤ 0.01/16, while P(X < 3) = 0.0023
+// and P(X > 20) = 0.0012 are not).
+func TestDistalSizeBand(t *testing.T) {
+	if lo, hi := distalSizeBand(200); lo != 2 || hi != 21 {
+		t.Errorf("band %d-%d, want 2-21", lo, hi)
 	}
 }
