@@ -98,7 +98,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, fmt.Sprintf("robustness study: regenerate the synthetic cohort with seeds 1..N, N at most %d, and run the pipeline on each", nl630.MaxSeeds))
 	fs.StringVar(&f.out, "out", "out", "output directory")
-	fs.BoolVar(&f.joint, "outcomes", false, "also fit the groups as joint profiles of the other and the trafficking cases (exploratory, a multi-trajectory model; columns other and thb of --data, or the synthetic cohort's "+nl630.CohortOutcomes+"), into DIR/joint")
+	fs.BoolVar(&f.joint, "outcomes", false, "also fit the groups as joint profiles of the other and the trafficking cases (exploratory, a multi-trajectory model; columns other and thb of --data, or the synthetic cohort's "+nl630.CohortOutcomes+"), into DIR/joint and a section of report.html")
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
@@ -257,9 +257,11 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		Profiles: r.Profiles, Reproduction: r.Rows, Sample: figure.DefaultSample, Seed: mixture.DefaultSeed,
 	}
 	if f.joint {
-		if _, err := f.writeJoint(ctx, fs, r, s, out, stdout); err != nil {
+		j, err := f.writeJoint(ctx, fs, r, s, out, stdout)
+		if err != nil {
 			return err
 		}
+		page.Joint = &report.Joint{Fit: j.Fit, Outcomes: j.Outcomes, Titles: nl630.JointTitles, Source: out.Path("joint/" + results.ModelFile)}
 	}
 	if err := out.Write("report.html", func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
 		return err

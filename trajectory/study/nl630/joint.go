@@ -17,6 +17,9 @@ const CohortOutcomes = "example:nl630-outcomes"
 // the other cases, which carry the career.
 var JointOutcomes = []string{"other", "thb"}
 
+// JointTitles name JointOutcomes in the report's headings, in their order.
+var JointTitles = []string{"other cases", "trafficking (THB) cases"}
+
 // JointOrder is the polynomial order of every group's trafficking cases in
 // the joint profile: rare counts, a rise and a fall.
 const JointOrder = 2
