@@ -121,6 +121,22 @@ func TestReproduceOutcomes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "joint", "trajectories.png")); err != nil {
 		t.Error(err)
 	}
+	// The report has the joint profile's section, labelled exploratory,
+	// with its figure and a row per group (TestReproductionReportInBrowser
+	// checks its layout).
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	i := strings.Index(html, `<section id="joint">`)
+	if i < 0 {
+		t.Fatal("report.html has no joint profile section")
+	}
+	sec := html[i : i+strings.Index(html[i:], "</section>")]
+	if !strings.Contains(sec, "Exploratory, with no published counterpart") || !strings.Contains(sec, `<figure id="fig-joint">`) || strings.Count(sec, `<span class="swatch"`) != 4 {
+		t.Errorf("the joint profile's section lacks its label, figure or four groups")
+	}
 }
 
 // TestScoreDistalJoint: score of a model whose distal outcome was

@@ -219,13 +219,15 @@ func TestReportInBrowser(t *testing.T) {
 }
 
 // TestReproductionReportInBrowser opens the report of trajkit reproduce
-// (the run of its usage example, shared with TestReproduce): six-group
-// selection tables, the profiles of the synthetic cohort's nineteen
-// variables and the published-versus-reproduced table must fit the page
-// at 1300 px and in print, and the page must say that its data are the
-// synthetic cohort.
+// (the run of its usage example, shared with TestReproduce) and of
+// trajkit reproduce --outcomes: six-group selection tables, the profiles
+// of the synthetic cohort's nineteen variables, the published-versus-
+// reproduced table and, with --outcomes only, the exploratory joint
+// profile (its figure a panel per outcome, its table of the groups) must
+// fit the page at 1300 px and in print, and the page must say that its
+// data are the synthetic cohort.
 func TestReproductionReportInBrowser(t *testing.T) {
-	b := startBrowser(t)
+	chromiumBinary(t)
 	all := usageExamples(t)
 	i := slices.IndexFunc(all, func(ex *example) bool { return ex.key == "reproduce" })
 	if i < 0 {
@@ -235,18 +237,88 @@ func TestReproductionReportInBrowser(t *testing.T) {
 	if run.err != "" || run.code != 0 {
 		t.Fatalf("exit %d %s: %s", run.code, run.err, run.stderr)
 	}
-	b.open("file://"+filepath.ToSlash(filepath.Join(run.dir, "out", "report.html")), 1300)
-	for _, p := range b.problems() {
-		t.Errorf("browser: %s", p)
+	joint := t.TempDir()
+	if code, _, stderr := trajkit(t, "reproduce", "--outcomes", "--out", joint, "--quiet"); code != 0 {
+		t.Fatalf("reproduce --outcomes: exit %d: %s", code, stderr)
 	}
-	var top string
-	b.eval(`document.querySelector("header").innerText`, &top)
-	if !strings.Contains(top, "synthetic cohort (example:nl630)") {
-		t.Errorf("the page's header does not say the data are synthetic: %q", top)
+	for _, tt := range []struct {
+		name, page string
+		joint      bool
+	}{
+		{"usage example", filepath.Join(run.dir, "out", "report.html"), false},
+		{"--outcomes", filepath.Join(joint, "report.html"), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// A browser of its own: its failures are the subtest's.
+			b := startBrowser(t)
+			b.open("file://"+filepath.ToSlash(tt.page), 1300)
+			for _, p := range b.problems() {
+				t.Errorf("browser: %s", p)
+			}
+			var top string
+			b.eval(`document.querySelector("header").innerText`, &top)
+			if !strings.Contains(top, "synthetic cohort (example:nl630)") {
+				t.Errorf("the page's header does not say the data are synthetic: %q", top)
+			}
+			checkJoint(t, b, tt.joint, "at 1300 px")
+			checkLayout(t, b, "at 1300 px")
+			b.printLayout()
+			checkJoint(t, b, tt.joint, "in print")
+			checkLayout(t, b, "in print")
+		})
 	}
-	checkLayout(t, b, "at 1300 px")
-	b.printLayout()
-	checkLayout(t, b, "in print")
+}
+
+// checkJoint checks the joint profile's section as laid out: absent
+// unless want; else labelled exploratory, its figure drawn with a panel
+// per outcome (other, thb) and within the page, and its table with a row
+// per group (four) and the mean cases of both outcomes.
+func checkJoint(t *testing.T, b *browser, want bool, how string) {
+	t.Helper()
+	var j struct {
+		Found                   bool
+		Text, Head              string
+		Panels                  []string
+		FigRight, Limit, Height float64
+		Rows                    int
+	}
+	b.eval(`(() => {
+		const s = document.getElementById("joint");
+		if (!s) return {found: false};
+		const svg = s.querySelector("figure svg");
+		const body = document.body.getBoundingClientRect();
+		const r = svg ? svg.getBoundingClientRect() : {right: 0, height: 0};
+		return {found: true, text: s.innerText, head: s.querySelector("thead") ? s.querySelector("thead").innerText : "",
+			panels: svg ? Array.from(svg.querySelectorAll("text")).filter(e => e.getBBox().width > 0).map(e => e.textContent) : [],
+			figRight: r.right, limit: body.right, height: r.height, rows: s.querySelectorAll("tbody tr").length};
+	})()`, &j)
+	if j.Found != want {
+		t.Fatalf("%s: a joint profile section %v, want %v", how, j.Found, want)
+	}
+	if !want {
+		return
+	}
+	for _, w := range []string{"Exploratory", "no published counterpart", "Joint profile."} {
+		if !strings.Contains(j.Text, w) {
+			t.Errorf("%s: the joint profile's section does not say %q", how, w)
+		}
+	}
+	for _, w := range []string{"Estimated share", "Mean other cases per year", "Mean trafficking (THB) cases per year"} {
+		if !strings.Contains(j.Head, w) {
+			t.Errorf("%s: the joint profile's table has no column %q: %q", how, w, j.Head)
+		}
+	}
+	for _, w := range []string{"other", "thb"} {
+		if !slices.Contains(j.Panels, w) {
+			t.Errorf("%s: the joint profile's figure has no panel %q", how, w)
+		}
+	}
+	if j.Height <= 0 || j.FigRight > j.Limit+0.5 {
+		t.Errorf("%s: the joint profile's figure is %.0f px high and ends at %.0f, the page at %.0f", how, j.Height, j.FigRight, j.Limit)
+	}
+	if j.Rows != 4 {
+		t.Errorf("%s: the joint profile's table has %d rows, want 4", how, j.Rows)
+	}
 }
 
 // checkLayout checks the page as laid out: it does not scroll sideways,

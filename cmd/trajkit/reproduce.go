@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"text/tabwriter"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/trajkit/trajkit/mixture"
 
 	"github.com/trajkit/trajkit/trajectory"
-	"github.com/trajkit/trajkit/trajectory/careersio"
 	"github.com/trajkit/trajkit/trajectory/figure"
 	"github.com/trajkit/trajkit/trajectory/results"
 	"github.com/trajkit/trajkit/trajectory/study/nl630"
@@ -100,7 +98,7 @@ func (f *reproduceFlags) register(fs *flag.FlagSet) {
 	f.emFlags.register(fs)
 	fs.IntVar(&f.seeds, "seeds", 0, fmt.Sprintf("robustness study: regenerate the synthetic cohort with seeds 1..N, N at most %d, and run the pipeline on each", nl630.MaxSeeds))
 	fs.StringVar(&f.out, "out", "out", "output directory")
-	fs.BoolVar(&f.joint, "outcomes", false, "also fit the groups as joint profiles of the other and the trafficking cases (exploratory, a multi-trajectory model; columns other and thb of --data, or the synthetic cohort's "+nl630.CohortOutcomes+"), into DIR/joint")
+	fs.BoolVar(&f.joint, "outcomes", false, "also fit the groups as joint profiles of the other and the trafficking cases (exploratory, a multi-trajectory model; columns other and thb of --data, or the synthetic cohort's "+nl630.CohortOutcomes+"), into DIR/joint and a section of report.html")
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
@@ -258,56 +256,44 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		Fit: fit, Careers: r.Careers, Selection: &results.Selection{Table: results.NewSelectionTable(r.Selection.Candidates), File: results.NewSelectionFile(r.Selection, s)},
 		Profiles: r.Profiles, Reproduction: r.Rows, Sample: figure.DefaultSample, Seed: mixture.DefaultSeed,
 	}
-	if err := out.Write("report.html", func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
-		return err
-	}
 	if f.joint {
-		if err := f.writeJoint(ctx, fs, r, s, out, stdout); err != nil {
+		j, err := f.writeJoint(ctx, fs, r, s, out, stdout)
+		if err != nil {
 			return err
 		}
+		page.Joint = &report.Joint{Fit: j.Fit, Outcomes: j.Outcomes, Titles: nl630.JointTitles, Source: out.Path("joint/" + results.ModelFile)}
+	}
+	if err := out.Write("report.html", func(w io.Writer) error { return report.Render(w, &page) }); err != nil {
+		return err
 	}
 	return commitOut(out, stdout)
 }
 
 // writeJoint fits the exploratory joint profile of the other and the
-// trafficking cases (nl630.JointProfile), prints it and writes it into
-// DIR/joint: model.json, assignments.csv and the trajectories, a panel per
-// outcome.
-func (f *reproduceFlags) writeJoint(ctx context.Context, fs *flag.FlagSet, r *nl630.Reproduction, s trajectory.SelectSettings, out *results.Set, stdout io.Writer) error {
-	d := f.dataFlags
-	if nl630.IsCohort(d.data) {
-		d.data, d.format = nl630.CohortOutcomes, ""
-	}
-	d.ages, d.tcov = "", ""
-	d.outcomes = strings.Join(nl630.JointOutcomes, ",")
-	d.outcomeCols = nil
-	for _, name := range nl630.JointOutcomes {
-		d.outcomeCols = append(d.outcomeCols, careersio.OutcomeColumns{Name: name, Count: name})
-	}
-	l, err := d.load(ctx, fs, nil)
+// trafficking cases (nl630.FitJoint, from the careers the flags read),
+// prints it and writes it into DIR/joint: model.json, assignments.csv and
+// the trajectories, a panel per outcome.
+func (f *reproduceFlags) writeJoint(ctx context.Context, fs *flag.FlagSet, r *nl630.Reproduction, s trajectory.SelectSettings, out *results.Set, stdout io.Writer) (*nl630.Joint, error) {
+	src := f.dataFlags.source(fs)
+	src.Context = ctx
+	j, err := nl630.FitJoint(src, r, &s.Fit)
 	if err != nil {
-		return fmt.Errorf("--outcomes: %w", err)
+		return nil, fmt.Errorf("--outcomes: %w", err)
 	}
-	js := s.Fit
-	js.Data = l.Settings
-	js.Data.Count, js.Data.Ages = "", fmt.Sprintf("%d-%d", r.Window[0], r.Window[1])
-	fit, err := nl630.JointProfile(l.Outcomes, r, &js)
-	if err != nil {
-		return fmt.Errorf("--outcomes: %w", err)
-	}
+	fit := j.Fit
 	fmt.Fprintf(stdout, "\nExploratory, with no published counterpart: the %s as joint profiles of the other and the trafficking (thb) cases, ages %d-%d\n\n",
-		words.Count(len(fit.Groups), "group"), r.Window[0], r.Window[1])
+		words.Count(len(fit.Groups), "group"), j.Window[0], j.Window[1])
 	writeSummary(stdout, fit)
 	if err := results.WriteFit(out, "joint", fit, results.Options{SafeCSV: f.safeCSV, Threads: f.threads}); err != nil {
-		return err
+		return nil, err
 	}
 	var ff figureFlags
 	ff.register(flag.NewFlagSet("", flag.ContinueOnError))
-	drawn, err := ff.draw(kindTrajectories, &figureData{fit: fit, careers: l.Outcomes[0], outcomes: l.Outcomes})
+	drawn, err := ff.draw(kindTrajectories, &figureData{fit: fit, careers: j.Outcomes[0], outcomes: j.Outcomes})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return writeFigureTo(out, "joint/trajectories.png", drawn, ff.figureSize())
+	return j, writeFigureTo(out, "joint/trajectories.png", drawn, ff.figureSize())
 }
 
 // checkPersons refuses careers other than the synthetic cohort's with its

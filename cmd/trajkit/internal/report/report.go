@@ -5,7 +5,8 @@
 // them, the figures (inline SVG), the model selection (two tables narrow
 // enough for the page), the group profiles as the terminal prints them
 // and, for a reproduction, the published-versus-reproduced table with the
-// data it was computed from. It has no links to other files and no
+// data it was computed from, and the exploratory joint profile when one was
+// fitted beside it. It has no links to other files and no
 // scripts, and prints as it shows.
 package report
 
@@ -47,6 +48,9 @@ type Input struct {
 	// Profiles and Reproduction are tables to show; nil for none.
 	Profiles     []careersio.ProfileRow
 	Reproduction []results.ReproRow
+	// Joint is an exploratory joint profile fitted beside a reproduction
+	// (reproduce --outcomes); nil for none.
+	Joint *Joint
 	// Sample persons per group (0: 20) from Seed are drawn in the careers
 	// figure.
 	Sample int
@@ -91,6 +95,8 @@ type page struct {
 	Selection        *selectionBox
 	Profiles         *table
 	Reproduction     *reproBox
+	// Joint is the exploratory joint profile's section; nil without one.
+	Joint *jointBox
 	// Transition holds a dual model's tables of π(k2 | k1), π(k1 | k2)
 	// and π(k1, k2); nil for other models.
 	Transition []table
@@ -221,6 +227,11 @@ func newPage(in *Input) (*page, error) {
 	}
 	if in.Reproduction != nil {
 		p.Reproduction = reproductionSection(in.Reproduction)
+	}
+	if in.Joint != nil {
+		if p.Joint, err = jointSection(in.Joint, &in.Style); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

@@ -364,16 +364,13 @@ func formatP(p float64) string {
 // of careers.
 func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*trajectory.Careers, sample int, seed uint64, st *figure.Style) error {
 	k := len(f.Groups)
-	bands := "No intervals are drawn: model.json has none."
-	if figure.HasBands(f) {
-		bands = "Shaded: pointwise 95% intervals of the expected count."
-	}
+	bands := bandsCaption(f)
 	cols := int(math.Ceil(math.Sqrt(float64(k))))
 	rows := (k + cols - 1) / cols
 	traj := &figure.TrajectoryOptions{Observed: trajectory.ObservedMeans(c, f.Posterior, trajectory.ByPosterior), Style: *st}
 	curves := curveWhat(views(f)[0].Distribution) + " by age in each group (lines)"
 	if f.IsMulti() {
-		curves = "One panel per outcome: the expected value of each outcome by age in each group (lines)"
+		curves = multiCurves
 	}
 	if f.IsDual() {
 		curves = "One panel per outcome, each with its own groups: the expected value of each outcome by age in each of its groups (lines)"
@@ -394,22 +391,11 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 	specs := []figureSpec{
 		{func() (*figure.Figure, error) {
 			if len(f.Outcomes) > 0 {
-				observed := make([][][]trajectory.ObservedMean, len(outcomes))
-				for o, oc := range outcomes {
-					post := f.Posterior
-					if f.IsDual() {
-						post = f.Outcomes[o].Posterior
-					}
-					observed[o] = trajectory.ObservedMeans(oc, post, trajectory.ByPosterior)
-				}
-				if outcomes == nil {
-					observed = nil
-				}
-				return figure.MultiTrajectoryPlot(f, &figure.TrajectoryOptions{Style: *st}, observed)
+				return multiTrajectoryPlot(f, outcomes, st)
 			}
 			return figure.TrajectoryPlot(f, traj)
 		}, "fig-trajectories", "Trajectories", 800,
-			curves + " and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share. " + bands},
+			curves + observedCaption + " " + bands},
 		{func() (*figure.Figure, error) { return figure.PosteriorPlot(f, &figure.PosteriorOptions{Style: *st}) }, "fig-posteriors", "Posterior probabilities", min(240+110*k, 1600),
 			fmt.Sprintf("Each dot is a person, in the row of the group with their highest posterior probability and at that probability; the black bar is the group's APP, the dashed line Nagin's threshold %g. Dots far to the left are persons the model cannot place with confidence.", trajectory.MinAPP)},
 		{func() (*figure.Figure, error) {
@@ -442,6 +428,40 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 		p.Figures = append(p.Figures, rf)
 	}
 	return nil
+}
+
+// The captions of the trajectories' figure: what the lines of a
+// multi-trajectory model are, what the points are, and the bands.
+const (
+	multiCurves     = "One panel per outcome: the expected value of each outcome by age in each group (lines)"
+	observedCaption = " and the observed means, each person weighted by their posterior probability of the group (points). The legend gives each group's estimated share."
+	multiCaption    = multiCurves + observedCaption
+)
+
+// bandsCaption says whether the trajectories of f are drawn with
+// intervals: those of a model of several outcomes are its outcomes'.
+func bandsCaption(f *trajectory.Fitted) string {
+	for _, v := range views(f) {
+		if figure.HasBands(v) {
+			return "Shaded: pointwise 95% intervals of the expected count."
+		}
+	}
+	return "No intervals are drawn: model.json has none."
+}
+
+// multiTrajectoryPlot draws the trajectories of a multi-trajectory or
+// dual model, a panel per outcome, with the observed means of each of
+// outcomes (none when outcomes is nil).
+func multiTrajectoryPlot(f *trajectory.Fitted, outcomes []*trajectory.Careers, st *figure.Style) (*figure.Figure, error) {
+	var observed [][][]trajectory.ObservedMean
+	for o, oc := range outcomes {
+		post := f.Posterior
+		if f.IsDual() {
+			post = f.Outcomes[o].Posterior
+		}
+		observed = append(observed, trajectory.ObservedMeans(oc, post, trajectory.ByPosterior))
+	}
+	return figure.MultiTrajectoryPlot(f, &figure.TrajectoryOptions{Style: *st}, observed)
 }
 
 // svgSize matches the fixed size of gonum/plot's SVG element.
