@@ -148,6 +148,16 @@ func TestInterruptDeadline(t *testing.T) {
 	t.Logf("exited %v after SIGINT", time.Since(sent).Round(time.Millisecond))
 }
 
+// feed writes data into the named pipe path once a reader opens it.
+func feed(path string, data []byte) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	f.Write(data)
+	f.Close()
+}
+
 // TestPipeReadOnce: careers with a time-varying covariate from a named
 // pipe are read once (a second open would wait for ever for a writer),
 // and model.json says their checksum is unavailable.
@@ -163,14 +173,7 @@ func TestPipeReadOnce(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no named pipes here: %v", err)
 	}
-	go func() {
-		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		if err != nil {
-			return
-		}
-		f.Write(src)
-		f.Close()
-	}()
+	go feed(fifo, src)
 	out := filepath.Join(t.TempDir(), "out")
 	cmd := exec.Command(os.Args[0], "fit", "--data", fifo, "--tcov", "employed", "--groups", "2", "--order", "2", "--starts", "4", "--out", out)
 	cmd.Env = append(os.Environ(), "TRAJKIT_TEST_MAIN=1")
@@ -199,14 +202,7 @@ func TestPipeReadOnce(t *testing.T) {
 	}
 	// plot reads the careers again from the pipe, and says that it cannot
 	// check them against the fit's.
-	go func() {
-		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		if err != nil {
-			return
-		}
-		f.Write(src)
-		f.Close()
-	}()
+	go feed(fifo, src)
 	code, _, stderr2 := trajkit(t, "plot", "--model", out, "--data", fifo, "--out", filepath.Join(t.TempDir(), "t.svg"))
 	if code != 0 || !strings.Contains(stderr2, "cannot check") {
 		t.Errorf("plot of careers from a pipe: exit %d, %q; want a warning that they cannot be checked", code, stderr2)
