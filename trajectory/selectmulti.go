@@ -40,7 +40,8 @@ type CandidateOutcome struct {
 // orders are fixed and the search is over K alone. The settings of
 // Select that describe one outcome's model (Distribution, MinOrder,
 // MaxOrder, Inflation, SigmaByGroup, Censor, CommonDispersion) must be
-// zero, and BLRT, RecommendBLRT and Done are not supported.
+// zero, and BLRT, RecommendBLRT, Done and time-varying covariates are
+// not supported.
 //
 // With CV folds, the folds are of persons (the same for every outcome),
 // each fold's model is refitted on the other persons warm-started from
@@ -75,6 +76,8 @@ func SelectMulti(outs []Outcome, s SelectSettings) (*Selection, error) {
 		return nil, errors.New("select: resuming a multi-trajectory search (Done) is not supported")
 	case s.Fit.Start != nil:
 		return nil, errors.New("select: a start model (Settings.Start) starts one fit, not a search over models")
+	case outs[0].Careers != nil && len(outs[0].Careers.TcovNames) > 0:
+		return nil, errors.New("select: time-varying covariates in a multi-trajectory search are not supported: fit the chosen K with FitMulti")
 	}
 	n := outs[0].Careers.Len()
 	if s.MaxGroups > n {
