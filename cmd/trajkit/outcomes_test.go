@@ -188,8 +188,10 @@ func writeTcovOutcomes(t *testing.T) string {
 // effects of the covariate per group, with standard errors, to
 // model.json (outcomes[o].groups[k].tcov_coef, tcov_se) and the summary;
 // the covariance names them per outcome; score reads the covariate again
-// and gives the fit's log-likelihood; the parametric bootstrap and a
-// multi-trajectory search with --tcov are refused with the reason.
+// and gives the fit's log-likelihood; plot and report draw the curves at
+// the covariates' values; simulate warns that it draws no covariates; the
+// parametric bootstrap and a multi-trajectory search with --tcov are
+// refused with the reason.
 func TestFitOutcomesTcov(t *testing.T) {
 	data := writeTcovOutcomes(t)
 	dir := t.TempDir()
@@ -249,6 +251,33 @@ func TestFitOutcomesTcov(t *testing.T) {
 	code, stdout, stderr = trajkit(t, "score", "--model", dir, "--data", data, "--out", scores)
 	if want := fmt.Sprintf("Log-likelihood of the persons scored: %.6f", fit.LogLik); code != 0 || !strings.Contains(stdout, want) {
 		t.Errorf("score: exit %d, %s%s; want %q", code, stdout, stderr, want)
+	}
+	// plot draws every outcome's curves at the covariates' values (and by
+	// default at the persons' own, beside the observed means), as the
+	// report does; --curves, of one outcome's curves, is refused.
+	figs := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plot", "--model", dir, "--tcov", "employed=0,1", "--out", filepath.Join(figs, "at.svg")}, "employed = 1"},
+		{[]string{"plot", "--model", dir, "--out", filepath.Join(figs, "mean.svg")}, "employed = mean of the persons observed"},
+		{[]string{"report", "--model", dir, "--out", filepath.Join(figs, "report.html")}, "b: employed"},
+	} {
+		if code, _, stderr := trajkit(t, tc.args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		if b, err := os.ReadFile(tc.args[len(tc.args)-1]); err != nil || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%v: no %q in the output (%v)", tc.args, tc.want, err)
+		}
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--curves", filepath.Join(figs, "c.csv")); code != 2 || !strings.Contains(stderr, "--curves writes the numbers of a model of one outcome") {
+		t.Errorf("plot --curves: exit %d, %q", code, stderr)
+	}
+	// simulate draws without the covariates, with the warning it gives
+	// for one outcome.
+	if code, _, stderr := trajkit(t, "simulate", "--model", dir, "--persons", "20", "--out", t.TempDir()); code != 0 || !strings.Contains(stderr, "without the covariates") {
+		t.Errorf("simulate: exit %d, %q", code, stderr)
 	}
 	for _, tc := range []struct {
 		args []string

@@ -382,7 +382,11 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 		// The observed means include the covariates: the curves that match
 		// them are at the persons' own values, not at zero.
 		traj.Tcov, traj.Careers = []trajectory.TcovSetting{{Mean: names}}, c
-		curves = fmt.Sprintf(curveWhat(f.Distribution)+" by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
+		what := curveWhat(f.Distribution)
+		if f.IsMulti() {
+			what = "One panel per outcome: the expected value of each outcome"
+		}
+		curves = fmt.Sprintf(what+" by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
 		bands = "No intervals are drawn: model.json's are of the curves at covariates zero."
 	}
 	type figureSpec struct {
@@ -405,7 +409,11 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 				if outcomes == nil {
 					observed = nil
 				}
-				return figure.MultiTrajectoryPlot(f, &figure.TrajectoryOptions{Style: *st}, observed)
+				mo := &figure.TrajectoryOptions{Style: *st}
+				if outcomes != nil && f.TcovNames() != nil {
+					mo.Tcov, mo.OutcomeCareers = traj.Tcov, outcomes
+				}
+				return figure.MultiTrajectoryPlot(f, mo, observed)
 			}
 			return figure.TrajectoryPlot(f, traj)
 		}, "fig-trajectories", "Trajectories", 800,
