@@ -190,8 +190,8 @@ func writeTcovOutcomes(t *testing.T) string {
 // the covariance names them per outcome; score reads the covariate again
 // and gives the fit's log-likelihood; plot and report draw the curves at
 // the covariates' values; simulate warns that it draws no covariates; the
-// parametric bootstrap and a multi-trajectory search with --tcov are
-// refused with the reason.
+// parametric bootstrap is refused with the reason; select --outcomes
+// --tcov finds the fit's model.
 func TestFitOutcomesTcov(t *testing.T) {
 	data := writeTcovOutcomes(t)
 	dir := t.TempDir()
@@ -284,15 +284,26 @@ func TestFitOutcomesTcov(t *testing.T) {
 		want string
 	}{
 		{[]string{"fit", "--bootstrap", "3", "--bootstrap-type", "parametric"}, "does not simulate time-varying covariates"},
-		{[]string{"select", "--groups", "1-2"}, "--tcov is not supported with --outcomes"},
 	} {
-		args := append(tc.args, "--data", data, "--outcomes", "a,b", "--dist", "a=poisson", "--dist", "b=logit", "--tcov", "employed", "--quiet", "--out", t.TempDir())
-		if tc.args[0] == "fit" {
-			args = append(args, "--groups", "2")
-		}
+		args := append(tc.args, "--data", data, "--outcomes", "a,b", "--dist", "a=poisson", "--dist", "b=logit", "--tcov", "employed", "--groups", "2", "--quiet", "--out", t.TempDir())
 		if code, _, stderr := trajkit(t, args...); code == 0 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, %q; want an error with %q", args, code, stderr, tc.want)
 		}
+	}
+	// A multi-trajectory search takes the covariates into every
+	// candidate: its K = 2 model is the fit's.
+	sel := t.TempDir()
+	code, _, stderr = trajkit(t, "select", "--data", data, "--outcomes", "a,b", "--dist", "a=poisson", "--dist", "b=logit", "--order", "2", "--order", "b=1",
+		"--groups", "2", "--tcov", "employed", "--ages", "14-28", "--starts", "5", "--quiet", "--out", sel)
+	if code != 0 {
+		t.Fatalf("select: exit %d: %s", code, stderr)
+	}
+	rec, err := results.ReadFit(filepath.Join(sel, "recommended"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(rec.LogLik-fit.LogLik) > 1e-6*math.Abs(fit.LogLik) || len(rec.Outcomes[1].Groups[1].TcovCoef.Values) != 1 {
+		t.Errorf("select's model: log-likelihood %.6f, the fit's %.6f; b's group 2 δ %v", rec.LogLik, fit.LogLik, rec.Outcomes[1].Groups[1].TcovCoef)
 	}
 }
 
