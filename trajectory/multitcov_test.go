@@ -2,8 +2,10 @@ package trajectory
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,11 +131,19 @@ func TestFitMultiTcovRecovery(t *testing.T) {
 			}
 		}
 	}
-	// The parameters are named per outcome and group, and the model
-	// reads back from its JSON with every outcome's effects.
-	for _, n := range []string{"offences_g1_tcov_employed", "any_g2_tcov_employed"} {
-		if !strings.Contains(strings.Join(f.Inference.Names, " "), n) {
-			t.Errorf("no parameter %s in %q", n, f.Inference.Names)
+	// The parameters are named per outcome and group, each δ's SE the
+	// covariance's at its name, and the model reads back from its JSON
+	// with every outcome's effects.
+	for o, out := range f.Outcomes {
+		for k, g := range out.Groups {
+			n := fmt.Sprintf("%s_g%d_tcov_employed", out.Name, k+1)
+			at := slices.Index(f.Inference.Names, n)
+			if at < 0 {
+				t.Fatalf("no parameter %s in %q", n, f.Inference.Names)
+			}
+			if se := f.Inference.SE[at]; se != g.TcovSE.Values[0] || f.Params()[at] != g.TcovCoef.Values[0] {
+				t.Errorf("outcome %d group %d: δ %v (se %v), parameter %s %v (se %v)", o, k+1, g.TcovCoef.Values[0], g.TcovSE.Values[0], n, f.Params()[at], se)
+			}
 		}
 	}
 	b, err := json.Marshal(f)
