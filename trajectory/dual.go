@@ -72,6 +72,9 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if err := checkOutcomes([]Outcome{a, b}, false); err != nil {
 		return nil, err
 	}
+	if len(a.Careers.TcovNames) > 0 {
+		return nil, errors.New("time-varying covariates in a dual trajectory model are not supported")
+	}
 	if s.Start != nil {
 		return nil, errors.New("a start model for a dual trajectory model is not supported")
 	}

@@ -486,10 +486,13 @@ func meanCount(curve []CurvePoint) float64 {
 	return s / float64(len(curve))
 }
 
+// tcovCurveZero begins what tcovCurveAt says.
+const tcovCurveZero = "the curves are at every time-varying covariate zero; "
+
 // tcovCurveAt says where the curves of a model with time-varying
 // covariates are.
 func tcovCurveAt(d Distribution) string {
-	const zero = "the curves are at every time-varying covariate zero; "
+	const zero = tcovCurveZero
 	switch {
 	case d == Logit:
 		return zero + "the probability at covariates w is expit(logit(prob) + tcov_coef·w)"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/trajkit/trajkit/internal/words"
@@ -263,8 +264,8 @@ func checkOutcomes(outs []Outcome, sameGroups bool) error {
 		if !slices.Equal(c.IDs, c0.IDs) {
 			return fmt.Errorf("outcomes %s and %s have different persons (or the same in another order)", first.Name, o.Name)
 		}
-		if len(c.TcovNames) > 0 {
-			return fmt.Errorf("outcome %s: time-varying covariates in a model of several outcomes are not supported", o.Name)
+		if !slices.Equal(c.TcovNames, c0.TcovNames) {
+			return fmt.Errorf("outcome %s has time-varying covariates %s and outcome %s %s: the outcomes share them (Careers.WithTcov on every outcome's careers)", o.Name, nameList(c.TcovNames), first.Name, nameList(c0.TcovNames))
 		}
 		if err := checkData(c, o.Model.Distribution); err != nil {
 			return fmt.Errorf("outcome %s: %w", o.Name, err)
@@ -305,7 +306,9 @@ func jointFamilies(outs []Outcome, careers func(o int) *Careers, s AgeScaling) (
 // 2018): K groups shared by the outcomes, the outcomes independent given
 // the group, each with its own distribution and orders. Group order is by
 // ascending mean expected value of the first outcome. The settings are
-// Fit's; time-varying covariates and a start model are not supported.
+// Fit's; a start model is not supported. Time-varying covariates
+// (Careers.WithTcov) must be the same for every outcome, and each
+// outcome's groups get their own effects δ_ko on its linear predictor.
 func FitMulti(outs []Outcome, s *Settings) (*Fitted, error) {
 	if s == nil {
 		s = &Settings{}
@@ -374,6 +377,11 @@ func newMultiFitted(outs []Outcome, scaling AgeScaling, res *mixture.Result, ris
 		f.NumObs += o.Careers.NumObs
 	}
 	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, f.NumObs)
+	ntcov := len(c0.TcovNames)
+	if ntcov > 0 {
+		f.Covariates.Tcov = c0.TcovNames
+		f.Covariates.CurveAt = multiTcovCurveAt(outs)
+	}
 
 	// The engine's layout: membership, then group by group every
 	// outcome's own parameters, then the outcomes' shared ones.
@@ -385,7 +393,7 @@ func newMultiFitted(outs []Outcome, scaling AgeScaling, res *mixture.Result, ris
 	off := sharedOff
 	for j := k - 1; j >= 0; j-- {
 		for _, o := range outs {
-			off -= o.Model.layout(j, 0).len()
+			off -= o.Model.layout(j, ntcov).len()
 		}
 		own[j] = off
 	}
@@ -398,9 +406,9 @@ func newMultiFitted(outs []Outcome, scaling AgeScaling, res *mixture.Result, ris
 			comps[j] = comp.(*jointComp).parts[o].(groupComponent)
 			from := own[j]
 			for _, prev := range outs[:o] {
-				from += prev.Model.layout(j, 0).len()
+				from += prev.Model.layout(j, ntcov).len()
 			}
-			params = append(params, res.Params[from:from+m.layout(j, 0).len()]...)
+			params = append(params, res.Params[from:from+m.layout(j, ntcov).len()]...)
 		}
 		groups[o] = outcomeGroups(out.Careers, m, comps, params, res.Params[sharedOff:sharedOff+m.sharedParams()])
 		sharedOff += m.sharedParams()
@@ -427,6 +435,24 @@ func newMultiFitted(outs []Outcome, scaling AgeScaling, res *mixture.Result, ris
 	f.classify()
 	f.checkMultiGroups()
 	return f
+}
+
+// multiTcovCurveAt says where the curves of a multi-trajectory model
+// with time-varying covariates are: as tcovCurveAt for one outcome, for
+// each outcome when their distributions say it differently.
+func multiTcovCurveAt(outs []Outcome) string {
+	at := tcovCurveAt(outs[0].Model.Distribution)
+	parts := make([]string, len(outs))
+	same := true
+	for o, out := range outs {
+		a := tcovCurveAt(out.Model.Distribution)
+		same = same && a == at
+		parts[o] = "outcome " + out.Name + ": " + strings.TrimPrefix(a, tcovCurveZero)
+	}
+	if same {
+		return at
+	}
+	return tcovCurveZero + strings.Join(parts, "; ")
 }
 
 // checkMultiGroups warns, outcome by outcome, about zero inflation and

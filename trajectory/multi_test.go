@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -14,10 +15,29 @@ import (
 )
 
 // TestFitMultiOneOutcome: a multi-trajectory model of one outcome is the
-// single-outcome model: the same maximum, curves and standard errors.
+// single-outcome model: the same maximum (log-likelihood within 1e-9),
+// curves and standard errors, with time-varying covariates the same
+// effects δ and their standard errors too.
 func TestFitMultiOneOutcome(t *testing.T) {
-	c := testCareers(t, 600, 41)
-	m := mustModel(t, ZIP, 3, []int{2, 3, 2}, []int{0, -1, 0})
+	tcov, _ := tcovCareers(t, 600, 41, [][]float64{{-0.5, 0.3}, {-0.8, 0.1}})
+	for _, tc := range []struct {
+		name string
+		c    *Careers
+		m    Model
+		last string // the name of the last parameter
+	}{
+		{"zip", testCareers(t, 600, 41), mustModel(t, ZIP, 3, []int{2, 3, 2}, []int{0, -1, 0}), "y_g3_gamma0"},
+		{"zip-tcov", tcov, mustModel(t, ZIP, 2, []int{2, 2}, []int{0, -1}), "y_g2_tcov_hours"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkMultiOneOutcome(t, tc.c, tc.m, tc.last)
+		})
+	}
+}
+
+// checkMultiOneOutcome fits careers c with model m alone and as the one
+// outcome y of a multi-trajectory model, and compares the fits.
+func checkMultiOneOutcome(t *testing.T, c *Careers, m Model, last string) {
 	s := &Settings{Search: mixture.Settings{Starts: 5, Seed: 3}}
 	single, err := Fit(c, m, s)
 	if err != nil {
@@ -33,6 +53,9 @@ func TestFitMultiOneOutcome(t *testing.T) {
 	if multi.NumParams != single.NumParams || multi.BICObs != single.BICObs {
 		t.Errorf("parameters %d and BIC %v multi, %d and %v single", multi.NumParams, multi.BICObs, single.NumParams, single.BICObs)
 	}
+	if !slices.Equal(multi.TcovNames(), single.TcovNames()) {
+		t.Errorf("time-varying covariates %q multi, %q single", multi.TcovNames(), single.TcovNames())
+	}
 	v := multi.Outcome(0)
 	for j, g := range single.Groups {
 		h := v.Groups[j]
@@ -44,6 +67,14 @@ func TestFitMultiOneOutcome(t *testing.T) {
 				t.Errorf("group %d: β%d %v (se %v) multi, %v (se %v) single", j+1, a, h.Beta[a], h.BetaSE[a], g.Beta[a], g.BetaSE[a])
 			}
 		}
+		if len(h.TcovCoef.Values) != len(g.TcovCoef.Values) || len(h.TcovSE.Values) != len(g.TcovSE.Values) {
+			t.Fatalf("group %d: δ %v (se %v) multi, %v (se %v) single", j+1, h.TcovCoef, h.TcovSE, g.TcovCoef, g.TcovSE)
+		}
+		for a, d := range g.TcovCoef.Values {
+			if math.Abs(d-h.TcovCoef.Values[a]) > 1e-6 || math.Abs(g.TcovSE.Values[a]-h.TcovSE.Values[a]) > 1e-6 {
+				t.Errorf("group %d: δ %s %v (se %v) multi, %v (se %v) single", j+1, g.TcovCoef.Names[a], h.TcovCoef.Values[a], h.TcovSE.Values[a], d, g.TcovSE.Values[a])
+			}
+		}
 		for a, p := range g.Curve {
 			q := h.Curve[a]
 			if math.Abs(p.Mean-q.Mean) > 1e-7*p.Mean || math.Abs(float64(p.MeanHi-q.MeanHi)) > 1e-6*float64(p.MeanHi) {
@@ -52,8 +83,8 @@ func TestFitMultiOneOutcome(t *testing.T) {
 		}
 	}
 	names := multi.paramNames()
-	if names[len(names)-1] != "y_g3_gamma0" {
-		t.Errorf("the last parameter is %q, want y_g3_gamma0", names[len(names)-1])
+	if n := names[len(names)-1]; n != last {
+		t.Errorf("the last parameter is %q, want %q", n, last)
 	}
 }
 

@@ -123,8 +123,14 @@ func (f *Fitted) score(cs []*Careers, risk *RiskDesign, threads int) (*Scored, e
 	case model != nil && len(risk.X) != n:
 		return nil, fmt.Errorf("risk factors for %d persons, the careers have %d", len(risk.X), n)
 	}
-	if want := f.TcovNames(); len(c.TcovNames) != len(want) {
-		return nil, fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(c.TcovNames), c.TcovNames)
+	for o, oc := range cs {
+		if want := f.TcovNames(); len(oc.TcovNames) != len(want) {
+			err := fmt.Errorf("the model has %s %q, the careers %d %q", count(len(want), "time-varying covariate", "time-varying covariates"), want, len(oc.TcovNames), oc.TcovNames)
+			if len(f.Outcomes) > 0 {
+				return nil, fmt.Errorf("outcome %s: %w", f.Outcomes[o].Name, err)
+			}
+			return nil, err
+		}
 	}
 	views := f.views()
 	if f.IsDual() {

@@ -40,7 +40,9 @@ type CandidateOutcome struct {
 // orders are fixed and the search is over K alone. The settings of
 // Select that describe one outcome's model (Distribution, MinOrder,
 // MaxOrder, Inflation, SigmaByGroup, Censor, CommonDispersion) must be
-// zero, and BLRT, RecommendBLRT and Done are not supported.
+// zero, and BLRT, RecommendBLRT and Done are not supported. Time-varying
+// covariates (the same on every outcome's careers, as FitMulti takes
+// them) enter every candidate, each group's effects split with it.
 //
 // With CV folds, the folds are of persons (the same for every outcome),
 // each fold's model is refitted on the other persons warm-started from
@@ -233,9 +235,10 @@ func splitStartsMulti(prev *Candidate, outs []Outcome) [][]float64 {
 		parts[o] = splitStarts(prev.outcomeSplit[o], prev.risk, out.Model)
 	}
 	k := outs[0].Model.Groups()
+	ntcov := len(outs[0].Careers.TcovNames)
 	// The membership model's parameters come first in every outcome's
 	// start: those of the shares (K − 1) or of the logit.
-	nmemb := len(parts[0][0]) - outs[0].Model.NumParams() + k - 1
+	nmemb := len(parts[0][0]) - outs[0].Model.NumParams() - k*ntcov + k - 1
 	starts := make([][]float64, len(parts[0]))
 	for st := range starts {
 		p := append([]float64(nil), parts[0][st][:nmemb]...)
@@ -245,7 +248,7 @@ func splitStartsMulti(prev *Candidate, outs []Outcome) [][]float64 {
 		}
 		for j := 0; j < k; j++ {
 			for o, out := range outs {
-				l := out.Model.layout(j, 0).len()
+				l := out.Model.layout(j, ntcov).len()
 				p = append(p, parts[o][st][off[o]:off[o]+l]...)
 				off[o] += l
 			}

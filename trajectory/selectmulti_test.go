@@ -99,9 +99,22 @@ func TestSelectMultiCVThreads(t *testing.T) {
 
 // TestSelectMultiOneOutcome: a multi-trajectory search of one outcome is
 // Select's without an order search: the same models and starts, so the
-// same BICs (to 1e-9), recommendation and cross-validation.
+// same BICs (to 1e-9), recommendation and cross-validation; with
+// time-varying covariates too, whose effects the warm starts of larger K
+// split with their groups.
 func TestSelectMultiOneOutcome(t *testing.T) {
-	c := testCareers(t, 400, 43)
+	tcov, _ := tcovCareers(t, 400, 43, [][]float64{{-0.5, 0.3}, {-0.8, 0.1}})
+	for _, tc := range []struct {
+		name string
+		c    *Careers
+	}{{"zip", testCareers(t, 400, 43)}, {"zip-tcov", tcov}} {
+		t.Run(tc.name, func(t *testing.T) { checkSelectMultiOneOutcome(t, tc.c) })
+	}
+}
+
+// checkSelectMultiOneOutcome compares Select and SelectMulti of one ZIP
+// outcome of order 2 on careers c over K = 1..3.
+func checkSelectMultiOneOutcome(t *testing.T, c *Careers) {
 	fit := Settings{Search: mixture.Settings{Seed: 3, Starts: 5}}
 	single, err := Select(c, SelectSettings{Distribution: ZIP, MinGroups: 1, MaxGroups: 3, MinOrder: 2, MaxOrder: 2, CV: 3, Fit: fit})
 	if err != nil {
@@ -126,6 +139,34 @@ func TestSelectMultiOneOutcome(t *testing.T) {
 	}
 	if (single.Recommended == nil) != (multi.Recommended == nil) || single.Recommended != nil && single.Recommended.Groups != multi.Recommended.Groups {
 		t.Errorf("recommended %v multi, %v Select", multi.Recommended, single.Recommended)
+	}
+}
+
+// TestSelectMultiTcov: a search over K = 1..3 of the two outcomes of
+// tcovOutcomes (two groups, a covariate whose effects differ by outcome
+// and group) recommends two groups, each candidate with K·O effects of
+// the covariate among its parameters.
+func TestSelectMultiTcov(t *testing.T) {
+	cs, _ := tcovOutcomes(t, 800, 12)
+	outs := tcovOutcomeModels(t, cs)
+	for o := range outs {
+		outs[o].Model = Model{Distribution: outs[o].Model.Distribution, Orders: outs[o].Model.Orders[:1]}
+	}
+	sel, err := SelectMulti(outs, SelectSettings{MinGroups: 1, MaxGroups: 3, Fit: Settings{Search: mixture.Settings{Seed: 1, Starts: 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sel.Recommended == nil || sel.Recommended.Groups != 2 {
+		t.Fatalf("recommended %+v, want 2 groups; reason: %s", sel.Recommended, sel.Reason)
+	}
+	for _, cd := range sel.Candidates {
+		// Shares, then per group offences' 3 β and any's 2, and a δ each.
+		if want := cd.Groups - 1 + cd.Groups*(3+2+2); cd.NumParams != want {
+			t.Errorf("K=%d: %d parameters, want %d", cd.Groups, cd.NumParams, want)
+		}
+	}
+	if f := sel.Fit; f == nil || len(f.Outcomes[1].Groups[0].TcovCoef.Values) != 1 || len(f.Outcomes[1].Groups[0].TcovSE.Values) != 1 {
+		t.Errorf("the recommended model's refit has no effects of the covariate with SEs: %+v", sel.Fit)
 	}
 }
 

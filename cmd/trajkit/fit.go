@@ -161,8 +161,12 @@ other outcome's. Groups are numbered by the first outcome's mean. The
 model.json then holds each outcome's groups under "outcomes", and the
 figure has a panel per outcome; --bootstrap resamples persons in every
 outcome together (or simulates every outcome from the fit), and trajkit
-score and simulate --model take the model. Not yet with --outcomes:
---tcov and --start.
+score and simulate --model take the model. With --tcov w every outcome's
+groups get their own effects δ_ko · w (traj's tcov with multgroups),
+model.json's outcomes[o].groups[k].tcov_coef; the covariates are read
+once per person and age, from every row or age at which some outcome is
+observed. Not yet with --outcomes: --start (and, with --tcov, the
+parametric bootstrap, as for one outcome).
 
 With --dual A,B and --groups K1,K2 each outcome has its own groups, and
 membership in B's groups depends on A's group: a dual trajectory model

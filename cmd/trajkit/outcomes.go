@@ -147,11 +147,10 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 		return err
 	}
 	set := setFlags(fs)
-	for _, unsupported := range []string{"count", "tcov", "start"} {
+	for _, unsupported := range []string{"count", "start"} {
 		if set[unsupported] {
 			return usagef("--%s is not supported with --outcomes (a multi-trajectory model): %s", unsupported, map[string]string{
 				"count": "--outcomes names the count columns",
-				"tcov":  "time-varying covariates of several outcomes are not built yet",
 				"start": "start models of several outcomes are not built yet",
 			}[unsupported])
 		}

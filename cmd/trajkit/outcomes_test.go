@@ -1,8 +1,13 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,4 +158,177 @@ func TestScoreDistalJoint(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "scored from their careers alone") {
 		t.Errorf("score: exit %d, %q; want a warning that the distal outcome is not used", code, stderr)
 	}
+}
+
+// writeTcovOutcomes writes a long file of two outcomes, a (counts) and b
+// (0/1), of 300 persons of two groups at ages 14-22 or beyond, with a
+// yearly 0/1 covariate employed whose effect differs by outcome and group
+// (seeded, so the same file every run), and returns its path.
+func writeTcovOutcomes(t *testing.T) string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(3, 3))
+	var b strings.Builder
+	b.WriteString("id,age,a,b,employed\n")
+	for i := range 300 {
+		g := 0
+		if rng.Float64() > 0.6 {
+			g = 1
+		}
+		e := rng.IntN(2)
+		for age := 14; age <= 22+rng.IntN(9); age++ {
+			if rng.Float64() < 0.3 {
+				e = 1 - e
+			}
+			x := float64(age-22) / 8
+			lam := math.Exp([]float64{-1 + 0.3*x - 0.5*x*x, 0.5 - 0.4*x - 0.6*x*x}[g] + []float64{-0.6, 0.3}[g]*float64(e))
+			y := 0 // a Poisson count by inversion
+			for p, cum, u := math.Exp(-lam), math.Exp(-lam), rng.Float64(); u > cum; cum += p {
+				y++
+				p *= lam / float64(y)
+			}
+			any := 0
+			if rng.Float64() < 1/(1+math.Exp(-([]float64{-1.5 + 0.4*x, 0.2 - 0.8*x}[g]+[]float64{0.8, -0.5}[g]*float64(e)))) {
+				any = 1
+			}
+			fmt.Fprintf(&b, "p%d,%d,%d,%d,%d\n", i, age, y, any, e)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "two.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestFitOutcomesTcov: fit --outcomes with --tcov writes each outcome's
+// effects of the covariate per group, with standard errors, to
+// model.json (outcomes[o].groups[k].tcov_coef, tcov_se) and the summary;
+// the covariance names them per outcome; score reads the covariate again
+// and gives the fit's log-likelihood; plot and report draw the curves at
+// the covariates' values; simulate warns that it draws no covariates; the
+// parametric bootstrap is refused with the reason; select --outcomes
+// --tcov finds the fit's model.
+func TestFitOutcomesTcov(t *testing.T) {
+	data := writeTcovOutcomes(t)
+	dir := t.TempDir()
+	code, stdout, stderr := trajkit(t, "fit", "--data", data, "--outcomes", "a,b", "--dist", "a=poisson", "--dist", "b=logit",
+		"--order", "2", "--order", "b=1", "--groups", "2", "--tcov", "employed", "--ages", "14-28", "--starts", "5", "--quiet", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, results.ModelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mj struct {
+		Covariates struct {
+			Tcov []string `json:"tcov"`
+		} `json:"covariates"`
+		Outcomes []struct {
+			Name   string `json:"name"`
+			Groups []struct {
+				TcovCoef map[string]float64 `json:"tcov_coef"`
+				TcovSE   map[string]float64 `json:"tcov_se"`
+			} `json:"groups"`
+		} `json:"outcomes"`
+		Covariance struct {
+			Names []string `json:"names"`
+		} `json:"covariance"`
+	}
+	if err := json.Unmarshal(raw, &mj); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(mj.Covariates.Tcov, []string{"employed"}) || len(mj.Outcomes) != 2 {
+		t.Fatalf("covariates %q, %d outcomes", mj.Covariates.Tcov, len(mj.Outcomes))
+	}
+	// The true effects: a -0.6 and 0.3, b 0.8 and -0.5 (writeTcovOutcomes).
+	for o, want := range [][]float64{{-0.6, 0.3}, {0.8, -0.5}} {
+		out := mj.Outcomes[o]
+		for k, g := range out.Groups {
+			d, se := g.TcovCoef["employed"], g.TcovSE["employed"]
+			if !(se > 0) || math.Abs(d-want[k]) > 4*se {
+				t.Errorf("outcome %s group %d: δ %.3f (se %.3f), true %.1f", out.Name, k+1, d, se, want[k])
+			}
+			if row := []string{"employed", fmt.Sprintf("%.5f", d), fmt.Sprintf("%.5f", se)}; !hasRow(stdout, row) {
+				t.Errorf("the summary has no row %q:\n%s", row, stdout)
+			}
+		}
+	}
+	for _, n := range []string{"a_g1_tcov_employed", "b_g2_tcov_employed"} {
+		if !slices.Contains(mj.Covariance.Names, n) {
+			t.Errorf("no %s in the covariance's names %q", n, mj.Covariance.Names)
+		}
+	}
+	fit, err := results.ReadFit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := filepath.Join(t.TempDir(), "scores.csv")
+	code, stdout, stderr = trajkit(t, "score", "--model", dir, "--data", data, "--out", scores)
+	if want := fmt.Sprintf("Log-likelihood of the persons scored: %.6f", fit.LogLik); code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("score: exit %d, %s%s; want %q", code, stdout, stderr, want)
+	}
+	// plot draws every outcome's curves at the covariates' values (and by
+	// default at the persons' own, beside the observed means), as the
+	// report does; --curves, of one outcome's curves, is refused.
+	figs := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plot", "--model", dir, "--tcov", "employed=0,1", "--out", filepath.Join(figs, "at.svg")}, "employed = 1"},
+		{[]string{"plot", "--model", dir, "--out", filepath.Join(figs, "mean.svg")}, "employed = mean of the persons observed"},
+		{[]string{"report", "--model", dir, "--out", filepath.Join(figs, "report.html")}, "b: employed"},
+	} {
+		if code, _, stderr := trajkit(t, tc.args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		if b, err := os.ReadFile(tc.args[len(tc.args)-1]); err != nil || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%v: no %q in the output (%v)", tc.args, tc.want, err)
+		}
+	}
+	if code, _, stderr := trajkit(t, "plot", "--model", dir, "--curves", filepath.Join(figs, "c.csv")); code != 2 || !strings.Contains(stderr, "--curves writes the numbers of a model of one outcome") {
+		t.Errorf("plot --curves: exit %d, %q", code, stderr)
+	}
+	// simulate draws without the covariates, with the warning it gives
+	// for one outcome.
+	if code, _, stderr := trajkit(t, "simulate", "--model", dir, "--persons", "20", "--out", t.TempDir()); code != 0 || !strings.Contains(stderr, "without the covariates") {
+		t.Errorf("simulate: exit %d, %q", code, stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fit", "--bootstrap", "3", "--bootstrap-type", "parametric"}, "does not simulate time-varying covariates"},
+	} {
+		args := append(tc.args, "--data", data, "--outcomes", "a,b", "--dist", "a=poisson", "--dist", "b=logit", "--tcov", "employed", "--groups", "2", "--quiet", "--out", t.TempDir())
+		if code, _, stderr := trajkit(t, args...); code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want an error with %q", args, code, stderr, tc.want)
+		}
+	}
+	// A multi-trajectory search takes the covariates into every
+	// candidate: its K = 2 model is the fit's.
+	sel := t.TempDir()
+	code, _, stderr = trajkit(t, "select", "--data", data, "--outcomes", "a,b", "--dist", "a=poisson", "--dist", "b=logit", "--order", "2", "--order", "b=1",
+		"--groups", "2", "--tcov", "employed", "--ages", "14-28", "--starts", "5", "--quiet", "--out", sel)
+	if code != 0 {
+		t.Fatalf("select: exit %d: %s", code, stderr)
+	}
+	rec, err := results.ReadFit(filepath.Join(sel, "recommended"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(rec.LogLik-fit.LogLik) > 1e-6*math.Abs(fit.LogLik) || len(rec.Outcomes[1].Groups[1].TcovCoef.Values) != 1 {
+		t.Errorf("select's model: log-likelihood %.6f, the fit's %.6f; b's group 2 δ %v", rec.LogLik, fit.LogLik, rec.Outcomes[1].Groups[1].TcovCoef)
+	}
+}
+
+// hasRow reports whether a line of text begins with the fields row.
+func hasRow(text string, row []string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if f := strings.Fields(line); len(f) >= len(row) && slices.Equal(f[:len(row)], row) {
+			return true
+		}
+	}
+	return false
 }

@@ -57,7 +57,12 @@ it in R or Stata: per group and age the expected count (mean) and its 95%
 interval (mean_lo, mean_hi; empty when model.json has none or the curve is
 at covariates other than zero), the observed mean and n, the persons
 observed at the age weighted as the observed means are; with --tcov, one
-row per setting, named in a last column, tcov.
+row per setting, named in a last column, tcov. It is of a model of one
+outcome: for a model of several (fit --outcomes, --dual) it is refused.
+
+A multi-trajectory model (fit --outcomes) has a panel per outcome; with
+time-varying covariates --tcov sets them in every panel, each outcome's
+curves at its own effects.
 
 Examples:
   trajkit fit --data example:sim630 --groups 4 --out result
@@ -448,9 +453,15 @@ func (f *figureFlags) trajectoryOptions(d *figureData) *figure.TrajectoryOptions
 // a panel per outcome, with each outcome's observed means when its
 // careers are there.
 func (f *figureFlags) multiTrajectories(d *figureData, st figure.Style) (*figure.Figure, error) {
-	o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, Style: st}
+	o := &figure.TrajectoryOptions{Title: f.title, XLabel: f.xLabel, YLabel: f.yLabel, NoBands: f.noBands, Style: st,
+		Tcov: f.tcovAt.settings(), OutcomeCareers: d.outcomes}
 	if f.observed == "assigned" {
 		o.Weighting = trajectory.ByAssignment
+	}
+	if names := d.fit.TcovNames(); o.Tcov == nil && names != nil && f.observed != "none" {
+		// As for one outcome (trajectoryOptions): the curves that the
+		// observed means estimate.
+		o.Tcov = []trajectory.TcovSetting{{Mean: names}}
 	}
 	var observed [][][]trajectory.ObservedMean
 	if f.observed != "none" && d.outcomes != nil {
@@ -544,6 +555,9 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		warn(stderr, d.dir.Warnings...)
 		if err := f.labels.apply(d.fit); err != nil {
 			return err
+		}
+		if f.curves != "" && len(d.fit.Outcomes) > 0 {
+			return usagef("--curves writes the numbers of a model of one outcome; for a model of several (%s) it is not built yet: model.json holds each outcome's curves", distName(d.fit))
 		}
 	}
 	if f.out != "" {

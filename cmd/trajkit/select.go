@@ -90,7 +90,8 @@ outcome has its own --dist, --order and --inflation, given as NAME=VALUE
 (a value without NAME= is every other outcome's), and keeps those orders
 at every K: there is no order search (a per-group search over several
 outcomes is combinatorial), so --orders is refused, as are --blrt,
---recommend blrt, --resume, --tcov and --count. Larger K are
+--recommend blrt, --resume and --count; --tcov gives every candidate's
+groups their effects in every outcome. Larger K are
 warm-started from the fit with one group fewer, each group split in all
 outcomes at once; adequacy and the recommendation are those above, of the
 shared groups. With --cv F the folds are of persons; each fold's model is

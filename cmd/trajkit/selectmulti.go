@@ -29,7 +29,6 @@ func (f *selectFlags) checkMulti(fs *flag.FlagSet, lo, hi int) error {
 	for _, no := range []struct{ flag, why string }{
 		{"orders", "each outcome has the orders of --order NAME=ORDER: a per-group order search over several outcomes is combinatorial and not built"},
 		{"count", "--outcomes names the count columns"},
-		{"tcov", "time-varying covariates of several outcomes are not built yet"},
 		{"blrt", "the bootstrap likelihood-ratio test of a multi-trajectory model is not built yet"},
 		{"resume", "a multi-trajectory search is not checkpointed: run it again"},
 	} {

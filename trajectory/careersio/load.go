@@ -62,8 +62,9 @@ type Source struct {
 	// career file in one pass (ReadOutcomes): Read's Count, Exposure and
 	// Real are then left empty, each outcome naming its own, and
 	// Binarize is each outcome's. An age window restricts them together
-	// (trajectory.RestrictOutcomes); time-varying covariates are not read
-	// with several outcomes yet.
+	// (trajectory.RestrictOutcomes); time-varying covariates (Tcov) are
+	// read once per person and age and attached to every outcome
+	// (ReadTcovOutcomes).
 	Outcomes []OutcomeColumns
 }
 
@@ -109,10 +110,7 @@ func Load(s Source) (*Loaded, error) {
 	}
 	several := len(s.Outcomes) > 0
 	if several {
-		switch {
-		case len(s.Tcov) > 0:
-			return nil, fmt.Errorf("time-varying covariates are not read with several outcomes yet")
-		case s.Binarize:
+		if s.Binarize {
 			return nil, fmt.Errorf("with several outcomes, each says whether it is made binary (OutcomeColumns.Binarize)")
 		}
 	}
@@ -231,7 +229,15 @@ func Load(s Source) (*Loaded, error) {
 			again = g
 		}
 		in2 := NewInput(s.Context, again, s.Data)
-		if c, err = ReadTcov(in2, s.Data, info.Format, opt, s.Tcov, c); err != nil {
+		if several {
+			cs, err = ReadTcovOutcomes(in2, s.Data, info.Format, opt, s.Outcomes, s.Tcov, cs)
+			if err == nil {
+				c = cs[0]
+			}
+		} else {
+			c, err = ReadTcov(in2, s.Data, info.Format, opt, s.Tcov, c)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if _, err := io.Copy(io.Discard, in2); err != nil {

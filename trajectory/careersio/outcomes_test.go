@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -340,12 +341,78 @@ func TestLoadOutcomes(t *testing.T) {
 		t.Errorf("weights %v, want 1, 0.5", l.Weights)
 	}
 	for _, s := range []Source{
-		{Data: careers, Outcomes: []OutcomeColumns{{Count: "thb"}}, Tcov: []string{"violent"}},
+		{Data: careers, Outcomes: []OutcomeColumns{{Count: "thb"}, {Count: "violent"}}, Tcov: []string{"employed"}},
 		{Data: careers, Outcomes: []OutcomeColumns{{Count: "thb"}}, Ages: [2]int{20, 21}},
 		{Data: careers, Outcomes: []OutcomeColumns{{Count: "thb"}}, Binarize: true},
 	} {
 		if _, err := Load(s); err == nil {
 			t.Errorf("no error for %+v", s)
 		}
+	}
+}
+
+// TestLoadOutcomesTcov: time-varying covariates of several outcomes are
+// read once per person and age, from the rows (long) or ages (wide) at
+// which some outcome is observed, and every outcome's careers carry them
+// at its own observed ages; an age that no outcome observes needs no
+// value, and a missing value where one outcome is observed is an error
+// naming its line and column.
+func TestLoadOutcomesTcov(t *testing.T) {
+	// a: thb at 20-22, violent at 21-22; b: violent alone at 22, its w
+	// missing at the ages that neither outcome observes (wide).
+	type at struct {
+		id  string
+		age int
+	}
+	want := map[at]float64{{"a", 20}: 1, {"a", 21}: 0.5, {"a", 22}: 0, {"b", 22}: 2}
+	for _, tc := range []struct{ name, file, format string }{
+		{"long", "id,age,thb,violent,w\na,20,1,,1\na,21,0,2,0.5\na,22,1,0,0\nb,22,,1,2\n", "long"},
+		{"wide", "id,thb20,thb21,thb22,violent20,violent21,violent22,w20,w21,w22\na,1,0,1,,2,0,1,0.5,0\nb,,,,,,1,,,2\n", "wide"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "two.csv")
+			if err := os.WriteFile(path, []byte(tc.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			l, err := Load(Source{Data: path, Read: ReadOptions{Format: Format(tc.format)}, Tcov: []string{"w"},
+				Outcomes: []OutcomeColumns{{Count: "thb"}, {Count: "violent"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(l.Settings.Tcov, []string{"w"}) {
+				t.Errorf("settings' tcov %q", l.Settings.Tcov)
+			}
+			for o, c := range l.Outcomes {
+				if !reflect.DeepEqual(c.TcovNames, []string{"w"}) {
+					t.Fatalf("outcome %d: covariates %q", o+1, c.TcovNames)
+				}
+				// Each non-zero value at an age the outcome observes.
+				got := map[at]float64{}
+				for i := range c.Len() {
+					c.Tcov(i, func(age int, w []float64) { got[at{c.IDs[i], age}] = w[0] })
+				}
+				exp := map[at]float64{}
+				for k, v := range want {
+					i := slices.Index(c.IDs, k.id)
+					observed := false
+					c.Cells(i, func(x trajectory.Cell) { observed = observed || x.Age == k.age && x.Exposure != 0 })
+					if observed && v != 0 {
+						exp[k] = v
+					}
+				}
+				if !reflect.DeepEqual(got, exp) {
+					t.Errorf("outcome %d: covariates %v, want %v", o+1, got, exp)
+				}
+			}
+		})
+	}
+	path := filepath.Join(t.TempDir(), "missing.csv")
+	if err := os.WriteFile(path, []byte("id,age,thb,violent,w\na,20,1,,1\na,21,,2,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(Source{Data: path, Tcov: []string{"w"}, Outcomes: []OutcomeColumns{{Count: "thb"}, {Count: "violent"}}})
+	var de *DataError
+	if !errors.As(err, &de) || de.Line != 3 || de.ColumnName != "w" {
+		t.Errorf("a missing value where violent is observed: error %v", err)
 	}
 }

@@ -18,6 +18,50 @@ import (
 // options c was read with, and format the file's format.
 func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []string, c *trajectory.Careers) (*trajectory.Careers, error) {
 	opt = opt.withDefaults()
+	value, err := readTcov(r, name, format, opt, []string{opt.Count}, names, c)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.WithTcov(names, value)
+	if err != nil {
+		return nil, &DataError{File: name, Msg: err.Error()}
+	}
+	return out, nil
+}
+
+// ReadTcovOutcomes is ReadTcov for the careers cs of several outcomes,
+// read from one file by ReadOutcomes with the columns outs: the
+// covariates are read once per person and age, from every row (long) or
+// age (wide) at which some outcome is observed, and attached to every
+// outcome's careers, so that all have the same covariates.
+func ReadTcovOutcomes(r io.Reader, name string, format Format, opt ReadOptions, outs []OutcomeColumns, names []string, cs []*trajectory.Careers) ([]*trajectory.Careers, error) {
+	if len(outs) != len(cs) || len(cs) == 0 {
+		return nil, fmt.Errorf("%s: the columns of %d outcomes for careers of %d", name, len(outs), len(cs))
+	}
+	counts := make([]string, len(outs))
+	for o, oc := range outs {
+		counts[o] = oc.Count
+	}
+	opt.Count, opt.Exposure, opt.Real = "", "", false
+	opt = opt.withDefaults()
+	value, err := readTcov(r, name, format, opt, counts, names, cs[0])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*trajectory.Careers, len(cs))
+	for o, c := range cs {
+		if out[o], err = c.WithTcov(names, value); err != nil {
+			return nil, &DataError{File: name, Msg: fmt.Sprintf("outcome %q: %v", outs[o].Name, err)}
+		}
+	}
+	return out, nil
+}
+
+// readTcov reads the covariates names of the persons of c at the ages of
+// c's grid at which one of the count columns (long) or prefixes (wide)
+// counts has an observed cell, and returns them as WithTcov takes them
+// (zero where none was read). opt has its defaults.
+func readTcov(r io.Reader, name string, format Format, opt ReadOptions, counts, names []string, c *trajectory.Careers) (func(i, age int) []float64, error) {
 	cr := NewCSVReader(r, name)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -65,9 +109,11 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 	switch format {
 	case Long:
 		ageCol := index(h, opt.Age)
-		yCol := index(h, opt.Count)
-		if ageCol < 0 || yCol < 0 {
-			return nil, errAt(1, 0, "no columns %q and %q of a long career file; the header has %s", opt.Age, opt.Count, quoteList(h))
+		yCols := make([]int, len(counts))
+		for o, n := range counts {
+			if yCols[o] = index(h, n); ageCol < 0 || yCols[o] < 0 {
+				return nil, errAt(1, 0, "no columns %q and %q of a long career file; the header has %s", opt.Age, n, quoteList(h))
+			}
 		}
 		cols := make([]int, len(names))
 		for j, n := range names {
@@ -81,7 +127,13 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 			if !ok || aerr != nil || age < c.MinAge || age > c.MaxAge() {
 				return nil
 			}
-			if _, missing, _ := parseCount(rec[yCol]); missing {
+			observed := false
+			for _, col := range yCols {
+				if _, missing, _ := parseCount(rec[col]); !missing {
+					observed = true
+				}
+			}
+			if !observed {
 				return nil
 			}
 			w := make([]float64, len(names))
@@ -98,9 +150,13 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 			return nil, err
 		}
 	case Wide:
-		counts, err := prefixed(name, h, opt.Count)
-		if err != nil {
-			return nil, err
+		var ages []ageColumn // every outcome's count columns
+		for _, n := range counts {
+			cols, err := prefixed(name, h, n)
+			if err != nil {
+				return nil, err
+			}
+			ages = append(ages, cols...)
 		}
 		colOf := make([]map[int]int, len(names))
 		for j, n := range names {
@@ -118,9 +174,12 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 			if !ok {
 				return nil
 			}
-			for _, ac := range counts {
+			for _, ac := range ages {
 				if ac.age < c.MinAge || ac.age > c.MaxAge() {
 					continue
+				}
+				if _, done := values[key{i, ac.age}]; done {
+					continue // another outcome's cell at that age
 				}
 				if _, missing, _ := parseCount(rec[ac.col]); missing {
 					continue
@@ -146,14 +205,11 @@ func ReadTcov(r io.Reader, name string, format Format, opt ReadOptions, names []
 	default:
 		return nil, fmt.Errorf("unknown format %q", format)
 	}
-	out, err := c.WithTcov(names, func(i, age int) []float64 {
+	zero := make([]float64, len(names))
+	return func(i, age int) []float64 {
 		if w, ok := values[key{i, age}]; ok {
 			return w
 		}
-		return make([]float64, len(names))
-	})
-	if err != nil {
-		return nil, &DataError{File: name, Msg: err.Error()}
-	}
-	return out, nil
+		return zero
+	}, nil
 }

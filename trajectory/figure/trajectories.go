@@ -50,6 +50,10 @@ type TrajectoryOptions struct {
 	// posteriors (Fitted.Posterior), weighted by Weighting: needed only for
 	// a covariate at its mean.
 	Careers *trajectory.Careers
+	// OutcomeCareers are, for MultiTrajectoryPlot, the careers of each
+	// outcome (in the order of Fitted.Outcomes), each outcome's panel
+	// taking its own as Careers.
+	OutcomeCareers []*trajectory.Careers
 	// Style sets the groups' colours, the legend's position and the text
 	// size.
 	Style Style
@@ -286,8 +290,11 @@ func yLabel(m *trajectory.Fitted) string {
 // coloured outcome by outcome: the legend then names each outcome's
 // groups under the outcome's name. observed[i] are outcome i's observed
 // means, as
-// TrajectoryOptions.Observed; nil draws none. The panels fill rows of up
-// to three.
+// TrajectoryOptions.Observed; nil draws none. The settings of the
+// time-varying covariates (Tcov, TcovAt) are every panel's, each outcome
+// at its own effects, a covariate at its mean averaged over the
+// outcome's careers (OutcomeCareers). The panels fill rows of up to
+// three.
 func MultiTrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions, observed [][][]trajectory.ObservedMean) (*Figure, error) {
 	if !m.IsMulti() && !m.IsDual() {
 		return nil, fmt.Errorf("a model of distribution %s, not of several outcomes: draw it with TrajectoryPlot", m.Distribution)
@@ -298,14 +305,20 @@ func MultiTrajectoryPlot(m *trajectory.Fitted, o *TrajectoryOptions, observed []
 	if observed != nil && len(observed) != len(m.Outcomes) {
 		return nil, fmt.Errorf("observed means of %d outcomes, the model has %d", len(observed), len(m.Outcomes))
 	}
+	if o.OutcomeCareers != nil && len(o.OutcomeCareers) != len(m.Outcomes) {
+		return nil, fmt.Errorf("careers of %d outcomes, the model has %d", len(o.OutcomeCareers), len(m.Outcomes))
+	}
 	const perRow = 3
 	var panels [][]*plot.Plot
 	var leg *legend
 	for i, out := range m.Outcomes {
 		oi := *o
-		oi.Title, oi.Observed = "", nil
+		oi.Title, oi.Observed, oi.OutcomeCareers = "", nil, nil
 		if observed != nil {
 			oi.Observed = observed[i]
+		}
+		if o.OutcomeCareers != nil {
+			oi.Careers = o.OutcomeCareers[i]
 		}
 		f, err := TrajectoryPlot(m.Outcome(i), &oi)
 		if err != nil {

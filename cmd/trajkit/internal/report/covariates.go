@@ -119,19 +119,29 @@ func tcovSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 	}
 	b := &effectsBox{EstimateTitle: "δ", RatioTitle: "Rate ratio", Note: fmt.Sprintf("The log-rate of each group gains δ·w, the effects of the time-varying covariates %s (traj's tcov): the rate ratio exp(δ) multiplies the group's expected count per unit of the covariate.",
 		strings.Join(names, ", "))}
+	if f.IsMulti() {
+		b.RatioTitle = "exp(δ)"
+		b.Note = fmt.Sprintf("Each outcome's linear predictor in each group gains δ·w, the effects of the time-varying covariates %s (traj's tcov with multgroups), one per outcome and group (rows outcome: covariate): exp(δ) is a rate ratio of a count outcome's expected count, an odds ratio of a logit outcome's probability.",
+			strings.Join(names, ", "))
+	}
 	if at := f.Covariates.CurveAt; at != "" {
 		b.Note += " " + capitalize(at) + "."
 	}
 	hasSE := false
 	for j := range f.Groups {
-		g := &f.Groups[j]
 		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j + 1)}
-		for a, name := range g.TcovCoef.Names {
-			se := math.NaN()
-			if a < len(g.TcovSE.Values) {
-				se = g.TcovSE.Values[a]
+		for o, v := range views(f) {
+			g := &v.Groups[j]
+			for a, name := range g.TcovCoef.Names {
+				se := math.NaN()
+				if a < len(g.TcovSE.Values) {
+					se = g.TcovSE.Values[a]
+				}
+				if f.IsMulti() {
+					name = f.Outcomes[o].Name + ": " + name
+				}
+				eg.Rows = append(eg.Rows, effect(name, g.TcovCoef.Values[a], se, &hasSE))
 			}
-			eg.Rows = append(eg.Rows, effect(name, g.TcovCoef.Values[a], se, &hasSE))
 		}
 		b.Groups = append(b.Groups, eg)
 	}

@@ -70,7 +70,7 @@ func jointSection(j *Joint, st *figure.Style) (*jointBox, error) {
 		}
 		b.Groups = append(b.Groups, r)
 	}
-	drawn, err := multiTrajectoryPlot(f, j.Outcomes, st)
+	drawn, err := multiTrajectoryPlot(f, j.Outcomes, st, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -379,7 +379,11 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 		// The observed means include the covariates: the curves that match
 		// them are at the persons' own values, not at zero.
 		traj.Tcov, traj.Careers = []trajectory.TcovSetting{{Mean: names}}, c
-		curves = fmt.Sprintf(curveWhat(f.Distribution)+" by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
+		what := curveWhat(f.Distribution)
+		if f.IsMulti() {
+			what = "One panel per outcome: the expected value of each outcome"
+		}
+		curves = fmt.Sprintf(what+" by age in each group with each person's own values of %s, averaged over the persons observed at each age as the observed means are (lines; trajkit plot --tcov draws them at given values)", strings.Join(names, ", "))
 		bands = "No intervals are drawn: model.json's are of the curves at covariates zero."
 	}
 	type figureSpec struct {
@@ -391,7 +395,7 @@ func (p *page) figures(f *trajectory.Fitted, c *trajectory.Careers, outcomes []*
 	specs := []figureSpec{
 		{func() (*figure.Figure, error) {
 			if len(f.Outcomes) > 0 {
-				return multiTrajectoryPlot(f, outcomes, st)
+				return multiTrajectoryPlot(f, outcomes, st, traj.Tcov)
 			}
 			return figure.TrajectoryPlot(f, traj)
 		}, "fig-trajectories", "Trajectories", 800,
@@ -451,8 +455,10 @@ func bandsCaption(f *trajectory.Fitted) string {
 
 // multiTrajectoryPlot draws the trajectories of a multi-trajectory or
 // dual model, a panel per outcome, with the observed means of each of
-// outcomes (none when outcomes is nil).
-func multiTrajectoryPlot(f *trajectory.Fitted, outcomes []*trajectory.Careers, st *figure.Style) (*figure.Figure, error) {
+// outcomes (none when outcomes is nil); a model with time-varying
+// covariates has its curves at the settings tcov (the report's: each
+// person's own values, averaged as the observed means are).
+func multiTrajectoryPlot(f *trajectory.Fitted, outcomes []*trajectory.Careers, st *figure.Style, tcov []trajectory.TcovSetting) (*figure.Figure, error) {
 	var observed [][][]trajectory.ObservedMean
 	for o, oc := range outcomes {
 		post := f.Posterior
@@ -461,7 +467,12 @@ func multiTrajectoryPlot(f *trajectory.Fitted, outcomes []*trajectory.Careers, s
 		}
 		observed = append(observed, trajectory.ObservedMeans(oc, post, trajectory.ByPosterior))
 	}
-	return figure.MultiTrajectoryPlot(f, &figure.TrajectoryOptions{Style: *st}, observed)
+	mo := &figure.TrajectoryOptions{Style: *st}
+	if outcomes != nil && f.TcovNames() != nil {
+		// Beside the observed means, at the persons' own covariates.
+		mo.Tcov, mo.OutcomeCareers = tcov, outcomes
+	}
+	return figure.MultiTrajectoryPlot(f, mo, observed)
 }
 
 // svgSize matches the fixed size of gonum/plot's SVG element.
