@@ -209,6 +209,8 @@ type fitFlags struct {
 	safeCSV                bool
 	labels                 labelsFlag
 	start                  string
+	// startFit is the --start model, read by readStart (nil without).
+	startFit *trajectory.Fitted
 	// dist, order and inflation may be given per outcome of --outcomes
 	// (dataFlags.outcomes) or --dual.
 	distOut, orderOut, inflationOut *perOutcome
@@ -343,6 +345,9 @@ func (f *fitFlags) readStart(fs *flag.FlagSet) (*trajectory.Fitted, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--start: %w", err)
 	}
+	if st.IsMulti() || st.IsDual() || f.outcomes != "" || f.dual != "" {
+		return st, f.checkStartOutcomes(st)
+	}
 	m := st.Model()
 	if m.Groups() != f.groups {
 		return nil, usagef("--start %s has %d groups, --groups says %d", results.ModelPath(f.start), m.Groups(), f.groups)
@@ -379,8 +384,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.check(fs); err != nil {
 		return err
 	}
-	start, err := f.readStart(fs)
-	if err != nil {
+	var err error
+	if f.startFit, err = f.readStart(fs); err != nil {
 		return err
 	}
 	stop, err := startProfile(f.cpuprofile)
@@ -409,9 +414,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	warn(stderr, l.Warnings...)
 	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings, Weights: l.Weights}
-	if start != nil {
-		s.Start, s.StartFile, s.StartOnly = start, results.ModelPath(f.start), f.starts == 0
-	}
+	f.withStart(s)
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
 	fit, err := f.fitModel(l, m, s)
