@@ -110,7 +110,10 @@ orders, inflation orders, risk factors and --tcov (an error names what
 differs; --dist, --order and --inflation default to the start model's).
 It is one start beside the --starts others, or, with --starts 0, the
 only one: a refit of a published model on a new cohort, or a fit
-continued from its own model.json.
+continued from its own model.json. A model of --outcomes starts from a
+multi-trajectory model of the same outcomes in the same order, a --dual
+model from a dual model of the same A,B and K1,K2; each outcome's --dist,
+--order and --inflation default to its own in the start model.
 
 With --tcov a,b (columns of a long file, or prefixes a12, a13, ... of a
 wide file) the log-rate of each group gains δ_k · w, the effects of
@@ -162,7 +165,7 @@ model.json then holds each outcome's groups under "outcomes", and the
 figure has a panel per outcome; --bootstrap resamples persons in every
 outcome together (or simulates every outcome from the fit), and trajkit
 score and simulate --model take the model. Not yet with --outcomes:
---tcov and --start.
+--tcov.
 
 With --dual A,B and --groups K1,K2 each outcome has its own groups, and
 membership in B's groups depends on A's group: a dual trajectory model
@@ -178,7 +181,7 @@ assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
 outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
 groups: π(k1) a multinomial logit on them (log-odds against --reference,
 one of A's groups), π(k2 | k1) the same for every person. Not yet with
---dual: --tcov, --start, --bootstrap and --labels; trajkit score scores
+--dual: --tcov, --bootstrap and --labels; trajkit score scores
 new careers under it and simulate --model draws careers from it (both
 outcomes' columns, truth.csv id,group_A,group_B).
 
@@ -238,7 +241,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.distalFlags.register(fs)
 	f.dropoutFlags.register(fs)
 	f.emFlags.register(fs)
-	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov; one start beside the --starts others, or alone with --starts 0")
+	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov (with --outcomes or --dual, the same outcomes and each outcome's model); one start beside the --starts others, or alone with --starts 0")
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
 	fs.IntVar(&f.bootstrap, "bootstrap", 0, fmt.Sprintf("number of bootstrap replicates for percentile intervals of shares and curves, at most %d (0: none)", trajectory.MaxReplicates))
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
