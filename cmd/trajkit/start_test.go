@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,11 +81,27 @@ func TestFitStartOutcomes(t *testing.T) {
 }
 
 // TestFitStartDual: fit --dual --start DIR --starts 0 refits a dual model
-// from its own model.json, and a start with other numbers of groups or
-// orders is refused with what differs.
+// from its own model.json, also with a risk factor of violent's groups
+// (the start's log-odds against group 1, the engine's against its last
+// group, the refit's against group 2),
+// and a start with other numbers of groups or orders is refused with what
+// differs.
 func TestFitStartDual(t *testing.T) {
 	base := []string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3"}
 	first := checkFitStart(t, append(base, "--order", "1", "--starts", "4"), base)
+	ca, _, ga := dualDraw(t)
+	persons := filepath.Join(t.TempDir(), "persons.csv")
+	var b bytes.Buffer
+	b.WriteString("id,x\n")
+	rng := rand.New(rand.NewPCG(15, 15))
+	for i, id := range ca.IDs {
+		fmt.Fprintf(&b, "%s,%.4f\n", id, rng.NormFloat64()+1.5*float64(ga[i]-1))
+	}
+	if err := os.WriteFile(persons, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	risk := append(slices.Clone(base), "--persons", persons, "--risk", "x")
+	checkFitStart(t, append(slices.Clone(risk), "--order", "1", "--starts", "4"), append(slices.Clone(risk), "--reference", "2"))
 	start := filepath.Join(first, "model.json")
 	for _, tc := range []struct {
 		name string
