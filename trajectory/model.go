@@ -214,6 +214,9 @@ type Settings struct {
 	// start more, beside the usual Search.Starts; with StartOnly it is the
 	// only start, run to convergence. Without Scaling the fit takes the
 	// start model's age scaling, in which its coefficients are expressed.
+	// FitMulti takes a multi-trajectory model of the same outcomes
+	// (startOutcomes), FitDual a dual model of the same two outcomes and
+	// numbers of groups (startDual).
 	// StartFile says where Start was read from, for the record and the
 	// messages.
 	Start     *Fitted
