@@ -370,22 +370,27 @@ func matchScale(g Group, t int) float64 {
 func (f *Fitted) truth() Truth { return TruthFromFit(f) }
 
 // engineParams returns the fit's parameters as the engine takes them for a
-// warm start: with risk factors the engine's reference is the last group,
-// so the coefficients are re-expressed against it.
+// warm start: with risk factors the engine's reference is the last group
+// (of a dual model, A's last group), so the coefficients are re-expressed
+// against it.
 func (f *Fitted) engineParams() []float64 {
 	params := f.Params()
 	if f.Risk() == nil {
 		return params
 	}
-	k := len(f.Groups)
-	last := f.Groups[k-1].MembershipCoef.Values
+	groups := f.Groups
+	if f.IsDual() {
+		groups = f.Outcomes[0].Groups
+	}
+	k := len(groups)
+	last := groups[k-1].MembershipCoef.Values
 	var out []float64
 	for j := 0; j < k-1; j++ {
-		for a, v := range f.Groups[j].MembershipCoef.Values {
+		for a, v := range groups[j].MembershipCoef.Values {
 			out = append(out, v-last[a])
 		}
 	}
-	return append(out, params[f.numMembershipParams():]...)
+	return append(out, params[(k-1)*len(last):]...)
 }
 
 // memberships returns each person's membership probabilities (K x N).

@@ -62,8 +62,9 @@ func (f *Fitted) IsDual() bool { return f.Distribution == Dual }
 //	π_i(k1, k2) = π_i(k1) π(k2 | k1),
 //
 // A's groups then carry the log-odds (Group.MembershipCoef) and their
-// shares are the means of π_i(k1). Time-varying covariates and a start
-// model are not supported.
+// shares are the means of π_i(k1). A start model (Settings.Start) is a
+// dual model of the same outcomes and numbers of groups (startDual);
+// time-varying covariates are not supported.
 func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if s == nil {
 		s = &Settings{}
@@ -76,7 +77,11 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 		return nil, errors.New("time-varying covariates in a dual trajectory model are not supported")
 	}
 	if s.Start != nil {
-		return nil, errors.New("a start model for a dual trajectory model is not supported")
+		var err error
+		if a, b, err = startDual(s.Start, s.StartFile, a, b, s.Risk); err != nil {
+			return nil, err
+		}
+		s = s.started(s.Start.engineParams())
 	}
 	n := a.Careers.Len()
 	k1, k2 := a.Model.Groups(), b.Model.Groups()

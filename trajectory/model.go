@@ -214,6 +214,9 @@ type Settings struct {
 	// start more, beside the usual Search.Starts; with StartOnly it is the
 	// only start, run to convergence. Without Scaling the fit takes the
 	// start model's age scaling, in which its coefficients are expressed.
+	// FitMulti takes a multi-trajectory model of the same outcomes
+	// (startOutcomes), FitDual a dual model of the same two outcomes and
+	// numbers of groups (startDual).
 	// StartFile says where Start was read from, for the record and the
 	// messages.
 	Start     *Fitted
@@ -269,12 +272,6 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if err := checkPersons(c, k); err != nil {
 		return nil, err
 	}
-	scaling := WindowScaling(c.MinAge, c.MaxAge())
-	if s.Scaling != nil {
-		scaling = *s.Scaling
-	} else if s.Start != nil {
-		scaling = s.Start.Scaling
-	}
 	if err := checkData(c, m.Distribution); err != nil {
 		return nil, err
 	}
@@ -282,19 +279,17 @@ func Fit(c *Careers, m Model, s *Settings) (*Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	search, warm, warmOnly := s.Search, s.warm, s.warmOnly
 	if s.Start != nil {
-		var err error
 		if m, err = startModel(s.Start, s.StartFile, c, m, s.Risk); err != nil {
 			return nil, err
 		}
-		warm = append(slices.Clone(warm), s.Start.engineParams())
-		if s.StartOnly {
-			search.Starts, search.Keep, search.ConvergeAll, warmOnly = 1, 1, false, true
-		} else {
-			search.Starts = search.Resolved().Starts + 1
-		}
+		s = s.started(s.Start.engineParams())
 	}
+	scaling := WindowScaling(c.MinAge, c.MaxAge())
+	if s.Scaling != nil {
+		scaling = *s.Scaling
+	}
+	search, warm, warmOnly := s.Search, s.warm, s.warmOnly
 	fams, shared := families(c, scaling, m)
 	p := &mixture.Problem{Families: fams, Shared: shared, InitialParams: warm, Weights: weights}
 	if !warmOnly {

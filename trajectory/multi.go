@@ -306,7 +306,8 @@ func jointFamilies(outs []Outcome, careers func(o int) *Careers, s AgeScaling) (
 // 2018): K groups shared by the outcomes, the outcomes independent given
 // the group, each with its own distribution and orders. Group order is by
 // ascending mean expected value of the first outcome. The settings are
-// Fit's; a start model is not supported. Time-varying covariates
+// Fit's (a start model, Settings.Start, is a multi-trajectory model of
+// the same outcomes: startOutcomes). Time-varying covariates
 // (Careers.WithTcov) must be the same for every outcome, and each
 // outcome's groups get their own effects δ_ko on its linear predictor.
 func FitMulti(outs []Outcome, s *Settings) (*Fitted, error) {
@@ -318,7 +319,11 @@ func FitMulti(outs []Outcome, s *Settings) (*Fitted, error) {
 		return nil, err
 	}
 	if s.Start != nil {
-		return nil, errors.New("a start model for a multi-trajectory model is not supported")
+		var err error
+		if outs, err = startOutcomes(s.Start, s.StartFile, outs, s.Risk); err != nil {
+			return nil, err
+		}
+		s = s.started(s.Start.engineParams())
 	}
 	c0 := outs[0].Careers
 	k := outs[0].Model.Groups()

@@ -81,7 +81,6 @@ func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
 	for _, unsupported := range []struct{ flag, why string }{
 		{"count", "--dual names the count columns"},
 		{"tcov", "time-varying covariates of a dual model are not built yet"},
-		{"start", "start models of a dual model are not built yet"},
 		{"bootstrap", "the bootstrap of a dual model is not built yet"},
 		{"labels", "labels of the two outcomes' groups are not built yet"},
 	} {

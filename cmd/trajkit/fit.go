@@ -110,7 +110,10 @@ orders, inflation orders, risk factors and --tcov (an error names what
 differs; --dist, --order and --inflation default to the start model's).
 It is one start beside the --starts others, or, with --starts 0, the
 only one: a refit of a published model on a new cohort, or a fit
-continued from its own model.json.
+continued from its own model.json. A model of --outcomes starts from a
+multi-trajectory model of the same outcomes in the same order, a --dual
+model from a dual model of the same A,B and K1,K2; each outcome's --dist,
+--order and --inflation default to its own in the start model.
 
 With --tcov a,b (columns of a long file, or prefixes a12, a13, ... of a
 wide file) the log-rate of each group gains δ_k · w, the effects of
@@ -165,8 +168,8 @@ score and simulate --model take the model. With --tcov w every outcome's
 groups get their own effects δ_ko · w (traj's tcov with multgroups),
 model.json's outcomes[o].groups[k].tcov_coef; the covariates are read
 once per person and age, from every row or age at which some outcome is
-observed. Not yet with --outcomes: --start (and, with --tcov, the
-parametric bootstrap, as for one outcome).
+observed. Not yet with --outcomes and --tcov: the parametric bootstrap,
+as for one outcome.
 
 With --dual A,B and --groups K1,K2 each outcome has its own groups, and
 membership in B's groups depends on A's group: a dual trajectory model
@@ -182,7 +185,7 @@ assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
 outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
 groups: π(k1) a multinomial logit on them (log-odds against --reference,
 one of A's groups), π(k2 | k1) the same for every person. Not yet with
---dual: --tcov, --start, --bootstrap and --labels; trajkit score scores
+--dual: --tcov, --bootstrap and --labels; trajkit score scores
 new careers under it and simulate --model draws careers from it (both
 outcomes' columns, truth.csv id,group_A,group_B).
 
@@ -213,6 +216,8 @@ type fitFlags struct {
 	safeCSV                bool
 	labels                 labelsFlag
 	start                  string
+	// startFit is the --start model, read by readStart (nil without).
+	startFit *trajectory.Fitted
 	// dist, order and inflation may be given per outcome of --outcomes
 	// (dataFlags.outcomes) or --dual.
 	distOut, orderOut, inflationOut *perOutcome
@@ -240,7 +245,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	f.distalFlags.register(fs)
 	f.dropoutFlags.register(fs)
 	f.emFlags.register(fs)
-	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov; one start beside the --starts others, or alone with --starts 0")
+	fs.StringVar(&f.start, "start", "", "start EM from the parameters of a fitted model, DIR/model.json or DIR (traj's start()): the same number of groups, distribution, orders, inflation orders, risk factors and --tcov (with --outcomes or --dual, the same outcomes and each outcome's model); one start beside the --starts others, or alone with --starts 0")
 	fs.BoolVar(&f.noSE, "no-se", false, "skip the standard errors and intervals")
 	fs.IntVar(&f.bootstrap, "bootstrap", 0, fmt.Sprintf("number of bootstrap replicates for percentile intervals of shares and curves, at most %d (0: none)", trajectory.MaxReplicates))
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
@@ -347,6 +352,9 @@ func (f *fitFlags) readStart(fs *flag.FlagSet) (*trajectory.Fitted, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--start: %w", err)
 	}
+	if st.IsMulti() || st.IsDual() || f.outcomes != "" || f.dual != "" {
+		return st, f.checkStartOutcomes(st)
+	}
 	m := st.Model()
 	if m.Groups() != f.groups {
 		return nil, usagef("--start %s has %d groups, --groups says %d", results.ModelPath(f.start), m.Groups(), f.groups)
@@ -383,8 +391,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.check(fs); err != nil {
 		return err
 	}
-	start, err := f.readStart(fs)
-	if err != nil {
+	var err error
+	if f.startFit, err = f.readStart(fs); err != nil {
 		return err
 	}
 	stop, err := startProfile(f.cpuprofile)
@@ -413,9 +421,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	warn(stderr, l.Warnings...)
 	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: l.Settings, Weights: l.Weights}
-	if start != nil {
-		s.Start, s.StartFile, s.StartOnly = start, results.ModelPath(f.start), f.starts == 0
-	}
+	f.withStart(s)
 	p := newProgress(stderr, "fit", f.quiet)
 	s.Search.Progress = p.search
 	fit, err := f.fitModel(l, m, s)

@@ -146,14 +146,8 @@ func (f *fitFlags) checkOutcomes(fs *flag.FlagSet) error {
 	if err := checkList("outcomes", f.outcomes); err != nil {
 		return err
 	}
-	set := setFlags(fs)
-	for _, unsupported := range []string{"count", "start"} {
-		if set[unsupported] {
-			return usagef("--%s is not supported with --outcomes (a multi-trajectory model): %s", unsupported, map[string]string{
-				"count": "--outcomes names the count columns",
-				"start": "start models of several outcomes are not built yet",
-			}[unsupported])
-		}
+	if setFlags(fs)["count"] {
+		return usagef("--count is not supported with --outcomes (a multi-trajectory model): --outcomes names the count columns")
 	}
 	return f.checkOutcomeModels(fs, f.groups)
 }
@@ -225,7 +219,9 @@ func (f *fitFlags) outcomeFit(ctx context.Context, l *careersio.Loaded, ms []tra
 	data := l.Settings
 	data.Count, data.Exposure = "", ""
 	data.Binarize = f.binarize
-	return outs, &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
+	s := &trajectory.Settings{Search: f.search(ctx), NoSE: f.noSE, Risk: l.Risk, Reference: f.reference, Data: data, Weights: l.Weights}
+	f.withStart(s)
+	return outs, s
 }
 
 // runFitMulti is fit with --outcomes: a multi-trajectory model.

@@ -52,7 +52,7 @@ func TestFitOutcomesFlags(t *testing.T) {
 		{[]string{"--data", "example:sim630", "--groups", "2", "--exposure", "y=e"}, "needs --outcomes"},
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--order", "violent=2"}, `no outcome "violent"`},
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,thb", "--groups", "2"}, "named twice"},
-		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--start", "prev"}, "--start is not supported with --outcomes"},
+		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--start", "prev"}, "--start: prev"},
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,other", "--groups", "2", "--dist", "other=zap"}, `outcome other: unknown distribution "zap"`},
 		{[]string{"--data", "example:nl630-outcomes", "--outcomes", "thb,violent", "--groups", "2"}, `"violent"`},
 		// An exposure per outcome reaches that outcome's reader.
