@@ -25,8 +25,10 @@ func checkStarted(t *testing.T, f, g *Fitted) {
 // model file alone (StartOnly, the model read back from its JSON)
 // reproduces its log-likelihood within a relative 1e-10 in at most 2
 // iterations: ZIP, NB with a common dispersion (shared parameters) and
-// cloglog outcomes, and two outcomes with risk factors of membership
-// against group 2; as one start more it runs the usual starts besides.
+// cloglog outcomes, Poisson and logit outcomes with a time-varying
+// covariate's effects per outcome and group, and two outcomes with risk
+// factors of membership against group 2; as one start more it runs the
+// usual starts besides.
 func TestStartMultiReproduces(t *testing.T) {
 	rc, risk := riskCareers(t, 400, 22, [][]float64{{0, 0, 0}, {-0.3, 0.8, 0}, {-1, 0.5, 1.2}})
 	rc2, _, err := Simulate(TruthFromCoefficients(WindowScaling(rc.MinAge, rc.MaxAge()), rc.MinAge, rc.MaxAge(), []float64{0.4, 0.35, 0.25},
@@ -40,6 +42,10 @@ func TestStartMultiReproduces(t *testing.T) {
 		s    Settings
 	}{
 		{"three outcomes", jointCareers(t, 300), Settings{}},
+		{"time-varying covariates", func() []Outcome {
+			cs, _ := tcovOutcomes(t, 400, 9)
+			return tcovOutcomeModels(t, cs)
+		}(), Settings{}},
 		{"risk factors", []Outcome{
 			{Name: "y", Careers: rc, Model: mustModel(t, Poisson, 3, []int{0, 2, 2}, nil)},
 			{Name: "z", Careers: rc2, Model: mustModel(t, Poisson, 3, []int{2}, nil)},
