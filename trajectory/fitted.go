@@ -349,6 +349,17 @@ func (g *Group) Heading() string {
 	return h
 }
 
+// ShortHeading is Heading without the word "Group", for the rows and
+// columns of a table of groups by groups (a dual model's transition
+// tables): "2", or "2 early-peak" with a label.
+func (g *Group) ShortHeading() string {
+	h := strconv.Itoa(g.Number)
+	if g.Label != "" {
+		h += " " + g.Label
+	}
+	return h
+}
+
 // Labelled reports whether any group of the fit has a label.
 func (f *Fitted) Labelled() bool { return labelled(f.Groups) }
 
