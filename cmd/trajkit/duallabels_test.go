@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -37,14 +38,24 @@ func outcomeLabels(t *testing.T, dir string) (outcomes []string, classes string)
 // per outcome, names each outcome's groups in model.json (the joint
 // classes after their pairs), in the summary's tables of each outcome and
 // the transition tables' headings, and in the report's; assignments.csv
-// stays numeric. plot --labels names them for one figure; trajkit label
+// stays numeric, and the profiles of the joint classes are named after
+// their pairs ("high / often"). plot --labels names them for one figure; trajkit label
 // names them afterwards, an argument
 // OUTCOME=NAMES per outcome, an outcome not named keeping its labels.
 func TestFitDualLabels(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "dual")
+	persons := filepath.Join(dir, "persons.csv")
+	var pb strings.Builder
+	pb.WriteString("id,x\n")
+	for i := 1; i <= 500; i++ {
+		fmt.Fprintf(&pb, "%d,%d\n", i, i%3)
+	}
+	if err := os.WriteFile(persons, []byte(pb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, stdout, stderr := trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "1", "--starts", "5",
-		"--labels", "violent=low,high", "--labels", "property=rare,some,often", "--out", out)
+		"--labels", "violent=low,high", "--labels", "property=rare,some,often", "--persons", persons, "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -76,6 +87,17 @@ func TestFitDualLabels(t *testing.T) {
 	if h, rest, _ := strings.Cut(string(csv), "\n"); h != "id,group_violent,group_property,violent_p1,violent_p2,property_p1,property_p2,property_p3" ||
 		strings.ContainsAny(rest, "lrs") {
 		t.Errorf("assignments.csv is not numeric: %q...", string(csv)[:200])
+	}
+	// The profiles are of the joint classes, named after their pairs.
+	profiles := func() string {
+		b, err := os.ReadFile(filepath.Join(out, results.ProfilesFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if p := profiles(); !strings.Contains(p, "\nx,,6,high / often,") || !strings.Contains(stdout, "Group 4 high / rare") {
+		t.Errorf("the profiles do not name the joint classes after their pairs:\n%s\n%s", p, stdout)
 	}
 	html := filepath.Join(dir, "report.html")
 	if code, _, stderr := trajkit(t, "report", "--model", out, "--out", html); code != 0 {
@@ -116,6 +138,9 @@ func TestFitDualLabels(t *testing.T) {
 	if got, classes = outcomeLabels(t, out); strings.Join(got, ";") != "none,many;a,b,c" || !strings.HasSuffix(classes, ",many / c") {
 		t.Errorf("after label: %q, joint classes %q", got, classes)
 	}
+	if p := profiles(); !strings.Contains(p, "\nx,,6,many / c,") {
+		t.Errorf("label did not name the profiles' joint classes:\n%s", p)
+	}
 	if code, _, stderr := trajkit(t, "label", "--model", out, "property=rare,some,often"); code != 0 {
 		t.Fatalf("label of one outcome: exit %d: %s", code, stderr)
 	}
@@ -134,7 +159,8 @@ func TestFitDualLabels(t *testing.T) {
 // wrong number, an outcome not in the model, a name given twice, one list
 // for outcomes of different numbers of groups) are usage errors (exit 2)
 // of fit --dual, before any work, and of trajkit label, which publishes
-// nothing; NAMES per outcome are refused for a model of one outcome.
+// nothing; NAMES per outcome are refused for a model of one outcome and
+// for a multi-trajectory model, whose outcomes share their groups.
 func TestDualLabelsRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -187,5 +213,9 @@ func TestDualLabelsRefused(t *testing.T) {
 	if code, _, stderr := trajkit(t, "fit", "--data", "example:sim630", "--groups", "2", "--labels", "violent=a,b"); code != 2 ||
 		!strings.Contains(stderr, `OUTCOME=NAMES names the groups of one outcome of a dual model (violent): a model of one outcome, named by one list, e.g. "a,b"`) {
 		t.Errorf("fit --labels OUTCOME=NAMES of one outcome: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := trajkit(t, "fit", "--data", dualData, "--outcomes", "violent,property", "--groups", "2", "--labels", "violent=a,b"); code != 2 ||
+		!strings.Contains(stderr, "the outcomes of a multi-trajectory model share their groups, named by one list") {
+		t.Errorf("fit --outcomes --labels OUTCOME=NAMES: exit %d: %s", code, stderr)
 	}
 }

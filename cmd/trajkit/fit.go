@@ -332,7 +332,7 @@ func (f *fitFlags) checkLabels() error {
 	if f.dual != "" {
 		return f.labels.checkDual(f.dualNames(), f.groupList)
 	}
-	return f.labels.check(f.groups)
+	return f.labels.check(f.groups, f.outcomes != "")
 }
 
 func (f *fitFlags) checkBootstrapType() error {

@@ -116,8 +116,9 @@ func (l *labelsFlag) apply(fit *trajectory.Fitted) error {
 	return nil
 }
 
-// check refuses, before any work, names that cannot name k groups.
-func (l *labelsFlag) check(k int) error {
+// check refuses, before any work, names that cannot name k groups, of a
+// model of one outcome or, with multi, shared by several.
+func (l *labelsFlag) check(k int, multi bool) error {
 	if len(l.values) == 0 {
 		return nil
 	}
@@ -126,7 +127,11 @@ func (l *labelsFlag) check(k int) error {
 			return usagef("%s: %s for the %s of --groups", l.what(v), words.Count(len(strings.Split(v, ",")), "name"), words.Count(k, "group"))
 		}
 	}
-	return l.apply(&trajectory.Fitted{Groups: make([]trajectory.Group, k)})
+	probe := &trajectory.Fitted{Groups: make([]trajectory.Group, k)}
+	if multi {
+		probe.Distribution = trajectory.Multi
+	}
+	return l.apply(probe)
 }
 
 // checkDual is check for a dual model of the outcomes names with ks[o]
