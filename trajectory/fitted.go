@@ -349,47 +349,144 @@ func (g *Group) Heading() string {
 	return h
 }
 
-// Labelled reports whether any group of the fit has a label.
-func (f *Fitted) Labelled() bool {
-	for k := range f.Groups {
-		if f.Groups[k].Label != "" {
-			return true
-		}
+// ShortHeading is Heading without the word "Group", for the rows and
+// columns of a table of groups by groups (a dual model's transition
+// tables): "2", or "2 early-peak" with a label.
+func (g *Group) ShortHeading() string {
+	h := strconv.Itoa(g.Number)
+	if g.Label != "" {
+		h += " " + g.Label
 	}
-	return false
+	return h
 }
+
+// Labelled reports whether any group of the fit has a label.
+func (f *Fitted) Labelled() bool { return labelled(f.Groups) }
 
 // SetLabels names the groups, in group order: one name per group, each
 // non-empty (surrounding spaces are trimmed) and different from the
 // others, so that a name says which group it is in every figure and
-// table. nil removes the labels. On an error the labels are unchanged.
+// table. nil removes the labels, of a dual model's outcomes' groups too.
+// A dual model's groups are named outcome by outcome (SetOutcomeLabels):
+// SetLabels refuses names for its joint classes. On an error the labels
+// are unchanged.
 func (f *Fitted) SetLabels(names []string) error {
 	if names == nil {
-		for k := range f.Groups {
-			f.Groups[k].Label = ""
+		setLabels(f.Groups, nil)
+		for o := range f.Outcomes {
+			setLabels(f.Outcomes[o].Groups, nil)
 		}
 		return nil
 	}
-	if len(names) != len(f.Groups) {
-		return fmt.Errorf("%s for the %s of the model", words.Count(len(names), "name"), words.Count(len(f.Groups), "group"))
+	if f.IsDual() {
+		return fmt.Errorf("a dual model's groups are its outcomes' (%s): name each outcome's groups, not the %s of pairs", f.outcomeList(), words.Count(len(f.Groups), "joint class"))
+	}
+	labels, err := checkLabels(names, len(f.Groups), "the model")
+	if err != nil {
+		return err
+	}
+	setLabels(f.Groups, labels)
+	return nil
+}
+
+// SetOutcomeLabels names the groups of outcome o (0-based) of a dual
+// model, in that outcome's group order, as SetLabels names a model's
+// groups: one distinct, non-empty name per group (trimmed); nil removes
+// them. The joint classes are then named after their pair of groups,
+// "low / rare" (a group without a label by its Name, "Group 2"), so that
+// a table of the classes says which pair each is without the numbering
+// k1·K2 + k2 + 1; with neither outcome labelled they have no label. The
+// outcomes of a multi-trajectory model share the model's groups, named by
+// SetLabels. On an error the labels are unchanged.
+func (f *Fitted) SetOutcomeLabels(o int, names []string) error {
+	switch {
+	case f.IsMulti():
+		return fmt.Errorf("the outcomes of a multi-trajectory model share its groups: name them with SetLabels")
+	case !f.IsDual():
+		return fmt.Errorf("a model of distribution %s has no outcomes with groups of their own", f.Distribution)
+	case o < 0 || o >= len(f.Outcomes):
+		return fmt.Errorf("outcome %d of a model of %s", o+1, words.Count(len(f.Outcomes), "outcome"))
+	}
+	out := &f.Outcomes[o]
+	var labels []string
+	if names != nil {
+		var err error
+		if labels, err = checkLabels(names, len(out.Groups), "outcome "+out.Name); err != nil {
+			return err
+		}
+	}
+	setLabels(out.Groups, labels)
+	f.labelClasses()
+	return nil
+}
+
+// labelClasses names the joint classes of a dual model after their pairs
+// of groups, class (k1, k2) at k1·K2 + k2 (SetOutcomeLabels).
+func (f *Fitted) labelClasses() {
+	a, b := f.Outcomes[0].Groups, f.Outcomes[1].Groups
+	if len(f.Groups) != len(a)*len(b) {
+		return
+	}
+	if !labelled(a) && !labelled(b) {
+		setLabels(f.Groups, nil)
+		return
+	}
+	for k1 := range a {
+		for k2 := range b {
+			f.Groups[k1*len(b)+k2].Label = a[k1].Name() + " / " + b[k2].Name()
+		}
+	}
+}
+
+// outcomeList returns the names of the outcomes, comma-separated.
+func (f *Fitted) outcomeList() string {
+	names := make([]string, len(f.Outcomes))
+	for o := range f.Outcomes {
+		names[o] = f.Outcomes[o].Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkLabels returns names trimmed, or an error unless there is one
+// distinct, non-empty name for each of k groups of what (in the error).
+func checkLabels(names []string, k int, what string) ([]string, error) {
+	if len(names) != k {
+		return nil, fmt.Errorf("%s for the %s of %s", words.Count(len(names), "name"), words.Count(k, "group"), what)
 	}
 	labels := make([]string, len(names))
 	seen := map[string]int{}
-	for k, name := range names {
+	for j, name := range names {
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return fmt.Errorf("group %d has an empty name", k+1)
+			return nil, fmt.Errorf("group %d has an empty name", j+1)
 		}
-		if j, dup := seen[name]; dup {
-			return fmt.Errorf("groups %d and %d are both named %q", j+1, k+1, name)
+		if i, dup := seen[name]; dup {
+			return nil, fmt.Errorf("groups %d and %d are both named %q", i+1, j+1, name)
 		}
-		seen[name] = k
-		labels[k] = name
+		seen[name] = j
+		labels[j] = name
 	}
-	for k := range f.Groups {
-		f.Groups[k].Label = labels[k]
+	return labels, nil
+}
+
+// setLabels sets the groups' labels to labels, or clears them for nil.
+func setLabels(groups []Group, labels []string) {
+	for k := range groups {
+		groups[k].Label = ""
+		if labels != nil {
+			groups[k].Label = labels[k]
+		}
 	}
-	return nil
+}
+
+// labelled reports whether any of groups has a label.
+func labelled(groups []Group) bool {
+	for k := range groups {
+		if groups[k].Label != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // CurveInterval returns the group's pointwise 95% interval of the expected

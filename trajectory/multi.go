@@ -104,6 +104,7 @@ func (o *OutcomeFit) UnmarshalJSON(b []byte) error {
 // Group's fields beyond the membership.
 type trajectoryJSON struct {
 	Number         int          `json:"group"`
+	Label          string       `json:"label,omitempty"` // a dual model's outcome's group's
 	Order          int          `json:"order"`
 	InflationOrder int          `json:"inflation_order"`
 	Beta           []float64    `json:"beta"`
@@ -122,7 +123,7 @@ type trajectoryJSON struct {
 }
 
 func trajectoryOf(g *Group) trajectoryJSON {
-	return trajectoryJSON{g.Number, g.Order, g.InflationOrder, g.Beta, g.BetaSE, g.Inflation, g.InflationSE, g.TcovCoef, g.TcovSE,
+	return trajectoryJSON{g.Number, g.Label, g.Order, g.InflationOrder, g.Beta, g.BetaSE, g.Inflation, g.InflationSE, g.TcovCoef, g.TcovSE,
 		g.Dispersion, g.DispersionSE, g.DispersionLRT, g.Sigma, g.SigmaSE, g.MeanCount, g.Curve}
 }
 

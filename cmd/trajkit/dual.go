@@ -82,7 +82,6 @@ func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
 		{"count", "--dual names the count columns"},
 		{"tcov", "time-varying covariates of a dual model are not built yet"},
 		{"bootstrap", "the bootstrap of a dual model is not built yet"},
-		{"labels", "labels of the two outcomes' groups are not built yet"},
 	} {
 		if set[unsupported.flag] {
 			return usagef("--%s is not supported with --dual (a dual trajectory model): %s", unsupported.flag, unsupported.why)

@@ -41,11 +41,11 @@ func writeDualTables(w io.Writer, f *trajectory.Fitted) {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		head := []string{a.Name + " \\ " + b.Name}
 		for j := range b.Groups {
-			head = append(head, fmt.Sprintf("%d", j+1))
+			head = append(head, b.Groups[j].ShortHeading())
 		}
 		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 		for k1, row := range tab.p {
-			cells := []string{fmt.Sprintf("%d", k1+1)}
+			cells := []string{a.Groups[k1].ShortHeading()}
 			for k2, p := range row {
 				cells = append(cells, fmt.Sprintf("%.3f (%s)", p, fmtNum(float64(tab.se[k1][k2]), 3)))
 			}

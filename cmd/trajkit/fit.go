@@ -185,7 +185,7 @@ assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
 outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
 groups: π(k1) a multinomial logit on them (log-odds against --reference,
 one of A's groups), π(k2 | k1) the same for every person. Not yet with
---dual: --tcov, --bootstrap and --labels; trajkit score scores
+--dual: --tcov and --bootstrap; trajkit score scores
 new careers under it and simulate --model draws careers from it (both
 outcomes' columns, truth.csv id,group_A,group_B).
 
@@ -194,7 +194,11 @@ settings) and DIR/assignments.csv (each person's posterior probabilities
 and maximum-posterior group); with --plot also DIR/trajectories.png and
 DIR/trajectories.svg (see trajkit plot for other figures). --labels names
 the groups, once they are numbered, in model.json and everything drawn
-from it; trajkit label names them afterwards.
+from it; trajkit label names them afterwards. With --dual each outcome's
+groups are named on their own, the flag repeated as for --order:
+  --labels violent=low,high --labels property=rare,some,often
+and the joint classes after their pairs ("high / often", as in
+profiles.csv); an outcome not named keeps its numbers.
 
 ` + distalHelp
 
@@ -251,7 +255,7 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.bootstrapType, "bootstrap-type", "person", "bootstrap: person (resample persons) or parametric (simulate from the fit)")
 	fs.StringVar(&f.out, "out", "", "directory for model.json and assignments.csv (created if missing)")
 	fs.BoolVar(&f.plot, "plot", false, "also write the trajectories figure, DIR/trajectories.png and .svg (needs --out)")
-	fs.StringVar((*string)(&f.labels), "labels", "", `names of the groups, in group order (ascending mean expected count), comma-separated and distinct, e.g. "low,early-peak,late-peak,high": stored in model.json as trajkit label does`)
+	f.labels.register(fs, `names of the groups, in group order (ascending mean expected count), comma-separated and distinct, e.g. "low,early-peak,late-peak,high": stored in model.json as trajkit label does; with --dual, OUTCOME=NAMES, the flag repeated for each outcome`)
 	registerSafeCSV(fs, &f.safeCSV)
 }
 
@@ -322,9 +326,18 @@ func (f *fitFlags) check(fs *flag.FlagSet) error {
 		checkCount("bootstrap", f.bootstrap, 0, trajectory.MaxReplicates),
 		f.checkBootstrapType(),
 		f.checkPlot(),
-		f.labels.check(f.groups),
+		f.checkLabels(),
 		checkOut(f.out),
 	)
+}
+
+// checkLabels checks --labels against --groups, with --dual against each
+// outcome's.
+func (f *fitFlags) checkLabels() error {
+	if f.dual != "" {
+		return f.labels.checkDual(f.dualNames(), f.groupList)
+	}
+	return f.labels.check(f.groups, f.outcomes != "")
 }
 
 func (f *fitFlags) checkBootstrapType() error {

@@ -15,6 +15,7 @@ import (
 )
 
 const labelUsage = `Usage: trajkit label --model DIR "NAME1,NAME2,..."
+       trajkit label --model DIR "A=NAME1,NAME2,..." ["B=NAME1,..."]
        trajkit label --model DIR --clear
 
 Names the groups of a fitted model: one name per group, in group order,
@@ -22,6 +23,13 @@ comma-separated, each non-empty and different from the others. The names
 are stored as the groups' label in DIR/model.json, and every figure, table
 and report drawn from DIR afterwards uses them (plot and report --labels
 still override them for one output). --clear removes them.
+
+A dual model (fit --dual A,B) has two outcomes with groups of their own:
+an argument OUTCOME=NAMES per outcome names that outcome's groups, and an
+outcome not named keeps its labels. The joint classes are then named
+after their pairs of groups ("high / often"). A multi-trajectory model
+(fit --outcomes) shares one set of groups among its outcomes: one list
+names them.
 
 DIR is the --out directory of trajkit fit, select or reproduce. Its
 model.json is checked against its manifest, written again with the labels,
@@ -36,6 +44,8 @@ Examples:
   trajkit fit --data example:sim630 --groups 4 --out sim630
   trajkit label --model sim630 "low,early-peak,late-peak,high"
   trajkit label --model sim630 --clear
+  trajkit fit --data careers.csv --dual violent,property --groups 2,3 --out dual
+  trajkit label --model dual "violent=low,high" "property=rare,some,often"
 `
 
 func runLabel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,13 +63,7 @@ func runLabel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case *clear && len(names) > 0:
 		return usagef("--clear takes no names, got %q", strings.Join(names, " "))
 	case !*clear && len(names) == 0:
-		return usagef(`expected the groups' names, comma-separated ("low,early-peak,late-peak,high"), or --clear`)
-	case len(names) > 1:
-		return usagef("expected one comma-separated list of names, got %s (quote names with spaces)", words.Count(len(names), "argument"))
-	}
-	var labels []string
-	if !*clear {
-		labels = strings.Split(names[0], ",")
+		return usagef(`expected the groups' names, comma-separated ("low,early-peak,late-peak,high"; OUTCOME=NAMES for each outcome of a dual model), or --clear`)
 	}
 	md, err := results.OpenDir(*model)
 	if err != nil {
@@ -85,8 +89,17 @@ func runLabel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := fit.SetLabels(labels); err != nil {
-		return usagef("%q: %v", names[0], err)
+	if len(names) > 1 && !fit.IsDual() {
+		return usagef("expected one comma-separated list of names, got %s (quote names with spaces; a list per outcome, OUTCOME=NAMES, names a dual model's groups)", words.Count(len(names), "argument"))
+	}
+	l := labelsFlag{values: names, arg: true}
+	if *clear {
+		err = fit.SetLabels(nil)
+	} else {
+		err = l.apply(fit)
+	}
+	if err != nil {
+		return err
 	}
 	written := []string{results.ModelFile}
 	rec := path.Join(results.RecommendedDir, results.ModelFile)
@@ -167,13 +180,33 @@ func labelRecommended(set *results.Set, md *results.Dir, name string, fit *traje
 	for k := range rf.Groups {
 		rf.Groups[k].Label = fit.Groups[k].Label
 	}
+	for o := range rf.Outcomes {
+		for k := range rf.Outcomes[o].Groups {
+			if o < len(fit.Outcomes) && k < len(fit.Outcomes[o].Groups) {
+				rf.Outcomes[o].Groups[k].Label = fit.Outcomes[o].Groups[k].Label
+			}
+		}
+	}
 	return set.Write(name, func(w io.Writer) error { return results.EncodeModel(w, rf) })
 }
 
-// writeLabels prints the groups of fit with their names.
+// writeLabels prints the groups of fit with their names, of a dual model
+// each outcome's.
 func writeLabels(w io.Writer, fit *trajectory.Fitted, file string) {
-	fmt.Fprintf(w, "Groups of %s:\n", file)
-	for _, g := range fit.Groups {
+	if !fit.IsDual() {
+		fmt.Fprintf(w, "Groups of %s:\n", file)
+		writeGroupLabels(w, fit.Groups)
+		return
+	}
+	for _, out := range fit.Outcomes {
+		fmt.Fprintf(w, "Groups of %s in %s:\n", out.Name, file)
+		writeGroupLabels(w, out.Groups)
+	}
+}
+
+// writeGroupLabels prints each group's number, label and share.
+func writeGroupLabels(w io.Writer, groups []trajectory.Group) {
+	for _, g := range groups {
 		name := "(no label)"
 		if g.Label != "" {
 			name = g.Label

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 	"github.com/trajkit/trajkit/trajectory"
 	"github.com/trajkit/trajkit/trajectory/careersio"
@@ -160,43 +159,6 @@ func (s *styleFlags) style(groups int) (figure.Style, error) {
 	return figure.Style{Colours: s.colours, Legend: s.position, FontScale: s.fontScale}, nil
 }
 
-// labelsFlag is --labels: names of the groups in the figures and the
-// report, in group order, over the labels of model.json.
-type labelsFlag string
-
-func (l *labelsFlag) register(fs *flag.FlagSet) {
-	fs.StringVar((*string)(l), "labels", "", `names of the groups for this output, in group order, comma-separated and distinct, e.g. "low,early-peak,late-peak,high" (default: the labels of model.json, else "Group k")`)
-}
-
-// apply names the groups of fit (Fitted.SetLabels: one distinct,
-// non-empty name per group).
-func (l labelsFlag) apply(fit *trajectory.Fitted) error {
-	if l == "" {
-		return nil
-	}
-	if err := fit.SetLabels(strings.Split(string(l), ",")); err != nil {
-		return usagef("--labels %q: %v", string(l), err)
-	}
-	return nil
-}
-
-// check refuses, before any work, a list of names that cannot name k
-// groups.
-func (l labelsFlag) check(k int) error {
-	if l == "" {
-		return nil
-	}
-	names := strings.Split(string(l), ",")
-	if len(names) != k {
-		return usagef("--labels %q: %s for the %s of --groups", string(l), words.Count(len(names), "name"), words.Count(k, "group"))
-	}
-	probe := &trajectory.Fitted{Groups: make([]trajectory.Group, k)}
-	if err := probe.SetLabels(names); err != nil {
-		return usagef("--labels %q: %v", string(l), err)
-	}
-	return nil
-}
-
 // tcovValues collects --tcov NAME=V1,V2 settings of the plot command; a
 // value "mean" puts the covariate at each person's own values, averaged
 // over the persons observed at each age.
@@ -290,7 +252,7 @@ func (f *figureFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.tcovAt, "tcov", "trajectories: draw each group's curve at these values of a time-varying covariate, NAME=V1,V2, where a value mean is each person's own values averaged over the persons observed at each age (what the observed means match), e.g. employed=mean or employed=0,1,mean (repeat for several covariates; all combinations are drawn; default: every covariate at its mean beside the observed means, at zero with --observed none)")
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers: seed of the sample")
-	f.labels.register(fs)
+	f.labels.registerOutput(fs)
 	f.styleFlags.register(fs)
 }
 

@@ -61,7 +61,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.title, "title", "", `title of the report (default "Group-based trajectory model of DATA")`)
 	fs.IntVar(&f.sample, "sample", figure.DefaultSample, "careers figure: persons drawn per group")
 	fs.Uint64Var(&f.seed, "seed", mixture.DefaultSeed, "careers figure: seed of the sample")
-	f.labels.register(fs)
+	f.labels.registerOutput(fs)
 	f.styleFlags.register(fs)
 	if err := parseFlags(fs, reportUsage, args, stdout); err != nil {
 		return err

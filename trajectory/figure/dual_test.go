@@ -2,6 +2,7 @@ package figure
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +91,52 @@ func TestDualPlotGolden(t *testing.T) {
 	m, _, _ := plotFixture(t)
 	if _, err := TransitionPlot(m, nil); err == nil || !strings.Contains(err.Error(), "not a dual trajectory model") {
 		t.Errorf("TransitionPlot of a poisson model: %v", err)
+	}
+}
+
+// TestDualPlotLabels: the labels of a dual model's outcomes' groups
+// (Fitted.SetOutcomeLabels) are the transition table's axis labels, each
+// with its group's share, and the names in the trajectories' legend,
+// under each outcome's name; a group without a label keeps its number.
+func TestDualPlotLabels(t *testing.T) {
+	f := dualFixture(t)
+	if err := f.SetOutcomeLabels(0, []string{"low", "high"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetOutcomeLabels(1, []string{"rare", "some", "often"}); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := TransitionPlot(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(renderSVG(t, tr, Pixels(960, 640, 0)))
+	for o, out := range f.Outcomes {
+		for _, g := range out.Groups {
+			if tick := fmt.Sprintf("%s (%.1f%%)", g.Label, 100*g.Share); !strings.Contains(svg, ">"+tick+"<") {
+				t.Errorf("outcome %d: the transition table has no axis label %q", o+1, tick)
+			}
+		}
+	}
+	traj, err := MultiTrajectoryPlot(f, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg = string(renderSVG(t, traj, Pixels(960, 640, 0)))
+	for _, out := range f.Outcomes {
+		for _, g := range out.Groups {
+			if !strings.Contains(svg, ">"+g.Legend()+"<") {
+				t.Errorf("the trajectories' legend has no %q", g.Legend())
+			}
+		}
+	}
+	if err := f.SetOutcomeLabels(0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if tr, err = TransitionPlot(f, nil); err != nil {
+		t.Fatal(err)
+	}
+	if svg = string(renderSVG(t, tr, Pixels(960, 640, 0))); !strings.Contains(svg, fmt.Sprintf(">2 (%.1f%%)<", 100*f.Outcomes[0].Groups[1].Share)) {
+		t.Error("an unlabelled group's axis label is not its number")
 	}
 }

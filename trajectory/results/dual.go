@@ -42,6 +42,9 @@ func checkDual(f *trajectory.Fitted, v int) error {
 		case ks[o] == 0:
 			return fieldErrorf(at+".groups", "none: expected at least one group")
 		}
+		if err := checkLabels(at+".groups", out.Groups); err != nil {
+			return err
+		}
 		view := f.Outcome(o)
 		view.Settings.Groups = ks[o]
 		view.NumParams, view.Warnings = numParams(view), nil
@@ -68,7 +71,7 @@ func checkDual(f *trajectory.Fitted, v int) error {
 			return err
 		}
 	}
-	if err := checkShareSum(f.Groups); err != nil {
+	if err := firstError(checkLabels("groups", f.Groups), checkShareSum(f.Groups)); err != nil {
 		return err
 	}
 	if err := checkTransition(f, k1, k2); err != nil {
@@ -83,6 +86,33 @@ func checkDual(f *trajectory.Fitted, v int) error {
 		return fieldErrorf("covariance.names", "a covariance matrix of %d parameters for a model of %d", len(inf.Names), f.NumParams)
 	}
 	return checkWarnings(f, v)
+}
+
+// checkLabels checks the labels of a dual model's groups (an outcome's,
+// or the joint classes', at field at), which Fitted.SetOutcomeLabels sets
+// all or none: none, or one distinct name per group that is not blank.
+func checkLabels(at string, groups []trajectory.Group) error {
+	if len(groups) == 0 {
+		return nil
+	}
+	named := groups[0].Label != ""
+	seen := map[string]int{}
+	for j := range groups {
+		l := groups[j].Label
+		field := fmt.Sprintf("%s[%d].label", at, j)
+		switch i, dup := seen[l]; {
+		case (l != "") != named:
+			return fieldErrorf(field, "%q where %s[0].label is %q: expected a name for every group or for none", l, at, groups[0].Label)
+		case !named:
+			continue
+		case strings.TrimSpace(l) == "":
+			return fieldErrorf(field, "%q: expected a name, not blanks", l)
+		case dup:
+			return fieldErrorf(field, "%q: also %s[%d].label, expected distinct names", l, at, i)
+		}
+		seen[l] = j
+	}
+	return nil
 }
 
 // checkClass checks joint class c of a dual model: its number and its

@@ -230,3 +230,59 @@ func TestDualRiskModelRoundTrip(t *testing.T) {
 		t.Errorf("a parameter count without the risk factor: %v", err)
 	}
 }
+
+// TestDualLabelsRoundTrip: the labels of a dual model's outcomes' groups
+// (Fitted.SetOutcomeLabels) and the joint classes' named after them are
+// written to model.json (outcomes[o].groups[k].label, groups[c].label),
+// read back and written again byte for byte; labels of some groups only,
+// blank or given twice are errors naming the field.
+func TestDualLabelsRoundTrip(t *testing.T) {
+	f, _ := dualFit(t)
+	if err := f.SetOutcomeLabels(0, []string{"low", "high"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetOutcomeLabels(1, []string{"rare", "some", "often"}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := EncodeModel(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := EncodeModel(&again, back); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), again.Bytes()) {
+		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
+	}
+	for o, want := range [][]string{{"low", "high"}, {"rare", "some", "often"}} {
+		for k, w := range want {
+			if l := back.Outcomes[o].Groups[k].Label; l != w {
+				t.Errorf("outcomes[%d].groups[%d].label %q, want %q", o, k, l, w)
+			}
+		}
+	}
+	if l := back.Groups[5].Label; l != "high / often" {
+		t.Errorf("groups[5].label %q", l)
+	}
+	for _, tc := range []struct{ old, new, field, msg string }{
+		{`"label": "some"`, `"label": "rare"`, "outcomes[1].groups[1].label", `"rare": also outcomes[1].groups[0].label`},
+		{`"label": "high"`, `"label": " "`, "outcomes[0].groups[1].label", "expected a name, not blanks"},
+		{`"label": "high",`, ``, "outcomes[0].groups[1].label", `"" where outcomes[0].groups[0].label is "low"`},
+		{`"label": "low / some"`, `"label": "low / rare"`, "groups[1].label", "expected distinct names"},
+	} {
+		bad := strings.Replace(b.String(), tc.old, tc.new, 1)
+		if bad == b.String() {
+			t.Fatalf("%s: %q not in model.json", tc.field, tc.old)
+		}
+		_, err := DecodeModel(strings.NewReader(bad), "model.json")
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: error %v, want %q", tc.field, err, tc.msg)
+		}
+	}
+}

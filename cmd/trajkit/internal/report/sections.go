@@ -533,10 +533,10 @@ func transitionTables(f *trajectory.Fitted) []table {
 	} {
 		tb := table{Note: tab.note, Header: []cell{{Text: a.Name + " \\ " + b.Name}}}
 		for j := range b.Groups {
-			tb.Header = append(tb.Header, cell{Text: strconv.Itoa(j + 1), Number: true})
+			tb.Header = append(tb.Header, cell{Text: b.Groups[j].ShortHeading(), Number: true})
 		}
 		for k1, r := range tab.p {
-			rw := row{Cells: []cell{{Text: strconv.Itoa(k1 + 1)}}}
+			rw := row{Cells: []cell{{Text: a.Groups[k1].ShortHeading()}}}
 			for k2, q := range r {
 				rw.Cells = append(rw.Cells, cell{Text: fmt.Sprintf("%.3f (%s)", q, fmtNum(float64(tab.se[k1][k2]), 3)), Number: true})
 			}
