@@ -7,14 +7,18 @@ import (
 	"testing"
 )
 
+// foreignFixture is the path of a Stata, SPSS or Excel fixture of the
+// readers' tests (trajectory/careersio/testdata/foreign, with the scripts
+// that made them).
+func foreignFixture(name string) string {
+	return filepath.Join("..", "..", "trajectory", "careersio", "testdata", "foreign", name)
+}
+
 // TestForeignData fits careers from an Excel sheet with covariates and
 // persons from an SPSS file, and the same data from CSV files: the
 // assignments are identical, and plot reads the sheet again as the fit
 // recorded it.
 func TestForeignData(t *testing.T) {
-	fx := func(name string) string {
-		return filepath.Join("..", "..", "trajectory", "careersio", "testdata", "foreign", name)
-	}
 	dir := t.TempDir()
 	common := []string{"--groups", "2", "--order", "2", "--tcov", "employed", "--risk", "female", "--no-se", "--starts", "4", "--keep", "2"}
 	fit := func(out string, data ...string) []byte {
@@ -29,8 +33,8 @@ func TestForeignData(t *testing.T) {
 		}
 		return b
 	}
-	a := fit("xlsx", "--data", fx("wide60.xlsx"), "--sheet", "wide", "--persons", fx("persons60.sav"))
-	b := fit("csv", "--data", fx("wide60.csv"), "--persons", fx("persons60.csv"))
+	a := fit("xlsx", "--data", foreignFixture("wide60.xlsx"), "--sheet", "wide", "--persons", foreignFixture("persons60.sav"))
+	b := fit("csv", "--data", foreignFixture("wide60.csv"), "--persons", foreignFixture("persons60.csv"))
 	if string(a) != string(b) {
 		t.Errorf("assignments differ:\n%s\nfrom CSV:\n%s", a, b)
 	}
@@ -38,7 +42,7 @@ func TestForeignData(t *testing.T) {
 	if code != 0 {
 		t.Errorf("plot of the Excel fit: exit %d: %s", code, stderr)
 	}
-	code, _, stderr = trajkit(t, "fit", "--data", fx("wide60.csv"), "--sheet", "wide", "--groups", "1")
+	code, _, stderr = trajkit(t, "fit", "--data", foreignFixture("wide60.csv"), "--sheet", "wide", "--groups", "1")
 	if code != 2 || !strings.Contains(stderr, "--sheet") {
 		t.Errorf("--sheet with a CSV file: exit %d: %s", code, stderr)
 	}

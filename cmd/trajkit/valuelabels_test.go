@@ -23,13 +23,10 @@ import (
 // categorical, print what they printed before labels were read: the same
 // lines without the labels, and no label in any file.
 func TestValueLabels(t *testing.T) {
-	fx := func(name string) string {
-		return filepath.Join("..", "..", "trajectory", "careersio", "testdata", "foreign", name)
-	}
 	dir := t.TempDir()
 	fit := func(name, persons string, extra ...string) string {
 		t.Helper()
-		args := append([]string{"fit", "--data", fx("long60.csv"), "--groups", "2", "--order", "2", "--persons", fx(persons), "--risk", "female",
+		args := append([]string{"fit", "--data", foreignFixture("long60.csv"), "--groups", "2", "--order", "2", "--persons", foreignFixture(persons), "--risk", "female",
 			"--distal", "female", "--distal-model", "mlogit", "--starts", "4", "--keep", "2", "--out", filepath.Join(dir, name)}, extra...)
 		code, stdout, stderr := trajkit(t, args...)
 		if code != 0 {
@@ -133,7 +130,7 @@ func TestValueLabels(t *testing.T) {
 	}
 
 	// profile with the SPSS file reads the labels too.
-	code, stdout, stderr := trajkit(t, "profile", "--model", filepath.Join(dir, "csv"), "--persons", fx("persons60.sav"), "--out", filepath.Join(dir, "sav"))
+	code, stdout, stderr := trajkit(t, "profile", "--model", filepath.Join(dir, "csv"), "--persons", foreignFixture("persons60.sav"), "--out", filepath.Join(dir, "sav"))
 	if code != 0 {
 		t.Fatalf("profile: exit %d: %s", code, stderr)
 	}
