@@ -63,8 +63,14 @@ func (f *Fitted) IsDual() bool { return f.Distribution == Dual }
 //
 // A's groups then carry the log-odds (Group.MembershipCoef) and their
 // shares are the means of π_i(k1). A start model (Settings.Start) is a
-// dual model of the same outcomes and numbers of groups (startDual);
-// time-varying covariates are not supported.
+// dual model of the same outcomes and numbers of groups (startDual).
+// Time-varying covariates (Careers.WithTcov) must be the same for both
+// outcomes, and each outcome's groups get their own effects δ on its
+// linear predictor:
+//
+//	log λ_A,k1,it = β_A,k1 · x(age_it) + δ_A,k1 · w_it,
+//
+// and likewise for B's groups (the link of each outcome's distribution).
 func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	if s == nil {
 		s = &Settings{}
@@ -72,9 +78,6 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 	start := time.Now()
 	if err := checkOutcomes([]Outcome{a, b}, false); err != nil {
 		return nil, err
-	}
-	if len(a.Careers.TcovNames) > 0 {
-		return nil, errors.New("time-varying covariates in a dual trajectory model are not supported")
 	}
 	if s.Start != nil {
 		var err error
@@ -160,6 +163,10 @@ func newDualFitted(a, b Outcome, scaling AgeScaling, res *mixture.Result, risk *
 	f := newFitHeader(a.Careers, Dual, scaling, res, risk, ref)
 	f.NumObs = a.Careers.NumObs + b.Careers.NumObs
 	f.BICObs = mixture.BIC(f.LogLik, f.NumParams, f.NumObs)
+	if len(a.Careers.TcovNames) > 0 {
+		f.Covariates.Tcov = a.Careers.TcovNames
+		f.Covariates.CurveAt = multiTcovCurveAt(outs[:])
+	}
 	run := res.Shared.(*dualRun)
 	phi := res.Params[len(res.Params)-run.s:]
 	var perms [2][]int
@@ -344,7 +351,8 @@ func pairSeparation(post [][]float64, assigned []int, a, b int) float64 {
 // engine's layout for the groups in output order: the membership logits
 // (dualMembership; with risk factors the log-odds of A's groups but the
 // reference), then each outcome's groups' own parameters and its shared
-// ones, A's before B's.
+// ones (each group's β, its time-varying covariates' δ, its inflation
+// and extra parameter, as one outcome's layout), A's before B's.
 func (f *Fitted) dualParams() []float64 {
 	var out []float64
 	ga, t := f.Outcomes[0].Groups, f.Transition
@@ -370,6 +378,7 @@ func (f *Fitted) dualParams() []float64 {
 		for j := range v.Groups {
 			g := &v.Groups[j]
 			out = append(out, g.Beta...)
+			out = append(out, g.TcovCoef.Values...)
 			out = append(out, g.Inflation...)
 			if m.groupExtra() > 0 {
 				out = append(out, g.extraParam())
@@ -386,7 +395,7 @@ func (f *Fitted) dualParams() []float64 {
 // ... (with risk factors A_g1_risk_(intercept), A_g1_risk_x, ... for
 // each group of A but the reference), then B_logit_g1_given_A_g1, ... (the logits of π(k2 | k1) against
 // B's last group), then each outcome's parameters prefixed by its name
-// (A_g1_beta0, ..., A_log_sigma).
+// (A_g1_beta0, ..., A_g1_tcov_w, ..., A_log_sigma).
 func (f *Fitted) dualParamNames() []string {
 	var names []string
 	na, nb := f.Outcomes[0].Name, f.Outcomes[1].Name
@@ -417,6 +426,9 @@ func (f *Fitted) dualParamNames() []string {
 			g := &v.Groups[j]
 			for p := 0; p <= g.Order; p++ {
 				names = append(names, fmt.Sprintf("%sg%d_beta%d", pre, j+1, p))
+			}
+			for _, n := range f.TcovNames() {
+				names = append(names, fmt.Sprintf("%sg%d_tcov_%s", pre, j+1, n))
 			}
 			for p := 0; p <= g.InflationOrder; p++ {
 				names = append(names, fmt.Sprintf("%sg%d_gamma%d", pre, j+1, p))

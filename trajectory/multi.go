@@ -177,7 +177,7 @@ func (f *Fitted) IsMulti() bool { return f.Distribution == Multi }
 // with f and has no covariance matrix (the joint model's is f's). The
 // outcome of a dual model has its own groups, with their marginal shares,
 // posteriors and classification, its first outcome's the risk factors
-// (Covariates) too, its second none.
+// (Covariates) too, its second none; both the time-varying covariates.
 func (f *Fitted) Outcome(o int) *Fitted {
 	out := &f.Outcomes[o]
 	v := *f
@@ -191,8 +191,13 @@ func (f *Fitted) Outcome(o int) *Fitted {
 	if f.IsDual() {
 		v.Groups = append([]Group(nil), out.Groups...)
 		v.Posterior, v.Assigned, v.Transition = out.Posterior, out.Assigned, nil
-		if o == 1 {
-			v.Covariates = nil // the risk factors are of A's groups
+		if o == 1 && f.Covariates != nil {
+			// The risk factors are of A's groups; the time-varying
+			// covariates are both outcomes'.
+			v.Covariates = nil
+			if len(f.Covariates.Tcov) > 0 {
+				v.Covariates = &Covariates{Tcov: f.Covariates.Tcov, CurveAt: f.Covariates.CurveAt}
+			}
 		}
 		if out.Posterior != nil {
 			v.Entropy = Float(mixture.RelativeEntropy(out.Posterior))

@@ -80,7 +80,6 @@ func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
 	set := setFlags(fs)
 	for _, unsupported := range []struct{ flag, why string }{
 		{"count", "--dual names the count columns"},
-		{"tcov", "time-varying covariates of a dual model are not built yet"},
 		{"bootstrap", "the bootstrap of a dual model is not built yet"},
 	} {
 		if set[unsupported.flag] {

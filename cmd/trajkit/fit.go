@@ -184,10 +184,15 @@ with SEs; --plot adds DIR/transitions.png, the table of π(k2 | k1):
 assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
 outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
 groups: π(k1) a multinomial logit on them (log-odds against --reference,
-one of A's groups), π(k2 | k1) the same for every person. Not yet with
---dual: --tcov and --bootstrap; trajkit score scores
+one of A's groups), π(k2 | k1) the same for every person. With --tcov w
+each outcome's groups get their own effects δ · w on that outcome's
+linear predictor, model.json's outcomes[o].groups[k].tcov_coef, the
+covariates read once per person and age as with --outcomes. Not yet with
+--dual: --bootstrap; trajkit score scores
 new careers under it and simulate --model draws careers from it (both
-outcomes' columns, truth.csv id,group_A,group_B).
+outcomes' columns, truth.csv id,group_A,group_B; with --tcov from the
+curves at covariates zero, with a warning that the covariates are not
+drawn).
 
 With --out DIR it writes DIR/model.json (the model, diagnostics and
 settings) and DIR/assignments.csv (each person's posterior probabilities

@@ -59,9 +59,10 @@ observed at the age weighted as the observed means are; with --tcov, one
 row per setting, named in a last column, tcov. It is of a model of one
 outcome: for a model of several (fit --outcomes, --dual) it is refused.
 
-A multi-trajectory model (fit --outcomes) has a panel per outcome; with
-time-varying covariates --tcov sets them in every panel, each outcome's
-curves at its own effects.
+A multi-trajectory model (fit --outcomes) and a dual one (fit --dual)
+have a panel per outcome; with time-varying covariates --tcov sets them
+in every panel, each outcome's curves at its own effects (by default at
+the persons' own values, beside the observed means).
 
 Examples:
   trajkit fit --data example:sim630 --groups 4 --out result

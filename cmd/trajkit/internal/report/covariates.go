@@ -128,20 +128,42 @@ func tcovSection(f *trajectory.Fitted, st *figure.Style) *effectsBox {
 		b.Note += " " + capitalize(at) + "."
 	}
 	hasSE := false
+	rows := func(eg *effectGroup, g *trajectory.Group, prefix string) {
+		for a, name := range g.TcovCoef.Names {
+			se := math.NaN()
+			if a < len(g.TcovSE.Values) {
+				se = g.TcovSE.Values[a]
+			}
+			eg.Rows = append(eg.Rows, effect(prefix+name, g.TcovCoef.Values[a], se, &hasSE))
+		}
+	}
+	if f.IsDual() {
+		// Each outcome has groups of its own, named by outcome as in the
+		// groups' table.
+		b.RatioTitle = "exp(δ)"
+		b.Note = fmt.Sprintf("Each outcome's linear predictor in each of its groups gains δ·w, the effects of the time-varying covariates %s, one per outcome and group: exp(δ) is a rate ratio of a count outcome's expected count, an odds ratio of a logit outcome's probability.",
+			strings.Join(names, ", "))
+		if at := f.Covariates.CurveAt; at != "" {
+			b.Note += " " + capitalize(at) + "."
+		}
+		for _, out := range f.Outcomes {
+			for j := range out.Groups {
+				eg := effectGroup{Name: out.Name + ", " + out.Groups[j].Heading(), Colour: st.GroupColour(j + 1)}
+				rows(&eg, &out.Groups[j], "")
+				b.Groups = append(b.Groups, eg)
+			}
+		}
+		b.SENote = seNote(hasSE)
+		return b
+	}
 	for j := range f.Groups {
 		eg := effectGroup{Name: groupHeading(f, j+1), Colour: st.GroupColour(j + 1)}
 		for o, v := range views(f) {
-			g := &v.Groups[j]
-			for a, name := range g.TcovCoef.Names {
-				se := math.NaN()
-				if a < len(g.TcovSE.Values) {
-					se = g.TcovSE.Values[a]
-				}
-				if f.IsMulti() {
-					name = f.Outcomes[o].Name + ": " + name
-				}
-				eg.Rows = append(eg.Rows, effect(name, g.TcovCoef.Values[a], se, &hasSE))
+			prefix := ""
+			if f.IsMulti() {
+				prefix = f.Outcomes[o].Name + ": "
 			}
+			rows(&eg, &v.Groups[j], prefix)
 		}
 		b.Groups = append(b.Groups, eg)
 	}
