@@ -26,7 +26,9 @@ const Dual Distribution = "dual"
 //	Joint[k1][k2]   = π(k1, k2) = π(k1) π(k2 | k1).
 //
 // The standard errors are the delta method's from the covariance of the
-// membership logits (NaN when not computed).
+// membership logits (NaN when not computed). The *LoBoot and *HiBoot
+// tables are the 95% percentile limits of a bootstrap (Fitted.Bootstrap
+// of a dual model, bootstrapDual), nil without one.
 type Transition struct {
 	BGivenA   [][]float64 `json:"b_given_a"`
 	BGivenASE [][]Float   `json:"b_given_a_se"`
@@ -34,6 +36,13 @@ type Transition struct {
 	AGivenBSE [][]Float   `json:"a_given_b_se"`
 	Joint     [][]float64 `json:"joint"`
 	JointSE   [][]Float   `json:"joint_se"`
+
+	BGivenALoBoot [][]Float `json:"b_given_a_lo_boot,omitempty"`
+	BGivenAHiBoot [][]Float `json:"b_given_a_hi_boot,omitempty"`
+	AGivenBLoBoot [][]Float `json:"a_given_b_lo_boot,omitempty"`
+	AGivenBHiBoot [][]Float `json:"a_given_b_hi_boot,omitempty"`
+	JointLoBoot   [][]Float `json:"joint_lo_boot,omitempty"`
+	JointHiBoot   [][]Float `json:"joint_hi_boot,omitempty"`
 }
 
 // IsDual reports whether f is a dual trajectory model.
