@@ -184,8 +184,11 @@ with SEs; --plot adds DIR/transitions.png, the table of π(k2 | k1):
 assignments.csv is then id,group_A,group_B,A_p1..,B_p1.. (A and B the
 outcomes' names). --persons FILE --risk a,b puts the risk factors on A's
 groups: π(k1) a multinomial logit on them (log-odds against --reference,
-one of A's groups), π(k2 | k1) the same for every person. Not yet with
---dual: --tcov and --bootstrap; trajkit score scores
+one of A's groups), π(k2 | k1) the same for every person. --bootstrap
+resamples persons with both outcomes (or simulates both from the fit),
+matches each outcome's groups to the fit's separately and adds
+percentile intervals of the three tables, in brackets in the summary.
+Not yet with --dual: --tcov; trajkit score scores
 new careers under it and simulate --model draws careers from it (both
 outcomes' columns, truth.csv id,group_A,group_B).
 
