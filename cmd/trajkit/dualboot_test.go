@@ -85,3 +85,37 @@ func TestFitDualBootstrap(t *testing.T) {
 		t.Errorf("the report has no bootstrap intervals in its transition tables (%v)", err)
 	}
 }
+
+// TestFitDualBootstrapParametricRisk: the parametric bootstrap of a dual
+// model with a risk factor on A's groups (x = 0 in A's group 1, 0, 1 or 2
+// in group 2) draws each person's pair of groups from her own
+// π_i(k1) π(k2 | k1) and ends with the limits of the tables.
+func TestFitDualBootstrapParametricRisk(t *testing.T) {
+	ca, _, ga := dualDraw(t)
+	dir := t.TempDir()
+	persons := filepath.Join(dir, "persons.csv")
+	var b strings.Builder
+	b.WriteString("id,x\n")
+	for i, id := range ca.IDs {
+		fmt.Fprintf(&b, "%s,%d\n", id, (ga[i]-1)*(i%3)) // group 2 mostly x > 0
+	}
+	if err := os.WriteFile(persons, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "dual")
+	code, stdout, stderr := trajkit(t, "fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,2", "--order", "1", "--starts", "2",
+		"--persons", persons, "--risk", "x", "--bootstrap", "20", "--bootstrap-type", "parametric", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Bootstrap (parametric): 20 replicates") {
+		t.Errorf("the summary has no parametric bootstrap:\n%s", stdout)
+	}
+	fit, err := results.ReadFit(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := fit.BootstrapReport; r == nil || r.Failed > 2 || fit.Transition.JointLoBoot == nil {
+		t.Errorf("bootstrap report %+v, joint limits %v", r, fit.Transition.JointLoBoot)
+	}
+}
