@@ -1,6 +1,8 @@
 package trajectory
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -176,5 +178,25 @@ func TestDualReplicateRelabelled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBootstrapDualCancelled: a dual model's bootstrap under a cancelled
+// context returns an error wrapping the context's and leaves the fit as
+// it was.
+func TestBootstrapDualCancelled(t *testing.T) {
+	a, b := dualOutcomes(t, 200)
+	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 2, Seed: 1}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = f.BootstrapMulti([]*Careers{a.Careers, b.Careers}, &Settings{Search: mixture.Settings{Threads: 1, Context: ctx}}, BootstrapSettings{Replicates: MaxReplicates})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want one wrapping context.Canceled", err)
+	}
+	if f.BootstrapReport != nil || f.Transition.JointLoBoot != nil || f.Outcomes[0].Groups[0].Curve[0].MeanLoBoot != 0 {
+		t.Errorf("the cancelled bootstrap changed the fit: report %+v", f.BootstrapReport)
 	}
 }
