@@ -61,8 +61,8 @@ type BootstrapSettings struct {
 // within an EM iteration, and Bootstrap returns an error that wraps the
 // context's, leaving f as it was.
 //
-// A multi-trajectory model (FitMulti) is bootstrapped by BootstrapMulti,
-// which takes every outcome's careers.
+// A multi-trajectory model (FitMulti) or a dual one (FitDual) is
+// bootstrapped by BootstrapMulti, which takes every outcome's careers.
 func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 	if f.IsMulti() {
 		return fmt.Errorf("bootstrap: a model of %s: use BootstrapMulti with the careers of each", words.Count(len(f.Outcomes), "outcome"))
@@ -79,7 +79,11 @@ func (f *Fitted) Bootstrap(c *Careers, s *Settings, b BootstrapSettings) error {
 // replicate is refitted by FitMulti, and its groups are matched to the
 // fit's by the curves of all outcomes together. The intervals are those
 // of the shares (f.Groups) and of every outcome's curves
-// (f.Outcomes[o].Groups).
+// (f.Outcomes[o].Groups). A dual model (FitDual) is bootstrapped in the
+// same two ways, the parametric bootstrap drawing each person's pair of
+// groups, refitted by FitDual with each outcome's groups matched to the
+// fit's separately; it adds intervals of each outcome's shares and of the
+// transition tables (bootstrapDual).
 func (f *Fitted) BootstrapMulti(cs []*Careers, s *Settings, b BootstrapSettings) error {
 	if !f.IsMulti() && !f.IsDual() {
 		if len(cs) != 1 {
@@ -101,9 +105,6 @@ func (f *Fitted) BootstrapMulti(cs []*Careers, s *Settings, b BootstrapSettings)
 // bootstrap is Bootstrap and BootstrapMulti: cs are the careers of each
 // outcome, one for a model of one outcome.
 func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) error {
-	if f.IsDual() {
-		return errors.New("bootstrap: the bootstrap of a dual trajectory model is not supported")
-	}
 	if b.Replicates < 1 || b.Replicates > MaxReplicates {
 		return fmt.Errorf("bootstrap: %d replicates: expected 1 to %d", b.Replicates, MaxReplicates)
 	}
@@ -115,6 +116,9 @@ func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) erro
 	}
 	if b.Type == ParametricBootstrap && f.TcovNames() != nil {
 		return errors.New("bootstrap: the parametric bootstrap does not simulate time-varying covariates yet: use the person bootstrap")
+	}
+	if f.IsDual() {
+		return f.bootstrapDual(cs, s, b)
 	}
 	views := f.views()
 	truths := make([]Truth, len(views))

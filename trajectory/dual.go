@@ -26,7 +26,9 @@ const Dual Distribution = "dual"
 //	Joint[k1][k2]   = π(k1, k2) = π(k1) π(k2 | k1).
 //
 // The standard errors are the delta method's from the covariance of the
-// membership logits (NaN when not computed).
+// membership logits (NaN when not computed). The *LoBoot and *HiBoot
+// tables are the 95% percentile limits of a bootstrap (Fitted.Bootstrap
+// of a dual model, bootstrapDual), nil without one.
 type Transition struct {
 	BGivenA   [][]float64 `json:"b_given_a"`
 	BGivenASE [][]Float   `json:"b_given_a_se"`
@@ -34,6 +36,13 @@ type Transition struct {
 	AGivenBSE [][]Float   `json:"a_given_b_se"`
 	Joint     [][]float64 `json:"joint"`
 	JointSE   [][]Float   `json:"joint_se"`
+
+	BGivenALoBoot [][]Float `json:"b_given_a_lo_boot,omitempty"`
+	BGivenAHiBoot [][]Float `json:"b_given_a_hi_boot,omitempty"`
+	AGivenBLoBoot [][]Float `json:"a_given_b_lo_boot,omitempty"`
+	AGivenBHiBoot [][]Float `json:"a_given_b_hi_boot,omitempty"`
+	JointLoBoot   [][]Float `json:"joint_lo_boot,omitempty"`
+	JointHiBoot   [][]Float `json:"joint_hi_boot,omitempty"`
 }
 
 // IsDual reports whether f is a dual trajectory model.
@@ -137,12 +146,20 @@ func FitDual(a, b Outcome, s *Settings) (*Fitted, error) {
 		sp.Membership = sm
 		return sp
 	}
+	// A joint class without persons is an estimate, π(k1, k2) = 0 (no one
+	// of A's group k1 is in B's group k2), not a collapsed group: the
+	// engine's collapse rule goes to each outcome's groups instead
+	// (checkDualCollapse).
 	search := s.Search
+	collapse := search.Resolved().CollapseShare
+	search.CollapseShare = math.SmallestNonzeroFloat64
 	res, err := mixture.Fit(p, &search)
 	if err != nil {
 		return nil, err
 	}
+	search.CollapseShare = collapse
 	f := newDualFitted(a, b, scaling, res, s.Risk, ref)
+	f.checkDualCollapse(collapse)
 	f.record(s, search, weights)
 	if !s.NoSE {
 		if err := f.inferDual(s.context(), [2]*Careers{a.Careers, b.Careers}, s.Search.Threads); err != nil {
@@ -271,6 +288,21 @@ func (f *Fitted) transition() *Transition {
 		t.BGivenASE, t.AGivenBSE, t.JointSE = append(t.BGivenASE, nan()), append(t.AGivenBSE, nan()), append(t.JointSE, nan())
 	}
 	return t
+}
+
+// checkDualCollapse marks the fit Degenerate, with a collapsed-group
+// warning, when a group of either outcome has a marginal share below the
+// collapse share (mixture.Settings.CollapseShare).
+func (f *Fitted) checkDualCollapse(collapse float64) {
+	for _, out := range f.Outcomes {
+		for j, g := range out.Groups {
+			if g.Share < collapse || math.IsNaN(g.Share) {
+				f.Status = mixture.Degenerate
+				f.Warnings = append(f.Warnings, mixture.Warnf(mixture.CollapsedGroup, []int{j + 1},
+					"outcome %s: the group collapsed: its share %.4g is below the collapse share %.3g", out.Name, g.Share, collapse))
+			}
+		}
+	}
 }
 
 // checkDualGroups warns, outcome by outcome, about zero inflation and

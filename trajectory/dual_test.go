@@ -412,3 +412,54 @@ func TestPairSeparation(t *testing.T) {
 		}
 	}
 }
+
+// TestFitDualEmptyClass: when B's group follows A's exactly (π(k2 | k1)
+// is 0 or 1), the two joint classes without persons are estimates of 0,
+// not collapsed groups: the fit converges. The collapse rule applies to
+// each outcome's groups: a collapse share above a group's marginal share
+// marks the fit degenerate and names the outcome.
+func TestFitDualEmptyClass(t *testing.T) {
+	const n = 1500
+	s := WindowScaling(12, 40)
+	ta := TruthFromCoefficients(s, 12, 40, []float64{0.6, 0.4}, [][]float64{{-2.3, 0.2}, {0.5, -0.3, -0.6}}, nil)
+	tb := TruthFromCoefficients(s, 12, 40, []float64{0.6, 0.4}, [][]float64{{-1.5}, {0.8, -0.5}}, nil)
+	rng := rand.New(rand.NewPCG(17, 2003))
+	groups := make([]int, n)
+	for i := range groups {
+		groups[i] = draw(rng, cumulative([]float64{0.6, 0.4})) + 1
+	}
+	ca, _, err := Simulate(ta, Design{Persons: n, Groups: groups}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _, err := Simulate(tb, Design{Persons: n, Groups: groups}, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Outcome{Name: "a", Careers: ca, Model: mustModel(t, Poisson, 2, []int{1, 2}, nil)}
+	b := Outcome{Name: "b", Careers: cb, Model: mustModel(t, Poisson, 2, []int{0, 1}, nil)}
+	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 4, Seed: 1}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Status != mixture.Converged {
+		t.Errorf("status %v: %v", f.Status, f.Warnings)
+	}
+	if p := f.Transition.BGivenA[0][1]; !(p < 0.01) {
+		t.Errorf("π(2 | 1) = %.4f, want about 0", p)
+	}
+	if f.Settings.Settings.CollapseShare != mixture.DefaultCollapseShare {
+		t.Errorf("recorded collapse share %v", f.Settings.Settings.CollapseShare)
+	}
+	g, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 4, Seed: 1, CollapseShare: 0.45}, NoSE: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range g.Warnings {
+		found = found || w.Kind == mixture.CollapsedGroup && strings.HasPrefix(w.Message, "outcome a: ")
+	}
+	if g.Status != mixture.Degenerate || !found {
+		t.Errorf("collapse share 0.45: status %v, warnings %v", g.Status, g.Warnings)
+	}
+}

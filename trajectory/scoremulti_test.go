@@ -39,18 +39,21 @@ func TestScoreMultiOwnCareers(t *testing.T) {
 	}
 }
 
-// TestDualRefusesBootstrap: a dual trajectory model is not bootstrapped
-// (its classes are pairs of groups, which the bootstrap does not
-// handle), with an error rather than numbers of the wrong model. Scoring
-// one is TestScoreDualInSample's.
-func TestDualRefusesBootstrap(t *testing.T) {
+// TestDualBootstrapNeedsBothOutcomes: a dual trajectory model is
+// bootstrapped with the careers of both its outcomes (TestBootstrapDual);
+// given one outcome's, Bootstrap and BootstrapMulti return an error
+// rather than numbers of the wrong model. Scoring one is
+// TestScoreDualInSample's.
+func TestDualBootstrapNeedsBothOutcomes(t *testing.T) {
 	a, b := dualOutcomes(t, 200)
 	f, err := FitDual(a, b, &Settings{Search: mixture.Settings{Starts: 2, Seed: 1}, NoSE: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := []*Careers{a.Careers, b.Careers}
-	if err := f.BootstrapMulti(cs, nil, BootstrapSettings{Replicates: 2}); err == nil || !strings.Contains(err.Error(), "dual") {
-		t.Errorf("a dual model bootstrapped: error %v", err)
+	if err := f.Bootstrap(a.Careers, nil, BootstrapSettings{Replicates: 2}); err == nil || !strings.Contains(err.Error(), "dual model of 2 outcomes and careers of 1") {
+		t.Errorf("Bootstrap of a dual model with one outcome's careers: error %v", err)
+	}
+	if err := f.BootstrapMulti([]*Careers{a.Careers}, nil, BootstrapSettings{Replicates: 2}); err == nil || !strings.Contains(err.Error(), "careers of 1") {
+		t.Errorf("BootstrapMulti of a dual model with one outcome's careers: error %v", err)
 	}
 }

@@ -77,14 +77,8 @@ func (f *fitFlags) checkDual(fs *flag.FlagSet) error {
 			return err
 		}
 	}
-	set := setFlags(fs)
-	for _, unsupported := range []struct{ flag, why string }{
-		{"count", "--dual names the count columns"},
-		{"bootstrap", "the bootstrap of a dual model is not built yet"},
-	} {
-		if set[unsupported.flag] {
-			return usagef("--%s is not supported with --dual (a dual trajectory model): %s", unsupported.flag, unsupported.why)
-		}
+	if setFlags(fs)["count"] {
+		return usagef("--count is not supported with --dual (a dual trajectory model): --dual names the count columns")
 	}
 	return f.checkOutcomeModels(fs, 0)
 }
@@ -112,6 +106,14 @@ func runFitDual(ctx context.Context, f *fitFlags, fs *flag.FlagSet, args []strin
 	p.done()
 	if err != nil {
 		return binarizeHint(err)
+	}
+	if f.bootstrap > 0 {
+		p := newProgress(stderr, "fit --bootstrap", f.quiet)
+		err := fit.BootstrapMulti(l.Outcomes, s, trajectory.BootstrapSettings{Replicates: f.bootstrap, Type: f.bootstrapType, Progress: p.steps("replicate")})
+		p.done()
+		if err != nil {
+			return err
+		}
 	}
 	return f.finish(out, fit, l, tRead, stdout)
 }

@@ -170,7 +170,6 @@ func TestFitDualFlags(t *testing.T) {
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--outcomes", "violent,property", "--groups", "2,3"}, "--outcomes and --dual"},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "theft=2"}, `no outcome "theft" in --dual violent,property`},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--order", "property=1,1"}, "outcome property"},
-		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--bootstrap", "10"}, "--bootstrap is not supported with --dual"},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,property", "--groups", "2,3", "--start", single}, "--start " + filepath.Join(single, "model.json") + " is a model of one outcome (poisson): it starts a fit without --outcomes and --dual"},
 		{[]string{"fit", "--data", dualData, "--dual", "violent,theft", "--groups", "2,3"}, `"theft"`},
 	} {

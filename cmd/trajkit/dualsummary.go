@@ -27,15 +27,20 @@ func writeDualTables(w io.Writer, f *trajectory.Fitted) {
 		writeAdequacy(w, f.Outcome(o))
 	}
 	a, b, t := f.Outcomes[0], f.Outcomes[1], f.Transition
-	fmt.Fprintf(w, "\nTransition probabilities (Nagin & Tremblay 2001), standard errors in parentheses; rows are %s's groups, columns %s's\n", a.Name, b.Name)
+	boot := ""
+	if t.BGivenALoBoot != nil {
+		boot = ", bootstrap 95% percentile intervals in brackets"
+	}
+	fmt.Fprintf(w, "\nTransition probabilities (Nagin & Tremblay 2001), standard errors in parentheses%s; rows are %s's groups, columns %s's\n", boot, a.Name, b.Name)
 	for _, tab := range []struct {
-		title string
-		p     [][]float64
-		se    [][]trajectory.Float
+		title  string
+		p      [][]float64
+		se     [][]trajectory.Float
+		lo, hi [][]trajectory.Float // nil without a bootstrap
 	}{
-		{fmt.Sprintf("π(k2 | k1): group of %s given group of %s (each row sums to 1)", b.Name, a.Name), t.BGivenA, t.BGivenASE},
-		{fmt.Sprintf("π(k1 | k2): group of %s given group of %s (each column sums to 1)", a.Name, b.Name), t.AGivenB, t.AGivenBSE},
-		{"π(k1, k2): joint probabilities (all sum to 1)", t.Joint, t.JointSE},
+		{fmt.Sprintf("π(k2 | k1): group of %s given group of %s (each row sums to 1)", b.Name, a.Name), t.BGivenA, t.BGivenASE, t.BGivenALoBoot, t.BGivenAHiBoot},
+		{fmt.Sprintf("π(k1 | k2): group of %s given group of %s (each column sums to 1)", a.Name, b.Name), t.AGivenB, t.AGivenBSE, t.AGivenBLoBoot, t.AGivenBHiBoot},
+		{"π(k1, k2): joint probabilities (all sum to 1)", t.Joint, t.JointSE, t.JointLoBoot, t.JointHiBoot},
 	} {
 		fmt.Fprintf(w, "%s\n", tab.title)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -47,7 +52,11 @@ func writeDualTables(w io.Writer, f *trajectory.Fitted) {
 		for k1, row := range tab.p {
 			cells := []string{a.Groups[k1].ShortHeading()}
 			for k2, p := range row {
-				cells = append(cells, fmt.Sprintf("%.3f (%s)", p, fmtNum(float64(tab.se[k1][k2]), 3)))
+				cell := fmt.Sprintf("%.3f (%s)", p, fmtNum(float64(tab.se[k1][k2]), 3))
+				if tab.lo != nil {
+					cell += fmt.Sprintf(" [%s, %s]", fmtNum(float64(tab.lo[k1][k2]), 3), fmtNum(float64(tab.hi[k1][k2]), 3))
+				}
+				cells = append(cells, cell)
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 		}

@@ -116,3 +116,29 @@ func TestFitDualTcov(t *testing.T) {
 		}
 	}
 }
+
+// TestFitDualTcovBootstrap: the person bootstrap of a dual model with a
+// time-varying covariate resamples persons with their covariates and
+// writes the transition tables' limits; the parametric bootstrap, which
+// does not draw covariates, is refused as for one outcome.
+func TestFitDualTcovBootstrap(t *testing.T) {
+	data := writeTcovOutcomes(t)
+	model := []string{"fit", "--data", data, "--dual", "a,b", "--groups", "2,2", "--dist", "a=poisson", "--dist", "b=logit",
+		"--order", "2", "--order", "b=1,1", "--ages", "14-28", "--tcov", "employed", "--starts", "3", "--quiet"}
+	dir := t.TempDir()
+	code, _, stderr := trajkit(t, append(model, "--bootstrap", "8", "--out", dir)...)
+	if code != 0 {
+		t.Fatalf("person bootstrap: exit %d: %s", code, stderr)
+	}
+	fit, err := results.ReadFit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fit.BootstrapReport == nil || fit.BootstrapReport.Replicates != 8 || fit.Transition.BGivenALoBoot == nil {
+		t.Errorf("bootstrap report %+v, limits of π(k2 | k1) %v", fit.BootstrapReport, fit.Transition.BGivenALoBoot)
+	}
+	code, _, stderr = trajkit(t, append(model, "--bootstrap", "8", "--bootstrap-type", "parametric", "--out", t.TempDir())...)
+	if code == 0 || !strings.Contains(stderr, "does not simulate time-varying covariates") {
+		t.Errorf("parametric bootstrap with a covariate: exit %d, %q", code, stderr)
+	}
+}

@@ -187,8 +187,12 @@ groups: π(k1) a multinomial logit on them (log-odds against --reference,
 one of A's groups), π(k2 | k1) the same for every person. With --tcov w
 each outcome's groups get their own effects δ · w on that outcome's
 linear predictor, model.json's outcomes[o].groups[k].tcov_coef, the
-covariates read once per person and age as with --outcomes. Not yet with
---dual: --bootstrap; trajkit score scores
+covariates read once per person and age as with --outcomes. --bootstrap
+resamples persons with both outcomes (or simulates both from the fit),
+matches each outcome's groups to the fit's separately and adds
+percentile intervals of the three tables, in brackets in the summary
+(the parametric bootstrap refuses time-varying covariates, as for one
+outcome). trajkit score scores
 new careers under it and simulate --model draws careers from it (both
 outcomes' columns, truth.csv id,group_A,group_B; with --tcov from the
 curves at covariates zero, with a warning that the covariates are not

@@ -102,9 +102,20 @@ func writeSummary(w io.Writer, f *trajectory.Fitted) {
 	if b := f.BootstrapReport; b != nil {
 		fmt.Fprintf(w, "Bootstrap (%s): %s, %d failed, %d matched to the fit's groups in another order\n",
 			b.Type, words.Count(b.Replicates, "replicate"), b.Failed, b.Relabelled)
-		for j, g := range f.Groups {
-			fmt.Fprintf(w, "  group %d share %.1f%%: bootstrap 95%% interval %s-%s, delta method %s-%s\n", j+1, 100*g.Share,
-				fmtPct(g.ShareCIBoot[0]), fmtPct(g.ShareCIBoot[1]), fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
+		if f.IsDual() {
+			// Each outcome's groups; the joint classes' intervals are in
+			// the table of π(k1, k2).
+			for _, out := range f.Outcomes {
+				for j, g := range out.Groups {
+					fmt.Fprintf(w, "  %s group %d share %.1f%%: bootstrap 95%% interval %s-%s\n", out.Name, j+1, 100*g.Share,
+						fmtPct(g.ShareCIBoot[0]), fmtPct(g.ShareCIBoot[1]))
+				}
+			}
+		} else {
+			for j, g := range f.Groups {
+				fmt.Fprintf(w, "  group %d share %.1f%%: bootstrap 95%% interval %s-%s, delta method %s-%s\n", j+1, 100*g.Share,
+					fmtPct(g.ShareCIBoot[0]), fmtPct(g.ShareCIBoot[1]), fmtPct(g.ShareCI[0]), fmtPct(g.ShareCI[1]))
+			}
 		}
 	}
 	fmt.Fprintf(w, "Status: %s after %s\n", f.Status, words.Count(f.Iterations, "iteration"))

@@ -199,6 +199,51 @@ func checkTransition(f *trajectory.Fitted, k1, k2 int) error {
 	if math.Abs(total-1) > TransitionSumTolerance {
 		return fieldErrorf("transition.joint", "the joint probabilities sum to %v: expected 1 (within %g)", total, TransitionSumTolerance)
 	}
+	return checkTransitionBoot(f, k1, k2)
+}
+
+// checkTransitionBoot checks the bootstrap limits of the transition
+// tables: absent, or (with a bootstrap report) both limits of every
+// table, K1 x K2 probabilities (null when undefined), each low limit at
+// most its high one.
+func checkTransitionBoot(f *trajectory.Fitted, k1, k2 int) error {
+	t := f.Transition
+	for _, tab := range []struct {
+		name   string
+		lo, hi [][]trajectory.Float
+	}{{"b_given_a", t.BGivenALoBoot, t.BGivenAHiBoot}, {"a_given_b", t.AGivenBLoBoot, t.AGivenBHiBoot}, {"joint", t.JointLoBoot, t.JointHiBoot}} {
+		at := "transition." + tab.name
+		switch {
+		case tab.lo == nil && tab.hi == nil:
+			continue
+		case tab.lo == nil || tab.hi == nil:
+			return fieldErrorf(at+"_lo_boot", "the bootstrap limits come in pairs: expected both %s_lo_boot and %s_hi_boot, or neither", at, at)
+		case f.BootstrapReport == nil:
+			return fieldErrorf(at+"_lo_boot", "bootstrap limits without a bootstrap: expected bootstrap, the report of the replicates")
+		}
+		for _, lim := range []struct {
+			name string
+			v    [][]trajectory.Float
+		}{{at + "_lo_boot", tab.lo}, {at + "_hi_boot", tab.hi}} {
+			if err := tableShape(lim.name, len(lim.v), func(r int) int { return len(lim.v[r]) }, k1, k2); err != nil {
+				return err
+			}
+			for a := range k1 {
+				for b := range k2 {
+					if err := optProbability(fmt.Sprintf("%s[%d][%d]", lim.name, a, b), lim.v[a][b]); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for a := range k1 {
+			for b := range k2 {
+				if lo, hi := float64(tab.lo[a][b]), float64(tab.hi[a][b]); lo > hi {
+					return fieldErrorf(fmt.Sprintf("%s_lo_boot[%d][%d]", at, a, b), "%v is above %s_hi_boot's %v: expected the low limit first", lo, at, hi)
+				}
+			}
+		}
+	}
 	return nil
 }
 

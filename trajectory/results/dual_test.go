@@ -286,3 +286,71 @@ func TestDualLabelsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestDualBootstrapRoundTrip: the bootstrap limits of the transition
+// tables (here set by hand at 0.9 and 1.1 times each probability, capped
+// at 1) read back and are written again byte for byte; a limit that is
+// not a probability, a low limit above its high one, one limit without
+// the other and limits without a bootstrap report are errors naming the
+// field.
+func TestDualBootstrapRoundTrip(t *testing.T) {
+	f, _ := dualFit(t)
+	tr := f.Transition
+	limits := func(p [][]float64, by float64) [][]trajectory.Float {
+		out := make([][]trajectory.Float, len(p))
+		for a, row := range p {
+			out[a] = make([]trajectory.Float, len(row))
+			for b, v := range row {
+				out[a][b] = trajectory.Float(min(1, v*by))
+			}
+		}
+		return out
+	}
+	tr.BGivenALoBoot, tr.BGivenAHiBoot = limits(tr.BGivenA, 0.9), limits(tr.BGivenA, 1.1)
+	tr.AGivenBLoBoot, tr.AGivenBHiBoot = limits(tr.AGivenB, 0.9), limits(tr.AGivenB, 1.1)
+	tr.JointLoBoot, tr.JointHiBoot = limits(tr.Joint, 0.9), limits(tr.Joint, 1.1)
+	f.BootstrapReport = &trajectory.BootstrapReport{Type: trajectory.PersonBootstrap, Replicates: 20, Seed: 1}
+	var b bytes.Buffer
+	if err := EncodeModel(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := EncodeModel(&again, back); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), again.Bytes()) {
+		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
+	}
+	if !reflect.DeepEqual(back.Transition.JointHiBoot, tr.JointHiBoot) || !reflect.DeepEqual(back.Transition.AGivenBLoBoot, tr.AGivenBLoBoot) {
+		t.Error("the limits did not read back")
+	}
+	first := func(name string, v trajectory.Float) string {
+		return `"` + name + `": [
+      [
+        ` + FormatFloat(float64(v))
+	}
+	for _, tc := range []struct{ old, new, field string }{
+		{first("joint_lo_boot", tr.JointLoBoot[0][0]), `"joint_lo_boot": [
+      [
+        1.5`, "transition.joint_lo_boot[0][0]"},
+		{first("b_given_a_lo_boot", tr.BGivenALoBoot[0][0]), `"b_given_a_lo_boot": [
+      [
+        0.9999`, "transition.b_given_a_lo_boot[0][0]"},
+		{`"a_given_b_hi_boot": [`, `"a_given_b_hi_boo": [`, "transition.a_given_b_lo_boot"},
+		{`"bootstrap": {`, `"bootstrap_": {`, "transition.b_given_a_lo_boot"},
+	} {
+		bad := strings.Replace(b.String(), tc.old, tc.new, 1)
+		if bad == b.String() {
+			t.Fatalf("%s: %q not in model.json", tc.field, tc.old)
+		}
+		_, err := DecodeModel(strings.NewReader(bad), "model.json")
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field {
+			t.Errorf("%s: error %v", tc.field, err)
+		}
+	}
+}

@@ -518,18 +518,24 @@ func fmtNum(x float64, digits int) string {
 }
 
 // transitionTables are a dual model's tables of π(k2 | k1), π(k1 | k2)
-// and π(k1, k2), each cell the probability with its standard error.
+// and π(k1, k2), each cell the probability with its standard error and,
+// after a bootstrap, its 95% percentile interval in brackets.
 func transitionTables(f *trajectory.Fitted) []table {
 	a, b, t := f.Outcomes[0], f.Outcomes[1], f.Transition
+	boot := ""
+	if t.BGivenALoBoot != nil {
+		boot = " Bootstrap 95% percentile intervals in brackets."
+	}
 	var out []table
 	for _, tab := range []struct {
-		note string
-		p    [][]float64
-		se   [][]trajectory.Float
+		note   string
+		p      [][]float64
+		se     [][]trajectory.Float
+		lo, hi [][]trajectory.Float // nil without a bootstrap
 	}{
-		{fmt.Sprintf("π(k2 | k1): the probability of each group of %s (columns) given the group of %s (rows); each row sums to 1. Standard errors in parentheses (delta method).", b.Name, a.Name), t.BGivenA, t.BGivenASE},
-		{fmt.Sprintf("π(k1 | k2): the probability of each group of %s (rows) given the group of %s (columns); each column sums to 1.", a.Name, b.Name), t.AGivenB, t.AGivenBSE},
-		{"π(k1, k2): the joint probabilities of the pairs of groups; all sum to 1.", t.Joint, t.JointSE},
+		{fmt.Sprintf("π(k2 | k1): the probability of each group of %s (columns) given the group of %s (rows); each row sums to 1. Standard errors in parentheses (delta method).%s", b.Name, a.Name, boot), t.BGivenA, t.BGivenASE, t.BGivenALoBoot, t.BGivenAHiBoot},
+		{fmt.Sprintf("π(k1 | k2): the probability of each group of %s (rows) given the group of %s (columns); each column sums to 1.", a.Name, b.Name), t.AGivenB, t.AGivenBSE, t.AGivenBLoBoot, t.AGivenBHiBoot},
+		{"π(k1, k2): the joint probabilities of the pairs of groups; all sum to 1.", t.Joint, t.JointSE, t.JointLoBoot, t.JointHiBoot},
 	} {
 		tb := table{Note: tab.note, Header: []cell{{Text: a.Name + " \\ " + b.Name}}}
 		for j := range b.Groups {
@@ -538,7 +544,11 @@ func transitionTables(f *trajectory.Fitted) []table {
 		for k1, r := range tab.p {
 			rw := row{Cells: []cell{{Text: a.Groups[k1].ShortHeading()}}}
 			for k2, q := range r {
-				rw.Cells = append(rw.Cells, cell{Text: fmt.Sprintf("%.3f (%s)", q, fmtNum(float64(tab.se[k1][k2]), 3)), Number: true})
+				text := fmt.Sprintf("%.3f (%s)", q, fmtNum(float64(tab.se[k1][k2]), 3))
+				if tab.lo != nil {
+					text += fmt.Sprintf(" [%s, %s]", fmtNum(float64(tab.lo[k1][k2]), 3), fmtNum(float64(tab.hi[k1][k2]), 3))
+				}
+				rw.Cells = append(rw.Cells, cell{Text: text, Number: true})
 			}
 			tb.Rows = append(tb.Rows, rw)
 		}
