@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/trajkit/trajkit/trajectory/results"
@@ -97,6 +98,44 @@ func TestFitOneOutcome(t *testing.T) {
 	}
 }
 
+// reproducedOutcomes is the one run of reproduce --outcomes that
+// TestReproduceOutcomes and TestReproductionReportInBrowser read.
+var reproducedOutcomes struct {
+	once              sync.Once
+	dir, stdout, fail string
+}
+
+// reproduceOutcomes runs reproduce --outcomes once per test binary into a
+// directory that TestMain removes, and returns it and the run's stdout.
+func reproduceOutcomes(t *testing.T) (dir, stdout string) {
+	t.Helper()
+	r := &reproducedOutcomes
+	r.once.Do(func() {
+		d, err := os.MkdirTemp("", "trajkit-reproduce-")
+		if err != nil {
+			r.fail = err.Error()
+			return
+		}
+		r.dir = d
+		code, out, stderr := trajkit(t, "reproduce", "--outcomes", "--out", d, "--quiet")
+		if code != 0 {
+			r.fail = fmt.Sprintf("reproduce --outcomes: exit %d: %s", code, stderr)
+		}
+		r.stdout = out
+	})
+	if r.fail != "" {
+		t.Fatal(r.fail)
+	}
+	return r.dir, r.stdout
+}
+
+// cleanReproduced removes reproduceOutcomes' directory (TestMain).
+func cleanReproduced() {
+	if reproducedOutcomes.dir != "" {
+		os.RemoveAll(reproducedOutcomes.dir)
+	}
+}
+
 // TestReproduceOutcomes: reproduce --outcomes adds the joint profile of
 // the other and the trafficking cases, its groups labelled by the shape of
 // the other cases, with the reproduction's four groups.
@@ -104,11 +143,7 @@ func TestReproduceOutcomes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the whole reproduction")
 	}
-	dir := t.TempDir()
-	code, stdout, stderr := trajkit(t, "reproduce", "--outcomes", "--out", dir, "--quiet")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
+	dir, stdout := reproduceOutcomes(t)
 	if !strings.Contains(stdout, "Exploratory, with no published counterpart") {
 		t.Errorf("the joint profile is not labelled exploratory:\n%s", stdout)
 	}

@@ -237,10 +237,7 @@ func TestReproductionReportInBrowser(t *testing.T) {
 	if run.err != "" || run.code != 0 {
 		t.Fatalf("exit %d %s: %s", run.code, run.err, run.stderr)
 	}
-	joint := t.TempDir()
-	if code, _, stderr := trajkit(t, "reproduce", "--outcomes", "--out", joint, "--quiet"); code != 0 {
-		t.Fatalf("reproduce --outcomes: exit %d: %s", code, stderr)
-	}
+	joint, _ := reproduceOutcomes(t)
 	for _, tt := range []struct {
 		name, page string
 		joint      bool

@@ -24,6 +24,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	cleanExamples()
 	cleanScoreFits()
+	cleanReproduced()
 	os.Exit(code)
 }
 
