@@ -525,6 +525,7 @@ func TestExitCodes(t *testing.T) {
 		{"select: min-share 0", []string{"select", "--data", "example:sim630", "--min-share", "0"}, 2, "--min-share 0: expected a share between 0 and 1"},
 		{"select: dropout", []string{"select", "--data", "example:sim630", "--groups", "2-3", "--dropout", "1", "--followup-end", "window"}, 2, "--dropout: select chooses the number of groups without a dropout model; choose K here, then fit it with trajkit fit --groups K --dropout ORDER"},
 		{"select: dropout lag alone", []string{"select", "--data", "example:sim630", "--dropout-lag", "1"}, 2, "--dropout-lag: select chooses the number of groups without a dropout model"},
+		{"select: dual", []string{"select", "--data", "example:nl630-outcomes", "--dual", "thb,other"}, 2, "--dual: select does not search dual trajectory models"},
 		{"select: follow-up end", []string{"select", "--data", "example:sim630", "--followup-end", "window"}, 2, "--followup-end: select chooses the number of groups without a dropout model"},
 		{"select: distal", []string{"select", "--data", "example:sim630", "--persons", "p.csv", "--distal", "y"}, 2, "--distal: select chooses the number of groups without distal outcomes; choose K here, then fit it with trajkit fit --groups K --persons FILE --distal COLUMN"},
 		{"select: distal method", []string{"select", "--data", "example:sim630", "--distal-method", "bch"}, 2, "--distal-method: select chooses the number of groups without distal outcomes"},

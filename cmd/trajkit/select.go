@@ -181,6 +181,9 @@ func (f *selectFlags) checkRefused(fs *flag.FlagSet) error {
 			return usagef("--%s: select chooses the number of groups without %s; choose K here, then fit it with trajkit fit --groups K %s", r.name, r.model, r.fit)
 		}
 	}
+	if given["dual"] {
+		return usagef("--dual: select does not search dual trajectory models; choose each outcome's number of groups with select --count A and select --count B, then fit them with trajkit fit --dual A,B --groups K1,K2")
+	}
 	return nil
 }
 
@@ -210,6 +213,7 @@ func (f *selectFlags) register(fs *flag.FlagSet) {
 	for _, r := range selectRefused {
 		fs.String(r.name, "", fmt.Sprintf("not taken by select, which chooses K without %s: fit the chosen K with trajkit fit --%s", r.model, r.name))
 	}
+	fs.String("dual", "", "not taken by select: choose each outcome's K with select --count, then fit them with trajkit fit --dual A,B --groups K1,K2")
 }
 
 // settings checks the flags and returns the selection settings.
