@@ -233,29 +233,9 @@ func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) erro
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("bootstrap interrupted: %w", err)
 	}
-	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}
-	var good []replicate
-	for _, r := range reps {
-		if !r.ok {
-			report.Failed++
-			continue
-		}
-		if r.relabelled {
-			report.Relabelled++
-		}
-		good = append(good, r)
-	}
-	f.BootstrapReport = report
-	if f.Timing == nil {
-		f.Timing = map[string]float64{}
-	}
-	f.Timing["bootstrap_seconds"] = time.Since(start).Seconds()
-	if len(good) < 2 {
-		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: only %d of %s succeeded; no bootstrap intervals", len(good), words.Count(b.Replicates, "replicate")))
+	good := tally(f, b, start, reps, func(r replicate) (bool, bool) { return r.ok, r.relabelled })
+	if good == nil {
 		return nil
-	}
-	if report.Failed > 0 {
-		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %s failed to converge or degenerated and %s left out", report.Failed, words.Count(b.Replicates, "replicate"), words.Choose(report.Failed, "is", "are")))
 	}
 	vals := make([]float64, len(good))
 	for j := range f.Groups {
@@ -536,4 +516,38 @@ type BootstrapReport struct {
 	// original fit's in another order.
 	Relabelled int    `json:"relabelled"`
 	Seed       uint64 `json:"seed"`
+}
+
+// tally sets f's bootstrap report, from the replicates reps (ok and
+// relabelled say of each whether it succeeded and whether its groups
+// were matched to the fit's in another order), its time since start and
+// the warnings about failed replicates, and returns the replicates that
+// succeeded: nil when fewer than two did, which give no intervals.
+func tally[R any](f *Fitted, b BootstrapSettings, start time.Time, reps []R, ok func(R) (succeeded, relabelled bool)) []R {
+	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}
+	var good []R
+	for _, r := range reps {
+		succeeded, relabelled := ok(r)
+		if !succeeded {
+			report.Failed++
+			continue
+		}
+		if relabelled {
+			report.Relabelled++
+		}
+		good = append(good, r)
+	}
+	f.BootstrapReport = report
+	if f.Timing == nil {
+		f.Timing = map[string]float64{}
+	}
+	f.Timing["bootstrap_seconds"] = time.Since(start).Seconds()
+	if len(good) < 2 {
+		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: only %d of %s succeeded; no bootstrap intervals", len(good), words.Count(b.Replicates, "replicate")))
+		return nil
+	}
+	if report.Failed > 0 {
+		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %s failed to converge or degenerated and %s left out", report.Failed, words.Count(b.Replicates, "replicate"), words.Choose(report.Failed, "is", "are")))
+	}
+	return good
 }

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trajkit/trajkit/internal/words"
 	"github.com/trajkit/trajkit/mixture"
 )
 
@@ -106,29 +105,9 @@ func (f *Fitted) bootstrapDual(cs []*Careers, s *Settings, b BootstrapSettings) 
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("bootstrap interrupted: %w", err)
 	}
-	report := &BootstrapReport{Type: b.Type, Replicates: b.Replicates, Seed: b.Seed}
-	var good []dualReplicate
-	for _, r := range reps {
-		if !r.ok {
-			report.Failed++
-			continue
-		}
-		if r.relabelled {
-			report.Relabelled++
-		}
-		good = append(good, r)
-	}
-	f.BootstrapReport = report
-	if f.Timing == nil {
-		f.Timing = map[string]float64{}
-	}
-	f.Timing["bootstrap_seconds"] = time.Since(start).Seconds()
-	if len(good) < 2 {
-		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: only %d of %s succeeded; no bootstrap intervals", len(good), words.Count(b.Replicates, "replicate")))
+	good := tally(f, b, start, reps, func(r dualReplicate) (bool, bool) { return r.ok, r.relabelled })
+	if good == nil {
 		return nil
-	}
-	if report.Failed > 0 {
-		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %s failed to converge or degenerated and %s left out", report.Failed, words.Count(b.Replicates, "replicate"), words.Choose(report.Failed, "is", "are")))
 	}
 	f.setDualIntervals(good)
 	return nil
