@@ -1,6 +1,7 @@
 package trajectory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -154,47 +155,9 @@ func (f *Fitted) bootstrap(cs []*Careers, s *Settings, b BootstrapSettings) erro
 	for o := range views {
 		orig[o] = f.trajectoryGroups(o)
 	}
-	risk0 := f.Risk()
 	ctx := s.context()
-	var mu sync.Mutex
-	ended := 0
-	mixture.ForEach(b.Replicates, s.Search.Threads, func(r int) {
-		if ctx.Err() != nil {
-			return
-		}
-		if b.Progress != nil {
-			defer func() {
-				mu.Lock()
-				defer mu.Unlock()
-				ended++
-				b.Progress(ended, b.Replicates)
-			}()
-		}
-		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
-		data := make([]*Careers, len(cs))
-		var risk *RiskDesign
-		weights := s.Weights // the persons' own, with a parametric bootstrap
-		if b.Type == PersonBootstrap {
-			rng := rand.New(rand.NewPCG(seed, 1))
-			n := cs[0].Len()
-			idx := make([]int, n)
-			for j := range idx {
-				idx[j] = rng.IntN(n)
-			}
-			for o, c := range cs {
-				data[o] = c.subset(idx)
-			}
-			risk = risk0.subset(idx)
-			weights = subsetWeights(s.Weights, idx)
-		} else {
-			data = simulateLikeOutcomes(cs, truths, memb, rand.New(rand.NewPCG(seed, 2)))
-			risk = risk0
-		}
-		// The warm start is the fit in output order; so is the reference.
-		rs := s.refit(f.engineParams())
-		rs.Search.Seed = seed
-		rs.Search.Progress = nil
-		rs.Scaling, rs.Risk, rs.Reference, rs.Weights = &f.Scaling, risk, f.ref()+1, weights
+	forReplicates(ctx, b, s.Search.Threads, func(r int, seed uint64) {
+		data, rs := f.replicate(s, b.Type, cs, truths, memb, seed)
 		var rf *Fitted
 		var err error
 		if f.IsMulti() {
@@ -550,4 +513,58 @@ func tally[R any](f *Fitted, b BootstrapSettings, start time.Time, reps []R, ok 
 		f.Warnings = append(f.Warnings, mixture.Warnf(BootstrapFailed, nil, "bootstrap: %d of %s failed to converge or degenerated and %s left out", report.Failed, words.Count(b.Replicates, "replicate"), words.Choose(report.Failed, "is", "are")))
 	}
 	return good
+}
+
+// forReplicates runs replicate r of b for r = 0..B−1 on threads, each
+// with its seed (the same for every kind of model, so that a replicate
+// of the same data draws the same persons), reporting each that ends to
+// b.Progress; once ctx is cancelled the replicates not begun are skipped.
+func forReplicates(ctx context.Context, b BootstrapSettings, threads int, replicate func(r int, seed uint64)) {
+	var mu sync.Mutex
+	ended := 0
+	mixture.ForEach(b.Replicates, threads, func(r int) {
+		if ctx.Err() != nil {
+			return
+		}
+		if b.Progress != nil {
+			defer func() {
+				mu.Lock()
+				defer mu.Unlock()
+				ended++
+				b.Progress(ended, b.Replicates)
+			}()
+		}
+		replicate(r, b.Seed^(uint64(r+1)*0x9e3779b97f4a7c15))
+	})
+}
+
+// replicate draws the data of one replicate from seed, the careers of
+// each outcome cs resampled by person (person) or simulated from truths
+// at each person's own ages and exposures (parametric, memberships
+// memb), and returns them with the refit's settings: warm from the fit,
+// in its output order and with its reference, scaling and the drawn
+// persons' risk factors and weights (their own with a parametric
+// bootstrap).
+func (f *Fitted) replicate(s *Settings, kind string, cs []*Careers, truths []Truth, memb [][]float64, seed uint64) ([]*Careers, *Settings) {
+	data := make([]*Careers, len(cs))
+	risk, weights := f.Risk(), s.Weights
+	if kind == PersonBootstrap {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		n := cs[0].Len()
+		idx := make([]int, n)
+		for j := range idx {
+			idx[j] = rng.IntN(n)
+		}
+		for o, c := range cs {
+			data[o] = c.subset(idx)
+		}
+		risk, weights = risk.subset(idx), subsetWeights(s.Weights, idx)
+	} else {
+		data = simulateLikeOutcomes(cs, truths, memb, rand.New(rand.NewPCG(seed, 2)))
+	}
+	rs := s.refit(f.engineParams())
+	rs.Search.Seed = seed
+	rs.Search.Progress = nil
+	rs.Scaling, rs.Risk, rs.Reference, rs.Weights = &f.Scaling, risk, f.ref()+1, weights
+	return data, rs
 }

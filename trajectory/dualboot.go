@@ -3,8 +3,6 @@ package trajectory
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/trajkit/trajkit/mixture"
@@ -53,45 +51,10 @@ func (f *Fitted) bootstrapDual(cs []*Careers, s *Settings, b BootstrapSettings) 
 		memb = f.dualMemberships(cs[0].Len())
 	}
 	models := [2]Model{f.Outcome(0).Model(), f.Outcome(1).Model()}
-	risk0 := f.Risk()
 	reps := make([]dualReplicate, b.Replicates)
 	ctx := s.context()
-	var mu sync.Mutex
-	ended := 0
-	mixture.ForEach(b.Replicates, s.Search.Threads, func(r int) {
-		if ctx.Err() != nil {
-			return
-		}
-		if b.Progress != nil {
-			defer func() {
-				mu.Lock()
-				defer mu.Unlock()
-				ended++
-				b.Progress(ended, b.Replicates)
-			}()
-		}
-		// The seeds of the other bootstraps, so that a replicate draws the
-		// same persons whatever the model.
-		seed := b.Seed ^ (uint64(r+1) * 0x9e3779b97f4a7c15)
-		var data []*Careers
-		risk, weights := risk0, s.Weights
-		if b.Type == PersonBootstrap {
-			rng := rand.New(rand.NewPCG(seed, 1))
-			n := cs[0].Len()
-			idx := make([]int, n)
-			for j := range idx {
-				idx[j] = rng.IntN(n)
-			}
-			data = []*Careers{cs[0].subset(idx), cs[1].subset(idx)}
-			risk = risk0.subset(idx)
-			weights = subsetWeights(s.Weights, idx)
-		} else {
-			data = simulateLikeOutcomes(cs, truths, memb, rand.New(rand.NewPCG(seed, 2)))
-		}
-		rs := s.refit(f.engineParams())
-		rs.Search.Seed = seed
-		rs.Search.Progress = nil
-		rs.Scaling, rs.Risk, rs.Reference, rs.Weights = &f.Scaling, risk, f.ref()+1, weights
+	forReplicates(ctx, b, s.Search.Threads, func(r int, seed uint64) {
+		data, rs := f.replicate(s, b.Type, cs, truths, memb, seed)
 		var outs [2]Outcome
 		for o := range outs {
 			outs[o] = Outcome{Name: f.Outcomes[o].Name, Exposure: f.Outcomes[o].Exposure, Careers: data[o], Model: models[o]}
