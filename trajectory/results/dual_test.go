@@ -77,21 +77,7 @@ func dualFitRisk(t *testing.T, risk *trajectory.RiskDesign) (*trajectory.Fitted,
 // naming the field.
 func TestDualModelRoundTrip(t *testing.T) {
 	f, c := dualFit(t)
-	var b bytes.Buffer
-	if err := EncodeModel(&b, f); err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := EncodeModel(&again, back); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), again.Bytes()) {
-		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
-	}
+	back, b := roundTrip(t, f)
 	if !back.IsDual() || len(back.Outcomes) != 2 || len(back.Groups) != 6 || back.Transition.BGivenA[1][2] != f.Transition.BGivenA[1][2] ||
 		back.Outcome(1).Groups[2].Share != f.Outcomes[1].Groups[2].Share {
 		t.Errorf("read back %s with %d outcomes and %d classes", back.Distribution, len(back.Outcomes), len(back.Groups))
@@ -201,21 +187,7 @@ func TestDualRiskModelRoundTrip(t *testing.T) {
 	}
 	risk := &trajectory.RiskDesign{Variables: []string{"x"}, Names: []string{"x"}, Of: []int{0}, BaseLevels: []string{""}, X: x}
 	f, _ := dualFitRisk(t, risk)
-	var b bytes.Buffer
-	if err := EncodeModel(&b, f); err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := EncodeModel(&again, back); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), again.Bytes()) {
-		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
-	}
+	back, b := roundTrip(t, f)
 	g := back.Outcomes[0].Groups[1]
 	if back.Risk() == nil || back.Covariates.Reference != 1 || len(g.MembershipCoef.Values) != 2 || g.MembershipCoef.Values[1] != f.Outcomes[0].Groups[1].MembershipCoef.Values[1] ||
 		len(back.Covariates.Wald) != 1 || !slices.Equal(back.Params(), f.Params()) {
@@ -244,21 +216,7 @@ func TestDualLabelsRoundTrip(t *testing.T) {
 	if err := f.SetOutcomeLabels(1, []string{"rare", "some", "often"}); err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := EncodeModel(&b, f); err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := EncodeModel(&again, back); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), again.Bytes()) {
-		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
-	}
+	back, b := roundTrip(t, f)
 	for o, want := range [][]string{{"low", "high"}, {"rare", "some", "often"}} {
 		for k, w := range want {
 			if l := back.Outcomes[o].Groups[k].Label; l != w {
@@ -310,21 +268,7 @@ func TestDualBootstrapRoundTrip(t *testing.T) {
 	tr.AGivenBLoBoot, tr.AGivenBHiBoot = limits(tr.AGivenB, 0.9), limits(tr.AGivenB, 1.1)
 	tr.JointLoBoot, tr.JointHiBoot = limits(tr.Joint, 0.9), limits(tr.Joint, 1.1)
 	f.BootstrapReport = &trajectory.BootstrapReport{Type: trajectory.PersonBootstrap, Replicates: 20, Seed: 1}
-	var b bytes.Buffer
-	if err := EncodeModel(&b, f); err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeModel(bytes.NewReader(b.Bytes()), "model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := EncodeModel(&again, back); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), again.Bytes()) {
-		t.Errorf("model.json written again differs:\n%s\n---\n%s", b.Bytes(), again.Bytes())
-	}
+	back, b := roundTrip(t, f)
 	if !reflect.DeepEqual(back.Transition.JointHiBoot, tr.JointHiBoot) || !reflect.DeepEqual(back.Transition.AGivenBLoBoot, tr.AGivenBLoBoot) {
 		t.Error("the limits did not read back")
 	}
