@@ -115,18 +115,7 @@ func TestFitDualTcovRecovery(t *testing.T) {
 			}
 		}
 	}
-	for o, out := range f.Outcomes {
-		for k, g := range out.Groups {
-			n := fmt.Sprintf("%s_g%d_tcov_employed", out.Name, k+1)
-			at := slices.Index(f.Inference.Names, n)
-			if at < 0 {
-				t.Fatalf("no parameter %s in %q", n, f.Inference.Names)
-			}
-			if se := f.Inference.SE[at]; se != g.TcovSE.Values[0] || f.Params()[at] != g.TcovCoef.Values[0] {
-				t.Errorf("outcome %d group %d: δ %v (se %v), parameter %s %v (se %v)", o, k+1, g.TcovCoef.Values[0], g.TcovSE.Values[0], n, f.Params()[at], se)
-			}
-		}
-	}
+	checkOutcomeTcovNames(t, f)
 	raw, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)

@@ -134,18 +134,7 @@ func TestFitMultiTcovRecovery(t *testing.T) {
 	// The parameters are named per outcome and group, each δ's SE the
 	// covariance's at its name, and the model reads back from its JSON
 	// with every outcome's effects.
-	for o, out := range f.Outcomes {
-		for k, g := range out.Groups {
-			n := fmt.Sprintf("%s_g%d_tcov_employed", out.Name, k+1)
-			at := slices.Index(f.Inference.Names, n)
-			if at < 0 {
-				t.Fatalf("no parameter %s in %q", n, f.Inference.Names)
-			}
-			if se := f.Inference.SE[at]; se != g.TcovSE.Values[0] || f.Params()[at] != g.TcovCoef.Values[0] {
-				t.Errorf("outcome %d group %d: δ %v (se %v), parameter %s %v (se %v)", o, k+1, g.TcovCoef.Values[0], g.TcovSE.Values[0], n, f.Params()[at], se)
-			}
-		}
-	}
+	checkOutcomeTcovNames(t, f)
 	b, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
@@ -235,5 +224,24 @@ func TestMultiTcovScoreBootstrap(t *testing.T) {
 	}
 	if ci := f.Outcomes[1].Groups[0].Curve[3]; !(ci.MeanLoBoot < ci.MeanHiBoot) {
 		t.Errorf("bootstrap interval of any, group 1, age 17: %v-%v", ci.MeanLoBoot, ci.MeanHiBoot)
+	}
+}
+
+// checkOutcomeTcovNames checks that each outcome group's effect of the
+// covariate employed, and its SE, are the parameter and covariance entry
+// named OUTCOME_gK_tcov_employed (models of several outcomes).
+func checkOutcomeTcovNames(t *testing.T, f *Fitted) {
+	t.Helper()
+	for o, out := range f.Outcomes {
+		for k, g := range out.Groups {
+			n := fmt.Sprintf("%s_g%d_tcov_employed", out.Name, k+1)
+			at := slices.Index(f.Inference.Names, n)
+			if at < 0 {
+				t.Fatalf("no parameter %s in %q", n, f.Inference.Names)
+			}
+			if se := f.Inference.SE[at]; se != g.TcovSE.Values[0] || f.Params()[at] != g.TcovCoef.Values[0] {
+				t.Errorf("outcome %d group %d: δ %v (se %v), parameter %s %v (se %v)", o, k+1, g.TcovCoef.Values[0], g.TcovSE.Values[0], n, f.Params()[at], se)
+			}
+		}
 	}
 }
