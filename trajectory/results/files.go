@@ -64,12 +64,19 @@ const (
 // dropout (orders, lag, covariates, followup_end, n_dropped) and each
 // group's dropout (order, coef, se, and a curve by age of hazard,
 // hazard_lo, hazard_hi, survival and share_at_age), n_params counting the
-// dropout coefficients; and, left out when unused, the value labels of a
-// Stata or SPSS person file: covariates.risk_value_labels (of categorical
-// risk factors), distal.category_labels (of an mlogit distal outcome's
-// categories) and profiles.csv's level_label column.
-// Files of versions 1 (no format_version field) to 5 are read too.
-const FormatVersion = 6
+// dropout coefficients; version 7 leaves model.json's timing out (it is in
+// model.json's entry of manifest.json, so that a fit run again writes the
+// same model.json) and adds, each left out when unused, the effects of
+// time-varying covariates per outcome of multi-trajectory and dual models
+// (outcomes[o].groups[k].tcov_coef and tcov_se), the labels of a dual
+// model's outcomes' groups (outcomes[o].groups[k].label), the bootstrap
+// limits of a dual model's transition tables (transition's *_lo_boot and
+// *_hi_boot) and the value labels of a Stata or SPSS person file:
+// covariates.risk_value_labels (of categorical risk factors),
+// distal.category_labels (of an mlogit distal outcome's categories) and
+// profiles.csv's level_label column.
+// Files of versions 1 (no format_version field) to 6 are read too.
+const FormatVersion = 7
 
 // formatVersion returns the format version of the JSON file b (name in
 // errors, kind "model" or "selection"): 1 when it has none, as version 1

@@ -144,7 +144,7 @@ func TestReadModelVersion1(t *testing.T) {
 	}
 	v1 := string(b)
 	for _, tc := range []struct{ name, from, to, msg string }{
-		{"a newer version", `"software"`, `"format_version": 7, "software"`, "format version 7"},
+		{"a newer version", `"software"`, `"format_version": 8, "software"`, "format version 8"},
 		{"no groups", `"groups": [`, `"groups": [], "x": [`, "no groups"},
 		{"a short curve", `"age": 40,`, `"age": 41,`, "m.json: groups[0].curve[28].age: 41 where 40 was expected"},
 		{"a share above 1", `"share": 0.3`, `"share": 1.3`, "not a probability"},
@@ -248,7 +248,7 @@ func TestReadSelectionVersion(t *testing.T) {
 	for _, tc := range []struct {
 		version string
 		ok      bool
-	}{{"", true}, {`"format_version": 2,`, true}, {`"format_version": 3,`, true}, {`"format_version": 4,`, true}, {`"format_version": 5,`, true}, {`"format_version": 6,`, true}, {`"format_version": 7,`, false}, {`"format_version": 0,`, false}} {
+	}{{"", true}, {`"format_version": 2,`, true}, {`"format_version": 3,`, true}, {`"format_version": 4,`, true}, {`"format_version": 5,`, true}, {`"format_version": 6,`, true}, {`"format_version": 7,`, true}, {`"format_version": 8,`, false}, {`"format_version": 0,`, false}} {
 		dir := t.TempDir()
 		js := strings.Replace(string(jsonText), "{", "{"+tc.version, 1)
 		if err := os.WriteFile(filepath.Join(dir, SelectionCSV), csvText, 0o644); err != nil {
